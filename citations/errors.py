@@ -1,0 +1,65 @@
+"""Errors raised by :mod:`citations`.
+
+Every error derives from :class:`CitationsError`; each concrete error also
+subclasses the nearest builtin::
+
+    CitationsError(Exception)
+    ├── ParseError(ValueError)            malformed input; names source and line
+    │   ├── BibTeXParseError
+    │   ├── CSLJSONParseError
+    │   └── RISParseError
+    ├── InvalidReference(ValueError)      a Reference value that cannot exist
+    ├── CrossrefError(ValueError)         missing target or cycle in crossref
+    ├── DuplicateKey(ValueError)          two entries with one citation key
+    ├── KeyPatternError(ValueError)       a citation-key pattern that cannot be used
+    └── LimitExceeded(ValueError)         input beyond a documented size limit
+"""
+
+from __future__ import annotations
+
+
+class CitationsError(Exception):
+    """Root of every error raised by :mod:`citations`."""
+
+
+class ParseError(CitationsError, ValueError):
+    """Input that cannot be read. ``source`` and ``line`` say where."""
+
+    def __init__(self, message: str, *, source: str = "<string>", line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.message = message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+class BibTeXParseError(ParseError):
+    """Malformed BibTeX or biblatex."""
+
+
+class CSLJSONParseError(ParseError):
+    """Malformed CSL-JSON."""
+
+
+class RISParseError(ParseError):
+    """Malformed RIS."""
+
+
+class InvalidReference(CitationsError, ValueError):
+    """A reference value that cannot exist (empty key, unknown role, ...)."""
+
+
+class CrossrefError(CitationsError, ValueError):
+    """A crossref that names a missing entry or forms a cycle."""
+
+
+class DuplicateKey(CitationsError, ValueError):
+    """Two entries share one citation key."""
+
+
+class KeyPatternError(CitationsError, ValueError):
+    """A citation-key pattern that cannot be used."""
+
+
+class LimitExceeded(CitationsError, ValueError):
+    """Input beyond a documented size limit."""

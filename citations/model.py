@@ -1,0 +1,229 @@
+"""Bibliographic values: :class:`Reference`, :class:`Contributor`, :class:`Role`.
+
+All are frozen: change them with :func:`attrs.evolve` (or
+:meth:`Reference.with_fields`). Field values are Unicode text; the readers turn
+LaTeX accents and commands into Unicode and the writers escape on the way out.
+Braces that protect capitalisation (``{NATO}``) are the only markup kept.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+
+import attrs
+
+from citations.errors import InvalidReference
+
+__all__ = ["IDENTIFIER_FIELDS", "Contributor", "Reference", "Role", "is_cjk"]
+
+#: Fields that identify a work rather than describe it.
+IDENTIFIER_FIELDS = ("doi", "isbn", "issn", "url", "eprint")
+
+_KEY_FORBIDDEN = re.compile(r"[\s,{}()\"#%'=\\]")
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_+:.-]*$")
+
+
+class Role(enum.StrEnum):
+    """What a contributor did for a work (the biblatex name lists)."""
+
+    AUTHOR = "author"
+    EDITOR = "editor"
+    TRANSLATOR = "translator"
+    BOOKAUTHOR = "bookauthor"
+    COMMENTATOR = "commentator"
+    ANNOTATOR = "annotator"
+    INTRODUCTION = "introduction"
+    FOREWORD = "foreword"
+    AFTERWORD = "afterword"
+    HOLDER = "holder"
+
+
+def is_cjk(text: str) -> bool:
+    """True when ``text`` contains Chinese, Japanese or Korean characters."""
+    for char in text:
+        name = unicodedata.name(char, "")
+        if name.startswith(("CJK ", "HIRAGANA", "KATAKANA", "HANGUL")):
+            return True
+    return False
+
+
+def _strip(value: str) -> str:
+    return " ".join(value.split())
+
+
+@attrs.frozen
+class Contributor:
+    """A person or organisation with a role in a work.
+
+    Either ``family`` (with optional ``given``, ``particle`` and ``suffix``) or
+    ``literal`` is set, never both. ``literal`` holds a name that must not be
+    split: an organisation, or a CJK name written as one unit (欧阳向英).
+    ``transliteration`` is an optional Latin-script form of the name.
+    """
+
+    family: str = attrs.field(default="", converter=_strip)
+    given: str = attrs.field(default="", converter=_strip)
+    particle: str = attrs.field(default="", converter=_strip)
+    suffix: str = attrs.field(default="", converter=_strip)
+    literal: str = attrs.field(default="", converter=_strip)
+    role: Role = attrs.field(default=Role.AUTHOR, converter=Role)
+    transliteration: str = attrs.field(default="", converter=_strip)
+
+    def __attrs_post_init__(self) -> None:
+        if bool(self.literal) == bool(self.family):
+            raise InvalidReference(
+                "a contributor needs either a family name or a literal name, not both: "
+                f"family={self.family!r}, literal={self.literal!r}"
+            )
+        if self.literal and (self.given or self.particle or self.suffix):
+            raise InvalidReference(
+                f"literal name {self.literal!r} cannot also have given, particle or suffix parts"
+            )
+
+    @property
+    def is_literal(self) -> bool:
+        """True for an undivided name (organisation or CJK name as one unit)."""
+        return bool(self.literal)
+
+    @property
+    def display_name(self) -> str:
+        """The name in reading order: "Given von Family, Jr." or 方明月 for CJK."""
+        if self.literal:
+            return self.literal
+        if is_cjk(self.family):
+            return self.family + self.given
+        parts = [self.given, self.particle, self.family]
+        name = " ".join(p for p in parts if p)
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+    @property
+    def sort_name(self) -> str:
+        """The name in sorting order: "von Family, Given" (CJK and literal as written)."""
+        if self.literal:
+            return self.literal
+        if is_cjk(self.family):
+            return self.family + self.given
+        family = " ".join(p for p in (self.particle, self.family) if p)
+        rest = ", ".join(p for p in (self.suffix, self.given) if p)
+        return f"{family}, {rest}" if rest else family
+
+    @property
+    def family_or_literal(self) -> str:
+        """The family name, or the literal name for undivided names."""
+        return self.family or self.literal
+
+
+def _fields(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    result: dict[str, str] = {}
+    for name, text in items:
+        key = str(name).strip().lower()
+        if not _FIELD_NAME.match(key):
+            raise InvalidReference(f"invalid field name {name!r}")
+        if not isinstance(text, str):
+            raise InvalidReference(f"field {key!r} must be text, got {type(text).__name__}")
+        if text.strip():
+            result[key] = text
+    return tuple(sorted(result.items()))
+
+
+def _contributors(value: Iterable[Contributor]) -> tuple[Contributor, ...]:
+    people = tuple(value)
+    for person in people:
+        if not isinstance(person, Contributor):
+            raise InvalidReference(f"contributors must be Contributor values, got {person!r}")
+    return people
+
+
+def _entry_type(value: str) -> str:
+    entry_type = value.strip().lower()
+    if not entry_type.isidentifier():
+        raise InvalidReference(f"invalid entry type {value!r}")
+    return entry_type
+
+
+@attrs.frozen
+class Reference:
+    """A bibliographic work, identified by its citation key.
+
+    ``entry_type`` is a biblatex entry type (``article``, ``book``,
+    ``online``, ...). ``fields`` maps lowercase biblatex field names to
+    Unicode text and is kept sorted by name, so two references with the same
+    content are equal whatever order they were read in. Names live in
+    ``contributors``, never in ``fields``. ``language`` is a BCP 47 tag.
+    """
+
+    key: str = attrs.field()
+    entry_type: str = attrs.field(converter=_entry_type)
+    fields: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_fields)
+    contributors: tuple[Contributor, ...] = attrs.field(factory=tuple, converter=_contributors)
+    language: str = attrs.field(default="", converter=_strip)
+
+    @key.validator
+    def _check_key(self, _attribute: attrs.Attribute[str], key: str) -> None:
+        if not key or _KEY_FORBIDDEN.search(key):
+            raise InvalidReference(
+                f"invalid citation key {key!r}: keys are non-empty and contain no spaces, "
+                "commas, braces, quotes, '#', '%', '=' or backslashes"
+            )
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The value of field ``name``, or ``default`` when absent."""
+        for field_name, value in self.fields:
+            if field_name == name:
+                return value
+        return default
+
+    def __contains__(self, name: object) -> bool:
+        return any(field_name == name for field_name, _ in self.fields)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.fields)
+
+    @property
+    def field_map(self) -> dict[str, str]:
+        """The fields as a new dict."""
+        return dict(self.fields)
+
+    @property
+    def title(self) -> str:
+        """The title, or an empty string."""
+        return self.get("title") or ""
+
+    @property
+    def identifiers(self) -> dict[str, str]:
+        """The identifying fields present: doi, isbn, issn, url, eprint."""
+        return {name: value for name, value in self.fields if name in IDENTIFIER_FIELDS}
+
+    def contributors_in(self, role: Role) -> tuple[Contributor, ...]:
+        """The contributors with ``role``, in order."""
+        return tuple(person for person in self.contributors if person.role is role)
+
+    @property
+    def authors(self) -> tuple[Contributor, ...]:
+        """The authors, in order."""
+        return self.contributors_in(Role.AUTHOR)
+
+    @property
+    def year(self) -> str:
+        """The year from ``date`` (its first four-digit run) or ``year``, else ''."""
+        for name in ("date", "year"):
+            value = self.get(name)
+            if value:
+                match = re.search(r"-?\d{4}", value)
+                if match:
+                    return match.group()
+        return ""
+
+    def with_fields(self, **changes: str | None) -> Reference:
+        """A copy with fields set (``None`` removes a field)."""
+        merged = self.field_map
+        for name, value in changes.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        return attrs.evolve(self, fields=merged)

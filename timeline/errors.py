@@ -1,0 +1,144 @@
+"""Errors raised by :mod:`timeline`.
+
+Every error derives from :class:`TimelineError`; each concrete error also
+subclasses the nearest builtin, so callers can catch what they already know::
+
+    TimelineError(Exception)
+    ├── JournalError
+    │   ├── NotAJournal(ValueError)          the file is not a timeline journal
+    │   ├── CorruptJournal(ValueError)       unreadable rows, broken hash chain
+    │   ├── VersionConflict(ValueError)      stale expected version on append
+    │   ├── RecordIdConflict(ValueError)     a record_id reused for other content
+    │   ├── AppendOnlyViolation(PermissionError)  UPDATE or DELETE on records
+    │   ├── UnknownRecordKind(LookupError)   a record kind the code does not know
+    │   ├── SchemaTooNew(ValueError)         a record schema newer than the code
+    │   └── DumpFormatError(ValueError)      a JSON Lines dump that cannot be loaded
+    ├── DateError(ValueError)
+    │   ├── InvalidDate                      well-formed but impossible (2019-02-29)
+    │   ├── UnparsableDate                   not EDTF / not a phrase we read
+    │   └── AmbiguousDate                    several readings, none chosen
+    └── DomainError
+        ├── UnknownEvent(KeyError)
+        ├── DuplicateEvent(ValueError)
+        ├── UnknownReference(KeyError)
+        ├── DuplicateReference(ValueError)
+        ├── UnknownCitation(KeyError)
+        ├── InvalidChange(ValueError)        a command that makes no sense now
+        └── ReadOnlyTimeline(PermissionError) writing to an as-of view
+"""
+
+from __future__ import annotations
+
+
+class TimelineError(Exception):
+    """Root of every error raised by :mod:`timeline`."""
+
+
+# -- journal -----------------------------------------------------------------
+
+
+class JournalError(TimelineError):
+    """A problem with the journal: its file, its records or an append."""
+
+
+class NotAJournal(JournalError, ValueError):
+    """The file exists but is not a timeline journal."""
+
+
+class CorruptJournal(JournalError, ValueError):
+    """The journal cannot be trusted: unreadable rows or a broken hash chain."""
+
+
+class VersionConflict(JournalError, ValueError):
+    """An append's expected stream version does not match the stored one."""
+
+    def __init__(self, stream: str, expected: object, actual: int) -> None:
+        self.stream = stream
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"stream {stream!r}: expected version {expected}, but it is at version {actual}"
+        )
+
+
+class RecordIdConflict(JournalError, ValueError):
+    """A record_id is already stored with different content."""
+
+
+class AppendOnlyViolation(JournalError, PermissionError):
+    """Something tried to change or delete a stored record."""
+
+
+class UnknownRecordKind(JournalError, LookupError):
+    """A stored record has a kind this code does not know."""
+
+
+class SchemaTooNew(JournalError, ValueError):
+    """A stored record has a schema number newer than this code knows."""
+
+
+class DumpFormatError(JournalError, ValueError):
+    """A JSON Lines dump is malformed, truncated or edited."""
+
+
+# -- dates -------------------------------------------------------------------
+
+
+class DateError(TimelineError, ValueError):
+    """A historical date that cannot be read or does not exist."""
+
+
+class InvalidDate(DateError):
+    """Well-formed but impossible, such as 2019-02-29 or month 13."""
+
+
+class UnparsableDate(DateError):
+    """Text that is neither EDTF nor a date phrase this library reads."""
+
+
+class AmbiguousDate(DateError):
+    """Text with several plausible readings (2/4/2022) and no rule to choose."""
+
+
+# -- domain ------------------------------------------------------------------
+
+
+class DomainError(TimelineError):
+    """A command refused because of the timeline's current state."""
+
+
+class UnknownEvent(DomainError, KeyError):
+    """No event has this id."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class DuplicateEvent(DomainError, ValueError):
+    """An event with this id already exists."""
+
+
+class UnknownReference(DomainError, KeyError):
+    """No reference has this citation key."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class DuplicateReference(DomainError, ValueError):
+    """A reference with this citation key already exists."""
+
+
+class UnknownCitation(DomainError, KeyError):
+    """No such citation exists."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidChange(DomainError, ValueError):
+    """A command that makes no sense in the current state."""
+
+
+class ReadOnlyTimeline(DomainError, PermissionError):
+    """A write was attempted on a read-only (as-of) timeline."""
