@@ -1,0 +1,209 @@
+"""What a journal record states: the changes to the timeline.
+
+Each change is a frozen value named noun + past participle, with a stable
+``KIND`` string stored in the journal (never a class path) and the ``stream``
+it belongs to: ``event:<id>`` for an event and its citations,
+``reference:<key>`` for a reference. Every change carries who made it
+(``author``) and why (``reason``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
+
+import attrs
+
+from citations import Reference
+from timeline.errors import InvalidChange
+from timeline.model import Citation, Event
+
+__all__ = [
+    "EVENT_FIELDS",
+    "Change",
+    "CitationAdded",
+    "CitationRemoved",
+    "EventRecorded",
+    "EventRestored",
+    "EventRetracted",
+    "EventRevised",
+    "ReferenceAdded",
+    "ReferenceAmended",
+    "ReferenceMerged",
+    "event_stream",
+    "reference_stream",
+]
+
+#: The event fields a revision may change (everything but the id).
+EVENT_FIELDS = tuple(field.name for field in attrs.fields(Event) if field.name != "id")
+
+
+def event_stream(event_id: str) -> str:
+    """The journal stream of an event and its citations."""
+    return f"event:{event_id}"
+
+
+def reference_stream(key: str) -> str:
+    """The journal stream of a reference."""
+    return f"reference:{key}"
+
+
+@attrs.frozen(kw_only=True)
+class EventRecorded:
+    """A new event was put on the timeline."""
+
+    KIND: ClassVar[str] = "event.recorded"
+    event: Event
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return event_stream(self.event.id)
+
+
+def _revised_fields(
+    value: Mapping[str, object] | Iterable[tuple[str, object]],
+) -> tuple[tuple[str, object], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    fields = tuple(sorted(items, key=lambda item: item[0]))
+    for name, _ in fields:
+        if name not in EVENT_FIELDS:
+            raise InvalidChange(
+                f"{name!r} is not a revisable event field; use one of: {', '.join(EVENT_FIELDS)}"
+            )
+    if not fields:
+        raise InvalidChange("a revision must change at least one field")
+    return fields
+
+
+@attrs.frozen(kw_only=True)
+class EventRevised:
+    """Some fields of an event were corrected; ``fields`` holds only their new values."""
+
+    KIND: ClassVar[str] = "event.revised"
+    event_id: str
+    fields: tuple[tuple[str, object], ...] = attrs.field(converter=_revised_fields)
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return event_stream(self.event_id)
+
+    def apply(self, event: Event) -> Event:
+        """The event with this revision's fields set."""
+        return attrs.evolve(event, **dict(self.fields))
+
+
+@attrs.frozen(kw_only=True)
+class EventRetracted:
+    """An event was withdrawn from the timeline (it stays in the journal)."""
+
+    KIND: ClassVar[str] = "event.retracted"
+    event_id: str
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return event_stream(self.event_id)
+
+
+@attrs.frozen(kw_only=True)
+class EventRestored:
+    """A retracted event was put back on the timeline."""
+
+    KIND: ClassVar[str] = "event.restored"
+    event_id: str
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return event_stream(self.event_id)
+
+
+@attrs.frozen(kw_only=True)
+class ReferenceAdded:
+    """A bibliographic reference was added."""
+
+    KIND: ClassVar[str] = "reference.added"
+    reference: Reference
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return reference_stream(self.reference.key)
+
+
+@attrs.frozen(kw_only=True)
+class ReferenceAmended:
+    """A reference was corrected; ``reference`` is its new value (same key)."""
+
+    KIND: ClassVar[str] = "reference.amended"
+    reference: Reference
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return reference_stream(self.reference.key)
+
+
+@attrs.frozen(kw_only=True)
+class ReferenceMerged:
+    """Reference ``key`` was found to duplicate ``into``; citations of it now count for ``into``."""
+
+    KIND: ClassVar[str] = "reference.merged"
+    key: str
+    into: str
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return reference_stream(self.key)
+
+
+@attrs.frozen(kw_only=True)
+class CitationAdded:
+    """An event now cites a reference."""
+
+    KIND: ClassVar[str] = "citation.added"
+    citation: Citation
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return event_stream(self.citation.event_id)
+
+
+@attrs.frozen(kw_only=True)
+class CitationRemoved:
+    """A citation was withdrawn from an event."""
+
+    KIND: ClassVar[str] = "citation.removed"
+    event_id: str
+    citation_id: str
+    author: str = ""
+    reason: str = ""
+
+    @property
+    def stream(self) -> str:
+        return event_stream(self.event_id)
+
+
+Change = (
+    EventRecorded
+    | EventRevised
+    | EventRetracted
+    | EventRestored
+    | ReferenceAdded
+    | ReferenceAmended
+    | ReferenceMerged
+    | CitationAdded
+    | CitationRemoved
+)

@@ -1,0 +1,259 @@
+"""The historical domain as values: :class:`Event`, :class:`Actor`, :class:`Place`,
+:class:`Citation`, :class:`Relation` and :class:`LocalizedText`.
+
+All are frozen; change them with :func:`attrs.evolve`. An event's ``when`` is a
+:data:`timeline.dates.When` (an instant known to some precision, an interval or a
+set of possible dates).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from timeline.dates import When
+from timeline.errors import InvalidChange
+
+__all__ = [
+    "EVENT_KINDS",
+    "Actor",
+    "Citation",
+    "Event",
+    "LocalizedText",
+    "Place",
+    "Relation",
+    "RelationType",
+    "citation_id",
+]
+
+#: The usual event kinds; others are accepted if they are lowercase slugs.
+EVENT_KINDS = (
+    "agreement",
+    "conflict",
+    "crisis",
+    "economic",
+    "election",
+    "exercise",
+    "founding",
+    "meeting",
+    "other",
+    "plan",
+    "policy",
+    "report",
+    "sanction",
+    "speech",
+    "statement",
+    "summit",
+    "treaty",
+    "visit",
+    "war",
+)
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_ACTOR = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
+
+
+def check_slug(value: str, what: str) -> str:
+    """Return ``value`` if it is a lowercase slug, else raise :class:`InvalidChange`."""
+    if not _SLUG.match(value):
+        raise InvalidChange(
+            f"{what} {value!r} is not a slug: use lowercase ASCII letters, digits, '.', '_' or '-'"
+        )
+    return value
+
+
+class RelationType(enum.StrEnum):
+    """How one event relates to another."""
+
+    PART_OF = "part-of"
+    FOLLOWS = "follows"
+    RENEWS = "renews"
+    SUPERSEDES = "supersedes"
+    CONTRADICTS = "contradicts"
+
+
+def _texts(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    result: dict[str, str] = {}
+    for lang, text in items:
+        if not _LANG.match(lang):
+            raise InvalidChange(f"{lang!r} is not a BCP 47 language tag (such as 'en', 'zh-Hant')")
+        if not isinstance(text, str):
+            raise InvalidChange(f"text for language {lang!r} must be a string, got {text!r}")
+        if text.strip():
+            result[lang] = text.strip()
+    return tuple(sorted(result.items()))
+
+
+@attrs.frozen
+class LocalizedText:
+    """Text in several languages, keyed by BCP 47 tag, one marked as the original."""
+
+    values: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_texts)
+    original: str = ""
+
+    @classmethod
+    def of(
+        cls, value: LocalizedText | Mapping[str, str] | str | None, original: str = ""
+    ) -> LocalizedText:
+        """Build from a mapping, a plain string (language ``original`` or 'und') or None."""
+        if isinstance(value, LocalizedText):
+            return value
+        if value is None:
+            return cls()
+        if isinstance(value, str):
+            lang = original or "und"
+            return cls({lang: value}, original=lang)
+        return cls(value, original=original)
+
+    def get(self, lang: str, fallbacks: Iterable[str] = ("en",)) -> str:
+        """The text in ``lang``, else in the first fallback present, else the original, else any."""
+        texts = dict(self.values)
+        for candidate in (lang, *fallbacks, self.original):
+            if candidate in texts:
+                return texts[candidate]
+            prefix = candidate.split("-")[0]
+            for tag, text in self.values:
+                if tag.split("-")[0] == prefix:
+                    return text
+        return self.values[0][1] if self.values else ""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The language tags present."""
+        return tuple(lang for lang, _ in self.values)
+
+    def as_dict(self) -> dict[str, str]:
+        """The texts as a new dict."""
+        return dict(self.values)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+
+def _actor_code(value: str) -> str:
+    code = value.strip().upper()
+    if not _ACTOR.match(code):
+        raise InvalidChange(
+            f"actor {value!r} is not a code: use ISO 3166 alpha-3 (CHN, RUS, SUN) "
+            "or an organisation code (NATO, SCO, EAEU)"
+        )
+    return code
+
+
+@attrs.frozen
+class Actor:
+    """A state or organisation taking part in an event, with an optional role."""
+
+    code: str = attrs.field(converter=_actor_code)
+    role: str = attrs.field(default="", converter=str.strip)
+
+    @classmethod
+    def parse(cls, text: str) -> Actor:
+        """Read ``"CHN"`` or ``"CHN:signatory"``."""
+        code, _, role = text.partition(":")
+        return cls(code, role)
+
+    def __str__(self) -> str:
+        return f"{self.code}:{self.role}" if self.role else self.code
+
+
+def _within(limit: float, name: str, value: float | None) -> None:
+    if value is not None and not -limit <= value <= limit:
+        raise InvalidChange(f"{name} {value} is outside -{limit:g}..{limit:g}")
+
+
+def _latitude(_instance: object, _attribute: object, value: float | None) -> None:
+    _within(90.0, "latitude", value)
+
+
+def _longitude(_instance: object, _attribute: object, value: float | None) -> None:
+    _within(180.0, "longitude", value)
+
+
+@attrs.frozen
+class Place:
+    """Where an event happened: a name in several languages, optional country and coordinates."""
+
+    name: LocalizedText = attrs.field(converter=LocalizedText.of)
+    country: str = ""
+    lat: float | None = attrs.field(default=None, validator=_latitude)
+    lon: float | None = attrs.field(default=None, validator=_longitude)
+
+
+@attrs.frozen
+class Relation:
+    """A link from an event to another event."""
+
+    type: RelationType = attrs.field(converter=RelationType)
+    target: str
+
+
+def _importance(_instance: object, _attribute: object, value: int) -> None:
+    if value not in (1, 2, 3):
+        raise InvalidChange(f"importance must be 1, 2 or 3, got {value!r}")
+
+
+def _kind(value: str) -> str:
+    return check_slug(value.strip().lower(), "event kind")
+
+
+def _tags(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({check_slug(tag.strip().lower(), "tag") for tag in value}))
+
+
+@attrs.frozen
+class Event:
+    """A historical event on the timeline.
+
+    ``id`` is a readable slug (``1969-03-02-zhenbao-island-clash``); ``when`` is
+    its historical date and ``when_text`` the date as a source wrote it.
+    """
+
+    id: str = attrs.field(converter=lambda v: check_slug(v, "event id"))
+    when: When
+    title: LocalizedText = attrs.field(converter=LocalizedText.of)
+    when_text: str = ""
+    summary: LocalizedText = attrs.field(factory=LocalizedText, converter=LocalizedText.of)
+    kind: str = attrs.field(default="other", converter=_kind)
+    actors: tuple[Actor, ...] = attrs.field(factory=tuple, converter=tuple)
+    places: tuple[Place, ...] = attrs.field(factory=tuple, converter=tuple)
+    tags: tuple[str, ...] = attrs.field(factory=tuple, converter=_tags)
+    importance: int = attrs.field(default=2, validator=_importance)
+    relations: tuple[Relation, ...] = attrs.field(factory=tuple, converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.title:
+            raise InvalidChange(f"event {self.id!r} needs a title in at least one language")
+
+
+def citation_id(event_id: str, key: str, locator: str = "") -> str:
+    """The identity of a citation: event, reference key and locator."""
+    return f"{event_id}/{key}@{locator}" if locator else f"{event_id}/{key}"
+
+
+@attrs.frozen
+class Citation:
+    """An event's pointer to a reference, with a locator and what it supports.
+
+    ``locator`` is free text such as ``"p. 104"``, ``"pp. 12-15"``, ``"§2"``,
+    ``"fn. 12"`` or ``"#section-3"``; ``supports`` names the event fields this
+    source backs (empty: the whole event).
+    """
+
+    event_id: str
+    key: str
+    locator: str = attrs.field(default="", converter=str.strip)
+    quote: str = ""
+    supports: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=lambda v: tuple(sorted(set(v)))
+    )
+
+    @property
+    def id(self) -> str:
+        """The citation's identity (see :func:`citation_id`)."""
+        return citation_id(self.event_id, self.key, self.locator)
