@@ -1,0 +1,813 @@
+"""The :class:`Timeline`: commands that check the current state and append
+changes to the journal, and queries answered by the read models.
+
+A command flows one way: arguments → change → codec → journal, with the read
+models updated in the same SQLite transaction. Commands that depend on another
+entity (citing a reference) re-check it inside that transaction, and a command
+that loses a race for its own stream is retried against the new state, so no
+command is lost without an error.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+import attrs
+
+from citations import Reference
+from timeline import readmodels
+from timeline.changes import (
+    EVENT_FIELDS,
+    Change,
+    CitationAdded,
+    CitationRemoved,
+    EventRecorded,
+    EventRestored,
+    EventRetracted,
+    EventRevised,
+    ReferenceAdded,
+    ReferenceAmended,
+    ReferenceMerged,
+    event_stream,
+)
+from timeline.chronology import Chronology, ChronologyEntry, JournalState
+from timeline.codec import REGISTRY, decode, decode_event, decode_reference, encode
+from timeline.dates import When, format_edtf, parse_edtf
+from timeline.errors import (
+    DateError,
+    DuplicateEvent,
+    DuplicateReference,
+    InvalidChange,
+    ReadOnlyTimeline,
+    UnknownCitation,
+    UnknownEvent,
+    UnknownReference,
+    VersionConflict,
+)
+from timeline.journal import NO_STREAM, Journal, VerifyReport
+from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, citation_id
+from timeline.phrases import parse_date
+from timeline.records import Record
+
+__all__ = ["FieldDiff", "HistoryEntry", "Timeline", "default_author"]
+
+_RETRIES = 5
+
+
+def default_author() -> str:
+    """``$TIMELINE_AUTHOR``, else the login name, else ``"unknown"``."""
+    author = os.environ.get("TIMELINE_AUTHOR")
+    if author:
+        return author
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no login name at all
+        return "unknown"
+
+
+def _slug(text: str, limit: int = 48) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def _as_when(value: When | str, lang: str) -> tuple[When, str]:
+    """A date from a When, an EDTF string or a phrase; returns the phrase as written too."""
+    if not isinstance(value, str):
+        return value, ""
+    try:
+        return parse_edtf(value), ""
+    except DateError:
+        parsed = parse_date(value, lang=lang)
+        return parsed.when, value
+
+
+@attrs.frozen
+class FieldDiff:
+    """One field's value before and after a change (``None``: absent)."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One change to an event: when it was recorded, by whom, why, and what it changed."""
+
+    seq: int
+    recorded_at: datetime
+    kind: str
+    author: str
+    reason: str
+    diffs: tuple[FieldDiff, ...]
+
+
+def _diffs(before: Event | None, after: Event) -> tuple[FieldDiff, ...]:
+    diffs = []
+    for name in EVENT_FIELDS:
+        old = getattr(before, name) if before is not None else None
+        new = getattr(after, name)
+        if old != new:
+            diffs.append(FieldDiff(name, old, new))
+    return tuple(diffs)
+
+
+class Timeline:
+    """A research timeline: historical events, references and citations, kept as a journal.
+
+    Open one with :meth:`open` (a file path, or ``":memory:"``). Commands
+    (:meth:`record`, :meth:`revise`, :meth:`cite`, ...) append changes; queries
+    (:meth:`events`, :meth:`history`, ...) read the read models. :meth:`as_of`
+    gives a read-only view of the timeline as it stood at an earlier moment.
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        conn: sqlite3.Connection,
+        *,
+        author: str | None = None,
+        upto: int | None = None,
+    ) -> None:
+        self._journal = journal
+        self._conn = conn
+        self._author = author or default_author()
+        self._upto = upto
+
+    # -- opening --------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] = ":memory:",
+        *,
+        author: str | None = None,
+        synchronous: str = "NORMAL",
+        progress: Callable[[int], None] | None = None,
+    ) -> Timeline:
+        """Open (or create) the timeline stored at ``path``.
+
+        Read models behind the journal (after a crash, or a journal loaded
+        from a dump) are brought up to date here; ``progress`` sees the count.
+        """
+        journal = Journal.open(path, registry=REGISTRY, synchronous=synchronous)  # type: ignore[arg-type]
+        timeline = cls(journal, journal.connection, author=author)
+        timeline._catch_up(progress)
+        return timeline
+
+    def _catch_up(self, progress: Callable[[int], None] | None) -> None:
+        with self._journal.write_transaction() as conn:
+            state = readmodels.checkpoint(conn)
+            head = self._journal.head().seq
+            if state is None or state[0] != readmodels.READ_MODEL_SCHEMA or state[1] > head:
+                readmodels.rebuild(conn, self._journal.read(), progress)
+            elif state[1] < head:
+                readmodels.apply_records(conn, self._journal.read(after=state[1]), progress)
+
+    def close(self) -> None:
+        """Close the journal file."""
+        self._journal.close()
+
+    def __enter__(self) -> Timeline:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def journal(self) -> Journal:
+        """The underlying journal."""
+        return self._journal
+
+    @property
+    def read_only(self) -> bool:
+        """True for an :meth:`as_of` view."""
+        return self._upto is not None
+
+    # -- commands -------------------------------------------------------------
+
+    def _append(
+        self,
+        build: Callable[[], tuple[Change, int | object] | None],
+        check: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> Record | None:
+        """Build a change from the current state and append it, retrying lost races."""
+        if self.read_only:
+            raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
+        for attempt in range(_RETRIES):
+            built = build()
+            if built is None:
+                return None
+            change, expected = built
+
+            def in_transaction(
+                conn: sqlite3.Connection, records: Sequence[Record], change: Change = change
+            ) -> None:
+                if check is not None:
+                    check(conn)
+                for record in records:
+                    readmodels.apply(conn, record, change)
+
+            try:
+                stored = self._journal.append(
+                    change.stream,
+                    [encode(change)],
+                    expected_version=expected,  # type: ignore[arg-type]
+                    in_transaction=in_transaction,
+                )
+            except VersionConflict:
+                if attempt == _RETRIES - 1:
+                    raise
+                continue
+            return stored[0]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _meta(self, author: str | None, reason: str) -> dict[str, str]:
+        return {"author": author or self._author, "reason": reason}
+
+    def record(
+        self,
+        event: Event | None = None,
+        *,
+        id: str | None = None,
+        when: When | str | None = None,
+        title: LocalizedText | Mapping[str, str] | str | None = None,
+        lang: str = "en",
+        reason: str = "",
+        author: str | None = None,
+        **fields: Any,
+    ) -> Event:
+        """Put a new event on the timeline and return it.
+
+        Pass an :class:`Event`, or its parts: ``when`` may be a date value, an
+        EDTF string or a phrase in ``lang`` ("2 March 1969", "2019年6月初");
+        ``title`` a mapping of language to text, or one string in ``lang``.
+        Without ``id`` one is derived from the date and the English title.
+        Raises :class:`DuplicateEvent` if the id is taken.
+        """
+        if event is None:
+            if when is None or title is None:
+                raise InvalidChange("an event needs at least `when` and `title`")
+            when_value, when_text = _as_when(when, lang)
+            titles = LocalizedText.of(title, original=lang)
+            fields.setdefault("when_text", when_text)
+            event = Event(
+                id=id or self._derive_id(when_value, titles),
+                when=when_value,
+                title=titles,
+                **_event_parts(fields, lang),
+            )
+        recorded = event
+
+        def build() -> tuple[Change, object]:
+            if readmodels.load_event(self._conn, recorded.id) is not None:
+                raise DuplicateEvent(f"an event with id {recorded.id!r} already exists")
+            return EventRecorded(event=recorded, **self._meta(author, reason)), NO_STREAM
+
+        self._append(build)
+        return recorded
+
+    def _derive_id(self, when: When, title: LocalizedText) -> str:
+        stem = format_edtf(when).split("/")[0].lstrip("[")
+        stem = _slug(stem.replace("..", "")) or "undated"
+        words = _slug(title.get("en")) or _slug(title.get(title.original))
+        candidate = f"{stem}-{words}" if words else stem
+        unique, n = candidate, 2
+        while readmodels.load_event(self._conn, unique) is not None:
+            unique, n = f"{candidate}-{n}", n + 1
+        return unique
+
+    def _current_event(self, event_id: str) -> tuple[Event, int, bool]:
+        current = readmodels.load_event(self._conn, event_id)
+        if current is None:
+            raise UnknownEvent(f"no event with id {event_id!r}")
+        return current
+
+    def revise(
+        self,
+        event_id: str,
+        *,
+        reason: str,
+        author: str | None = None,
+        lang: str = "en",
+        **fields: Any,
+    ) -> Event:
+        """Correct some fields of an event; only the fields that change are recorded.
+
+        Returns the revised event. Raises :class:`UnknownEvent`, or
+        :class:`InvalidChange` for an unknown field name.
+        """
+        unknown = sorted(set(fields) - set(EVENT_FIELDS))
+        if unknown:
+            raise InvalidChange(
+                f"cannot revise {', '.join(unknown)} of event {event_id!r}; "
+                f"revisable fields: {', '.join(EVENT_FIELDS)}"
+            )
+        if "when" in fields:
+            fields["when"], when_text = _as_when(fields["when"], lang)
+            if when_text:
+                fields.setdefault("when_text", when_text)
+        result: list[Event] = []
+
+        def build() -> tuple[Change, int] | None:
+            event, version, _ = self._current_event(event_id)
+            revised = attrs.evolve(event, **_event_parts(fields, lang))
+            changed = {name: getattr(revised, name) for name in fields}
+            changed = {k: v for k, v in changed.items() if getattr(event, k) != v}
+            result[:] = [revised]
+            if not changed:
+                return None
+            change = EventRevised(event_id=event_id, fields=changed, **self._meta(author, reason))
+            return change, version
+
+        self._append(build)
+        return result[0]
+
+    def _set_retracted(
+        self, event_id: str, retracted: bool, reason: str, author: str | None
+    ) -> None:
+        def build() -> tuple[Change, int]:
+            _, version, is_retracted = self._current_event(event_id)
+            if is_retracted == retracted:
+                state = "already retracted" if retracted else "not retracted"
+                raise InvalidChange(f"event {event_id!r} is {state}")
+            meta = self._meta(author, reason)
+            change: Change = (
+                EventRetracted(event_id=event_id, **meta)
+                if retracted
+                else EventRestored(event_id=event_id, **meta)
+            )
+            return change, version
+
+        self._append(build)
+
+    def retract(self, event_id: str, *, reason: str, author: str | None = None) -> None:
+        """Withdraw an event from the timeline; it stays in the journal and its history."""
+        if not reason.strip():
+            raise InvalidChange(f"retracting event {event_id!r} needs a reason")
+        self._set_retracted(event_id, True, reason, author)
+
+    def restore(self, event_id: str, *, reason: str, author: str | None = None) -> None:
+        """Put a retracted event back on the timeline."""
+        self._set_retracted(event_id, False, reason, author)
+
+    def add_reference(
+        self, reference: Reference, *, reason: str = "", author: str | None = None
+    ) -> Reference:
+        """Add a bibliographic reference; raises :class:`DuplicateReference` if its key is taken."""
+
+        def build() -> tuple[Change, object]:
+            if readmodels.load_reference(self._conn, reference.key) is not None:
+                raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
+            return ReferenceAdded(reference=reference, **self._meta(author, reason)), NO_STREAM
+
+        self._append(build)
+        return reference
+
+    def _current_reference(self, key: str) -> tuple[Reference, int, str | None]:
+        current = readmodels.load_reference(self._conn, key)
+        if current is None:
+            raise UnknownReference(f"no reference with key {key!r}")
+        return current
+
+    def amend_reference(
+        self, reference: Reference, *, reason: str, author: str | None = None
+    ) -> Reference:
+        """Replace a reference's content (same key); nothing is written when it is unchanged."""
+
+        def build() -> tuple[Change, int] | None:
+            current, version, _ = self._current_reference(reference.key)
+            if current == reference:
+                return None
+            return ReferenceAmended(reference=reference, **self._meta(author, reason)), version
+
+        self._append(build)
+        return reference
+
+    def merge_references(
+        self, key: str, into: str, *, reason: str, author: str | None = None
+    ) -> None:
+        """Mark reference ``key`` as a duplicate of ``into``; its citations count for ``into``."""
+        if key == into:
+            raise InvalidChange(f"cannot merge reference {key!r} into itself")
+
+        def build() -> tuple[Change, int]:
+            _, version, merged = self._current_reference(key)
+            if merged is not None:
+                raise InvalidChange(f"reference {key!r} is already merged into {merged!r}")
+            target = self._resolve_key(into)
+            if target == key:
+                raise InvalidChange(f"merging {key!r} into {into!r} would make a cycle")
+            change = ReferenceMerged(key=key, into=target, **self._meta(author, reason))
+            return change, version
+
+        self._append(build, check=lambda conn: self._require_reference(conn, into))
+
+    def _resolve_key(self, key: str) -> str:
+        """Follow merges from ``key`` to the surviving reference."""
+        seen = {key}
+        _, _, merged = self._current_reference(key)
+        while merged is not None:
+            key = merged
+            if key in seen:  # pragma: no cover - merges refuse cycles
+                break
+            seen.add(key)
+            _, _, merged = self._current_reference(key)
+        return key
+
+    @staticmethod
+    def _require_reference(conn: sqlite3.Connection, key: str) -> None:
+        if readmodels.load_reference(conn, key) is None:
+            raise UnknownReference(f"no reference with key {key!r}")
+
+    def cite(
+        self,
+        event_id: str,
+        key: str,
+        *,
+        locator: str = "",
+        quote: str = "",
+        supports: Iterable[str] = (),
+        reason: str = "",
+        author: str | None = None,
+    ) -> Citation:
+        """Cite reference ``key`` from an event, with a locator ("p. 104", "fn. 12").
+
+        Raises :class:`UnknownEvent` or :class:`UnknownReference`, and
+        :class:`InvalidChange` when the same citation exists already.
+        """
+        supported = tuple(supports)
+        unknown = sorted(set(supported) - set(EVENT_FIELDS))
+        if unknown:
+            raise InvalidChange(
+                f"a citation can support event fields only, not {', '.join(unknown)}"
+            )
+        citation = Citation(event_id, key, locator=locator, quote=quote, supports=supported)
+
+        def build() -> tuple[Change, int]:
+            _, version, _ = self._current_event(event_id)
+            self._require_reference(self._conn, key)
+            if self._conn.execute(
+                "SELECT 1 FROM citations WHERE id = ?", (citation.id,)
+            ).fetchone():
+                raise InvalidChange(f"event {event_id!r} already cites {key!r} at {locator!r}")
+            return CitationAdded(citation=citation, **self._meta(author, reason)), version
+
+        self._append(build, check=lambda conn: self._require_reference(conn, key))
+        return citation
+
+    def uncite(
+        self,
+        event_id: str,
+        key: str,
+        *,
+        locator: str = "",
+        reason: str,
+        author: str | None = None,
+    ) -> None:
+        """Remove a citation; raises :class:`UnknownCitation` if the event does not cite it."""
+        cid = citation_id(event_id, key, locator)
+
+        def build() -> tuple[Change, int]:
+            _, version, _ = self._current_event(event_id)
+            if not self._conn.execute("SELECT 1 FROM citations WHERE id = ?", (cid,)).fetchone():
+                raise UnknownCitation(f"event {event_id!r} has no citation {cid!r}")
+            change = CitationRemoved(
+                event_id=event_id, citation_id=cid, **self._meta(author, reason)
+            )
+            return change, version
+
+        self._append(build)
+
+    # -- queries --------------------------------------------------------------
+
+    def event(self, event_id: str) -> Event:
+        """The event with this id (retracted or not); raises :class:`UnknownEvent`."""
+        return self._current_event(event_id)[0]
+
+    def is_retracted(self, event_id: str) -> bool:
+        """True when the event has been retracted."""
+        return self._current_event(event_id)[2]
+
+    def events(
+        self,
+        *,
+        between: When | str | tuple[When | str | None, When | str | None] | None = None,
+        actors: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        importance: int | None = None,
+        text: str | None = None,
+        lang: str | None = None,
+        include_retracted: bool = False,
+    ) -> list[Event]:
+        """Events in historical order, filtered.
+
+        ``between`` keeps events whose dates overlap a date, an EDTF interval
+        or a ``(start, end)`` pair (``None`` for an open end); ``actors``,
+        ``kinds`` and ``tags`` keep events with any of those; ``importance``
+        is a minimum; ``text`` searches titles and summaries (in ``lang``
+        only, if given).
+        """
+        sql, params = _event_query(
+            between=between,
+            actors=actors,
+            kinds=kinds,
+            tags=tags,
+            importance=importance,
+            text=text,
+            lang=lang,
+            include_retracted=include_retracted,
+        )
+        return [decode_event(json.loads(row[0])) for row in self._conn.execute(sql, params)]
+
+    def references(self, *, include_merged: bool = False) -> list[Reference]:
+        """All references, by key; merged duplicates only when asked."""
+        where = "" if include_merged else "WHERE merged_into IS NULL"
+        rows = self._conn.execute(f"SELECT data FROM bib_references {where} ORDER BY key")
+        return [decode_reference(json.loads(row[0])) for row in rows]
+
+    def reference(self, key: str) -> Reference:
+        """The reference with this key; raises :class:`UnknownReference`."""
+        return self._current_reference(key)[0]
+
+    def citations_of(self, event_id: str) -> list[Citation]:
+        """The citations of an event, in the order they were added."""
+        self._current_event(event_id)
+        rows = self._conn.execute(
+            "SELECT event_id, key, locator, quote, supports FROM citations "
+            "WHERE event_id = ? ORDER BY seq",
+            (event_id,),
+        )
+        return [
+            Citation(
+                row[0], row[1], locator=row[2], quote=row[3], supports=tuple(json.loads(row[4]))
+            )
+            for row in rows
+        ]
+
+    def events_citing(self, key: str) -> list[Event]:
+        """Events citing ``key`` or any reference merged into it, in historical order."""
+        self._current_reference(key)
+        keys = [key] + [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT key FROM bib_references WHERE merged_into = ?", (key,)
+            )
+        ]
+        marks = ",".join("?" * len(keys))
+        rows = self._conn.execute(
+            f"""SELECT data FROM events WHERE retracted = 0 AND id IN
+                (SELECT event_id FROM citations WHERE key IN ({marks}))
+                ORDER BY lower, upper DESC, id""",
+            keys,
+        )
+        return [decode_event(json.loads(row[0])) for row in rows]
+
+    def unsourced(self) -> list[Event]:
+        """Events (not retracted) that cite nothing, in historical order."""
+        rows = self._conn.execute(
+            """SELECT data FROM events WHERE retracted = 0 AND NOT EXISTS
+               (SELECT 1 FROM citations WHERE citations.event_id = events.id)
+               ORDER BY lower, upper DESC, id"""
+        )
+        return [decode_event(json.loads(row[0])) for row in rows]
+
+    def history(self, event_id: str) -> list[HistoryEntry]:
+        """Every change to one event, oldest first, with who, when, why and field diffs."""
+        self._current_event(event_id)
+        entries = []
+        current: Event | None = None
+        for record in self._journal.read_stream(event_stream(event_id), upto=self._upto):
+            change = decode(record)
+            diffs: tuple[FieldDiff, ...] = ()
+            match change:
+                case EventRecorded(event=event):
+                    diffs, current = _diffs(None, event), event
+                case EventRevised() if current is not None:
+                    revised = change.apply(current)
+                    diffs, current = _diffs(current, revised), revised
+                case EventRetracted():
+                    diffs = (FieldDiff("retracted", False, True),)
+                case EventRestored():
+                    diffs = (FieldDiff("retracted", True, False),)
+                case CitationAdded(citation=citation):
+                    diffs = (FieldDiff("citations", None, citation.id),)
+                case CitationRemoved(citation_id=cid):
+                    diffs = (FieldDiff("citations", cid, None),)
+            entries.append(
+                HistoryEntry(
+                    seq=record.seq,
+                    recorded_at=record.recorded_at,
+                    kind=record.kind,
+                    author=change.author,
+                    reason=change.reason,
+                    diffs=diffs,
+                )
+            )
+        return entries
+
+    def head(self) -> JournalState:
+        """The journal state this timeline shows: last ``seq`` and its hash."""
+        if self._upto is None:
+            head = self._journal.head()
+            return JournalState(head.seq, head.hash)
+        last = next(self._journal.read(after=max(self._upto - 1, 0), upto=self._upto), None)
+        return JournalState(last.seq, last.hash) if last else JournalState(0, "")
+
+    def as_of(self, moment: int | datetime) -> Timeline:
+        """A read-only timeline exactly as it stood at journal ``seq`` or at an instant (UTC)."""
+        if isinstance(moment, datetime):
+            if moment.tzinfo is None:
+                raise InvalidChange(
+                    f"as_of needs an aware instant (with a time zone), got {moment}"
+                )
+            seq = self._journal.seq_at(moment)
+        else:
+            seq = moment
+        if seq < 0:
+            raise InvalidChange(f"as_of needs a seq of 0 or more, got {seq}")
+        seq = min(seq, self._upto if self._upto is not None else self._journal.head().seq)
+        conn = sqlite3.connect(":memory:")
+        readmodels.create(conn)
+        readmodels.apply_records(conn, self._journal.read(upto=seq))
+        return Timeline(self._journal, conn, author=self._author, upto=seq)
+
+    def chronology(
+        self,
+        *,
+        title: str = "Chronology",
+        include_retracted: bool = False,
+        made_at: datetime | None = None,
+        **filters: Any,
+    ) -> Chronology:
+        """The selected events with their citations and the references they cite.
+
+        ``filters`` are those of :meth:`events`. Citations of merged references
+        point to the surviving reference.
+        """
+        merged = dict(
+            self._conn.execute(
+                "SELECT key, merged_into FROM bib_references WHERE merged_into IS NOT NULL"
+            ).fetchall()
+        )
+        entries = []
+        keys: set[str] = set()
+        for event in self.events(include_retracted=include_retracted, **filters):
+            citations = tuple(
+                attrs.evolve(citation, key=_follow(merged, citation.key))
+                for citation in self.citations_of(event.id)
+            )
+            keys.update(citation.key for citation in citations)
+            entries.append(ChronologyEntry(event, citations, retracted=self.is_retracted(event.id)))
+        references = {key: self.reference(key) for key in keys}
+        return Chronology(
+            entries=tuple(entries),
+            references=references,
+            state=self.head(),
+            made_at=made_at or datetime.now(UTC),
+            title=title,
+        )
+
+    # -- maintenance ----------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Re-walk the journal's hash chain (see :meth:`Journal.verify`)."""
+        return self._journal.verify()
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Drop and rebuild the read models from the journal; returns the records replayed."""
+        if self.read_only:
+            raise ReadOnlyTimeline("an as-of view has no stored read models to rebuild")
+        with self._journal.write_transaction() as conn:
+            return readmodels.rebuild(conn, self._journal.read(), progress)
+
+    def dump(self, fp: TextIO) -> int:
+        """Write the journal as JSON Lines; returns the number of records."""
+        return self._journal.dump(fp)
+
+    @classmethod
+    def load(
+        cls,
+        fp: TextIO,
+        path: str | os.PathLike[str],
+        *,
+        author: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Timeline:
+        """Create a timeline at ``path`` from a JSON Lines dump (which must verify)."""
+        target = Journal.open(path, registry=REGISTRY)
+        try:
+            Journal.load(fp, into=target)
+        finally:
+            target.close()
+        return cls.open(path, author=author, progress=progress)
+
+    def records(self) -> Iterator[Record]:
+        """The journal records this timeline shows, in order."""
+        return self._journal.read(upto=self._upto)
+
+
+def _follow(merged: Mapping[str, str], key: str) -> str:
+    seen = {key}
+    while key in merged and merged[key] not in seen:
+        key = merged[key]
+        seen.add(key)
+    return key
+
+
+def _event_parts(fields: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Event field values from friendly inputs: strings for actors, dicts for places, ..."""
+    parts: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "actors":
+            value = tuple(Actor.parse(a) if isinstance(a, str) else a for a in value)
+        elif name == "places":
+            value = tuple(Place(**p) if isinstance(p, Mapping) else p for p in value)
+        elif name == "relations":
+            value = tuple(Relation(**r) if isinstance(r, Mapping) else r for r in value)
+        elif name in ("title", "summary"):
+            value = LocalizedText.of(value, original=lang)
+        elif name == "when" and isinstance(value, str):
+            value = _as_when(value, lang)[0]
+        parts[name] = value
+    return parts
+
+
+def _bounds_of(value: When | str | None, lang: str = "en") -> tuple[int, int] | None:
+    if value is None:
+        return None
+    return _as_when(value, lang)[0].bounds
+
+
+def _event_query(
+    *,
+    between: When | str | tuple[When | str | None, When | str | None] | None,
+    actors: Iterable[str] | None,
+    kinds: Iterable[str] | None,
+    tags: Iterable[str] | None,
+    importance: int | None,
+    text: str | None,
+    lang: str | None,
+    include_retracted: bool,
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if not include_retracted:
+        where.append("retracted = 0")
+    if between is not None:
+        if isinstance(between, tuple):
+            start, end = (_bounds_of(part) for part in between)
+            lower = start[0] if start else None
+            upper = end[1] if end else None
+        else:
+            lower, upper = _bounds_of(between) or (None, None)
+        if upper is not None:
+            where.append("lower <= ?")
+            params.append(upper)
+        if lower is not None:
+            where.append("upper >= ?")
+            params.append(lower)
+    for column, table, values in (
+        ("code", "event_actors", [a.strip().upper() for a in actors or ()]),
+        ("tag", "event_tags", [t.strip().lower() for t in tags or ()]),
+    ):
+        if values:
+            marks = ",".join("?" * len(values))
+            where.append(f"id IN (SELECT event_id FROM {table} WHERE {column} IN ({marks}))")
+            params.extend(values)
+    kind_list = [k.strip().lower() for k in kinds or ()]
+    if kind_list:
+        where.append(f"kind IN ({','.join('?' * len(kind_list))})")
+        params.extend(kind_list)
+    if importance is not None:
+        where.append("importance >= ?")
+        params.append(importance)
+    if text:
+        lang_clause = " AND lang = ?" if lang else ""
+        if len(text) >= 3:
+            phrase = '"' + text.replace('"', '""') + '"'
+            where.append(
+                f"id IN (SELECT event_id FROM event_text WHERE event_text MATCH ?{lang_clause})"
+            )
+            params.append(phrase)
+        else:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append(
+                "id IN (SELECT event_id FROM event_text WHERE (title LIKE ? ESCAPE '\\' "
+                f"OR summary LIKE ? ESCAPE '\\'){lang_clause})"
+            )
+            params.extend([pattern, pattern])
+        if lang:
+            params.append(lang)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return f"SELECT data FROM events {clause} ORDER BY lower, upper DESC, id", params

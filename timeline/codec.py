@@ -1,0 +1,260 @@
+"""Changes to and from journal record payloads.
+
+Each change class has a stable kind string and a schema number; payloads are
+plain JSON (dates as EDTF text, references as field maps). :data:`REGISTRY`
+tells the journal which kinds exist and upcasts old payloads on read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from citations import Contributor, Reference
+from timeline.changes import (
+    Change,
+    CitationAdded,
+    CitationRemoved,
+    EventRecorded,
+    EventRestored,
+    EventRetracted,
+    EventRevised,
+    ReferenceAdded,
+    ReferenceAmended,
+    ReferenceMerged,
+)
+from timeline.dates import format_edtf, parse_edtf
+from timeline.errors import CorruptJournal, TimelineError
+from timeline.kinds import KindRegistry
+from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
+from timeline.records import Draft, Record
+
+__all__ = [
+    "REGISTRY",
+    "decode",
+    "decode_event",
+    "decode_reference",
+    "encode",
+    "encode_event",
+    "encode_reference",
+]
+
+JSON = dict[str, Any]
+
+#: Current schema of every change kind.
+SCHEMA = 1
+
+REGISTRY = KindRegistry()
+for _change_type in (
+    EventRecorded,
+    EventRevised,
+    EventRetracted,
+    EventRestored,
+    ReferenceAdded,
+    ReferenceAmended,
+    ReferenceMerged,
+    CitationAdded,
+    CitationRemoved,
+):
+    REGISTRY.register(_change_type.KIND, schema=SCHEMA)
+
+
+# -- values ------------------------------------------------------------------
+
+
+def _encode_text(text: LocalizedText) -> JSON:
+    return {"text": dict(text.values), "original": text.original}
+
+
+def _decode_text(data: Mapping[str, Any]) -> LocalizedText:
+    return LocalizedText(data["text"], original=data.get("original", ""))
+
+
+def _encode_place(place: Place) -> JSON:
+    data: JSON = {"name": _encode_text(place.name)}
+    if place.country:
+        data["country"] = place.country
+    if place.lat is not None:
+        data["lat"] = place.lat
+    if place.lon is not None:
+        data["lon"] = place.lon
+    return data
+
+
+def _decode_place(data: Mapping[str, Any]) -> Place:
+    return Place(
+        _decode_text(data["name"]),
+        country=data.get("country", ""),
+        lat=data.get("lat"),
+        lon=data.get("lon"),
+    )
+
+
+#: How each event field is written to and read from JSON.
+_EVENT_FIELD_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "when": (format_edtf, parse_edtf),
+    "when_text": (str, str),
+    "title": (_encode_text, _decode_text),
+    "summary": (_encode_text, _decode_text),
+    "kind": (str, str),
+    "actors": (
+        lambda actors: [str(actor) for actor in actors],
+        lambda data: tuple(Actor.parse(text) for text in data),
+    ),
+    "places": (
+        lambda places: [_encode_place(place) for place in places],
+        lambda data: tuple(_decode_place(item) for item in data),
+    ),
+    "tags": (list, tuple),
+    "importance": (int, int),
+    "relations": (
+        lambda relations: [{"type": str(r.type), "target": r.target} for r in relations],
+        lambda data: tuple(Relation(item["type"], item["target"]) for item in data),
+    ),
+}
+
+
+def encode_event_field(name: str, value: object) -> Any:
+    """One event field as JSON."""
+    return _EVENT_FIELD_CODECS[name][0](value)
+
+
+def decode_event_field(name: str, data: Any) -> Any:
+    """One event field from JSON."""
+    return _EVENT_FIELD_CODECS[name][1](data)
+
+
+def encode_event(event: Event) -> JSON:
+    """An event as a JSON object."""
+    data: JSON = {"id": event.id}
+    for name in _EVENT_FIELD_CODECS:
+        data[name] = encode_event_field(name, getattr(event, name))
+    return data
+
+
+def decode_event(data: Mapping[str, Any]) -> Event:
+    """An event from :func:`encode_event`'s JSON."""
+    values = {name: decode_event_field(name, data[name]) for name in _EVENT_FIELD_CODECS}
+    return Event(id=data["id"], **values)
+
+
+def _encode_contributor(person: Contributor) -> JSON:
+    return {
+        name: value
+        for name in ("family", "given", "particle", "suffix", "literal", "role", "transliteration")
+        if (value := str(getattr(person, name)))
+    }
+
+
+def encode_reference(reference: Reference) -> JSON:
+    """A reference as a JSON object (lossless)."""
+    return {
+        "key": reference.key,
+        "entry_type": reference.entry_type,
+        "fields": dict(reference.fields),
+        "contributors": [_encode_contributor(person) for person in reference.contributors],
+        "language": reference.language,
+    }
+
+
+def decode_reference(data: Mapping[str, Any]) -> Reference:
+    """A reference from :func:`encode_reference`'s JSON."""
+    return Reference(
+        key=data["key"],
+        entry_type=data["entry_type"],
+        fields=data["fields"],
+        contributors=tuple(Contributor(**person) for person in data["contributors"]),
+        language=data.get("language", ""),
+    )
+
+
+def _encode_citation(citation: Citation) -> JSON:
+    return {
+        "event_id": citation.event_id,
+        "key": citation.key,
+        "locator": citation.locator,
+        "quote": citation.quote,
+        "supports": list(citation.supports),
+    }
+
+
+def _decode_citation(data: Mapping[str, Any]) -> Citation:
+    return Citation(
+        data["event_id"],
+        data["key"],
+        locator=data["locator"],
+        quote=data["quote"],
+        supports=tuple(data["supports"]),
+    )
+
+
+# -- changes -----------------------------------------------------------------
+
+
+def _body(change: Change) -> JSON:
+    match change:
+        case EventRecorded(event=event):
+            return {"event": encode_event(event)}
+        case EventRevised(event_id=event_id, fields=fields):
+            return {
+                "event_id": event_id,
+                "fields": {name: encode_event_field(name, value) for name, value in fields},
+            }
+        case EventRetracted(event_id=event_id) | EventRestored(event_id=event_id):
+            return {"event_id": event_id}
+        case ReferenceAdded(reference=reference) | ReferenceAmended(reference=reference):
+            return {"reference": encode_reference(reference)}
+        case ReferenceMerged(key=key, into=into):
+            return {"key": key, "into": into}
+        case CitationAdded(citation=citation):
+            return {"citation": _encode_citation(citation)}
+        case CitationRemoved(event_id=event_id, citation_id=citation_id):
+            return {"event_id": event_id, "citation_id": citation_id}
+    raise TypeError(f"not a change: {change!r}")  # pragma: no cover - exhaustive match
+
+
+def encode(change: Change, record_id: str | None = None) -> Draft:
+    """A change as a journal draft (kind + payload)."""
+    payload = _body(change)
+    payload["author"] = change.author
+    payload["reason"] = change.reason
+    return Draft(change.KIND, payload, record_id=record_id)
+
+
+def _decode_body(kind: str, data: Mapping[str, Any], meta: JSON) -> Change:
+    if kind == EventRecorded.KIND:
+        return EventRecorded(event=decode_event(data["event"]), **meta)
+    if kind == EventRevised.KIND:
+        fields = {name: decode_event_field(name, value) for name, value in data["fields"].items()}
+        return EventRevised(event_id=data["event_id"], fields=fields, **meta)
+    if kind == EventRetracted.KIND:
+        return EventRetracted(event_id=data["event_id"], **meta)
+    if kind == EventRestored.KIND:
+        return EventRestored(event_id=data["event_id"], **meta)
+    if kind == ReferenceAdded.KIND:
+        return ReferenceAdded(reference=decode_reference(data["reference"]), **meta)
+    if kind == ReferenceAmended.KIND:
+        return ReferenceAmended(reference=decode_reference(data["reference"]), **meta)
+    if kind == ReferenceMerged.KIND:
+        return ReferenceMerged(key=data["key"], into=data["into"], **meta)
+    if kind == CitationAdded.KIND:
+        return CitationAdded(citation=_decode_citation(data["citation"]), **meta)
+    if kind == CitationRemoved.KIND:
+        return CitationRemoved(event_id=data["event_id"], citation_id=data["citation_id"], **meta)
+    raise CorruptJournal(f"no decoder for record kind {kind!r}")
+
+
+def decode(record: Record) -> Change:
+    """The change a stored record states; a malformed payload raises :class:`CorruptJournal`."""
+    data = record.payload
+    try:
+        meta = {"author": data.get("author", ""), "reason": data.get("reason", "")}
+        return _decode_body(record.kind, data, meta)
+    except TimelineError as exc:
+        if isinstance(exc, CorruptJournal):
+            raise
+        raise CorruptJournal(f"record seq {record.seq} ({record.kind}): {exc}") from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CorruptJournal(
+            f"record seq {record.seq} ({record.kind}) has a malformed payload: {exc!r}"
+        ) from exc

@@ -1,0 +1,334 @@
+"""Read models: plain SQLite tables beside the journal, kept in step with it.
+
+Each change is applied by :func:`apply` inside the transaction that appends its
+record, and ``readmodel_checkpoint`` remembers the last applied ``seq``, so the
+tables are never ahead of or behind the journal. They can be dropped and rebuilt
+from the journal at any time (:func:`rebuild`). The tables (documented in
+``docs/reference/read-models.md``):
+
+- ``events``: one row per event (``data`` is the event as JSON; ``lower`` and
+  ``upper`` are its day bounds as Julian Day Numbers), ``retracted`` 0 or 1;
+- ``event_actors``, ``event_tags``: one row per actor / tag of an event;
+- ``event_text``: FTS5 (trigram) index of titles and summaries per language;
+- ``bib_references``: one row per reference (``merged_into`` set once merged);
+- ``citations``: one row per citation of an event.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from citations import Reference
+from timeline.changes import (
+    Change,
+    CitationAdded,
+    CitationRemoved,
+    EventRecorded,
+    EventRestored,
+    EventRetracted,
+    EventRevised,
+    ReferenceAdded,
+    ReferenceAmended,
+    ReferenceMerged,
+)
+from timeline.codec import decode, decode_event, decode_reference, encode_event, encode_reference
+from timeline.model import Citation, Event
+from timeline.records import Record
+
+__all__ = [
+    "READ_MODEL_SCHEMA",
+    "apply",
+    "apply_records",
+    "checkpoint",
+    "create",
+    "drop",
+    "load_event",
+    "load_reference",
+    "rebuild",
+    "snapshot",
+]
+
+#: Bump when the tables change shape; an older checkpoint triggers a rebuild.
+READ_MODEL_SCHEMA = 1
+
+_TABLES = ("events", "event_actors", "event_tags", "event_text", "bib_references", "citations")
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS readmodel_checkpoint (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    when_edtf TEXT NOT NULL,
+    lower INTEGER NOT NULL,
+    upper INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    importance INTEGER NOT NULL,
+    retracted INTEGER NOT NULL DEFAULT 0,
+    recorded_seq INTEGER NOT NULL,
+    updated_seq INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_when ON events (lower, upper DESC, id);
+CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind);
+CREATE TABLE IF NOT EXISTS event_actors (
+    event_id TEXT NOT NULL,
+    code TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (event_id, code, role)
+);
+CREATE INDEX IF NOT EXISTS event_actors_by_code ON event_actors (code);
+CREATE TABLE IF NOT EXISTS event_tags (
+    event_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (event_id, tag)
+);
+CREATE INDEX IF NOT EXISTS event_tags_by_tag ON event_tags (tag);
+CREATE VIRTUAL TABLE IF NOT EXISTS event_text USING fts5 (
+    event_id UNINDEXED, lang UNINDEXED, title, summary, tokenize = 'trigram'
+);
+CREATE TABLE IF NOT EXISTS bib_references (
+    key TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    entry_type TEXT NOT NULL,
+    merged_into TEXT,
+    added_seq INTEGER NOT NULL,
+    updated_seq INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS citations (
+    id TEXT PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    locator TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    supports TEXT NOT NULL,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS citations_by_event ON citations (event_id, seq);
+CREATE INDEX IF NOT EXISTS citations_by_key ON citations (key);
+"""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """Create the read-model tables if they do not exist."""
+    for statement in _DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(
+        "INSERT OR IGNORE INTO readmodel_checkpoint (name, value) VALUES ('schema', ?), ('seq', 0)",
+        (READ_MODEL_SCHEMA,),
+    )
+
+
+def drop(conn: sqlite3.Connection) -> None:
+    """Drop every read-model table (the journal is untouched)."""
+    for table in (*_TABLES, "readmodel_checkpoint"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def checkpoint(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    """``(schema, seq)`` of the read models, or None when they do not exist."""
+    try:
+        rows = dict(conn.execute("SELECT name, value FROM readmodel_checkpoint").fetchall())
+    except sqlite3.OperationalError:
+        return None
+    return int(rows.get("schema", 0)), int(rows.get("seq", 0))
+
+
+# -- applying changes --------------------------------------------------------
+
+
+def load_event(conn: sqlite3.Connection, event_id: str) -> tuple[Event, int, bool] | None:
+    """``(event, stream version, retracted)`` from the read model, or None."""
+    row = conn.execute(
+        "SELECT data, version, retracted FROM events WHERE id = ?", (event_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    return decode_event(json.loads(row[0])), int(row[1]), bool(row[2])
+
+
+def load_reference(conn: sqlite3.Connection, key: str) -> tuple[Reference, int, str | None] | None:
+    """``(reference, stream version, merged_into)`` from the read model, or None."""
+    row = conn.execute(
+        "SELECT data, version, merged_into FROM bib_references WHERE key = ?", (key,)
+    ).fetchone()
+    if row is None:
+        return None
+    return decode_reference(json.loads(row[0])), int(row[1]), row[2]
+
+
+def _index_event(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute("DELETE FROM event_actors WHERE event_id = ?", (event.id,))
+    conn.execute("DELETE FROM event_tags WHERE event_id = ?", (event.id,))
+    conn.execute("DELETE FROM event_text WHERE event_id = ?", (event.id,))
+    conn.executemany(
+        "INSERT OR IGNORE INTO event_actors (event_id, code, role) VALUES (?, ?, ?)",
+        [(event.id, actor.code, actor.role) for actor in event.actors],
+    )
+    conn.executemany(
+        "INSERT INTO event_tags (event_id, tag) VALUES (?, ?)",
+        [(event.id, tag) for tag in event.tags],
+    )
+    titles = event.title.as_dict()
+    summaries = event.summary.as_dict()
+    conn.executemany(
+        "INSERT INTO event_text (event_id, lang, title, summary) VALUES (?, ?, ?, ?)",
+        [
+            (event.id, lang, titles.get(lang, ""), summaries.get(lang, ""))
+            for lang in sorted(set(titles) | set(summaries))
+        ],
+    )
+
+
+def _store_event(conn: sqlite3.Connection, event: Event, record: Record) -> None:
+    lower, upper = event.when.bounds
+    conn.execute(
+        """INSERT INTO events (id, version, when_edtf, lower, upper, kind, importance, retracted,
+                               recorded_seq, updated_seq, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET
+               version = excluded.version, when_edtf = excluded.when_edtf,
+               lower = excluded.lower, upper = excluded.upper, kind = excluded.kind,
+               importance = excluded.importance, updated_seq = excluded.updated_seq,
+               data = excluded.data""",
+        (
+            event.id,
+            record.version,
+            encode_event(event)["when"],
+            lower,
+            upper,
+            event.kind,
+            event.importance,
+            record.seq,
+            record.seq,
+            _json(encode_event(event)),
+        ),
+    )
+    _index_event(conn, event)
+
+
+def _set_event_flag(
+    conn: sqlite3.Connection, event_id: str, record: Record, retracted: bool
+) -> None:
+    conn.execute(
+        "UPDATE events SET retracted = ?, version = ?, updated_seq = ? WHERE id = ?",
+        (int(retracted), record.version, record.seq, event_id),
+    )
+
+
+def _store_reference(conn: sqlite3.Connection, reference: Reference, record: Record) -> None:
+    conn.execute(
+        """INSERT INTO bib_references (key, version, entry_type, merged_into, added_seq,
+                                       updated_seq, data)
+           VALUES (?, ?, ?, NULL, ?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET
+               version = excluded.version, entry_type = excluded.entry_type,
+               updated_seq = excluded.updated_seq, data = excluded.data""",
+        (
+            reference.key,
+            record.version,
+            reference.entry_type,
+            record.seq,
+            record.seq,
+            _json(encode_reference(reference)),
+        ),
+    )
+
+
+def _store_citation(conn: sqlite3.Connection, citation: Citation, record: Record) -> None:
+    conn.execute(
+        """INSERT INTO citations (id, event_id, key, locator, quote, supports, seq)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (
+            citation.id,
+            citation.event_id,
+            citation.key,
+            citation.locator,
+            citation.quote,
+            _json(list(citation.supports)),
+            record.seq,
+        ),
+    )
+    conn.execute(
+        "UPDATE events SET version = ?, updated_seq = ? WHERE id = ?",
+        (record.version, record.seq, citation.event_id),
+    )
+
+
+def apply(conn: sqlite3.Connection, record: Record, change: Change) -> None:
+    """Bring the read models up to date with one record and the change it states."""
+    match change:
+        case EventRecorded(event=event):
+            _store_event(conn, event, record)
+        case EventRevised(event_id=event_id):
+            current = load_event(conn, event_id)
+            if current is not None:
+                _store_event(conn, change.apply(current[0]), record)
+        case EventRetracted(event_id=event_id):
+            _set_event_flag(conn, event_id, record, retracted=True)
+        case EventRestored(event_id=event_id):
+            _set_event_flag(conn, event_id, record, retracted=False)
+        case ReferenceAdded(reference=reference) | ReferenceAmended(reference=reference):
+            _store_reference(conn, reference, record)
+        case ReferenceMerged(key=key, into=into):
+            conn.execute(
+                "UPDATE bib_references SET merged_into = ?, version = ?, updated_seq = ? "
+                "WHERE key = ?",
+                (into, record.version, record.seq, key),
+            )
+        case CitationAdded(citation=citation):
+            _store_citation(conn, citation, record)
+        case CitationRemoved(event_id=event_id, citation_id=citation_id):
+            conn.execute("DELETE FROM citations WHERE id = ?", (citation_id,))
+            conn.execute(
+                "UPDATE events SET version = ?, updated_seq = ? WHERE id = ?",
+                (record.version, record.seq, event_id),
+            )
+    conn.execute("UPDATE readmodel_checkpoint SET value = ? WHERE name = 'seq'", (record.seq,))
+
+
+def apply_records(
+    conn: sqlite3.Connection,
+    records: Iterable[Record],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Apply records in order, calling ``progress`` with the count every 1000; return the count."""
+    count = 0
+    for record in records:
+        apply(conn, record, decode(record))
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    if progress is not None:
+        progress(count)
+    return count
+
+
+def rebuild(
+    conn: sqlite3.Connection,
+    records: Iterable[Record],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Drop the read models and rebuild them from ``records`` (the whole journal)."""
+    drop(conn)
+    create(conn)
+    return apply_records(conn, records, progress)
+
+
+def snapshot(conn: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """Every read-model table's rows in a stable order, for comparing two read models."""
+    for table in (*_TABLES, "readmodel_checkpoint"):
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        order = ", ".join(columns)
+        yield table, conn.execute(f"SELECT {order} FROM {table} ORDER BY {order}").fetchall()
