@@ -17,6 +17,7 @@ subclasses the nearest builtin, so callers can catch what they already know::
     │   ├── InvalidDate                      well-formed but impossible (2019-02-29)
     │   ├── UnparsableDate                   not EDTF / not a phrase we read
     │   └── AmbiguousDate                    several readings, none chosen
+    ├── ImportFailed(ValueError)             an events file that cannot be imported
     └── DomainError
         ├── UnknownEvent(KeyError)
         ├── DuplicateEvent(ValueError)
@@ -98,6 +99,10 @@ class UnparsableDate(DateError):
 
 class AmbiguousDate(DateError):
     """Text with several plausible readings (2/4/2022) and no rule to choose."""
+
+
+class ImportFailed(TimelineError, ValueError):
+    """An events file that cannot be imported; the message names file, entry and field."""
 
 
 # -- domain ------------------------------------------------------------------
