@@ -708,9 +708,12 @@ class Timeline:
         target = Journal.open(path, registry=REGISTRY)
         try:
             Journal.load(fp, into=target)
-        finally:
+        except BaseException:
             target.close()
-        return cls.open(path, author=author, progress=progress)
+            raise
+        timeline = cls(target, target.connection, author=author)
+        timeline._catch_up(progress)
+        return timeline
 
     def records(self) -> Iterator[Record]:
         """The journal records this timeline shows, in order."""

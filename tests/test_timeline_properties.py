@@ -1,0 +1,121 @@
+"""Properties of the timeline over random command sequences (hypothesis)."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citations import Contributor, Reference
+from timeline import readmodels
+from timeline.application import Timeline
+from timeline.errors import DomainError
+
+EVENT_IDS = ["a", "b", "c", "d"]
+KEYS = ["k1", "k2", "k3"]
+WHENS = ["1969", "1969-03-02", "2001-07-16", "2019-06~", "2021/2025", "-0220", "2022-02-24/.."]
+
+commands = st.one_of(
+    st.tuples(st.just("record"), st.sampled_from(EVENT_IDS), st.sampled_from(WHENS)),
+    st.tuples(
+        st.just("revise"),
+        st.sampled_from(EVENT_IDS),
+        st.sampled_from(WHENS),
+        st.integers(1, 3),
+    ),
+    st.tuples(st.just("retract"), st.sampled_from(EVENT_IDS)),
+    st.tuples(st.just("restore"), st.sampled_from(EVENT_IDS)),
+    st.tuples(st.just("add_reference"), st.sampled_from(KEYS), st.sampled_from(["A", "B"])),
+    st.tuples(st.just("amend_reference"), st.sampled_from(KEYS), st.sampled_from(["A", "C"])),
+    st.tuples(st.just("merge"), st.sampled_from(KEYS), st.sampled_from(KEYS)),
+    st.tuples(
+        st.just("cite"),
+        st.sampled_from(EVENT_IDS),
+        st.sampled_from(KEYS),
+        st.sampled_from(["", "p. 1", "fn. 2"]),
+    ),
+    st.tuples(
+        st.just("uncite"),
+        st.sampled_from(EVENT_IDS),
+        st.sampled_from(KEYS),
+        st.sampled_from(["", "p. 1"]),
+    ),
+)
+
+
+def _reference(key: str, title: str) -> Reference:
+    return Reference(key, "book", {"title": title, "date": "2001"}, [Contributor(literal="作者")])
+
+
+def _run(tl: Timeline, command: tuple[Any, ...]) -> None:
+    name, *args = command
+    if name == "record":
+        tl.record(id=args[0], when=args[1], title={"en": f"Event {args[0]}", "zh": "事件"})
+    elif name == "revise":
+        tl.revise(args[0], when=args[1], importance=args[2], reason="fix")
+    elif name == "retract":
+        tl.retract(args[0], reason="wrong")
+    elif name == "restore":
+        tl.restore(args[0], reason="right")
+    elif name == "add_reference":
+        tl.add_reference(_reference(args[0], args[1]))
+    elif name == "amend_reference":
+        tl.amend_reference(_reference(args[0], args[1]), reason="typo")
+    elif name == "merge":
+        tl.merge_references(args[0], args[1], reason="duplicate")
+    elif name == "cite":
+        tl.cite(args[0], args[1], locator=args[2])
+    elif name == "uncite":
+        tl.uncite(args[0], args[1], locator=args[2], reason="not there")
+
+
+def _snapshot(conn: sqlite3.Connection) -> list[tuple[str, list[tuple[object, ...]]]]:
+    return list(readmodels.snapshot(conn))
+
+
+def _fresh(records: list[Any]) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    readmodels.create(conn)
+    readmodels.apply_records(conn, records)
+    return conn
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(commands, max_size=25), st.data())
+def test_random_commands_keep_every_view_consistent(
+    script: list[tuple[Any, ...]], data: st.DataObject
+) -> None:
+    """Refusals change nothing; incremental = rebuild = prefix-then-rest; as_of(k) = first k records."""
+    tl = Timeline.open(":memory:", author="prop")
+    try:
+        for command in script:
+            before = (tl.head(), _snapshot(tl.journal.connection))
+            try:
+                _run(tl, command)
+            except DomainError:
+                assert (tl.head(), _snapshot(tl.journal.connection)) == before
+        records = list(tl.records())
+        incremental = _snapshot(tl.journal.connection)
+        assert _snapshot(_fresh(records)) == incremental
+
+        split = data.draw(st.integers(0, len(records)))
+        stepwise = _fresh(records[:split])
+        readmodels.apply_records(stepwise, records[split:])
+        assert _snapshot(stepwise) == incremental
+
+        past = tl.as_of(split)
+        assert _snapshot(past._conn) == _snapshot(_fresh(records[:split]))
+
+        dump = io.StringIO()
+        tl.dump(dump)
+        lines = dump.getvalue().splitlines(keepends=True)[:split]
+        reloaded = Timeline.load(io.StringIO("".join(lines)), ":memory:")
+        assert [e.id for e in reloaded.events()] == [e.id for e in past.events()]
+
+        tl.rebuild()
+        assert _snapshot(tl.journal.connection) == incremental
+    finally:
+        tl.close()
