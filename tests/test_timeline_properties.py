@@ -88,7 +88,7 @@ def _fresh(records: list[Any]) -> sqlite3.Connection:
 def test_random_commands_keep_every_view_consistent(
     script: list[tuple[Any, ...]], data: st.DataObject
 ) -> None:
-    """Refusals change nothing; incremental = rebuild = prefix-then-rest; as_of(k) = first k records."""
+    """Refusals change nothing; incremental = rebuild = prefix+rest; as_of(k) = first k records."""
     tl = Timeline.open(":memory:", author="prop")
     try:
         for command in script:
