@@ -18,6 +18,7 @@ subclasses the nearest builtin, so callers can catch what they already know::
     │   ├── UnparsableDate                   not EDTF / not a phrase we read
     │   └── AmbiguousDate                    several readings, none chosen
     ├── ImportFailed(ValueError)             an events file that cannot be imported
+    ├── DocumentError(ValueError)            document options or a format that cannot be used
     └── DomainError
         ├── UnknownEvent(KeyError)
         ├── DuplicateEvent(ValueError)
@@ -103,6 +104,10 @@ class AmbiguousDate(DateError):
 
 class ImportFailed(TimelineError, ValueError):
     """An events file that cannot be imported; the message names file, entry and field."""
+
+
+class DocumentError(TimelineError, ValueError):
+    """Document options or an output format that cannot be used; the message names the option."""
 
 
 # -- domain ------------------------------------------------------------------
