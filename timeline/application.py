@@ -43,6 +43,7 @@ from timeline.codec import REGISTRY, decode, decode_event, decode_reference, enc
 from timeline.dates import When, format_edtf, parse_edtf
 from timeline.errors import (
     DateError,
+    DomainError,
     DuplicateEvent,
     DuplicateReference,
     InvalidChange,
@@ -52,12 +53,13 @@ from timeline.errors import (
     UnknownReference,
     VersionConflict,
 )
+from timeline.importing import ImportPlan
 from timeline.journal import NO_STREAM, Journal, VerifyReport
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, citation_id
 from timeline.phrases import parse_date
 from timeline.records import Record
 
-__all__ = ["FieldDiff", "HistoryEntry", "Timeline", "default_author"]
+__all__ = ["FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]
 
 _RETRIES = 5
 
@@ -88,6 +90,16 @@ def _as_when(value: When | str, lang: str) -> tuple[When, str]:
     except DateError:
         parsed = parse_date(value, lang=lang)
         return parsed.when, value
+
+
+@attrs.frozen
+class ImportSummary:
+    """How much an import recorded."""
+
+    references: int
+    events: int
+    citations: int
+    revisions: int
 
 
 @attrs.frozen
@@ -676,6 +688,71 @@ class Timeline:
             state=self.head(),
             made_at=made_at or datetime.now(UTC),
             title=title,
+        )
+
+    # -- bulk import ----------------------------------------------------------
+
+    def import_plan(
+        self,
+        plan: ImportPlan,
+        references: Iterable[Reference] = (),
+        *,
+        author: str | None = None,
+        reason: str = "",
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
+        """Add references, then record a plan's events, citations and revisions: all or nothing.
+
+        Every change is checked as if made one by one; the first refusal rolls
+        back the whole import and is raised with the source file named.
+        """
+        if self.read_only:
+            raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
+        meta = {"author": author, "reason": reason or f"imported from {plan.source}"}
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None and done % 100 == 0:
+                progress(done)
+
+        refs = tuple(references)
+        try:
+            with self._journal.write_transaction():
+                for reference in refs:
+                    self.add_reference(reference, **meta)
+                    step()
+                for event in plan.events:
+                    self.record(event, **meta)
+                    step()
+                for citation in plan.citations:
+                    self.cite(
+                        citation.event_id,
+                        citation.key,
+                        locator=citation.locator,
+                        quote=citation.quote,
+                        supports=citation.supports,
+                        **meta,
+                    )
+                    step()
+                for revision in plan.revisions:
+                    self.revise(
+                        revision.event_id,
+                        reason=revision.reason,
+                        author=revision.author or author,
+                        **dict(revision.fields),
+                    )
+                    step()
+        except DomainError as exc:
+            raise type(exc)(f"{plan.source}: {exc}; nothing was imported") from exc
+        if progress is not None:
+            progress(done)
+        return ImportSummary(
+            references=len(refs),
+            events=len(plan.events),
+            citations=len(plan.citations),
+            revisions=len(plan.revisions),
         )
 
     # -- maintenance ----------------------------------------------------------
