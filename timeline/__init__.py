@@ -1,5 +1,16 @@
 """timeline: a research project's dated events and sources as one append-only log."""
 
+from timeline.dates import (
+    MAX_BOUND,
+    MIN_BOUND,
+    DateInterval,
+    DateSet,
+    HistoricalDate,
+    When,
+    format_date,
+    format_edtf,
+    parse_edtf,
+)
 from timeline.errors import (
     AmbiguousDate,
     AppendOnlyViolation,
@@ -26,22 +37,30 @@ from timeline.errors import (
     UnparsableDate,
     VersionConflict,
 )
+from timeline.phrases import NAMED_PERIODS, ParsedDate, parse_date
 
 __all__ = [
     "AmbiguousDate",
     "AppendOnlyViolation",
     "CorruptJournal",
     "DateError",
+    "DateInterval",
+    "DateSet",
     "DocumentError",
     "DomainError",
     "DumpFormatError",
     "DuplicateEvent",
     "DuplicateReference",
+    "HistoricalDate",
     "ImportFailed",
     "InvalidChange",
     "InvalidDate",
     "JournalError",
+    "MAX_BOUND",
+    "MIN_BOUND",
+    "NAMED_PERIODS",
     "NotAJournal",
+    "ParsedDate",
     "ReadOnlyTimeline",
     "RecordIdConflict",
     "SchemaTooNew",
@@ -52,4 +71,9 @@ __all__ = [
     "UnknownReference",
     "UnparsableDate",
     "VersionConflict",
+    "When",
+    "format_date",
+    "format_edtf",
+    "parse_date",
+    "parse_edtf",
 ]
