@@ -3,6 +3,7 @@
 A standalone library: it knows nothing of the timeline journal.
 """
 
+from citations.bibtex import BibReadResult, Problem, read_bibtex, write_bibtex
 from citations.errors import (
     BibTeXParseError,
     CitationsError,
@@ -15,9 +16,11 @@ from citations.errors import (
     ParseError,
     RISParseError,
 )
+from citations.latex import latex_to_unicode, unicode_to_latex
 from citations.model import IDENTIFIER_FIELDS, Contributor, Reference, Role, is_cjk
 
 __all__ = [
+    "BibReadResult",
     "BibTeXParseError",
     "CSLJSONParseError",
     "CitationsError",
@@ -29,8 +32,13 @@ __all__ = [
     "KeyPatternError",
     "LimitExceeded",
     "ParseError",
+    "Problem",
     "RISParseError",
     "Reference",
     "Role",
     "is_cjk",
+    "latex_to_unicode",
+    "read_bibtex",
+    "unicode_to_latex",
+    "write_bibtex",
 ]

@@ -1,0 +1,621 @@
+"""BibTeX and biblatex files to :class:`Reference` values and back.
+
+The only module (with :mod:`citations.formatting`) that imports pybtex: its
+low-level parser tokenises the file (``@string`` macros, ``#``
+concatenation, ``@comment``, ``@preamble``); everything after that is ours.
+Reading normalises to biblatex: classic field names become their biblatex
+names (``journal`` -> ``journaltitle``), classic types their biblatex types
+(``phdthesis`` -> ``thesis`` with ``type = {phdthesis}``), ``langid`` becomes
+:attr:`Reference.language` (BCP 47), months become numbers, ``crossref``
+parents are inherited and LaTeX turns into Unicode. Writing is our own string
+builder: deterministic, verbatim ``url``/``doi``/``eprint``/date fields, and
+classic types and field names for ``dialect="bibtex"``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+import attrs
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person
+from pybtex.database.input.bibtex import LowLevelParser, UndefinedMacro, month_names
+from pybtex.exceptions import PybtexError
+from pybtex.utils import CaseInsensitiveDict
+
+from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
+from citations.errors import BibTeXParseError, InvalidReference
+from citations.latex import latex_to_unicode, unicode_to_latex
+from citations.model import Contributor, Reference, Role, is_cjk
+
+__all__ = [
+    "LANGUAGE_TAGS",
+    "BibReadResult",
+    "Problem",
+    "read_bibtex",
+    "write_bibtex",
+]
+
+#: biblatex/babel language names (``langid``) and the BCP 47 tags they stand for.
+LANGUAGE_TAGS: Mapping[str, str] = MappingProxyType(
+    {
+        "english": "en",
+        "american": "en-US",
+        "usenglish": "en-US",
+        "british": "en-GB",
+        "ukenglish": "en-GB",
+        "australian": "en-AU",
+        "canadian": "en-CA",
+        "chinese": "zh",
+        "chinese-simplified": "zh-Hans",
+        "chinese-traditional": "zh-Hant",
+        "pinyin": "zh-Latn",
+        "japanese": "ja",
+        "korean": "ko",
+        "russian": "ru",
+        "ukrainian": "uk",
+        "belarusian": "be",
+        "bulgarian": "bg",
+        "serbian": "sr",
+        "german": "de",
+        "ngerman": "de",
+        "austrian": "de-AT",
+        "french": "fr",
+        "spanish": "es",
+        "italian": "it",
+        "portuguese": "pt",
+        "brazilian": "pt-BR",
+        "dutch": "nl",
+        "polish": "pl",
+        "czech": "cs",
+        "slovak": "sk",
+        "hungarian": "hu",
+        "romanian": "ro",
+        "swedish": "sv",
+        "norwegian": "nb",
+        "danish": "da",
+        "finnish": "fi",
+        "greek": "el",
+        "latin": "la",
+        "turkish": "tr",
+        "arabic": "ar",
+        "hebrew": "he",
+        "persian": "fa",
+        "vietnamese": "vi",
+    }
+)
+_LANGID: dict[str, str] = {}
+for _language, _tag in LANGUAGE_TAGS.items():
+    _LANGID.setdefault(_tag.lower(), _language)
+
+_MONTH_NUMBER: dict[str, str] = {}
+for _number, (_abbr, _full) in enumerate(month_names.items(), start=1):
+    _MONTH_NUMBER[_abbr] = _MONTH_NUMBER[_full.lower()] = str(_number)
+    _MONTH_NUMBER[str(_number)] = _MONTH_NUMBER[f"{_number:02d}"] = str(_number)
+_MONTH_MACRO = {str(number): abbr for number, abbr in enumerate(month_names, start=1)}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _words_list(text: str) -> list[str]:
+    return text.split()
+
+
+_ROLES = {role.value: role for role in Role}
+_ROLE_ORDER = {role: index for index, role in enumerate(Role)}
+
+#: Fields written and read verbatim: never LaTeX-escaped or decoded.
+_VERBATIM = _words(
+    "url doi eprint file pdf urlraw verba verbb verbc date urldate eventdate origdate"
+)
+
+# Fields a crossref child never inherits (biblatex's default exclusions).
+_NOT_INHERITED = _words(
+    "ids crossref xref entryset entrysubtype execute label options presort related "
+    "relatedoptions relatedstring relatedtype shorthand shorthandintro sortkey"
+)
+_BOOKISH = _words("book collection proceedings reference periodical")
+_MULTIVOLUME = _words("mvbook mvcollection mvproceedings mvreference")
+_IN_TYPES = _words(
+    "inbook bookinbook suppbook incollection suppcollection inreference inproceedings"
+)
+
+Severity = Literal["error", "warning"]
+
+
+@attrs.frozen
+class Problem:
+    """Something wrong in the input: where (source, line, entry key) and what."""
+
+    source: str
+    line: int | None
+    key: str | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        entry = f" entry {self.key!r}:" if self.key else ""
+        return f"{where}:{entry} {self.message}"
+
+
+@attrs.frozen
+class BibReadResult:
+    """What :func:`read_bibtex` found: references, problems, preamble and macros."""
+
+    references: tuple[Reference, ...]
+    problems: tuple[Problem, ...] = ()
+    preamble: str = ""
+    strings: Mapping[str, str] = attrs.field(factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.references)
+
+    def by_key(self) -> dict[str, Reference]:
+        """The references by citation key."""
+        return {ref.key: ref for ref in self.references}
+
+
+@attrs.define
+class _Entry:
+    key: str
+    line: int
+    entry_type: str
+    fields: dict[str, str]
+    contributors: list[Contributor]
+    language: str
+
+
+def read_bibtex(
+    source: str | bytes | os.PathLike[str],
+    *,
+    encoding: str = "utf-8",
+    strict: bool = True,
+    source_name: str | None = None,
+    resolve_crossref: bool = True,
+) -> BibReadResult:
+    """Read BibTeX or biblatex from a path, a text string or bytes.
+
+    A :class:`os.PathLike` is a file to open; ``str`` is BibTeX text;
+    ``bytes`` are decoded with ``encoding`` (``"gbk"`` for GBK files). With
+    ``strict=True`` the first problem raises :class:`BibTeXParseError`
+    naming the source and line; with ``strict=False`` bad entries are skipped
+    and every problem is listed in the result. ``resolve_crossref`` copies
+    fields from ``crossref`` parents into their children (biblatex's
+    inheritance rules) and drops the ``crossref`` field.
+    """
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        name = source_name or str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BibTeXParseError(f"cannot read the file: {exc.strerror}", source=name) from exc
+        text = _decode(data, encoding, name)
+    elif isinstance(source, bytes):
+        name = source_name or "<bytes>"
+        text = _decode(source, encoding, name)
+    elif isinstance(source, str):
+        name = source_name or "<string>"
+        text = source
+    else:
+        raise TypeError(f"read_bibtex() needs a path, str or bytes, not {type(source).__name__}")
+    return _Reader(text, name, strict).read(resolve_crossref)
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BibTeXParseError(
+            f"bytes not valid in encoding {encoding!r} ({exc.reason})", source=name, line=line
+        ) from exc
+    except LookupError as exc:
+        raise BibTeXParseError(f"unknown encoding {encoding!r}", source=name) from exc
+    return text.removeprefix("\ufeff")
+
+
+class _Reader:
+    def __init__(self, text: str, source: str, strict: bool) -> None:
+        self.text = text
+        self.source = source
+        self.strict = strict
+        self.problems: list[Problem] = []
+        self.bad_commands: set[int] = set()
+        self._line_pos = 0
+        self._line = 1
+        self.parser: LowLevelParser | None = None
+
+    def problem(
+        self, line: int | None, key: str | None, message: str, severity: Severity = "error"
+    ) -> None:
+        if self.strict and severity == "error":
+            entry = f"entry {key!r}: " if key else ""
+            raise BibTeXParseError(entry + message, source=self.source, line=line)
+        self.problems.append(Problem(self.source, line, key, message, severity))
+
+    def line_at(self, pos: int) -> int:
+        if pos < self._line_pos:
+            self._line_pos, self._line = 0, 1
+        self._line += self.text.count("\n", self._line_pos, pos)
+        self._line_pos = pos
+        return self._line
+
+    def handle_error(self, error: PybtexError) -> None:
+        parser = self.parser
+        assert parser is not None
+        key = parser.current_entry_key
+        line = getattr(error, "lineno", None)
+        message = str(error.args[0]) if error.args else str(error)
+        if isinstance(error, UndefinedMacro):
+            self.problem(line, key, f"undefined @string macro {message!r}")
+            return
+        self.bad_commands.add(parser.command_start)
+        self.problem(line, key, f"syntax error: {message}")
+
+    def read(self, resolve_crossref: bool) -> BibReadResult:
+        macros = CaseInsensitiveDict(month_names)
+        parser = LowLevelParser(
+            self.text, macros=macros, handle_error=self.handle_error, filename=self.source
+        )
+        self.parser = parser
+        preamble: list[str] = []
+        entries: dict[str, _Entry] = {}
+        for command, body in parser:
+            start = parser.command_start
+            kind = command.lower()
+            if kind == "string":
+                continue
+            if kind == "preamble":
+                preamble.append(" ".join("".join(body[0]).split()))
+                continue
+            if start in self.bad_commands:
+                continue
+            key, fields = body
+            line = self.line_at(start)
+            if not key:
+                self.problem(line, None, "entry without a citation key")
+                continue
+            if key in entries:
+                self.problem(
+                    line, key, f"duplicate citation key (first defined at line {entries[key].line})"
+                )
+                continue
+            entry = self.entry(kind, key, fields, line)
+            if entry is not None:
+                entries[key] = entry
+        if resolve_crossref:
+            self.resolve(entries)
+        references = []
+        for entry in entries.values():
+            reference = self.reference(entry)
+            if reference is not None:
+                references.append(reference)
+        strings = {
+            name.lower(): latex_to_unicode(" ".join(value.split()))
+            for name, value in macros.items()
+            if month_names.get(name.lower()) != value
+        }
+        return BibReadResult(tuple(references), tuple(self.problems), "\n".join(preamble), strings)
+
+    def entry(
+        self, kind: str, key: str, fields: list[tuple[str, list[str]]], line: int
+    ) -> _Entry | None:
+        values: dict[str, str] = {}
+        contributors: list[Contributor] = []
+        language = ""
+        entry_type, implied_type = TYPE_ALIASES.get(kind, (kind, ""))
+        for field_name, parts in fields:
+            name = field_name.lower()
+            name = FIELD_ALIASES.get(name, name)
+            if name in values or (name == "langid" and language):
+                self.problem(line, key, f"duplicate field {field_name!r} (the first is kept)")
+                continue
+            raw = "".join(parts)
+            if "\n" in raw or "  " in raw or "\t" in raw:
+                raw = " ".join(raw.split())
+            else:
+                raw = raw.strip()
+            role = _ROLES.get(name)
+            if role is not None:
+                try:
+                    contributors.extend(_names(raw, role))
+                except (PybtexError, InvalidReference) as exc:
+                    self.problem(line, key, f"field {name!r}: bad name list {raw!r}: {exc}")
+                    return None
+                values[name] = ""
+                continue
+            if name == "langid":
+                language = LANGUAGE_TAGS.get(raw.lower(), raw)
+                continue
+            if name == "month":
+                values[name] = _MONTH_NUMBER.get(raw.lower(), latex_to_unicode(raw))
+            elif name in _VERBATIM:
+                values[name] = raw
+            else:
+                values[name] = latex_to_unicode(raw)
+        if implied_type and not values.get("type"):
+            values["type"] = implied_type
+        if entry_type not in BIBLATEX_TYPES:
+            if values.get("entrysubtype"):
+                self.problem(
+                    line,
+                    key,
+                    f"entry type {kind!r} is not biblatex's: read as 'misc'",
+                    severity="warning",
+                )
+            else:
+                values["entrysubtype"] = kind
+            entry_type = "misc"
+        for role_name in _ROLES:
+            values.pop(role_name, None)
+        contributors.sort(key=lambda person: _ROLE_ORDER[person.role])
+        return _Entry(key, line, entry_type, values, contributors, language)
+
+    def resolve(self, entries: dict[str, _Entry]) -> None:
+        lowered = {key.lower(): key for key in entries}
+        done: set[str] = set()
+
+        def visit(entry: _Entry, path: tuple[str, ...]) -> None:
+            if entry.key in done:
+                return
+            target = entry.fields.get("crossref")
+            if target is not None:
+                parent_key = target if target in entries else lowered.get(target.lower())
+                if parent_key is None:
+                    self.problem(
+                        entry.line,
+                        entry.key,
+                        f"crossref {target!r} names no entry in the file",
+                        severity="warning",
+                    )
+                elif parent_key in path:
+                    self.problem(
+                        entry.line, entry.key, f"crossref cycle: {' -> '.join((*path, target))}"
+                    )
+                    del entry.fields["crossref"]
+                else:
+                    parent = entries[parent_key]
+                    visit(parent, (*path, entry.key))
+                    _inherit(entry, parent)
+                    del entry.fields["crossref"]
+            done.add(entry.key)
+
+        for entry in list(entries.values()):
+            visit(entry, ())
+
+    def reference(self, entry: _Entry) -> Reference | None:
+        try:
+            return Reference(
+                entry.key, entry.entry_type, entry.fields, entry.contributors, entry.language
+            )
+        except InvalidReference as exc:
+            self.problem(entry.line, entry.key, str(exc))
+            return None
+
+
+def _inherit(child: _Entry, parent: _Entry) -> None:
+    """Copy what ``child`` lacks from ``parent``, with biblatex's renamings."""
+    renames: dict[str, str] = {}
+    if child.entry_type in _IN_TYPES and parent.entry_type in _BOOKISH:
+        renames = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
+    elif child.entry_type in _IN_TYPES | _BOOKISH and parent.entry_type in _MULTIVOLUME:
+        renames = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon"}
+    elif child.entry_type == "article" and parent.entry_type == "periodical":
+        renames = {"title": "journaltitle", "subtitle": "journalsubtitle"}
+    for name, value in parent.fields.items():
+        if name in _NOT_INHERITED:
+            continue
+        if renames and name in ("title", "subtitle", "titleaddon"):
+            name = renames.get(name, "")
+        if name and name not in child.fields:
+            child.fields[name] = value
+    have = {person.role for person in child.contributors}
+    inherited = [person for person in parent.contributors if person.role not in have]
+    if child.entry_type in {"inbook", "bookinbook", "suppbook"} and Role.BOOKAUTHOR not in have:
+        inherited += [
+            attrs.evolve(person, role=Role.BOOKAUTHOR)
+            for person in parent.contributors
+            if person.role is Role.AUTHOR
+        ]
+    if inherited:
+        child.contributors = sorted(
+            child.contributors + inherited, key=lambda person: _ROLE_ORDER[person.role]
+        )
+    if not child.language:
+        child.language = parent.language
+
+
+def _enclosed(text: str) -> bool:
+    """True when ``text`` is one brace group: ``{...}`` with matching outer braces."""
+    if len(text) < 2 or text[0] != "{" or text[-1] != "}":
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and index != len(text) - 1:
+                return False
+    return True
+
+
+def _part(words: list[str]) -> str:
+    text = " ".join(words)
+    if _enclosed(text):
+        text = text[1:-1]
+    return latex_to_unicode(text)
+
+
+def _names(value: str, role: Role) -> list[Contributor]:
+    people = []
+    for name in split_name_list(value):
+        name = name.strip()
+        if not name:
+            continue
+        if _enclosed(name):
+            people.append(Contributor(literal=latex_to_unicode(name[1:-1]), role=role))
+            continue
+        if not name.isascii() and is_cjk(name):
+            if "," in name:
+                family, given = name.split(",", 1)
+                people.append(
+                    Contributor(
+                        family=_part([family.strip()]), given=_part([given.strip()]), role=role
+                    )
+                )
+            else:
+                people.append(Contributor(literal=latex_to_unicode(name), role=role))
+            continue
+        person = Person(name)
+        people.append(
+            Contributor(
+                family=_part(person.last_names),
+                given=_part(person.first_names + person.middle_names),
+                particle=_part(person.prelast_names),
+                suffix=_part(person.lineage_names),
+                role=role,
+            )
+        )
+    return people
+
+
+# ---------------------------------------------------------------- writing
+
+_FIRST_FIELDS = _words_list(
+    "title subtitle titleaddon shorttitle booktitle booksubtitle booktitleaddon maintitle "
+    "mainsubtitle maintitleaddon journaltitle journal journalsubtitle shortjournal eventtitle "
+    "eventdate venue edition series volume volumes number issue part chapter pages pagetotal "
+    "eid type institution school organization publisher location address howpublished "
+    "date year month day isbn issn doi eprint eprinttype eprintclass url urldate langid"
+)
+_POSITION = {name: index for index, name in enumerate(_FIRST_FIELDS)}
+_LAST = len(_FIRST_FIELDS)
+_CLASSIC_NAMES = {"journaltitle": "journal", "location": "address", "annotation": "annote"}
+_IMPLIED_TYPES = frozenset({"mathesis", "phdthesis", "techreport"})
+_AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+_PLAIN_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def write_bibtex(
+    refs: Iterable[Reference],
+    *,
+    dialect: Literal["bibtex", "biblatex"] = "biblatex",
+    ascii: bool = False,
+) -> str:
+    """The references as BibTeX (classic types and fields) or biblatex text.
+
+    Byte-for-byte deterministic: names first, then a fixed order of common
+    fields, then the rest sorted; two-space indent, ``\\n`` line endings, a
+    blank line between entries and a trailing newline. ``url``, ``doi``,
+    ``eprint`` and date fields are written verbatim; other values are escaped
+    only where LaTeX needs it. ``ascii=True`` spells accented letters as LaTeX
+    commands (CJK and Cyrillic stay Unicode: LaTeX has no ASCII spelling).
+    """
+    if dialect not in ("bibtex", "biblatex"):
+        raise ValueError(f"dialect must be 'bibtex' or 'biblatex', not {dialect!r}")
+    classic = dialect == "bibtex"
+    return "\n".join([_entry(ref, classic, ascii) for ref in refs])
+
+
+def _entry(ref: Reference, classic: bool, ascii: bool) -> str:
+    fields = dict(ref.fields)
+    entry_type = ref.entry_type
+    if entry_type not in BIBLATEX_TYPES:
+        fields.setdefault("entrysubtype", entry_type)
+        entry_type = "misc"
+    if ref.language:
+        fields["langid"] = _LANGID.get(ref.language.lower(), ref.language)
+    if classic:
+        entry_type = _classic(entry_type, fields)
+    lines = [f"@{entry_type}{{{ref.key},"]
+    if ref.contributors:
+        by_role: dict[Role, list[str]] = {}
+        for person in ref.contributors:
+            by_role.setdefault(person.role, []).append(_name(person, ascii))
+        for role in sorted(by_role, key=_ROLE_ORDER.__getitem__):
+            lines.append(f"  {role.value} = {{{' and '.join(by_role[role])}}},")
+    for name in sorted(fields, key=lambda name: (_POSITION.get(name, _LAST), name)):
+        value = fields[name]
+        if name == "month" and value in _MONTH_MACRO:
+            lines.append(f"  month = {_MONTH_MACRO[value]},")
+        elif name in _VERBATIM:
+            lines.append(f"  {name} = {{{_verbatim(ref.key, name, value)}}},")
+        else:
+            lines.append(f"  {name} = {{{unicode_to_latex(value, ascii=ascii)}}},")
+    if len(lines) > 1:
+        lines[-1] = lines[-1][:-1]
+    lines.append("}\n")
+    return "\n".join(lines)
+
+
+def _classic(entry_type: str, fields: dict[str, str]) -> str:
+    """Rename biblatex fields to classic ones in place; the classic entry type."""
+    result = bibtex_type(entry_type, fields.get("type", ""))
+    for new, old in _CLASSIC_NAMES.items():
+        if new in fields and old not in fields:
+            fields[old] = fields.pop(new)
+    if entry_type == "thesis" and "institution" in fields and "school" not in fields:
+        fields["school"] = fields.pop("institution")
+    if fields.get("type") in _IMPLIED_TYPES:
+        del fields["type"]
+    date = fields.get("date")
+    if date and "year" not in fields:
+        match = _PLAIN_DATE.match(date)
+        if match:
+            del fields["date"]
+            fields["year"] = match.group(1)
+            if match.group(2) and "month" not in fields:
+                fields["month"] = str(int(match.group(2)))
+        elif date[:4].isdigit():
+            fields["year"] = date[:4]
+    if entry_type == "online" and "url" in fields and "howpublished" not in fields:
+        fields["howpublished"] = "\\url{" + _url(fields["url"]) + "}"
+    return result
+
+
+def _url(value: str) -> str:
+    return value.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+
+
+def _verbatim(key: str, name: str, value: str) -> str:
+    if name == "url":
+        return _url(value)
+    if value.count("{") != value.count("}"):
+        raise InvalidReference(f"entry {key!r}: field {name!r} has unbalanced braces: {value!r}")
+    return value
+
+
+def _protect(part: str, ascii: bool) -> str:
+    text = unicode_to_latex(part, ascii=ascii)
+    return "{" + text + "}" if "," in part or _AND.search(part) else text
+
+
+def _name(person: Contributor, ascii: bool) -> str:
+    if person.literal:
+        return "{" + unicode_to_latex(person.literal, ascii=ascii) + "}"
+    family = person.family
+    if family == "others" and not (person.given or person.particle or person.suffix):
+        return "others"
+    # Braces keep a family name whole: bibtex would split "de la Cruz" or "García Márquez".
+    guarded = "," in family or " " in family or family[:1].islower() or _AND.search(family)
+    written = unicode_to_latex(family, ascii=ascii)
+    if guarded:
+        written = "{" + written + "}"
+    if person.particle:
+        written = f"{unicode_to_latex(person.particle, ascii=ascii)} {written}"
+    if person.suffix:
+        return f"{written}, {_protect(person.suffix, ascii)}, {_protect(person.given, ascii)}"
+    if person.given:
+        return f"{written}, {_protect(person.given, ascii)}"
+    cjk = not family.isascii() and is_cjk(family)
+    return f"{written}," if guarded or cjk else written

@@ -1,0 +1,235 @@
+"""LaTeX text in BibTeX values to Unicode and back.
+
+:func:`latex_to_unicode` turns accents (``\\'e``, ``{\\"{o}}``), named symbols
+(``{\\ss}``, ``\\textendash``), escaped specials (``\\&``, ``\\%``, ``\\#``,
+``\\_``) and ``~`` into Unicode. It keeps what has no plain-text meaning as
+LaTeX markup: braces that protect capitalisation (``{NATO}``), math
+(``$x^2$``), ``\\$`` and commands it does not know (``\\emph{...}``).
+
+:func:`unicode_to_latex` is its inverse for plain text: it escapes ``&``,
+``%``, ``#``, ``_``, ``~`` and ``^`` (outside math and existing commands),
+writes a no-break space as ``~``, replaces unbalanced braces, and with
+``ascii=True`` spells accented Latin letters and typographic symbols as LaTeX
+commands. Characters with no LaTeX spelling (CJK, Cyrillic) stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["latex_to_unicode", "unicode_to_latex"]
+
+# Accent commands and the Unicode combining mark each stands for.
+_ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
+}
+_MARKS = {mark: command for command, mark in _ACCENTS.items()}
+
+# Named symbol commands (text mode) and their characters.
+_SYMBOLS = {
+    "o": "ø",
+    "O": "Ø",
+    "ss": "ß",
+    "SS": "ẞ",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "dh": "ð",
+    "DH": "Ð",
+    "dj": "đ",
+    "DJ": "Đ",
+    "th": "þ",
+    "TH": "Þ",
+    "ng": "ŋ",
+    "NG": "Ŋ",
+    "textendash": "–",
+    "textemdash": "—",
+    "textquoteleft": "‘",
+    "textquoteright": "’",
+    "textquotedblleft": "“",
+    "textquotedblright": "”",
+    "quotedblbase": "„",
+    "guillemotleft": "«",
+    "guillemotright": "»",
+    "guilsinglleft": "‹",
+    "guilsinglright": "›",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textbullet": "•",
+    "textperiodcentered": "·",
+    "textdegree": "°",
+    "textsection": "§",
+    "S": "§",
+    "P": "¶",
+    "textparagraph": "¶",
+    "copyright": "©",
+    "textcopyright": "©",
+    "textregistered": "®",
+    "texttrademark": "™",
+    "pounds": "£",
+    "textsterling": "£",
+    "euro": "€",
+    "texteuro": "€",
+    "textyen": "¥",
+    "dag": "†",
+    "ddag": "‡",
+    "textdagger": "†",
+    "textdaggerdbl": "‡",
+    "ldots": "…",
+    "dots": "…",
+    "textellipsis": "…",
+    "textexclamdown": "¡",
+    "textquestiondown": "¿",
+    "textnumero": "№",
+}
+# The spelling the writer uses for each symbol (the first command listed wins).
+_SYMBOL_SPELLING: dict[str, str] = {}
+for _command, _char in _SYMBOLS.items():
+    _SYMBOL_SPELLING.setdefault(_char, _command)
+del _SYMBOL_SPELLING["~"], _SYMBOL_SPELLING["^"]  # handled by the plain-text table
+
+_BASE = r"(?:\\[ij](?![A-Za-z])|[A-Za-z])"
+_ACCENT = (
+    r"\\(?P<sym>['`^\"~=.])\s*(?:\{\s*(?P<a1>" + _BASE + r")\s*\}|(?P<a2>" + _BASE + r"))"
+    r"|\\(?P<let>[uvHckrdb])(?:\s*\{\s*(?P<b1>" + _BASE + r")\s*\}|\s+(?P<b2>" + _BASE + r"))"
+)
+_SYMBOL = r"\\(?P<name>" + "|".join(sorted(_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])"
+_SYMBOL_TAIL = r"(?:\{\}|[ \t\n]+)?"
+_DECODE = re.compile(
+    r"(?P<open>\{)?(?:" + _ACCENT + r"|" + _SYMBOL + r"(?(open)\s*|" + _SYMBOL_TAIL + r"))"
+    r"(?(open)\})"
+    r"|\\(?P<special>[&%#_])"
+    r"|(?<!\\)(?P<tilde>~)"
+)
+
+
+def _decode_match(match: re.Match[str]) -> str:
+    special = match.group("special")
+    if special is not None:
+        return special
+    if match.group("tilde") is not None:
+        return "\u00a0"
+    name = match.group("name")
+    if name is not None:
+        return _SYMBOLS[name]
+    command = match.group("sym") or match.group("let")
+    base = match.group("a1") or match.group("a2") or match.group("b1") or match.group("b2")
+    if base.startswith("\\"):
+        base = base[1]  # \i and \j carry accents as i and j
+    return unicodedata.normalize("NFC", base + _ACCENTS[command])
+
+
+def latex_to_unicode(text: str) -> str:
+    """``text`` (a BibTeX value) with LaTeX accents, symbols and escapes as Unicode."""
+    if "\\" not in text and "~" not in text:
+        return text
+    return _DECODE.sub(_decode_match, text)
+
+
+_PLAIN = {
+    ord("&"): "\\&",
+    ord("%"): "\\%",
+    ord("#"): "\\#",
+    ord("_"): "\\_",
+    ord("~"): "{\\textasciitilde}",
+    ord("^"): "{\\textasciicircum}",
+    0xA0: "~",
+}
+_PLAIN_CHARS = frozenset("&%#_~^\u00a0")
+
+
+class _AsciiTable(dict[int, str]):
+    """str.translate table: plain-text escapes plus LaTeX spellings, filled lazily."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        spelling = _ascii_spelling(char)
+        self[code] = spelling
+        return spelling
+
+
+def _ascii_spelling(char: str) -> str:
+    if char.isascii():
+        return char
+    symbol = _SYMBOL_SPELLING.get(char)
+    if symbol is not None:
+        return "{\\" + symbol + "}"
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[:1], decomposed[1:]
+    if len(marks) == 1 and base.isascii() and base.isalpha() and marks in _MARKS:
+        command = _MARKS[marks]
+        if command.isalpha():
+            return "{\\" + command + "{" + base + "}}"
+        return "{\\" + command + base + "}"
+    return char
+
+
+_ASCII = _AsciiTable(_PLAIN)
+_MARKUP = re.compile(r"(\\(?:[A-Za-z]+|.?))|(\$[^$]*\$)|(\$)|([^\\$]+)", re.DOTALL)
+
+
+def _braces_balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
+    """``text`` escaped for a BibTeX value; ``ascii=True`` also spells non-ASCII as LaTeX.
+
+    Existing commands (``\\emph{x}``) and math (``$x_1$``) pass through;
+    a lone ``$`` is escaped, and unbalanced braces become
+    ``\\textbraceleft``/``\\textbraceright`` so the value always parses.
+    """
+    table = _ASCII if ascii and not text.isascii() else _PLAIN
+    if ("{" in text or "}" in text) and not _braces_balanced(text):
+        text = text.replace("{", "\x00").replace("}", "\x01")
+        text = text.replace("\x00", "{\\textbraceleft}").replace("\x01", "{\\textbraceright}")
+        return _escape_markup(text, table)
+    if "\\" not in text and "$" not in text:
+        if _PLAIN_CHARS.isdisjoint(text) and table is _PLAIN:
+            return text
+        return text.translate(table)
+    return _escape_markup(text, table)
+
+
+def _escape_markup(text: str, table: dict[int, str]) -> str:
+    parts: list[str] = []
+    for command, math, dollar, plain in _MARKUP.findall(text):
+        if command:
+            parts.append(command)
+        elif math:
+            parts.append(math)
+        elif dollar:
+            parts.append("\\$")
+        else:
+            parts.append(plain.translate(table))
+    return "".join(parts)
