@@ -414,7 +414,10 @@ def _check_and_bound(d: HistoricalDate) -> tuple[int, int]:
     label: Callable[[], str] = lambda: _label(d)  # noqa: E731
     if d.year_x:
         if d.year_x not in (1, 2, 3) or abs(year) > 9999 or abs(year) % 10**d.year_x:
-            raise InvalidDate(f"{label()}: unspecified year digits must be the last 1-3 of 4")
+            raise InvalidDate(
+                f"year {year} with year_x={d.year_x}: up to 3 of a four-digit year's last "
+                "digits can be unspecified (X), and their value must be 0"
+            )
         if month or day or d.month_x or d.day_x or d.time is not None:
             raise InvalidDate(f"{label()}: a year with X digits takes no month or day")
     if d.month_x and (month or (day and not d.day_x)):
