@@ -580,7 +580,7 @@ class Timeline:
         rows = self._conn.execute(
             f"""SELECT data FROM events WHERE retracted = 0 AND id IN
                 (SELECT event_id FROM citations WHERE key IN ({marks}))
-                ORDER BY lower, upper DESC, id""",
+                ORDER BY {readmodels.EVENT_ORDER}""",
             keys,
         )
         return [decode_event(json.loads(row[0])) for row in rows]
@@ -588,9 +588,9 @@ class Timeline:
     def unsourced(self) -> list[Event]:
         """Events (not retracted) that cite nothing, in historical order."""
         rows = self._conn.execute(
-            """SELECT data FROM events WHERE retracted = 0 AND NOT EXISTS
+            f"""SELECT data FROM events WHERE retracted = 0 AND NOT EXISTS
                (SELECT 1 FROM citations WHERE citations.event_id = events.id)
-               ORDER BY lower, upper DESC, id"""
+               ORDER BY {readmodels.EVENT_ORDER}"""
         )
         return [decode_event(json.loads(row[0])) for row in rows]
 
@@ -890,4 +890,4 @@ def _event_query(
         if lang:
             params.append(lang)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    return f"SELECT data FROM events {clause} ORDER BY lower, upper DESC, id", params
+    return f"SELECT data FROM events {clause} ORDER BY {readmodels.EVENT_ORDER}", params

@@ -39,6 +39,7 @@ from timeline.model import Citation, Event
 from timeline.records import Record
 
 __all__ = [
+    "EVENT_ORDER",
     "READ_MODEL_SCHEMA",
     "apply",
     "apply_records",
@@ -54,6 +55,9 @@ __all__ = [
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 1
 
+#: ORDER BY clause giving events in the historical total order of their dates.
+EVENT_ORDER = "lower, upper DESC, sort_seconds, when_edtf, id"
+
 _TABLES = ("events", "event_actors", "event_tags", "event_text", "bib_references", "citations")
 
 _DDL = """
@@ -67,6 +71,7 @@ CREATE TABLE IF NOT EXISTS events (
     when_edtf TEXT NOT NULL,
     lower INTEGER NOT NULL,
     upper INTEGER NOT NULL,
+    sort_seconds INTEGER NOT NULL,
     kind TEXT NOT NULL,
     importance INTEGER NOT NULL,
     retracted INTEGER NOT NULL DEFAULT 0,
@@ -74,7 +79,7 @@ CREATE TABLE IF NOT EXISTS events (
     updated_seq INTEGER NOT NULL,
     data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_when ON events (lower, upper DESC, id);
+CREATE INDEX IF NOT EXISTS events_by_when ON events (lower, upper DESC, sort_seconds, when_edtf, id);
 CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind);
 CREATE TABLE IF NOT EXISTS event_actors (
     event_id TEXT NOT NULL,
@@ -193,26 +198,29 @@ def _index_event(conn: sqlite3.Connection, event: Event) -> None:
 
 def _store_event(conn: sqlite3.Connection, event: Event, record: Record) -> None:
     lower, upper = event.when.bounds
+    data = encode_event(event)
     conn.execute(
-        """INSERT INTO events (id, version, when_edtf, lower, upper, kind, importance, retracted,
-                               recorded_seq, updated_seq, data)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+        """INSERT INTO events (id, version, when_edtf, lower, upper, sort_seconds, kind,
+                               importance, retracted, recorded_seq, updated_seq, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET
                version = excluded.version, when_edtf = excluded.when_edtf,
-               lower = excluded.lower, upper = excluded.upper, kind = excluded.kind,
+               lower = excluded.lower, upper = excluded.upper,
+               sort_seconds = excluded.sort_seconds, kind = excluded.kind,
                importance = excluded.importance, updated_seq = excluded.updated_seq,
                data = excluded.data""",
         (
             event.id,
             record.version,
-            encode_event(event)["when"],
+            data["when"],
             lower,
             upper,
+            event.when.sort_key[2],
             event.kind,
             event.importance,
             record.seq,
             record.seq,
-            _json(encode_event(event)),
+            _json(data),
         ),
     )
     _index_event(conn, event)
