@@ -79,7 +79,8 @@ CREATE TABLE IF NOT EXISTS events (
     updated_seq INTEGER NOT NULL,
     data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_when ON events (lower, upper DESC, sort_seconds, when_edtf, id);
+CREATE INDEX IF NOT EXISTS events_by_when
+    ON events (lower, upper DESC, sort_seconds, when_edtf, id);
 CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind);
 CREATE TABLE IF NOT EXISTS event_actors (
     event_id TEXT NOT NULL,
