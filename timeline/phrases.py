@@ -105,23 +105,27 @@ def parse_date(text: str, lang: str = "en", *, ambiguous: str = "error") -> Pars
         raise UnparsableDate(f"{text!r}: language {lang!r} is not one of {', '.join(LANGS)}")
     if ambiguous not in ("error", "set"):
         raise DateError(f"{text!r}: ambiguous must be 'error' or 'set', not {ambiguous!r}")
+    base = _normalise(text, "")
     clean = _normalise(text, lang)
     if not clean:
         raise UnparsableDate(f"{text!r}: empty text is not a date")
+    edtf_error: DateError | None = None
     try:
         try:
             return ParsedDate(parse_edtf(clean), text, lang)
-        except UnparsableDate:
-            pass
-        reader = _Reader(lang, ambiguous == "set")
-        when = reader.read(clean)
+        except DateError as exc:
+            edtf_error = exc
+        when = _Reader(lang, ambiguous == "set").read(clean, base)
+        if when is None:
+            specific = isinstance(edtf_error, InvalidDate) or "qualifier" in str(edtf_error)
+            if specific and edtf_error is not None:
+                raise edtf_error
+            raise UnparsableDate(f"not a date phrase this library reads in {lang!r}")
     except DateError as exc:
         message = str(exc)
         if text not in message:
             message = f"{text!r}: {message}"
         raise type(exc)(message) from None
-    if when is None:
-        raise UnparsableDate(f"{text!r}: not a date phrase this library reads in {lang!r}")
     return ParsedDate(when, text, lang)
 
 
@@ -316,8 +320,9 @@ class _Reader:
 
     # entry -------------------------------------------------------------------
 
-    def read(self, text: str) -> When | None:
-        named = self._named(text)
+    def read(self, text: str, base: str) -> When | None:
+        """``text`` normalised for ``lang``; ``base`` only NFKC (for named periods)."""
+        named = self._named(base)
         if named is not None:
             return named
         return {"en": self._en, "zh": self._zh, "ru": self._ru}[self.lang](text)
@@ -343,6 +348,10 @@ class _Reader:
     def _range(self, left: str, right: str) -> When | None:
         """A range from two phrases; the left may borrow the right's tail ("2-5 March 1969")."""
         end = self.point(right)
+        if end is None and self.lang == "zh":
+            head = re.match(r"(公元前)?\d+年(\d+月)?", left)
+            if head:
+                end = self.point(head.group() + right)
         if end is None:
             return None
         # a bare day number borrows the right's month and year ("2-5 March 1969")
@@ -354,10 +363,6 @@ class _Reader:
                 start = self.point(left + sep + sep.join(tokens[k:]))
                 if start is not None:
                     break
-        if start is None and self.lang == "zh":
-            head = re.match(r"(公元前)?\d+年(\d+月)?", left)
-            if head:
-                end = self.point(head.group() + right) if end is None else end
         if start is None:
             return None
         return _interval(start, end)
@@ -369,9 +374,9 @@ class _Reader:
         s = re.sub(r"^(in|on|during|the)\s+", "", s, flags=re.I)
         low = s.lower()
         julian = (
-            re.search(r"\s*(\((old style|o\.\s?s\.|os)\)|\bo\.\s?s\.|\bold style)$", low) or None
+            re.search(r"\s*(\((old style|o\.\s?s\.?|os)\)|\bo\.\s?s\.?|\bold style)$", low) or None
         )
-        gregorian = re.search(r"\s*(\((new style|n\.\s?s\.|ns)\)|\bn\.\s?s\.|\bnew style)$", low)
+        gregorian = re.search(r"\s*(\((new style|n\.\s?s\.?|ns)\)|\bn\.\s?s\.?|\bnew style)$", low)
         if julian or gregorian:
             found = julian or gregorian
             assert found is not None
@@ -640,7 +645,7 @@ class _Reader:
                 return None
             return _julian(inner) if julian else inner
         dual = re.fullmatch(
-            rf"(\d{{1,2}}) {_RU_MONTH} \((\d{{1,2}}) {_RU_MONTH}\),? (\d{{3,4}})(?: г\.| года?)?",
+            rf"(\d{{1,2}}) {_RU_MONTH} \((\d{{1,2}}) {_RU_MONTH}\),? (\d{{3,4}})(?: г\.?| года?)?",
             s,
         )
         if dual:
@@ -692,7 +697,7 @@ class _Reader:
         bce = bool(re.search(r"до\s?н\.\s?э\.?$", s))
         s = re.sub(r"\s*до\s?н\.\s?э\.?$", "", s)
         s = re.sub(r"\s*(н\.\s?э\.?)$", "", s)
-        s = re.sub(r"\s*(гг\.?|г\.?|года|году|год|годы|годах|годов)$", "", s).strip()
+        s = re.sub(r"\s*(гг\.?|г\.?|года|году|год|годы|годах|годов|годами)$", "", s).strip()
         m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s)
         if m:
             return HistoricalDate(int(m[3]), int(m[2]), int(m[1]))
