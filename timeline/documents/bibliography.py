@@ -1,0 +1,53 @@
+"""Bibliographies: BibTeX, biblatex or CSL-JSON, of all references or of those cited.
+
+Written through :mod:`citations`, sorted by citation key, so the same
+references give the same bytes every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from citations.csl import write_csl_json
+
+from citations import Reference, write_bibtex
+from timeline.chronology import Chronology
+from timeline.documents.options import BIBLIOGRAPHY_FORMATS, DocumentOptions
+from timeline.errors import DocumentError
+
+__all__ = ["render_bibliography", "write_bibliography"]
+
+
+def write_bibliography(references: Iterable[Reference], format: str = "bibtex") -> str:
+    """``references`` as ``"bibtex"``, ``"biblatex"`` or ``"csl-json"`` text, sorted by key.
+
+    Pass every reference of a timeline to export them all, or a chronology's
+    references (see :func:`render_bibliography`) for only those it cites.
+    """
+    refs = sorted(references, key=lambda ref: ref.key)
+    seen: set[str] = set()
+    for ref in refs:
+        if ref.key in seen:
+            raise DocumentError(f"bibliography: citation key {ref.key!r} appears twice")
+        seen.add(ref.key)
+    if format == "bibtex":
+        return write_bibtex(refs, dialect="bibtex")
+    if format == "biblatex":
+        return write_bibtex(refs, dialect="biblatex")
+    if format == "csl-json":
+        return write_csl_json(refs)
+    raise DocumentError(
+        f"bibliography format {format!r}: use one of {', '.join(BIBLIOGRAPHY_FORMATS)}"
+    )
+
+
+def render_bibliography(chronology: Chronology, options: DocumentOptions | None = None) -> str:
+    """The references the chronology cites, in ``options.bibliography_format``.
+
+    For LaTeX, the default ``latex_backend="biber"`` reads biblatex; BibTeX
+    reads the ``"bibtex"`` dialect; Pandoc reads either.
+    """
+    options = options or DocumentOptions()
+    return write_bibliography(
+        (ref for _key, ref in chronology.references), options.bibliography_format
+    )

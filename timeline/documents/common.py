@@ -1,0 +1,292 @@
+"""What several document formats share: text in the chosen language, date labels,
+grouping under headings, lanes, footnote numbering, provenance and escaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import attrs
+
+from citations import Reference
+from timeline.calendars import jdn_to_gregorian
+from timeline.chronology import Chronology, ChronologyEntry
+from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date
+from timeline.documents.options import DocumentOptions
+from timeline.errors import DocumentError
+from timeline.model import Citation, Event
+
+__all__ = [
+    "Footnote",
+    "Group",
+    "date_label",
+    "date_lang",
+    "escape_html",
+    "escape_latex",
+    "escape_markdown",
+    "footnotes",
+    "group_entries",
+    "lane_of",
+    "made_at_text",
+    "provenance",
+    "reference_of",
+    "start_day",
+    "summary_of",
+    "title_of",
+    "year_label",
+]
+
+_DATE_LANGS = ("en", "zh", "ru")
+
+_WORDS = {
+    "en": {
+        "retracted": "retracted",
+        "sources": "Sources",
+        "references": "References",
+        "made": "Made {made} from journal seq {seq} (hash {hash}).",
+        "undated": "Undated",
+        "other": "Other",
+        "none": "(none)",
+        "events": "{n} events",
+    },
+    "zh": {
+        "retracted": "已撤回",
+        "sources": "来源",
+        "references": "参考文献",
+        "made": "生成于 {made}，日志序号 {seq}（哈希 {hash}）。",
+        "undated": "无日期",
+        "other": "其他",
+        "none": "（无）",
+        "events": "{n} 个事件",
+    },
+    "ru": {
+        "retracted": "отозвано",
+        "sources": "Источники",
+        "references": "Литература",
+        "made": "Создано {made} по журналу seq {seq} (хеш {hash}).",
+        "undated": "Без даты",
+        "other": "Прочее",
+        "none": "(нет)",
+        "events": "событий: {n}",
+    },
+}
+
+
+def date_lang(options: DocumentOptions) -> str:
+    """The language dates and fixed words are written in: ``lang`` or a fallback, else 'en'."""
+    for tag in options.languages:
+        primary = tag.split("-")[0].lower()
+        if primary in _DATE_LANGS:
+            return primary
+    return "en"
+
+
+def word(options: DocumentOptions, name: str, **values: object) -> str:
+    """A fixed word of the documents ("retracted", "Sources") in the document's language."""
+    return _WORDS[date_lang(options)][name].format(**values)
+
+
+def title_of(event: Event, options: DocumentOptions) -> str:
+    """The event's title in ``options.lang``, else the first fallback that has one."""
+    return event.title.get(options.lang, options.fallbacks)
+
+
+def summary_of(event: Event, options: DocumentOptions) -> str:
+    """The event's summary in ``options.lang`` or a fallback; '' when it has none."""
+    return event.summary.get(options.lang, options.fallbacks) if event.summary else ""
+
+
+def date_label(when: When, options: DocumentOptions) -> str:
+    """The date as published chronologies print it: "2 March 1969", "c. June 2019?"."""
+    return format_date(when, date_lang(options), options.date_style)
+
+
+def start_day(when: When) -> int:
+    """The first day (JDN) an event may fall on; the last day for '..x' intervals."""
+    lower, upper = when.bounds
+    return upper if lower == MIN_BOUND else lower
+
+
+def end_day(when: When) -> int:
+    """The last day (JDN) an event may fall on; the first day for 'x..' intervals."""
+    lower, upper = when.bounds
+    return lower if upper == MAX_BOUND else upper
+
+
+def year_of(day: int) -> int:
+    """The astronomical proleptic-Gregorian year of a Julian Day Number."""
+    return jdn_to_gregorian(day)[0]
+
+
+def year_label(year: int, lang: str) -> str:
+    """An astronomical year as a heading: "1969", "221 BCE", "1969年", "221 г. до н. э."."""
+    if year <= 0:
+        bce = 1 - year
+        return {"en": f"{bce} BCE", "zh": f"公元前{bce}年", "ru": f"{bce} г. до н. э."}[lang]
+    return {"en": str(year), "zh": f"{year}年", "ru": f"{year} г."}[lang]
+
+
+def decade_label(year: int, lang: str) -> str:
+    """The decade of an astronomical year: "1960s", "220s BCE", "1960年代", "1960-е гг."."""
+    if year <= 0:
+        decade = (1 - year) // 10 * 10
+        return {
+            "en": f"{decade}s BCE",
+            "zh": f"公元前{decade}年代",
+            "ru": f"{decade}-е гг. до н. э.",
+        }[lang]
+    decade = year // 10 * 10
+    return {"en": f"{decade}s", "zh": f"{decade}年代", "ru": f"{decade}-е гг."}[lang]
+
+
+def _decade_key(year: int) -> int:
+    return -((1 - year) // 10 * 10) if year <= 0 else year // 10 * 10
+
+
+@attrs.frozen
+class Group:
+    """Consecutive entries shown under one heading (``label`` is '' for no heading)."""
+
+    label: str
+    entries: tuple[ChronologyEntry, ...]
+
+
+def _group_key(entry: ChronologyEntry, options: DocumentOptions) -> tuple[int, str]:
+    lang = date_lang(options)
+    day = start_day(entry.event.when)
+    if options.group_by == "none":
+        return 0, ""
+    if options.group_by == "period":
+        for index, period in enumerate(options.periods):
+            if period.contains(day):
+                return index, period.name
+        return len(options.periods), word(options, "other")
+    year = year_of(day)
+    if options.group_by == "decade":
+        return _decade_key(year), decade_label(year, lang)
+    return year, year_label(year, lang)
+
+
+def group_entries(chronology: Chronology, options: DocumentOptions) -> tuple[Group, ...]:
+    """The entries in order, split into runs that share a year, decade or named period."""
+    groups: list[Group] = []
+    current: tuple[int, str] | None = None
+    bucket: list[ChronologyEntry] = []
+    for entry in chronology.entries:
+        key = _group_key(entry, options)
+        if key != current and bucket:
+            groups.append(Group(current[1] if current else "", tuple(bucket)))
+            bucket = []
+        current = key
+        bucket.append(entry)
+    if bucket:
+        groups.append(Group(current[1] if current else "", tuple(bucket)))
+    return tuple(groups)
+
+
+def lane_of(event: Event, options: DocumentOptions) -> str:
+    """The lane an event is drawn in: its first actor, first tag or kind; '' for none."""
+    if options.lanes == "actor":
+        return event.actors[0].code if event.actors else ""
+    if options.lanes == "tag":
+        return event.tags[0] if event.tags else ""
+    if options.lanes == "kind":
+        return event.kind
+    return ""
+
+
+@attrs.frozen
+class Footnote:
+    """A numbered source note: the citation of an entry and its number in the document."""
+
+    number: int
+    citation: Citation
+
+
+def footnotes(entries: Iterable[ChronologyEntry]) -> dict[str, tuple[Footnote, ...]]:
+    """Number every citation in document order; keyed by event id."""
+    numbered: dict[str, tuple[Footnote, ...]] = {}
+    number = 0
+    for entry in entries:
+        notes = []
+        for citation in entry.citations:
+            number += 1
+            notes.append(Footnote(number, citation))
+        numbered[entry.event.id] = tuple(notes)
+    return numbered
+
+
+def made_at_text(chronology: Chronology) -> str:
+    """``made_at`` in UTC as ISO 8601 with a ``Z`` (``2026-01-02T03:04:05Z``)."""
+    made = chronology.made_at
+    if made.tzinfo is not None:
+        made = made.astimezone(UTC)
+    return datetime.strftime(made, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def provenance(chronology: Chronology, options: DocumentOptions) -> str:
+    """One sentence naming the journal state and the time the document was made."""
+    return word(
+        options,
+        "made",
+        made=made_at_text(chronology),
+        seq=chronology.state.seq,
+        hash=chronology.state.hash,
+    )
+
+
+def reference_of(chronology: Chronology, citation: Citation) -> Reference:
+    """The reference a citation points to; :class:`DocumentError` when it is missing."""
+    for key, reference in chronology.references:
+        if key == citation.key:
+            return reference
+    raise DocumentError(
+        f"event {citation.event_id!r} cites {citation.key!r}, "
+        "which is not among the chronology's references"
+    )
+
+
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
+
+
+def escape_html(text: str) -> str:
+    """Text safe inside HTML or SVG elements and quoted attributes."""
+    return text.translate(_HTML)
+
+
+_LATEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "%": r"\%",
+        "&": r"\&",
+        "#": r"\#",
+        "_": r"\_",
+        "$": r"\$",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+        "\n": " ",
+        "\r": " ",
+    }
+)
+
+
+def escape_latex(text: str) -> str:
+    """Text that LaTeX prints as written (``\\``, braces, ``%&#_$~^`` escaped)."""
+    return text.translate(_LATEX)
+
+
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#|~^$@&!\"'")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Pandoc and CommonMark show as written, never as markup or raw HTML."""
+    out = []
+    for index, char in enumerate(" ".join(text.split())):
+        if char in _MARKDOWN_SPECIAL or (index == 0 and char in "+-.:=%"):
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)

@@ -1,0 +1,242 @@
+"""A chronology as one standalone HTML page that works offline.
+
+The page holds the visual timeline (inline SVG from :mod:`.svg`), the
+chronology list with numbered source notes, and the bibliography; styles and
+the small script are inline, nothing is fetched. Where titles exist in several
+languages every language is in the page and buttons switch between them (CSS
+does the hiding, so the page reads without script too). Every piece of user
+text is escaped. Script errors are written into ``#page-errors`` so a headless
+browser can check that the page ran cleanly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import attrs
+from citations.formatting import format_reference
+
+from timeline.chronology import Chronology, ChronologyEntry
+from timeline.documents.common import (
+    Footnote,
+    date_label,
+    escape_html,
+    footnotes,
+    group_entries,
+    made_at_text,
+    provenance,
+    reference_of,
+    summary_of,
+    title_of,
+    word,
+)
+from timeline.documents.options import DocumentOptions
+from timeline.documents.svg import render_svg
+
+__all__ = ["page_languages", "render_html"]
+
+_LANGUAGE_NAMES = {"en": "English", "zh": "中文", "ru": "Русский"}
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:70rem;padding:0 1rem;
+color:#222;line-height:1.45}
+header p.provenance,footer{color:#666;font-size:.85rem}
+nav.languages button{margin-right:.3rem}
+nav.languages button[aria-pressed=true]{font-weight:bold}
+figure.visual{margin:1rem 0;overflow-x:auto}
+ol.chronology{list-style:none;padding-left:0}
+ol.chronology li{margin:.4rem 0}
+.date{font-weight:bold;margin-right:.5rem}
+.retracted .title{text-decoration:line-through}
+.mark{color:#a00;font-size:.85rem}
+.summary{margin:.2rem 0 0 1.5rem;color:#444}
+sup a{text-decoration:none}
+#page-errors:empty{display:none}
+#page-errors{color:#a00}
+"""
+
+_HEAD_SCRIPT = """
+window.pageErrors=[];
+window.addEventListener('error',function(e){window.pageErrors.push(String(e.message));});
+"""
+
+_BODY_SCRIPT = """
+(function(){
+var root=document.documentElement;
+function show(lang){
+root.setAttribute('data-lang',lang);root.setAttribute('lang',lang);
+var buttons=document.querySelectorAll('[data-set-lang]');
+for(var i=0;i<buttons.length;i++){
+buttons[i].setAttribute('aria-pressed',String(buttons[i].getAttribute('data-set-lang')===lang));}
+}
+var buttons=document.querySelectorAll('[data-set-lang]');
+for(var i=0;i<buttons.length;i++){
+buttons[i].addEventListener('click',function(e){show(e.currentTarget.getAttribute('data-set-lang'));});}
+function report(){
+var list=document.getElementById('page-errors');
+for(var j=0;j<window.pageErrors.length;j++){
+var item=document.createElement('li');item.textContent=window.pageErrors[j];list.appendChild(item);}
+root.setAttribute('data-ready','yes');
+}
+if(document.readyState==='complete'){report();}else{window.addEventListener('load',report);}
+})();
+"""
+
+
+def page_languages(chronology: Chronology, options: DocumentOptions) -> tuple[str, ...]:
+    """The languages a reader can switch between: ``lang`` first, then the others
+    titles exist in; empty when every title is in one language."""
+    present = sorted({lang for entry in chronology for lang in entry.event.title.languages})
+    if len(present) < 2:
+        return ()
+    return tuple(dict.fromkeys((options.lang, *present)))
+
+
+def _multi(
+    options: DocumentOptions,
+    languages: Sequence[str],
+    text: Callable[[DocumentOptions], str],
+) -> str:
+    if not languages:
+        return escape_html(text(options))
+    return "".join(
+        f'<span class="t" data-l="{escape_html(lang)}" lang="{escape_html(lang)}">'
+        f"{escape_html(text(attrs.evolve(options, lang=lang)))}</span>"
+        for lang in languages
+    )
+
+
+def _entry(
+    entry: ChronologyEntry,
+    options: DocumentOptions,
+    languages: Sequence[str],
+    notes: tuple[Footnote, ...],
+) -> str:
+    event = entry.event
+    classes = "entry retracted" if entry.retracted else "entry"
+    date = _multi(options, languages, lambda o: date_label(event.when, o))
+    title = _multi(options, languages, lambda o: title_of(event, o))
+    parts = [
+        f'<li id="event-{escape_html(event.id)}" class="{classes}" '
+        f'data-event="{escape_html(event.id)}">',
+        f'<span class="date">{date}</span>',
+        f'<span class="title">{title}</span>',
+    ]
+    if entry.retracted:
+        mark = _multi(options, languages, lambda o: f"({word(o, 'retracted')})")
+        parts.append(f' <span class="mark">{mark}</span>')
+    if options.show_sources:
+        parts.extend(
+            f'<sup><a href="#note-{note.number}" id="cite-{note.number}">{note.number}</a></sup>'
+            for note in notes
+        )
+    if options.show_summaries and event.summary:
+        summary = _multi(options, languages, lambda o: summary_of(event, o))
+        parts.append(f'<p class="summary">{summary}</p>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def _note(chronology: Chronology, note: Footnote) -> str:
+    citation = note.citation
+    text = format_reference(reference_of(chronology, citation), output="html").rstrip()
+    text = text.rstrip(".")
+    if citation.locator:
+        text += ", " + escape_html(citation.locator)
+    text += "."
+    if citation.quote:
+        text += f" <q>{escape_html(citation.quote)}</q>"
+    return (
+        f'<li id="note-{note.number}" value="{note.number}">{text} '
+        f'<a href="#cite-{note.number}" aria-label="back">↩</a></li>'
+    )
+
+
+def _language_css(languages: Sequence[str]) -> str:
+    return "".join(
+        f'html[data-lang="{lang}"] .t:not([data-l="{lang}"]){{display:none}}\n'
+        for lang in languages
+    )
+
+
+def render_html(chronology: Chronology, options: DocumentOptions | None = None) -> str:
+    """The chronology as a standalone HTML page (visual timeline, list, sources)."""
+    options = options or DocumentOptions()
+    languages = page_languages(chronology, options)
+    title = escape_html(chronology.title)
+    state = chronology.state
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape_html(options.lang)}" data-lang="{escape_html(options.lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="timeline-citations">',
+        f'<meta name="journal-seq" content="{state.seq}">',
+        f'<meta name="journal-hash" content="{escape_html(state.hash)}">',
+        f'<meta name="made-at" content="{made_at_text(chronology)}">',
+        f"<title>{title}</title>",
+        f"<style>{_CSS}{_language_css(languages)}</style>",
+        f"<script>{_HEAD_SCRIPT}</script>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{title}</h1>",
+        f'<p class="provenance">{escape_html(provenance(chronology, options))}</p>',
+    ]
+    if languages:
+        buttons = "".join(
+            f'<button type="button" data-set-lang="{escape_html(lang)}" '
+            f'aria-pressed="{str(lang == options.lang).lower()}">'
+            f"{escape_html(_LANGUAGE_NAMES.get(lang, lang))}</button>"
+            for lang in languages
+        )
+        head.append(f'<nav class="languages">{buttons}</nav>')
+    head.append("</header>")
+    body = [
+        f'<figure class="visual">{render_svg(chronology, options, languages)}</figure>',
+        "<main>",
+    ]
+    notes = footnotes(chronology.entries)
+    for group in group_entries(chronology, options):
+        body.append('<section class="group">')
+        if group.label:
+            body.append(f"<h2>{escape_html(group.label)}</h2>")
+        body.append('<ol class="chronology">')
+        body.extend(
+            _entry(entry, options, languages, notes[entry.event.id]) for entry in group.entries
+        )
+        body += ["</ol>", "</section>"]
+    if options.show_sources:
+        all_notes = [note for entry in chronology for note in notes[entry.event.id]]
+        if all_notes:
+            body += [
+                '<section class="notes">',
+                f"<h2>{escape_html(word(options, 'sources'))}</h2>",
+                "<ol>",
+                *(_note(chronology, note) for note in all_notes),
+                "</ol>",
+                "</section>",
+            ]
+        if chronology.references:
+            body += [
+                '<section class="bibliography">',
+                f"<h2>{escape_html(word(options, 'references'))}</h2>",
+                "<ul>",
+                *(
+                    f'<li id="ref-{escape_html(key)}">{format_reference(ref, output="html")}</li>'
+                    for key, ref in chronology.references
+                ),
+                "</ul>",
+                "</section>",
+            ]
+    body += [
+        "</main>",
+        f"<footer><p>{escape_html(provenance(chronology, options))}</p></footer>",
+        '<ul id="page-errors"></ul>',
+        f"<script>{_BODY_SCRIPT}</script>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(head + body)

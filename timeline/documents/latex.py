@@ -1,0 +1,133 @@
+"""A chronology as a LaTeX document for ``xelatex``: a ``description`` list or a
+``longtable``, with ``\\cite`` keys resolved against the exported ``.bib`` file.
+
+The preamble loads ``fontspec`` and ``xeCJK`` (Chinese, Russian and Latin text
+in one document), and ``biblatex`` with ``biber`` or ``natbib`` with BibTeX
+(``latex_backend``). Write the bibliography with
+:func:`timeline.documents.render_bibliography` under ``bibliography_file``,
+then run ``xelatex``, ``biber`` (or ``bibtex``), ``xelatex`` twice.
+"""
+
+from __future__ import annotations
+
+from timeline.chronology import Chronology, ChronologyEntry
+from timeline.documents.common import (
+    date_label,
+    escape_latex,
+    group_entries,
+    made_at_text,
+    provenance,
+    summary_of,
+    title_of,
+    word,
+)
+from timeline.documents.options import DocumentOptions
+
+__all__ = ["render_latex"]
+
+_PAR = " \\par "
+_NEWLINE = " \\newline "
+
+
+def _cites(entry: ChronologyEntry, options: DocumentOptions) -> str:
+    if not options.show_sources:
+        return ""
+    parts = []
+    for citation in entry.citations:
+        locator = f"[{escape_latex(citation.locator)}]" if citation.locator else ""
+        parts.append(f"\\cite{locator}{{{citation.key}}}")
+    return "~" + "; ".join(parts) if parts else ""
+
+
+def _body(entry: ChronologyEntry, options: DocumentOptions, newline: str) -> str:
+    event = entry.event
+    title = escape_latex(title_of(event, options))
+    if entry.retracted:
+        title = f"\\sout{{{title}}} \\emph{{({escape_latex(word(options, 'retracted'))})}}"
+    text = title + _cites(entry, options)
+    summary = summary_of(event, options) if options.show_summaries else ""
+    if summary:
+        text += f"{newline}{{\\small {escape_latex(summary)}}}"
+    return text
+
+
+def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
+    lines = [
+        f"% {provenance(chronology, options)}",
+        f"% journal-seq: {chronology.state.seq}",
+        f"% journal-hash: {escape_latex(chronology.state.hash)}",
+        f"% made-at: {made_at_text(chronology)}",
+        r"\documentclass[11pt,a4paper]{article}",
+        r"\usepackage{fontspec}",
+        r"\usepackage{xeCJK}",
+        f"\\setmainfont{{{options.main_font}}}",
+        f"\\setCJKmainfont{{{options.cjk_font}}}",
+        r"\usepackage[normalem]{ulem}",
+    ]
+    if options.latex_layout == "longtable":
+        lines.append(r"\usepackage{longtable,array}")
+    if options.show_sources and options.latex_backend == "biber":
+        lines += [
+            r"\usepackage[backend=biber,style=numeric]{biblatex}",
+            f"\\addbibresource{{{options.bibliography_file}}}",
+        ]
+    elif options.show_sources:
+        lines.append(r"\usepackage[numbers]{natbib}")
+    lines += [
+        f"\\title{{{escape_latex(chronology.title)}}}",
+        r"\author{}",
+        f"\\date{{{escape_latex(provenance(chronology, options))}}}",
+        r"\begin{document}",
+        r"\maketitle",
+        "",
+    ]
+    return lines
+
+
+def _description(chronology: Chronology, options: DocumentOptions) -> list[str]:
+    lines = []
+    for group in group_entries(chronology, options):
+        if group.label:
+            lines.append(f"\\section*{{{escape_latex(group.label)}}}")
+        lines.append(r"\begin{description}")
+        for entry in group.entries:
+            label = escape_latex(date_label(entry.event.when, options))
+            body = _body(entry, options, _PAR)
+            lines.append(f"  \\item[{{{label}}}] {body}")
+        lines += [r"\end{description}", ""]
+    return lines
+
+
+def _longtable(chronology: Chronology, options: DocumentOptions) -> list[str]:
+    lines = [
+        r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{0.27\linewidth}"
+        r">{\raggedright\arraybackslash}p{0.69\linewidth}@{}}",
+    ]
+    for group in group_entries(chronology, options):
+        if group.label:
+            heading = escape_latex(group.label)
+            lines.append(f"  \\multicolumn{{2}}{{@{{}}l}}{{\\textbf{{{heading}}}}} \\\\")
+        for entry in group.entries:
+            label = escape_latex(date_label(entry.event.when, options))
+            body = _body(entry, options, _NEWLINE)
+            lines.append(f"  {label} & {body} \\\\")
+    lines += [r"\end{longtable}", ""]
+    return lines
+
+
+def render_latex(chronology: Chronology, options: DocumentOptions | None = None) -> str:
+    """The chronology as a complete LaTeX document (compile with ``xelatex``)."""
+    options = options or DocumentOptions()
+    lines = _preamble(chronology, options)
+    if options.latex_layout == "longtable":
+        lines += _longtable(chronology, options)
+    else:
+        lines += _description(chronology, options)
+    if options.show_sources and chronology.references:
+        if options.latex_backend == "biber":
+            lines.append(r"\printbibliography")
+        else:
+            stem = options.bibliography_file.removesuffix(".bib")
+            lines += [r"\bibliographystyle{plainnat}", f"\\bibliography{{{stem}}}"]
+    lines += [r"\end{document}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,129 @@
+"""A chronology as Markdown: Pandoc citations or self-contained numbered footnotes.
+
+The ``"pandoc"`` flavour writes ``[@key, p. 104]`` so that
+``pandoc --citeproc --bibliography references.bib`` formats the sources; the
+``"footnotes"`` flavour numbers every citation and writes the formatted
+reference in the footnote, with the bibliography at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from citations.formatting import format_reference
+
+from timeline.chronology import Chronology, ChronologyEntry
+from timeline.documents.common import (
+    Footnote,
+    date_label,
+    escape_markdown,
+    footnotes,
+    group_entries,
+    made_at_text,
+    provenance,
+    reference_of,
+    summary_of,
+    title_of,
+    word,
+)
+from timeline.documents.options import DocumentOptions
+from timeline.model import Citation
+
+__all__ = ["pandoc_key", "render_markdown"]
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?$")
+
+
+def pandoc_key(key: str) -> str:
+    """``@key`` as Pandoc reads it (``@{key}`` for keys with unusual characters)."""
+    return f"@{key}" if _PLAIN_KEY.match(key) else f"@{{{key}}}"
+
+
+def _locator(text: str) -> str:
+    return escape_markdown(text).replace(";", "\\;")
+
+
+def _pandoc_citations(citations: tuple[Citation, ...]) -> str:
+    parts = []
+    for citation in citations:
+        part = pandoc_key(citation.key)
+        if citation.locator:
+            part += ", " + _locator(citation.locator)
+        parts.append(part)
+    return " [" + "; ".join(parts) + "]" if parts else ""
+
+
+def _note_text(chronology: Chronology, note: Footnote) -> str:
+    citation = note.citation
+    text = format_reference(reference_of(chronology, citation), output="markdown").rstrip(". ")
+    if citation.locator:
+        text += ", " + escape_markdown(citation.locator)
+    text += "."
+    if citation.quote:
+        text += " “" + escape_markdown(citation.quote) + "”"
+    return text
+
+
+def _entry_line(
+    entry: ChronologyEntry, options: DocumentOptions, sources: str, summary_indent: str
+) -> list[str]:
+    event = entry.event
+    head = f"**{escape_markdown(date_label(event.when, options))}** — "
+    head += escape_markdown(title_of(event, options))
+    if entry.retracted:
+        head = f"~~{head}~~ *({word(options, 'retracted')})*"
+    lines = [f"- {head}{sources}"]
+    summary = summary_of(event, options) if options.show_summaries else ""
+    if summary:
+        lines += ["", summary_indent + escape_markdown(summary)]
+    return lines
+
+
+def render_markdown(chronology: Chronology, options: DocumentOptions | None = None) -> str:
+    """The chronology as Markdown in ``options.flavour`` (``"pandoc"`` or ``"footnotes"``)."""
+    options = options or DocumentOptions()
+    pandoc = options.flavour == "pandoc"
+    lines: list[str] = []
+    if pandoc:
+        lines += [
+            "---",
+            f"title: {json.dumps(escape_markdown(chronology.title), ensure_ascii=False)}",
+            f"lang: {json.dumps(options.lang)}",
+            f"journal-seq: {chronology.state.seq}",
+            f"journal-hash: {json.dumps(chronology.state.hash)}",
+            f"made-at: {json.dumps(made_at_text(chronology))}",
+            "---",
+            "",
+        ]
+    else:
+        lines += [f"# {escape_markdown(chronology.title)}", ""]
+    lines += [f"*{escape_markdown(provenance(chronology, options))}*", ""]
+    notes = footnotes(chronology.entries)
+    definitions: list[str] = []
+    heading = "##"
+    for group in group_entries(chronology, options):
+        if group.label:
+            lines += [f"{heading} {escape_markdown(group.label)}", ""]
+        for entry in group.entries:
+            sources = ""
+            if options.show_sources and pandoc:
+                sources = _pandoc_citations(entry.citations)
+            elif options.show_sources:
+                for note in notes[entry.event.id]:
+                    sources += f"[^{note.number}]"
+                    definitions.append(f"[^{note.number}]: {_note_text(chronology, note)}")
+            lines += _entry_line(entry, options, sources, "  ")
+            lines.append("")
+    if definitions:
+        lines += [*definitions, ""]
+    if options.show_sources and chronology.references:
+        lines += [f"{heading} {word(options, 'references')}", ""]
+        if pandoc:
+            lines += ["::: {#refs}", ":::", ""]
+        else:
+            lines += [
+                f"- {format_reference(reference, output='markdown')}"
+                for _key, reference in chronology.references
+            ]
+    return "\n".join(lines).rstrip("\n") + "\n"

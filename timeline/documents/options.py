@@ -1,0 +1,175 @@
+"""The options every document format shares: :class:`DocumentOptions` and :class:`Period`.
+
+Which events a document holds (filters, ``as_of``, retracted or not) is decided
+when the :class:`~timeline.chronology.Chronology` is built; these options decide
+only how the chosen events are shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from timeline.dates import When, format_edtf, parse_edtf
+from timeline.errors import DateError, DocumentError
+
+__all__ = [
+    "BIBLIOGRAPHY_FORMATS",
+    "DATE_STYLES",
+    "FLAVOURS",
+    "GROUPINGS",
+    "LANES",
+    "LATEX_BACKENDS",
+    "LATEX_LAYOUTS",
+    "DocumentOptions",
+    "Period",
+]
+
+#: How entries are grouped under headings.
+GROUPINGS = ("none", "year", "decade", "period")
+#: Markdown flavours: Pandoc citations or self-contained numbered footnotes.
+FLAVOURS = ("pandoc", "footnotes")
+#: What the lanes of the visual timeline follow.
+LANES = ("actor", "tag", "kind", "none")
+#: LaTeX chronology layouts.
+LATEX_LAYOUTS = ("description", "longtable")
+#: LaTeX bibliography processors (biblatex with biber, or natbib with BibTeX).
+LATEX_BACKENDS = ("biber", "bibtex")
+#: Bibliography export formats.
+BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json")
+#: Date label styles passed to :func:`timeline.dates.format_date`.
+DATE_STYLES = ("long", "short")
+
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def _when(value: When | str) -> When:
+    if isinstance(value, str):
+        try:
+            return parse_edtf(value)
+        except DateError as exc:
+            raise DocumentError(f"period dates: {exc}") from exc
+    return value
+
+
+@attrs.frozen
+class Period:
+    """A named stretch of history used as a heading (``group_by="period"``).
+
+    ``when`` is a date or an EDTF string (``"1949-10-01/1976-09-09"``); an
+    entry belongs to the first period whose span contains the entry's start.
+    """
+
+    name: str
+    when: When = attrs.field(converter=_when)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.strip():
+            raise DocumentError(f"period {format_edtf(self.when)!r} needs a name")
+
+    def contains(self, day: int) -> bool:
+        """Whether the Julian Day Number ``day`` lies within the period."""
+        lower, upper = self.when.bounds
+        return lower <= day <= upper
+
+
+def _choice(allowed: tuple[str, ...]) -> Callable[[Any, attrs.Attribute[str], str], None]:
+    def check(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in allowed:
+            raise DocumentError(
+                f"DocumentOptions.{attribute.name}={value!r}: use one of {', '.join(allowed)}"
+            )
+
+    return check
+
+
+def _lang(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _LANG.match(value):
+        raise DocumentError(
+            f"DocumentOptions.{attribute.name}={value!r}: not a BCP 47 language tag ('en', 'zh')"
+        )
+
+
+def _fallbacks(value: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
+    items = (value,) if isinstance(value, str) else tuple(value)
+    for item in items:
+        if not isinstance(item, str) or not _LANG.match(item):
+            raise DocumentError(
+                f"DocumentOptions.fallbacks: {item!r} is not a BCP 47 language tag ('en', 'zh')"
+            )
+    return items
+
+
+def _periods(value: tuple[Period, ...] | list[Period]) -> tuple[Period, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Period):
+            raise DocumentError(f"DocumentOptions.periods: {item!r} is not a Period")
+    return items
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or value < 200:
+        raise DocumentError(f"DocumentOptions.{attribute.name}={value!r}: use 200 or more pixels")
+
+
+@attrs.frozen
+class DocumentOptions:
+    """How a chronology is shown, shared by every format (each uses what applies to it).
+
+    - ``lang`` and ``fallbacks``: the language of titles and summaries, then
+      the languages tried in turn when an event has no text in ``lang``.
+    - ``group_by``: ``"none"``, ``"year"``, ``"decade"`` or ``"period"``
+      (with ``periods``); headings in Markdown, HTML and LaTeX, eras in TimelineJS.
+    - ``show_sources``: citations, footnotes and the bibliography, or none.
+    - ``show_summaries``: each event's summary under its title.
+    - ``date_style``: ``"long"`` ("2 March 1969") or ``"short"``.
+    - ``flavour`` (Markdown): ``"pandoc"`` (``[@key, p. 104]``) or
+      ``"footnotes"`` (numbered footnotes with the formatted reference).
+    - ``bom`` (CSV): start with a UTF-8 byte order mark for spreadsheets.
+    - ``lanes`` (SVG, HTML): lanes by ``"actor"``, ``"tag"``, ``"kind"`` or ``"none"``.
+    - ``width`` (SVG, HTML): the drawing's width in pixels.
+    - ``latex_layout``, ``latex_backend``, ``bibliography_file``, ``main_font``,
+      ``cjk_font`` (LaTeX): ``description`` or ``longtable``; ``biber`` or
+      ``bibtex``; the ``.bib`` file name; the fonts for ``xelatex``.
+    - ``bibliography_format``: ``"bibtex"``, ``"biblatex"`` or ``"csl-json"``.
+    """
+
+    lang: str = attrs.field(default="en", validator=_lang)
+    fallbacks: tuple[str, ...] = attrs.field(default=("en",), converter=_fallbacks)
+    group_by: str = attrs.field(default="year", validator=_choice(GROUPINGS))
+    periods: tuple[Period, ...] = attrs.field(default=(), converter=_periods)
+    show_sources: bool = True
+    show_summaries: bool = True
+    date_style: str = attrs.field(default="long", validator=_choice(DATE_STYLES))
+    flavour: str = attrs.field(default="pandoc", validator=_choice(FLAVOURS))
+    bom: bool = False
+    lanes: str = attrs.field(default="actor", validator=_choice(LANES))
+    width: int = attrs.field(default=960, validator=_positive)
+    latex_layout: str = attrs.field(default="description", validator=_choice(LATEX_LAYOUTS))
+    latex_backend: str = attrs.field(default="biber", validator=_choice(LATEX_BACKENDS))
+    bibliography_file: str = "references.bib"
+    main_font: str = "Noto Serif CJK SC"
+    cjk_font: str = "Noto Serif CJK SC"
+    bibliography_format: str = attrs.field(
+        default="bibtex", validator=_choice(BIBLIOGRAPHY_FORMATS)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.group_by == "period" and not self.periods:
+            raise DocumentError("DocumentOptions.group_by='period' needs at least one Period")
+        if not self.bibliography_file.endswith(".bib") or any(
+            c in self.bibliography_file for c in "{}%#\\ "
+        ):
+            raise DocumentError(
+                f"DocumentOptions.bibliography_file={self.bibliography_file!r}: "
+                "use a .bib file name without spaces, braces, '%', '#' or backslashes"
+            )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """``lang`` then the fallbacks, without repeats."""
+        return tuple(dict.fromkeys((self.lang, *self.fallbacks)))
