@@ -607,7 +607,10 @@ def _name(person: Contributor, ascii: bool) -> str:
     if family == "others" and not (person.given or person.particle or person.suffix):
         return "others"
     # Braces keep a family name whole: bibtex would split "de la Cruz" or "García Márquez".
-    guarded = "," in family or " " in family or family[:1].islower() or _AND.search(family)
+    # Alone, a braced name reads back as a literal: BibTeX cannot tell the two apart.
+    guarded = "," in family or " " in family or _AND.search(family)
+    if person.given or person.suffix:
+        guarded = guarded or family[:1].islower()
     written = unicode_to_latex(family, ascii=ascii)
     if guarded:
         written = "{" + written + "}"
@@ -617,5 +620,4 @@ def _name(person: Contributor, ascii: bool) -> str:
         return f"{written}, {_protect(person.suffix, ascii)}, {_protect(person.given, ascii)}"
     if person.given:
         return f"{written}, {_protect(person.given, ascii)}"
-    cjk = not family.isascii() and is_cjk(family)
-    return f"{written}," if guarded or cjk else written
+    return written
