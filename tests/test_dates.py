@@ -6,8 +6,8 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import date_intervals, historical_dates, whens
 
-from tests.strategies import date_intervals, historical_dates, whens
 from timeline import InvalidDate, UnparsableDate
 from timeline.calendars import gregorian_to_jdn, julian_to_jdn
 from timeline.dates import (
