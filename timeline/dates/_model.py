@@ -241,9 +241,6 @@ class HistoricalDate(_Ordered):
         return self.year <= 0
 
 
-_DATE_ONLY = (HistoricalDate,)
-
-
 @attrs.frozen(order=False)
 class DateInterval(_Ordered):
     """From ``start`` to ``end``; either end may be :class:`Boundless`."""
