@@ -465,16 +465,8 @@ def _names(value: str, role: Role) -> list[Contributor]:
         if _enclosed(name):
             people.append(Contributor(literal=latex_to_unicode(name[1:-1]), role=role))
             continue
-        if not name.isascii() and is_cjk(name):
-            if "," in name:
-                family, given = name.split(",", 1)
-                people.append(
-                    Contributor(
-                        family=_part([family.strip()]), given=_part([given.strip()]), role=role
-                    )
-                )
-            else:
-                people.append(Contributor(literal=latex_to_unicode(name), role=role))
+        if "," not in name and not name.isascii() and is_cjk(name):
+            people.append(Contributor(literal=latex_to_unicode(name), role=role))
             continue
         person = Person(name)
         people.append(
@@ -535,8 +527,9 @@ def _entry(ref: Reference, classic: bool, ascii: bool) -> str:
         entry_type = "misc"
     if ref.language:
         fields["langid"] = _LANGID.get(ref.language.lower(), ref.language)
+    raw: frozenset[str] = frozenset()
     if classic:
-        entry_type = _classic(entry_type, fields)
+        entry_type, raw = _classic(entry_type, fields)
     lines = [f"@{entry_type}{{{ref.key},"]
     if ref.contributors:
         by_role: dict[Role, list[str]] = {}
@@ -550,6 +543,8 @@ def _entry(ref: Reference, classic: bool, ascii: bool) -> str:
             lines.append(f"  month = {_MONTH_MACRO[value]},")
         elif name in _VERBATIM:
             lines.append(f"  {name} = {{{_verbatim(ref.key, name, value)}}},")
+        elif name in raw:
+            lines.append(f"  {name} = {{{value}}},")
         else:
             lines.append(f"  {name} = {{{unicode_to_latex(value, ascii=ascii)}}},")
     if len(lines) > 1:
@@ -558,8 +553,8 @@ def _entry(ref: Reference, classic: bool, ascii: bool) -> str:
     return "\n".join(lines)
 
 
-def _classic(entry_type: str, fields: dict[str, str]) -> str:
-    """Rename biblatex fields to classic ones in place; the classic entry type."""
+def _classic(entry_type: str, fields: dict[str, str]) -> tuple[str, frozenset[str]]:
+    """Rename biblatex fields to classic ones in place; the type and the fields to write raw."""
     result = bibtex_type(entry_type, fields.get("type", ""))
     for new, old in _CLASSIC_NAMES.items():
         if new in fields and old not in fields:
@@ -580,7 +575,8 @@ def _classic(entry_type: str, fields: dict[str, str]) -> str:
             fields["year"] = date[:4]
     if entry_type == "online" and "url" in fields and "howpublished" not in fields:
         fields["howpublished"] = "\\url{" + _url(fields["url"]) + "}"
-    return result
+        return result, frozenset({"howpublished"})
+    return result, frozenset()
 
 
 def _url(value: str) -> str:
@@ -608,7 +604,7 @@ def _name(person: Contributor, ascii: bool) -> str:
         return "others"
     # Braces keep a family name whole: bibtex would split "de la Cruz" or "García Márquez".
     # Alone, a braced name reads back as a literal: BibTeX cannot tell the two apart.
-    guarded = "," in family or " " in family or _AND.search(family)
+    guarded = "," in family or " " in family or bool(_AND.search(family))
     if person.given or person.suffix:
         guarded = guarded or family[:1].islower()
     written = unicode_to_latex(family, ascii=ascii)
