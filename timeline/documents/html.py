@@ -125,11 +125,12 @@ def _entry(
     if entry.retracted:
         mark = _multi(options, languages, lambda o: f"({word(o, 'retracted')})")
         parts.append(f' <span class="mark">{mark}</span>')
-    if options.show_sources:
-        parts.extend(
-            f'<sup><a href="#note-{note.number}" id="cite-{note.number}">{note.number}</a></sup>'
+    if options.show_sources and notes:
+        links = ",".join(
+            f'<a href="#note-{note.number}" id="cite-{note.number}">{note.number}</a>'
             for note in notes
         )
+        parts.append(f"<sup>{links}</sup>")
     if options.show_summaries and event.summary:
         summary = _multi(options, languages, lambda o: summary_of(event, o))
         parts.append(f'<p class="summary">{summary}</p>')

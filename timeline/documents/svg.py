@@ -157,9 +157,9 @@ def _ticks(lo: int, hi: int, width: float, lang: str) -> tuple[str, tuple[_Tick,
             first = -(-year0 // step) * step
             out = []
             year = first
-            while (day := gregorian_to_jdn(year, 1, 1)) <= hi:
-                if day >= lo:
-                    out.append(_Tick(day, _tick_label(year, 1, 1, unit, lang)))
+            while (day := gregorian_to_jdn(year or 1, 1, 1)) <= hi:
+                if day >= lo:  # there is no year 0: its tick is 1 CE
+                    out.append(_Tick(day, _tick_label(year or 1, 1, 1, unit, lang)))
                 year += step
             return unit, tuple(out)
     return "year", ()
