@@ -12,7 +12,8 @@ subclasses the nearest builtin, so callers can catch what they already know::
     │   ├── AppendOnlyViolation(PermissionError)  UPDATE or DELETE on records
     │   ├── UnknownRecordKind(LookupError)   a record kind the code does not know
     │   ├── SchemaTooNew(ValueError)         a record schema newer than the code
-    │   └── DumpFormatError(ValueError)      a JSON Lines dump that cannot be loaded
+    │   ├── DumpFormatError(ValueError)      a JSON Lines dump that cannot be loaded
+    │   └── JournalUsageError(ValueError)    an argument the journal cannot use
     ├── DateError(ValueError)
     │   ├── InvalidDate                      well-formed but impossible (2019-02-29)
     │   ├── UnparsableDate                   not EDTF / not a phrase we read
@@ -81,6 +82,10 @@ class SchemaTooNew(JournalError, ValueError):
 
 class DumpFormatError(JournalError, ValueError):
     """A JSON Lines dump is malformed, truncated or edited."""
+
+
+class JournalUsageError(JournalError, ValueError):
+    """An argument the journal cannot use: a payload that is not JSON, a bad kind or option."""
 
 
 # -- dates -------------------------------------------------------------------
