@@ -1,0 +1,398 @@
+"""The ``timeline`` command line, run in-process with click's runner on real journals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from citations import read_bibtex
+from timeline.cli import CHRONOLOGY_FORMATS, cli
+
+BIB = """\
+@article{ouyang2021feilianmeng,
+  author = {欧阳, 向英},
+  title = {非联盟国家深度合作可行性探究},
+  journaltitle = {俄罗斯学刊},
+  date = {2021},
+  langid = {chinese},
+}
+@online{mfa2001treaty,
+  author = {{中华人民共和国外交部}},
+  title = {中俄睦邻友好合作条约},
+  url = {https://www.mfa.gov.cn/},
+  urldate = {2021-05-01},
+  date = {2001-07-16},
+}
+"""
+
+EVENTS = """\
+[[event]]
+id = "1969-03-02-zhenbao"
+when = "1969-03-02"
+kind = "conflict"
+importance = 3
+actors = ["CHN", "SUN"]
+tags = ["border"]
+title = { en = "Zhenbao Island clash", zh = "珍宝岛事件" }
+[[event.citations]]
+key = "ouyang2021feilianmeng"
+locator = "fn. 12"
+
+[[event]]
+id = "2001-07-16-treaty"
+when = "2001-07-16"
+kind = "treaty"
+importance = 3
+actors = ["CHN:signatory", "RUS:signatory"]
+tags = ["treaty"]
+title = { en = "Treaty of Good-Neighbourliness signed", zh = "中俄睦邻友好合作条约签署" }
+[[event.citations]]
+key = "ouyang2021feilianmeng"
+locator = "§2"
+[[event.citations]]
+key = "mfa2001treaty"
+
+[[event]]
+id = "2019-06-visit"
+when = "2019-06"
+when_text = "early June 2019"
+kind = "visit"
+title = { en = "Xi Jinping visits Moscow" }
+[[event.citations]]
+key = "ouyang2021feilianmeng"
+locator = "§3"
+
+[[revision]]
+event = "2019-06-visit"
+reason = "the state visit was 5-7 June 2019"
+[revision.set]
+when = "2019-06-05/2019-06-07"
+"""
+
+MADE_AT = "2024-01-02T03:04:05Z"
+
+
+def run(journal: Path, *args: str) -> Result:
+    """Invoke the CLI on ``journal`` with stdout and stderr kept apart."""
+    return CliRunner().invoke(cli, ["--journal", str(journal), *args], catch_exceptions=False)
+
+
+def ok(journal: Path, *args: str) -> Result:
+    """Invoke the CLI and require exit code 0."""
+    result = run(journal, *args)
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> tuple[Path, Path]:
+    """A small .bib and events.toml written to disk."""
+    bib, events = tmp_path / "refs.bib", tmp_path / "events.toml"
+    bib.write_text(BIB, encoding="utf-8")
+    events.write_text(EVENTS, encoding="utf-8")
+    return bib, events
+
+
+@pytest.fixture
+def journal(tmp_path: Path, sources: tuple[Path, Path]) -> Path:
+    """A journal holding the small data set."""
+    path = tmp_path / "j.timeline"
+    ok(path, "import", *map(str, sources))
+    return path
+
+
+def test_import_reports_counts_and_stays_quiet_when_piped(
+    tmp_path: Path, sources: tuple[Path, Path]
+) -> None:
+    """`import` records references, events, citations and revisions; no progress bar in a pipe."""
+    result = ok(tmp_path / "new.timeline", "import", *map(str, sources))
+    assert "2 references, 3 events, 4 citations, 1 revisions" in result.stdout
+    assert result.stderr == ""
+
+
+def test_list_json_is_in_historical_order(journal: Path) -> None:
+    """`list --json` prints the events oldest first with their citations."""
+    events = json.loads(ok(journal, "list", "--json").stdout)
+    assert [e["id"] for e in events] == ["1969-03-02-zhenbao", "2001-07-16-treaty", "2019-06-visit"]
+    assert events[1]["citations"][1]["key"] == "mfa2001treaty"
+    assert events[2]["when"] == "2019-06-05/2019-06-07"
+
+
+def test_list_piped_is_tab_separated(journal: Path) -> None:
+    """Without a terminal, `list` prints a header and one tab-separated line per event."""
+    lines = ok(journal, "list", "--kind", "treaty").stdout.splitlines()
+    assert lines[0].split("\t") == ["id", "when", "kind", "imp.", "title"]
+    assert lines[1].split("\t")[:3] == ["2001-07-16-treaty", "2001-07-16", "treaty"]
+    assert len(lines) == 2
+
+
+def test_list_filters_and_search(journal: Path) -> None:
+    """Filters narrow `list`; `search` finds words in titles, in any language."""
+    between = json.loads(ok(journal, "list", "--between", "2000/2010", "--json").stdout)
+    assert [e["id"] for e in between] == ["2001-07-16-treaty"]
+    actor = json.loads(ok(journal, "list", "--actor", "SUN", "--json").stdout)
+    assert [e["id"] for e in actor] == ["1969-03-02-zhenbao"]
+    found = json.loads(ok(journal, "search", "珍宝岛", "--json").stdout)
+    assert [e["id"] for e in found] == ["1969-03-02-zhenbao"]
+
+
+def test_add_cite_show_and_history(journal: Path) -> None:
+    """`add` prints the new id; `cite`, `revise` and `history` follow the event's changes."""
+    new_id = ok(
+        journal, "add", "2022-02-04", "Joint statement on a new era", "--kind", "statement"
+    ).stdout.strip()
+    assert new_id == "2022-02-04-joint-statement-on-a-new-era"
+    ok(journal, "cite", new_id, "ouyang2021feilianmeng", "--locator", "p. 7")
+    ok(journal, "revise", new_id, "--importance", "3", "--reason", "a landmark")
+    shown = json.loads(ok(journal, "show", new_id, "--json").stdout)
+    assert shown["importance"] == 3
+    assert shown["citations"][0]["locator"] == "p. 7"
+    text = ok(journal, "show", new_id).stdout
+    assert "ouyang2021feilianmeng, p. 7" in text
+    changes = json.loads(ok(journal, "history", new_id, "--json").stdout)
+    assert [c["kind"] for c in changes] == ["event.recorded", "citation.added", "event.revised"]
+    assert changes[2]["reason"] == "a landmark"
+    assert changes[2]["changes"]["importance"] == {"old": "2", "new": "3"}
+
+
+def test_revise_title_in_one_language_keeps_the_others(journal: Path) -> None:
+    """`revise --title --lang zh` replaces only the Chinese title."""
+    ok(
+        journal,
+        "revise",
+        "2019-06-visit",
+        "--title",
+        "习近平访问莫斯科",
+        "--lang",
+        "zh",
+        "--reason",
+        "zh",
+    )
+    title = json.loads(ok(journal, "show", "2019-06-visit", "--json").stdout)["title"]
+    assert title["en"] == "Xi Jinping visits Moscow"
+    assert "习近平访问莫斯科" in json.dumps(title, ensure_ascii=False)
+
+
+def test_retract_and_restore(journal: Path) -> None:
+    """A retracted event leaves `list`, stays under --include-retracted, and `restore` undoes it."""
+    ok(journal, "retract", "1969-03-02-zhenbao", "--reason", "test")
+    ids = [e["id"] for e in json.loads(ok(journal, "list", "--json").stdout)]
+    assert "1969-03-02-zhenbao" not in ids
+    every = json.loads(ok(journal, "list", "--include-retracted", "--json").stdout)
+    assert every[0]["retracted"] is True
+    ok(journal, "restore", "1969-03-02-zhenbao", "--reason", "back")
+    assert len(json.loads(ok(journal, "list", "--json").stdout)) == 3
+
+
+def test_as_of_shows_the_past_and_refuses_writes(journal: Path) -> None:
+    """--as-of seq:N shows the timeline as it stood then; writing through it is an error."""
+    head = json.loads(ok(journal, "stats", "--json").stdout)["records"]
+    past = json.loads(
+        ok(journal, "--as-of", f"seq:{head - 1}", "show", "2019-06-visit", "--json").stdout
+    )
+    assert past["when"] == "2019-06"
+    assert past["when_text"] == "early June 2019"
+    at_start = json.loads(ok(journal, "--as-of", "seq:0", "list", "--json").stdout)
+    assert at_start == []
+    early = json.loads(ok(journal, "--as-of", "2000-01-01T00:00:00Z", "list", "--json").stdout)
+    assert early == []
+
+
+@pytest.mark.parametrize("moment", ["yesterday", "seq:x", "2022-03-01T00:00:00"])
+def test_bad_as_of_is_a_usage_error(journal: Path, moment: str) -> None:
+    """An --as-of that is neither seq:N nor an aware ISO instant exits with code 2."""
+    result = run(journal, "--as-of", moment, "list")
+    assert result.exit_code == 2
+    assert "--as-of" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "nope"), "error: no event with id 'nope'"),
+        (("cite", "2019-06-visit", "missing2020key"), "error: no reference with key"),
+        (("retract", "2019-06-visit", "--reason", " "), "needs a reason"),
+        (("add", "2019-02-29", "Impossible day"), "error: "),
+        (("init",), "already exists"),
+    ],
+)
+def test_errors_are_one_line_on_stderr(journal: Path, args: tuple[str, ...], message: str) -> None:
+    """Refused commands print one `error:` line to stderr, no traceback, and exit with 1."""
+    result = run(journal, *args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_journal_is_an_error_and_is_not_created(tmp_path: Path) -> None:
+    """Queries on a journal that does not exist fail without creating the file."""
+    path = tmp_path / "absent.timeline"
+    result = run(path, "list")
+    assert result.exit_code == 1
+    assert "timeline init" in result.stderr
+    assert not path.exists()
+
+
+def test_failed_import_writes_nothing(tmp_path: Path, sources: tuple[Path, Path]) -> None:
+    """An import citing an unknown reference fails and leaves no journal (or an unchanged one)."""
+    bib, _events = sources
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EVENTS.replace('key = "mfa2001treaty"', 'key = "nobody1999x"'), "utf-8")
+    fresh = tmp_path / "fresh.timeline"
+    result = run(fresh, "import", str(bib), str(bad))
+    assert result.exit_code == 1
+    assert "nobody1999x" in result.stderr
+    assert "nothing was imported" in result.stderr
+    assert not fresh.exists()
+
+    existing = tmp_path / "existing.timeline"
+    ok(existing, "import", str(bib))
+    before = ok(existing, "stats", "--json").stdout
+    assert run(existing, "import", str(bad)).exit_code == 1
+    assert ok(existing, "stats", "--json").stdout == before
+
+
+def test_import_rejects_unknown_suffix_and_bad_toml(tmp_path: Path) -> None:
+    """Files the importer cannot read are refused with the file named."""
+    odd = tmp_path / "events.txt"
+    odd.write_text("x", "utf-8")
+    result = run(tmp_path / "j.timeline", "import", str(odd))
+    assert result.exit_code == 1
+    assert "events.txt" in result.stderr
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[event]\n", "utf-8")
+    result = run(tmp_path / "j.timeline", "import", str(broken))
+    assert result.exit_code == 1
+    assert "broken.toml" in result.stderr
+    assert not (tmp_path / "j.timeline").exists()
+
+
+@pytest.mark.parametrize("fmt", sorted(CHRONOLOGY_FORMATS))
+def test_chronology_formats_are_reproducible(journal: Path, tmp_path: Path, fmt: str) -> None:
+    """Every --format writes a file; with a fixed --made-at two runs give the same bytes."""
+    first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+    ok(journal, "chronology", "--format", fmt, "--made-at", MADE_AT, "-o", str(first))
+    ok(journal, "chronology", "--format", fmt, "--made-at", MADE_AT, "-o", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    text = first.read_text(encoding="utf-8")
+    assert "Zhenbao" in text or "zhenbao" in text
+
+
+def test_chronology_md_is_self_contained_and_pandoc_cites(journal: Path) -> None:
+    """`md` writes footnotes with formatted references; `pandoc` writes [@key] citations."""
+    md = ok(journal, "chronology", "--format", "md", "--made-at", MADE_AT).stdout
+    pandoc = ok(journal, "chronology", "--format", "pandoc", "--made-at", MADE_AT).stdout
+    assert "[@ouyang2021feilianmeng" in pandoc
+    assert "[@ouyang2021feilianmeng" not in md
+    assert "[^" in md
+
+
+def test_source_date_epoch_sets_made_at(journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$SOURCE_DATE_EPOCH stands in for --made-at."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704164645")  # 2024-01-02T03:04:05Z
+    from_env = ok(journal, "chronology", "--format", "html").stdout
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    explicit = ok(journal, "chronology", "--format", "html", "--made-at", MADE_AT).stdout
+    assert from_env == explicit
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_bibliography_reads_back(journal: Path, tmp_path: Path, fmt: str) -> None:
+    """`bibliography` writes every reference, which the BibTeX reader reads back."""
+    out = tmp_path / "out.bib"
+    ok(journal, "bibliography", "--format", fmt, "-o", str(out))
+    keys = sorted(ref.key for ref in read_bibtex(out).references)
+    assert keys == ["mfa2001treaty", "ouyang2021feilianmeng"]
+
+
+def test_bibliography_cited_only(journal: Path, tmp_path: Path) -> None:
+    """`bibliography --cited` leaves out references no event cites."""
+    ok(journal, "uncite", "2001-07-16-treaty", "mfa2001treaty", "--reason", "test")
+    text = ok(journal, "bibliography", "--cited").stdout
+    assert "ouyang2021feilianmeng" in text
+    assert "mfa2001treaty" not in text
+
+
+def test_dump_load_verify_rebuild(journal: Path, tmp_path: Path) -> None:
+    """A dump loads into an identical journal that verifies; rebuild keeps the same state."""
+    dump = tmp_path / "dump.jsonl"
+    ok(journal, "dump", "-o", str(dump))
+    copy = tmp_path / "copy.timeline"
+    ok(copy, "load", str(dump))
+    assert ok(copy, "stats", "--json").stdout == ok(journal, "stats", "--json").stdout
+    assert ok(copy, "verify").stdout.startswith("ok: ")
+    before = ok(copy, "list", "--json").stdout
+    assert "rebuilt" in ok(copy, "rebuild").stdout
+    assert ok(copy, "list", "--json").stdout == before
+    assert run(copy, "load", str(dump)).exit_code == 1  # never over an existing journal
+
+
+def test_load_of_an_edited_dump_fails_and_leaves_nothing(journal: Path, tmp_path: Path) -> None:
+    """A dump whose records were edited is refused, and no journal is left behind."""
+    dump = tmp_path / "dump.jsonl"
+    ok(journal, "dump", "-o", str(dump))
+    text = dump.read_text("utf-8")
+    dump.write_text(text.replace("Zhenbao Island clash", "Zhenbao Island incident"), "utf-8")
+    target = tmp_path / "edited.timeline"
+    result = run(target, "load", str(dump))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ")
+    assert not target.exists()
+
+
+def test_stats_counts(journal: Path) -> None:
+    """`stats --json` counts events, citations, references and records."""
+    stats = json.loads(ok(journal, "stats", "--json").stdout)
+    assert stats["events"] == 3
+    assert stats["citations"] == 4
+    assert stats["references"] == 2
+    assert stats["unsourced"] == 0
+    assert stats["kinds"] == {"conflict": 1, "treaty": 1, "visit": 1}
+    assert stats["first"] == "1969-03-02"
+
+
+def test_journal_from_environment(journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$TIMELINE_JOURNAL names the journal when --journal is not given."""
+    monkeypatch.setenv("TIMELINE_JOURNAL", str(journal))
+    result = CliRunner().invoke(cli, ["list", "--json"])
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 3
+
+
+def test_seed_writes_the_three_outputs(tmp_path: Path, sources: tuple[Path, Path]) -> None:
+    """`seed OUTDIR --seeds DIR` imports and writes chronology.md, .html and references.bib."""
+    bib, events = sources
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "references.bib").write_text(bib.read_text("utf-8"), "utf-8")
+    (seeds / "events.toml").write_text(events.read_text("utf-8"), "utf-8")
+    out = tmp_path / "out"
+    ok(tmp_path / "unused", "seed", str(out), "--seeds", str(seeds), "--made-at", MADE_AT)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "chronology.html",
+        "chronology.md",
+        "references.bib",
+        "seed.timeline",
+    ]
+    assert len(read_bibtex(out / "references.bib").references) == 2
+    assert "Zhenbao" in (out / "chronology.md").read_text("utf-8")
+
+
+def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    """`python -m timeline` is the same command line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline", "--journal", str(tmp_path / "x.timeline"), "init"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "x.timeline").exists()

@@ -1,0 +1,951 @@
+"""The ``timeline`` command line: one kebab-case command per :class:`~timeline.Timeline` operation.
+
+This is the only module that imports click (and rich, for tables and progress
+bars). Every command opens the journal named by ``--journal`` (default
+``$TIMELINE_JOURNAL``, else ``./timeline.db``), calls the Python API and
+prints the result: a table on a terminal, JSON with ``--json``, plain
+tab-separated lines when piped. Errors from :mod:`timeline` and
+:mod:`citations` are printed to stderr as ``error: <message>`` with exit code 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+import attrs
+import click
+
+from citations import CitationsError, Reference, read_bibtex
+from timeline.application import HistoryEntry, Timeline
+from timeline.codec import encode_event, encode_event_field
+from timeline.dates import format_date, format_edtf
+from timeline.documents import DocumentOptions, render, write_bibliography
+from timeline.documents.options import BIBLIOGRAPHY_FORMATS, GROUPINGS
+from timeline.errors import TimelineError
+from timeline.importing import EVENT_FORMATS, ImportPlan, read_events
+from timeline.model import Event
+
+__all__ = ["CHRONOLOGY_FORMATS", "REFERENCE_FORMATS", "cli", "main"]
+
+#: ``chronology --format`` choices: the document format and Markdown flavour each stands for.
+CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
+    "md": ("markdown", "footnotes"),
+    "pandoc": ("markdown", "pandoc"),
+    "html": ("html", "pandoc"),
+    "svg": ("svg", "pandoc"),
+    "timelinejs": ("timelinejs", "pandoc"),
+    "csv": ("csv", "pandoc"),
+    "latex": ("latex", "pandoc"),
+}
+
+#: Reference files ``import`` reads, by suffix.
+REFERENCE_FORMATS = {".bib": "bibtex", ".biblatex": "bibtex", ".json": "csl-json", ".ris": "ris"}
+
+DEFAULT_JOURNAL = "timeline.db"
+
+#: The title of the seed chronology written by ``timeline seed``.
+SEED_TITLE = "China–Russia relations: a chronology"
+
+
+# -- settings shared by every command -----------------------------------------
+
+
+@attrs.frozen
+class _Settings:
+    journal: Path
+    as_of: int | datetime | None
+    author: str | None
+
+
+def _parse_as_of(value: str | None) -> int | datetime | None:
+    """``seq:N`` or an ISO instant with a time zone (``2022-03-01T00:00:00Z``)."""
+    if value is None:
+        return None
+    if value.startswith("seq:"):
+        number = value[4:]
+        if not number.isdigit():
+            raise click.BadParameter(f"{value!r}: after 'seq:' give a record number, e.g. seq:42")
+        return int(number)
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is neither an ISO instant (2022-03-01T00:00:00Z) nor seq:N"
+        ) from None
+    if instant.tzinfo is None:
+        raise click.BadParameter(f"{value!r} needs a time zone, e.g. {value}Z")
+    return instant
+
+
+def _parse_made_at(value: str | None) -> datetime | None:
+    """``--made-at`` (ISO instant), else ``$SOURCE_DATE_EPOCH``, else None (now)."""
+    if value:
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not an ISO instant") from None
+        return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        if not epoch.isdigit():
+            raise click.BadParameter(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds")
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return None
+
+
+def _settings() -> _Settings:
+    return click.get_current_context().find_object(_Settings)  # type: ignore[return-value]
+
+
+# -- progress -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _progress(description: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; ``None`` (quiet) otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(done: int) -> None:
+            bar.update(task, completed=done)
+
+        yield advance
+
+
+# -- opening the journal --------------------------------------------------------
+
+
+class _Failure(click.ClickException):
+    """A refusal by the command line itself: ``error: <message>`` on stderr, exit code 1."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+@contextlib.contextmanager
+def _open(
+    *, path: Path | None = None, create: bool = False, write: bool = False
+) -> Iterator[Timeline]:
+    """The timeline at ``path`` or ``--journal`` (as of ``--as-of`` unless ``write``)."""
+    settings = _settings()
+    path = path or settings.journal
+    if not create and str(path) != ":memory:" and not path.exists():
+        raise _Failure(
+            f"no journal at {path}; create one with `timeline init` or `timeline import`"
+        )
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        _progress("catching up", None) as progress,
+        Timeline.open(path, author=settings.author, progress=progress) as timeline,
+    ):
+        if settings.as_of is not None and not write:
+            yield timeline.as_of(settings.as_of)
+        else:
+            yield timeline
+
+
+def _out(path: str | None) -> contextlib.AbstractContextManager[TextIO]:
+    """A text stream for ``-o PATH`` (parents created), or stdout for ``-`` / no path."""
+    if path is None or path == "-":
+        return contextlib.nullcontext(click.get_text_stream("stdout"))
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.open("w", encoding="utf-8", newline="")
+
+
+# -- output helpers -----------------------------------------------------------
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], title: str = "") -> None:
+    """A rich table on a terminal; tab-separated lines with a header when piped."""
+    rows = list(rows)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*headers, title=title or None)
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+        return
+    click.echo("\t".join(headers))
+    for row in rows:
+        click.echo("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
+
+
+def _event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
+    data = dict(encode_event(event))
+    data["when"] = format_edtf(event.when)
+    data["retracted"] = timeline.is_retracted(event.id)
+    data["citations"] = [
+        {"key": c.key, "locator": c.locator, "quote": c.quote, "supports": list(c.supports)}
+        for c in timeline.citations_of(event.id)
+    ]
+    return data
+
+
+def _event_rows(events: Iterable[Event], lang: str) -> Iterator[tuple[str, ...]]:
+    for event in events:
+        yield (
+            event.id,
+            format_edtf(event.when),
+            event.kind,
+            str(event.importance),
+            event.title.get(lang, ("en", event.title.original)),
+        )
+
+
+def _print_events(timeline: Timeline, events: list[Event], as_json: bool, lang: str) -> None:
+    if as_json:
+        _echo_json([_event_json(timeline, e) for e in events])
+    else:
+        _table(("id", "when", "kind", "imp.", "title"), _event_rows(events, lang))
+
+
+# -- the group --------------------------------------------------------------------
+
+
+class _Group(click.Group):
+    """A click group that turns library errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (TimelineError, CitationsError) as exc:
+            click.echo(f"error: {_sentence(exc)}", err=True)
+            ctx.exit(1)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
+
+
+def _sentence(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="timeline-citations", prog_name="timeline")
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="TIMELINE_JOURNAL",
+    default=DEFAULT_JOURNAL,
+    show_default=True,
+    help="The journal file (default: $TIMELINE_JOURNAL, else ./timeline.db).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="MOMENT",
+    help="Show the timeline as it stood at an ISO instant (2022-03-01T00:00:00Z) or seq:N.",
+)
+@click.option(
+    "--author",
+    metavar="NAME",
+    help="Who makes the changes (default: $TIMELINE_AUTHOR, else the login name).",
+)
+@click.pass_context
+def cli(ctx: click.Context, journal: Path, as_of: str | None, author: str | None) -> None:
+    """Keep dated historical events and their sources in one append-only journal.
+
+    Record, correct and cite events, then publish chronologies (Markdown,
+    HTML, LaTeX, ...) and bibliographies (BibTeX, biblatex, CSL-JSON).
+    """
+    ctx.obj = _Settings(journal=journal, as_of=_parse_as_of(as_of), author=author)
+
+
+# -- creating and importing ---------------------------------------------------------
+
+
+@cli.command()
+def init() -> None:
+    """Create a new, empty journal at --journal."""
+    path = _settings().journal
+    if path.exists():
+        raise _Failure(f"{path} already exists; choose another --journal")
+    with _open(create=True, write=True) as timeline:
+        head = timeline.head()
+    click.echo(f"created journal {path} (head seq {head.seq})")
+
+
+def _read_references(path: Path, strict: bool, encoding: str) -> tuple[Reference, ...]:
+    fmt = REFERENCE_FORMATS[path.suffix.lower()]
+    if fmt == "bibtex":
+        result = read_bibtex(path, encoding=encoding, strict=strict)
+        for problem in result.problems:
+            line = f":{problem.line}" if problem.line is not None else ""
+            click.echo(f"warning: {problem.source}{line}: {problem.message}", err=True)
+        return result.references
+    if fmt == "csl-json":
+        from citations.csl import read_csl_json
+
+        return tuple(read_csl_json(path))
+    from citations.ris import read_ris
+
+    return tuple(read_ris(path))
+
+
+def _merge_plans(plans: Sequence[ImportPlan]) -> ImportPlan:
+    return ImportPlan(
+        events=tuple(e for p in plans for e in p.events),
+        citations=tuple(c for p in plans for c in p.citations),
+        revisions=tuple(r for p in plans for r in p.revisions),
+        source=", ".join(p.source for p in plans) or "<no events>",
+    )
+
+
+def import_files(
+    timeline_path: Path,
+    files: Sequence[Path],
+    *,
+    author: str | None = None,
+    strict: bool = True,
+    encoding: str = "utf-8",
+) -> tuple[int, int, int, int]:
+    """Import reference and event files into one journal, all or nothing.
+
+    Every file is read before anything is written; a journal that did not
+    exist before a failed import is removed again. Returns the counts of
+    references, events, citations and revisions recorded.
+    """
+    references: list[Reference] = []
+    plans: list[ImportPlan] = []
+    for path in files:
+        suffix = path.suffix.lower()
+        if suffix in REFERENCE_FORMATS:
+            references.extend(_read_references(path, strict, encoding))
+        elif suffix in EVENT_FORMATS:
+            plans.append(read_events(path))
+        else:
+            known = ", ".join(sorted({*REFERENCE_FORMATS, *EVENT_FORMATS}))
+            raise _Failure(
+                f"{path}: cannot tell what the file holds from its suffix; use one of {known}"
+            )
+    plan = _merge_plans(plans)
+    total = len(references) + len(plan.events) + len(plan.citations) + len(plan.revisions)
+    existed = timeline_path.exists()
+    try:
+        with (
+            _open(path=timeline_path, create=True, write=True) as timeline,
+            _progress("importing", total) as bar,
+        ):
+            summary = timeline.import_plan(plan, references, author=author, progress=bar)
+    except BaseException:
+        if not existed and timeline_path.exists():
+            _remove_journal(timeline_path)
+        raise
+    return summary.references, summary.events, summary.citations, summary.revisions
+
+
+def _remove_journal(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@cli.command("import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--tolerant",
+    is_flag=True,
+    help="Skip BibTeX entries that cannot be read (each is reported) instead of failing.",
+)
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of .bib files.")
+def import_(files: tuple[Path, ...], tolerant: bool, encoding: str) -> None:
+    """Import references and events from FILES, all or nothing.
+
+    References: .bib (BibTeX or biblatex), .json (CSL-JSON), .ris. Events:
+    .toml, .yaml/.yml, .jsonl, .csv. References are added first, then events,
+    their citations and revisions. If anything fails, nothing is written.
+    """
+    settings = _settings()
+    counts = import_files(
+        settings.journal, files, author=settings.author, strict=not tolerant, encoding=encoding
+    )
+    click.echo(
+        "imported {} references, {} events, {} citations, {} revisions into {}".format(
+            *counts, settings.journal
+        )
+    )
+
+
+# -- commands on events -------------------------------------------------------
+
+
+def _citation_option(value: str) -> tuple[str, str]:
+    key, _, locator = value.partition("@")
+    return key.strip(), locator.strip()
+
+
+@cli.command()
+@click.argument("when")
+@click.argument("title")
+@click.option("--id", "event_id", help="The event id (a lowercase slug); derived if omitted.")
+@click.option("--lang", default="en", show_default=True, help="Language of TITLE and WHEN.")
+@click.option("--kind", default="other", show_default=True, help="treaty, visit, war, ...")
+@click.option("--importance", type=click.IntRange(1, 3), default=2, show_default=True)
+@click.option("--summary", default="", help="A sentence or two about the event.")
+@click.option("--actor", "actors", multiple=True, help="An actor code, e.g. CHN or RUS:host.")
+@click.option("--tag", "tags", multiple=True, help="A lowercase tag; repeat for more.")
+@click.option("--cite", "cites", multiple=True, metavar="KEY[@LOCATOR]", help="Cite a reference.")
+@click.option("--reason", default="", help="Why the event is recorded.")
+def add(
+    when: str,
+    title: str,
+    event_id: str | None,
+    lang: str,
+    kind: str,
+    importance: int,
+    summary: str,
+    actors: tuple[str, ...],
+    tags: tuple[str, ...],
+    cites: tuple[str, ...],
+    reason: str,
+) -> None:
+    """Record a new event: WHEN (EDTF or a phrase such as "early June 2019") and TITLE.
+
+    Prints the new event's id.
+    """
+    fields: dict[str, Any] = {"kind": kind, "importance": importance}
+    if summary:
+        fields["summary"] = summary
+    if actors:
+        fields["actors"] = list(actors)
+    if tags:
+        fields["tags"] = list(tags)
+    with _open(write=True) as timeline:
+        event = timeline.record(
+            id=event_id, when=when, title=title, lang=lang, reason=reason, **fields
+        )
+        for cite in cites:
+            key, locator = _citation_option(cite)
+            timeline.cite(event.id, key, locator=locator, reason=reason)
+    click.echo(event.id)
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the event changes (kept in its history).")
+@click.option("--when", help="The corrected date (EDTF or a phrase in --lang).")
+@click.option("--title", help="The corrected title in --lang.")
+@click.option("--summary", help="The corrected summary in --lang.")
+@click.option("--lang", default="en", show_default=True, help="Language of --when/--title.")
+@click.option("--kind", help="The corrected kind.")
+@click.option("--importance", type=click.IntRange(1, 3))
+@click.option("--actor", "actors", multiple=True, help="Replace the actors (repeat).")
+@click.option("--tag", "tags", multiple=True, help="Replace the tags (repeat).")
+def revise(
+    event_id: str,
+    reason: str,
+    when: str | None,
+    title: str | None,
+    summary: str | None,
+    lang: str,
+    kind: str | None,
+    importance: int | None,
+    actors: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    """Correct some fields of event ID; only what changes is recorded."""
+    fields: dict[str, Any] = {}
+    if when is not None:
+        fields["when"] = when
+    if kind is not None:
+        fields["kind"] = kind
+    if importance is not None:
+        fields["importance"] = importance
+    if actors:
+        fields["actors"] = list(actors)
+    if tags:
+        fields["tags"] = list(tags)
+    with _open(write=True) as timeline:
+        current = timeline.event(event_id)
+        for name, text in (("title", title), ("summary", summary)):
+            if text is not None:
+                fields[name] = {**getattr(current, name).as_dict(), lang: text}
+        if not fields:
+            raise click.UsageError("say what to change, e.g. --when 2019-06-05")
+        before = timeline.head().seq
+        timeline.revise(event_id, reason=reason, lang=lang, **fields)
+        changed = timeline.head().seq != before
+    click.echo(f"revised {event_id}" if changed else f"{event_id} unchanged")
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the event is withdrawn.")
+def retract(event_id: str, reason: str) -> None:
+    """Withdraw event ID from the timeline (it stays in the journal and its history)."""
+    with _open(write=True) as timeline:
+        timeline.retract(event_id, reason=reason)
+    click.echo(f"retracted {event_id}")
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the event comes back.")
+def restore(event_id: str, reason: str) -> None:
+    """Put retracted event ID back on the timeline."""
+    with _open(write=True) as timeline:
+        timeline.restore(event_id, reason=reason)
+    click.echo(f"restored {event_id}")
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.argument("key")
+@click.option("--locator", default="", help='Where in the work: "p. 104", "fn. 12", "§2".')
+@click.option("--quote", default="", help="A short quote in the original language.")
+@click.option("--supports", multiple=True, help="An event field the source supports (repeat).")
+@click.option("--reason", default="", help="Why the citation is added.")
+def cite(
+    event_id: str,
+    key: str,
+    locator: str,
+    quote: str,
+    supports: tuple[str, ...],
+    reason: str,
+) -> None:
+    """Cite reference KEY from event ID, with an optional locator."""
+    with _open(write=True) as timeline:
+        citation = timeline.cite(
+            event_id, key, locator=locator, quote=quote, supports=supports, reason=reason
+        )
+    where = f" at {citation.locator}" if citation.locator else ""
+    click.echo(f"{event_id} cites {key}{where}")
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.argument("key")
+@click.option("--locator", default="", help="The locator of the citation to remove.")
+@click.option("--reason", required=True, help="Why the citation is removed.")
+def uncite(event_id: str, key: str, locator: str, reason: str) -> None:
+    """Remove the citation of KEY (at --locator) from event ID."""
+    with _open(write=True) as timeline:
+        timeline.uncite(event_id, key, locator=locator, reason=reason)
+    click.echo(f"{event_id} no longer cites {key}")
+
+
+# -- queries --------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--lang", default="en", show_default=True, help="Language of dates and titles.")
+def show(event_id: str, as_json: bool, lang: str) -> None:
+    """Show one event with its citations."""
+    with _open() as timeline:
+        event = timeline.event(event_id)
+        data = _event_json(timeline, event)
+        if as_json:
+            _echo_json(data)
+            return
+        lines = [
+            f"{event.id}{'  (retracted)' if data['retracted'] else ''}",
+            f"  when:       {format_date(event.when, lang)}  [{format_edtf(event.when)}]",
+        ]
+        if event.when_text:
+            lines.append(f"  as written: {event.when_text}")
+        for language, text in event.title.values:
+            lines.append(f"  title.{language}:{' ' * max(1, 6 - len(language))}{text}")
+        for language, text in event.summary.values:
+            lines.append(f"  summary.{language}: {text}")
+        lines.append(f"  kind:       {event.kind}   importance: {event.importance}")
+        if event.actors:
+            lines.append(f"  actors:     {', '.join(str(a) for a in event.actors)}")
+        if event.tags:
+            lines.append(f"  tags:       {', '.join(event.tags)}")
+        for relation in event.relations:
+            lines.append(f"  {relation.type}: {relation.target}")
+        for citation in data["citations"]:
+            where = f", {citation['locator']}" if citation["locator"] else ""
+            lines.append(f"  cites:      {citation['key']}{where}")
+        click.echo("\n".join(lines))
+
+
+def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        (
+            click.option("--between", help="Keep events overlapping an EDTF date or interval."),
+            click.option("--actor", "actors", multiple=True, help="Keep events with this actor."),
+            click.option("--kind", "kinds", multiple=True, help="Keep events of this kind."),
+            click.option("--tag", "tags", multiple=True, help="Keep events with this tag."),
+            click.option(
+                "--importance", type=click.IntRange(1, 3), help="Keep events this important."
+            ),
+            click.option("--include-retracted", is_flag=True, help="Keep retracted events too."),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def _filters(**options: Any) -> dict[str, Any]:
+    filters: dict[str, Any] = {
+        "between": options.get("between"),
+        "actors": options.get("actors") or None,
+        "kinds": options.get("kinds") or None,
+        "tags": options.get("tags") or None,
+        "importance": options.get("importance"),
+        "include_retracted": bool(options.get("include_retracted")),
+    }
+    return filters
+
+
+@cli.command("list")
+@_filter_options
+@click.option("--lang", default="en", show_default=True, help="Language of the titles.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_(lang: str, as_json: bool, **options: Any) -> None:
+    """List events in historical order (a table on a terminal, JSON with --json)."""
+    with _open() as timeline:
+        _print_events(timeline, timeline.events(**_filters(**options)), as_json, lang)
+
+
+@cli.command()
+@click.argument("text")
+@_filter_options
+@click.option("--lang", help="Search titles and summaries in this language only.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def search(text: str, lang: str | None, as_json: bool, **options: Any) -> None:
+    """Find events whose title or summary contains TEXT."""
+    with _open() as timeline:
+        events = timeline.events(text=text, lang=lang, **_filters(**options))
+        _print_events(timeline, events, as_json, lang or "en")
+
+
+def _diff_text(value: Any, name: str) -> str:
+    if value is None:
+        return "—"
+    if name == "when":
+        return format_edtf(value)
+    encoded = encode_event_field(name, value) if name != "retracted" else value
+    if isinstance(encoded, str):
+        return encoded
+    return json.dumps(encoded, ensure_ascii=False, default=str)
+
+
+def _history_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "recorded_at": entry.recorded_at.isoformat(),
+        "kind": entry.kind,
+        "author": entry.author,
+        "reason": entry.reason,
+        "changes": {
+            d.field: {"old": _diff_text(d.old, d.field), "new": _diff_text(d.new, d.field)}
+            for d in entry.diffs
+        },
+    }
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def history(event_id: str, as_json: bool) -> None:
+    """Every change to event ID, oldest first: who, when, why and what changed."""
+    with _open() as timeline:
+        entries = [_history_json(e) for e in timeline.history(event_id)]
+    if as_json:
+        _echo_json(entries)
+        return
+    rows = []
+    for entry in entries:
+        changed = "; ".join(
+            f"{name}: {d['old']} → {d['new']}" for name, d in entry["changes"].items()
+        )
+        if entry["kind"] == "event.recorded":
+            changed = f"when: {entry['changes'].get('when', {}).get('new', '')}"
+        rows.append(
+            (
+                str(entry["seq"]),
+                entry["recorded_at"][:19] + "Z",
+                entry["kind"],
+                entry["author"],
+                entry["reason"],
+                changed,
+            )
+        )
+    _table(("seq", "recorded at", "change", "author", "reason", "what changed"), rows)
+
+
+# -- documents ------------------------------------------------------------------
+
+
+def _document_options(fmt: str, lang: str, group_by: str) -> DocumentOptions:
+    _, flavour = CHRONOLOGY_FORMATS[fmt]
+    fallbacks = tuple(dict.fromkeys((lang, "en", "zh", "ru")))
+    return DocumentOptions(lang=lang, fallbacks=fallbacks, group_by=group_by, flavour=flavour)
+
+
+def write_chronology(
+    timeline: Timeline,
+    fmt: str,
+    output: str | None,
+    *,
+    title: str = "Chronology",
+    lang: str = "en",
+    group_by: str = "year",
+    made_at: datetime | None = None,
+    **filters: Any,
+) -> int:
+    """Render the timeline's chronology as ``fmt`` (a key of :data:`CHRONOLOGY_FORMATS`).
+
+    Writes to ``output`` (stdout for ``None`` or ``-``); returns the number of events.
+    """
+    chronology = timeline.chronology(title=title, made_at=made_at, **filters)
+    with _progress("rendering", None):
+        text = render(
+            chronology, CHRONOLOGY_FORMATS[fmt][0], _document_options(fmt, lang, group_by)
+        )
+    with _out(output) as stream:
+        stream.write(text)
+    return len(chronology)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(CHRONOLOGY_FORMATS)),
+    default="md",
+    show_default=True,
+    help="md: self-contained Markdown with footnotes; pandoc: Markdown with [@key] citations.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--title", default="Chronology", show_default=True, help="The document title.")
+@click.option("--lang", default="en", show_default=True, help="Language of titles and dates.")
+@click.option(
+    "--group-by",
+    type=click.Choice([g for g in GROUPINGS if g != "period"]),
+    default="year",
+    show_default=True,
+    help="Headings by year, by decade, or none.",
+)
+@click.option(
+    "--made-at",
+    metavar="INSTANT",
+    help="The made-at time printed in the document (default $SOURCE_DATE_EPOCH, else now).",
+)
+@_filter_options
+def chronology(
+    fmt: str,
+    output: str | None,
+    title: str,
+    lang: str,
+    group_by: str,
+    made_at: str | None,
+    **options: Any,
+) -> None:
+    """Write the chronology as Markdown, Pandoc Markdown, HTML, SVG, TimelineJS, CSV or LaTeX."""
+    with _open() as timeline:
+        count = write_chronology(
+            timeline,
+            fmt,
+            output,
+            title=title,
+            lang=lang,
+            group_by=group_by,
+            made_at=_parse_made_at(made_at),
+            **_filters(**options),
+        )
+    if output and output != "-":
+        click.echo(f"wrote {count} events to {output}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(BIBLIOGRAPHY_FORMATS)),
+    default="biblatex",
+    show_default=True,
+    help="The bibliography format.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--cited", is_flag=True, help="Only references cited by events on the timeline.")
+def bibliography(fmt: str, output: str | None, cited: bool) -> None:
+    """Write the references as BibTeX, biblatex or CSL-JSON, sorted by key."""
+    with _open() as timeline:
+        if cited:
+            references = [ref for _key, ref in timeline.chronology().references]
+        else:
+            references = timeline.references()
+        text = write_bibliography(references, fmt)
+    with _out(output) as stream:
+        stream.write(text)
+    if output and output != "-":
+        click.echo(f"wrote {len(references)} references to {output}", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def duplicates(as_json: bool) -> None:
+    """List pairs of references that look like the same work, with the reasons."""
+    from citations.duplicates import find_duplicates
+
+    with _open() as timeline:
+        matches = find_duplicates(timeline.references())
+    if as_json:
+        _echo_json([{"a": m.a.key, "b": m.b.key, "reasons": list(m.reasons)} for m in matches])
+        return
+    _table(
+        ("key", "looks like", "because"),
+        ((m.a.key, m.b.key, "; ".join(m.reasons)) for m in matches),
+    )
+
+
+# -- maintenance --------------------------------------------------------------
+
+
+@cli.command()
+def verify() -> None:
+    """Re-walk the journal's hash chain; exit code 1 if any record was changed."""
+    with _open() as timeline:
+        report = timeline.verify()
+        head = timeline.head()
+    if report.ok:
+        click.echo(f"ok: {report.checked} records verified, head seq {head.seq} hash {head.hash}")
+        return
+    click.echo(
+        f"error: the journal fails verification at seq {report.first_bad_seq}: {report.reason}",
+        err=True,
+    )
+    raise SystemExit(1)
+
+
+@cli.command()
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+def dump(output: str | None) -> None:
+    """Write the whole journal as JSON Lines (one record per line)."""
+    with _open() as timeline, _out(output) as stream:
+        count = timeline.dump(stream)
+    if output and output != "-":
+        click.echo(f"dumped {count} records to {output}", err=True)
+
+
+@cli.command()
+@click.argument("dump_file", metavar="FILE", type=click.File("r", encoding="utf-8"))
+def load(dump_file: TextIO) -> None:
+    """Create the journal at --journal from a JSON Lines dump (which must verify)."""
+    settings = _settings()
+    path = settings.journal
+    if path.exists():
+        raise _Failure(f"{path} already exists; load into a new --journal")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with (
+            _progress("loading", None) as progress,
+            Timeline.load(dump_file, path, author=settings.author, progress=progress) as loaded,
+        ):
+            head = loaded.head()
+    except BaseException:
+        _remove_journal(path)
+        raise
+    click.echo(f"loaded {head.seq} records into {path}")
+
+
+@cli.command()
+def rebuild() -> None:
+    """Drop and rebuild the read models from the journal."""
+    with _open(write=True) as timeline:
+        total = timeline.head().seq
+        with _progress("rebuilding", total) as bar:
+            count = timeline.rebuild(progress=bar)
+    click.echo(f"rebuilt the read models from {count} records")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(as_json: bool) -> None:
+    """Count events, references, citations and journal records."""
+    with _open() as timeline:
+        events = timeline.events()
+        every = timeline.events(include_retracted=True)
+        references = timeline.references(include_merged=True)
+        head = timeline.head()
+        counts: dict[str, Any] = {
+            "records": head.seq,
+            "events": len(events),
+            "retracted": len(every) - len(events),
+            "unsourced": len(timeline.unsourced()),
+            "citations": sum(len(timeline.citations_of(e.id)) for e in every),
+            "references": sum(1 for _ in timeline.references()),
+            "merged_references": len(references) - len(timeline.references()),
+            "first": format_edtf(events[0].when) if events else None,
+            "last": format_edtf(events[-1].when) if events else None,
+            "head_hash": head.hash,
+            "kinds": dict(sorted(Counter(e.kind for e in events).items())),
+        }
+    if as_json:
+        _echo_json(counts)
+        return
+    rows = [(name, str(value)) for name, value in counts.items() if name != "kinds"]
+    rows += [(f"kind {kind}", str(n)) for kind, n in counts["kinds"].items()]
+    _table(("what", "count"), rows)
+
+
+# -- the main job -------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default="seeds",
+    show_default=True,
+    help="The folder holding references.bib and events.toml.",
+)
+@click.option("--made-at", metavar="INSTANT", help="The made-at time printed in the documents.")
+def seed(outdir: Path, seeds_dir: Path, made_at: str | None) -> None:
+    """Import the seed data set into OUTDIR/seed.timeline and write its documents to OUTDIR.
+
+    Writes chronology.md, chronology.html and references.bib: the same as
+    `import`, then `chronology --format md`, `--format html` and `bibliography`.
+    """
+    journal = outdir / "seed.timeline"
+    if journal.exists():
+        raise _Failure(f"{journal} already exists; use an empty OUTDIR")
+    stamp = _parse_made_at(made_at)
+    files = [seeds_dir / "references.bib", seeds_dir / "events.toml"]
+    counts = import_files(journal, files, author=_settings().author)
+    with _open(path=journal, write=True) as timeline:
+        for fmt, name in (("md", "chronology.md"), ("html", "chronology.html")):
+            write_chronology(timeline, fmt, str(outdir / name), title=SEED_TITLE, made_at=stamp)
+        bib = write_bibliography(timeline.references(), "biblatex")
+    (outdir / "references.bib").write_text(bib, encoding="utf-8")
+    click.echo(
+        f"imported {counts[0]} references and {counts[1]} events; wrote "
+        f"{outdir / 'chronology.md'}, {outdir / 'chronology.html'}, {outdir / 'references.bib'}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the ``timeline`` command line (the console script and ``python -m timeline``)."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="timeline")
