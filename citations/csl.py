@@ -1,0 +1,521 @@
+"""CSL-JSON (what Zotero and Pandoc exchange) to :class:`Reference` values and back.
+
+The mapping between biblatex and CSL is a table, not a guess: each biblatex
+entry type, field and name role has one CSL counterpart, and reading inverts
+it. References that stay inside the mapped subset round-trip exactly:
+``read_csl_json(write_csl_json(refs)) == refs``. What has no CSL counterpart
+(other fields, the ``commentator`` and similar roles, name transliterations)
+is left out on writing, and CSL variables with no biblatex counterpart are
+left out on reading.
+
+Dates: a ``date`` field in the EDTF forms CSL can hold (``2020``,
+``2020-05``, ``2020-05-17``, ranges with ``/``, a trailing ``~``) becomes
+``{"date-parts": [[2020, 5, 17]]}`` (with ``"circa": true`` for ``~``);
+any other EDTF value is kept as ``{"raw": ...}``. Braces that protect
+capitalisation (``{NATO}``) become ``<span class="nocase">NATO</span>``, the
+CSL spelling, and back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from citations.errors import CSLJSONParseError, InvalidReference
+from citations.model import Contributor, Reference, Role
+
+__all__ = [
+    "CSL_FIELDS",
+    "CSL_ROLES",
+    "CSL_TYPES",
+    "read_csl_json",
+    "write_csl_json",
+]
+
+#: biblatex entry type -> CSL type. Reading inverts it (see ``_TYPE_FROM_CSL``).
+CSL_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "article": "article-journal",
+        "book": "book",
+        "mvbook": "book",
+        "collection": "book",
+        "mvcollection": "book",
+        "proceedings": "book",
+        "mvproceedings": "book",
+        "manual": "book",
+        "booklet": "pamphlet",
+        "incollection": "chapter",
+        "inbook": "chapter",
+        "bookinbook": "chapter",
+        "suppbook": "chapter",
+        "suppcollection": "chapter",
+        "inreference": "entry-encyclopedia",
+        "reference": "book",
+        "mvreference": "book",
+        "inproceedings": "paper-conference",
+        "report": "report",
+        "online": "webpage",
+        "thesis": "thesis",
+        "unpublished": "manuscript",
+        "patent": "patent",
+        "dataset": "dataset",
+        "software": "software",
+        "periodical": "periodical",
+        "misc": "document",
+        # biblatex-apa names, which the BibTeX reader keeps as misc + entrysubtype
+        "jurisdiction": "legal_case",
+        "legislation": "legislation",
+        "speech": "speech",
+        "letter": "personal_communication",
+        "standard": "standard",
+    }
+)
+
+_TYPE_FROM_CSL: dict[str, str] = {
+    "article": "article",
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "book": "book",
+    "pamphlet": "booklet",
+    "chapter": "incollection",
+    "entry": "inreference",
+    "entry-dictionary": "inreference",
+    "entry-encyclopedia": "inreference",
+    "paper-conference": "inproceedings",
+    "report": "report",
+    "webpage": "online",
+    "post": "online",
+    "post-weblog": "online",
+    "thesis": "thesis",
+    "manuscript": "unpublished",
+    "patent": "patent",
+    "dataset": "dataset",
+    "software": "software",
+    "periodical": "periodical",
+    "document": "misc",
+}
+#: CSL types kept as ``misc`` with the biblatex-apa type in ``entrysubtype``
+#: (how the BibTeX reader keeps ``@jurisdiction`` and friends).
+_SUBTYPE_FROM_CSL = {
+    "legal_case": "jurisdiction",
+    "legislation": "legislation",
+    "bill": "legislation",
+    "speech": "speech",
+    "personal_communication": "letter",
+    "standard": "standard",
+}
+_ARTICLE_SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
+
+#: biblatex field -> CSL variable, for every entry type (see ``_fields_to_csl``
+#: for the type-dependent ones: ``number``, ``institution``, ``booktitle``...).
+CSL_FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "title": "title",
+        "shorttitle": "title-short",
+        "journaltitle": "container-title",
+        "shortjournal": "container-title-short",
+        "series": "collection-title",
+        "volume": "volume",
+        "volumes": "number-of-volumes",
+        "pages": "page",
+        "pagetotal": "number-of-pages",
+        "chapter": "chapter-number",
+        "edition": "edition",
+        "publisher": "publisher",
+        "location": "publisher-place",
+        "eventtitle": "event-title",
+        "venue": "event-place",
+        "version": "version",
+        "note": "note",
+        "abstract": "abstract",
+        "keywords": "keyword",
+        "isbn": "ISBN",
+        "issn": "ISSN",
+        "doi": "DOI",
+        "url": "URL",
+    }
+)
+_DATES = {
+    "date": "issued",
+    "urldate": "accessed",
+    "eventdate": "event-date",
+    "origdate": "original-date",
+}
+
+#: Contributor role -> CSL name variable.
+CSL_ROLES: Mapping[Role, str] = MappingProxyType(
+    {
+        Role.AUTHOR: "author",
+        Role.EDITOR: "editor",
+        Role.TRANSLATOR: "translator",
+        Role.BOOKAUTHOR: "container-author",
+    }
+)
+_ROLE_FROM_CSL = {name: role for role, name in CSL_ROLES.items()}
+_ROLE_ORDER = {role: index for index, role in enumerate(Role)}
+
+#: Thesis and report ``type`` values and the CSL ``genre`` text they stand for.
+_GENRES = {
+    "phdthesis": "PhD thesis",
+    "mathesis": "Master's thesis",
+    "candthesis": "Candidate's thesis",
+    "techreport": "Technical report",
+    "resreport": "Research report",
+}
+_GENRE_FROM_CSL = {text.lower(): name for name, text in _GENRES.items()}
+
+_JOURNAL_TYPES = frozenset({"article", "periodical", "misc"})
+_VERBATIM = frozenset({"url", "doi", "isbn", "issn"})
+_SIMPLE_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+# ------------------------------------------------------------------ writing
+
+
+def write_csl_json(refs: Iterable[Reference]) -> str:
+    """The references as a CSL-JSON array: sorted keys, two-space indent, UTF-8 text.
+
+    Deterministic: the same references give the same text; records keep the
+    order of ``refs``. The result ends with a newline.
+    """
+    records = [to_csl(ref) for ref in refs]
+    return json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def to_csl(ref: Reference) -> dict[str, Any]:
+    """One reference as a CSL-JSON record (a dict)."""
+    fields = ref.field_map
+    entry_type = ref.entry_type
+    subtype = fields.get("entrysubtype", "")
+    if entry_type == "misc" and subtype in CSL_TYPES:
+        entry_type = subtype
+        del fields["entrysubtype"]
+    csl_type = CSL_TYPES.get(entry_type, "document")
+    if entry_type == "article" and subtype in _ARTICLE_SUBTYPES:
+        csl_type = _ARTICLE_SUBTYPES[subtype]
+        del fields["entrysubtype"]
+    record: dict[str, Any] = {"id": ref.key, "type": csl_type}
+    if ref.language:
+        record["language"] = ref.language
+    for person in ref.contributors:
+        variable = CSL_ROLES.get(person.role)
+        if variable is not None:
+            record.setdefault(variable, []).append(_name_to_csl(person))
+    record.update(_fields_to_csl(entry_type, fields))
+    return record
+
+
+def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for name, value in fields.items():
+        variable = CSL_FIELDS.get(name)
+        if name in _DATES:
+            record[_DATES[name]] = _date_to_csl(value)
+        elif name == "number":
+            record["issue" if entry_type == "article" else "number"] = _text(value)
+        elif name == "booktitle" and entry_type not in _JOURNAL_TYPES:
+            record["container-title"] = _text(value)
+        elif name == "institution" and entry_type in ("thesis", "report"):
+            record["publisher"] = _text(value)
+        elif name == "type":
+            record["genre"] = _GENRES.get(value, _text(value))
+        elif name == "pages":
+            record["page"] = _text(value.replace("--", "–"))
+        elif variable is not None:
+            record[variable] = value if name in _VERBATIM else _text(value)
+    if "date" not in fields and "year" in fields:
+        record["issued"] = _year_to_csl(fields["year"], fields.get("month", ""))
+    if entry_type in ("thesis", "report") and "institution" in fields:
+        # the institution holds the CSL publisher; a separate publisher has no place
+        record["publisher"] = _text(fields["institution"])
+    return record
+
+
+def _year_to_csl(year: str, month: str) -> dict[str, Any]:
+    if re.fullmatch(r"-?\d{1,4}", year.strip()):
+        parts = [int(year)]
+        if month.strip().isdigit() and 1 <= int(month) <= 12:
+            parts.append(int(month))
+        return {"date-parts": [parts]}
+    return {"literal": year}
+
+
+def _name_to_csl(person: Contributor) -> dict[str, str]:
+    if person.literal:
+        return {"literal": person.literal}
+    name = {"family": person.family}
+    if person.given:
+        name["given"] = person.given
+    if person.particle:
+        name["non-dropping-particle"] = person.particle
+    if person.suffix:
+        name["suffix"] = person.suffix
+    return name
+
+
+def _date_to_csl(value: str) -> dict[str, Any]:
+    circa = value.endswith("~") and "/" not in value
+    core = value[:-1] if circa else value
+    ends = core.split("/")
+    parts: list[list[int]] = []
+    if len(ends) <= 2:
+        for end in ends:
+            match = _SIMPLE_DATE.match(end)
+            if match is None:
+                return {"raw": value}
+            parts.append([int(group) for group in match.groups() if group is not None])
+    else:
+        return {"raw": value}
+    if any(part[1:2] == [0] or part[2:3] == [0] for part in parts):
+        return {"raw": value}
+    if len(parts) == 2 and len(parts[0]) != len(parts[1]):
+        return {"raw": value}
+    date: dict[str, Any] = {"date-parts": parts}
+    if circa:
+        date["circa"] = True
+    return date
+
+
+def _text(value: str) -> str:
+    """Case-protecting braces as CSL ``nocase`` spans (balanced braces only)."""
+    if "{" not in value or not _balanced(value):
+        return value
+    return value.replace("{", '<span class="nocase">').replace("}", "</span>")
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+# ------------------------------------------------------------------ reading
+
+_NOCASE_OPEN = '<span class="nocase">'
+_NOCASE_CLOSE = "</span>"
+_PAGE_DASH = re.compile(r"(?<=\w)\s*[–-]\s*(?=\w)")
+_SPAN = re.compile(r"<span\b[^>]*>|</span>")
+
+
+def read_csl_json(
+    source: str | os.PathLike[str], *, source_name: str | None = None
+) -> tuple[Reference, ...]:
+    """Read a CSL-JSON array from a path or from JSON text.
+
+    Raises :class:`CSLJSONParseError` naming the source (and the line for
+    malformed JSON, the record number and id for a record that cannot be a
+    reference).
+    """
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        name = source_name or str(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise CSLJSONParseError(f"cannot read the file: {exc.strerror}", source=name) from exc
+        except UnicodeDecodeError as exc:
+            raise CSLJSONParseError(f"not UTF-8 text ({exc.reason})", source=name) from exc
+    elif isinstance(source, str):
+        name = source_name or "<string>"
+        text = source
+    else:
+        raise TypeError(f"read_csl_json() needs a path or str, not {type(source).__name__}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CSLJSONParseError(f"malformed JSON: {exc.msg}", source=name, line=exc.lineno) from exc
+    if isinstance(data, dict) and "items" in data:
+        data = data["items"]
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise CSLJSONParseError(
+            f"expected a JSON array of records, got {type(data).__name__}", source=name
+        )
+    refs = []
+    for number, record in enumerate(data, start=1):
+        refs.append(_record(record, number, name))
+    return tuple(refs)
+
+
+def _record(record: object, number: int, source: str) -> Reference:
+    if not isinstance(record, dict):
+        raise CSLJSONParseError(
+            f"record {number}: expected an object, got {type(record).__name__}", source=source
+        )
+    key = record.get("id", record.get("citation-key"))
+    if isinstance(key, int) and not isinstance(key, bool):
+        key = str(key)
+    if not isinstance(key, str) or not key.strip():
+        raise CSLJSONParseError(f"record {number}: no usable 'id'", source=source)
+    where = f"record {number} (id {key!r})"
+    try:
+        return _reference(record, key.strip())
+    except InvalidReference as exc:
+        raise CSLJSONParseError(f"{where}: {exc}", source=source) from exc
+    except (TypeError, ValueError) as exc:
+        raise CSLJSONParseError(f"{where}: {exc}", source=source) from exc
+
+
+def _reference(record: dict[str, Any], key: str) -> Reference:
+    csl_type = _string(record.get("type", "document"), "type")
+    fields: dict[str, str] = {}
+    if csl_type in _SUBTYPE_FROM_CSL:
+        entry_type = "misc"
+        fields["entrysubtype"] = _SUBTYPE_FROM_CSL[csl_type]
+    else:
+        entry_type = _TYPE_FROM_CSL.get(csl_type, "misc")
+        for subtype, article_type in _ARTICLE_SUBTYPES.items():
+            if csl_type == article_type:
+                fields["entrysubtype"] = subtype
+    from_csl = _FIELD_FROM_CSL
+    for variable, value in record.items():
+        if variable in _ROLE_FROM_CSL or variable in ("id", "type", "language", "citation-key"):
+            continue
+        if variable in _DATE_VARIABLES:
+            date = _date_from_csl(value, variable)
+            if date:
+                fields[_DATE_VARIABLES[variable]] = date
+            continue
+        if value is None or isinstance(value, (dict, list, bool)):
+            continue
+        text = _string(value, variable)
+        name: str | None = from_csl.get(variable)
+        if variable == "container-title":
+            name = "journaltitle" if entry_type in _JOURNAL_TYPES else "booktitle"
+        elif variable in ("issue", "number"):
+            if "number" in fields:
+                continue
+            name = "number"
+        elif variable == "publisher" and entry_type in ("thesis", "report"):
+            name = "institution"
+        elif variable == "genre":
+            name = "type"
+            text = _GENRE_FROM_CSL.get(text.lower(), text)
+        elif variable == "event":
+            name = "eventtitle"
+        if name is None:
+            continue
+        if name == "pages":
+            text = _PAGE_DASH.sub("--", text)
+        fields[name] = text if name in _VERBATIM else _untext(text)
+    contributors: list[Contributor] = []
+    for variable, role in _ROLE_FROM_CSL.items():
+        names = record.get(variable)
+        if names is None:
+            continue
+        if not isinstance(names, list):
+            raise ValueError(f"{variable!r} must be a list of names")
+        contributors.extend(_name_from_csl(name, role, variable) for name in names)
+    contributors.sort(key=lambda person: _ROLE_ORDER[person.role])
+    language = record.get("language", "")
+    return Reference(
+        key, entry_type, fields, contributors, _string(language, "language") if language else ""
+    )
+
+
+_DATE_VARIABLES = {variable: name for name, variable in _DATES.items()}
+_FIELD_FROM_CSL = {variable: name for name, variable in CSL_FIELDS.items()}
+
+
+def _string(value: object, variable: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"{variable!r} must be text or a number, got {type(value).__name__}")
+
+
+def _untext(value: str) -> str:
+    """``nocase`` spans back to braces; other spans dropped, other markup kept."""
+    if "<span" not in value:
+        return value
+    stack: list[bool] = []
+    out: list[str] = []
+    last = 0
+    for match in _SPAN.finditer(value):
+        out.append(value[last : match.start()])
+        tag = match.group()
+        if tag == _NOCASE_CLOSE:
+            if stack and stack.pop():
+                out.append("}")
+        else:
+            nocase = tag == _NOCASE_OPEN
+            stack.append(nocase)
+            if nocase:
+                out.append("{")
+        last = match.end()
+    out.append(value[last:])
+    return "".join(out)
+
+
+def _name_from_csl(name: object, role: Role, variable: str) -> Contributor:
+    if not isinstance(name, dict):
+        raise ValueError(f"{variable!r}: a name must be an object, got {name!r}")
+    literal = name.get("literal")
+    if literal:
+        return Contributor(literal=_string(literal, variable), role=role)
+    family = _string(name.get("family", ""), variable)
+    particles = [
+        _string(name[part], variable)
+        for part in ("dropping-particle", "non-dropping-particle")
+        if name.get(part)
+    ]
+    given = _string(name.get("given", ""), variable)
+    if not family:
+        if not given:
+            raise ValueError(f"{variable!r}: a name needs 'family' or 'literal': {name!r}")
+        return Contributor(literal=given, role=role)
+    return Contributor(
+        family=family,
+        given=given,
+        particle=" ".join(particles),
+        suffix=_string(name.get("suffix", ""), variable),
+        role=role,
+    )
+
+
+def _date_from_csl(value: object, variable: str) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if not isinstance(value, dict):
+        raise ValueError(f"{variable!r} must be a date object, got {type(value).__name__}")
+    parts = value.get("date-parts")
+    if parts:
+        if not isinstance(parts, list) or not all(isinstance(p, list) for p in parts):
+            raise ValueError(f"{variable!r}: 'date-parts' must be a list of lists")
+        ends = [_date_end(part, variable) for part in parts[:2] if part]
+        text = "/".join(end for end in ends if end)
+        if text and value.get("circa") and "/" not in text:
+            text += "~"
+        if text:
+            return text
+    for other in ("raw", "literal"):
+        if value.get(other):
+            return _string(value[other], variable).strip()
+    return ""
+
+
+def _date_end(part: list[object], variable: str) -> str:
+    numbers = []
+    for item in part[:3]:
+        if isinstance(item, str) and item.strip().lstrip("-").isdigit():
+            item = int(item)
+        if not isinstance(item, int) or isinstance(item, bool):
+            raise ValueError(f"{variable!r}: date parts must be numbers, got {item!r}")
+        numbers.append(item)
+    year = numbers[0]
+    text = f"-{-year:04d}" if year < 0 else f"{year:04d}"
+    return text + "".join(f"-{number:02d}" for number in numbers[1:])

@@ -1,0 +1,313 @@
+"""RIS (Research Information Systems) records to :class:`Reference` values and back.
+
+A record is a run of ``XX  - value`` lines from ``TY`` to ``ER``. Types map
+to biblatex (``JOUR`` -> ``article``, ``CHAP`` -> ``incollection``, ...);
+names are ``Family, Given, Suffix`` (``AU`` authors, ``A2``/``ED`` editors,
+``A4`` translators), and a name without a comma is a literal name (an
+organisation, a CJK name written as one unit), so a family-only name is
+written with a trailing comma (``Plato,``). ``ID`` holds the citation key;
+records without one get a key from :func:`citations.keys.make_key`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from citations.errors import InvalidReference, RISParseError
+from citations.keys import KeyRegistry
+from citations.model import Contributor, Reference, Role
+
+__all__ = ["RIS_TYPES", "read_ris", "write_ris"]
+
+#: biblatex entry type -> RIS type. Reading inverts it (plus a few synonyms).
+RIS_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "article": "JOUR",
+        "book": "BOOK",
+        "collection": "EDBOOK",
+        "incollection": "CHAP",
+        "inbook": "CHAP",
+        "inproceedings": "CPAPER",
+        "proceedings": "CONF",
+        "report": "RPRT",
+        "thesis": "THES",
+        "online": "ELEC",
+        "unpublished": "UNPB",
+        "patent": "PAT",
+        "dataset": "DATA",
+        "software": "COMP",
+        "manual": "STAND",
+        "inreference": "ENCYC",
+        "booklet": "PAMP",
+        "periodical": "SER",
+        "misc": "GEN",
+    }
+)
+_TYPE_FROM_RIS = {ris: biblatex for biblatex, ris in RIS_TYPES.items() if biblatex != "inbook"}
+_TYPE_FROM_RIS.update(
+    {"JFULL": "periodical", "MGZN": "article", "NEWS": "article", "WEB": "online", "EBOOK": "book"}
+)
+_SUBTYPE_FROM_RIS = {"MGZN": "magazine", "NEWS": "newspaper"}
+_SUBTYPE_TO_RIS = {"magazine": "MGZN", "newspaper": "NEWS"}
+
+# biblatex field -> RIS tag, written in this order after the names.
+_TAGS = (
+    ("title", "TI"),
+    ("journaltitle", "T2"),
+    ("booktitle", "T2"),
+    ("series", "T3"),
+    ("shorttitle", "ST"),
+    ("shortjournal", "J2"),
+    ("volume", "VL"),
+    ("number", "IS"),
+    ("edition", "ET"),
+    ("publisher", "PB"),
+    ("institution", "PB"),
+    ("location", "CY"),
+    ("type", "M3"),
+    ("isbn", "SN"),
+    ("issn", "SN"),
+    ("doi", "DO"),
+    ("url", "UR"),
+    ("abstract", "AB"),
+    ("note", "N1"),
+)
+_ROLE_TAGS = ((Role.AUTHOR, "AU"), (Role.EDITOR, "A2"), (Role.TRANSLATOR, "A4"))
+_ROLE_FROM_TAG = {"AU": Role.AUTHOR, "A1": Role.AUTHOR, "A2": Role.EDITOR, "ED": Role.EDITOR}
+_ROLE_FROM_TAG["A4"] = Role.TRANSLATOR
+_ROLE_ORDER = {role: index for index, role in enumerate(Role)}
+_FIELD_FROM_TAG = {
+    "TI": "title",
+    "T1": "title",
+    "CT": "title",
+    "T3": "series",
+    "ST": "shorttitle",
+    "J2": "shortjournal",
+    "JA": "shortjournal",
+    "VL": "volume",
+    "IS": "number",
+    "ET": "edition",
+    "CY": "location",
+    "M3": "type",
+    "DO": "doi",
+    "AB": "abstract",
+    "N2": "abstract",
+    "N1": "note",
+    "LA": "language",
+}
+_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+_SLASH_DATE = re.compile(r"^(\d{4})(?:/(\d{1,2})?(?:/(\d{1,2})?(?:/.*)?)?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+# ------------------------------------------------------------------ writing
+
+
+def write_ris(refs: Iterable[Reference]) -> str:
+    """The references as RIS text: ``\\n`` line endings, a blank line between records."""
+    return "\n".join(_record(ref) for ref in refs)
+
+
+def _record(ref: Reference) -> str:
+    fields = ref.field_map
+    subtype = fields.get("entrysubtype", "")
+    ris_type = RIS_TYPES.get(ref.entry_type, "GEN")
+    if ref.entry_type == "article" and subtype in _SUBTYPE_TO_RIS:
+        ris_type = _SUBTYPE_TO_RIS[subtype]
+    lines = [f"TY  - {ris_type}", f"ID  - {ref.key}"]
+    for role, tag in _ROLE_TAGS:
+        lines.extend(f"{tag}  - {_name(person)}" for person in ref.contributors_in(role))
+    for name, tag in _TAGS:
+        if name in fields:
+            lines.append(f"{tag}  - {_one_line(fields[name])}")
+    date = fields.get("date")
+    if date:
+        match = _ISO_DATE.match(date)
+        lines.append(f"PY  - {date[:4] if date[:4].isdigit() else date}")
+        lines.append(f"DA  - {'/'.join(g for g in match.groups() if g) if match else date}")
+    elif "year" in fields:
+        lines.append(f"PY  - {fields['year']}")
+    if "urldate" in fields:
+        lines.append(f"Y2  - {fields['urldate']}")
+    pages = fields.get("pages")
+    if pages:
+        first, *rest = re.split(r"\s*(?:--|–)\s*", pages, maxsplit=1)
+        lines.append(f"SP  - {first}")
+        lines.extend(f"EP  - {last}" for last in rest)
+    keywords = fields.get("keywords", "")
+    lines.extend(f"KW  - {word.strip()}" for word in keywords.split(",") if word.strip())
+    if ref.language:
+        lines.append(f"LA  - {ref.language}")
+    lines.append("ER  - ")
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _name(person: Contributor) -> str:
+    if person.literal:
+        return person.literal
+    family = f"{person.particle} {person.family}" if person.particle else person.family
+    if person.suffix:
+        return f"{family}, {person.given}, {person.suffix}"
+    return f"{family}, {person.given}" if person.given else f"{family},"
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_ris(
+    source: str | os.PathLike[str], *, source_name: str | None = None
+) -> tuple[Reference, ...]:
+    """Read RIS records from a path or RIS text.
+
+    Lines without a tag continue the previous value. Raises
+    :class:`RISParseError` naming the source and line for a record without
+    ``TY``, an unterminated record, or a record that cannot be a reference.
+    """
+    if isinstance(source, os.PathLike):
+        name = source_name or str(source)
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise RISParseError(f"cannot read the file: {exc.strerror}", source=name) from exc
+        except UnicodeDecodeError as exc:
+            raise RISParseError(f"not UTF-8 text ({exc.reason})", source=name) from exc
+    elif isinstance(source, str):
+        name = source_name or "<string>"
+        text = source.removeprefix("\ufeff")
+    else:
+        raise TypeError(f"read_ris() needs a path or str, not {type(source).__name__}")
+    records: list[tuple[int, list[tuple[str, str]]]] = []
+    current: list[tuple[str, str]] | None = None
+    start: int = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            if current:
+                tag, value = current[-1]
+                current[-1] = (tag, f"{value} {line.strip()}")
+                continue
+            raise RISParseError(
+                f"expected a 'XX  - value' line, got {line[:40]!r}", source=name, line=number
+            )
+        tag, value = match.group(1), (match.group(2) or "").strip()
+        if tag == "TY":
+            if current is not None:
+                raise RISParseError(
+                    "record starts before the previous one ended (ER)", source=name, line=number
+                )
+            current, start = [(tag, value)], number
+        elif current is None:
+            raise RISParseError(
+                f"tag {tag!r} outside a record (before TY)", source=name, line=number
+            )
+        elif tag == "ER":
+            records.append((start, current))
+            current = None
+        else:
+            current.append((tag, value))
+    if current is not None:
+        raise RISParseError("record not ended by 'ER  -'", source=name, line=start)
+    ids = dict.fromkeys(
+        value for _, tags in records for tag, value in tags if tag == "ID" and value
+    )
+    registry = KeyRegistry(taken=ids)
+    refs = []
+    for record_line, tags in records:
+        try:
+            refs.append(_reference(tags, registry))
+        except InvalidReference as exc:
+            raise RISParseError(str(exc), source=name, line=record_line) from exc
+    return tuple(refs)
+
+
+def _reference(tags: list[tuple[str, str]], registry: KeyRegistry) -> Reference:
+    ris_type = tags[0][1].upper()
+    entry_type = _TYPE_FROM_RIS.get(ris_type, "misc")
+    fields: dict[str, str] = {}
+    if ris_type in _SUBTYPE_FROM_RIS:
+        fields["entrysubtype"] = _SUBTYPE_FROM_RIS[ris_type]
+    contributors: list[Contributor] = []
+    key = ""
+    keywords: list[str] = []
+    language = ""
+    first_page = last_page = ""
+    for tag, value in tags[1:]:
+        if not value:
+            continue
+        if tag == "ID":
+            key = value
+        elif tag in _ROLE_FROM_TAG:
+            contributors.append(_parse_name(value, _ROLE_FROM_TAG[tag]))
+        elif tag in ("T2", "JO", "JF", "BT"):
+            container = "journaltitle" if entry_type in ("article", "periodical") else "booktitle"
+            fields.setdefault(container, value)
+        elif tag == "PB":
+            fields.setdefault(
+                "institution" if entry_type in ("thesis", "report") else "publisher", value
+            )
+        elif tag == "SN":
+            fields.setdefault("issn" if entry_type in ("article", "periodical") else "isbn", value)
+        elif tag in ("UR", "L2"):
+            fields.setdefault("url", value)
+        elif tag in ("PY", "Y1", "DA"):
+            date = _date(value)
+            if date and (tag == "DA" or "date" not in fields):
+                fields["date"] = date
+        elif tag == "Y2":
+            fields["urldate"] = _date(value) or value
+        elif tag == "SP":
+            first_page = value
+        elif tag == "EP":
+            last_page = value
+        elif tag == "KW":
+            keywords.append(value)
+        elif tag == "LA":
+            language = value
+        elif tag in _FIELD_FROM_TAG:
+            fields.setdefault(_FIELD_FROM_TAG[tag], value)
+    if first_page:
+        fields["pages"] = f"{first_page}--{last_page}" if last_page else first_page
+    if keywords:
+        fields["keywords"] = ", ".join(keywords)
+    contributors.sort(key=lambda person: _ROLE_ORDER[person.role])
+    ref = Reference(key or "ref", entry_type, fields, contributors, language)
+    return ref if key else registry.assign(ref)
+
+
+def _date(value: str) -> str:
+    match = _SLASH_DATE.match(value.strip())
+    if match is None:
+        return value.strip()
+    year, month, day = match.groups()
+    if month and day:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{int(month):02d}" if month else year
+
+
+def _parse_name(value: str, role: Role) -> Contributor:
+    if "," not in value:
+        return Contributor(literal=value, role=role)
+    family, _, rest = (part.strip() for part in value.partition(","))
+    given, _, suffix = (part.strip() for part in rest.partition(","))
+    words = family.split()
+    particle_words = []
+    while len(words) > 1 and words[0][:1].islower():
+        particle_words.append(words.pop(0))
+    return Contributor(
+        family=" ".join(words),
+        given=given,
+        particle=" ".join(particle_words),
+        suffix=suffix,
+        role=role,
+    )
