@@ -11,6 +11,7 @@ subclasses the nearest builtin::
     ├── InvalidReference(ValueError)      a Reference value that cannot exist
     ├── CrossrefError(ValueError)         missing target or cycle in crossref
     ├── DuplicateKey(ValueError)          two entries with one citation key
+    ├── FormatError(ValueError)           an unknown bibliography style or output format
     ├── KeyPatternError(ValueError)       a citation-key pattern that cannot be used
     └── LimitExceeded(ValueError)         input beyond a documented size limit
 """
@@ -55,6 +56,10 @@ class CrossrefError(CitationsError, ValueError):
 
 class DuplicateKey(CitationsError, ValueError):
     """Two entries share one citation key."""
+
+
+class FormatError(CitationsError, ValueError):
+    """An unknown bibliography style or output format."""
 
 
 class KeyPatternError(CitationsError, ValueError):
