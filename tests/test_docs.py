@@ -33,19 +33,32 @@ CLI_PAGES = [
 IN_CI = bool(os.environ.get("CI"))
 
 
-def _blocks(path: Path, language: str) -> list[tuple[int, str]]:
-    """The fenced ``language`` blocks of a Markdown file with their first line numbers."""
-    blocks, current, start = [], None, 0
+_FENCE = re.compile(r"^```([\w-]*)\s*$")
+_FILE = re.compile(r"^(?:%|#|//) file: (\S+)$")
+
+
+def _fenced(path: Path) -> list[tuple[int, str, str]]:
+    """Every fenced block of a Markdown file: (first line number, language, text)."""
+    blocks: list[tuple[int, str, str]] = []
+    current: list[str] | None = None
+    language, start = "", 0
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
-        if current is None and stripped == f"```{language}":
-            current, start = [], number + 1
-        elif current is not None and stripped.startswith("```"):
-            blocks.append((start, "\n".join(current)))
+        if current is None:
+            match = _FENCE.match(stripped)
+            if match:
+                current, language, start = [], match.group(1), number + 1
+        elif stripped.startswith("```"):
+            blocks.append((start, language, "\n".join(current)))
             current = None
-        elif current is not None:
+        else:
             current.append(line)
     return blocks
+
+
+def _blocks(path: Path, language: str) -> list[tuple[int, str]]:
+    """The fenced ``language`` blocks of a Markdown file with their first line numbers."""
+    return [(line, text) for line, lang, text in _fenced(path) if lang == language]
 
 
 def _name(path: Path) -> str:
@@ -63,13 +76,18 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("path", [p for p in DOC_FILES if _blocks(p, "python")], ids=_name)
+def _exec(path: Path, line: int, source: str, namespace: dict[str, object]) -> None:
+    exec(compile("\n" * (line - 1) + source, str(path), "exec"), namespace)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in DOC_FILES if p not in CLI_PAGES and _blocks(p, "python")], ids=_name
+)
 def test_python_blocks_run(path: Path, workdir: Path) -> None:
     """Every ```python block of a page runs, in order, in one namespace."""
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for line, source in _blocks(path, "python"):
-        code = compile("\n" * (line - 1) + source, str(path), "exec")
-        exec(code, namespace)
+        _exec(path, line, source, namespace)
 
 
 def _commands(block: str) -> list[str]:
@@ -103,13 +121,19 @@ def _run_shell(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("path", [p for p in CLI_PAGES if p.exists()], ids=_name)
-def test_timeline_commands_in_bash_blocks_run(
-    path: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every `timeline ...` command in a page's ```bash blocks succeeds, in page order."""
-    for _line, block in _blocks(path, "bash"):
-        for command in _commands(block):
-            _run_shell(command, monkeypatch)
+def test_guides_run(path: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A guide's blocks run in page order: the files it shows are written, `timeline`
+    commands in ```bash blocks succeed, and ```python blocks run in one namespace."""
+    namespace: dict[str, object] = {"__name__": "__docs__"}
+    for line, language, text in _fenced(path):
+        named = _FILE.match(text.splitlines()[0]) if text else None
+        if language == "python":
+            _exec(path, line, text, namespace)
+        elif language == "bash":
+            for command in _commands(text):
+                _run_shell(command, monkeypatch)
+        elif named:
+            Path(named.group(1)).write_text(text + "\n", encoding="utf-8")
 
 
 def test_readme_main_job_is_one_line() -> None:
