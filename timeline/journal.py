@@ -1,0 +1,822 @@
+"""The journal: an append-only, hash-chained log of records in one SQLite file.
+
+This is the only module that talks to SQLite for the store (``sqlite3`` and
+sqlite-utils). The file format is described in ``docs/journal.md``.
+
+sqlite-utils opens the schema through its :class:`~sqlite_utils.migrations.Migrations`;
+the record reads and writes go to the ``sqlite3`` connection directly (one
+prepared ``executemany`` per batch, one cursor per read): sqlite-utils' row
+helpers build a dict per row and cost about twice the time on the hot path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import itertools
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal, TextIO
+
+import attrs
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from timeline.errors import (
+    AppendOnlyViolation,
+    CorruptJournal,
+    DumpFormatError,
+    JournalUsageError,
+    NotAJournal,
+    RecordIdConflict,
+    SchemaTooNew,
+    TimelineError,
+    VersionConflict,
+)
+from timeline.kinds import KindRegistry, check_kind
+from timeline.records import (
+    GENESIS_HASH,
+    Draft,
+    Head,
+    Record,
+    canonical_json,
+    chain_hash,
+    format_instant,
+    new_record_id,
+    parse_instant,
+    record_text,
+)
+
+__all__ = [
+    "ANY",
+    "APPLICATION_ID",
+    "DUMP_FORMAT",
+    "NO_STREAM",
+    "ExpectedVersion",
+    "Journal",
+    "VerifyReport",
+]
+
+#: ``PRAGMA application_id`` of a journal file ("TLJN").
+APPLICATION_ID = 0x544C4A4E
+
+#: The first line of a JSON Lines dump.
+DUMP_FORMAT: Mapping[str, Any] = {"format": "timeline-journal-dump", "version": 1}
+
+
+class _Expect(enum.Enum):
+    ANY = "ANY"
+    NO_STREAM = "NO_STREAM"
+
+    def __str__(self) -> str:
+        return "ANY" if self is _Expect.ANY else "NO_STREAM (no stream yet)"
+
+
+#: Append whatever version the stream is at.
+ANY = _Expect.ANY
+#: Append only if the stream has no records yet.
+NO_STREAM = _Expect.NO_STREAM
+
+ExpectedVersion = int | _Expect
+
+_COLUMNS = "seq, stream, version, kind, schema, payload, recorded_at, record_id, hash"
+_INSERT = f"INSERT INTO records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_APPEND_ONLY = "timeline journal records are append-only"
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+_RECORD_KEYS = frozenset(
+    ("hash", "kind", "payload", "record_id", "recorded_at", "schema", "seq", "stream", "version")
+)
+_LOAD_BATCH = 1000
+
+# -- schema --------------------------------------------------------------------
+
+MIGRATIONS = Migrations("timeline.journal")
+_MIGRATION_NAMES: tuple[str, ...] = ("0001_records",)
+
+
+@MIGRATIONS(name="0001_records")
+def _create_records(db: Database) -> None:
+    statements = (
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        """CREATE TABLE records (
+            seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
+            stream TEXT NOT NULL CHECK (stream <> ''),
+            version INTEGER NOT NULL CHECK (version >= 1),
+            kind TEXT NOT NULL,
+            schema INTEGER NOT NULL CHECK (schema >= 1),
+            payload TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            record_id TEXT NOT NULL UNIQUE,
+            hash TEXT NOT NULL,
+            UNIQUE (stream, version)
+        )""",
+        f"""CREATE TRIGGER records_append_only_insert BEFORE INSERT ON records
+            WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM records)
+            BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}: seq must follow the last one'); END""",
+        f"""CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records
+            BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}: UPDATE refused'); END""",
+        f"""CREATE TRIGGER records_append_only_delete BEFORE DELETE ON records
+            BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}: DELETE refused'); END""",
+    )
+    for statement in statements:
+        db.execute(statement)
+
+
+# -- values --------------------------------------------------------------------
+
+
+@attrs.frozen
+class VerifyReport:
+    """The outcome of :meth:`Journal.verify`: ``ok``, records checked, first bad seq and why."""
+
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+def _translate(path: str, exc: sqlite3.DatabaseError) -> Exception:
+    """Our error for an SQLite error that means the file is not (or no longer) a journal."""
+    text = str(exc)
+    if "not a database" in text:
+        return NotAJournal(f"{path} is not a timeline journal: it is not an SQLite database")
+    if "malformed" in text or "corrupt" in text:
+        return CorruptJournal(f"{path} is a corrupt journal: SQLite says {text!r}")
+    if isinstance(exc, sqlite3.IntegrityError) and _APPEND_ONLY in text:
+        return AppendOnlyViolation(f"{path}: {text}")
+    return exc
+
+
+@contextlib.contextmanager
+def _sqlite_errors(path: str) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        translated = _translate(path, exc)
+        if translated is exc:
+            raise
+        raise translated from exc
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise JournalUsageError(f"{name} must be an int from {minimum}, got {value!r}")
+    return value
+
+
+class Journal:
+    """An append-only, hash-chained log of records in one SQLite file (or ``:memory:``).
+
+    Open one with :meth:`open`; append with :meth:`append`; read with
+    :meth:`read` and :meth:`read_stream`; check with :meth:`verify`.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: str,
+        registry: KindRegistry | None,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._conn = conn
+        self._path = path
+        self._registry = registry
+        self._clock = clock
+        self._savepoints = itertools.count(1)
+        self._kinds_seen: set[str] = set()
+
+    # -- opening ----------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] = ":memory:",
+        *,
+        registry: KindRegistry | None = None,
+        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
+        clock: Callable[[], datetime] | None = None,
+        busy_timeout: float = 30.0,
+    ) -> Journal:
+        """Open the journal at ``path``, creating (or migrating) its schema when needed.
+
+        ``registry=None`` is raw mode: any kind is accepted, stored with schema 1,
+        and read back without upcasting. ``synchronous="FULL"`` makes every
+        commit durable against power loss (``NORMAL`` survives process crashes).
+        A writer that meets a locked file waits up to ``busy_timeout`` seconds.
+        """
+        text = os.fspath(path)
+        if synchronous not in ("NORMAL", "FULL"):
+            raise JournalUsageError(f"synchronous must be 'NORMAL' or 'FULL', got {synchronous!r}")
+        if busy_timeout < 0:
+            raise JournalUsageError(f"busy_timeout must be 0 or more, got {busy_timeout!r}")
+        memory = text in (":memory:", "")
+        if not memory and os.path.isdir(text):
+            raise NotAJournal(f"{text} is not a timeline journal: it is a directory")
+        conn = sqlite3.connect(
+            text, timeout=busy_timeout, isolation_level=None, cached_statements=256
+        )
+        try:
+            with _sqlite_errors(text):
+                application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                tables = [
+                    name
+                    for (name,) in conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                    )
+                ]
+                if application_id != APPLICATION_ID and (application_id != 0 or tables):
+                    raise NotAJournal(
+                        f"{text} is an SQLite database but not a timeline journal "
+                        f"(application_id {application_id}, tables: {', '.join(tables) or 'none'})"
+                    )
+                conn.execute(f"PRAGMA synchronous = {synchronous}")
+                if not memory:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                _migrate(Database(conn, execute_plugins=False), text)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, text, registry, clock or _utc_now)
+
+    @property
+    def path(self) -> str:
+        """The file this journal is stored in (``:memory:`` for an in-memory one)."""
+        return self._path
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The SQLite connection, for read models kept in the same file (autocommit mode)."""
+        return self._conn
+
+    @property
+    def registry(self) -> KindRegistry | None:
+        """The kind registry; ``None`` in raw mode."""
+        return self._registry
+
+    def close(self) -> None:
+        """Close the file."""
+        self._conn.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Journal({self._path!r})"
+
+    # -- writing ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error); nested ones are savepoints.
+
+        Appends made inside join the transaction: all of them are written or none.
+        """
+        conn = self._conn
+        if conn.in_transaction:
+            name = f"journal_{next(self._savepoints)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield conn
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                self._reraise(exc)
+            conn.execute(f"RELEASE {name}")
+            return
+        with _sqlite_errors(self._path):
+            conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._reraise(exc)
+        try:
+            with _sqlite_errors(self._path):
+                conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def _reraise(self, exc: BaseException) -> None:
+        if isinstance(exc, sqlite3.DatabaseError):
+            translated = _translate(self._path, exc)
+            if translated is not exc:
+                raise translated from exc
+        raise exc
+
+    def append(
+        self,
+        stream: str,
+        drafts: Iterable[Draft],
+        *,
+        expected_version: ExpectedVersion = ANY,
+        in_transaction: Callable[[sqlite3.Connection, Sequence[Record]], None] | None = None,
+    ) -> tuple[Record, ...]:
+        """Append ``drafts`` to ``stream`` atomically and return the stored records.
+
+        ``expected_version`` is :data:`ANY`, :data:`NO_STREAM` or the exact
+        version the stream must be at; otherwise :class:`VersionConflict`.
+        If every draft's ``record_id`` is already stored with the same content
+        (a retry), the stored records are returned and nothing is written.
+        ``in_transaction(conn, records)`` runs inside the write transaction
+        after the insert; if it raises, nothing is written.
+        """
+        if not isinstance(stream, str) or not stream:
+            raise JournalUsageError(f"stream must be a non-empty string, got {stream!r}")
+        if not isinstance(expected_version, _Expect):
+            _check_int(f"stream {stream!r}: expected_version", expected_version, 0)
+        prepared = [self._prepare(stream, index, draft) for index, draft in enumerate(drafts)]
+        given = [row[3] for row in prepared if row[4]]
+        if len(set(given)) != len(given):
+            raise JournalUsageError(f"stream {stream!r}: the batch repeats a record_id")
+        conn = self._conn
+        with self.write_transaction():
+            if given:
+                stored = self._stored_copies(stream, prepared)
+                if stored is not None:
+                    return stored
+            (actual,) = conn.execute(
+                "SELECT coalesce(max(version), 0) FROM records WHERE stream = ?", (stream,)
+            ).fetchone()
+            if expected_version is NO_STREAM:
+                if actual != 0:
+                    raise VersionConflict(stream, expected_version, actual)
+            elif expected_version is not ANY and expected_version != actual:
+                raise VersionConflict(stream, expected_version, actual)
+            if not prepared:
+                return ()
+            last = conn.execute(
+                "SELECT seq, hash, recorded_at FROM records ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            seq, previous, last_at = last if last else (0, GENESIS_HASH, "")
+            recorded_at = max(format_instant(self._clock()), last_at)
+            rows = []
+            for version, (kind, schema, payload_json, record_id, _given) in enumerate(
+                prepared, start=actual + 1
+            ):
+                seq += 1
+                previous = chain_hash(
+                    previous,
+                    record_text(
+                        seq, stream, version, kind, schema, payload_json, recorded_at, record_id
+                    ).encode(),
+                )
+                rows.append(
+                    (
+                        seq,
+                        stream,
+                        version,
+                        kind,
+                        schema,
+                        payload_json,
+                        recorded_at,
+                        record_id,
+                        previous,
+                    )
+                )
+            try:
+                conn.executemany(_INSERT, rows)
+            except sqlite3.IntegrityError as exc:
+                if "record_id" in str(exc):
+                    raise RecordIdConflict(
+                        f"stream {stream!r}: a record_id of this batch is already stored "
+                        f"with other content"
+                    ) from exc
+                raise
+            at = parse_instant(recorded_at)
+            records = tuple(
+                Record(
+                    row[0], stream, row[2], row[3], row[4], json.loads(row[5]), at, row[7], row[8]
+                )
+                for row in rows
+            )
+            if in_transaction is not None:
+                in_transaction(conn, records)
+            return records
+
+    def _prepare(self, stream: str, index: int, draft: Draft) -> tuple[str, int, str, str, bool]:
+        """(kind, schema, canonical payload, record_id, id given) for one draft."""
+        where = f"stream {stream!r}, draft {index}"
+        if not isinstance(draft, Draft):
+            raise JournalUsageError(f"{where}: expected a Draft, got {type(draft).__name__}")
+        kind = draft.kind
+        if kind not in self._kinds_seen:
+            check_kind(kind)
+            self._kinds_seen.add(kind)
+        schema = 1 if self._registry is None else self._registry.current(kind)
+        if not isinstance(draft.payload, Mapping):
+            raise JournalUsageError(
+                f"{where} ({kind}): payload must be a mapping, got {type(draft.payload).__name__}"
+            )
+        try:
+            payload_json = canonical_json(draft.payload)
+        except JournalUsageError as exc:
+            raise JournalUsageError(f"{where} ({kind}): payload is {exc}") from exc
+        record_id = draft.record_id
+        if record_id is None:
+            return kind, schema, payload_json, new_record_id(), False
+        if not isinstance(record_id, str) or not record_id or not record_id.isprintable():
+            raise JournalUsageError(f"{where}: record_id must be printable text, got {record_id!r}")
+        return kind, schema, payload_json, record_id, True
+
+    def _stored_copies(
+        self, stream: str, prepared: Sequence[tuple[str, int, str, str, bool]]
+    ) -> tuple[Record, ...] | None:
+        """The stored records if this batch is a retry; None if none of its ids is stored."""
+        ids = [row[3] for row in prepared if row[4]]
+        found: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT {_COLUMNS} FROM records WHERE record_id IN ({marks})", chunk
+            ):
+                found[row[7]] = row
+        if not found:
+            return None
+        if len(found) != len(prepared):
+            raise RecordIdConflict(
+                f"stream {stream!r}: {len(found)} of the batch's {len(prepared)} records are "
+                f"already stored (seq {', '.join(str(row[0]) for row in found.values())}); "
+                f"a retry must repeat the whole batch"
+            )
+        for kind, _schema, payload_json, record_id, _given in prepared:
+            row = found[record_id]
+            if (row[1], row[3], row[5]) != (stream, kind, payload_json):
+                raise RecordIdConflict(
+                    f"record_id {record_id!r} is stored at seq {row[0]} (stream {row[1]!r}, "
+                    f"kind {row[3]!r}) with other content than this append to stream {stream!r}"
+                )
+        return tuple(self._decode(found[row[3]]) for row in prepared)
+
+    # -- reading ----------------------------------------------------------------
+
+    def _decode(self, row: tuple[Any, ...]) -> Record:
+        seq, stream, version, kind, schema, payload_json, recorded_at, record_id, hash_ = row
+        try:
+            payload = json.loads(payload_json)
+        except (TypeError, ValueError) as exc:
+            raise CorruptJournal(
+                f"{self._path}: record seq {seq} has a payload that is not JSON ({exc})"
+            ) from exc
+        registry = self._registry
+        if registry is not None:
+            current = registry.check(kind, schema, seq=seq)
+            if schema != current:
+                payload = registry.upcast(kind, schema, payload, seq=seq)
+                schema = current
+        try:
+            at = parse_instant(recorded_at)
+        except (TypeError, ValueError) as exc:
+            raise CorruptJournal(
+                f"{self._path}: record seq {seq} has recorded_at {recorded_at!r}, not an instant"
+            ) from exc
+        return Record(seq, stream, version, kind, schema, payload, at, record_id, hash_)
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` one at a time through a cursor (constant memory)."""
+        with _sqlite_errors(self._path):
+            cursor = self._conn.execute(sql, params)
+            try:
+                yield from cursor
+            finally:
+                cursor.close()
+
+    def _records(self, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+        decode = self._decode
+        for row in self._rows(sql, params):
+            yield decode(row)
+
+    def read(
+        self,
+        *,
+        after: int = 0,
+        upto: int | None = None,
+        as_of: datetime | None = None,
+        kinds: Collection[str] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        """Records with ``after < seq <= upto`` in ``seq`` order, streamed one by one.
+
+        ``as_of`` stops at the last record recorded at or before that instant;
+        ``kinds`` keeps only those kinds; ``limit`` caps the count.
+        """
+        _check_int("after", after, 0)
+        where = ["seq > ?"]
+        params: list[Any] = [after]
+        if as_of is not None:
+            bound = self.seq_at(as_of)
+            upto = bound if upto is None else min(_check_int("upto", upto, 0), bound)
+        if upto is not None:
+            where.append("seq <= ?")
+            params.append(_check_int("upto", upto, 0))
+        if kinds is not None:
+            if isinstance(kinds, str):
+                raise JournalUsageError(f"kinds must be a collection of kinds, got {kinds!r}")
+            kind_list = sorted(set(kinds))
+            where.append(f"kind IN ({','.join('?' * len(kind_list))})")
+            params.extend(kind_list)
+        sql = f"SELECT {_COLUMNS} FROM records WHERE {' AND '.join(where)} ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(_check_int("limit", limit, 0))
+        return self._records(sql, params)
+
+    def read_stream(self, stream: str, *, upto: int | None = None) -> Iterator[Record]:
+        """The records of ``stream`` in version order (up to journal seq ``upto``)."""
+        sql = f"SELECT {_COLUMNS} FROM records WHERE stream = ?"
+        params: list[Any] = [stream]
+        if upto is not None:
+            sql += " AND seq <= ?"
+            params.append(_check_int("upto", upto, 0))
+        return self._records(sql + " ORDER BY version", params)
+
+    def stream_version(self, stream: str) -> int:
+        """The version of ``stream``'s last record; 0 when the stream does not exist."""
+        with _sqlite_errors(self._path):
+            (version,) = self._conn.execute(
+                "SELECT coalesce(max(version), 0) FROM records WHERE stream = ?", (stream,)
+            ).fetchone()
+        return int(version)
+
+    def head(self) -> Head:
+        """The last record's ``seq`` and ``hash``; ``Head(0, GENESIS_HASH)`` when empty."""
+        with _sqlite_errors(self._path):
+            row = self._conn.execute(
+                "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        return Head(row[0], row[1]) if row else Head(0, GENESIS_HASH)
+
+    def seq_at(self, instant: datetime) -> int:
+        """The last seq recorded at or before ``instant`` (aware); 0 if none was."""
+        bound = format_instant(instant)
+        low, high = 0, self.head().seq
+        with _sqlite_errors(self._path):
+            # recorded_at never decreases along seq (append keeps it so), so bisect
+            while low < high:
+                middle = (low + high + 1) // 2
+                row = self._conn.execute(
+                    "SELECT recorded_at FROM records WHERE seq = ?", (middle,)
+                ).fetchone()
+                if row is None:
+                    raise CorruptJournal(f"{self._path}: record seq {middle} is missing")
+                if row[0] <= bound:
+                    low = middle
+                else:
+                    high = middle - 1
+        return low
+
+    # -- checking -----------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Re-walk the hash chain from the first record; report the first bad ``seq``.
+
+        Also checks that seq has no gaps, versions follow on within each
+        stream, and ``recorded_at`` never goes back.
+        """
+        previous = GENESIS_HASH
+        versions: dict[str, int] = {}
+        last_at = ""
+        checked = 0
+        try:
+            for row in self._rows(f"SELECT {_COLUMNS} FROM records ORDER BY seq", ()):
+                seq, stream, version, kind, schema, payload_json, recorded_at, record_id, hash_ = (
+                    row
+                )
+                expected_seq = checked + 1
+                if seq != expected_seq:
+                    return VerifyReport(
+                        False, checked, expected_seq, f"seq {expected_seq} is missing"
+                    )
+                text = record_text(
+                    seq, stream, version, kind, schema, payload_json, recorded_at, record_id
+                )
+                if chain_hash(previous, text.encode()) != hash_:
+                    return VerifyReport(
+                        False,
+                        checked,
+                        seq,
+                        "the hash does not match the record's content and the previous hash",
+                    )
+                if version != versions.get(stream, 0) + 1:
+                    return VerifyReport(
+                        False, checked, seq, f"stream {stream!r} jumps to version {version}"
+                    )
+                if recorded_at < last_at or not _INSTANT.fullmatch(recorded_at):
+                    return VerifyReport(
+                        False, checked, seq, f"recorded_at {recorded_at!r} is out of order"
+                    )
+                versions[stream] = version
+                last_at = recorded_at
+                previous = hash_
+                checked += 1
+        except (TimelineError, sqlite3.DatabaseError, TypeError, ValueError) as exc:
+            return VerifyReport(False, checked, checked + 1, f"unreadable record: {exc}")
+        return VerifyReport(True, checked)
+
+    # -- interchange ----------------------------------------------------------------
+
+    def dump(self, fp: TextIO) -> int:
+        """Write the journal as JSON Lines: a header, one record per line, a closing line.
+
+        Returns the number of records written. The records are read in one
+        snapshot, so appends made meanwhile by others are not half included.
+        """
+        conn = self._conn
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")
+        try:
+            fp.write(canonical_json(DUMP_FORMAT) + "\n")
+            count = 0
+            head = GENESIS_HASH
+            for row in self._rows(f"SELECT {_COLUMNS} FROM records ORDER BY seq", ()):
+                text = record_text(*row[:8])
+                head = row[8]
+                fp.write(f'{{"hash":"{head}",{text[1:]}\n')
+                count += 1
+            fp.write(canonical_json({"end": {"head": head, "records": count}}) + "\n")
+        finally:
+            if own and conn.in_transaction:
+                conn.execute("COMMIT")
+        return count
+
+    @staticmethod
+    def load(fp: TextIO, into: Journal) -> int:
+        """Read a :meth:`dump` into the empty journal ``into``, checking every line and hash.
+
+        All or nothing: a malformed, truncated or edited dump raises
+        :class:`DumpFormatError` naming the line, and nothing is written.
+        Returns the number of records loaded.
+        """
+        loader = _Loader(into)
+        with into.write_transaction():
+            (count,) = into.connection.execute("SELECT count(*) FROM records").fetchone()
+            if count:
+                raise JournalUsageError(
+                    f"cannot load into {into.path}: it already holds {count} records; "
+                    f"load needs an empty journal"
+                )
+            return loader.run(fp)
+
+
+class _Loader:
+    """One pass over a dump: parse, check and insert in batches."""
+
+    def __init__(self, into: Journal) -> None:
+        self.into = into
+        self.previous = GENESIS_HASH
+        self.seq = 0
+        self.versions: dict[str, int] = {}
+        self.last_at = ""
+        self.batch: list[tuple[int, tuple[Any, ...]]] = []
+
+    def run(self, fp: TextIO) -> int:
+        line_no = 0
+        ended = False
+        for line_no, line in enumerate(fp, start=1):
+            if ended:
+                raise DumpFormatError(f"line {line_no}: text after the dump's closing line")
+            if not line.endswith("\n"):
+                raise DumpFormatError(f"line {line_no}: the line has no end; the dump is truncated")
+            try:
+                item = json.loads(line)
+            except ValueError as exc:
+                raise DumpFormatError(f"line {line_no}: not JSON ({exc})") from exc
+            if line_no == 1:
+                if item != DUMP_FORMAT:
+                    header = canonical_json(DUMP_FORMAT)
+                    raise DumpFormatError(
+                        f"line 1: not a timeline journal dump (expected {header})"
+                    )
+                continue
+            if isinstance(item, dict) and item.keys() == {"end"}:
+                self.end(line_no, item["end"])
+                ended = True
+                continue
+            self.record(line_no, item)
+        if line_no == 0:
+            raise DumpFormatError("line 1: the dump is empty")
+        if not ended:
+            raise DumpFormatError(
+                f"line {line_no + 1}: the dump ends without its closing line; it is truncated"
+            )
+        self.flush()
+        return self.seq
+
+    def end(self, line_no: int, end: Any) -> None:
+        if end != {"head": self.previous, "records": self.seq}:
+            raise DumpFormatError(
+                f"line {line_no}: the closing line says {canonical_json(end)}, but the dump "
+                f"holds {self.seq} records ending in hash {self.previous}"
+            )
+
+    def record(self, line_no: int, item: Any) -> None:
+        where = f"line {line_no}"
+        if not isinstance(item, dict) or item.keys() != _RECORD_KEYS:
+            keys = sorted(item) if isinstance(item, dict) else type(item).__name__
+            raise DumpFormatError(f"{where}: not a record (keys {keys})")
+        seq, stream, version, kind, schema = (
+            item["seq"],
+            item["stream"],
+            item["version"],
+            item["kind"],
+            item["schema"],
+        )
+        self.seq += 1
+        where = f"line {line_no} (seq {self.seq})"
+        if seq != self.seq or isinstance(seq, bool):
+            raise DumpFormatError(f"{where}: seq is {seq!r}; a record is missing or moved")
+        if not isinstance(stream, str) or not stream:
+            raise DumpFormatError(f"{where}: stream {stream!r} is not a non-empty string")
+        if isinstance(version, bool) or version != self.versions.get(stream, 0) + 1:
+            raise DumpFormatError(f"{where}: stream {stream!r} jumps to version {version!r}")
+        if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
+            raise DumpFormatError(f"{where}: schema {schema!r} is not an int from 1")
+        recorded_at = item["recorded_at"]
+        if not isinstance(recorded_at, str) or not _INSTANT.fullmatch(recorded_at):
+            raise DumpFormatError(f"{where}: recorded_at {recorded_at!r} is not a UTC instant")
+        if recorded_at < self.last_at:
+            raise DumpFormatError(f"{where}: recorded_at {recorded_at} goes back in time")
+        record_id, payload = item["record_id"], item["payload"]
+        if not isinstance(record_id, str) or not record_id:
+            raise DumpFormatError(f"{where}: record_id {record_id!r} is not text")
+        if not isinstance(payload, dict):
+            raise DumpFormatError(f"{where}: payload is not a JSON object")
+        try:
+            check_kind(kind)
+            if self.into.registry is not None:
+                self.into.registry.check(kind, schema, seq=seq)
+            payload_json = canonical_json(payload)
+        except TimelineError as exc:
+            raise DumpFormatError(f"{where}: {exc}") from exc
+        text = record_text(seq, stream, version, kind, schema, payload_json, recorded_at, record_id)
+        hash_ = chain_hash(self.previous, text.encode())
+        if hash_ != item["hash"]:
+            raise DumpFormatError(
+                f"{where}: the hash does not match the record; the dump was edited"
+            )
+        self.previous = hash_
+        self.versions[stream] = version
+        self.last_at = recorded_at
+        self.batch.append(
+            (
+                line_no,
+                (seq, stream, version, kind, schema, payload_json, recorded_at, record_id, hash_),
+            )
+        )
+        if len(self.batch) >= _LOAD_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        conn = self.into.connection
+        try:
+            conn.executemany(_INSERT, [row for _line, row in self.batch])
+        except sqlite3.IntegrityError as exc:
+            for line_no, row in self.batch:
+                stored = conn.execute(
+                    "SELECT seq FROM records WHERE record_id = ?", (row[7],)
+                ).fetchone()
+                if stored is None or stored[0] != row[0]:
+                    raise DumpFormatError(
+                        f"line {line_no} (seq {row[0]}): record_id {row[7]!r} "
+                        f"is already used at seq {stored[0] if stored else '?'}"
+                    ) from exc
+            raise  # pragma: no cover - every insert error is a record_id clash
+        self.batch.clear()
+
+
+def _migrate(db: Database, path: str) -> None:
+    """Apply pending migrations under the write lock (two openers do not race)."""
+    conn = db.conn
+    applied = {migration.name for migration in MIGRATIONS.applied(db)}
+    unknown = applied - set(_MIGRATION_NAMES)
+    if unknown:
+        raise SchemaTooNew(
+            f"{path} was written by a newer version of timeline "
+            f"(unknown migrations: {', '.join(sorted(unknown))})"
+        )
+    if not MIGRATIONS.pending(db):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        MIGRATIONS.apply(db)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

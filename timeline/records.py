@@ -1,0 +1,185 @@
+"""Journal records as values: drafts, stored records, canonical JSON, hashes and ids.
+
+A :class:`Draft` is what a caller appends; a :class:`Record` is what the
+journal stores and reads back. The hash of a record is SHA-256 over
+:data:`HASH_PREFIX`, the previous record's hash (32 raw bytes; zeros for the
+first record) and the record's canonical bytes (:func:`record_bytes`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+from timeline.errors import JournalUsageError
+
+__all__ = [
+    "GENESIS_HASH",
+    "HASH_PREFIX",
+    "Draft",
+    "Head",
+    "Record",
+    "canonical_json",
+    "chain_hash",
+    "format_instant",
+    "new_record_id",
+    "parse_instant",
+    "record_bytes",
+    "record_text",
+]
+
+#: Domain-separation prefix of every record hash.
+HASH_PREFIX = b"timeline-journal/record/v1\x00"
+
+#: The "previous hash" of the first record, and the head hash of an empty journal.
+GENESIS_HASH = "0" * 64
+
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+).encode
+_dumps_str = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def canonical_json(value: Any) -> str:
+    """``value`` as canonical JSON: sorted keys, no spaces, UTF-8 text, no NaN.
+
+    Raises :class:`JournalUsageError` for anything JSON cannot hold exactly.
+    """
+    try:
+        text = _dumps(value)
+        text.encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise JournalUsageError(f"not canonical JSON: {exc}") from exc
+    return text
+
+
+def format_instant(instant: datetime) -> str:
+    """An aware instant as stored: UTC, microseconds, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise JournalUsageError(f"an instant needs a time zone, got naive {instant.isoformat()}")
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_instant(text: str) -> datetime:
+    """The aware UTC instant stored as ``text`` (see :func:`format_instant`)."""
+    return datetime.fromisoformat(text)
+
+
+@attrs.frozen
+class Head:
+    """The journal's last record: its ``seq`` and ``hash`` (0 and genesis when empty)."""
+
+    seq: int
+    hash: str
+
+
+@attrs.frozen
+class Draft:
+    """A record to append: its kind, JSON payload and optional ``record_id``.
+
+    Without a ``record_id`` a new time-ordered one is generated on append;
+    giving one makes a retry of the same append idempotent.
+    """
+
+    kind: str
+    payload: Mapping[str, Any]
+    record_id: str | None = None
+
+
+@attrs.frozen
+class Record:
+    """A stored record; ``payload`` is upcast to the current schema on read (do not mutate)."""
+
+    seq: int
+    stream: str
+    version: int
+    kind: str
+    schema: int
+    payload: Mapping[str, Any]
+    recorded_at: datetime
+    record_id: str
+    hash: str
+
+
+def record_text(
+    seq: int,
+    stream: str,
+    version: int,
+    kind: str,
+    schema: int,
+    payload_json: str,
+    recorded_at: str,
+    record_id: str,
+) -> str:
+    """The canonical text of a record: ``canonical_json`` of all its fields but ``hash``.
+
+    ``payload_json`` must already be canonical JSON; it is embedded as is, so
+    the result equals ``canonical_json({...fields, "payload": payload})``.
+    """
+    return (
+        f'{{"kind":{_dumps_str(kind)},"payload":{payload_json},'
+        f'"record_id":{_dumps_str(record_id)},"recorded_at":{_dumps_str(recorded_at)},'
+        f'"schema":{schema},"seq":{seq},"stream":{_dumps_str(stream)},"version":{version}}}'
+    )
+
+
+def record_bytes(record: Record) -> bytes:
+    """The canonical bytes hashed for a stored ``record`` (as read in raw mode)."""
+    return record_text(
+        record.seq,
+        record.stream,
+        record.version,
+        record.kind,
+        record.schema,
+        canonical_json(record.payload),
+        format_instant(record.recorded_at),
+        record.record_id,
+    ).encode()
+
+
+def chain_hash(previous: str, canonical: bytes) -> str:
+    """The hash of a record with ``canonical`` bytes following a record hashed ``previous``."""
+    return hashlib.sha256(HASH_PREFIX + bytes.fromhex(previous) + canonical).hexdigest()
+
+
+# -- time-ordered ids ----------------------------------------------------------
+
+_id_lock = threading.Lock()
+_id_state = [0, 0]  # last millisecond, last 74-bit random part
+_RAND_BITS = 74
+_RAND_MASK = (1 << _RAND_BITS) - 1
+
+
+def new_record_id() -> str:
+    """A new UUIDv7 (RFC 9562) as text; ids from one process strictly increase.
+
+    Within one millisecond (or if the clock steps back) the 74 random bits of
+    the previous id are incremented, so the order is kept.
+    """
+    with _id_lock:
+        millis = time.time_ns() // 1_000_000
+        last_millis, last_rand = _id_state
+        if millis > last_millis:
+            rand = int.from_bytes(os.urandom(10)) & _RAND_MASK
+            # keep headroom so increments within this millisecond do not overflow
+            rand &= ~(1 << (_RAND_BITS - 1))
+        else:
+            millis = last_millis
+            rand = last_rand + 1
+            if rand > _RAND_MASK:  # pragma: no cover - 2**73 ids in one millisecond
+                millis += 1
+                rand = 0
+        _id_state[0], _id_state[1] = millis, rand
+    rand_a = rand >> 62
+    rand_b = rand & ((1 << 62) - 1)
+    value = (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
+    return str(uuid.UUID(int=value))
