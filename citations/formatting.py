@@ -1,0 +1,172 @@
+"""Formatted bibliographies through pybtex styles: plain text, Markdown, HTML and LaTeX.
+
+A :class:`~citations.model.Reference` becomes a pybtex entry of the classic
+BibTeX type (``journaltitle`` -> ``journal``, ``date`` -> ``year`` and
+``month``), pybtex's style (``plain``, ``unsrt``, ``alpha``, ``unsrtalpha``)
+lays it out, and pybtex's backend renders it. Names are given to pybtex part
+by part, never as a string for it to split; CJK names (family name first, no
+space: 欧阳向英) and literal names (organisations) go in as one protected
+unit, so pybtex neither reorders nor abbreviates them. An entry that lacks a
+field its type's template requires is laid out as ``misc``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pybtex.database import Entry, Person
+from pybtex.plugin import find_plugin
+from pybtex.style.template import FieldIsMissing
+
+from citations.entrytypes import bibtex_type
+from citations.errors import FormatError
+from citations.latex import unicode_to_latex
+from citations.model import Contributor, Reference, Role, is_cjk
+
+__all__ = ["OUTPUTS", "STYLES", "format_bibliography", "format_reference"]
+
+#: The pybtex formatting styles offered.
+STYLES = ("alpha", "plain", "unsrt", "unsrtalpha")
+#: The output formats, each a pybtex backend.
+OUTPUTS = ("html", "latex", "markdown", "text")
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_RAW = frozenset({"url", "doi", "eprint"})
+_RENAMES = {"journaltitle": "journal", "location": "address", "annotation": "annote"}
+_PYBTEX_ROLES = (Role.AUTHOR, Role.EDITOR)
+
+
+def _person(person: Contributor) -> Person:
+    if person.literal:
+        return Person(last="{" + unicode_to_latex(person.literal) + "}")
+    if is_cjk(person.family):
+        return Person(last="{" + unicode_to_latex(person.family + person.given) + "}")
+    return Person(
+        first=unicode_to_latex(person.given),
+        prelast=unicode_to_latex(person.particle),
+        last="{" + unicode_to_latex(person.family) + "}"
+        if " " in person.family
+        else unicode_to_latex(person.family),
+        lineage=unicode_to_latex(person.suffix),
+    )
+
+
+def _entry(ref: Reference) -> Entry:
+    fields = ref.field_map
+    entry_type = bibtex_type(ref.entry_type, fields.get("type", ""))
+    if ref.entry_type == "thesis" and "institution" in fields:
+        fields.setdefault("school", fields.pop("institution"))
+    date = fields.pop("date", "")
+    if date and "year" not in fields:
+        year = date.split("/")[0]
+        fields["year"] = year[:4] if year[:4].isdigit() else date
+        if year[5:7].isdigit() and "month" not in fields:
+            fields["month"] = str(int(year[5:7]))
+    month = fields.get("month", "")
+    if month.isdigit() and 1 <= int(month) <= 12:
+        fields["month"] = _MONTHS[int(month) - 1]
+    if fields.get("type") in ("phdthesis", "mathesis", "techreport"):
+        del fields["type"]
+    if fields.get("eprinttype", "").lower() != "arxiv":
+        fields.pop("eprint", None)  # pybtex's styles link every eprint to arXiv
+    title = fields.get("title")
+    if ref.language == "" and title and not is_cjk(title):
+        title = None
+    if title and (is_cjk(title) or not ref.language.lower().startswith(("en", "und"))):
+        fields["title"] = "{" + title + "}"  # the styles' sentence case is for English only
+    pybtex_fields: dict[str, str] = {}
+    for name, value in fields.items():
+        name = _RENAMES.get(name, name)
+        pybtex_fields[name] = value if name in _RAW else unicode_to_latex(value)
+    entry = Entry(entry_type, fields=pybtex_fields)
+    for role in _PYBTEX_ROLES:
+        people = ref.contributors_in(role)
+        if people:
+            entry.persons[role.value] = [_person(person) for person in people]
+    entry.key = ref.key
+    return entry
+
+
+@functools.cache
+def _style(style: str) -> Any:
+    # pybtex looks plugins up through package metadata, which is slow: keep one of each
+    if style not in STYLES:
+        raise FormatError(f"unknown bibliography style {style!r}: use one of {', '.join(STYLES)}")
+    return find_plugin("pybtex.style.formatting", style)()
+
+
+@functools.cache
+def _backend(output: str) -> Any:
+    if output not in OUTPUTS:
+        raise FormatError(f"unknown output format {output!r}: use one of {', '.join(OUTPUTS)}")
+    return find_plugin("pybtex.backends", output)()
+
+
+def _formatted(refs: Sequence[Reference], style: str) -> list[tuple[str, str, Any]]:
+    """(key, label, rich text) per reference, in the style's order."""
+    pybtex_style = _style(style)
+    entries = [_entry(ref) for ref in refs]
+    ordered = list(pybtex_style.sort(entries))
+    labels = list(pybtex_style.format_labels(ordered))
+    result = []
+    for label, entry in zip(labels, ordered, strict=True):
+        try:
+            text = pybtex_style.format_entry(label, entry).text
+        except FieldIsMissing:
+            fallback = Entry("misc", fields=entry.fields, persons=entry.persons)
+            fallback.key = entry.key
+            text = pybtex_style.format_entry(label, fallback).text
+        result.append((entry.key, label, text))
+    return result
+
+
+def _render(text: Any, output: str) -> str:
+    rendered = str(text.render(_backend(output)))
+    if output == "latex":
+        return rendered
+    return " ".join(rendered.split("\n"))
+
+
+def format_reference(ref: Reference, style: str = "plain", output: str = "text") -> str:
+    """One reference laid out by ``style`` and rendered as ``output`` (no label)."""
+    _backend(output)
+    ((_key, _label, text),) = _formatted([ref], style)
+    return _render(text, output)
+
+
+def format_bibliography(
+    refs: Iterable[Reference], style: str = "plain", output: str = "text"
+) -> str:
+    """A whole bibliography, ordered and labelled by ``style``, rendered as ``output``.
+
+    ``text``: ``[label] entry`` lines; ``markdown``: one paragraph per entry;
+    ``html``: a ``<dl class="bibliography">``; ``latex``: a
+    ``thebibliography`` environment with ``\\bibitem[label]{key}``.
+    """
+    _backend(output)
+    items = _formatted(list(refs), style)
+    if output == "latex":
+        widest = max((label for _, label, _ in items), key=len, default="")
+        body = "".join(
+            f"\n\\bibitem[{label}]{{{key}}}\n{_render(text, output)}\n"
+            for key, label, text in items
+        )
+        return f"\\begin{{thebibliography}}{{{widest}}}\n{body}\n\\end{{thebibliography}}\n"
+    if output == "html":
+        body = "".join(
+            f'<dt id="ref-{_attribute(key)}">{label}</dt>\n<dd>{_render(text, output)}</dd>\n'
+            for key, label, text in items
+        )
+        return f'<dl class="bibliography">\n{body}</dl>\n'
+    if output == "markdown":
+        return "\n".join(f"\\[{label}\\] {_render(text, output)}\n" for _, label, text in items)
+    return "".join(f"[{label}] {_render(text, output)}\n" for _, label, text in items)
+
+
+def _attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
