@@ -4,20 +4,33 @@ A standalone library: it knows nothing of the timeline journal.
 """
 
 from citations.bibtex import BibReadResult, Problem, read_bibtex, write_bibtex
+from citations.csl import read_csl_json, write_csl_json
+from citations.duplicates import (
+    DuplicateMatch,
+    canonical_url,
+    find_duplicates,
+    normalize_doi,
+    normalize_isbn,
+)
 from citations.errors import (
     BibTeXParseError,
     CitationsError,
     CrossrefError,
     CSLJSONParseError,
     DuplicateKey,
+    FormatError,
     InvalidReference,
     KeyPatternError,
     LimitExceeded,
     ParseError,
     RISParseError,
 )
+from citations.formatting import format_bibliography, format_reference
+from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
 from citations.latex import latex_to_unicode, unicode_to_latex
 from citations.model import IDENTIFIER_FIELDS, Contributor, Reference, Role, is_cjk
+from citations.ris import read_ris, write_ris
+from citations.validation import ValidationProblem, validate
 
 __all__ = [
     "BibReadResult",
@@ -27,18 +40,36 @@ __all__ = [
     "Contributor",
     "CrossrefError",
     "DuplicateKey",
+    "DuplicateMatch",
+    "FormatError",
     "IDENTIFIER_FIELDS",
     "InvalidReference",
+    "KeyPattern",
     "KeyPatternError",
+    "KeyRegistry",
     "LimitExceeded",
     "ParseError",
     "Problem",
     "RISParseError",
     "Reference",
     "Role",
+    "ValidationProblem",
+    "canonical_url",
+    "find_duplicates",
+    "format_bibliography",
+    "format_reference",
     "is_cjk",
     "latex_to_unicode",
+    "make_key",
+    "normalize_doi",
+    "normalize_isbn",
     "read_bibtex",
+    "read_csl_json",
+    "read_ris",
+    "transliterate",
     "unicode_to_latex",
+    "validate",
     "write_bibtex",
+    "write_csl_json",
+    "write_ris",
 ]
