@@ -83,3 +83,180 @@ def date_sets(draw: st.DrawFn) -> DateSet:
 def whens() -> st.SearchStrategy[When]:
     """Any date value."""
     return st.one_of(historical_dates(), date_intervals(), date_sets())
+
+
+# -- references (CSL-JSON and RIS round trips) ---------------------------------
+
+_WORD_CHARS = "abcdefghijklmnopqrstuvwxyzéüøçабвгдежзиклмнопрстуфхцчшщыэюя"
+_CJK_NAMES = ["欧阳向英", "习近平", "方明月", "司马迁"]
+_ORGS = ["European Research Council", "中国社会科学院", "Академия наук СССР", "W3C"]
+_REF_TEXT = st.text(
+    alphabet=_WORD_CHARS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789&%_~$#.:!?'\"«»—中国历史文献Ж",
+    min_size=1,
+    max_size=12,
+)
+_DATES = st.one_of(
+    st.integers(1000, 2099).map(str),
+    st.tuples(st.integers(1000, 2099), st.integers(1, 12)).map(lambda d: f"{d[0]:04d}-{d[1]:02d}"),
+    st.tuples(st.integers(1000, 2099), st.integers(1, 12), st.integers(1, 28)).map(
+        lambda d: f"{d[0]:04d}-{d[1]:02d}-{d[2]:02d}"
+    ),
+    st.tuples(st.integers(1000, 2050), st.integers(0, 40)).map(
+        lambda d: f"{d[0]:04d}/{d[0] + d[1]:04d}"
+    ),
+    st.sampled_from(["1917~", "1949?", "1905-XX", "2001-05-XX", "1917-11/..", "-0044-03-15"]),
+)
+
+
+@st.composite
+def phrases(draw: st.DrawFn) -> str:
+    """Field text: words in Latin, Cyrillic and CJK, LaTeX specials, maybe a {Protected} word."""
+    words = draw(st.lists(_REF_TEXT, min_size=1, max_size=5))
+    if draw(st.booleans()):
+        words.insert(draw(st.integers(0, len(words))), "{NATO}")
+    return " ".join(words)
+
+
+@st.composite
+def contributors(draw: st.DrawFn, roles: tuple[str, ...] = ("author", "editor")) -> object:
+    """A Contributor: split Western/Cyrillic/CJK name, or a literal (CJK or organisation)."""
+    from citations.model import Contributor
+
+    role = draw(st.sampled_from(roles))
+    shape = draw(st.sampled_from(["split", "split", "cjk", "literal"]))
+    if shape == "literal":
+        return Contributor(literal=draw(st.sampled_from(_ORGS + _CJK_NAMES)), role=role)
+    if shape == "cjk":
+        return Contributor(
+            family=draw(st.sampled_from(["欧阳", "方", "林"])),
+            given=draw(st.sampled_from(["向英", "明月", ""])),
+            role=role,
+        )
+    family = draw(st.sampled_from(["Tolstoy", "Толстой", "García Márquez", "Berg", "Ng", "O'Neil"]))
+    return Contributor(
+        family=family,
+        given=draw(st.sampled_from(["", "Lev", "Лев Николаевич", "J. R. R.", "Anne-Marie"])),
+        particle=draw(st.sampled_from(["", "", "van der", "de"])),
+        suffix=draw(st.sampled_from(["", "", "Jr.", "III"])),
+        role=role,
+    )
+
+
+_CSL_TYPES = [
+    ("article", ""),
+    ("article", "magazine"),
+    ("article", "newspaper"),
+    ("book", ""),
+    ("booklet", ""),
+    ("incollection", ""),
+    ("inproceedings", ""),
+    ("inreference", ""),
+    ("report", ""),
+    ("online", ""),
+    ("thesis", ""),
+    ("unpublished", ""),
+    ("patent", ""),
+    ("dataset", ""),
+    ("software", ""),
+    ("periodical", ""),
+    ("misc", ""),
+    ("misc", "jurisdiction"),
+    ("misc", "legislation"),
+    ("misc", "speech"),
+]
+_RIS_TYPES = [
+    ("article", ""),
+    ("article", "magazine"),
+    ("article", "newspaper"),
+    ("book", ""),
+    ("collection", ""),
+    ("booklet", ""),
+    ("incollection", ""),
+    ("inproceedings", ""),
+    ("proceedings", ""),
+    ("inreference", ""),
+    ("report", ""),
+    ("online", ""),
+    ("thesis", ""),
+    ("unpublished", ""),
+    ("patent", ""),
+    ("dataset", ""),
+    ("software", ""),
+    ("manual", ""),
+    ("periodical", ""),
+    ("misc", ""),
+]
+
+
+@st.composite
+def references(draw: st.DrawFn, dialect: str = "csl", key: str | None = None) -> object:
+    """A Reference inside the subset that ``dialect`` ("csl" or "ris") maps both ways."""
+    from citations.model import Reference, Role
+
+    entry_type, subtype = draw(st.sampled_from(_CSL_TYPES if dialect == "csl" else _RIS_TYPES))
+    journal_types = ("article", "periodical") + (("misc",) if dialect == "csl" else ())
+    fields: dict[str, str] = {}
+    if subtype:
+        fields["entrysubtype"] = subtype
+    text = phrases()
+    optional = {
+        "title": text,
+        "shorttitle": text,
+        "journaltitle" if entry_type in journal_types else "booktitle": text,
+        "series": text,
+        "volume": st.integers(1, 300).map(str),
+        "number": st.integers(1, 99).map(str),
+        "edition": st.integers(2, 9).map(str),
+        "institution" if entry_type in ("thesis", "report") else "publisher": text,
+        "location": text,
+        "type": st.sampled_from(["phdthesis", "mathesis", "techreport", "Working Paper"]),
+        "doi": st.sampled_from(["10.1000/182", "10.3386/w30659", "10.1002/(SICI)1097-4571"]),
+        "url": st.sampled_from(
+            ["https://example.org/a_b%20c~d?x=1&y=2#frag", "https://kns.cnki.net/x?v=I_Z"]
+        ),
+        "pages": st.one_of(
+            st.integers(1, 999).map(str),
+            st.tuples(st.integers(1, 500), st.integers(1, 500)).map(lambda p: f"{p[0]}--{p[1]}"),
+        ),
+        "abstract": text,
+        "date": _DATES,
+        "urldate": _DATES,
+    }
+    if dialect == "csl":
+        optional.update(
+            {
+                "note": text,
+                "keywords": text,
+                "chapter": st.integers(1, 30).map(str),
+                "pagetotal": st.integers(1, 900).map(str),
+                "version": st.sampled_from(["1.0", "2.3.1"]),
+                "eventtitle": text,
+                "eventdate": _DATES,
+                "venue": text,
+                "isbn": st.just("978-0-306-40615-7"),
+                "issn": st.just("0378-5955"),
+            }
+        )
+    else:
+        optional["note"] = text
+        optional["keywords"] = st.lists(
+            st.sampled_from(["history", "China", "Россия", "中国"]), min_size=1, unique=True
+        ).map(", ".join)
+        if entry_type in journal_types:
+            optional["issn"] = st.just("0378-5955")
+        else:
+            optional["isbn"] = st.just("978-0-306-40615-7")
+    chosen = draw(st.sets(st.sampled_from(sorted(optional)), max_size=8))
+    for name in sorted(chosen):
+        fields[name] = draw(optional[name])
+    roles = ("author", "editor", "translator") + (("bookauthor",) if dialect == "csl" else ())
+    people = draw(st.lists(contributors(roles), max_size=4))
+    order = list(Role)
+    people.sort(key=lambda person: order.index(person.role))  # type: ignore[attr-defined]
+    return Reference(
+        key or draw(st.from_regex(r"[A-Za-z][A-Za-z0-9_:.\-]{0,15}", fullmatch=True)),
+        entry_type,
+        fields,
+        people,
+        draw(st.sampled_from(["", "en", "zh", "ru", "zh-Hans"])),
+    )
