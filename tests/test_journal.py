@@ -1,0 +1,147 @@
+"""The journal contract run for a file and an in-memory journal, plus file-only behaviour."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from journal_contract import JournalContract, StepClock, draft
+
+from timeline.errors import CorruptJournal, JournalUsageError, NotAJournal, SchemaTooNew
+from timeline.journal import APPLICATION_ID, Journal
+from timeline.kinds import KindRegistry
+from timeline.records import Draft, canonical_json, new_record_id
+
+
+class TestFileJournal(JournalContract):
+    """The contract for a journal in an SQLite file."""
+
+    def open_journal(self, tmp_path: Path, name: str, **options: Any) -> Journal:
+        return Journal.open(tmp_path / name, **options)
+
+    def reopen(self, journal: Journal, factory: Any, **options: Any) -> Journal:
+        return Journal.open(journal.path, clock=StepClock(), **options)
+
+
+class TestMemoryJournal(JournalContract):
+    """The contract for a ``:memory:`` journal."""
+
+    def open_journal(self, tmp_path: Path, name: str, **options: Any) -> Journal:
+        return Journal.open(":memory:", **options)
+
+
+def test_file_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
+    """A file journal is in WAL mode, keeps its records across opens, and says its durability."""
+    path = tmp_path / "j.timeline"
+    with Journal.open(path, synchronous="FULL") as journal:
+        assert journal.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert journal.connection.execute("PRAGMA synchronous").fetchone() == (2,)
+        stored = journal.append("s", [draft(n=1)])
+    with Journal.open(path) as journal:
+        assert journal.connection.execute("PRAGMA synchronous").fetchone() == (1,)
+        assert list(journal.read()) == list(stored)
+        assert journal.connection.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+        names = [
+            row[0] for row in journal.connection.execute("SELECT name FROM _sqlite_migrations")
+        ]
+        assert names == ["0001_records"]
+
+
+def test_opening_something_else_says_so(tmp_path: Path) -> None:
+    """A text file, another SQLite database and a directory are not journals."""
+    text = tmp_path / "notes.txt"
+    text.write_text("hello, this is not a database at all" * 100, encoding="utf-8")
+    with pytest.raises(NotAJournal, match=r"notes\.txt is not a timeline journal"):
+        Journal.open(text)
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE people (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotAJournal, match=r"SQLite database but not a timeline journal.*people"):
+        Journal.open(other)
+    with pytest.raises(NotAJournal, match="directory"):
+        Journal.open(tmp_path)
+
+
+def test_a_corrupt_file_says_so(tmp_path: Path) -> None:
+    """Garbage written over a journal's pages is reported as CorruptJournal."""
+    path = tmp_path / "j.timeline"
+    with Journal.open(path) as journal:
+        for n in range(40):
+            journal.append(f"s{n}", [draft(text="x" * 900, n=n)])
+        journal.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[page : len(data)] = b"\xff" * (len(data) - page)
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptJournal, match="corrupt journal"):
+        journal = Journal.open(path)
+        list(journal.read())
+
+
+def test_a_newer_file_format_is_refused(tmp_path: Path) -> None:
+    """A journal migrated by a newer version of the code is not opened."""
+    path = tmp_path / "j.timeline"
+    with Journal.open(path) as journal:
+        journal.connection.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('timeline.journal', '0099_future', '2099')"
+        )
+    with pytest.raises(SchemaTooNew, match="0099_future"):
+        Journal.open(path)
+
+
+def test_bad_options_are_refused() -> None:
+    """Unknown durability settings are refused by name."""
+    with pytest.raises(JournalUsageError, match="synchronous"):
+        Journal.open(":memory:", synchronous="OFF")  # type: ignore[arg-type]
+
+
+def test_record_ids_are_uuid7_and_increase() -> None:
+    """Generated record ids are UUIDv7 text and strictly increase within a process."""
+    import uuid
+
+    ids = [new_record_id() for _ in range(5000)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    parsed = uuid.UUID(ids[0])
+    assert parsed.version == 7 and parsed.variant == uuid.RFC_4122
+
+
+def test_canonical_json_is_stable() -> None:
+    """Canonical JSON sorts keys, drops spaces, keeps Unicode and refuses NaN and surrogates."""
+    assert canonical_json({"b": [1, 2.5], "a": "中"}) == '{"a":"中","b":[1,2.5]}'
+    for bad in ({"x": float("inf")}, {"x": "\ud800"}, {"x": {1, 2}}):
+        with pytest.raises(JournalUsageError):
+            canonical_json(bad)
+
+
+def test_registry_refuses_bad_definitions() -> None:
+    """Registering a kind twice differently or an upcaster out of range is refused."""
+    registry = KindRegistry()
+    registry.register("event.recorded", schema=2)
+    registry.register("event.recorded", schema=2)
+    with pytest.raises(JournalUsageError, match="already registered"):
+        registry.register("event.recorded", schema=3)
+    with pytest.raises(JournalUsageError, match="upcaster from schema 2"):
+        registry.upcaster("event.recorded", from_schema=2)
+    with pytest.raises(JournalUsageError):
+        registry.register("Event.Recorded")
+    assert list(registry) == ["event.recorded"] and "event.recorded" in registry
+
+
+def test_missing_upcaster_is_named() -> None:
+    """A stored schema with no upcaster to the current one raises, naming kind and schema."""
+    registry = KindRegistry()
+    registry.register("event.recorded", schema=2)
+    with pytest.raises(JournalUsageError, match=r"seq 4: kind 'event.recorded' has schema 1"):
+        registry.upcast("event.recorded", 1, {}, seq=4)
+
+
+def test_appending_a_draft_needs_a_draft() -> None:
+    """Anything but a Draft in a batch is refused."""
+    with Journal.open() as journal, pytest.raises(JournalUsageError, match="expected a Draft"):
+        journal.append("s", [("note.added", {})])  # type: ignore[list-item]
+    assert Draft("a.b", {}).record_id is None
