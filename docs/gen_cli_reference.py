@@ -29,14 +29,25 @@ code is 1 (2 for a usage error such as an unknown option).
 
 def _help(command: click.Command, name: str, parent: click.Context | None) -> str:
     ctx = click.Context(
-        command, info_name=name, parent=parent, terminal_width=88, max_content_width=88
+        command,
+        info_name=name,
+        parent=parent,
+        terminal_width=88,
+        max_content_width=88,
+        help_option_names=["-h", "--help"],
     )
     return command.get_help(ctx)
 
 
 def render() -> str:
     """The reference page as Markdown."""
-    root = click.Context(cli, info_name="timeline", terminal_width=88, max_content_width=88)
+    root = click.Context(
+        cli,
+        info_name="timeline",
+        terminal_width=88,
+        max_content_width=88,
+        help_option_names=["-h", "--help"],
+    )
     parts = [INTRO, "## timeline\n", "```text", _help(cli, "timeline", None), "```\n"]
     for name in sorted(cli.commands):
         parts += [

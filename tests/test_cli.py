@@ -174,8 +174,8 @@ def test_revise_title_in_one_language_keeps_the_others(journal: Path) -> None:
         "zh",
     )
     title = json.loads(ok(journal, "show", "2019-06-visit", "--json").stdout)["title"]
-    assert title["en"] == "Xi Jinping visits Moscow"
-    assert "习近平访问莫斯科" in json.dumps(title, ensure_ascii=False)
+    assert title["text"] == {"en": "Xi Jinping visits Moscow", "zh": "习近平访问莫斯科"}
+    assert title["original"] == ""
 
 
 def test_retract_and_restore(journal: Path) -> None:
@@ -396,3 +396,16 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "x.timeline").exists()
+
+
+def test_duplicates_lists_pairs_with_reasons(journal: Path, tmp_path: Path) -> None:
+    """`duplicates --json` reports two keys for one work with the reasons."""
+    twin = tmp_path / "twin.bib"
+    twin.write_text(BIB.split("@online")[0].replace("ouyang2021feilianmeng", "ouyang2021twin"))
+    ok(journal, "import", str(twin))
+    pairs = json.loads(ok(journal, "duplicates", "--json").stdout)
+    assert [sorted((p["a"], p["b"])) for p in pairs] == [
+        ["ouyang2021feilianmeng", "ouyang2021twin"]
+    ]
+    assert pairs[0]["reasons"]
+    assert json.loads(ok(journal, "duplicates", "--json").stdout) == pairs

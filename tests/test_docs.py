@@ -93,7 +93,7 @@ def test_python_blocks_run(path: Path, workdir: Path) -> None:
 def _commands(block: str) -> list[str]:
     """Shell commands of a block: continuation lines joined, `&&` chains split, comments gone."""
     joined = re.sub(r"\\\n\s*", " ", block)
-    commands = []
+    commands: list[str] = []
     for line in joined.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):

@@ -25,13 +25,14 @@ import click
 
 from citations import CitationsError, Reference, read_bibtex
 from timeline.application import HistoryEntry, Timeline
+from timeline.changes import EVENT_FIELDS
 from timeline.codec import encode_event, encode_event_field
 from timeline.dates import format_date, format_edtf
 from timeline.documents import DocumentOptions, render, write_bibliography
 from timeline.documents.options import BIBLIOGRAPHY_FORMATS, GROUPINGS
 from timeline.errors import TimelineError
 from timeline.importing import EVENT_FORMATS, ImportPlan, read_events
-from timeline.model import Event
+from timeline.model import Event, LocalizedText
 
 __all__ = ["CHRONOLOGY_FORMATS", "REFERENCE_FORMATS", "cli", "main"]
 
@@ -258,6 +259,7 @@ def _sentence(exc: BaseException) -> str:
     "--as-of",
     "as_of",
     metavar="MOMENT",
+    callback=lambda _ctx, _param, value: _parse_as_of(value),
     help="Show the timeline as it stood at an ISO instant (2022-03-01T00:00:00Z) or seq:N.",
 )
 @click.option(
@@ -266,13 +268,15 @@ def _sentence(exc: BaseException) -> str:
     help="Who makes the changes (default: $TIMELINE_AUTHOR, else the login name).",
 )
 @click.pass_context
-def cli(ctx: click.Context, journal: Path, as_of: str | None, author: str | None) -> None:
+def cli(
+    ctx: click.Context, journal: Path, as_of: int | datetime | None, author: str | None
+) -> None:
     """Keep dated historical events and their sources in one append-only journal.
 
     Record, correct and cite events, then publish chronologies (Markdown,
     HTML, LaTeX, ...) and bibliographies (BibTeX, biblatex, CSL-JSON).
     """
-    ctx.obj = _Settings(journal=journal, as_of=_parse_as_of(as_of), author=author)
+    ctx.obj = _Settings(journal=journal, as_of=as_of, author=author)
 
 
 # -- creating and importing ---------------------------------------------------------
@@ -405,7 +409,13 @@ def _citation_option(value: str) -> tuple[str, str]:
 @click.option("--id", "event_id", help="The event id (a lowercase slug); derived if omitted.")
 @click.option("--lang", default="en", show_default=True, help="Language of TITLE and WHEN.")
 @click.option("--kind", default="other", show_default=True, help="treaty, visit, war, ...")
-@click.option("--importance", type=click.IntRange(1, 3), default=2, show_default=True)
+@click.option(
+    "--importance",
+    type=click.IntRange(1, 3),
+    default=2,
+    show_default=True,
+    help="1 (minor) to 3 (major).",
+)
 @click.option("--summary", default="", help="A sentence or two about the event.")
 @click.option("--actor", "actors", multiple=True, help="An actor code, e.g. CHN or RUS:host.")
 @click.option("--tag", "tags", multiple=True, help="A lowercase tag; repeat for more.")
@@ -453,7 +463,7 @@ def add(
 @click.option("--summary", help="The corrected summary in --lang.")
 @click.option("--lang", default="en", show_default=True, help="Language of --when/--title.")
 @click.option("--kind", help="The corrected kind.")
-@click.option("--importance", type=click.IntRange(1, 3))
+@click.option("--importance", type=click.IntRange(1, 3), help="1 (minor) to 3 (major).")
 @click.option("--actor", "actors", multiple=True, help="Replace the actors (repeat).")
 @click.option("--tag", "tags", multiple=True, help="Replace the tags (repeat).")
 def revise(
@@ -484,7 +494,10 @@ def revise(
         current = timeline.event(event_id)
         for name, text in (("title", title), ("summary", summary)):
             if text is not None:
-                fields[name] = {**getattr(current, name).as_dict(), lang: text}
+                before = getattr(current, name)
+                fields[name] = LocalizedText(
+                    {**before.as_dict(), lang: text}, original=before.original
+                )
         if not fields:
             raise click.UsageError("say what to change, e.g. --when 2019-06-05")
         before = timeline.head().seq
@@ -643,7 +656,7 @@ def _diff_text(value: Any, name: str) -> str:
         return "—"
     if name == "when":
         return format_edtf(value)
-    encoded = encode_event_field(name, value) if name != "retracted" else value
+    encoded = encode_event_field(name, value) if name in EVENT_FIELDS else value
     if isinstance(encoded, str):
         return encoded
     return json.dumps(encoded, ensure_ascii=False, default=str)

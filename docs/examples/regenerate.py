@@ -47,12 +47,12 @@ CHROMIUM_FLAGS = (
 )
 
 
-def build(out: Path, made_at: str) -> None:
-    """Import the seeds into a fresh journal and write the documents into ``out``."""
+def build(out: Path, made_at: str, seeds: Path = SEEDS) -> None:
+    """Import ``seeds`` into a fresh journal and write the documents into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         status = cli.main(
-            ["seed", str(Path(work) / "seed"), "--seeds", str(SEEDS), "--made-at", made_at],
+            ["seed", str(Path(work) / "seed"), "--seeds", str(seeds), "--made-at", made_at],
             prog_name="timeline",
             standalone_mode=False,
         )
@@ -107,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--made-at", help=f"ISO instant (default $SOURCE_DATE_EPOCH, else {MADE_AT})"
     )
+    parser.add_argument("--seeds", type=Path, default=SEEDS, help="the seed data folder")
     parser.add_argument("--no-screenshot", action="store_true", help="skip the PNG")
     args = parser.parse_args(argv)
-    build(args.out, args.made_at or _epoch() or MADE_AT)
+    build(args.out, args.made_at or _epoch() or MADE_AT, args.seeds)
     if not args.no_screenshot:
         screenshot(args.out)
     return 0
