@@ -1,0 +1,284 @@
+"""CSL-JSON: the biblatex <-> CSL mapping, round trips, errors, and Pandoc's citeproc."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from strategies import references
+
+from citations import (
+    Contributor,
+    CSLJSONParseError,
+    Reference,
+    read_bibtex,
+    read_csl_json,
+    write_csl_json,
+)
+from tests.tools import require_tool
+
+DATA = Path(__file__).parent / "data" / "bib"
+BROAD_FILES = (
+    "broad.bib",
+    "bbt-2320-chinese-cnki.bib",
+    "bbt-2413-russian.bib",
+    "bbt-2624-cjk-literal-names.bib",
+    "pybtex-cyrillic.bib",
+    "thuthesis-refs.bib",
+    "bibtexparser-crossref_entries.bib",
+)
+
+
+def _corpus(*names: str) -> list[Reference]:
+    refs: list[Reference] = []
+    for name in names:
+        encoding = "gbk" if "gbk" in name else "utf-8"
+        refs.extend(read_bibtex(DATA / name, encoding=encoding, strict=False).references)
+    return refs
+
+
+def _record(ref: Reference) -> dict[str, object]:
+    (record,) = json.loads(write_csl_json([ref]))
+    assert isinstance(record, dict)
+    return record
+
+
+def test_article_maps_to_csl_variables() -> None:
+    """An article becomes article-journal with container-title, issue, page, dates and names."""
+    ref = Reference(
+        "knuth1984",
+        "article",
+        {
+            "title": "Literate {TeX} programming",
+            "journaltitle": "TUGboat",
+            "number": "2",
+            "volume": "27",
+            "pages": "97--111",
+            "date": "1984-05",
+            "urldate": "2024-03-06",
+            "doi": "10.1093/comjnl/27.2.97",
+            "url": "https://example.org/a_b%20c~d&e=f",
+        },
+        [
+            Contributor(family="Knuth", given="Donald E."),
+            Contributor(family="Poussin", particle="de la Vallée", given="Charles", suffix="Jr."),
+            Contributor(literal="European Research Council", role="editor"),
+        ],
+        "en",
+    )
+    assert _record(ref) == {
+        "id": "knuth1984",
+        "type": "article-journal",
+        "title": 'Literate <span class="nocase">TeX</span> programming',
+        "container-title": "TUGboat",
+        "issue": "2",
+        "volume": "27",
+        "page": "97–111",
+        "issued": {"date-parts": [[1984, 5]]},
+        "accessed": {"date-parts": [[2024, 3, 6]]},
+        "DOI": "10.1093/comjnl/27.2.97",
+        "URL": "https://example.org/a_b%20c~d&e=f",
+        "language": "en",
+        "author": [
+            {"family": "Knuth", "given": "Donald E."},
+            {
+                "family": "Poussin",
+                "given": "Charles",
+                "non-dropping-particle": "de la Vallée",
+                "suffix": "Jr.",
+            },
+        ],
+        "editor": [{"literal": "European Research Council"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "fields", "csl_type"),
+    [
+        ("book", {}, "book"),
+        ("incollection", {}, "chapter"),
+        ("inproceedings", {}, "paper-conference"),
+        ("report", {}, "report"),
+        ("online", {}, "webpage"),
+        ("thesis", {}, "thesis"),
+        ("misc", {"entrysubtype": "jurisdiction"}, "legal_case"),
+        ("misc", {"entrysubtype": "legislation"}, "legislation"),
+        ("misc", {"entrysubtype": "speech"}, "speech"),
+        ("article", {"entrysubtype": "newspaper"}, "article-newspaper"),
+        ("mvbook", {}, "book"),
+    ],
+)
+def test_entry_types_map_to_csl_types(
+    entry_type: str, fields: dict[str, str], csl_type: str
+) -> None:
+    """Each biblatex type (and biblatex-apa subtype) has its CSL type."""
+    assert _record(Reference("k", entry_type, {"title": "T", **fields}))["type"] == csl_type
+
+
+@pytest.mark.parametrize(
+    ("edtf", "csl"),
+    [
+        ("2020", {"date-parts": [[2020]]}),
+        ("2020-05-17", {"date-parts": [[2020, 5, 17]]}),
+        ("1917/1921", {"date-parts": [[1917], [1921]]}),
+        ("1917~", {"date-parts": [[1917]], "circa": True}),
+        ("1949?", {"raw": "1949?"}),
+        ("1917-11/..", {"raw": "1917-11/.."}),
+        ("2001-05-XX", {"raw": "2001-05-XX"}),
+    ],
+)
+def test_dates_become_date_parts_or_raw(edtf: str, csl: dict[str, object]) -> None:
+    """EDTF dates CSL can hold become date-parts; the others are kept as raw."""
+    record = _record(Reference("k", "misc", {"title": "T", "date": edtf}))
+    assert record["issued"] == csl
+    assert (
+        read_csl_json(write_csl_json([Reference("k", "misc", {"date": edtf})]))[0].get("date")
+        == edtf
+    )
+
+
+def test_year_and_month_fields_become_issued() -> None:
+    """Classic year and month fields are written as issued date-parts."""
+    ref = Reference("k", "book", {"title": "T", "year": "1977", "month": "11"})
+    assert _record(ref)["issued"] == {"date-parts": [[1977, 11]]}
+
+
+def test_thesis_institution_is_publisher_and_type_is_genre() -> None:
+    """A thesis's institution is the CSL publisher and its type a readable genre."""
+    ref = Reference("k", "thesis", {"title": "T", "institution": "МГУ", "type": "phdthesis"})
+    record = _record(ref)
+    assert (record["publisher"], record["genre"]) == ("МГУ", "PhD thesis")
+    assert read_csl_json(write_csl_json([ref])) == (ref,)
+
+
+def test_output_is_deterministic_unicode_with_sorted_keys() -> None:
+    """The same references give the same text: sorted keys, no \\u escapes, trailing newline."""
+    refs = _corpus("broad.bib")
+    text = write_csl_json(refs)
+    assert text == write_csl_json(list(refs))
+    assert "数量经济技术经济研究" in text and "\\u" not in text and text.endswith("]\n")
+    for record in json.loads(text):
+        assert list(record) == sorted(record)
+
+
+@settings(max_examples=150, deadline=None)
+@given(references("csl"))
+def test_round_trip_in_the_mapped_subset(ref: Reference) -> None:
+    """read_csl_json(write_csl_json(refs)) == refs for references in the mapped subset."""
+    assert read_csl_json(write_csl_json([ref])) == (ref,)
+
+
+def test_corpus_converts_and_reads_back_every_key() -> None:
+    """Every reference of the real-world files survives CSL-JSON with its key and names."""
+    refs = _corpus(*BROAD_FILES, "russian-phd-external.bib", "gb7714-2015-example.bib")
+    back = read_csl_json(write_csl_json(refs))
+    assert [ref.key for ref in back] == [ref.key for ref in refs]
+    for before, after in zip(refs, back, strict=True):
+        assert after.title == before.title
+        assert [p.family_or_literal for p in after.authors] == [
+            p.family_or_literal for p in before.authors
+        ]
+
+
+def test_reads_zotero_style_records() -> None:
+    """Zotero CSL-JSON: numbers, string date-parts, dropping particles, literal dates."""
+    text = json.dumps(
+        [
+            {
+                "id": 42,
+                "type": "article-journal",
+                "title": 'The <span class="nocase">iPhone</span> and <i>Ulysses</i>',
+                "container-title": "Journal",
+                "volume": 12,
+                "issue": "3",
+                "page": "5-9",
+                "author": [
+                    {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"},
+                    {"literal": "欧阳向英"},
+                ],
+                "issued": {"date-parts": [["2003", "7"]]},
+                "accessed": {"literal": "2020-01-02"},
+                "unknown-variable": "ignored",
+            }
+        ]
+    )
+    (ref,) = read_csl_json(text)
+    assert ref.key == "42" and ref.entry_type == "article"
+    assert ref.field_map == {
+        "title": "The {iPhone} and <i>Ulysses</i>",
+        "journaltitle": "Journal",
+        "volume": "12",
+        "number": "3",
+        "pages": "5--9",
+        "date": "2003-07",
+        "urldate": "2020-01-02",
+    }
+    assert ref.authors == (
+        Contributor(family="Beethoven", given="Ludwig", particle="van"),
+        Contributor(literal="欧阳向英"),
+    )
+
+
+def test_reads_a_file_path(tmp_path: Path) -> None:
+    """A path is read as UTF-8 (with or without BOM)."""
+    path = tmp_path / "refs.json"
+    path.write_text("\ufeff" + write_csl_json(_corpus("bbt-2413-russian.bib")), encoding="utf-8")
+    assert read_csl_json(path) == read_csl_json(write_csl_json(_corpus("bbt-2413-russian.bib")))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[\n  {"id": "a",\n  }\n]', "<string>:3: malformed JSON"),
+        ('{"id": 1} junk', "<string>:1: malformed JSON"),
+        ('"just text"', "expected a JSON array"),
+        ("[1]", "record 1: expected an object"),
+        ('[{"type": "book"}]', "record 1: no usable 'id'"),
+        ('[{"id": "a b"}]', "record 1 (id 'a b'): invalid citation key"),
+        ('[{"id": "a", "author": "Smith"}]', "record 1 (id 'a'): 'author' must be a list"),
+        ('[{"id": "a", "author": [{"given": ""}]}]', "needs 'family' or 'literal'"),
+        ('[{"id": "a", "issued": {"date-parts": [["x"]]}}]', "date parts must be numbers"),
+        ('[{"id": "a", "title": ["x"]}, {"id": "b", "title": {"x": 1}}]', ""),
+    ],
+)
+def test_bad_input_raises_located_errors(text: str, message: str) -> None:
+    """Malformed JSON names the line; a bad record names its number and id."""
+    if not message:
+        assert [ref.key for ref in read_csl_json(text)] == ["a", "b"]
+        return
+    with pytest.raises(CSLJSONParseError) as info:
+        read_csl_json(text, source_name="<string>")
+    assert message in str(info.value)
+
+
+def test_missing_file_is_a_parse_error(tmp_path: Path) -> None:
+    """A path that cannot be read raises CSLJSONParseError naming it."""
+    with pytest.raises(CSLJSONParseError, match=r"missing\.json"):
+        read_csl_json(tmp_path / "missing.json")
+
+
+def test_pandoc_citeproc_accepts_the_output(tmp_path: Path) -> None:
+    """pandoc --citeproc reads the CSL-JSON of a broad set and cites every key without warnings."""
+    pandoc = require_tool("pandoc")
+    refs = _corpus(*BROAD_FILES)
+    keys = [ref.key for ref in refs]
+    assert len(keys) == len(set(keys))
+    (tmp_path / "refs.json").write_text(write_csl_json(refs), encoding="utf-8")
+    citations = "\n\n".join(f"See [@{key}]." for key in keys)
+    (tmp_path / "doc.md").write_text(citations + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [pandoc, "--citeproc", "--bibliography", "refs.json", "-t", "plain", "doc.md"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "方" in result.stdout and "Викторов" in result.stdout
+    assert "European Research Council" in result.stdout
+    assert "???" not in result.stdout
