@@ -11,6 +11,7 @@ from timeline.dates import (
     format_edtf,
     parse_edtf,
 )
+from timeline.documents import FORMATS, DocumentOptions, render, write_bibliography
 from timeline.errors import (
     AmbiguousDate,
     AppendOnlyViolation,
@@ -52,11 +53,13 @@ __all__ = [
     "DateInterval",
     "DateSet",
     "DocumentError",
+    "DocumentOptions",
     "DomainError",
     "Draft",
     "DumpFormatError",
     "DuplicateEvent",
     "DuplicateReference",
+    "FORMATS",
     "Head",
     "HistoricalDate",
     "ImportFailed",
@@ -90,4 +93,6 @@ __all__ = [
     "format_edtf",
     "parse_date",
     "parse_edtf",
+    "render",
+    "write_bibliography",
 ]

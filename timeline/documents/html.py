@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import attrs
-from citations.formatting import format_reference
 
+from citations.formatting import format_reference
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Footnote,
@@ -141,7 +141,7 @@ def _entry(
 def _note(chronology: Chronology, note: Footnote) -> str:
     citation = note.citation
     text = format_reference(reference_of(chronology, citation), output="html").rstrip()
-    text = text.rstrip(".")
+    text = text.removesuffix(".")
     if citation.locator:
         text += ", " + escape_html(citation.locator)
     text += "."

@@ -12,7 +12,6 @@ import json
 import re
 
 from citations.formatting import format_reference
-
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Footnote,
@@ -56,7 +55,8 @@ def _pandoc_citations(citations: tuple[Citation, ...]) -> str:
 
 def _note_text(chronology: Chronology, note: Footnote) -> str:
     citation = note.citation
-    text = format_reference(reference_of(chronology, citation), output="markdown").rstrip(". ")
+    text = format_reference(reference_of(chronology, citation), output="markdown").rstrip()
+    text = text.removesuffix("\\.").removesuffix(".")
     if citation.locator:
         text += ", " + escape_markdown(citation.locator)
     text += "."
