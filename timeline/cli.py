@@ -109,22 +109,50 @@ def _settings() -> _Settings:
 # -- progress -----------------------------------------------------------------
 
 
+class _Bar:
+    """A rich progress bar on stderr, started at the first report (so quick work shows none)."""
+
+    def __init__(self, description: str, total: int | None) -> None:
+        self.description = description
+        self.total = total
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int) -> None:
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.description, total=self.total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 @contextlib.contextmanager
 def _progress(description: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; ``None`` (quiet) otherwise."""
+    """A progress callback drawing on stderr when it is a terminal; ``None`` (quiet) otherwise."""
     if not sys.stderr.isatty():
         yield None
         return
+    bar = _Bar(description, total)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def _status(message: str) -> contextlib.AbstractContextManager[Any]:
+    """A spinner on stderr for work without a count, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
     from rich.console import Console
-    from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(description, total=total)
-
-        def advance(done: int) -> None:
-            bar.update(task, completed=done)
-
-        yield advance
+    return Console(stderr=True).status(message)
 
 
 # -- opening the journal --------------------------------------------------------
@@ -183,7 +211,10 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], title: str = "
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*headers, title=title or None)
+        table = Table(title=title or None)
+        for number, header in enumerate(headers):
+            last = number == len(headers) - 1
+            table.add_column(header, no_wrap=number == 0, min_width=24 if last else None)
         for row in rows:
             table.add_row(*row)
         Console().print(table)
@@ -731,7 +762,7 @@ def write_chronology(
     Writes to ``output`` (stdout for ``None`` or ``-``); returns the number of events.
     """
     chronology = timeline.chronology(title=title, made_at=made_at, **filters)
-    with _progress("rendering", None):
+    with _status(f"rendering {len(chronology)} events as {fmt}"):
         text = render(
             chronology, CHRONOLOGY_FORMATS[fmt][0], _document_options(fmt, lang, group_by)
         )
