@@ -114,8 +114,8 @@ def canonical_url(text: str) -> str | None:
 
 
 def normalize_title(text: str) -> str:
-    """``text`` casefolded, without braces, punctuation, diacritics or extra spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """``text`` casefolded, ``&`` as ``and``, without punctuation, diacritics or extra spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("&", " and "))
     kept = []
     for char in decomposed:
         category = unicodedata.category(char)
