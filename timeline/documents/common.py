@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import attrs
 
-from citations import Reference
+from citations.formatting import format_reference
 from timeline.calendars import jdn_to_gregorian
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date
@@ -25,12 +25,13 @@ __all__ = [
     "escape_html",
     "escape_latex",
     "escape_markdown",
+    "cited_text",
     "footnotes",
+    "formatted_references",
     "group_entries",
     "lane_of",
     "made_at_text",
     "provenance",
-    "reference_of",
     "start_day",
     "summary_of",
     "title_of",
@@ -236,12 +237,21 @@ def provenance(chronology: Chronology, options: DocumentOptions) -> str:
     )
 
 
-def reference_of(chronology: Chronology, citation: Citation) -> Reference:
-    """The reference a citation points to; :class:`DocumentError` when it is missing."""
-    for key, reference in chronology.references:
-        if key == citation.key:
-            return reference
-    raise DocumentError(
+def formatted_references(chronology: Chronology, output: str) -> dict[str, str]:
+    """Every reference of the chronology formatted once (``output``: markdown, html, ...)."""
+    return {key: format_reference(ref, output=output) for key, ref in chronology.references}
+
+
+def cited_text(formatted: dict[str, str], citation: Citation) -> str:
+    """The formatted reference a citation points to; :class:`DocumentError` when missing."""
+    try:
+        return formatted[citation.key]
+    except KeyError:
+        raise _missing(citation) from None
+
+
+def _missing(citation: Citation) -> DocumentError:
+    return DocumentError(
         f"event {citation.event_id!r} cites {citation.key!r}, "
         "which is not among the chronology's references"
     )

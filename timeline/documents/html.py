@@ -15,17 +15,17 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from citations.formatting import format_reference
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Footnote,
+    cited_text,
     date_label,
     escape_html,
     footnotes,
+    formatted_references,
     group_entries,
     made_at_text,
     provenance,
-    reference_of,
     summary_of,
     title_of,
     word,
@@ -92,24 +92,32 @@ def page_languages(chronology: Chronology, options: DocumentOptions) -> tuple[st
     return tuple(dict.fromkeys((options.lang, *present)))
 
 
+#: The page's languages, each with the options that show it.
+_Variants = Sequence[tuple[str, DocumentOptions]]
+
+
+def _variants(options: DocumentOptions, languages: Sequence[str]) -> _Variants:
+    return [(lang, attrs.evolve(options, lang=lang)) for lang in languages]
+
+
 def _multi(
     options: DocumentOptions,
-    languages: Sequence[str],
+    languages: _Variants,
     text: Callable[[DocumentOptions], str],
 ) -> str:
     if not languages:
         return escape_html(text(options))
     return "".join(
         f'<span class="t" data-l="{escape_html(lang)}" lang="{escape_html(lang)}">'
-        f"{escape_html(text(attrs.evolve(options, lang=lang)))}</span>"
-        for lang in languages
+        f"{escape_html(text(variant))}</span>"
+        for lang, variant in languages
     )
 
 
 def _entry(
     entry: ChronologyEntry,
     options: DocumentOptions,
-    languages: Sequence[str],
+    languages: _Variants,
     notes: tuple[Footnote, ...],
 ) -> str:
     event = entry.event
@@ -138,9 +146,9 @@ def _entry(
     return "".join(parts)
 
 
-def _note(chronology: Chronology, note: Footnote) -> str:
+def _note(chronology: Chronology, note: Footnote, formatted: dict[str, str]) -> str:
     citation = note.citation
-    text = format_reference(reference_of(chronology, citation), output="html").rstrip()
+    text = cited_text(formatted, citation).rstrip()
     text = text.removesuffix(".")
     if citation.locator:
         text += ", " + escape_html(citation.locator)
@@ -199,13 +207,15 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
         "<main>",
     ]
     notes = footnotes(chronology.entries)
+    formatted = formatted_references(chronology, "html") if options.show_sources else {}
+    variants = _variants(options, languages)
     for group in group_entries(chronology, options):
         body.append('<section class="group">')
         if group.label:
             body.append(f"<h2>{escape_html(group.label)}</h2>")
         body.append('<ol class="chronology">')
         body.extend(
-            _entry(entry, options, languages, notes[entry.event.id]) for entry in group.entries
+            _entry(entry, options, variants, notes[entry.event.id]) for entry in group.entries
         )
         body += ["</ol>", "</section>"]
     if options.show_sources:
@@ -215,7 +225,7 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
                 '<section class="notes">',
                 f"<h2>{escape_html(word(options, 'sources'))}</h2>",
                 "<ol>",
-                *(_note(chronology, note) for note in all_notes),
+                *(_note(chronology, note, formatted) for note in all_notes),
                 "</ol>",
                 "</section>",
             ]
@@ -225,8 +235,8 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
                 f"<h2>{escape_html(word(options, 'references'))}</h2>",
                 "<ul>",
                 *(
-                    f'<li id="ref-{escape_html(key)}">{format_reference(ref, output="html")}</li>'
-                    for key, ref in chronology.references
+                    f'<li id="ref-{escape_html(key)}">{formatted[key]}</li>'
+                    for key, _ref in chronology.references
                 ),
                 "</ul>",
                 "</section>",

@@ -11,17 +11,17 @@ from __future__ import annotations
 import json
 import re
 
-from citations.formatting import format_reference
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Footnote,
+    cited_text,
     date_label,
     escape_markdown,
     footnotes,
+    formatted_references,
     group_entries,
     made_at_text,
     provenance,
-    reference_of,
     summary_of,
     title_of,
     word,
@@ -53,9 +53,9 @@ def _pandoc_citations(citations: tuple[Citation, ...]) -> str:
     return " [" + "; ".join(parts) + "]" if parts else ""
 
 
-def _note_text(chronology: Chronology, note: Footnote) -> str:
+def _note_text(chronology: Chronology, note: Footnote, formatted: dict[str, str]) -> str:
     citation = note.citation
-    text = format_reference(reference_of(chronology, citation), output="markdown").rstrip()
+    text = cited_text(formatted, citation).rstrip()
     text = text.removesuffix("\\.").removesuffix(".")
     if citation.locator:
         text += ", " + escape_markdown(citation.locator)
@@ -100,6 +100,9 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
         lines += [f"# {escape_markdown(chronology.title)}", ""]
     lines += [f"*{escape_markdown(provenance(chronology, options))}*", ""]
     notes = footnotes(chronology.entries)
+    formatted = (
+        {} if pandoc or not options.show_sources else formatted_references(chronology, "markdown")
+    )
     definitions: list[str] = []
     heading = "##"
     for group in group_entries(chronology, options):
@@ -112,7 +115,9 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
             elif options.show_sources:
                 for note in notes[entry.event.id]:
                     sources += f"[^{note.number}]"
-                    definitions.append(f"[^{note.number}]: {_note_text(chronology, note)}")
+                    definitions.append(
+                        f"[^{note.number}]: {_note_text(chronology, note, formatted)}"
+                    )
             lines += _entry_line(entry, options, sources, "  ")
             lines.append("")
     if definitions:
@@ -122,8 +127,5 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
         if pandoc:
             lines += ["::: {#refs}", ":::", ""]
         else:
-            lines += [
-                f"- {format_reference(reference, output='markdown')}"
-                for _key, reference in chronology.references
-            ]
+            lines += [f"- {formatted[key]}" for key, _reference in chronology.references]
     return "\n".join(lines).rstrip("\n") + "\n"
