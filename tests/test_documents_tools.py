@@ -76,12 +76,8 @@ def test_latex_compiles_with_the_exported_bib(
     assert HOSTILE_LATEX  # the hostile title is in SAMPLE; the compile above proves it escaped
 
 
-def test_html_page_in_headless_chromium(tmp_path: Path) -> None:
-    """Chromium loads the page offline: no script errors, every event shown, hostile text inert."""
-    chromium = require_tool("chromium")
-    page = tmp_path / "chronology.html"
-    page.write_text(render_html(SAMPLE), "utf-8")
-    result = _run(
+def _dump_dom(chromium: str, url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return _run(
         [
             chromium,
             "--headless",
@@ -97,11 +93,19 @@ def test_html_page_in_headless_chromium(tmp_path: Path) -> None:
             "--v=0",
             "--virtual-time-budget=2000",
             "--dump-dom",
-            page.as_uri(),
+            url,
         ],
         tmp_path,
         timeout=90,
     )
+
+
+def test_html_page_in_headless_chromium(tmp_path: Path) -> None:
+    """Chromium loads the page offline: no script errors, every event shown, hostile text inert."""
+    chromium = require_tool("chromium")
+    page = tmp_path / "chronology.html"
+    page.write_text(render_html(SAMPLE), "utf-8")
+    result = _dump_dom(chromium, page.as_uri(), tmp_path)
     dom = result.stdout
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'data-ready="yes"' in dom, "the page's script did not run to the end"
@@ -115,3 +119,16 @@ def test_html_page_in_headless_chromium(tmp_path: Path) -> None:
     assert HOSTILE_HTML not in dom
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
     assert "<svg" in dom and 'class="event retracted"' in dom
+
+
+def test_html_language_switch_in_headless_chromium(tmp_path: Path) -> None:
+    """Opening the page with #lang=ru switches titles to Russian (others fall back to English)."""
+    chromium = require_tool("chromium")
+    page = tmp_path / "chronology.html"
+    page.write_text(render_html(SAMPLE), "utf-8")
+    result = _dump_dom(chromium, page.as_uri() + "#lang=ru", tmp_path)
+    dom = result.stdout
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r'<html[^>]* data-lang="ru"', dom), dom[:500]
+    assert '<button type="button" data-set-lang="ru" aria-pressed="true">' in dom
+    assert '<ul id="page-errors"></ul>' in dom

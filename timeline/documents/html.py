@@ -4,7 +4,8 @@ The page holds the visual timeline (inline SVG from :mod:`.svg`), the
 chronology list with numbered source notes, and the bibliography; styles and
 the small script are inline, nothing is fetched. Where titles exist in several
 languages every language is in the page and buttons switch between them (CSS
-does the hiding, so the page reads without script too). Every piece of user
+does the hiding, so the page reads without script too); ``#lang=zh`` in the
+address opens the page in that language. Every piece of user
 text is escaped. Script errors are written into ``#page-errors`` so a headless
 browser can check that the page ran cleanly.
 """
@@ -72,6 +73,8 @@ buttons[i].setAttribute('aria-pressed',String(buttons[i].getAttribute('data-set-
 var buttons=document.querySelectorAll('[data-set-lang]');
 for(var i=0;i<buttons.length;i++){
 buttons[i].addEventListener('click',function(e){show(e.currentTarget.getAttribute('data-set-lang'));});}
+var wanted=/^#lang=([A-Za-z0-9-]+)$/.exec(window.location.hash);
+if(wanted&&document.querySelector('[data-set-lang="'+wanted[1]+'"]')){show(wanted[1]);}
 function report(){
 var list=document.getElementById('page-errors');
 for(var j=0;j<window.pageErrors.length;j++){
