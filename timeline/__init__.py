@@ -1,5 +1,7 @@
 """timeline: a research project's dated events and sources as one append-only log."""
 
+from timeline.application import FieldDiff, HistoryEntry, ImportSummary, Timeline
+from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import (
     MAX_BOUND,
     MIN_BOUND,
@@ -39,15 +41,21 @@ from timeline.errors import (
     UnparsableDate,
     VersionConflict,
 )
+from timeline.importing import ImportPlan, read_events
 from timeline.journal import ANY, NO_STREAM, Journal, VerifyReport
 from timeline.kinds import KindRegistry
+from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, RelationType
 from timeline.phrases import NAMED_PERIODS, ParsedDate, parse_date
 from timeline.records import Draft, Head, Record, canonical_json
 
 __all__ = [
     "ANY",
+    "Actor",
     "AmbiguousDate",
     "AppendOnlyViolation",
+    "Chronology",
+    "ChronologyEntry",
+    "Citation",
     "CorruptJournal",
     "DateError",
     "DateInterval",
@@ -59,26 +67,37 @@ __all__ = [
     "DumpFormatError",
     "DuplicateEvent",
     "DuplicateReference",
+    "Event",
     "FORMATS",
+    "FieldDiff",
     "Head",
     "HistoricalDate",
+    "HistoryEntry",
     "ImportFailed",
+    "ImportPlan",
+    "ImportSummary",
     "InvalidChange",
     "InvalidDate",
     "Journal",
     "JournalError",
+    "JournalState",
     "JournalUsageError",
     "KindRegistry",
+    "LocalizedText",
     "MAX_BOUND",
     "MIN_BOUND",
     "NAMED_PERIODS",
     "NO_STREAM",
     "NotAJournal",
     "ParsedDate",
+    "Place",
     "ReadOnlyTimeline",
     "Record",
     "RecordIdConflict",
+    "Relation",
+    "RelationType",
     "SchemaTooNew",
+    "Timeline",
     "TimelineError",
     "UnknownCitation",
     "UnknownEvent",
@@ -93,6 +112,7 @@ __all__ = [
     "format_edtf",
     "parse_date",
     "parse_edtf",
+    "read_events",
     "render",
     "write_bibliography",
 ]

@@ -24,12 +24,19 @@ from typing import Any
 import attrs
 import yaml
 
-from timeline.dates import When, parse_edtf
-from timeline.errors import DateError, ImportFailed, TimelineError
+from timeline.dates import DateInterval, HistoricalDate, When, format_edtf, parse_edtf
+from timeline.errors import DateError, ImportFailed, InvalidDate, TimelineError
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.phrases import parse_date
 
-__all__ = ["EVENT_FORMATS", "ImportPlan", "Revision", "parse_events", "read_events"]
+__all__ = [
+    "EVENT_FORMATS",
+    "ImportPlan",
+    "Revision",
+    "in_calendar",
+    "parse_events",
+    "read_events",
+]
 
 #: File formats :func:`read_events` understands, by suffix.
 EVENT_FORMATS = {
@@ -101,6 +108,23 @@ def _text(value: Any, original: str, where: _Where, field: str) -> LocalizedText
     raise where.fail("expected text or a table of language = text", field)
 
 
+def in_calendar(when: When, calendar: str) -> When:
+    """``when`` read as written in ``calendar`` ("gregorian" or "julian")."""
+    if calendar == "gregorian":
+        return when
+    if calendar != "julian":
+        raise InvalidDate(f"unknown calendar {calendar!r}; use 'gregorian' or 'julian'")
+    if isinstance(when, HistoricalDate):
+        return attrs.evolve(when, calendar="julian")
+    if isinstance(when, DateInterval):
+        start, end = (
+            attrs.evolve(part, calendar="julian") if isinstance(part, HistoricalDate) else part
+            for part in (when.start, when.end)
+        )
+        return DateInterval(start, end)
+    raise InvalidDate(f"{format_edtf(when)}: a set of dates cannot be given in the Julian calendar")
+
+
 def _when(data: Mapping[str, Any], where: _Where) -> tuple[When, str]:
     raw = data.get("when")
     text = data.get("when_text", "")
@@ -111,9 +135,12 @@ def _when(data: Mapping[str, Any], where: _Where) -> tuple[When, str]:
     if not isinstance(raw, str | int):
         raise where.fail("missing or not text (an EDTF date such as 1969-03-02)", "when")
     raw = str(raw)
+    calendar = str(data.get("calendar", "gregorian"))
     try:
-        return parse_edtf(raw), text
+        return in_calendar(parse_edtf(raw), calendar), text
     except DateError as edtf_error:
+        if calendar != "gregorian":
+            raise where.fail(str(edtf_error), "when") from edtf_error
         try:
             parsed = parse_date(raw, lang=str(data.get("lang") or data.get("original") or "en"))
         except DateError:
@@ -217,8 +244,14 @@ def _revision(data: Any, where: _Where) -> Revision:
         raise where.fail("a revision needs a reason", "reason")
     if not isinstance(changes, Mapping) or not changes:
         raise where.fail("expected a table of fields to change", "set")
+    fields = dict(changes)
+    if "calendar" in fields:
+        if "when" not in fields:
+            raise where.fail("a calendar applies to a new `when`; give both", "set.calendar")
+        fields["when"], _ = _when(fields, where)
+        del fields["calendar"]
     return Revision(
-        event_id, tuple(sorted(changes.items())), reason, author=str(data.get("author", ""))
+        event_id, tuple(sorted(fields.items())), reason, author=str(data.get("author", ""))
     )
 
 
