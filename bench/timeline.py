@@ -19,11 +19,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from citations import Contributor, Reference
-from timeline.application import Timeline
-from timeline.dates import parse_edtf
-from timeline.importing import ImportPlan
-from timeline.model import Citation, Event
+# Run as a script, bench/ comes first on sys.path and this file would shadow the
+# timeline package: put the repository root there instead.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+from citations import Contributor, Reference  # noqa: E402
+from timeline.application import Timeline  # noqa: E402
+from timeline.dates import parse_edtf  # noqa: E402
+from timeline.importing import ImportPlan  # noqa: E402
+from timeline.model import Citation, Event  # noqa: E402
 
 ACTORS = ["CHN", "RUS", "USA", "SUN", "KAZ", "IND"]
 KINDS = ["treaty", "statement", "visit", "meeting", "speech", "report"]
@@ -67,7 +73,9 @@ def _record(path: str, n: int, queue: Any) -> None:
         start = time.perf_counter()
         tl.import_plan(plan, refs)
         elapsed = time.perf_counter() - start
-    queue.put({"record_changes_per_s": (len(refs) + 2 * n) / elapsed, "record_rss_mb": _peak_rss_mb()})
+    queue.put(
+        {"record_changes_per_s": (len(refs) + 2 * n) / elapsed, "record_rss_mb": _peak_rss_mb()}
+    )
 
 
 def _single(path: str, count: int, queue: Any) -> None:
@@ -93,7 +101,9 @@ def _query(path: str, queue: Any) -> None:
         start = time.perf_counter()
         rounds = 20
         for i in range(rounds):
-            tl.events(between=f"{1950 + i}/{1955 + i}", actors=None, kinds=["treaty"], tags=["tag3"])
+            tl.events(
+                between=f"{1950 + i}/{1955 + i}", actors=None, kinds=["treaty"], tags=["tag3"]
+            )
         query_ms = (time.perf_counter() - start) / rounds * 1000
         start = time.perf_counter()
         tl.events(text="Event 123")

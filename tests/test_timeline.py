@@ -15,8 +15,6 @@ from timeline.application import Timeline
 from timeline.changes import EventRecorded
 from timeline.codec import REGISTRY, encode
 from timeline.dates import parse_edtf
-from timeline.journal import Journal
-from timeline.model import Event
 from timeline.errors import (
     DuplicateEvent,
     DuplicateReference,
@@ -26,6 +24,8 @@ from timeline.errors import (
     UnknownEvent,
     UnknownReference,
 )
+from timeline.journal import Journal
+from timeline.model import Event
 
 
 def _book(

@@ -708,7 +708,10 @@ class Timeline:
         """
         if self.read_only:
             raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
-        meta = {"author": author, "reason": reason or f"imported from {plan.source}"}
+        meta: dict[str, Any] = {
+            "author": author,
+            "reason": reason or f"imported from {plan.source}",
+        }
         done = 0
 
         def step() -> None:

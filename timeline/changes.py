@@ -10,7 +10,7 @@ it belongs to: ``event:<id>`` for an event and its citations,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -63,8 +63,8 @@ class EventRecorded:
 
 
 def _revised_fields(
-    value: Mapping[str, object] | Iterable[tuple[str, object]],
-) -> tuple[tuple[str, object], ...]:
+    value: Mapping[str, Any] | Iterable[tuple[str, Any]],
+) -> tuple[tuple[str, Any], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     fields = tuple(sorted(items, key=lambda item: item[0]))
     for name, _ in fields:
@@ -83,7 +83,7 @@ class EventRevised:
 
     KIND: ClassVar[str] = "event.revised"
     event_id: str
-    fields: tuple[tuple[str, object], ...] = attrs.field(converter=_revised_fields)
+    fields: tuple[tuple[str, Any], ...] = attrs.field(converter=_revised_fields)
     author: str = ""
     reason: str = ""
 

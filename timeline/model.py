@@ -135,6 +135,14 @@ class LocalizedText:
         return bool(self.values)
 
 
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+def _localized(value: LocalizedText | Mapping[str, str] | str | None) -> LocalizedText:
+    return LocalizedText.of(value)
+
+
 def _actor_code(value: str) -> str:
     code = value.strip().upper()
     if not _ACTOR.match(code):
@@ -150,7 +158,7 @@ class Actor:
     """A state or organisation taking part in an event, with an optional role."""
 
     code: str = attrs.field(converter=_actor_code)
-    role: str = attrs.field(default="", converter=str.strip)
+    role: str = attrs.field(default="", converter=_strip)
 
     @classmethod
     def parse(cls, text: str) -> Actor:
@@ -179,7 +187,7 @@ def _longitude(_instance: object, _attribute: object, value: float | None) -> No
 class Place:
     """Where an event happened: a name in several languages, optional country and coordinates."""
 
-    name: LocalizedText = attrs.field(converter=LocalizedText.of)
+    name: LocalizedText = attrs.field(converter=_localized)
     country: str = ""
     lat: float | None = attrs.field(default=None, validator=_latitude)
     lon: float | None = attrs.field(default=None, validator=_longitude)
@@ -206,6 +214,26 @@ def _tags(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({check_slug(tag.strip().lower(), "tag") for tag in value}))
 
 
+def _event_id(value: str) -> str:
+    return check_slug(value, "event id")
+
+
+def _actors(value: Iterable[Actor]) -> tuple[Actor, ...]:
+    return tuple(value)
+
+
+def _places(value: Iterable[Place]) -> tuple[Place, ...]:
+    return tuple(value)
+
+
+def _relations(value: Iterable[Relation]) -> tuple[Relation, ...]:
+    return tuple(value)
+
+
+def _supports(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(value)))
+
+
 @attrs.frozen
 class Event:
     """A historical event on the timeline.
@@ -214,17 +242,17 @@ class Event:
     its historical date and ``when_text`` the date as a source wrote it.
     """
 
-    id: str = attrs.field(converter=lambda v: check_slug(v, "event id"))
+    id: str = attrs.field(converter=_event_id)
     when: When
-    title: LocalizedText = attrs.field(converter=LocalizedText.of)
+    title: LocalizedText = attrs.field(converter=_localized)
     when_text: str = ""
-    summary: LocalizedText = attrs.field(factory=LocalizedText, converter=LocalizedText.of)
+    summary: LocalizedText = attrs.field(factory=LocalizedText, converter=_localized)
     kind: str = attrs.field(default="other", converter=_kind)
-    actors: tuple[Actor, ...] = attrs.field(factory=tuple, converter=tuple)
-    places: tuple[Place, ...] = attrs.field(factory=tuple, converter=tuple)
+    actors: tuple[Actor, ...] = attrs.field(factory=tuple, converter=_actors)
+    places: tuple[Place, ...] = attrs.field(factory=tuple, converter=_places)
     tags: tuple[str, ...] = attrs.field(factory=tuple, converter=_tags)
     importance: int = attrs.field(default=2, validator=_importance)
-    relations: tuple[Relation, ...] = attrs.field(factory=tuple, converter=tuple)
+    relations: tuple[Relation, ...] = attrs.field(factory=tuple, converter=_relations)
 
     def __attrs_post_init__(self) -> None:
         if not self.title:
@@ -247,11 +275,9 @@ class Citation:
 
     event_id: str
     key: str
-    locator: str = attrs.field(default="", converter=str.strip)
+    locator: str = attrs.field(default="", converter=_strip)
     quote: str = ""
-    supports: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=lambda v: tuple(sorted(set(v)))
-    )
+    supports: tuple[str, ...] = attrs.field(factory=tuple, converter=_supports)
 
     @property
     def id(self) -> str:

@@ -53,7 +53,10 @@ __all__ = [
 ]
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
-READ_MODEL_SCHEMA = 1
+READ_MODEL_SCHEMA = 2
+
+#: Languages indexed for full-text search per event (rowid slots in event_text).
+_TEXT_SLOTS = 64
 
 #: ORDER BY clause giving events in the historical total order of their dates.
 EVENT_ORDER = "lower, upper DESC, sort_seconds, when_edtf, id"
@@ -174,10 +177,17 @@ def load_reference(conn: sqlite3.Connection, key: str) -> tuple[Reference, int, 
     return decode_reference(json.loads(row[0])), int(row[1]), row[2]
 
 
-def _index_event(conn: sqlite3.Connection, event: Event) -> None:
-    conn.execute("DELETE FROM event_actors WHERE event_id = ?", (event.id,))
-    conn.execute("DELETE FROM event_tags WHERE event_id = ?", (event.id,))
-    conn.execute("DELETE FROM event_text WHERE event_id = ?", (event.id,))
+def _index_event(conn: sqlite3.Connection, event: Event, *, new: bool) -> None:
+    # event_text rows of an event have rowids events.rowid * 64 + n, so they are
+    # found by a rowid range (FTS5 cannot index event_id).
+    (rowid,) = conn.execute("SELECT rowid FROM events WHERE id = ?", (event.id,)).fetchone()
+    base = rowid * _TEXT_SLOTS
+    if not new:
+        conn.execute("DELETE FROM event_actors WHERE event_id = ?", (event.id,))
+        conn.execute("DELETE FROM event_tags WHERE event_id = ?", (event.id,))
+        conn.execute(
+            "DELETE FROM event_text WHERE rowid BETWEEN ? AND ?", (base, base + _TEXT_SLOTS - 1)
+        )
     conn.executemany(
         "INSERT OR IGNORE INTO event_actors (event_id, code, role) VALUES (?, ?, ?)",
         [(event.id, actor.code, actor.role) for actor in event.actors],
@@ -188,16 +198,17 @@ def _index_event(conn: sqlite3.Connection, event: Event) -> None:
     )
     titles = event.title.as_dict()
     summaries = event.summary.as_dict()
+    languages = sorted(set(titles) | set(summaries))[:_TEXT_SLOTS]
     conn.executemany(
-        "INSERT INTO event_text (event_id, lang, title, summary) VALUES (?, ?, ?, ?)",
+        "INSERT INTO event_text (rowid, event_id, lang, title, summary) VALUES (?, ?, ?, ?, ?)",
         [
-            (event.id, lang, titles.get(lang, ""), summaries.get(lang, ""))
-            for lang in sorted(set(titles) | set(summaries))
+            (base + n, event.id, lang, titles.get(lang, ""), summaries.get(lang, ""))
+            for n, lang in enumerate(languages)
         ],
     )
 
 
-def _store_event(conn: sqlite3.Connection, event: Event, record: Record) -> None:
+def _store_event(conn: sqlite3.Connection, event: Event, record: Record, *, new: bool) -> None:
     lower, upper = event.when.bounds
     data = encode_event(event)
     conn.execute(
@@ -224,7 +235,7 @@ def _store_event(conn: sqlite3.Connection, event: Event, record: Record) -> None
             _json(data),
         ),
     )
-    _index_event(conn, event)
+    _index_event(conn, event, new=new)
 
 
 def _set_event_flag(
@@ -279,11 +290,11 @@ def apply(conn: sqlite3.Connection, record: Record, change: Change) -> None:
     """Bring the read models up to date with one record and the change it states."""
     match change:
         case EventRecorded(event=event):
-            _store_event(conn, event, record)
+            _store_event(conn, event, record, new=True)
         case EventRevised(event_id=event_id):
             current = load_event(conn, event_id)
             if current is not None:
-                _store_event(conn, change.apply(current[0]), record)
+                _store_event(conn, change.apply(current[0]), record, new=False)
         case EventRetracted(event_id=event_id):
             _set_event_flag(conn, event_id, record, retracted=True)
         case EventRestored(event_id=event_id):
