@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from citations.csl import write_csl_json
-
 from citations import Reference, write_bibtex
+from citations.csl import write_csl_json
 from timeline.chronology import Chronology
 from timeline.documents.options import BIBLIOGRAPHY_FORMATS, DocumentOptions
 from timeline.errors import DocumentError
