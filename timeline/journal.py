@@ -20,6 +20,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from hashlib import sha256
 from typing import Any, Literal, TextIO
 
 import attrs
@@ -40,13 +41,14 @@ from timeline.errors import (
 from timeline.kinds import KindRegistry, check_kind
 from timeline.records import (
     GENESIS_HASH,
+    HASH_PREFIX,
     Draft,
     Head,
     Record,
     canonical_json,
     chain_hash,
     format_instant,
-    new_record_id,
+    new_record_ids,
     parse_instant,
     record_text,
 )
@@ -91,6 +93,9 @@ _RECORD_KEYS = frozenset(
     ("hash", "kind", "payload", "record_id", "recorded_at", "schema", "seq", "stream", "version")
 )
 _LOAD_BATCH = 1000
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+).encode
 
 # -- schema --------------------------------------------------------------------
 
@@ -187,7 +192,7 @@ class Journal:
         self._registry = registry
         self._clock = clock
         self._savepoints = itertools.count(1)
-        self._kinds_seen: set[str] = set()
+        self._schemas: dict[str, int] = {}  # kinds already checked, with their schema
 
     # -- opening ----------------------------------------------------------------
 
@@ -326,6 +331,8 @@ class Journal:
 
         ``expected_version`` is :data:`ANY`, :data:`NO_STREAM` or the exact
         version the stream must be at; otherwise :class:`VersionConflict`.
+        A returned record's payload is the draft's own dict (do not mutate
+        it); :meth:`read` returns the decoded JSON (lists for tuples).
         If every draft's ``record_id`` is already stored with the same content
         (a retry), the stored records are returned and nothing is written.
         ``in_transaction(conn, records)`` runs inside the write transaction
@@ -335,7 +342,8 @@ class Journal:
             raise JournalUsageError(f"stream must be a non-empty string, got {stream!r}")
         if not isinstance(expected_version, _Expect):
             _check_int(f"stream {stream!r}: expected_version", expected_version, 0)
-        prepared = [self._prepare(stream, index, draft) for index, draft in enumerate(drafts)]
+        drafts = list(drafts)
+        prepared = self._prepare_all(stream, drafts)
         given = [row[3] for row in prepared if row[4]]
         if len(set(given)) != len(given):
             raise JournalUsageError(f"stream {stream!r}: the batch repeats a record_id")
@@ -361,16 +369,15 @@ class Journal:
             seq, previous, last_at = last if last else (0, GENESIS_HASH, "")
             recorded_at = max(format_instant(self._clock()), last_at)
             rows = []
+            prefix = HASH_PREFIX
             for version, (kind, schema, payload_json, record_id, _given) in enumerate(
                 prepared, start=actual + 1
             ):
                 seq += 1
-                previous = chain_hash(
-                    previous,
-                    record_text(
-                        seq, stream, version, kind, schema, payload_json, recorded_at, record_id
-                    ).encode(),
+                text = record_text(
+                    seq, stream, version, kind, schema, payload_json, recorded_at, record_id
                 )
+                previous = sha256(prefix + bytes.fromhex(previous) + text.encode()).hexdigest()
                 rows.append(
                     (
                         seq,
@@ -394,15 +401,57 @@ class Journal:
                     ) from exc
                 raise
             at = parse_instant(recorded_at)
+            # a dict payload is handed back as given (not decoded again); other mappings
+            # come back as their JSON form, as read() would return them
             records = tuple(
                 Record(
-                    row[0], stream, row[2], row[3], row[4], json.loads(row[5]), at, row[7], row[8]
+                    row[0],
+                    stream,
+                    row[2],
+                    row[3],
+                    row[4],
+                    item.payload if type(item.payload) is dict else json.loads(row[5]),
+                    at,
+                    row[7],
+                    row[8],
                 )
-                for row in rows
+                for row, item in zip(rows, drafts, strict=True)
             )
             if in_transaction is not None:
                 in_transaction(conn, records)
             return records
+
+    def _prepare_all(
+        self, stream: str, drafts: Iterable[Draft]
+    ) -> list[tuple[str, int, str, str, bool]]:
+        """(kind, schema, canonical payload, record_id, id given) for each draft.
+
+        The common case (a dict payload of a kind seen before, no record_id) is
+        inlined here; anything else goes through :meth:`_prepare` and its checks.
+        """
+        schemas = self._schemas
+        prepared = []
+        for index, draft in enumerate(drafts):
+            if (
+                type(draft) is Draft
+                and draft.record_id is None
+                and type(draft.payload) is dict
+                and (schema := schemas.get(draft.kind)) is not None
+            ):
+                try:
+                    payload_json = _dumps(draft.payload)
+                    if not payload_json.isascii():
+                        payload_json.encode()
+                except (TypeError, ValueError):
+                    prepared.append(self._prepare(stream, index, draft))
+                else:
+                    prepared.append((draft.kind, schema, payload_json, "", False))
+            else:
+                prepared.append(self._prepare(stream, index, draft))
+        missing = [index for index, row in enumerate(prepared) if not row[3]]
+        for index, record_id in zip(missing, new_record_ids(len(missing)), strict=True):
+            prepared[index] = (*prepared[index][:3], record_id, False)
+        return prepared
 
     def _prepare(self, stream: str, index: int, draft: Draft) -> tuple[str, int, str, str, bool]:
         """(kind, schema, canonical payload, record_id, id given) for one draft."""
@@ -410,10 +459,11 @@ class Journal:
         if not isinstance(draft, Draft):
             raise JournalUsageError(f"{where}: expected a Draft, got {type(draft).__name__}")
         kind = draft.kind
-        if kind not in self._kinds_seen:
+        schema = self._schemas.get(kind)
+        if schema is None:
             check_kind(kind)
-            self._kinds_seen.add(kind)
-        schema = 1 if self._registry is None else self._registry.current(kind)
+            schema = 1 if self._registry is None else self._registry.current(kind)
+            self._schemas[kind] = schema
         if not isinstance(draft.payload, Mapping):
             raise JournalUsageError(
                 f"{where} ({kind}): payload must be a mapping, got {type(draft.payload).__name__}"
@@ -424,7 +474,7 @@ class Journal:
             raise JournalUsageError(f"{where} ({kind}): payload is {exc}") from exc
         record_id = draft.record_id
         if record_id is None:
-            return kind, schema, payload_json, new_record_id(), False
+            return kind, schema, payload_json, "", False  # an id is generated for the batch
         if not isinstance(record_id, str) or not record_id or not record_id.isprintable():
             raise JournalUsageError(f"{where}: record_id must be printable text, got {record_id!r}")
         return kind, schema, payload_json, record_id, True

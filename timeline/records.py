@@ -13,8 +13,7 @@ import json
 import os
 import threading
 import time
-import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +31,7 @@ __all__ = [
     "chain_hash",
     "format_instant",
     "new_record_id",
+    "new_record_ids",
     "parse_instant",
     "record_bytes",
     "record_text",
@@ -46,7 +46,7 @@ GENESIS_HASH = "0" * 64
 _dumps = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
 ).encode
-_dumps_str = json.JSONEncoder(ensure_ascii=False).encode
+_dumps_str: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def canonical_json(value: Any) -> str:
@@ -157,10 +157,11 @@ _id_lock = threading.Lock()
 _id_state = [0, 0]  # last millisecond, last 74-bit random part
 _RAND_BITS = 74
 _RAND_MASK = (1 << _RAND_BITS) - 1
+_B_MASK = (1 << 62) - 1
 
 
-def new_record_id() -> str:
-    """A new UUIDv7 (RFC 9562) as text; ids from one process strictly increase.
+def new_record_ids(count: int) -> list[str]:
+    """``count`` new UUIDv7s (RFC 9562) as text; ids from one process strictly increase.
 
     Within one millisecond (or if the clock steps back) the 74 random bits of
     the previous id are incremented, so the order is kept.
@@ -169,17 +170,23 @@ def new_record_id() -> str:
         millis = time.time_ns() // 1_000_000
         last_millis, last_rand = _id_state
         if millis > last_millis:
-            rand = int.from_bytes(os.urandom(10)) & _RAND_MASK
-            # keep headroom so increments within this millisecond do not overflow
-            rand &= ~(1 << (_RAND_BITS - 1))
+            # random start, with headroom so increments within this millisecond cannot overflow
+            rand = int.from_bytes(os.urandom(10)) & (_RAND_MASK >> 1)
         else:
             millis = last_millis
             rand = last_rand + 1
-            if rand > _RAND_MASK:  # pragma: no cover - 2**73 ids in one millisecond
+            if rand + count > _RAND_MASK:  # pragma: no cover - 2**73 ids in one millisecond
                 millis += 1
                 rand = 0
-        _id_state[0], _id_state[1] = millis, rand
-    rand_a = rand >> 62
-    rand_b = rand & ((1 << 62) - 1)
-    value = (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
-    return str(uuid.UUID(int=value))
+        _id_state[0], _id_state[1] = millis, rand + count - 1
+    base = (millis << 80) | (0x7 << 76) | (0b10 << 62)
+    ids = []
+    for value in range(rand, rand + count):
+        text = f"{base | ((value >> 62) << 64) | (value & _B_MASK):032x}"
+        ids.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
+    return ids
+
+
+def new_record_id() -> str:
+    """A new UUIDv7 as text (see :func:`new_record_ids`)."""
+    return new_record_ids(1)[0]
