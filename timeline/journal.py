@@ -31,6 +31,8 @@ from timeline.errors import (
     AppendOnlyViolation,
     CorruptJournal,
     DumpFormatError,
+    JournalFull,
+    JournalReadOnly,
     JournalUsageError,
     NotAJournal,
     RecordIdConflict,
@@ -93,6 +95,9 @@ _RECORD_KEYS = frozenset(
     ("hash", "kind", "payload", "record_id", "recorded_at", "schema", "seq", "stream", "version")
 )
 _LOAD_BATCH = 1000
+_SQLITE_READONLY = 8  # primary result codes (the low byte of an extended code)
+_SQLITE_FULL = 13
+_loads = json.JSONDecoder().decode
 _dumps = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
 ).encode
@@ -153,6 +158,17 @@ def _translate(path: str, exc: sqlite3.DatabaseError) -> Exception:
         return CorruptJournal(f"{path} is a corrupt journal: SQLite says {text!r}")
     if isinstance(exc, sqlite3.IntegrityError) and _APPEND_ONLY in text:
         return AppendOnlyViolation(f"{path}: {text}")
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == _SQLITE_FULL:
+        return JournalFull(
+            f"{path}: cannot write, the disk or the file's size limit is full "
+            f"(SQLite says {text!r}); nothing of this command was written"
+        )
+    if code == _SQLITE_READONLY:
+        return JournalReadOnly(
+            f"{path}: cannot write, the file or its folder is read-only "
+            f"(SQLite says {text!r}); nothing of this command was written"
+        )
     return exc
 
 
@@ -543,9 +559,34 @@ class Journal:
                 cursor.close()
 
     def _records(self, sql: str, params: Sequence[Any]) -> Iterator[Record]:
-        decode = self._decode
-        for row in self._rows(sql, params):
-            yield decode(row)
+        """Records of ``sql``, decoded one row at a time from a cursor (constant memory).
+
+        The common row (current schema, JSON payload, same instant as the row
+        before) is decoded inline; anything else goes through :meth:`_decode`.
+        """
+        decode_json = _loads
+        currents = self._registry.current_schemas() if self._registry is not None else None
+        last_text = ""
+        last_at: datetime | None = None
+        with _sqlite_errors(self._path):
+            cursor = self._conn.execute(sql, params)
+            try:
+                for row in cursor:
+                    seq, stream, version, kind, schema, payload_json, recorded_at, rid, hash_ = row
+                    if currents is not None and currents.get(kind) != schema:
+                        yield self._decode(row)
+                        continue
+                    try:
+                        payload = decode_json(payload_json)
+                        if recorded_at != last_text:
+                            last_at = parse_instant(recorded_at)
+                            last_text = recorded_at
+                    except (TypeError, ValueError):
+                        yield self._decode(row)  # raises CorruptJournal with the details
+                        continue
+                    yield Record(seq, stream, version, kind, schema, payload, last_at, rid, hash_)  # type: ignore[arg-type]
+            finally:
+                cursor.close()
 
     def read(
         self,

@@ -77,6 +77,10 @@ class KindRegistry:
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._current))
 
+    def current_schemas(self) -> dict[str, int]:
+        """A copy of every registered kind with its current schema."""
+        return dict(self._current)
+
     def current(self, kind: str, *, seq: int | None = None) -> int:
         """The current schema of ``kind``; :class:`UnknownRecordKind` if not registered."""
         try:
