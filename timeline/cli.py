@@ -191,7 +191,7 @@ def _open(
 def _out(path: str | None) -> contextlib.AbstractContextManager[TextIO]:
     """A text stream for ``-o PATH`` (parents created), or stdout for ``-`` / no path."""
     if path is None or path == "-":
-        return contextlib.nullcontext(click.get_text_stream("stdout"))
+        return contextlib.nullcontext(sys.stdout)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     return target.open("w", encoding="utf-8", newline="")
