@@ -13,6 +13,8 @@ subclasses the nearest builtin, so callers can catch what they already know::
     │   ├── UnknownRecordKind(LookupError)   a record kind the code does not know
     │   ├── SchemaTooNew(ValueError)         a record schema newer than the code
     │   ├── DumpFormatError(ValueError)      a JSON Lines dump that cannot be loaded
+    │   ├── JournalFull(OSError)             the disk (or the file's size limit) is full
+    │   ├── JournalReadOnly(PermissionError) the file cannot be written
     │   └── JournalUsageError(ValueError)    an argument the journal cannot use
     ├── DateError(ValueError)
     │   ├── InvalidDate                      well-formed but impossible (2019-02-29)
@@ -82,6 +84,14 @@ class SchemaTooNew(JournalError, ValueError):
 
 class DumpFormatError(JournalError, ValueError):
     """A JSON Lines dump is malformed, truncated or edited."""
+
+
+class JournalFull(JournalError, OSError):
+    """The disk, or the file's page limit, is full; the command wrote nothing."""
+
+
+class JournalReadOnly(JournalError, PermissionError):
+    """The journal file (or its folder) cannot be written; the command wrote nothing."""
 
 
 class JournalUsageError(JournalError, ValueError):
