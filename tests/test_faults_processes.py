@@ -120,6 +120,7 @@ def test_sigkill_at_random_moments(tmp_path: Path) -> None:
     more (in flight) is, and the file reopens consistent each time."""
     path, log = str(tmp_path / "busy.timeline"), str(tmp_path / "busy.log")
     seeded = seed(path)
+    Path(log).touch()
     ctx = context()
     rng = random.Random(8)
     in_flight: set[str] = set()  # stored, killed before it could log: one per kill at most
