@@ -18,7 +18,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 import attrs
 
@@ -54,7 +54,7 @@ from timeline.errors import (
     VersionConflict,
 )
 from timeline.importing import ImportPlan
-from timeline.journal import NO_STREAM, Journal, VerifyReport
+from timeline.journal import NO_STREAM, ExpectedVersion, Journal, VerifyReport
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, citation_id
 from timeline.phrases import parse_date
 from timeline.records import Record
@@ -163,7 +163,7 @@ class Timeline:
         path: str | os.PathLike[str] = ":memory:",
         *,
         author: str | None = None,
-        synchronous: str = "NORMAL",
+        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         progress: Callable[[int], None] | None = None,
     ) -> Timeline:
         """Open (or create) the timeline stored at ``path``.
@@ -171,7 +171,7 @@ class Timeline:
         Read models behind the journal (after a crash, or a journal loaded
         from a dump) are brought up to date here; ``progress`` sees the count.
         """
-        journal = Journal.open(path, registry=REGISTRY, synchronous=synchronous)  # type: ignore[arg-type]
+        journal = Journal.open(path, registry=REGISTRY, synchronous=synchronous)
         timeline = cls(journal, journal.connection, author=author)
         timeline._catch_up(progress)
         return timeline
@@ -209,7 +209,7 @@ class Timeline:
 
     def _append(
         self,
-        build: Callable[[], tuple[Change, int | object] | None],
+        build: Callable[[], tuple[Change, ExpectedVersion] | None],
         check: Callable[[sqlite3.Connection], None] | None = None,
     ) -> Record | None:
         """Build a change from the current state and append it, retrying lost races."""
@@ -233,7 +233,7 @@ class Timeline:
                 stored = self._journal.append(
                     change.stream,
                     [encode(change)],
-                    expected_version=expected,  # type: ignore[arg-type]
+                    expected_version=expected,
                     in_transaction=in_transaction,
                 )
             except VersionConflict:
@@ -280,7 +280,7 @@ class Timeline:
             )
         recorded = event
 
-        def build() -> tuple[Change, object]:
+        def build() -> tuple[Change, ExpectedVersion]:
             if readmodels.load_event(self._conn, recorded.id) is not None:
                 raise DuplicateEvent(f"an event with id {recorded.id!r} already exists")
             return EventRecorded(event=recorded, **self._meta(author, reason)), NO_STREAM
@@ -377,7 +377,7 @@ class Timeline:
     ) -> Reference:
         """Add a bibliographic reference; raises :class:`DuplicateReference` if its key is taken."""
 
-        def build() -> tuple[Change, object]:
+        def build() -> tuple[Change, ExpectedVersion]:
             if readmodels.load_reference(self._conn, reference.key) is not None:
                 raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
             return ReferenceAdded(reference=reference, **self._meta(author, reason)), NO_STREAM
