@@ -29,12 +29,15 @@ from pybtex.exceptions import PybtexError
 from pybtex.utils import CaseInsensitiveDict
 
 from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
-from citations.errors import BibTeXParseError, InvalidReference
+from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
 from citations.latex import latex_to_unicode, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk
 
 __all__ = [
     "LANGUAGE_TAGS",
+    "MAX_BIBTEX_CHARS",
+    "MAX_CROSSREF_DEPTH",
+    "MAX_FIELD_CHARS",
     "BibReadResult",
     "Problem",
     "read_bibtex",
@@ -89,6 +92,13 @@ LANGUAGE_TAGS: Mapping[str, str] = MappingProxyType(
         "vietnamese": "vi",
     }
 )
+#: The longest input :func:`read_bibtex` reads, in characters (a 50 MB file takes about a minute).
+MAX_BIBTEX_CHARS = 64 * 1024 * 1024
+#: The longest value of one field or ``@string``, in characters, after ``#`` and macros.
+MAX_FIELD_CHARS = 1024 * 1024
+#: How many ``crossref`` parents one entry may have above it (child -> parent -> ...).
+MAX_CROSSREF_DEPTH = 32
+
 _LANGID: dict[str, str] = {}
 for _language, _tag in LANGUAGE_TAGS.items():
     _LANGID.setdefault(_tag.lower(), _language)
@@ -195,19 +205,57 @@ def read_bibtex(
         path = Path(source)
         name = source_name or str(path)
         try:
+            _check_size(path.stat().st_size, "bytes", name)
             data = path.read_bytes()
         except OSError as exc:
             raise BibTeXParseError(f"cannot read the file: {exc.strerror}", source=name) from exc
         text = _decode(data, encoding, name)
     elif isinstance(source, bytes):
         name = source_name or "<bytes>"
+        _check_size(len(source), "bytes", name)
         text = _decode(source, encoding, name)
     elif isinstance(source, str):
         name = source_name or "<string>"
         text = source
     else:
         raise TypeError(f"read_bibtex() needs a path, str or bytes, not {type(source).__name__}")
+    _check_size(len(text), "characters", name)
     return _Reader(text, name, strict).read(resolve_crossref)
+
+
+def _check_size(size: int, unit: str, name: str) -> None:
+    # Bytes are checked against the character limit too: UTF-8 never has fewer bytes than
+    # characters, so a file over the limit in characters is over it in bytes as well.
+    if size > MAX_BIBTEX_CHARS and (unit == "characters" or size > 4 * MAX_BIBTEX_CHARS):
+        raise LimitExceeded(
+            f"the input has {size:,} {unit}, more than read_bibtex reads",
+            limit=f"MAX_BIBTEX_CHARS = {MAX_BIBTEX_CHARS:,}",
+            source=name,
+        )
+
+
+class _Parser(LowLevelParser):  # type: ignore[misc]
+    """pybtex's tokenizer, stopped before it joins a value longer than MAX_FIELD_CHARS.
+
+    ``a # a # a`` keeps references to one macro text until the parts are joined,
+    so checking the summed length here bounds memory against macro doubling.
+    """
+
+    def parse_value(self) -> None:
+        super().parse_value()
+        size = sum(len(part) for part in self.current_value)
+        if size > MAX_FIELD_CHARS:
+            name, key = self.current_field_name, self.current_entry_key
+            if key:
+                what = f"entry {key!r}, field {name!r}"
+            else:
+                what = f"@string {name!r}" if name else "@preamble"
+            raise LimitExceeded(
+                f"{what}: the value has {size:,} characters",
+                limit=f"MAX_FIELD_CHARS = {MAX_FIELD_CHARS:,}",
+                source=self.filename or "<string>",
+                line=self.lineno,
+            )
 
 
 def _decode(data: bytes, encoding: str, name: str) -> str:
@@ -232,7 +280,7 @@ class _Reader:
         self.bad_commands: set[int] = set()
         self._line_pos = 0
         self._line = 1
-        self.parser: LowLevelParser | None = None
+        self.parser: _Parser | None = None
 
     def problem(
         self, line: int | None, key: str | None, message: str, severity: Severity = "error"
@@ -263,7 +311,7 @@ class _Reader:
 
     def read(self, resolve_crossref: bool) -> BibReadResult:
         macros = CaseInsensitiveDict(month_names)
-        parser = LowLevelParser(
+        parser = _Parser(
             self.text, macros=macros, handle_error=self.handle_error, filename=self.source
         )
         self.parser = parser
@@ -361,36 +409,70 @@ class _Reader:
         return _Entry(key, line, entry_type, values, contributors, language)
 
     def resolve(self, entries: dict[str, _Entry]) -> None:
+        """Give each child what it lacks from its crossref parents, the topmost first.
+
+        Iterative (a chain of any length cannot exhaust the stack); a chain longer
+        than :data:`MAX_CROSSREF_DEPTH` raises :class:`LimitExceeded`.
+        """
         lowered = {key.lower(): key for key in entries}
-        done: set[str] = set()
-
-        def visit(entry: _Entry, path: tuple[str, ...]) -> None:
-            if entry.key in done:
-                return
-            target = entry.fields.get("crossref")
-            if target is not None:
-                parent_key = target if target in entries else lowered.get(target.lower())
-                if parent_key is None:
-                    self.problem(
-                        entry.line,
-                        entry.key,
-                        f"crossref {target!r} names no entry in the file",
-                        severity="warning",
-                    )
-                elif parent_key in path:
-                    self.problem(
-                        entry.line, entry.key, f"crossref cycle: {' -> '.join((*path, target))}"
-                    )
-                    del entry.fields["crossref"]
+        depth: dict[str, int] = {}  # resolved entries: how many parents above each
+        for first in list(entries.values()):
+            chain: list[_Entry] = []
+            on_chain: set[str] = set()
+            entry: _Entry | None = first
+            while entry is not None and entry.key not in depth:
+                chain.append(entry)
+                on_chain.add(entry.key)
+                if len(chain) > MAX_CROSSREF_DEPTH + 1:
+                    self.too_deep(first)
+                entry = self.parent(entry, entries, lowered, chain, on_chain)
+            parent = entry
+            for child in reversed(chain):
+                if parent is None:
+                    depth[child.key] = 0
                 else:
-                    parent = entries[parent_key]
-                    visit(parent, (*path, entry.key))
-                    _inherit(entry, parent)
-                    del entry.fields["crossref"]
-            done.add(entry.key)
+                    depth[child.key] = depth[parent.key] + 1
+                    if depth[child.key] > MAX_CROSSREF_DEPTH:
+                        self.too_deep(child)
+                    _inherit(child, parent)
+                    del child.fields["crossref"]
+                parent = child
 
-        for entry in list(entries.values()):
-            visit(entry, ())
+    def parent(
+        self,
+        entry: _Entry,
+        entries: dict[str, _Entry],
+        lowered: dict[str, str],
+        chain: list[_Entry],
+        on_chain: set[str],
+    ) -> _Entry | None:
+        """The entry ``entry``'s crossref names, or None (no crossref, missing, or a cycle)."""
+        target = entry.fields.get("crossref")
+        if target is None:
+            return None
+        parent_key = target if target in entries else lowered.get(target.lower())
+        if parent_key is None:
+            self.problem(
+                entry.line,
+                entry.key,
+                f"crossref {target!r} names no entry in the file",
+                severity="warning",
+            )
+            return None
+        if parent_key in on_chain:
+            path = " -> ".join([*(link.key for link in chain), target])
+            self.problem(entry.line, entry.key, f"crossref cycle: {path}")
+            del entry.fields["crossref"]
+            return None
+        return entries[parent_key]
+
+    def too_deep(self, entry: _Entry) -> None:
+        raise LimitExceeded(
+            f"entry {entry.key!r}: its crossref chain has more than {MAX_CROSSREF_DEPTH} parents",
+            limit=f"MAX_CROSSREF_DEPTH = {MAX_CROSSREF_DEPTH}",
+            source=self.source,
+            line=entry.line,
+        )
 
     def reference(self, entry: _Entry) -> Reference | None:
         try:
@@ -571,7 +653,7 @@ def _classic(entry_type: str, fields: dict[str, str]) -> tuple[str, frozenset[st
             fields["year"] = match.group(1)
             if match.group(2) and "month" not in fields:
                 fields["month"] = str(int(match.group(2)))
-        elif date[:4].isdigit():
+        elif date[:4].isdecimal():
             fields["year"] = date[:4]
     if entry_type == "online" and "url" in fields and "howpublished" not in fields:
         fields["howpublished"] = "\\url{" + _url(fields["url"]) + "}"

@@ -240,7 +240,7 @@ def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
 def _year_to_csl(year: str, month: str) -> dict[str, Any]:
     if re.fullmatch(r"-?\d{1,4}", year.strip()):
         parts = [int(year)]
-        if month.strip().isdigit() and 1 <= int(month) <= 12:
+        if month.strip().isdecimal() and 1 <= int(month) <= 12:
             parts.append(int(month))
         return {"date-parts": [parts]}
     return {"literal": year}
@@ -336,6 +336,12 @@ def read_csl_json(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CSLJSONParseError(f"malformed JSON: {exc.msg}", source=name, line=exc.lineno) from exc
+    except RecursionError as exc:
+        raise CSLJSONParseError(
+            "arrays and objects nested too deeply to read (CSL-JSON needs four levels)",
+            source=name,
+            line=_deepest_line(text),
+        ) from exc
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if isinstance(data, dict):
@@ -348,6 +354,32 @@ def read_csl_json(
     for number, record in enumerate(data, start=1):
         refs.append(_record(record, number, name))
     return tuple(refs)
+
+
+def _deepest_line(text: str) -> int:
+    """The line where ``[`` and ``{`` outside strings nest deepest (for an error message)."""
+    depth = deepest = 0
+    line = at = 1
+    in_string = escaped = False
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, line
+        elif char in "]}":
+            depth -= 1
+    return at
 
 
 def _record(record: object, number: int, source: str) -> Reference:
@@ -511,7 +543,7 @@ def _date_from_csl(value: object, variable: str) -> str:
 def _date_end(part: list[object], variable: str) -> str:
     numbers = []
     for item in part[:3]:
-        if isinstance(item, str) and item.strip().lstrip("-").isdigit():
+        if isinstance(item, str) and item.strip().lstrip("-").isdecimal():
             item = int(item)
         if not isinstance(item, int) or isinstance(item, bool):
             raise ValueError(f"{variable!r}: date parts must be numbers, got {item!r}")

@@ -46,11 +46,12 @@ def normalize_doi(text: str) -> str | None:
 
 def isbn_checksum_ok(digits: str) -> bool:
     """True for a 10- or 13-character ISBN (no separators) whose check digit is right."""
-    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] in "Xx"):
+    check_ok = digits[9:10].isdecimal() or digits[9:10] in ("X", "x")
+    if len(digits) == 10 and digits[:9].isdecimal() and check_ok:
         total = sum((10 - i) * int(d) for i, d in enumerate(digits[:9]))
         check = 10 if digits[9] in "Xx" else int(digits[9])
         return (total + check) % 11 == 0
-    if len(digits) == 13 and digits.isdigit():
+    if len(digits) == 13 and digits.isdecimal():
         total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
         return total % 10 == 0
     return False

@@ -67,4 +67,14 @@ class KeyPatternError(CitationsError, ValueError):
 
 
 class LimitExceeded(CitationsError, ValueError):
-    """Input beyond a documented size limit."""
+    """Input beyond a documented limit; ``limit`` names it, ``source`` and ``line`` say where."""
+
+    def __init__(
+        self, message: str, *, limit: str, source: str = "<string>", line: int | None = None
+    ) -> None:
+        self.limit = limit
+        self.source = source
+        self.line = line
+        self.message = message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message} (limit: {limit})")

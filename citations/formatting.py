@@ -64,11 +64,11 @@ def _entry(ref: Reference) -> Entry:
     date = fields.pop("date", "")
     if date and "year" not in fields:
         year = date.split("/")[0]
-        fields["year"] = year[:4] if year[:4].isdigit() else date
-        if year[5:7].isdigit() and "month" not in fields:
+        fields["year"] = year[:4] if year[:4].isdecimal() else date
+        if year[5:7].isdecimal() and "month" not in fields:
             fields["month"] = str(int(year[5:7]))
     month = fields.get("month", "")
-    if month.isdigit() and 1 <= int(month) <= 12:
+    if month.isdecimal() and 1 <= int(month) <= 12:
         fields["month"] = _MONTHS[int(month) - 1]
     if fields.get("type") in ("phdthesis", "mathesis", "techreport"):
         del fields["type"]

@@ -24,6 +24,8 @@ IDENTIFIER_FIELDS = ("doi", "isbn", "issn", "url", "eprint")
 
 _KEY_FORBIDDEN = re.compile(r"[\s,{}()\"#%'=\\]")
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_+:.-]*$")
+# Lone surrogates (from JSON "\ud800" escapes) cannot be written as UTF-8 anywhere.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Role(enum.StrEnum):
@@ -50,8 +52,19 @@ def is_cjk(text: str) -> bool:
     return False
 
 
+def _unicode(value: str, what: str) -> str:
+    """``value`` unless it holds a lone surrogate, which no UTF-8 file or database can store."""
+    found = _SURROGATE.search(value)
+    if found:
+        raise InvalidReference(
+            f"{what} holds a lone surrogate {found.group()!r} at character {found.start()}: "
+            "not a Unicode character"
+        )
+    return value
+
+
 def _strip(value: str) -> str:
-    return " ".join(value.split())
+    return " ".join(_unicode(value, "a name").split())
 
 
 @attrs.frozen
@@ -126,7 +139,7 @@ def _fields(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple
         if not isinstance(text, str):
             raise InvalidReference(f"field {key!r} must be text, got {type(text).__name__}")
         if text.strip():
-            result[key] = text
+            result[key] = _unicode(text, f"field {key!r}")
     return tuple(sorted(result.items()))
 
 
@@ -164,6 +177,7 @@ class Reference:
 
     @key.validator
     def _check_key(self, _attribute: attrs.Attribute[str], key: str) -> None:
+        _unicode(key, "the citation key")
         if not key or _KEY_FORBIDDEN.search(key):
             raise InvalidReference(
                 f"invalid citation key {key!r}: keys are non-empty and contain no spaces, "

@@ -127,7 +127,7 @@ def _record(ref: Reference) -> str:
     date = fields.get("date")
     if date:
         match = _ISO_DATE.match(date)
-        lines.append(f"PY  - {date[:4] if date[:4].isdigit() else date}")
+        lines.append(f"PY  - {date[:4] if date[:4].isdecimal() else date}")
         lines.append(f"DA  - {'/'.join(g for g in match.groups() if g) if match else date}")
     elif "year" in fields:
         lines.append(f"PY  - {fields['year']}")

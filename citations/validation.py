@@ -78,7 +78,7 @@ def _pages_problem(value: str) -> str | None:
             return f"page range {part!r} is not 'first--last' or a single page"
         numbers = [int(n) for n in re.findall(r"\d+", part)]
         ends = re.split(r"\s*(?:--|-|–)\s*", part)
-        digits = len(ends) == 2 and len(numbers) == 2 and all(e.isdigit() for e in ends)
+        digits = len(ends) == 2 and len(numbers) == 2 and all(e.isdecimal() for e in ends)
         if digits and numbers[0] > numbers[1]:
             return f"page range {part!r} ends before it starts"
     return None
@@ -153,7 +153,7 @@ def _check_values(ref: Reference, add: _Add) -> None:
     if year is not None and not _YEAR.match(year.strip()):
         add("year", f"year {year!r} is not a number", "warning")
     month = fields.get("month")
-    if month is not None and not (month.isdigit() and 1 <= int(month) <= 12):
+    if month is not None and not (month.isdecimal() and 1 <= int(month) <= 12):
         add("month", f"month {month!r} is not 1 to 12")
     for name in ("date", "urldate", "eventdate", "origdate"):
         value = fields.get(name)

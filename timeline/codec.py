@@ -62,6 +62,13 @@ for _change_type in (
 # -- values ------------------------------------------------------------------
 
 
+def _s(value: Any) -> str:
+    """``value`` if it is text; a stored record with anything else is malformed."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__} {value!r:.60}")
+    return value
+
+
 def _encode_text(text: LocalizedText) -> JSON:
     return {"text": dict(text.values), "original": text.original}
 
@@ -84,7 +91,7 @@ def _encode_place(place: Place) -> JSON:
 def _decode_place(data: Mapping[str, Any]) -> Place:
     return Place(
         _decode_text(data["name"]),
-        country=data.get("country", ""),
+        country=_s(data.get("country", "")),
         lat=data.get("lat"),
         lon=data.get("lon"),
     )
@@ -93,23 +100,23 @@ def _decode_place(data: Mapping[str, Any]) -> Place:
 #: How each event field is written to and read from JSON.
 _EVENT_FIELD_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "when": (format_edtf, parse_edtf),
-    "when_text": (str, str),
+    "when_text": (str, _s),
     "title": (_encode_text, _decode_text),
     "summary": (_encode_text, _decode_text),
-    "kind": (str, str),
+    "kind": (str, _s),
     "actors": (
         lambda actors: [str(actor) for actor in actors],
-        lambda data: tuple(Actor.parse(text) for text in data),
+        lambda data: tuple(Actor.parse(_s(text)) for text in data),
     ),
     "places": (
         lambda places: [_encode_place(place) for place in places],
         lambda data: tuple(_decode_place(item) for item in data),
     ),
-    "tags": (list, tuple),
+    "tags": (list, lambda data: tuple(_s(tag) for tag in data)),
     "importance": (int, int),
     "relations": (
         lambda relations: [{"type": str(r.type), "target": r.target} for r in relations],
-        lambda data: tuple(Relation(item["type"], item["target"]) for item in data),
+        lambda data: tuple(Relation(_s(item["type"]), _s(item["target"])) for item in data),
     ),
 }
 
@@ -135,7 +142,7 @@ def encode_event(event: Event) -> JSON:
 def decode_event(data: Mapping[str, Any]) -> Event:
     """An event from :func:`encode_event`'s JSON."""
     values = {name: decode_event_field(name, data[name]) for name in _EVENT_FIELD_CODECS}
-    return Event(id=data["id"], **values)
+    return Event(id=_s(data["id"]), **values)
 
 
 def _encode_contributor(person: Contributor) -> JSON:
@@ -180,11 +187,11 @@ def _encode_citation(citation: Citation) -> JSON:
 
 def _decode_citation(data: Mapping[str, Any]) -> Citation:
     return Citation(
-        data["event_id"],
-        data["key"],
-        locator=data["locator"],
-        quote=data["quote"],
-        supports=tuple(data["supports"]),
+        _s(data["event_id"]),
+        _s(data["key"]),
+        locator=_s(data["locator"]),
+        quote=_s(data["quote"]),
+        supports=tuple(_s(name) for name in data["supports"]),
     )
 
 
@@ -226,21 +233,23 @@ def _decode_body(kind: str, data: Mapping[str, Any], meta: JSON) -> Change:
         return EventRecorded(event=decode_event(data["event"]), **meta)
     if kind == EventRevised.KIND:
         fields = {name: decode_event_field(name, value) for name, value in data["fields"].items()}
-        return EventRevised(event_id=data["event_id"], fields=fields, **meta)
+        return EventRevised(event_id=_s(data["event_id"]), fields=fields, **meta)
     if kind == EventRetracted.KIND:
-        return EventRetracted(event_id=data["event_id"], **meta)
+        return EventRetracted(event_id=_s(data["event_id"]), **meta)
     if kind == EventRestored.KIND:
-        return EventRestored(event_id=data["event_id"], **meta)
+        return EventRestored(event_id=_s(data["event_id"]), **meta)
     if kind == ReferenceAdded.KIND:
         return ReferenceAdded(reference=decode_reference(data["reference"]), **meta)
     if kind == ReferenceAmended.KIND:
         return ReferenceAmended(reference=decode_reference(data["reference"]), **meta)
     if kind == ReferenceMerged.KIND:
-        return ReferenceMerged(key=data["key"], into=data["into"], **meta)
+        return ReferenceMerged(key=_s(data["key"]), into=_s(data["into"]), **meta)
     if kind == CitationAdded.KIND:
         return CitationAdded(citation=_decode_citation(data["citation"]), **meta)
     if kind == CitationRemoved.KIND:
-        return CitationRemoved(event_id=data["event_id"], citation_id=data["citation_id"], **meta)
+        return CitationRemoved(
+            event_id=_s(data["event_id"]), citation_id=_s(data["citation_id"]), **meta
+        )
     raise CorruptJournal(f"no decoder for record kind {kind!r}")
 
 
@@ -248,13 +257,14 @@ def decode(record: Record) -> Change:
     """The change a stored record states; a malformed payload raises :class:`CorruptJournal`."""
     data = record.payload
     try:
-        meta = {"author": data.get("author", ""), "reason": data.get("reason", "")}
+        author, reason = data.get("author", ""), data.get("reason", "")
+        meta = {"author": author if author is None else _s(author), "reason": _s(reason)}
         return _decode_body(record.kind, data, meta)
     except TimelineError as exc:
         if isinstance(exc, CorruptJournal):
             raise
         raise CorruptJournal(f"record seq {record.seq} ({record.kind}): {exc}") from exc
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CorruptJournal(
             f"record seq {record.seq} ({record.kind}) has a malformed payload: {exc!r}"
         ) from exc

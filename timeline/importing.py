@@ -66,6 +66,7 @@ _EVENT_KEYS = {
     "citations",
 }
 _CITATION_KEYS = {"key", "locator", "supports", "quote"}
+_TOO_DEEP = "lists and tables nested too deeply (an events file needs four levels)"
 
 
 @attrs.frozen
@@ -98,6 +99,25 @@ class _Where:
     def fail(self, message: str, field: str | None = None) -> ImportFailed:
         place = f"{self.entry}, field {field!r}" if field else self.entry
         return ImportFailed(f"{self.source}: {place}: {message}")
+
+
+def _str(value: Any, where: _Where, field: str) -> str:
+    """``value`` as text: a string or a number, never a list or table.
+
+    Refusing containers here (instead of ``str(value)``) keeps a YAML alias
+    bomb (a list of lists of aliases) from being spelled out.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise where.fail(f"expected text, got {type(value).__name__}", field)
+
+
+def _number(value: Any, where: _Where, field: str) -> float | None:
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise where.fail(f"expected a number, got {type(value).__name__}", field)
 
 
 def _text(value: Any, original: str, where: _Where, field: str) -> LocalizedText:
@@ -135,14 +155,15 @@ def _when(data: Mapping[str, Any], where: _Where) -> tuple[When, str]:
     if not isinstance(raw, str | int):
         raise where.fail("missing or not text (an EDTF date such as 1969-03-02)", "when")
     raw = str(raw)
-    calendar = str(data.get("calendar", "gregorian"))
+    calendar = _str(data.get("calendar", "gregorian"), where, "calendar")
     try:
         return in_calendar(parse_edtf(raw), calendar), text
     except DateError as edtf_error:
         if calendar != "gregorian":
             raise where.fail(str(edtf_error), "when") from edtf_error
         try:
-            parsed = parse_date(raw, lang=str(data.get("lang") or data.get("original") or "en"))
+            lang = _str(data.get("lang") or data.get("original") or "en", where, "lang")
+            parsed = parse_date(raw, lang=lang)
         except DateError:
             raise where.fail(str(edtf_error), "when") from edtf_error
         return parsed.when, text or raw
@@ -168,7 +189,7 @@ def _event(data: Any, where: _Where) -> tuple[Event, list[Citation]]:
     if not isinstance(event_id, str):
         raise where.fail("missing or not text", "id")
     where = _Where(where.source, f"{where.entry} (id {event_id!r})")
-    original = str(data.get("original", ""))
+    original = _str(data.get("original", ""), where, "original")
     when, when_text = _when(data, where)
     try:
         event = Event(
@@ -177,10 +198,13 @@ def _event(data: Any, where: _Where) -> tuple[Event, list[Citation]]:
             when_text=when_text,
             title=_text(data.get("title"), original, where, "title"),
             summary=_text(data.get("summary", {}), original, where, "summary"),
-            kind=str(data.get("kind", "other")),
-            importance=int(data.get("importance", 2)),
-            actors=tuple(Actor.parse(str(a)) for a in _list(data.get("actors"), where, "actors")),
-            tags=tuple(str(t) for t in _list(data.get("tags"), where, "tags")),
+            kind=_str(data.get("kind", "other"), where, "kind"),
+            importance=_importance(data.get("importance", 2), where),
+            actors=tuple(
+                Actor.parse(_str(a, where, "actors"))
+                for a in _list(data.get("actors"), where, "actors")
+            ),
+            tags=tuple(_str(t, where, "tags") for t in _list(data.get("tags"), where, "tags")),
             places=tuple(_place(p, where) for p in _list(data.get("places"), where, "places")),
             relations=tuple(
                 _relation(r, where) for r in _list(data.get("relations"), where, "relations")
@@ -197,41 +221,74 @@ def _event(data: Any, where: _Where) -> tuple[Event, list[Citation]]:
     return event, citations
 
 
+def _importance(value: Any, where: _Where) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal():
+        return int(value)
+    raise where.fail(f"expected 1, 2 or 3, got {value!r:.40}", "importance")
+
+
 def _place(data: Any, where: _Where) -> Place:
     if isinstance(data, str):
         return Place(LocalizedText.of(data, original="und"))
     if not isinstance(data, Mapping):
         raise where.fail("expected a place table", "places")
-    return Place(
-        _text(data.get("name"), "", where, "places.name"),
-        country=str(data.get("country", "")),
-        lat=data.get("lat"),
-        lon=data.get("lon"),
-    )
+    unknown = sorted(set(data) - {"name", "country", "lat", "lon"})
+    if unknown:
+        raise where.fail(f"unknown place field(s) {', '.join(map(str, unknown))}", "places")
+    try:
+        return Place(
+            _text(data.get("name"), "", where, "places.name"),
+            country=_str(data.get("country", ""), where, "places.country"),
+            lat=_number(data.get("lat"), where, "places.lat"),
+            lon=_number(data.get("lon"), where, "places.lon"),
+        )
+    except ImportFailed:
+        raise
+    except (TimelineError, ValueError, TypeError) as exc:
+        raise where.fail(str(exc), "places") from exc
 
 
 def _relation(data: Any, where: _Where) -> Relation:
     if not isinstance(data, Mapping) or set(data) != {"type", "target"}:
         raise where.fail("expected { type = ..., target = ... }", "relations")
-    return Relation(str(data["type"]), str(data["target"]))
+    try:
+        return Relation(
+            _str(data["type"], where, "relations.type"),
+            _str(data["target"], where, "relations.target"),
+        )
+    except ValueError as exc:
+        raise where.fail(str(exc), "relations") from exc
 
 
 def _citation(event_id: str, data: Any, where: _Where) -> Citation:
     if isinstance(data, str):
         key, _, locator = data.partition("@")
-        return Citation(event_id, key.strip(), locator=locator.strip())
+        try:
+            return Citation(event_id, key.strip(), locator=locator.strip())
+        except (TimelineError, ValueError) as exc:
+            raise where.fail(str(exc), "citations") from exc
     if not isinstance(data, Mapping) or "key" not in data:
         raise where.fail("expected a citation with a key", "citations")
     unknown = sorted(set(data) - _CITATION_KEYS)
     if unknown:
         raise where.fail(f"unknown citation field(s) {', '.join(unknown)}", "citations")
-    return Citation(
-        event_id,
-        str(data["key"]),
-        locator=str(data.get("locator", "")),
-        quote=str(data.get("quote", "")),
-        supports=tuple(str(s) for s in data.get("supports", ())),
-    )
+    try:
+        return Citation(
+            event_id,
+            _str(data["key"], where, "citations.key"),
+            locator=_str(data.get("locator", ""), where, "citations.locator"),
+            quote=_str(data.get("quote", ""), where, "citations.quote"),
+            supports=tuple(
+                _str(s, where, "citations.supports")
+                for s in _list(data.get("supports"), where, "citations.supports")
+            ),
+        )
+    except ImportFailed:
+        raise
+    except (TimelineError, ValueError, TypeError) as exc:
+        raise where.fail(str(exc), "citations") from exc
 
 
 def _revision(data: Any, where: _Where) -> Revision:
@@ -244,15 +301,35 @@ def _revision(data: Any, where: _Where) -> Revision:
         raise where.fail("a revision needs a reason", "reason")
     if not isinstance(changes, Mapping) or not changes:
         raise where.fail("expected a table of fields to change", "set")
-    fields = dict(changes)
+    fields = {str(name): _revised(str(name), value, where) for name, value in changes.items()}
     if "calendar" in fields:
         if "when" not in fields:
             raise where.fail("a calendar applies to a new `when`; give both", "set.calendar")
         fields["when"], _ = _when(fields, where)
         del fields["calendar"]
-    return Revision(
-        event_id, tuple(sorted(fields.items())), reason, author=str(data.get("author", ""))
-    )
+    author = _str(data.get("author", ""), where, "author")
+    return Revision(event_id, tuple(sorted(fields.items())), reason, author=author)
+
+
+def _revised(name: str, value: Any, where: _Where) -> Any:
+    """A revision's new value for field ``name``, as the event values it stands for."""
+    field = f"set.{name}"
+    if name in ("title", "summary"):
+        _text(value, "", where, field)  # checked here; the event's language applies later
+        return value
+    if name == "importance":
+        return _importance(value, where)
+    if name == "actors":
+        return tuple(Actor.parse(_str(a, where, field)) for a in _list(value, where, field))
+    if name == "tags":
+        return tuple(_str(t, where, field) for t in _list(value, where, field))
+    if name == "places":
+        return tuple(_place(p, where) for p in _list(value, where, field))
+    if name == "relations":
+        return tuple(_relation(r, where) for r in _list(value, where, field))
+    if name == "when" and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _str(value, where, field)
 
 
 def _plan(
@@ -300,6 +377,8 @@ def _jsonl_plan(text: str, source: str) -> ImportPlan:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise where.fail(f"not JSON: {exc.msg} at column {exc.colno}") from exc
+        except RecursionError as exc:
+            raise where.fail(f"not readable JSON: {_TOO_DEEP}") from exc
         if isinstance(data, Mapping) and set(data) == {"revision"}:
             revisions.append((data["revision"], where))
         else:
@@ -307,16 +386,21 @@ def _jsonl_plan(text: str, source: str) -> ImportPlan:
     return _plan(events, revisions, source)
 
 
-def _csv_row(row: Mapping[str, str]) -> dict[str, Any]:
+def _csv_row(row: Mapping[str, str], where: _Where) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for column, value in row.items():
         if column is None or value is None or value == "":
             continue
         name, _, lang = column.partition(".")
         if lang and name in ("title", "summary"):
-            data.setdefault(name, {})[lang] = value
+            texts = data.setdefault(name, {})
+            if not isinstance(texts, dict):
+                raise where.fail(f"both column {name!r} and column {column!r} give it", name)
+            texts[lang] = value
+        elif name in ("title", "summary") and name in data:
+            raise where.fail(f"both column {name!r} and a {name}.<lang> column give it", name)
         elif name == "importance":
-            data[name] = int(value) if value.isdigit() else value
+            data[name] = int(value) if value.isdecimal() else value
         else:
             data[name] = value
     return data
@@ -324,7 +408,10 @@ def _csv_row(row: Mapping[str, str]) -> dict[str, Any]:
 
 def _csv_plan(text: str, source: str) -> ImportPlan:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    rows = [(_csv_row(row), _Where(source, f"line {reader.line_num}")) for row in reader]
+    rows = []
+    for row in reader:
+        where = _Where(source, f"line {reader.line_num}")
+        rows.append((_csv_row(row, where), where))
     return _plan(rows, (), source)
 
 
@@ -335,11 +422,23 @@ def parse_events(text: str, fmt: str, *, source: str = "<input>") -> ImportPlan:
             return _document_plan(tomllib.loads(text), source)
         except tomllib.TOMLDecodeError as exc:
             raise ImportFailed(f"{source}: not valid TOML: {exc}") from exc
+        except RecursionError as exc:
+            raise ImportFailed(f"{source}: not readable TOML: {_TOO_DEEP}") from exc
     if fmt == "yaml":
         try:
             return _document_plan(yaml.safe_load(text), source)
+        except yaml.reader.ReaderError as exc:
+            line = text.count("\n", 0, exc.position) + 1
+            char = exc.character
+            shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+            raise ImportFailed(
+                f"{source}: not valid YAML: line {line}: character {shown} is not allowed "
+                f"({exc.reason})"
+            ) from exc
         except yaml.YAMLError as exc:
             raise ImportFailed(f"{source}: not valid YAML: {exc}") from exc
+        except RecursionError as exc:
+            raise ImportFailed(f"{source}: not readable YAML: {_TOO_DEEP}") from exc
     if fmt == "jsonl":
         return _jsonl_plan(text, source)
     if fmt == "csv":

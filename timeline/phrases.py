@@ -141,6 +141,8 @@ def _cn_number(word: str) -> str:
     if "十" not in word:
         return "".join(str(_CN_DIGITS[ch]) for ch in word)
     tens, _, ones = word.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return word  # not a numeral (十十, 一二十): left for the parser to refuse
     value = (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
     return str(value)
 

@@ -46,6 +46,8 @@ _DATE = re.compile(
     re.VERBOSE,
 )
 _JULIAN = " julian="
+# More digits than any year within MIN_BOUND..MAX_BOUND; int() of more may refuse.
+_MAX_YEAR_DIGITS = 20
 
 
 @functools.lru_cache(maxsize=65536)
@@ -97,6 +99,11 @@ def _parse_date(text: str, calendar: str = "gregorian") -> HistoricalDate:
     year_x = raw_year.count("X")
     if raw_year.startswith("Y"):
         raw_year = raw_year[1:]
+        if len(raw_year.lstrip("-")) > _MAX_YEAR_DIGITS:
+            raise InvalidDate(
+                f"{text[:40]}...: a year of {len(raw_year.lstrip('-'))} digits is beyond "
+                "the dates this library can hold"
+            )
     year = int(raw_year.replace("X", "0"))
     month = day = 0
     month_x = day_x = False
