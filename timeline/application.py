@@ -176,7 +176,14 @@ class Timeline:
         timeline._catch_up(progress)
         return timeline
 
+    def _in_step(self) -> bool:
+        state = readmodels.checkpoint(self._conn)
+        return state == (readmodels.READ_MODEL_SCHEMA, self._journal.head().seq)
+
     def _catch_up(self, progress: Callable[[int], None] | None) -> None:
+        """Bring the read models level with the journal; no lock is taken when they are."""
+        if self._in_step():
+            return
         with self._journal.write_transaction() as conn:
             state = readmodels.checkpoint(conn)
             head = self._journal.head().seq
