@@ -49,13 +49,41 @@ def reference_stream(key: str) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class EventRecorded:
+class _Change:
+    """What every change carries: who made it and why."""
+
+    author: str = ""
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class _EventChange(_Change):
+    """A change to an existing event, stored in the event's stream."""
+
+    event_id: str
+
+    @property
+    def stream(self) -> str:
+        return event_stream(self.event_id)
+
+
+@attrs.frozen(kw_only=True)
+class _ReferenceChange(_Change):
+    """A change that states a reference's whole value, stored in its stream."""
+
+    reference: Reference
+
+    @property
+    def stream(self) -> str:
+        return reference_stream(self.reference.key)
+
+
+@attrs.frozen(kw_only=True)
+class EventRecorded(_Change):
     """A new event was put on the timeline."""
 
     KIND: ClassVar[str] = "event.recorded"
     event: Event
-    author: str = ""
-    reason: str = ""
 
     @property
     def stream(self) -> str:
@@ -78,18 +106,11 @@ def _revised_fields(
 
 
 @attrs.frozen(kw_only=True)
-class EventRevised:
+class EventRevised(_EventChange):
     """Some fields of an event were corrected; ``fields`` holds only their new values."""
 
     KIND: ClassVar[str] = "event.revised"
-    event_id: str
     fields: tuple[tuple[str, Any], ...] = attrs.field(converter=_revised_fields)
-    author: str = ""
-    reason: str = ""
-
-    @property
-    def stream(self) -> str:
-        return event_stream(self.event_id)
 
     def apply(self, event: Event) -> Event:
         """The event with this revision's fields set."""
@@ -97,70 +118,40 @@ class EventRevised:
 
 
 @attrs.frozen(kw_only=True)
-class EventRetracted:
+class EventRetracted(_EventChange):
     """An event was withdrawn from the timeline (it stays in the journal)."""
 
     KIND: ClassVar[str] = "event.retracted"
-    event_id: str
-    author: str = ""
-    reason: str = ""
-
-    @property
-    def stream(self) -> str:
-        return event_stream(self.event_id)
 
 
 @attrs.frozen(kw_only=True)
-class EventRestored:
+class EventRestored(_EventChange):
     """A retracted event was put back on the timeline."""
 
     KIND: ClassVar[str] = "event.restored"
-    event_id: str
-    author: str = ""
-    reason: str = ""
-
-    @property
-    def stream(self) -> str:
-        return event_stream(self.event_id)
 
 
 @attrs.frozen(kw_only=True)
-class ReferenceAdded:
+class ReferenceAdded(_ReferenceChange):
     """A bibliographic reference was added."""
 
     KIND: ClassVar[str] = "reference.added"
-    reference: Reference
-    author: str = ""
-    reason: str = ""
-
-    @property
-    def stream(self) -> str:
-        return reference_stream(self.reference.key)
 
 
 @attrs.frozen(kw_only=True)
-class ReferenceAmended:
+class ReferenceAmended(_ReferenceChange):
     """A reference was corrected; ``reference`` is its new value (same key)."""
 
     KIND: ClassVar[str] = "reference.amended"
-    reference: Reference
-    author: str = ""
-    reason: str = ""
-
-    @property
-    def stream(self) -> str:
-        return reference_stream(self.reference.key)
 
 
 @attrs.frozen(kw_only=True)
-class ReferenceMerged:
+class ReferenceMerged(_Change):
     """Reference ``key`` was found to duplicate ``into``; citations of it now count for ``into``."""
 
     KIND: ClassVar[str] = "reference.merged"
     key: str
     into: str
-    author: str = ""
-    reason: str = ""
 
     @property
     def stream(self) -> str:
@@ -168,13 +159,11 @@ class ReferenceMerged:
 
 
 @attrs.frozen(kw_only=True)
-class CitationAdded:
+class CitationAdded(_Change):
     """An event now cites a reference."""
 
     KIND: ClassVar[str] = "citation.added"
     citation: Citation
-    author: str = ""
-    reason: str = ""
 
     @property
     def stream(self) -> str:
@@ -182,18 +171,11 @@ class CitationAdded:
 
 
 @attrs.frozen(kw_only=True)
-class CitationRemoved:
+class CitationRemoved(_EventChange):
     """A citation was withdrawn from an event."""
 
     KIND: ClassVar[str] = "citation.removed"
-    event_id: str
     citation_id: str
-    author: str = ""
-    reason: str = ""
-
-    @property
-    def stream(self) -> str:
-        return event_stream(self.event_id)
 
 
 Change = (
