@@ -1,0 +1,180 @@
+"""Peer libraries measured on the same data as our benchmarks, in the same run.
+
+Usage: ``python bench/peers.py [N]`` (default 100000) prints one ``name value``
+line per figure:
+
+- the ``eventsourcing`` library's SQLite event store (``SQLiteApplicationRecorder``,
+  the recorder behind an eventsourcing application: per-stream versions plus a
+  global notification order, as our journal has): batch append of N records in
+  batches of 1000 over 50 streams, and a replay of every record in global order
+  with its JSON state decoded, the same payloads as ``bench/journal.py``;
+- ``bibtexparser`` (1.x): reading and writing the 10,000-entry corpus of
+  ``bench/bibtex.py``.
+
+Each figure runs in a spawned child process of its own, as ours do. The peers
+come from the ``bench`` extra: ``pip install -e '.[bench]'``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+# bench/timeline.py would shadow the timeline package: put the repository root first
+sys.path[:] = [str(_HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != _HERE)]
+
+BATCH = 1000
+STREAMS = 50
+
+
+def _payload(n: int) -> dict[str, Any]:
+    """The payload of bench/journal.py (about 150 bytes)."""
+    return {
+        "event_id": f"event-{n:08d}",
+        "title": {"en": f"Treaty number {n}", "zh": "条约"},
+        "when": f"{1800 + n % 200}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+        "tags": ["treaty", "border"],
+        "importance": n % 5,
+    }
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _recorder(path: str) -> Any:
+    from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+
+    datastore = SQLiteDatastore(path, originator_id_type="text")
+    recorder = SQLiteApplicationRecorder(datastore)
+    recorder.create_table()
+    return recorder
+
+
+def eventsourcing_append(path: str, n: int) -> dict[str, float]:
+    """Batch append through eventsourcing's SQLite recorder: one transaction per batch."""
+    from eventsourcing.persistence import StoredEvent
+
+    recorder = _recorder(path)
+    versions = [0] * STREAMS
+    start = time.perf_counter()
+    for offset in range(0, n, BATCH):
+        stream = offset // BATCH % STREAMS
+        version = versions[stream]
+        batch = [
+            StoredEvent(
+                originator_id=f"stream-{stream}",
+                originator_version=version + i + 1,
+                topic="event.recorded",
+                state=json.dumps(_payload(offset + i)).encode(),
+            )
+            for i in range(min(BATCH, n - offset))
+        ]
+        recorder.insert_events(batch)
+        versions[stream] = version + len(batch)
+    elapsed = time.perf_counter() - start
+    recorder.datastore.close()
+    return {"eventsourcing_batch_append_records_per_s": n / elapsed}
+
+
+def eventsourcing_replay(path: str) -> dict[str, float]:
+    """Every stored event in global order, a page of 1000 at a time, JSON state decoded."""
+    recorder = _recorder(path)
+    start = time.perf_counter()
+    count = 0
+    position = 1
+    while True:
+        page = recorder.select_notifications(position, BATCH)
+        if not page:
+            break
+        for notification in page:
+            json.loads(notification.state)["title"]
+            count += 1
+        position = page[-1].id + 1
+    elapsed = time.perf_counter() - start
+    recorder.datastore.close()
+    return {
+        "eventsourcing_replay_records_per_s": count / elapsed,
+        "eventsourcing_replay_peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _bibtex_corpus() -> str:
+    spec = importlib.util.spec_from_file_location("bench_bibtex", _HERE / "bibtex.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    corpus: str = module._corpus()
+    return corpus
+
+
+def bibtexparser_figures(sample: int = 1000) -> dict[str, float]:
+    """bibtexparser 1.x reading the first ``sample`` entries of the corpus (it reads about
+    a hundred entries a second), and writing all 10,000 (the sample's entries repeated
+    under fresh keys, as the corpus itself is built)."""
+    import copy
+
+    import bibtexparser
+    from bibtexparser.bibdatabase import BibDatabase
+
+    text = _bibtex_corpus()
+    head = text.split("@Article{")
+    part = "@Article{".join(head[: sample + 1])
+    start = time.perf_counter()
+    parsed = bibtexparser.loads(part)
+    read = time.perf_counter() - start
+    count = len(head) - 1
+    database = BibDatabase()
+    database.strings = parsed.strings
+    for index in range(count):
+        entry = copy.copy(parsed.entries[index % len(parsed.entries)])
+        entry["ID"] = f"{entry['ID']}-copy{index}"
+        database.entries.append(entry)
+    start = time.perf_counter()
+    bibtexparser.dumps(database)
+    write = time.perf_counter() - start
+    return {
+        "bibtexparser_read_entries_per_s": len(parsed.entries) / read,
+        "bibtexparser_write_entries_per_s": count / write,
+    }
+
+
+def _run(queue: Any, target: Any, *args: Any) -> None:
+    queue.put(target(*args))
+
+
+def child(target: Any, *args: Any) -> dict[str, float]:
+    """Run ``target(*args)`` in a spawned process and return the figures it gives back."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_run, args=(queue, target, *args))
+    process.start()
+    result: dict[str, float] = queue.get()
+    process.join()
+    if process.exitcode != 0:
+        raise SystemExit(f"{target.__name__} failed with exit code {process.exitcode}")
+    return result
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    figures: dict[str, float] = {"records": n}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "eventsourcing.sqlite")
+        figures |= child(eventsourcing_append, path, n)
+        figures |= child(eventsourcing_replay, path)
+    figures |= child(bibtexparser_figures)
+    for name, value in figures.items():
+        print(f"{name} {value:.4g}" if isinstance(value, float) else f"{name} {value}")
+
+
+if __name__ == "__main__":
+    main()
