@@ -13,6 +13,7 @@ field its type's template requires is laid out as ``misc``.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -37,6 +38,8 @@ _MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _RAW = frozenset({"url", "doi", "eprint"})
+_LINK_ESCAPES = {ord(char): f"%{ord(char):02X}" for char in "\"'<>()` \\{}|^\t\n\r"}
+_WEB_URL = re.compile(r"(?:https?|ftps?)://", re.IGNORECASE)
 _RENAMES = {"journaltitle": "journal", "location": "address", "annotation": "annote"}
 _PYBTEX_ROLES = (Role.AUTHOR, Role.EDITOR)
 
@@ -72,6 +75,8 @@ def _entry(ref: Reference) -> Entry:
         fields["month"] = _MONTHS[int(month) - 1]
     if fields.get("type") in ("phdthesis", "mathesis", "techreport"):
         del fields["type"]
+    if not _WEB_URL.match(fields.get("url", "https://")):
+        del fields["url"]  # javascript: or data: would become a live link in HTML and Markdown
     if fields.get("eprinttype", "").lower() != "arxiv":
         fields.pop("eprint", None)  # pybtex's styles link every eprint to arXiv
     title = fields.get("title")
@@ -82,7 +87,7 @@ def _entry(ref: Reference) -> Entry:
     pybtex_fields: dict[str, str] = {}
     for name, value in fields.items():
         name = _RENAMES.get(name, name)
-        pybtex_fields[name] = value if name in _RAW else unicode_to_latex(value)
+        pybtex_fields[name] = _link(value) if name in _RAW else unicode_to_latex(value)
     entry = Entry(entry_type, fields=pybtex_fields)
     for role in _PYBTEX_ROLES:
         people = ref.contributors_in(role)
@@ -90,6 +95,15 @@ def _entry(ref: Reference) -> Entry:
             entry.persons[role.value] = [_person(person) for person in people]
     entry.key = ref.key
     return entry
+
+
+def _link(value: str) -> str:
+    """A URL, DOI or eprint with quotes, angle brackets, parentheses and spaces percent-encoded.
+
+    pybtex's HTML and Markdown backends put these values into ``href="..."`` and
+    ``](...)`` as they are: a quote would end the attribute, a parenthesis the link.
+    """
+    return value.translate(_LINK_ESCAPES)
 
 
 @functools.cache

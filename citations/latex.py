@@ -188,6 +188,63 @@ def _ascii_spelling(char: str) -> str:
 
 _ASCII = _AsciiTable(_PLAIN)
 _MARKUP = re.compile(r"(\\(?:[A-Za-z]+|.?))|(\$[^$]*\$)|(\$)|([^\\$]+)", re.DOTALL)
+#: TeX commands that read or write files, run programs or redefine the language. The
+#: writers pass other commands through (``\\emph{x}``) but spell these as text
+#: (``\\textbackslash{}input``), so a hostile field cannot act when LaTeX runs.
+UNSAFE_COMMANDS = frozenset(
+    [
+        "input",
+        "include",
+        "includeonly",
+        "InputIfFileExists",
+        "IfFileExists",
+        "lstinputlisting",
+        "verbatiminput",
+        "openin",
+        "openout",
+        "read",
+        "readline",
+        "write",
+        "immediate",
+        "newwrite",
+        "newread",
+        "closein",
+        "closeout",
+        "special",
+        "directlua",
+        "latelua",
+        "luaexec",
+        "ShellEscape",
+        "pdfshellescape",
+        "catcode",
+        "def",
+        "gdef",
+        "edef",
+        "xdef",
+        "let",
+        "futurelet",
+        "csname",
+        "endcsname",
+        "expandafter",
+        "newcommand",
+        "renewcommand",
+        "providecommand",
+        "DeclareRobustCommand",
+        "usepackage",
+        "RequirePackage",
+        "documentclass",
+        "makeatletter",
+        "everypar",
+        "everyeof",
+        "scantokens",
+        "output",
+        "jobname",
+        "loop",
+        "uppercase",
+        "lowercase",
+    ]
+)
+_UNSAFE = re.compile(r"\\(?:" + "|".join(sorted(UNSAFE_COMMANDS)) + r")(?![A-Za-z@])")
 
 
 def _braces_balanced(text: str) -> bool:
@@ -225,7 +282,10 @@ def _escape_markup(text: str, table: dict[int, str]) -> str:
     parts: list[str] = []
     for command, math, dollar, plain in _MARKUP.findall(text):
         if command:
-            parts.append(command)
+            unsafe = command[1:] in UNSAFE_COMMANDS
+            parts.append("\\textbackslash{}" + command[1:] if unsafe else command)
+        elif math and _UNSAFE.search(math):
+            parts.append("\\$" + _escape_markup(math[1:-1], table) + "\\$")
         elif math:
             parts.append(math)
         elif dollar:
