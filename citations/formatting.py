@@ -23,7 +23,7 @@ from pybtex.style.template import FieldIsMissing
 
 from citations.entrytypes import bibtex_type
 from citations.errors import FormatError
-from citations.latex import unicode_to_latex
+from citations.latex import defuse_commands, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk
 
 __all__ = ["OUTPUTS", "STYLES", "format_bibliography", "format_reference"]
@@ -142,7 +142,7 @@ def _formatted(refs: Sequence[Reference], style: str) -> list[tuple[str, str, An
 def _render(text: Any, output: str) -> str:
     rendered = str(text.render(_backend(output)))
     if output == "latex":
-        return rendered
+        return defuse_commands(rendered)  # pybtex writes a decoded backslash as it is
     return " ".join(rendered.split("\n"))
 
 

@@ -278,6 +278,14 @@ def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
     return _escape_markup(text, table)
 
 
+def defuse_commands(latex: str) -> str:
+    """LaTeX with every :data:`UNSAFE_COMMANDS` command spelled as ``\\textbackslash{}`` text.
+
+    For LaTeX made by a tool that passes decoded backslashes through (pybtex's backend).
+    """
+    return _UNSAFE.sub(lambda match: "\\textbackslash{}" + match.group()[1:], latex)
+
+
 def _escape_markup(text: str, table: dict[int, str]) -> str:
     parts: list[str] = []
     for command, math, dollar, plain in _MARKUP.findall(text):

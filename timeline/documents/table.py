@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from timeline.calendars import jdn_to_gregorian
 from timeline.chronology import Chronology
@@ -18,6 +19,8 @@ from timeline.documents.common import date_label, made_at_text, summary_of, titl
 from timeline.documents.options import DocumentOptions
 
 __all__ = ["CSV_COLUMNS", "iso_day", "render_csv"]
+
+_NEGATIVE = re.compile(r"-\d+(?:[.-]\d+)*")
 
 #: The fixed columns, in order; ``title.<lang>`` and ``summary.<lang>`` follow ``summary``.
 CSV_COLUMNS = (
@@ -113,4 +116,8 @@ def _safe(cell: str) -> str:
 
 
 def _numberish(cell: str) -> bool:
-    return bool(cell) and cell[0] == "-" and cell[1:2].isdigit()
+    """A negative number or astronomical ISO date (-0044-03-15): digits, '.' and '-' only.
+
+    Anything more after the first digit (``-1+cmd|' /C calc'!A0``) can be a formula.
+    """
+    return _NEGATIVE.fullmatch(cell) is not None
