@@ -242,6 +242,7 @@ class _Parser(LowLevelParser):  # type: ignore[misc]
     """
 
     def parse_value(self) -> None:
+        line = self.lineno  # where the value starts
         super().parse_value()
         size = sum(len(part) for part in self.current_value)
         if size > MAX_FIELD_CHARS:
@@ -254,7 +255,7 @@ class _Parser(LowLevelParser):  # type: ignore[misc]
                 f"{what}: the value has {size:,} characters",
                 limit=f"MAX_FIELD_CHARS = {MAX_FIELD_CHARS:,}",
                 source=self.filename or "<string>",
-                line=self.lineno,
+                line=line,
             )
 
 
