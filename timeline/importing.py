@@ -407,11 +407,15 @@ def _csv_row(row: Mapping[str, str], where: _Where) -> dict[str, Any]:
 
 
 def _csv_plan(text: str, source: str) -> ImportPlan:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     rows = []
-    for row in reader:
-        where = _Where(source, f"line {reader.line_num}")
-        rows.append((_csv_row(row, where), where))
+    try:
+        for row in reader:
+            where = _Where(source, f"line {reader.line_num}")
+            rows.append((_csv_row(row, where), where))
+    except csv.Error as exc:
+        line = reader.line_num + 1  # the row being read when the error came
+        raise ImportFailed(f"{source}: line {line}: not valid CSV: {exc}") from exc
     return _plan(rows, (), source)
 
 

@@ -123,7 +123,7 @@ def parse_date(text: str, lang: str = "en", *, ambiguous: str = "error") -> Pars
             raise UnparsableDate(f"not a date phrase this library reads in {lang!r}")
     except DateError as exc:
         message = str(exc)
-        if text not in message:
+        if not message.startswith((repr(text), text.strip() or repr(text))):
             message = f"{text!r}: {message}"
         raise type(exc)(message) from None
     return ParsedDate(when, text, lang)
