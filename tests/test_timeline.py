@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from timeline.changes import EventRecorded
 from timeline.codec import REGISTRY, encode
 from timeline.dates import parse_edtf
 from timeline.errors import (
+    CorruptJournal,
     DuplicateEvent,
     DuplicateReference,
     InvalidChange,
@@ -26,6 +28,7 @@ from timeline.errors import (
 )
 from timeline.journal import Journal
 from timeline.model import Event
+from timeline.records import Draft
 
 
 def _book(
@@ -258,3 +261,16 @@ def test_chronology_names_its_state_and_carries_citations(tl: Timeline) -> None:
     assert chronology.entries[0].citations[0].locator == "p. 104"
     assert chronology.state == tl.head()
     assert chronology.reference_map["lukin2018pivot"].title.startswith("China and Russia")
+
+
+def test_load_of_a_dump_that_verifies_but_does_not_decode_writes_nothing(tmp_path: Path) -> None:
+    """A dump with a sound hash chain but a payload no change decodes from leaves the file empty."""
+    with Journal.open(":memory:", registry=REGISTRY) as raw:
+        raw.append("event:x", [Draft("event.recorded", {"event": {"id": "x"}})])
+        dump = io.StringIO()
+        raw.dump(dump)
+    path = tmp_path / "t.timeline"
+    with pytest.raises(CorruptJournal, match="seq 1"):
+        Timeline.load(io.StringIO(dump.getvalue()), path)
+    with Journal.open(path, registry=REGISTRY) as journal:
+        assert journal.head().seq == 0

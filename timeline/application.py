@@ -47,6 +47,7 @@ from timeline.errors import (
     DuplicateEvent,
     DuplicateReference,
     InvalidChange,
+    JournalUsageError,
     ReadOnlyTimeline,
     UnknownCitation,
     UnknownEvent,
@@ -754,7 +755,7 @@ class Timeline:
                         **dict(revision.fields),
                     )
                     step()
-        except DomainError as exc:
+        except (DomainError, JournalUsageError) as exc:
             raise type(exc)(f"{plan.source}: {exc}; nothing was imported") from exc
         if progress is not None:
             progress(done)
@@ -791,15 +792,21 @@ class Timeline:
         author: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> Timeline:
-        """Create a timeline at ``path`` from a JSON Lines dump (which must verify)."""
+        """Create a timeline at ``path`` from a JSON Lines dump, all or nothing.
+
+        The dump must verify, and every record must decode into a change: the
+        records and the read models built from them are written in one
+        transaction, so a dump that fails either check leaves ``path`` empty.
+        """
         target = Journal.open(path, registry=REGISTRY)
+        timeline = cls(target, target.connection, author=author)
         try:
-            Journal.load(fp, into=target)
+            with target.write_transaction():
+                Journal.load(fp, into=target)
+                timeline._catch_up(progress)
         except BaseException:
             target.close()
             raise
-        timeline = cls(target, target.connection, author=author)
-        timeline._catch_up(progress)
         return timeline
 
     def records(self) -> Iterator[Record]:
