@@ -10,6 +10,7 @@ command is lost without an error.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -189,9 +190,11 @@ class Timeline:
             state = readmodels.checkpoint(conn)
             head = self._journal.head().seq
             if state is None or state[0] != readmodels.READ_MODEL_SCHEMA or state[1] > head:
-                readmodels.rebuild(conn, self._journal.read(), progress)
+                with contextlib.closing(self._journal.read()) as records:
+                    readmodels.rebuild(conn, records, progress)
             elif state[1] < head:
-                readmodels.apply_records(conn, self._journal.read(after=state[1]), progress)
+                with contextlib.closing(self._journal.read(after=state[1])) as records:
+                    readmodels.apply_records(conn, records, progress)
 
     def close(self) -> None:
         """Close the journal file."""
@@ -641,7 +644,10 @@ class Timeline:
         if self._upto is None:
             head = self._journal.head()
             return JournalState(head.seq, head.hash)
-        last = next(self._journal.read(after=max(self._upto - 1, 0), upto=self._upto), None)
+        with contextlib.closing(
+            self._journal.read(after=max(self._upto - 1, 0), upto=self._upto)
+        ) as records:
+            last = next(records, None)
         return JournalState(last.seq, last.hash) if last else JournalState(0, "")
 
     def as_of(self, moment: int | datetime) -> Timeline:
@@ -659,7 +665,8 @@ class Timeline:
         seq = min(seq, self._upto if self._upto is not None else self._journal.head().seq)
         conn = sqlite3.connect(":memory:")
         readmodels.create(conn)
-        readmodels.apply_records(conn, self._journal.read(upto=seq))
+        with contextlib.closing(self._journal.read(upto=seq)) as records:
+            readmodels.apply_records(conn, records)
         return Timeline(self._journal, conn, author=self._author, upto=seq)
 
     def chronology(
@@ -776,8 +783,11 @@ class Timeline:
         """Drop and rebuild the read models from the journal; returns the records replayed."""
         if self.read_only:
             raise ReadOnlyTimeline("an as-of view has no stored read models to rebuild")
-        with self._journal.write_transaction() as conn:
-            return readmodels.rebuild(conn, self._journal.read(), progress)
+        with (
+            self._journal.write_transaction() as conn,
+            contextlib.closing(self._journal.read()) as records,
+        ):
+            return readmodels.rebuild(conn, records, progress)
 
     def dump(self, fp: TextIO) -> int:
         """Write the journal as JSON Lines; returns the number of records."""
