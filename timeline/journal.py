@@ -18,7 +18,15 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from datetime import UTC, datetime
 from hashlib import sha256
 from typing import Any, Literal, TextIO
@@ -558,7 +566,7 @@ class Journal:
             finally:
                 cursor.close()
 
-    def _records(self, sql: str, params: Sequence[Any]) -> Iterator[Record]:
+    def _records(self, sql: str, params: Sequence[Any]) -> Generator[Record, None, None]:
         """Records of ``sql``, decoded one row at a time from a cursor (constant memory).
 
         The common row (current schema, JSON payload, same instant as the row
@@ -596,7 +604,7 @@ class Journal:
         as_of: datetime | None = None,
         kinds: Collection[str] | None = None,
         limit: int | None = None,
-    ) -> Iterator[Record]:
+    ) -> Generator[Record, None, None]:
         """Records with ``after < seq <= upto`` in ``seq`` order, streamed one by one.
 
         ``as_of`` stops at the last record recorded at or before that instant;
@@ -623,7 +631,7 @@ class Journal:
             params.append(_check_int("limit", limit, 0))
         return self._records(sql, params)
 
-    def read_stream(self, stream: str, *, upto: int | None = None) -> Iterator[Record]:
+    def read_stream(self, stream: str, *, upto: int | None = None) -> Generator[Record, None, None]:
         """The records of ``stream`` in version order (up to journal seq ``upto``)."""
         sql = f"SELECT {_COLUMNS} FROM records WHERE stream = ?"
         params: list[Any] = [stream]
