@@ -106,6 +106,8 @@ _LOAD_BATCH = 1000
 _SQLITE_READONLY = 8  # primary result codes (the low byte of an extended code)
 _SQLITE_FULL = 13
 _loads = json.JSONDecoder().decode
+_dumps_str: Callable[[str], str] = json.encoder.encode_basestring
+_PRIMED = sha256(HASH_PREFIX)  # copied for each record hash: the prefix is hashed once
 _dumps = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
 ).encode
@@ -392,16 +394,29 @@ class Journal:
             ).fetchone()
             seq, previous, last_at = last if last else (0, GENESIS_HASH, "")
             recorded_at = max(format_instant(self._clock()), last_at)
+            # the text hashed is record_text()'s, built here in one f-string with the
+            # batch's constant parts (stream, recorded_at) escaped once
+            stream_json, at_json = _dumps_str(stream), _dumps_str(recorded_at)
+            kinds_json: dict[str, str] = {}
+            primed = _PRIMED.copy
+            previous_digest = bytes.fromhex(previous)
             rows = []
-            prefix = HASH_PREFIX
             for version, (kind, schema, payload_json, record_id, _given) in enumerate(
                 prepared, start=actual + 1
             ):
                 seq += 1
-                text = record_text(
-                    seq, stream, version, kind, schema, payload_json, recorded_at, record_id
+                kind_json = kinds_json.get(kind)
+                if kind_json is None:
+                    kind_json = kinds_json[kind] = _dumps_str(kind)
+                hasher = primed()
+                hasher.update(previous_digest)
+                hasher.update(
+                    f'{{"kind":{kind_json},"payload":{payload_json},'
+                    f'"record_id":{_dumps_str(record_id)},"recorded_at":{at_json},'
+                    f'"schema":{schema},"seq":{seq},"stream":{stream_json},'
+                    f'"version":{version}}}'.encode()
                 )
-                previous = sha256(prefix + bytes.fromhex(previous) + text.encode()).hexdigest()
+                previous_digest = hasher.digest()
                 rows.append(
                     (
                         seq,
@@ -412,7 +427,7 @@ class Journal:
                         payload_json,
                         recorded_at,
                         record_id,
-                        previous,
+                        previous_digest.hex(),
                     )
                 )
             try:
