@@ -108,9 +108,30 @@ _SQLITE_FULL = 13
 _loads = json.JSONDecoder().decode
 _dumps_str: Callable[[str], str] = json.encoder.encode_basestring
 _PRIMED = sha256(HASH_PREFIX)  # copied for each record hash: the prefix is hashed once
-_dumps = json.JSONEncoder(
+_ENCODER = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
-).encode
+)
+_dumps = _ENCODER.encode
+
+
+
+def _payload_encoder() -> Callable[[Any, int], Sequence[str]]:
+    """``_dumps``'s C encoder, made once rather than on every call (chunks to join).
+
+    Each journal has its own: the encoder keeps a dict of the containers it is in.
+    Falls back to ``_dumps`` where the C encoder is missing or does not match it.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    sample = {"b": [1, 2.5, None, True, "\u00e9\n"], "a": {"\x00": -1}}
+    if make is not None:
+        try:
+            encoder = make({}, _ENCODER.default, _dumps_str, None, ":", ",", True, False, False)
+            if "".join(encoder(sample, 0)) == _dumps(sample):
+                return encoder  # type: ignore[no-any-return]
+        except (TypeError, ValueError):  # pragma: no cover - another Python's C encoder
+            pass
+    return lambda value, _level: (_dumps(value),)  # pragma: no cover
+
 
 # -- schema --------------------------------------------------------------------
 
@@ -219,6 +240,7 @@ class Journal:
         self._clock = clock
         self._savepoints = itertools.count(1)
         self._schemas: dict[str, int] = {}  # kinds already checked, with their schema
+        self._encode = _payload_encoder()
 
     # -- opening ----------------------------------------------------------------
 
@@ -369,8 +391,9 @@ class Journal:
         if not isinstance(expected_version, _Expect):
             _check_int(f"stream {stream!r}: expected_version", expected_version, 0)
         drafts = list(drafts)
-        prepared = self._prepare_all(stream, drafts)
+        prepared, missing = self._prepare_all(stream, drafts)
         given = [row[3] for row in prepared if row[4]]
+        new_ids = iter(new_record_ids(missing))  # for the drafts without a record_id, in order
         if len(set(given)) != len(given):
             raise JournalUsageError(f"stream {stream!r}: the batch repeats a record_id")
         conn = self._conn
@@ -405,6 +428,8 @@ class Journal:
                 prepared, start=actual + 1
             ):
                 seq += 1
+                if not record_id:
+                    record_id = next(new_ids)
                 kind_json = kinds_json.get(kind)
                 if kind_json is None:
                     kind_json = kinds_json[kind] = _dumps_str(kind)
@@ -462,14 +487,17 @@ class Journal:
 
     def _prepare_all(
         self, stream: str, drafts: Iterable[Draft]
-    ) -> list[tuple[str, int, str, str, bool]]:
-        """(kind, schema, canonical payload, record_id, id given) for each draft.
+    ) -> tuple[list[tuple[str, int, str, str, bool]], int]:
+        """(kind, schema, canonical payload, record_id, id given) for each draft, and how
+        many have no record_id ("" here: append generates them, in order).
 
         The common case (a dict payload of a kind seen before, no record_id) is
         inlined here; anything else goes through :meth:`_prepare` and its checks.
         """
         schemas = self._schemas
+        encode = self._encode
         prepared = []
+        missing = 0
         for index, draft in enumerate(drafts):
             if (
                 type(draft) is Draft
@@ -478,19 +506,22 @@ class Journal:
                 and (schema := schemas.get(draft.kind)) is not None
             ):
                 try:
-                    payload_json = _dumps(draft.payload)
+                    payload_json = "".join(encode(draft.payload, 0))
                     if not payload_json.isascii():
                         payload_json.encode()
-                except (TypeError, ValueError):
-                    prepared.append(self._prepare(stream, index, draft))
+                except BaseException as exc:
+                    self._encode = encode = _payload_encoder()  # its markers may be left over
+                    if not isinstance(exc, (TypeError, ValueError)):
+                        raise
+                    row = self._prepare(stream, index, draft)
                 else:
-                    prepared.append((draft.kind, schema, payload_json, "", False))
+                    row = (draft.kind, schema, payload_json, "", False)
             else:
-                prepared.append(self._prepare(stream, index, draft))
-        missing = [index for index, row in enumerate(prepared) if not row[3]]
-        for index, record_id in zip(missing, new_record_ids(len(missing)), strict=True):
-            prepared[index] = (*prepared[index][:3], record_id, False)
-        return prepared
+                row = self._prepare(stream, index, draft)
+            if not row[4]:
+                missing += 1
+            prepared.append(row)
+        return prepared, missing
 
     def _prepare(self, stream: str, index: int, draft: Draft) -> tuple[str, int, str, str, bool]:
         """(kind, schema, canonical payload, record_id, id given) for one draft."""
