@@ -599,10 +599,37 @@ def write_bibtex(
     if dialect not in ("bibtex", "biblatex"):
         raise ValueError(f"dialect must be 'bibtex' or 'biblatex', not {dialect!r}")
     classic = dialect == "bibtex"
-    return "\n".join([_entry(ref, classic, ascii) for ref in refs])
+    out: list[str] = []
+    for ref in refs:
+        if out:
+            out.append("\n")
+        _entry(ref, classic, ascii, out)
+    return "".join(out)
 
 
-def _entry(ref: Reference, classic: bool, ascii: bool) -> str:
+_ESCAPED, _VERBATIM_FIELD, _MONTH_FIELD = 0, 1, 2
+
+
+def _field_layout(names: tuple[str, ...]) -> list[tuple[str, int, str]]:
+    """The fields in writing order, each with how its value is written and its line's start."""
+    layout = []
+    for name in sorted(names, key=lambda name: (_POSITION.get(name, _LAST), name)):
+        if name == "month":
+            kind = _MONTH_FIELD
+        elif name in _VERBATIM:
+            kind = _VERBATIM_FIELD
+        else:
+            kind = _ESCAPED
+        layout.append((name, kind, f"  {name} = {{"))
+    return layout
+
+
+#: Writing order per set of field names (most entries of a file share a few sets).
+_LAYOUTS: dict[tuple[str, ...], list[tuple[str, int, str]]] = {}
+_ROLE_START = {role: f"  {role.value} = {{" for role in Role}
+
+
+def _entry(ref: Reference, classic: bool, ascii: bool, out: list[str]) -> None:
     fields = dict(ref.fields)
     entry_type = ref.entry_type
     if entry_type not in BIBLATEX_TYPES:
@@ -613,27 +640,41 @@ def _entry(ref: Reference, classic: bool, ascii: bool) -> str:
     raw: frozenset[str] = frozenset()
     if classic:
         entry_type, raw = _classic(entry_type, fields)
-    lines = [f"@{entry_type}{{{ref.key},"]
+    out.append(f"@{entry_type}{{{ref.key},\n")
+    lines: list[str] = []
     if ref.contributors:
         by_role: dict[Role, list[str]] = {}
         for person in ref.contributors:
-            by_role.setdefault(person.role, []).append(_name(person, ascii))
-        for role in sorted(by_role, key=_ROLE_ORDER.__getitem__):
-            lines.append(f"  {role.value} = {{{' and '.join(by_role[role])}}},")
-    for name in sorted(fields, key=lambda name: (_POSITION.get(name, _LAST), name)):
+            written = _name(person, ascii)
+            names = by_role.get(person.role)
+            if names is None:
+                by_role[person.role] = [written]
+            else:
+                names.append(written)
+        roles = sorted(by_role, key=_ROLE_ORDER.__getitem__) if len(by_role) > 1 else by_role
+        for role in roles:
+            lines.append(_ROLE_START[role] + " and ".join(by_role[role]) + "}")
+    key = tuple(fields)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        if len(_LAYOUTS) >= 4096:
+            _LAYOUTS.clear()
+        layout = _LAYOUTS[key] = _field_layout(key)
+    for name, kind, start in layout:
         value = fields[name]
-        if name == "month" and value in _MONTH_MACRO:
-            lines.append(f"  month = {_MONTH_MACRO[value]},")
-        elif name in _VERBATIM:
-            lines.append(f"  {name} = {{{_verbatim(ref.key, name, value)}}},")
-        elif name in raw:
-            lines.append(f"  {name} = {{{value}}},")
+        if kind == _ESCAPED:
+            if raw and name in raw:
+                lines.append(start + value + "}")
+            else:
+                lines.append(start + unicode_to_latex(value, ascii=ascii) + "}")
+        elif kind == _VERBATIM_FIELD:
+            lines.append(start + _verbatim(ref.key, name, value) + "}")
+        elif value in _MONTH_MACRO:
+            lines.append("  month = " + _MONTH_MACRO[value])
         else:
-            lines.append(f"  {name} = {{{unicode_to_latex(value, ascii=ascii)}}},")
-    if len(lines) > 1:
-        lines[-1] = lines[-1][:-1]
-    lines.append("}\n")
-    return "\n".join(lines)
+            lines.append(start + unicode_to_latex(value, ascii=ascii) + "}")
+    out.append(",\n".join(lines))
+    out.append("\n}\n" if lines else "}\n")
 
 
 def _classic(entry_type: str, fields: dict[str, str]) -> tuple[str, frozenset[str]]:

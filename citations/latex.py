@@ -157,7 +157,7 @@ _PLAIN = {
     ord("^"): "{\\textasciicircum}",
     0xA0: "~",
 }
-_PLAIN_CHARS = frozenset("&%#_~^\u00a0")
+_PLAIN_SEARCH = re.compile("[&%#_~^\u00a0]").search
 
 
 class _AsciiTable(dict[int, str]):
@@ -245,6 +245,10 @@ UNSAFE_COMMANDS = frozenset(
     ]
 )
 _UNSAFE = re.compile(r"\\(?:" + "|".join(sorted(UNSAFE_COMMANDS)) + r")(?![A-Za-z@])")
+#: Where an unsafe command may start (more than :data:`_UNSAFE` finds: ``\\input@``).
+_COMMAND = re.compile(r"\\(?:" + "|".join(sorted(UNSAFE_COMMANDS)) + r")(?![A-Za-z])")
+#: Characters that may need escaping or checking in a value; without them it is written as is.
+_SPECIAL = re.compile("[{}\\\\$&%#_~^\u00a0]")
 
 
 def _braces_balanced(text: str) -> bool:
@@ -266,15 +270,21 @@ def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
     a lone ``$`` is escaped, and unbalanced braces become
     ``\\textbraceleft``/``\\textbraceright`` so the value always parses.
     """
-    table = _ASCII if ascii and not text.isascii() else _PLAIN
+    plain = not ascii or text.isascii()
+    if plain and _SPECIAL.search(text) is None:
+        return text  # most values: nothing to escape
+    table = _PLAIN if plain else _ASCII
     if ("{" in text or "}" in text) and not _braces_balanced(text):
         text = text.replace("{", "\x00").replace("}", "\x01")
         text = text.replace("\x00", "{\\textbraceleft}").replace("\x01", "{\\textbraceright}")
         return _escape_markup(text, table)
     if "\\" not in text and "$" not in text:
-        if _PLAIN_CHARS.isdisjoint(text) and table is _PLAIN:
+        if plain and _PLAIN_SEARCH(text) is None:
             return text
         return text.translate(table)
+    if plain and "$" not in text and _PLAIN_SEARCH(text) is None and not _COMMAND.search(text):
+        # Commands and text with nothing to escape, no math, no unsafe command: as it is.
+        return text
     return _escape_markup(text, table)
 
 
