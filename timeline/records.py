@@ -157,7 +157,7 @@ _id_lock = threading.Lock()
 _id_state = [0, 0]  # last millisecond, last 74-bit random part
 _RAND_BITS = 74
 _RAND_MASK = (1 << _RAND_BITS) - 1
-_B_MASK = (1 << 62) - 1
+_LOW_MASK = (1 << 48) - 1
 
 
 def new_record_ids(count: int) -> list[str]:
@@ -179,11 +179,23 @@ def new_record_ids(count: int) -> list[str]:
                 millis += 1
                 rand = 0
         _id_state[0], _id_state[1] = millis, rand + count - 1
-    base = (millis << 80) | (0x7 << 76) | (0b10 << 62)
-    ids = []
-    for value in range(rand, rand + count):
-        text = f"{base | ((value >> 62) << 64) | (value & _B_MASK):032x}"
-        ids.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
+    return _uuid7_texts(millis, rand, rand + count)
+
+
+def _uuid7_texts(millis: int, start: int, stop: int) -> list[str]:
+    """The UUIDv7 texts of ``millis`` with the 74-bit random parts ``start`` to ``stop - 1``.
+
+    Formatted a run at a time: within a run the random part's top 26 bits do
+    not change, so the text is a fixed prefix and 12 hex digits.
+    """
+    ids: list[str] = []
+    while start < stop:
+        run_stop = min(stop, ((start >> 48) + 1) << 48)
+        high = f"{(millis << 16) | (0x7 << 12) | (start >> 62):016x}"
+        fourth = 0x8000 | ((start >> 48) & 0x3FFF)  # variant 0b10 and 14 random bits
+        template = f"{high[:8]}-{high[8:12]}-{high[12:]}-{fourth:04x}-{{:012x}}"
+        ids.extend(map(template.format, range(start & _LOW_MASK, (run_stop - 1 & _LOW_MASK) + 1)))
+        start = run_stop
     return ids
 
 
