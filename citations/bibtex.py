@@ -14,6 +14,7 @@ classic types and field names for ``dialect="bibtex"``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -626,6 +627,31 @@ def _field_layout(names: tuple[str, ...]) -> list[tuple[str, int, str]]:
 
 #: Writing order per set of field names (most entries of a file share a few sets).
 _LAYOUTS: dict[tuple[str, ...], list[tuple[str, int, str]]] = {}
+#: Values up to this long are escaped once and remembered: a file repeats its journals,
+#: publishers and @string texts in many entries. The caches hold at most a few MB.
+_CACHED_CHARS = 512
+
+
+@functools.lru_cache(maxsize=4096)
+def _escaped(value: str) -> str:
+    return unicode_to_latex(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _escaped_ascii(value: str) -> str:
+    return unicode_to_latex(value, ascii=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_plain(person: Contributor) -> str:
+    return _name(person, False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_ascii(person: Contributor) -> str:
+    return _name(person, True)
+
+
 _ROLE_START = {role: f"  {role.value} = {{" for role in Role}
 
 
@@ -642,10 +668,12 @@ def _entry(ref: Reference, classic: bool, ascii: bool, out: list[str]) -> None:
         entry_type, raw = _classic(entry_type, fields)
     out.append(f"@{entry_type}{{{ref.key},\n")
     lines: list[str] = []
+    escape = _escaped_ascii if ascii else _escaped
     if ref.contributors:
+        name_of = _name_ascii if ascii else _name_plain
         by_role: dict[Role, list[str]] = {}
         for person in ref.contributors:
-            written = _name(person, ascii)
+            written = name_of(person)
             names = by_role.get(person.role)
             if names is None:
                 by_role[person.role] = [written]
@@ -665,6 +693,8 @@ def _entry(ref: Reference, classic: bool, ascii: bool, out: list[str]) -> None:
         if kind == _ESCAPED:
             if raw and name in raw:
                 lines.append(start + value + "}")
+            elif len(value) <= _CACHED_CHARS:
+                lines.append(start + escape(value) + "}")
             else:
                 lines.append(start + unicode_to_latex(value, ascii=ascii) + "}")
         elif kind == _VERBATIM_FIELD:
