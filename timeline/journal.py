@@ -58,6 +58,7 @@ from timeline.records import (
     canonical_json,
     chain_hash,
     format_instant,
+    new_record,
     new_record_ids,
     parse_instant,
     record_text,
@@ -112,7 +113,6 @@ _ENCODER = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
 )
 _dumps = _ENCODER.encode
-
 
 
 def _payload_encoder() -> Callable[[Any, int], Sequence[str]]:
@@ -619,6 +619,7 @@ class Journal:
         before) is decoded inline; anything else goes through :meth:`_decode`.
         """
         decode_json = _loads
+        make = new_record
         currents = self._registry.current_schemas() if self._registry is not None else None
         last_text = ""
         last_at: datetime | None = None
@@ -638,7 +639,7 @@ class Journal:
                     except (TypeError, ValueError):
                         yield self._decode(row)  # raises CorruptJournal with the details
                         continue
-                    yield Record(seq, stream, version, kind, schema, payload, last_at, rid, hash_)  # type: ignore[arg-type]
+                    yield make(seq, stream, version, kind, schema, payload, last_at, rid, hash_)
             finally:
                 cursor.close()
 

@@ -110,6 +110,48 @@ class Record:
     hash: str
 
 
+def _record_maker() -> Callable[..., Record]:
+    """``Record(...)`` without attrs' ``__init__``: its slots are set through their descriptors.
+
+    For the journal's read loop (the fields are the stored ones); about two
+    thirds of the cost of ``Record(...)``. Falls back to ``Record`` without slots.
+    """
+    names = [field.name for field in attrs.fields(Record)]
+    if not set(names) <= set(getattr(Record, "__slots__", ())):  # pragma: no cover
+        return Record
+    new = object.__new__
+    s0, s1, s2, s3, s4, s5, s6, s7, s8 = (getattr(Record, name).__set__ for name in names)
+
+    def make(
+        seq: int,
+        stream: str,
+        version: int,
+        kind: str,
+        schema: int,
+        payload: Mapping[str, Any],
+        recorded_at: datetime,
+        record_id: str,
+        hash_: str,
+    ) -> Record:
+        record: Record = new(Record)
+        s0(record, seq)
+        s1(record, stream)
+        s2(record, version)
+        s3(record, kind)
+        s4(record, schema)
+        s5(record, payload)
+        s6(record, recorded_at)
+        s7(record, record_id)
+        s8(record, hash_)
+        return record
+
+    return make
+
+
+#: ``Record(...)`` (positional arguments only), faster, for the journal's read loop.
+new_record = _record_maker()
+
+
 def record_text(
     seq: int,
     stream: str,
