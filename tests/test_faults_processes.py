@@ -333,30 +333,29 @@ def _load_and_kill(dump: str, path: str, prefix: str, k: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("prefix", "k", "loaded"),
+    ("prefix", "k"),
     [
-        ("INSERT INTO RECORDS", 1, False),
-        ("INSERT INTO RECORDS", 1500, False),
-        ("COMMIT", 2, False),  # the first COMMIT creates the schema, the second ends the load
-        ("CREATE TABLE IF NOT EXISTS EVENTS", 1, True),
-        ("INSERT INTO EVENTS", 400, True),
+        ("INSERT INTO RECORDS", 1),
+        ("INSERT INTO RECORDS", 1500),
+        ("COMMIT", 2),  # the first COMMIT creates the schema, the second ends the load
+        # the read models are built in the load's own transaction: killed then, nothing is kept
+        ("CREATE TABLE IF NOT EXISTS EVENTS", 1),
+        ("INSERT INTO EVENTS", 400),
     ],
 )
 def test_sigkill_during_load(
-    tmp_path: Path, dumped: tuple[str, int], prefix: str, k: int, loaded: bool
+    tmp_path: Path, dumped: tuple[str, int], prefix: str, k: int
 ) -> None:
-    """A load killed part way leaves an empty journal (load again) or a whole one whose read
-    models catch up when it is next opened."""
+    """A load killed at any point leaves an empty journal, and loading again works."""
     dump, head = dumped
     target = str(tmp_path / "target.timeline")
     process = context().Process(target=_load_and_kill, args=(dump, target, prefix, k))
     process.start()
     process.join(60)
     assert process.exitcode == -signal.SIGKILL
-    assert check_consistent(target)[0] == (head if loaded else 0)
-    if not loaded:
-        with open(dump, encoding="utf-8") as fp:
-            Timeline.load(fp, target).close()
+    assert check_consistent(target)[0] == 0
+    with open(dump, encoding="utf-8") as fp:
+        Timeline.load(fp, target).close()
     assert check_consistent(target)[0] == head
     text = io.StringIO()
     with Timeline.open(target) as tl:

@@ -351,14 +351,17 @@ def _plan(
 
 def _document_plan(document: Any, source: str) -> ImportPlan:
     if not isinstance(document, Mapping):
-        raise ImportFailed(f"{source}: expected a table with 'event' and 'revision' lists")
+        raise ImportFailed(
+            f"{source}: top-level: expected a table with 'event' and 'revision' lists, "
+            f"got {type(document).__name__}"
+        )
     unknown = sorted(set(document) - {"event", "revision"})
     if unknown:
         raise ImportFailed(f"{source}: unknown top-level key(s) {', '.join(unknown)}")
     events = document.get("event", [])
     revisions = document.get("revision", [])
     if not isinstance(events, list) or not isinstance(revisions, list):
-        raise ImportFailed(f"{source}: 'event' and 'revision' must be lists")
+        raise ImportFailed(f"{source}: top-level: 'event' and 'revision' must be lists")
     return _plan(
         ((e, _Where(source, f"event #{n}")) for n, e in enumerate(events, 1)),
         ((r, _Where(source, f"revision #{n}")) for n, r in enumerate(revisions, 1)),
