@@ -157,7 +157,29 @@ _PLAIN = {
     ord("^"): "{\\textasciicircum}",
     0xA0: "~",
 }
+# _PLAIN as replacements: "~" before the no-break space that becomes "~", and no replacement
+# brings in a character replaced after it.
+_PLAIN_REPLACE = tuple(
+    (chr(code), _PLAIN[code]) for code in (0x26, 0x25, 0x23, 0x5F, 0x7E, 0x5E, 0xA0)
+)
+_NON_ASCII = re.compile("[^\x00-\x7f]").findall
 _PLAIN_SEARCH = re.compile("[&%#_~^\u00a0]").search
+
+
+def _translate(text: str, table: dict[int, str]) -> str:
+    """``text.translate(table)`` by str.replace (C speed, not a lookup per character).
+
+    The plain-text escapes go first: spellings of non-ASCII characters may hold ``^`` or
+    ``~`` (``{\\^A}``), which must stay as written; the escapes write only ASCII.
+    """
+    for char, escaped in _PLAIN_REPLACE:
+        if char in text:
+            text = text.replace(char, escaped)
+    if table is _PLAIN or text.isascii():
+        return text
+    for char in set(_NON_ASCII(text)):
+        text = text.replace(char, table[ord(char)])
+    return text
 
 
 class _AsciiTable(dict[int, str]):
@@ -248,6 +270,8 @@ _UNSAFE = re.compile(r"\\(?:" + "|".join(sorted(UNSAFE_COMMANDS)) + r")(?![A-Za-
 #: Where an unsafe command may start (more than :data:`_UNSAFE` finds: ``\\input@``).
 _COMMAND = re.compile(r"\\(?:" + "|".join(sorted(UNSAFE_COMMANDS)) + r")(?![A-Za-z])")
 #: Characters that may need escaping or checking in a value; without them it is written as is.
+#: A command of one character that a str.translate table might change.
+_PROTECTED = re.compile("\\\\[&%#_~^\u0080-\U0010ffff]").search
 _SPECIAL = re.compile("[{}\\\\$&%#_~^\u00a0]")
 
 
@@ -281,7 +305,7 @@ def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
     if "\\" not in text and "$" not in text:
         if plain and _PLAIN_SEARCH(text) is None:
             return text
-        return text.translate(table)
+        return _translate(text, table)
     if plain and "$" not in text and _PLAIN_SEARCH(text) is None and not _COMMAND.search(text):
         # Commands and text with nothing to escape, no math, no unsafe command: as it is.
         return text
@@ -297,6 +321,10 @@ def defuse_commands(latex: str) -> str:
 
 
 def _escape_markup(text: str, table: dict[int, str]) -> str:
+    if "$" not in text and _PROTECTED(text) is None and _COMMAND.search(text) is None:
+        # No math, no unsafe command, and no command whose one character the table would
+        # change (\\&, \\~, \\é): escaping the whole text is escaping the text between commands.
+        return _translate(text, table)
     parts: list[str] = []
     for command, math, dollar, plain in _MARKUP.findall(text):
         if command:
@@ -309,5 +337,5 @@ def _escape_markup(text: str, table: dict[int, str]) -> str:
         elif dollar:
             parts.append("\\$")
         else:
-            parts.append(plain.translate(table))
+            parts.append(_translate(plain, table))
     return "".join(parts)
