@@ -253,6 +253,26 @@ def _decade_part(decade: int, part: str | None) -> When:
     return DateInterval(HistoricalDate(decade + first), HistoricalDate(decade + last))
 
 
+def _period_part(
+    rest: str,
+    part: str,
+    decade: str,
+    month: str,
+    month_number: Callable[[str], int],
+) -> When | None:
+    """Early, mid or late part of a decade (``decade`` pattern), a year, or a month and year."""
+    m = re.fullmatch(decade, rest)
+    if m:
+        return _decade_part(int(m[1]), part)
+    m = re.fullmatch(r"(\d{1,4})", rest)
+    if m:
+        return _year_part(int(m[1]), part)
+    m = re.fullmatch(rf"{month}\s+(\d{{1,4}})", rest)
+    if m:
+        return _month_part(int(m[2]), month_number(m[1]), part)
+    return None
+
+
 def _century(n: int, bce: bool = False) -> When:
     """The n-th century as its hundreds (19th century = 18XX, 1800-1899)."""
     if n < 1:
@@ -498,16 +518,7 @@ class _Reader:
 
     def _en_part(self, part: str, rest: str) -> When | None:
         part = {"early": "early", "mid": "mid", "late": "late"}[part]
-        m = re.fullmatch(r"(\d{3}0)s", rest)
-        if m:
-            return _decade_part(int(m[1]), part)
-        m = re.fullmatch(r"(\d{1,4})", rest)
-        if m:
-            return _year_part(int(m[1]), part)
-        m = re.fullmatch(rf"{_EN_MONTH}\s+(\d{{1,4}})", rest)
-        if m:
-            return _month_part(int(m[2]), _en_month(m[1]), part)
-        return None
+        return _period_part(rest, part, r"(\d{3}0)s", _EN_MONTH, _en_month)
 
     def _numeric(self, text: str, a: int, b: int, year: int) -> When:
         readings: list[HistoricalDate] = []
@@ -719,16 +730,7 @@ class _Reader:
         if m:
             part = {"нач": "early", "сер": "mid", "кон": "late"}[m[1][:3]]
             rest = re.sub(r"\s*(гг\.?|г\.?|года|годов|годах)$", "", m[2])
-            dm = re.fullmatch(r"(\d{3}0)-[хе]", rest)
-            if dm:
-                return _decade_part(int(dm[1]), part)
-            ym = re.fullmatch(r"(\d{1,4})", rest)
-            if ym:
-                return _year_part(int(ym[1]), part)
-            mm = re.fullmatch(rf"{_RU_MONTH}\s+(\d{{1,4}})", rest)
-            if mm:
-                return _month_part(int(mm[2]), _ru_month(mm[1]), part)
-            return None
+            return _period_part(rest, part, r"(\d{3}0)-[хе]", _RU_MONTH, _ru_month)
         m = re.fullmatch(r"(\d{3}0)-[хе]", s)
         if m:
             return _decade_part(int(m[1]), None)
