@@ -46,7 +46,45 @@ def test_file_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
         names = [
             row[0] for row in journal.connection.execute("SELECT name FROM _sqlite_migrations")
         ]
-        assert names == ["0001_records"]
+        assert names == ["0001_records", "0002_no_insert_trigger"]
+
+
+def test_a_first_format_file_is_migrated_in_place(tmp_path: Path) -> None:
+    """A file from before migration 0002 loses its seq trigger and keeps every record."""
+    path = tmp_path / "old.timeline"
+    with Journal.open(path) as journal:
+        stored = journal.append("s", [draft(n=n) for n in range(3)])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "CREATE TRIGGER records_append_only_insert BEFORE INSERT ON records "
+        "WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM records) "
+        "BEGIN SELECT RAISE(ABORT, 'seq must follow the last one'); END"
+    )
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_no_insert_trigger'")
+    conn.close()
+    with Journal.open(path) as journal:
+        triggers = {
+            name
+            for (name,) in journal.connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            )
+        }
+        assert triggers == {"records_append_only_update", "records_append_only_delete"}
+        assert tuple(journal.read()) == stored
+        journal.append("s", [draft(n=3)])
+        assert journal.verify().ok
+
+
+def test_verify_names_a_seq_skipped_by_a_foreign_writer(tmp_path: Path) -> None:
+    """A row written past the next seq by another program is reported as the missing seq."""
+    with Journal.open(tmp_path / "j.timeline") as journal:
+        (first,) = journal.append("s", [draft(n=1)])
+        journal.connection.execute(
+            "INSERT INTO records VALUES (3, 's', 2, 'note.added', 1, '{}', ?, 'x', ?)",
+            (first.recorded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "0" * 64),
+        )
+        report = journal.verify()
+        assert (report.ok, report.first_bad_seq) == (False, 2) and "missing" in report.reason
 
 
 def test_opening_something_else_says_so(tmp_path: Path) -> None:
