@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from faults import EVENTS, KEYS, check_consistent, reference, seed, snapshot
+from tools import require_tool
 
 from timeline.application import Timeline
 from timeline.changes import EventRetracted
@@ -141,15 +144,37 @@ def test_read_only_file_behind_its_journal_says_so_on_open(tmp_path: Path) -> No
         Timeline.open(_read_only_uri(path))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only files")
+_RECORD_IN_READ_ONLY_FILE = """
+import sys
+from timeline.application import Timeline
+from timeline.errors import JournalReadOnly
+with Timeline.open(sys.argv[1]) as tl:
+    try:
+        tl.record(id="new", when="2020", title="New")
+    except JournalReadOnly as exc:
+        print(exc)
+        sys.exit(3)
+"""
+
+
 def test_chmod_read_only_file(tmp_path: Path) -> None:
-    """A file without write permission: JournalReadOnly on the first command."""
+    """A file without write permission: JournalReadOnly on the first command.
+
+    Root writes to any file, so as root the command runs under ``setpriv`` without
+    the capabilities that override file permissions (it can still read them).
+    """
     path = tmp_path / "locked.timeline"
     seeded = seed(path)
     path.chmod(0o444)
+    command = [sys.executable, "-c", _RECORD_IN_READ_ONLY_FILE, str(path)]
+    if os.geteuid() == 0:
+        command = [require_tool("setpriv"), "--bounding-set", "-dac_override,-fowner", *command]
     try:
-        with Timeline.open(path) as tl, pytest.raises(JournalReadOnly, match=r"locked\.timeline"):
-            tl.record(id="new", when="2020", title="New")
+        done = subprocess.run(
+            command, capture_output=True, text=True, check=False, cwd=Path(__file__).parents[1]
+        )
     finally:
         path.chmod(0o644)
+    assert done.returncode == 3, done.stderr
+    assert "locked.timeline" in done.stdout and "read-only" in done.stdout
     assert check_consistent(path)[0] == seeded
