@@ -133,6 +133,31 @@ def _payload_encoder() -> Callable[[Any, int], Sequence[str]]:
     return lambda value, _level: (_dumps(value),)  # pragma: no cover
 
 
+def _payload_decoder() -> Callable[[str], Any]:
+    """``_loads`` for stored payloads: the C scanner called directly on the whole text.
+
+    Canonical JSON has no surrounding whitespace, so one scan from 0 that ends at
+    the last character is the value; anything else (another's whitespace, bad
+    JSON, no C scanner) goes through ``_loads``, which returns it or raises.
+    """
+    make = getattr(json.scanner, "c_make_scanner", None)
+    if make is None:  # pragma: no cover - a Python without the C accelerator
+        return _loads
+    scan = make(json.JSONDecoder())
+
+    def decode(text: str) -> Any:
+        try:
+            value, end = scan(text, 0)
+        except (StopIteration, ValueError):
+            return _loads(text)
+        return value if end == len(text) else _loads(text)
+
+    return decode
+
+
+_decode_payload = _payload_decoder()
+
+
 # -- schema --------------------------------------------------------------------
 
 MIGRATIONS = Migrations("timeline.journal")
@@ -629,7 +654,7 @@ class Journal:
         The common row (current schema, JSON payload, same instant as the row
         before) is decoded inline; anything else goes through :meth:`_decode`.
         """
-        decode_json = _loads
+        decode_json = _decode_payload
         make = new_record
         currents = self._registry.current_schemas() if self._registry is not None else None
         last_text = ""
