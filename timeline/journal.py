@@ -15,6 +15,7 @@ import contextlib
 import enum
 import itertools
 import json
+import json.scanner
 import os
 import re
 import sqlite3
