@@ -504,19 +504,22 @@ class Journal:
             at = parse_instant(recorded_at)
             # a dict payload is handed back as given (not decoded again); other mappings
             # come back as their JSON form, as read() would return them
+            make = new_record
             records = tuple(
-                Record(
-                    row[0],
-                    stream,
-                    row[2],
-                    row[3],
-                    row[4],
-                    item.payload if type(item.payload) is dict else json.loads(row[5]),
-                    at,
-                    row[7],
-                    row[8],
-                )
-                for row, item in zip(rows, drafts, strict=True)
+                [
+                    make(
+                        row[0],
+                        stream,
+                        row[2],
+                        row[3],
+                        row[4],
+                        item.payload if type(item.payload) is dict else json.loads(row[5]),
+                        at,
+                        row[7],
+                        row[8],
+                    )
+                    for row, item in zip(rows, drafts, strict=True)
+                ]
             )
             if in_transaction is not None:
                 in_transaction(conn, records)
