@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -462,3 +463,40 @@ def test_bibliography_is_sorted_and_rejects_duplicate_keys() -> None:
         write_bibliography([*refs, refs[1]], "bibtex")
     with pytest.raises(DocumentError, match="ris"):
         write_bibliography(refs, "ris")
+
+
+def _svg_extents(svg: str) -> dict[str, tuple[float, float, float]]:
+    """Each event group's row (its label's y) and the x range its shapes and label cover,
+    the label's width taken as 0.58 em a character (ASCII titles)."""
+    extents = {}
+    groups = re.findall(r'<g class="event[^"]*" data-event="([^"]+)"[^>]*>(.*?)</g>', svg)
+    for event_id, body in groups:
+        xs = [float(v) for v in re.findall(r'\b(?:x|x1|x2)="([-\d.]+)"', body)]
+        xs += [float(c) + d for c in re.findall(r'\bcx="([-\d.]+)"', body) for d in (-5, 5)]
+        for x, width in re.findall(r'<rect[^>]*\bx="([-\d.]+)"[^>]*\bwidth="([\d.]+)"', body):
+            xs.append(float(x) + float(width))
+        text_x, text_y, anchor, label = re.search(
+            r'<text x="([-\d.]+)" y="([-\d.]+)" text-anchor="(\w+)"[^>]*>([^<]*)</text>', body
+        ).groups()  # type: ignore[union-attr]
+        width = len(label) * 11 * 0.58
+        start = float(text_x) - (width if anchor == "end" else 0)
+        extents[event_id] = (float(text_y), min(*xs, start), max(*xs, start + width))
+    return extents
+
+
+def test_svg_labels_do_not_overlap_on_a_crowded_lane() -> None:
+    """Events bunched at the right edge, whose labels go left of their marks, get rows of
+    their own rather than covering their neighbours'."""
+    events = [_event(f"e{n}", f"{1950 + n * 5}", {"en": f"E{n}"}) for n in range(14)]
+    events += [
+        _event(f"late{n}", f"2023-{1 + n:02d}", {"en": f"Late event {n}, with a longer title"})
+        for n in range(12)
+    ]
+    events.append(_event("span", "2021/2023", {"en": "A span"}))
+    entries = tuple(ChronologyEntry(event, (), False) for event in events)
+    chronology = Chronology(entries, {}, STATE, MADE_AT, "Crowded")
+    extents = sorted(_svg_extents(render_svg(chronology)).items(), key=lambda item: item[1])
+    assert len(extents) == len(events)
+    for (a, (row_a, _, right_a)), (b, (row_b, left_b, _)) in itertools.pairwise(extents):
+        if row_a == row_b:
+            assert right_a <= left_b, f"{a} and {b} overlap on the row at y={row_a}"

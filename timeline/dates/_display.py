@@ -173,7 +173,11 @@ def _grouping(d: HistoricalDate, lang: str) -> str:
 
 def _qualified(d: HistoricalDate, text: str, lang: str) -> str:
     if d.is_approximate:
-        text = {"en": f"c. {text}", "zh": f"约{text}", "ru": f"ок. {text}"}[lang]
+        # "ок." (около) takes the genitive, which a year or a day's date hides
+        # ("ок. 1500 г.", "ок. 5 мая"); a month, season or decade gets "прибл."
+        hidden = not d.year_x and (d.month == 0 or d.month_x or d.day != 0)
+        about = "ок." if hidden else "прибл."
+        text = {"en": f"c. {text}", "zh": f"约{text}", "ru": f"{about} {text}"}[lang]
     if d.is_uncertain:
         text = {"en": f"{text}?", "zh": f"{text}（存疑）", "ru": f"{text} (?)"}[lang]
     return text
@@ -263,26 +267,25 @@ def _compact(a: HistoricalDate, b: HistoricalDate, lang: str, style: str) -> str
 
 def _set(s: DateSet, lang: str, style: str) -> str:
     parts: list[str] = []
-    for i, member in enumerate(s.members):
+    for member in s.members:
         if isinstance(member, HistoricalDate):
             parts.append(_date(member, lang, style))
             continue
         start, end = member.start, member.end
+        # Russian "{text} или ранее" keeps the date in the nominative ("май 1917 г."),
+        # where "не позднее" would need each precision's genitive
         if start is Boundless.OPEN and isinstance(end, HistoricalDate):
             text = _date(end, lang, style)
             parts.append(
-                {"en": f"{text} or earlier", "zh": f"{text}或更早", "ru": f"не позднее {text}"}[
-                    lang
-                ]
+                {"en": f"{text} or earlier", "zh": f"{text}或更早", "ru": f"{text} или ранее"}[lang]
             )
         elif end is Boundless.OPEN and isinstance(start, HistoricalDate):
             text = _date(start, lang, style)
             parts.append(
-                {"en": f"{text} or later", "zh": f"{text}或更晚", "ru": f"не ранее {text}"}[lang]
+                {"en": f"{text} or later", "zh": f"{text}或更晚", "ru": f"{text} или позже"}[lang]
             )
         else:
             parts.append(_interval(member, lang, style))
-        del i
     if len(parts) == 1:
         return parts[0]
     joiner = {"en": (" or ", " and "), "zh": ("或", "和"), "ru": (" или ", " и ")}[lang][s.all_of]

@@ -177,11 +177,38 @@ def _extent(marks: Sequence[Mark]) -> tuple[int, int]:
 
 
 @attrs.frozen
+class _Layout:
+    """Where one event goes across its row, in x: the mark, its label, and what both cover."""
+
+    lo_x: float
+    hi_x: float
+    end_x: float
+    text_x: float
+    anchor: str
+    left: float
+    right: float
+
+
+def _layout(mark: Mark, widest: float, x: Callable[[int], float]) -> _Layout:
+    """The mark's x range, and its label after it, or before it where it would run off the
+    right edge; ``left`` and ``right`` take in both, so that rows can be packed on them."""
+    lo_x = x(mark.loose[0]) if not mark.open_start else x(MIN_BOUND)
+    hi_x = x(mark.loose[1]) if not mark.open_end else x(MAX_BOUND)
+    end_x = x(mark.solid[0]) + 5 if mark.point and mark.solid else hi_x
+    text_x = round(min(end_x + 6, x(MAX_BOUND) - 4), 2)
+    if text_x + widest <= x(MAX_BOUND) + 20:
+        return _Layout(lo_x, hi_x, end_x, text_x, "start", lo_x - 6, max(hi_x, text_x + widest))
+    text_x = round(max(x(MIN_BOUND), lo_x - 6), 2)
+    return _Layout(lo_x, hi_x, end_x, text_x, "end", text_x - widest, max(hi_x, end_x) + 2)
+
+
+@attrs.frozen
 class _Placed:
     entry: ChronologyEntry
     mark: Mark
     lane: str
     row: int
+    layout: _Layout
 
 
 def _labels(
@@ -220,17 +247,18 @@ def render_svg(
     for entry, mark in zip(entries, marks, strict=True):
         lane = lane_of(entry.event, options)
         rows = lane_names.setdefault(lane, [])
-        left = x(mark.loose[0] if not mark.open_start else lo)
-        label_width = max(_text_width(t) for _, t in _labels(entry, options, languages))
-        right = max(x(mark.loose[1] if not mark.open_end else hi), left + 8) + 6 + label_width
+        widest = max(_text_width(t) for _, t in _labels(entry, options, languages))
+        layout = _layout(mark, widest, x)
+        # first row whose last occupant ends before this one begins (each row's
+        # occupants only move right, so the last one ends furthest)
         for row, free_from in enumerate(rows):
-            if free_from < left:
-                rows[row] = right
+            if free_from + 4 < layout.left:
+                rows[row] = layout.right
                 break
         else:
             row = len(rows)
-            rows.append(right)
-        placed.append(_Placed(entry, mark, lane, row))
+            rows.append(layout.right)
+        placed.append(_Placed(entry, mark, lane, row, layout))
 
     lane_top: dict[str, float] = {}
     y = float(_TOP)
@@ -297,8 +325,8 @@ def _event(
         + ">",
         f"<title>{escape_html(tooltip)}</title>",
     ]
-    lo_x = x(mark.loose[0]) if not mark.open_start else x(MIN_BOUND)
-    hi_x = x(mark.loose[1]) if not mark.open_end else x(MAX_BOUND)
+    layout = item.layout
+    lo_x, hi_x, end_x = layout.lo_x, layout.hi_x, layout.end_x
     if hi_x - lo_x >= 1:
         parts.append(
             f'<rect class="loose" x="{lo_x}" y="{cy - 6}" width="{round(hi_x - lo_x, 2)}" '
@@ -331,13 +359,7 @@ def _event(
             f'<line class="strike" x1="{lo_x - 2}" y1="{cy}" x2="{end_x + 2}" y2="{cy}" '
             'stroke="#000" stroke-width="1"/>'
         )
-    text_x = round(min(end_x + 6, x(MAX_BOUND) - 4), 2)
     labels = _labels(entry, options, languages)
-    anchor = "start"
-    widest = max(_text_width(t) for _, t in labels)
-    if text_x + widest > x(MAX_BOUND) + 20:
-        text_x = round(max(x(MIN_BOUND), lo_x - 6), 2)
-        anchor = "end"
     spans = "".join(
         f'<tspan class="t" data-l="{escape_html(lang)}">{escape_html(text)}</tspan>'
         if lang
@@ -345,7 +367,8 @@ def _event(
         for lang, text in labels
     )
     parts.append(
-        f'<text x="{text_x}" y="{cy + 4}" text-anchor="{anchor}" fill="#222">{spans}</text>'
+        f'<text x="{layout.text_x}" y="{cy + 4}" text-anchor="{layout.anchor}" '
+        f'fill="#222">{spans}</text>'
     )
     parts.append("</g>")
     return "".join(parts)
