@@ -500,3 +500,16 @@ def test_svg_labels_do_not_overlap_on_a_crowded_lane() -> None:
     for (a, (row_a, _, right_a)), (b, (row_b, left_b, _)) in itertools.pairwise(extents):
         if row_a == row_b:
             assert right_a <= left_b, f"{a} and {b} overlap on the row at y={row_a}"
+
+
+def test_svg_cuts_a_label_too_long_for_either_side() -> None:
+    """A label wider than the room on both sides of its mark is cut with an ellipsis to
+    stay inside the drawing; its tooltip keeps the whole title."""
+    title = "A very long title " * 12
+    events = [_event("start", "1900", {"en": "Start"}), _event("end", "2000", {"en": "End"})]
+    events.insert(1, _event("long", "1950", {"en": title.strip()}))
+    entries = tuple(ChronologyEntry(event, (), False) for event in events)
+    svg = render_svg(Chronology(entries, {}, STATE, MADE_AT, "Long"), DocumentOptions(width=600))
+    (_, left, right) = _svg_extents(svg)["long"]
+    assert left >= 0 and right <= 600
+    assert "…</text>" in svg and f"— {title.strip()}</title>" in svg

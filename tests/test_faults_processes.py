@@ -336,7 +336,7 @@ def _load_and_kill(dump: str, path: str, prefix: str, k: int) -> None:
     ("prefix", "k"),
     [
         ("INSERT INTO RECORDS", 1),
-        ("INSERT INTO RECORDS", 1500),
+        ("INSERT INTO RECORDS", 1100),  # a row of the second load batch (rows 1001-1207)
         ("COMMIT", 2),  # the first COMMIT creates the schema, the second ends the load
         # the read models are built in the load's own transaction: killed then, nothing is kept
         ("CREATE TABLE IF NOT EXISTS EVENTS", 1),

@@ -124,8 +124,7 @@ CREATE INDEX IF NOT EXISTS citations_by_key ON citations (key);
 """
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -188,14 +187,16 @@ def _index_event(conn: sqlite3.Connection, event: Event, *, new: bool) -> None:
         conn.execute(
             "DELETE FROM event_text WHERE rowid BETWEEN ? AND ?", (base, base + _TEXT_SLOTS - 1)
         )
-    conn.executemany(
-        "INSERT OR IGNORE INTO event_actors (event_id, code, role) VALUES (?, ?, ?)",
-        [(event.id, actor.code, actor.role) for actor in event.actors],
-    )
-    conn.executemany(
-        "INSERT INTO event_tags (event_id, tag) VALUES (?, ?)",
-        [(event.id, tag) for tag in event.tags],
-    )
+    if event.actors:
+        conn.executemany(
+            "INSERT OR IGNORE INTO event_actors (event_id, code, role) VALUES (?, ?, ?)",
+            [(event.id, actor.code, actor.role) for actor in event.actors],
+        )
+    if event.tags:
+        conn.executemany(
+            "INSERT INTO event_tags (event_id, tag) VALUES (?, ?)",
+            [(event.id, tag) for tag in event.tags],
+        )
     titles = event.title.as_dict()
     summaries = event.summary.as_dict()
     languages = sorted(set(titles) | set(summaries))[:_TEXT_SLOTS]
@@ -288,6 +289,15 @@ def _store_citation(conn: sqlite3.Connection, citation: Citation, record: Record
 
 def apply(conn: sqlite3.Connection, record: Record, change: Change) -> None:
     """Bring the read models up to date with one record and the change it states."""
+    _apply_change(conn, record, change)
+    _set_checkpoint(conn, record.seq)
+
+
+def _set_checkpoint(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute("UPDATE readmodel_checkpoint SET value = ? WHERE name = 'seq'", (seq,))
+
+
+def _apply_change(conn: sqlite3.Connection, record: Record, change: Change) -> None:
     match change:
         case EventRecorded(event=event):
             _store_event(conn, event, record, new=True)
@@ -315,7 +325,6 @@ def apply(conn: sqlite3.Connection, record: Record, change: Change) -> None:
                 "UPDATE events SET version = ?, updated_seq = ? WHERE id = ?",
                 (record.version, record.seq, event_id),
             )
-    conn.execute("UPDATE readmodel_checkpoint SET value = ? WHERE name = 'seq'", (record.seq,))
 
 
 def apply_records(
@@ -323,13 +332,20 @@ def apply_records(
     records: Iterable[Record],
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Apply records in order, calling ``progress`` with the count every 1000; return the count."""
+    """Apply records in order, calling ``progress`` with the count every 1000; return the count.
+
+    The checkpoint moves once, after the last record (the caller's transaction
+    makes the whole run atomic).
+    """
     count = 0
+    record = None
     for record in records:
-        apply(conn, record, decode(record))
+        _apply_change(conn, record, decode(record))
         count += 1
         if progress is not None and count % 1000 == 0:
             progress(count)
+    if record is not None:
+        _set_checkpoint(conn, record.seq)
     if progress is not None:
         progress(count)
     return count

@@ -10,6 +10,7 @@ millennia down to days to suit the span shown.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -178,28 +179,46 @@ def _extent(marks: Sequence[Mark]) -> tuple[int, int]:
 
 @attrs.frozen
 class _Layout:
-    """Where one event goes across its row, in x: the mark, its label, and what both cover."""
+    """Where one event goes across its row, in x: the mark, its label (at most ``room``
+    wide), and what both cover."""
 
     lo_x: float
     hi_x: float
     end_x: float
     text_x: float
     anchor: str
+    room: float
     left: float
     right: float
 
 
 def _layout(mark: Mark, widest: float, x: Callable[[int], float]) -> _Layout:
     """The mark's x range, and its label after it, or before it where it would run off the
-    right edge; ``left`` and ``right`` take in both, so that rows can be packed on them."""
+    right edge; a label too wide for either side is cut to the wider one. ``left`` and
+    ``right`` take in mark and label, so that rows can be packed on them."""
     lo_x = x(mark.loose[0]) if not mark.open_start else x(MIN_BOUND)
     hi_x = x(mark.loose[1]) if not mark.open_end else x(MAX_BOUND)
     end_x = x(mark.solid[0]) + 5 if mark.point and mark.solid else hi_x
-    text_x = round(min(end_x + 6, x(MAX_BOUND) - 4), 2)
-    if text_x + widest <= x(MAX_BOUND) + 20:
-        return _Layout(lo_x, hi_x, end_x, text_x, "start", lo_x - 6, max(hi_x, text_x + widest))
-    text_x = round(max(x(MIN_BOUND), lo_x - 6), 2)
-    return _Layout(lo_x, hi_x, end_x, text_x, "end", text_x - widest, max(hi_x, end_x) + 2)
+    after_x = round(min(end_x + 6, x(MAX_BOUND) - 4), 2)
+    before_x = round(max(x(MIN_BOUND), lo_x - 6), 2)
+    room_after = x(MAX_BOUND) + _RIGHT - 2 - after_x
+    room_before = before_x - 4
+    if widest <= room_after or room_after >= room_before:
+        room = min(widest, room_after)
+        return _Layout(
+            lo_x, hi_x, end_x, after_x, "start", room, lo_x - 6, max(hi_x, after_x + room)
+        )
+    room = min(widest, room_before)
+    return _Layout(lo_x, hi_x, end_x, before_x, "end", room, before_x - room, max(hi_x, end_x) + 2)
+
+
+def _fit(text: str, room: float) -> str:
+    """``text``, cut with an ellipsis where it is wider than ``room``."""
+    if _text_width(text) <= room:
+        return text
+    widths = itertools.accumulate(_text_width(char) for char in text)
+    end = next(end for end, width in enumerate(widths) if width > room - _text_width("…"))
+    return text[:end].rstrip() + "…"
 
 
 @attrs.frozen
@@ -359,7 +378,7 @@ def _event(
             f'<line class="strike" x1="{lo_x - 2}" y1="{cy}" x2="{end_x + 2}" y2="{cy}" '
             'stroke="#000" stroke-width="1"/>'
         )
-    labels = _labels(entry, options, languages)
+    labels = [(lang, _fit(text, layout.room)) for lang, text in _labels(entry, options, languages)]
     spans = "".join(
         f'<tspan class="t" data-l="{escape_html(lang)}">{escape_html(text)}</tspan>'
         if lang
