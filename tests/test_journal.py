@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from journal_contract import JournalContract, StepClock, draft
 
-from timeline.errors import CorruptJournal, JournalUsageError, NotAJournal, SchemaTooNew
+from timeline.errors import (
+    CorruptJournal,
+    JournalReadOnly,
+    JournalUsageError,
+    NotAJournal,
+    SchemaTooNew,
+)
 from timeline.journal import APPLICATION_ID, Journal
 from timeline.kinds import KindRegistry
 from timeline.records import Draft, canonical_json, new_record_id
@@ -73,6 +79,26 @@ def test_a_first_format_file_is_migrated_in_place(tmp_path: Path) -> None:
         assert tuple(journal.read()) == stored
         journal.append("s", [draft(n=3)])
         assert journal.verify().ok
+
+
+def test_a_first_format_file_opened_read_only_is_read_as_it_is(tmp_path: Path) -> None:
+    """Opened read-only, a file from before migration 0002 is read without it; opened for
+    writing later, it is migrated."""
+    path = tmp_path / "old.timeline"
+    with Journal.open(path) as journal:
+        stored = journal.append("s", [draft(n=n) for n in range(3)])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_no_insert_trigger'")
+    conn.close()
+    with Journal.open(f"file:{path}?mode=ro") as journal:
+        assert tuple(journal.read()) == stored and journal.verify().ok
+        with pytest.raises(JournalReadOnly, match="read-only"):
+            journal.append("s", [draft(n=3)])
+    with Journal.open(path) as journal:
+        names = [
+            row[0] for row in journal.connection.execute("SELECT name FROM _sqlite_migrations")
+        ]
+        assert names == ["0001_records", "0002_no_insert_trigger"]
 
 
 def test_verify_names_a_seq_skipped_by_a_foreign_writer(tmp_path: Path) -> None:

@@ -992,16 +992,25 @@ def _migrate(db: Database, path: str) -> None:
             f"{path} was written by a newer version of timeline "
             f"(unknown migrations: {', '.join(sorted(unknown))})"
         )
-    if not MIGRATIONS.pending(db):
+    pending = {migration.name for migration in MIGRATIONS.pending(db)}
+    if not pending:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
         MIGRATIONS.apply(db)
         conn.execute("COMMIT")
-    except BaseException:
+    except BaseException as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        read_only = getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_READONLY
+        if read_only and pending <= _WRITERS_ONLY:
+            return  # a read-only file from before them reads as it is
         raise
+
+
+#: Migrations that only change how records are written: a file opened read-only
+#: that lacks them is read without them.
+_WRITERS_ONLY = frozenset({"0002_no_insert_trigger"})
 
 
 def _utc_now() -> datetime:
