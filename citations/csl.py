@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from citations.errors import CSLJSONParseError, InvalidReference
+from citations.latex import braces_balanced
 from citations.model import Contributor, Reference, Role
 
 __all__ = [
@@ -284,21 +285,9 @@ def _date_to_csl(value: str) -> dict[str, Any]:
 
 def _text(value: str) -> str:
     """Case-protecting braces as CSL ``nocase`` spans (balanced braces only)."""
-    if "{" not in value or not _balanced(value):
+    if "{" not in value or not braces_balanced(value):
         return value
     return value.replace("{", '<span class="nocase">').replace("}", "</span>")
-
-
-def _balanced(value: str) -> bool:
-    depth = 0
-    for char in value:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 # ------------------------------------------------------------------ reading

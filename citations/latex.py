@@ -275,7 +275,8 @@ _PROTECTED = re.compile("\\\\[&%#_~^\u0080-\U0010ffff]").search
 _SPECIAL = re.compile("[{}\\\\$&%#_~^\u00a0]")
 
 
-def _braces_balanced(text: str) -> bool:
+def braces_balanced(text: str) -> bool:
+    """True when every ``}`` in ``text`` closes an earlier ``{`` and none is left open."""
     depth = 0
     for char in text:
         if char == "{":
@@ -298,7 +299,7 @@ def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
     if plain and _SPECIAL.search(text) is None:
         return text  # most values: nothing to escape
     table = _PLAIN if plain else _ASCII
-    if ("{" in text or "}" in text) and not _braces_balanced(text):
+    if ("{" in text or "}" in text) and not braces_balanced(text):
         text = text.replace("{", "\x00").replace("}", "\x01")
         text = text.replace("\x00", "{\\textbraceleft}").replace("\x01", "{\\textbraceright}")
         return _escape_markup(text, table)
