@@ -32,7 +32,7 @@ from pybtex.utils import CaseInsensitiveDict
 from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
 from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
 from citations.latex import latex_to_unicode, unicode_to_latex
-from citations.model import Contributor, Reference, Role, is_cjk
+from citations.model import Contributor, Reference, Role, is_cjk, role_rank
 
 __all__ = [
     "LANGUAGE_TAGS",
@@ -120,7 +120,6 @@ def _words_list(text: str) -> list[str]:
 
 
 _ROLES = {role.value: role for role in Role}
-_ROLE_ORDER = {role: index for index, role in enumerate(Role)}
 
 #: Fields written and read verbatim: never LaTeX-escaped or decoded.
 _VERBATIM = _words(
@@ -407,7 +406,7 @@ class _Reader:
             entry_type = "misc"
         for role_name in _ROLES:
             values.pop(role_name, None)
-        contributors.sort(key=lambda person: _ROLE_ORDER[person.role])
+        contributors.sort(key=lambda person: role_rank(person.role))
         return _Entry(key, line, entry_type, values, contributors, language)
 
     def resolve(self, entries: dict[str, _Entry]) -> None:
@@ -512,7 +511,7 @@ def _inherit(child: _Entry, parent: _Entry) -> None:
         ]
     if inherited:
         child.contributors = sorted(
-            child.contributors + inherited, key=lambda person: _ROLE_ORDER[person.role]
+            child.contributors + inherited, key=lambda person: role_rank(person.role)
         )
     if not child.language:
         child.language = parent.language
@@ -679,7 +678,7 @@ def _entry(ref: Reference, classic: bool, ascii: bool, out: list[str]) -> None:
                 by_role[person.role] = [written]
             else:
                 names.append(written)
-        roles = sorted(by_role, key=_ROLE_ORDER.__getitem__) if len(by_role) > 1 else by_role
+        roles = sorted(by_role, key=role_rank) if len(by_role) > 1 else by_role
         for role in roles:
             lines.append(_ROLE_START[role] + " and ".join(by_role[role]) + "}")
     key = tuple(fields)

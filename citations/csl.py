@@ -28,7 +28,7 @@ from typing import Any
 
 from citations.errors import CSLJSONParseError, InvalidReference
 from citations.latex import braces_balanced
-from citations.model import Contributor, Reference, Role
+from citations.model import Contributor, Reference, Role, role_rank
 
 __all__ = [
     "CSL_FIELDS",
@@ -159,7 +159,6 @@ CSL_ROLES: Mapping[Role, str] = MappingProxyType(
     }
 )
 _ROLE_FROM_CSL = {name: role for role, name in CSL_ROLES.items()}
-_ROLE_ORDER = {role: index for index, role in enumerate(Role)}
 
 #: Thesis and report ``type`` values and the CSL ``genre`` text they stand for.
 _GENRES = {
@@ -440,7 +439,7 @@ def _reference(record: dict[str, Any], key: str) -> Reference:
         if not isinstance(names, list):
             raise ValueError(f"{variable!r} must be a list of names")
         contributors.extend(_name_from_csl(name, role, variable) for name in names)
-    contributors.sort(key=lambda person: _ROLE_ORDER[person.role])
+    contributors.sort(key=lambda person: role_rank(person.role))
     language = record.get("language", "")
     return Reference(
         key, entry_type, fields, contributors, _string(language, "language") if language else ""

@@ -17,7 +17,7 @@ import attrs
 
 from citations.errors import InvalidReference
 
-__all__ = ["IDENTIFIER_FIELDS", "Contributor", "Reference", "Role", "is_cjk"]
+__all__ = ["IDENTIFIER_FIELDS", "Contributor", "Reference", "Role", "is_cjk", "role_rank"]
 
 #: Fields that identify a work rather than describe it.
 IDENTIFIER_FIELDS = ("doi", "isbn", "issn", "url", "eprint")
@@ -41,6 +41,14 @@ class Role(enum.StrEnum):
     FOREWORD = "foreword"
     AFTERWORD = "afterword"
     HOLDER = "holder"
+
+
+_ROLE_RANK = {role: index for index, role in enumerate(Role)}
+
+
+def role_rank(role: Role) -> int:
+    """Where ``role``'s name list comes in a work: :class:`Role`'s order, authors first."""
+    return _ROLE_RANK[role]
 
 
 def is_cjk(text: str) -> bool:

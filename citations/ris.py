@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from citations.errors import InvalidReference, RISParseError
 from citations.keys import KeyRegistry
-from citations.model import Contributor, Reference, Role
+from citations.model import Contributor, Reference, Role, role_rank
 
 __all__ = ["RIS_TYPES", "read_ris", "write_ris"]
 
@@ -79,7 +79,6 @@ _TAGS = (
 _ROLE_TAGS = ((Role.AUTHOR, "AU"), (Role.EDITOR, "A2"), (Role.TRANSLATOR, "A4"))
 _ROLE_FROM_TAG = {"AU": Role.AUTHOR, "A1": Role.AUTHOR, "A2": Role.EDITOR, "ED": Role.EDITOR}
 _ROLE_FROM_TAG["A4"] = Role.TRANSLATOR
-_ROLE_ORDER = {role: index for index, role in enumerate(Role)}
 _FIELD_FROM_TAG = {
     "TI": "title",
     "T1": "title",
@@ -280,7 +279,7 @@ def _reference(tags: list[tuple[str, str]], registry: KeyRegistry) -> Reference:
         fields["pages"] = f"{first_page}--{last_page}" if last_page else first_page
     if keywords:
         fields["keywords"] = ", ".join(keywords)
-    contributors.sort(key=lambda person: _ROLE_ORDER[person.role])
+    contributors.sort(key=lambda person: role_rank(person.role))
     ref = Reference(key or "ref", entry_type, fields, contributors, language)
     return ref if key else registry.assign(ref)
 
