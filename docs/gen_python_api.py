@@ -1,9 +1,9 @@
 """Write docs/reference/python-api.md from the docstrings of the public names.
 
 Run ``python docs/gen_python_api.py`` after changing a public signature or
-docstring; ``--check`` exits with 1 when the page is out of date (a test does
-the same). Each module's names come from its ``__all__``; a name already shown
-under an earlier module is not repeated.
+docstring; tests/test_docs.py fails while the page is out of date. Each
+module's names come from its ``__all__``; a name already shown under an
+earlier module is not repeated.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import enum
 import importlib
 import inspect
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -110,17 +109,10 @@ def render() -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def main(argv: list[str]) -> int:
-    """Write the page, or with ``--check`` report whether it is current."""
-    text = render()
-    if "--check" in argv:
-        if PAGE.read_text(encoding="utf-8") != text:
-            print(f"{PAGE} is out of date: run python docs/gen_python_api.py", file=sys.stderr)
-            return 1
-        return 0
-    PAGE.write_text(text, encoding="utf-8")
-    return 0
+def main() -> None:
+    """Write the page (tests/test_docs.py checks that it is current)."""
+    PAGE.write_text(render(), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    main()
