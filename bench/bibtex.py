@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from pybtex.database import parse_string
 
-from citations.bibtex import read_bibtex, write_bibtex
+from citations.bibtex import parse_bibtex, write_bibtex
 
 DATA = pathlib.Path(__file__).parent.parent / "tests" / "data" / "bib" / "tugboat.bib"
 COUNT = 10_000
@@ -43,10 +43,10 @@ def _best(func: Callable[[], object], repeat: int = 3) -> float:
 def main() -> None:
     """Print entries/s for our reader and writer and pybtex's, on the same data."""
     text = _corpus()
-    refs = read_bibtex(text).references
+    refs = parse_bibtex(text).references
     database = parse_string(text, "bibtex")
     assert len(refs) == len(database.entries) == COUNT
-    ours_read = _best(lambda: read_bibtex(text))
+    ours_read = _best(lambda: parse_bibtex(text))
     pybtex_read = _best(lambda: parse_string(text, "bibtex"))
     ours_write = _best(lambda: write_bibtex(refs))
     pybtex_write = _best(lambda: database.to_string("bibtex"), repeat=1)

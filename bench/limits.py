@@ -10,7 +10,7 @@ import resource
 import sys
 import time
 
-from citations import read_bibtex
+from citations import parse_bibtex
 from citations.bibtex import MAX_BIBTEX_CHARS
 
 ENTRY = (
@@ -28,7 +28,7 @@ def main(megabytes: float = 50.0) -> None:
     text = "".join(ENTRY.format(n=n) for n in range(count))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    result = read_bibtex(text, source_name=f"generated-{megabytes:g}MB.bib")
+    result = parse_bibtex(text, source_name=f"generated-{megabytes:g}MB.bib")
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(

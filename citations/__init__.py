@@ -3,8 +3,8 @@
 A standalone library: it knows nothing of the timeline journal.
 """
 
-from citations.bibtex import BibReadResult, Problem, read_bibtex, write_bibtex
-from citations.csl import read_csl_json, write_csl_json
+from citations.bibtex import BibReadResult, Problem, parse_bibtex, read_bibtex, write_bibtex
+from citations.csl import parse_csl_json, read_csl_json, write_csl_json
 from citations.duplicates import (
     DuplicateMatch,
     canonical_url,
@@ -24,12 +24,13 @@ from citations.errors import (
     LimitExceeded,
     ParseError,
     RISParseError,
+    UnreadableFile,
 )
 from citations.formatting import format_bibliography, format_reference
 from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
 from citations.latex import latex_to_unicode, unicode_to_latex
 from citations.model import IDENTIFIER_FIELDS, Contributor, Reference, Role, is_cjk
-from citations.ris import read_ris, write_ris
+from citations.ris import parse_ris, read_ris, write_ris
 from citations.validation import ValidationProblem, validate
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "RISParseError",
     "Reference",
     "Role",
+    "UnreadableFile",
     "ValidationProblem",
     "canonical_url",
     "find_duplicates",
@@ -63,6 +65,9 @@ __all__ = [
     "make_key",
     "normalize_doi",
     "normalize_isbn",
+    "parse_bibtex",
+    "parse_csl_json",
+    "parse_ris",
     "read_bibtex",
     "read_csl_json",
     "read_ris",

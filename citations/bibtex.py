@@ -18,7 +18,6 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
@@ -33,6 +32,7 @@ from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bi
 from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
 from citations.latex import latex_to_unicode, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk, role_rank
+from citations.sources import read_bytes
 
 __all__ = [
     "LANGUAGE_TAGS",
@@ -41,6 +41,7 @@ __all__ = [
     "MAX_FIELD_CHARS",
     "BibReadResult",
     "Problem",
+    "parse_bibtex",
     "read_bibtex",
     "write_bibtex",
 ]
@@ -158,7 +159,7 @@ class Problem:
 
 @attrs.frozen
 class BibReadResult:
-    """What :func:`read_bibtex` found: references, problems, preamble and macros."""
+    """What :func:`read_bibtex` or :func:`parse_bibtex` found: references, problems, macros."""
 
     references: tuple[Reference, ...]
     problems: tuple[Problem, ...] = ()
@@ -184,43 +185,55 @@ class _Entry:
 
 
 def read_bibtex(
-    source: str | bytes | os.PathLike[str],
+    path: str | os.PathLike[str],
     *,
     encoding: str = "utf-8",
     strict: bool = True,
-    source_name: str | None = None,
     resolve_crossref: bool = True,
 ) -> BibReadResult:
-    """Read BibTeX or biblatex from a path, a text string or bytes.
+    """Read the BibTeX or biblatex file at ``path`` (for text, see :func:`parse_bibtex`).
 
-    A :class:`os.PathLike` is a file to open; ``str`` is BibTeX text;
-    ``bytes`` are decoded with ``encoding`` (``"gbk"`` for GBK files). With
-    ``strict=True`` the first problem raises :class:`BibTeXParseError`
-    naming the source and line; with ``strict=False`` bad entries are skipped
-    and every problem is listed in the result. ``resolve_crossref`` copies
-    fields from ``crossref`` parents into their children (biblatex's
-    inheritance rules) and drops the ``crossref`` field.
+    The bytes are decoded with ``encoding`` (``"gbk"`` for GBK files). A path
+    that cannot be read raises :class:`UnreadableFile` naming it. Everything
+    else is as in :func:`parse_bibtex`, with errors naming the file.
     """
-    if isinstance(source, os.PathLike):
-        path = Path(source)
-        name = source_name or str(path)
-        try:
-            _check_size(path.stat().st_size, "bytes", name)
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BibTeXParseError(f"cannot read the file: {exc.strerror}", source=name) from exc
-        text = _decode(data, encoding, name)
-    elif isinstance(source, bytes):
-        name = source_name or "<bytes>"
-        _check_size(len(source), "bytes", name)
-        text = _decode(source, encoding, name)
-    elif isinstance(source, str):
-        name = source_name or "<string>"
-        text = source
-    else:
-        raise TypeError(f"read_bibtex() needs a path, str or bytes, not {type(source).__name__}")
-    _check_size(len(text), "characters", name)
-    return _Reader(text, name, strict).read(resolve_crossref)
+    data, name = read_bytes(path, "read_bibtex", "parse_bibtex", _check_file_size)
+    return parse_bibtex(
+        data, encoding=encoding, strict=strict, source_name=name, resolve_crossref=resolve_crossref
+    )
+
+
+def parse_bibtex(
+    text: str | bytes,
+    *,
+    encoding: str = "utf-8",
+    strict: bool = True,
+    source_name: str = "<string>",
+    resolve_crossref: bool = True,
+) -> BibReadResult:
+    """Read BibTeX or biblatex text (``str``, or ``bytes`` decoded with ``encoding``).
+
+    ``source_name`` is what errors call the text. With ``strict=True`` the
+    first problem raises :class:`BibTeXParseError` naming the source and
+    line; with ``strict=False`` bad entries are skipped and every problem is
+    listed in the result. ``resolve_crossref`` copies fields from
+    ``crossref`` parents into their children (biblatex's inheritance rules)
+    and drops the ``crossref`` field.
+    """
+    if isinstance(text, bytes):
+        _check_size(len(text), "bytes", source_name)
+        text = _decode(text, encoding, source_name)
+    elif not isinstance(text, str):
+        raise TypeError(
+            f"parse_bibtex() needs str or bytes, not {type(text).__name__}; "
+            "read_bibtex() reads a path"
+        )
+    _check_size(len(text), "characters", source_name)
+    return _Reader(text, source_name, strict).read(resolve_crossref)
+
+
+def _check_file_size(size: int, name: str) -> None:
+    _check_size(size, "bytes", name)
 
 
 def _check_size(size: int, unit: str, name: str) -> None:

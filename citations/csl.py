@@ -3,7 +3,7 @@
 The mapping between biblatex and CSL is a table, not a guess: each biblatex
 entry type, field and name role has one CSL counterpart, and reading inverts
 it. References that stay inside the mapped subset round-trip exactly:
-``read_csl_json(write_csl_json(refs)) == refs``. What has no CSL counterpart
+``parse_csl_json(write_csl_json(refs)) == refs``. What has no CSL counterpart
 (other fields, the ``commentator`` and similar roles, name transliterations)
 is left out on writing, and CSL variables with no biblatex counterpart are
 left out on reading.
@@ -22,18 +22,19 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from citations.errors import CSLJSONParseError, InvalidReference
 from citations.latex import braces_balanced
 from citations.model import Contributor, Reference, Role, role_rank
+from citations.sources import read_bytes
 
 __all__ = [
     "CSL_FIELDS",
     "CSL_ROLES",
     "CSL_TYPES",
+    "parse_csl_json",
     "read_csl_json",
     "write_csl_json",
 ]
@@ -297,29 +298,33 @@ _PAGE_DASH = re.compile(r"(?<=\w)\s*[–-]\s*(?=\w)")
 _SPAN = re.compile(r"<span\b[^>]*>|</span>")
 
 
-def read_csl_json(
-    source: str | os.PathLike[str], *, source_name: str | None = None
-) -> tuple[Reference, ...]:
-    """Read a CSL-JSON array from a path or from JSON text.
+def read_csl_json(path: str | os.PathLike[str]) -> tuple[Reference, ...]:
+    """Read the CSL-JSON file at ``path`` (for text, see :func:`parse_csl_json`).
 
-    Raises :class:`CSLJSONParseError` naming the source (and the line for
+    A path that cannot be read raises :class:`UnreadableFile` naming it;
+    text that is not UTF-8 or not CSL-JSON raises :class:`CSLJSONParseError`.
+    """
+    data, name = read_bytes(path, "read_csl_json", "parse_csl_json")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CSLJSONParseError(f"not UTF-8 text ({exc.reason})", source=name, line=line) from exc
+    return parse_csl_json(text, source_name=name)
+
+
+def parse_csl_json(text: str, *, source_name: str = "<string>") -> tuple[Reference, ...]:
+    """Read CSL-JSON text: an array of records (or one record, or Zotero's ``{"items": [...]}``).
+
+    Raises :class:`CSLJSONParseError` naming ``source_name`` (and the line for
     malformed JSON, the record number and id for a record that cannot be a
     reference).
     """
-    if isinstance(source, os.PathLike):
-        path = Path(source)
-        name = source_name or str(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise CSLJSONParseError(f"cannot read the file: {exc.strerror}", source=name) from exc
-        except UnicodeDecodeError as exc:
-            raise CSLJSONParseError(f"not UTF-8 text ({exc.reason})", source=name) from exc
-    elif isinstance(source, str):
-        name = source_name or "<string>"
-        text = source
-    else:
-        raise TypeError(f"read_csl_json() needs a path or str, not {type(source).__name__}")
+    if not isinstance(text, str):
+        raise TypeError(
+            f"parse_csl_json() needs str, not {type(text).__name__}; read_csl_json() reads a path"
+        )
+    name = source_name
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

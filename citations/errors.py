@@ -8,6 +8,7 @@ subclasses the nearest builtin::
     │   ├── BibTeXParseError
     │   ├── CSLJSONParseError
     │   └── RISParseError
+    ├── UnreadableFile(OSError)           a path to read that is missing or cannot be opened
     ├── InvalidReference(ValueError)      a Reference value that cannot exist
     ├── CrossrefError(ValueError)         missing target or cycle in crossref
     ├── DuplicateKey(ValueError)          two entries with one citation key
@@ -44,6 +45,16 @@ class CSLJSONParseError(ParseError):
 
 class RISParseError(ParseError):
     """Malformed RIS."""
+
+
+class UnreadableFile(CitationsError, OSError):
+    """A path given to a ``read_*`` function that is missing or unreadable; ``path`` names it."""
+
+    def __init__(self, path: str, reason: str, *, hint: str = "") -> None:
+        self.path = path
+        self.reason = reason
+        self.message = f"{path}: cannot read the file: {reason}" + (f" ({hint})" if hint else "")
+        super().__init__(self.message)
 
 
 class InvalidReference(CitationsError, ValueError):

@@ -14,14 +14,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from types import MappingProxyType
 
 from citations.errors import InvalidReference, RISParseError
 from citations.keys import KeyRegistry
 from citations.model import Contributor, Reference, Role, role_rank
+from citations.sources import read_bytes
 
-__all__ = ["RIS_TYPES", "read_ris", "write_ris"]
+__all__ = ["RIS_TYPES", "parse_ris", "read_ris", "write_ris"]
 
 #: biblatex entry type -> RIS type. Reading inverts it (plus a few synonyms).
 RIS_TYPES: Mapping[str, str] = MappingProxyType(
@@ -161,28 +161,35 @@ def _name(person: Contributor) -> str:
 # ------------------------------------------------------------------ reading
 
 
-def read_ris(
-    source: str | os.PathLike[str], *, source_name: str | None = None
-) -> tuple[Reference, ...]:
-    """Read RIS records from a path or RIS text.
+def read_ris(path: str | os.PathLike[str]) -> tuple[Reference, ...]:
+    """Read the RIS file at ``path`` (for text, see :func:`parse_ris`).
+
+    A path that cannot be read raises :class:`UnreadableFile` naming it;
+    text that is not UTF-8 or not RIS raises :class:`RISParseError`.
+    """
+    data, name = read_bytes(path, "read_ris", "parse_ris")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RISParseError(f"not UTF-8 text ({exc.reason})", source=name, line=line) from exc
+    return parse_ris(text, source_name=name)
+
+
+def parse_ris(text: str, *, source_name: str = "<string>") -> tuple[Reference, ...]:
+    """Read RIS text: records from ``TY`` to ``ER``.
 
     Lines without a tag continue the previous value. Raises
-    :class:`RISParseError` naming the source and line for a record without
-    ``TY``, an unterminated record, or a record that cannot be a reference.
+    :class:`RISParseError` naming ``source_name`` and the line for a record
+    without ``TY``, an unterminated record, or a record that cannot be a
+    reference.
     """
-    if isinstance(source, os.PathLike):
-        name = source_name or str(source)
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise RISParseError(f"cannot read the file: {exc.strerror}", source=name) from exc
-        except UnicodeDecodeError as exc:
-            raise RISParseError(f"not UTF-8 text ({exc.reason})", source=name) from exc
-    elif isinstance(source, str):
-        name = source_name or "<string>"
-        text = source.removeprefix("\ufeff")
-    else:
-        raise TypeError(f"read_ris() needs a path or str, not {type(source).__name__}")
+    if not isinstance(text, str):
+        raise TypeError(
+            f"parse_ris() needs str, not {type(text).__name__}; read_ris() reads a path"
+        )
+    name = source_name
+    text = text.removeprefix("\ufeff")
     records: list[tuple[int, list[tuple[str, str]]]] = []
     current: list[tuple[str, str]] | None = None
     start: int = 0

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citations import BibTeXParseError, Contributor, Reference, Role
-from citations.bibtex import BibReadResult, read_bibtex, write_bibtex
+from citations.bibtex import BibReadResult, parse_bibtex, read_bibtex, write_bibtex
 
 Dialect = Literal["bibtex", "biblatex"]
 
@@ -60,8 +60,8 @@ def test_gbk_file_is_read_with_an_explicit_encoding() -> None:
 def test_path_text_and_bytes_are_distinguished() -> None:
     """A PathLike is opened, a str is BibTeX text, bytes are decoded."""
     text = "@misc{k, title = {Zürich}}"
-    from_text = read_bibtex(text).references
-    from_bytes = read_bibtex(text.encode("utf-16"), encoding="utf-16").references
+    from_text = parse_bibtex(text).references
+    from_bytes = parse_bibtex(text.encode("utf-16"), encoding="utf-16").references
     assert from_text == from_bytes == (Reference("k", "misc", {"title": "Zürich"}),)
 
 
@@ -71,7 +71,7 @@ def test_cjk_and_brace_protected_names_are_not_split() -> None:
         "@book{k, author = {方, 明月 and {东方不败} and 欧阳向英 and "
         "{European Research Council} and de la Vall{\\'e}e Poussin, Jr., Charles}}"
     )
-    (ref,) = read_bibtex(text).references
+    (ref,) = parse_bibtex(text).references
     assert ref.authors == (
         Contributor(family="方", given="明月"),
         Contributor(literal="东方不败"),
@@ -84,7 +84,7 @@ def test_cjk_and_brace_protected_names_are_not_split() -> None:
 def test_langid_becomes_a_bcp47_language_and_back() -> None:
     """langid chinese/russian/english is Reference.language zh/ru/en, written back as langid."""
     text = "@book{a, title={T}, langid={chinese}}\n@book{b, title={T}, hyphenation={russian}}"
-    refs = read_bibtex(text).references
+    refs = parse_bibtex(text).references
     assert [ref.language for ref in refs] == ["zh", "ru"]
     assert "langid = {russian}" in write_bibtex(refs)
 
@@ -92,7 +92,7 @@ def test_langid_becomes_a_bcp47_language_and_back() -> None:
 def test_classic_names_become_biblatex_names() -> None:
     """journal/address/school and phdthesis/techreport read as their biblatex forms."""
     text = "@phdthesis{t, author={A, B}, title={T}, school={MIT}, address={Cambridge}, year={1990}}"
-    (ref,) = read_bibtex(text).references
+    (ref,) = parse_bibtex(text).references
     assert ref.entry_type == "thesis"
     assert ref.field_map == {
         "type": "phdthesis",
@@ -136,7 +136,7 @@ def test_tolerant_mode_reports_every_problem_and_keeps_going() -> None:
         "@book{c, title={Broken}\n"
         "@book{d, title={Fine}}\n"
     )
-    result = read_bibtex(text, strict=False, source_name="refs.bib")
+    result = parse_bibtex(text, strict=False, source_name="refs.bib")
     assert [ref.key for ref in result.references] == ["a", "b", "d"]
     assert result.by_key()["a"].title == "One" and result.by_key()["b"].title == "T"
     messages = [(p.line, p.key, p.message) for p in result.problems]
@@ -148,7 +148,7 @@ def test_tolerant_mode_reports_every_problem_and_keeps_going() -> None:
 
 def test_unknown_types_become_misc_with_entrysubtype() -> None:
     """A type biblatex lacks (@newspaper) reads as misc with entrysubtype, and writes so."""
-    (ref,) = read_bibtex("@newspaper{n, title={T}, date={2001}}").references
+    (ref,) = parse_bibtex("@newspaper{n, title={T}, date={2001}}").references
     assert ref.entry_type == "misc" and ref.get("entrysubtype") == "newspaper"
     assert write_bibtex([Reference("x", "newspaper", {"title": "T"})]).startswith(
         "@misc{x,\n  title = {T},\n  entrysubtype = {newspaper}\n}"
@@ -167,7 +167,7 @@ def test_urls_dois_and_dates_are_written_verbatim() -> None:
     assert f"  url = {{{url}}}" in text
     assert "  doi = {10.1000/a_b%c}" in text and "  date = {2020-01/2020-03}" in text
     assert r"  title = {50\% \& \#1\_x}" in text
-    assert read_bibtex(text).references == (ref,)
+    assert parse_bibtex(text).references == (ref,)
 
 
 def test_output_is_deterministic_and_ordered() -> None:
@@ -214,7 +214,7 @@ def test_bibtex_dialect_uses_classic_types_and_fields() -> None:
     assert "@mastersthesis{t,\n  title = {T},\n  school = {U}\n}" in text
     assert "@misc{o,\n  title = {T},\n  howpublished = {\\url{https://x.org/a_b}}," in text
     assert "@techreport{r,\n  title = {T},\n  address = {L}\n}" in text
-    assert read_bibtex(text).by_key()["t"] == refs[1]
+    assert parse_bibtex(text).by_key()["t"] == refs[1]
 
 
 def test_ascii_output_spells_accents_as_latex() -> None:
@@ -224,7 +224,7 @@ def test_ascii_output_spells_accents_as_latex() -> None:
     )
     text = write_bibtex([ref], ascii=True)
     assert r"author = {M{\"u}ller, Zo{\"e}}" in text and r"{\L}{\'o}d{\'z}" in text
-    assert read_bibtex(text).references == (ref,)
+    assert parse_bibtex(text).references == (ref,)
 
 
 @pytest.mark.parametrize("name", CORPUS)
@@ -235,14 +235,14 @@ def test_corpus_survives_write_and_read(name: str, dialect: Dialect, ascii: bool
     result = _read_corpus(name)
     assert result.references
     text = write_bibtex(result.references, dialect=dialect, ascii=ascii)
-    again = read_bibtex(text)
+    again = parse_bibtex(text)
     assert len(again.references) == len(result.references)
     if dialect == "biblatex":
         assert [_alone(ref) for ref in again.references] == [
             _alone(ref) for ref in result.references
         ]
     second = write_bibtex(again.references, dialect=dialect, ascii=ascii)
-    assert write_bibtex(read_bibtex(second).references, dialect=dialect, ascii=ascii) == second
+    assert write_bibtex(parse_bibtex(second).references, dialect=dialect, ascii=ascii) == second
 
 
 def _alone(ref: Reference) -> Reference:
@@ -351,7 +351,7 @@ def _references(
 def test_biblatex_round_trip(refs: list[Reference], ascii: bool) -> None:
     """read(write(refs)) == refs for biblatex, in Unicode and ASCII mode."""
     refs = list({ref.key: ref for ref in refs}.values())
-    assert read_bibtex(write_bibtex(refs, ascii=ascii)).references == tuple(refs)
+    assert parse_bibtex(write_bibtex(refs, ascii=ascii)).references == tuple(refs)
 
 
 _classic_fields = {
@@ -394,4 +394,4 @@ _classic_fields = {
 def test_bibtex_round_trip(refs: list[Reference]) -> None:
     """read(write(refs, dialect='bibtex')) == refs for references classic BibTeX can carry."""
     refs = list({ref.key: ref for ref in refs}.values())
-    assert read_bibtex(write_bibtex(refs, dialect="bibtex")).references == tuple(refs)
+    assert parse_bibtex(write_bibtex(refs, dialect="bibtex")).references == tuple(refs)

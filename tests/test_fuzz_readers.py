@@ -21,9 +21,10 @@ from citations import (
     CitationsError,
     LimitExceeded,
     ParseError,
+    parse_bibtex,
+    parse_csl_json,
+    parse_ris,
     read_bibtex,
-    read_csl_json,
-    read_ris,
     write_csl_json,
     write_ris,
 )
@@ -159,7 +160,7 @@ def _quotes(message: str, text: str) -> bool:
 @given(mutated(_BIB_SEEDS))
 def test_bibtex_strict_raises_only_located_parse_errors(text: str) -> None:
     """Strict BibTeX reading of mangled entries raises BibTeXParseError with source and line."""
-    error = _typed(lambda: read_bibtex(text, source_name="fuzz.bib"))
+    error = _typed(lambda: parse_bibtex(text, source_name="fuzz.bib"))
     if error is not None:
         assert isinstance(error, ParseError | LimitExceeded), error
         assert error.source == "fuzz.bib" and error.line is not None, error
@@ -170,7 +171,7 @@ def test_bibtex_strict_raises_only_located_parse_errors(text: str) -> None:
 @given(mutated(_BIB_SEEDS))
 def test_bibtex_tolerant_never_raises_and_locates_every_problem(text: str) -> None:
     """Tolerant BibTeX reading returns what it could read and a line for every problem."""
-    result = read_bibtex(text, strict=False, source_name="fuzz.bib")
+    result = parse_bibtex(text, strict=False, source_name="fuzz.bib")
     for problem in result.problems:
         assert problem.source == "fuzz.bib" and problem.line is not None, problem
     assert len({ref.key for ref in result.references}) == len(result.references)
@@ -180,7 +181,7 @@ def test_bibtex_tolerant_never_raises_and_locates_every_problem(text: str) -> No
 @given(mutated(_CSL_SEEDS))
 def test_csl_json_raises_only_located_parse_errors(text: str) -> None:
     """Mangled CSL-JSON raises CSLJSONParseError naming a line or a record number."""
-    error = _typed(lambda: read_csl_json(text, source_name="fuzz.json"))
+    error = _typed(lambda: parse_csl_json(text, source_name="fuzz.json"))
     if error is not None:
         assert isinstance(error, ParseError), error
         assert error.source == "fuzz.json"
@@ -191,7 +192,7 @@ def test_csl_json_raises_only_located_parse_errors(text: str) -> None:
 @given(mutated(_RIS_SEEDS))
 def test_ris_raises_only_located_parse_errors(text: str) -> None:
     """Mangled RIS raises RISParseError naming the line."""
-    error = _typed(lambda: read_ris(text, source_name="fuzz.ris"))
+    error = _typed(lambda: parse_ris(text, source_name="fuzz.ris"))
     if error is not None:
         assert isinstance(error, ParseError), error
         assert error.source == "fuzz.ris" and error.line is not None, error

@@ -18,9 +18,9 @@ from citations import (
     Contributor,
     Reference,
     format_bibliography,
-    read_bibtex,
-    read_csl_json,
-    read_ris,
+    parse_bibtex,
+    parse_csl_json,
+    parse_ris,
     unicode_to_latex,
     write_bibtex,
     write_csl_json,
@@ -189,7 +189,7 @@ def test_bibtex_writer_keeps_one_entry_whatever_the_fields_hold(dialect: str) ->
     """A '}' or '@' in a field neither ends the entry nor starts another: it reads back as one."""
     ref = _reference(note="}@misc{injected, title={x}}", url="https://e.org/}@misc{y,")
     text = write_bibtex([ref], dialect=dialect)  # type: ignore[arg-type]
-    result = read_bibtex(text)
+    result = parse_bibtex(text)
     assert [r.key for r in result.references] == ["evil"] and not result.problems
     assert not _LIVE.search(text), _LIVE.search(text)
     back = result.references[0]
@@ -276,11 +276,11 @@ def test_ris_writer_keeps_one_record_whatever_the_fields_hold() -> None:
         {"title": "a\nER  - \nTY  - JOUR\nTI  - injected", "note": "x\r\nTY  - BOOK"},
         [Contributor(family="A\nER  - ")],
     )
-    records = read_ris(write_ris([ref]))
+    records = parse_ris(write_ris([ref]))
     assert len(records) == 1 and "injected" in records[0].title
 
 
 def test_csl_json_round_trips_hostile_text_exactly() -> None:
     """CSL-JSON is JSON: hostile text is data and comes back unchanged."""
     ref = Reference("k", "book", {"title": HOSTILE, "note": "}@misc{x,"})
-    assert read_csl_json(write_csl_json([ref])) == (ref,)
+    assert parse_csl_json(write_csl_json([ref])) == (ref,)

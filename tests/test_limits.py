@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from citations import LimitExceeded, Reference, read_bibtex, read_csl_json
+from citations import LimitExceeded, Reference, parse_bibtex, parse_csl_json, read_bibtex
 from citations.bibtex import MAX_BIBTEX_CHARS, MAX_CROSSREF_DEPTH, MAX_FIELD_CHARS
 from timeline import ImportFailed, Timeline, parse_edtf, render
 from timeline.errors import InvalidDate
@@ -37,7 +37,7 @@ def test_every_corpus_file_reads_within_the_limits() -> None:
 
 def test_a_chain_at_the_crossref_depth_limit_resolves() -> None:
     """A chain MAX_CROSSREF_DEPTH parents long resolves: the first child inherits the top."""
-    refs = read_bibtex(_chain(MAX_CROSSREF_DEPTH)).by_key()
+    refs = parse_bibtex(_chain(MAX_CROSSREF_DEPTH)).by_key()
     assert refs["k0"].get("year") == "1999" and "crossref" not in refs["k0"]
 
 
@@ -46,7 +46,7 @@ def test_a_chain_past_the_depth_limit_raises_limit_exceeded(parents_first: bool)
     """One more parent raises LimitExceeded naming the limit, the file, the line and the entry."""
     text = _chain(MAX_CROSSREF_DEPTH + 1, parents_first=parents_first)
     with pytest.raises(LimitExceeded) as caught:
-        read_bibtex(text, source_name="chain.bib", strict=False)
+        parse_bibtex(text, source_name="chain.bib", strict=False)
     error = caught.value
     assert error.limit == f"MAX_CROSSREF_DEPTH = {MAX_CROSSREF_DEPTH}"
     assert error.source == "chain.bib" and error.line is not None
@@ -56,7 +56,7 @@ def test_a_chain_past_the_depth_limit_raises_limit_exceeded(parents_first: bool)
 def test_a_chain_of_thousands_raises_instead_of_exhausting_the_stack() -> None:
     """A 5,000-entry crossref chain is a LimitExceeded, not a RecursionError."""
     with pytest.raises(LimitExceeded, match="MAX_CROSSREF_DEPTH"):
-        read_bibtex(_chain(5000))
+        parse_bibtex(_chain(5000))
 
 
 @pytest.mark.parametrize(
@@ -73,8 +73,8 @@ def test_a_chain_of_thousands_raises_instead_of_exhausting_the_stack() -> None:
 def test_crossref_cycles_are_reported_and_every_entry_kept(text: str, path: str) -> None:
     """A cycle is an error naming its path; tolerant reading keeps the entries without it."""
     with pytest.raises(Exception, match=f"crossref cycle: {path}"):
-        read_bibtex(text)
-    result = read_bibtex(text, strict=False)
+        parse_bibtex(text)
+    result = parse_bibtex(text, strict=False)
     assert str(result.problems[0]).endswith(path)
     assert all("crossref" not in ref for ref in result.references)
     assert result.references
@@ -83,10 +83,10 @@ def test_crossref_cycles_are_reported_and_every_entry_kept(text: str, path: str)
 def test_a_title_of_one_megabyte_reads_and_one_more_than_the_limit_is_refused() -> None:
     """A 1 MB title reads back whole; a field of MAX_FIELD_CHARS + 1 names entry, field, line."""
     title = "word " * 200_000
-    (ref,) = read_bibtex("@book{big,\n  title = {" + title + "}\n}").references
+    (ref,) = parse_bibtex("@book{big,\n  title = {" + title + "}\n}").references
     assert len(ref.title) == len(title) - 1
     with pytest.raises(LimitExceeded) as caught:
-        read_bibtex(
+        parse_bibtex(
             "\n@book{huge,\n  title = {" + "x" * (MAX_FIELD_CHARS + 1) + "}\n}", source_name="h.bib"
         )
     assert "entry 'huge', field 'title'" in str(caught.value) and caught.value.line == 3
@@ -97,21 +97,21 @@ def test_string_macro_doubling_stops_at_the_field_limit() -> None:
     macros = '@string{a0 = "' + "x" * 64 + '"}\n'
     macros += "".join(f"@string{{a{n + 1} = a{n} # a{n}}}\n" for n in range(60))
     with pytest.raises(LimitExceeded, match=r"@string 'a15'.*MAX_FIELD_CHARS"):
-        read_bibtex(macros + "@book{k, title = a60}")
+        parse_bibtex(macros + "@book{k, title = a60}")
 
 
 def test_concatenating_one_macro_many_times_stops_at_the_field_limit() -> None:
     """title = a # a # ... # a with a long macro is refused before the parts are joined."""
     text = '@string{a = "' + "x" * 100_000 + '"}\n@book{k,\n  title = ' + " # ".join(["a"] * 50)
     with pytest.raises(LimitExceeded, match="entry 'k', field 'title'"):
-        read_bibtex(text + "\n}")
+        parse_bibtex(text + "\n}")
 
 
 def test_input_over_the_size_limit_is_refused_before_parsing(tmp_path: Path) -> None:
     """Text, bytes or a file over MAX_BIBTEX_CHARS raise LimitExceeded naming the source."""
     text = "%" * (MAX_BIBTEX_CHARS + 1)
     with pytest.raises(LimitExceeded, match=r"^big\.bib: the input has 67,108,865 characters"):
-        read_bibtex(text, source_name="big.bib")
+        parse_bibtex(text, source_name="big.bib")
     path = tmp_path / "huge.bib"
     with path.open("wb") as out:
         out.truncate(4 * MAX_BIBTEX_CHARS + 1)  # sparse: no disk or memory used
@@ -127,14 +127,14 @@ def test_a_generated_bib_of_several_megabytes_reads_every_entry() -> None:
         "  year = {{2001}},\n  pages = {{1--{n}}}\n}}\n\n"
     )
     count = 2_000_000 // len(entry.format(n=10_000))
-    result = read_bibtex("".join(entry.format(n=n) for n in range(count)))
+    result = parse_bibtex("".join(entry.format(n=n) for n in range(count)))
     assert len(result.references) == count
 
 
 def test_deeply_nested_json_and_event_files_are_typed_errors() -> None:
     """Nesting past what Python can read is a located typed error, not a RecursionError."""
     with pytest.raises(Exception, match=r"^deep.json:2: .*nested too deeply") as caught:
-        read_csl_json("[\n" + "[" * 100_000, source_name="deep.json")
+        parse_csl_json("[\n" + "[" * 100_000, source_name="deep.json")
     assert type(caught.value).__name__ == "CSLJSONParseError"
     for fmt, text in [
         ("jsonl", "{}\n" + "[" * 100_000),

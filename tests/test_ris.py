@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from strategies import references
 
-from citations import Contributor, Reference, RISParseError, read_bibtex, read_ris, write_ris
+from citations import (
+    Contributor,
+    Reference,
+    RISParseError,
+    parse_ris,
+    read_bibtex,
+    read_ris,
+    write_ris,
+)
 
 DATA = Path(__file__).parent / "data" / "bib"
 
@@ -44,7 +52,7 @@ ER  -
 
 def test_reads_a_zotero_style_export() -> None:
     """Tags map to biblatex fields; names split at commas; literal names stay whole."""
-    article, book = read_ris(ZOTERO_RIS)
+    article, book = parse_ris(ZOTERO_RIS)
     assert article.entry_type == "article"
     assert article.field_map == {
         "title": "Automation and the Workforce: A Firm-Level View",
@@ -70,10 +78,12 @@ def test_reads_a_zotero_style_export() -> None:
 
 def test_records_without_id_get_generated_unique_keys() -> None:
     """A record without ID gets a pattern key (pinyin/BGN-PCGN), suffixed on collision."""
-    article, book = read_ris(ZOTERO_RIS)
+    article, book = parse_ris(ZOTERO_RIS)
     assert article.key == "acemoglu2022automation"
     assert book.key == "tolstoy1869voyna"
-    twice = read_ris(ZOTERO_RIS.split("\n\n")[1] * 2 + "TY  - GEN\nID  - tolstoy1869voyna\nER  -\n")
+    twice = parse_ris(
+        ZOTERO_RIS.split("\n\n")[1] * 2 + "TY  - GEN\nID  - tolstoy1869voyna\nER  -\n"
+    )
     assert [ref.key for ref in twice] == [
         "tolstoy1869voynaa",
         "tolstoy1869voynab",
@@ -99,8 +109,8 @@ def test_writes_tags_in_a_fixed_order() -> None:
 @settings(max_examples=150, deadline=None)
 @given(references("ris"))
 def test_round_trip_in_the_mapped_subset(ref: Reference) -> None:
-    """read_ris(write_ris(refs)) == refs for references in the subset RIS holds."""
-    assert read_ris(write_ris([ref])) == (ref,)
+    """parse_ris(write_ris(refs)) == refs for references in the subset RIS holds."""
+    assert parse_ris(write_ris([ref])) == (ref,)
 
 
 def test_corpus_keeps_keys_titles_and_names(tmp_path: Path) -> None:
@@ -129,5 +139,5 @@ def test_corpus_keeps_keys_titles_and_names(tmp_path: Path) -> None:
 def test_bad_input_raises_located_errors(text: str, message: str) -> None:
     """Malformed RIS raises RISParseError naming the source and line."""
     with pytest.raises(RISParseError) as info:
-        read_ris(text)
+        parse_ris(text)
     assert message in str(info.value)
