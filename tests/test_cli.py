@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from citations import read_bibtex
-from timeline.cli import CHRONOLOGY_FORMATS, cli
+from timeline.cli import CHRONOLOGY_FORMATS, WRITE_COMMANDS, cli
 
 BIB = """\
 @article{ouyang2021feilianmeng,
@@ -189,8 +190,8 @@ def test_retract_and_restore(journal: Path) -> None:
     assert len(json.loads(ok(journal, "list", "--json").stdout)) == 3
 
 
-def test_as_of_shows_the_past_and_refuses_writes(journal: Path) -> None:
-    """--as-of seq:N shows the timeline as it stood then; writing through it is an error."""
+def test_as_of_shows_the_past(journal: Path) -> None:
+    """--as-of seq:N and --as-of INSTANT show the timeline as it stood then."""
     head = json.loads(ok(journal, "stats", "--json").stdout)["records"]
     past = json.loads(
         ok(journal, "--as-of", f"seq:{head - 1}", "show", "2019-06-visit", "--json").stdout
@@ -201,6 +202,83 @@ def test_as_of_shows_the_past_and_refuses_writes(journal: Path) -> None:
     assert at_start == []
     early = json.loads(ok(journal, "--as-of", "2000-01-01T00:00:00Z", "list", "--json").stdout)
     assert early == []
+
+
+#: Arguments that make each command succeed on the `journal` fixture (after
+#: ``--journal J --as-of seq:N``); ``{tmp}`` is the test's folder. Every command
+#: of the CLI must be here, so a new one cannot miss the --as-of check.
+AS_OF_ARGS: dict[str, tuple[str, ...]] = {
+    "init": ("--journal", "{tmp}/new.timeline", "init"),
+    "import": ("import", "{tmp}/more.bib"),
+    "add": ("add", "2022-02-04", "Joint statement"),
+    "revise": ("revise", "2019-06-visit", "--importance", "3", "--reason", "r"),
+    "retract": ("retract", "1969-03-02-zhenbao", "--reason", "r"),
+    "restore": ("restore", "2019-06-visit", "--reason", "r"),
+    "cite": ("cite", "2019-06-visit", "mfa2001treaty"),
+    "uncite": ("uncite", "2001-07-16-treaty", "mfa2001treaty", "--reason", "r"),
+    "load": ("--journal", "{tmp}/loaded.timeline", "load", "{tmp}/dump.jsonl"),
+    "rebuild": ("rebuild",),
+    "seed": ("seed", "{tmp}/seed-out", "--seeds", "{tmp}/seeds"),
+    "show": ("show", "2019-06-visit"),
+    "list": ("list",),
+    "search": ("search", "Zhenbao"),
+    "history": ("history", "2019-06-visit"),
+    "chronology": ("chronology", "--made-at", MADE_AT),
+    "bibliography": ("bibliography",),
+    "duplicates": ("duplicates",),
+    "verify": ("verify",),
+    "dump": ("dump",),
+    "stats": ("stats",),
+}
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (journals with their -wal) and the hash of its bytes.
+
+    ``-shm`` files are left out: SQLite rewrites that shared-memory index on reads
+    and removes it on close.
+    """
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.endswith("-shm")
+    }
+
+
+def test_as_of_table_names_every_command() -> None:
+    """The --as-of test below runs every command the CLI has, and nothing else."""
+    assert set(AS_OF_ARGS) == set(cli.commands)
+    assert WRITE_COMMANDS.issubset(cli.commands)
+
+
+@pytest.mark.parametrize("command", sorted(AS_OF_ARGS))
+def test_as_of_never_writes(
+    journal: Path, tmp_path: Path, sources: tuple[Path, Path], command: str
+) -> None:
+    """Under --as-of every write command exits 1 naming --as-of; no command changes a byte."""
+    bib, events = sources
+    (tmp_path / "more.bib").write_text("@book{other2020x, title = {T}, date = {2020}}\n")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "references.bib").write_bytes(bib.read_bytes())
+    (tmp_path / "seeds" / "events.toml").write_bytes(events.read_bytes())
+    ok(journal, "dump", "-o", str(tmp_path / "dump.jsonl"))
+    ok(journal, "retract", "2019-06-visit", "--reason", "so that restore has work")
+    head = json.loads(ok(journal, "stats", "--json").stdout)["records"]
+    args = [a.replace("{tmp}", str(tmp_path)) for a in AS_OF_ARGS[command]]
+    before = _files(tmp_path)
+    result = run(journal, "--as-of", f"seq:{head}", *args)
+    assert _files(tmp_path) == before
+    if command in WRITE_COMMANDS:
+        assert result.exit_code == 1, (result.stdout, result.stderr)
+        assert result.stderr.startswith("error: ")
+        assert "--as-of" in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+        assert result.stdout == ""
+    else:
+        assert result.exit_code == 0, (result.stdout, result.stderr)
+    without = run(journal, *args)
+    assert without.exit_code == 0, (without.stdout, without.stderr)
+    assert (_files(tmp_path) != before) == (command in WRITE_COMMANDS)
 
 
 @pytest.mark.parametrize("moment", ["yesterday", "seq:x", "2022-03-01T00:00:00"])

@@ -30,11 +30,11 @@ from timeline.codec import encode_event, encode_event_field
 from timeline.dates import format_date, format_edtf
 from timeline.documents import DocumentOptions, render, write_bibliography
 from timeline.documents.options import BIBLIOGRAPHY_FORMATS, GROUPINGS
-from timeline.errors import TimelineError
+from timeline.errors import ReadOnlyTimeline, TimelineError
 from timeline.importing import EVENT_FORMATS, ImportPlan, read_events
 from timeline.model import Event, LocalizedText
 
-__all__ = ["CHRONOLOGY_FORMATS", "REFERENCE_FORMATS", "cli", "main"]
+__all__ = ["CHRONOLOGY_FORMATS", "REFERENCE_FORMATS", "WRITE_COMMANDS", "cli", "main"]
 
 #: ``chronology --format`` choices: the document format and Markdown flavour each stands for.
 CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
@@ -166,10 +166,8 @@ class _Failure(click.ClickException):
 
 
 @contextlib.contextmanager
-def _open(
-    *, path: Path | None = None, create: bool = False, write: bool = False
-) -> Iterator[Timeline]:
-    """The timeline at ``path`` or ``--journal`` (as of ``--as-of`` unless ``write``)."""
+def _open(*, path: Path | None = None, create: bool = False) -> Iterator[Timeline]:
+    """The timeline at ``path`` or ``--journal``, read-only as of ``--as-of`` when given."""
     settings = _settings()
     path = path or settings.journal
     if not create and str(path) != ":memory:" and not path.exists():
@@ -182,7 +180,7 @@ def _open(
         _progress("catching up", None) as progress,
         Timeline.open(path, author=settings.author, progress=progress) as timeline,
     ):
-        if settings.as_of is not None and not write:
+        if settings.as_of is not None:
             yield timeline.as_of(settings.as_of)
         else:
             yield timeline
@@ -271,6 +269,18 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
+class _Writes(click.Command):
+    """A command that writes a journal: refused under ``--as-of``, which only reads the past."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        if _settings().as_of is not None:
+            raise ReadOnlyTimeline(
+                f"--as-of shows the timeline as it stood then and never writes; "
+                f"run `timeline {self.name}` without --as-of"
+            )
+        return super().invoke(ctx)
+
+
 def _sentence(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return " ".join(text.split())
@@ -291,7 +301,10 @@ def _sentence(exc: BaseException) -> str:
     "as_of",
     metavar="MOMENT",
     callback=lambda _ctx, _param, value: _parse_as_of(value),
-    help="Show the timeline as it stood at an ISO instant (2022-03-01T00:00:00Z) or seq:N.",
+    help=(
+        "Show the timeline as it stood at an ISO instant (2022-03-01T00:00:00Z) or seq:N; "
+        "commands that write refuse."
+    ),
 )
 @click.option(
     "--author",
@@ -313,13 +326,13 @@ def cli(
 # -- creating and importing ---------------------------------------------------------
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 def init() -> None:
     """Create a new, empty journal at --journal."""
     path = _settings().journal
     if path.exists():
         raise _Failure(f"{path} already exists; choose another --journal")
-    with _open(create=True, write=True) as timeline:
+    with _open(create=True) as timeline:
         head = timeline.head()
     click.echo(f"created journal {path} (head seq {head.seq})")
 
@@ -382,7 +395,7 @@ def import_files(
     existed = timeline_path.exists()
     try:
         with (
-            _open(path=timeline_path, create=True, write=True) as timeline,
+            _open(path=timeline_path, create=True) as timeline,
             _progress("importing", total) as bar,
         ):
             summary = timeline.import_plan(plan, references, author=author, progress=bar)
@@ -398,7 +411,7 @@ def _remove_journal(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-@cli.command("import")
+@cli.command("import", cls=_Writes)
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -434,7 +447,7 @@ def _citation_option(value: str) -> tuple[str, str]:
     return key.strip(), locator.strip()
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 @click.argument("when")
 @click.argument("title")
 @click.option("--id", "event_id", help="The event id (a lowercase slug); derived if omitted.")
@@ -476,7 +489,7 @@ def add(
         fields["actors"] = list(actors)
     if tags:
         fields["tags"] = list(tags)
-    with _open(write=True) as timeline:
+    with _open() as timeline:
         event = timeline.record(
             id=event_id, when=when, title=title, lang=lang, reason=reason, **fields
         )
@@ -486,7 +499,7 @@ def add(
     click.echo(event.id)
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 @click.argument("event_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the event changes (kept in its history).")
 @click.option("--when", help="The corrected date (EDTF or a phrase in --lang).")
@@ -521,7 +534,7 @@ def revise(
         fields["actors"] = list(actors)
     if tags:
         fields["tags"] = list(tags)
-    with _open(write=True) as timeline:
+    with _open() as timeline:
         current = timeline.event(event_id)
         for name, text in (("title", title), ("summary", summary)):
             if text is not None:
@@ -537,27 +550,27 @@ def revise(
     click.echo(f"revised {event_id}" if changed else f"{event_id} unchanged")
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 @click.argument("event_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the event is withdrawn.")
 def retract(event_id: str, reason: str) -> None:
     """Withdraw event ID from the timeline (it stays in the journal and its history)."""
-    with _open(write=True) as timeline:
+    with _open() as timeline:
         timeline.retract(event_id, reason=reason)
     click.echo(f"retracted {event_id}")
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 @click.argument("event_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the event comes back.")
 def restore(event_id: str, reason: str) -> None:
     """Put retracted event ID back on the timeline."""
-    with _open(write=True) as timeline:
+    with _open() as timeline:
         timeline.restore(event_id, reason=reason)
     click.echo(f"restored {event_id}")
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 @click.argument("event_id", metavar="ID")
 @click.argument("key")
 @click.option("--locator", default="", help='Where in the work: "p. 104", "fn. 12", "§2".')
@@ -573,7 +586,7 @@ def cite(
     reason: str,
 ) -> None:
     """Cite reference KEY from event ID, with an optional locator."""
-    with _open(write=True) as timeline:
+    with _open() as timeline:
         citation = timeline.cite(
             event_id, key, locator=locator, quote=quote, supports=supports, reason=reason
         )
@@ -581,14 +594,14 @@ def cite(
     click.echo(f"{event_id} cites {key}{where}")
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 @click.argument("event_id", metavar="ID")
 @click.argument("key")
 @click.option("--locator", default="", help="The locator of the citation to remove.")
 @click.option("--reason", required=True, help="Why the citation is removed.")
 def uncite(event_id: str, key: str, locator: str, reason: str) -> None:
     """Remove the citation of KEY (at --locator) from event ID."""
-    with _open(write=True) as timeline:
+    with _open() as timeline:
         timeline.uncite(event_id, key, locator=locator, reason=reason)
     click.echo(f"{event_id} no longer cites {key}")
 
@@ -892,7 +905,7 @@ def dump(output: str | None) -> None:
         click.echo(f"dumped {count} records to {output}", err=True)
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 @click.argument("dump_file", metavar="FILE", type=click.File("r", encoding="utf-8"))
 def load(dump_file: TextIO) -> None:
     """Create the journal at --journal from a JSON Lines dump (which must verify)."""
@@ -913,10 +926,10 @@ def load(dump_file: TextIO) -> None:
     click.echo(f"loaded {head.seq} records into {path}")
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 def rebuild() -> None:
     """Drop and rebuild the read models from the journal."""
-    with _open(write=True) as timeline:
+    with _open() as timeline:
         total = timeline.head().seq
         with _progress("rebuilding", total) as bar:
             count = timeline.rebuild(progress=bar)
@@ -956,7 +969,7 @@ def stats(as_json: bool) -> None:
 # -- the main job -------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(cls=_Writes)
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--seeds",
@@ -979,7 +992,7 @@ def seed(outdir: Path, seeds_dir: Path, made_at: str | None) -> None:
     stamp = _parse_made_at(made_at)
     files = [seeds_dir / "references.bib", seeds_dir / "events.toml"]
     counts = import_files(journal, files, author=_settings().author)
-    with _open(path=journal, write=True) as timeline:
+    with _open(path=journal) as timeline:
         for fmt, name in (("md", "chronology.md"), ("html", "chronology.html")):
             write_chronology(timeline, fmt, str(outdir / name), title=SEED_TITLE, made_at=stamp)
         bib = write_bibliography(timeline.references(), "biblatex")
@@ -988,6 +1001,10 @@ def seed(outdir: Path, seeds_dir: Path, made_at: str | None) -> None:
         f"imported {counts[0]} references and {counts[1]} events; wrote "
         f"{outdir / 'chronology.md'}, {outdir / 'chronology.html'}, {outdir / 'references.bib'}"
     )
+
+
+#: The commands that write a journal (or create one); ``--as-of`` refuses them.
+WRITE_COMMANDS = frozenset(name for name, c in cli.commands.items() if isinstance(c, _Writes))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
