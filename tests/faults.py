@@ -1,9 +1,13 @@
-"""Shared helpers of the fault tests: a seeded timeline file and the consistency check."""
+"""Shared helpers of the fault tests: a seeded timeline file, the consistency check, and
+child processes killed where they signal they are, never after a guessed delay."""
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+import signal
 import sqlite3
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,55 @@ def context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["timeline.application"])
     return ctx
+
+
+#: The longest a test waits for a child process: far above any run, it only turns a hung
+#: child into a failure. No test sleeps or waits for time to pass.
+HANG = 600.0
+
+
+def finish(process: Any) -> int:
+    """Wait for ``process`` to end and give its exit code (negative: killed by that signal)."""
+    process.join(HANG)
+    assert process.exitcode is not None, f"{process.name} still running after {HANG:.0f} s"
+    return int(process.exitcode)
+
+
+def pause_at(connection: sqlite3.Connection, k: int, ready: Connection) -> None:
+    """Before the k-th SQL statement ``connection`` runs from now on, tell the parent through
+    ``ready`` (the statement, and whether a transaction is open) and wait to be killed."""
+    seen = itertools.count(1)
+
+    def trace(sql: str) -> None:
+        if next(seen) == k:
+            ready.send((sql, connection.in_transaction))
+            while True:
+                signal.pause()
+
+    connection.set_trace_callback(trace)
+
+
+def start_paused(ctx: Any, target: Any, args: tuple[Any, ...]) -> tuple[Any, Connection]:
+    """Start ``target(*args, ready)`` in a child; the parent keeps the reading end of ``ready``."""
+    reader, writer = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=target, args=(*args, writer))
+    process.start()
+    writer.close()  # a child that dies before it signals closes the pipe: recv() fails
+    return process, reader
+
+
+def kill_when_paused(process: Any, reader: Connection) -> tuple[str, bool]:
+    """Wait for the child's signal that it is at its kill point, SIGKILL it there, and give
+    the SQL statement it was about to run and whether it was inside a transaction."""
+    assert reader.poll(HANG), f"{process.name} never reached its kill point"
+    try:
+        sql, in_transaction = reader.recv()
+    except EOFError:
+        raise AssertionError(f"{process.name} ended (exit {finish(process)}) before it") from None
+    process.kill()
+    assert finish(process) == -signal.SIGKILL
+    reader.close()
+    return str(sql), bool(in_transaction)
 
 
 def reference(key: str) -> Reference:

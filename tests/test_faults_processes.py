@@ -10,14 +10,25 @@ import os
 import random
 import shutil
 import signal
-import time
 from collections import Counter
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import EVENTS, KEYS, check_consistent, context, reference, seed
+from faults import (
+    EVENTS,
+    KEYS,
+    check_consistent,
+    context,
+    finish,
+    kill_when_paused,
+    pause_at,
+    reference,
+    seed,
+    start_paused,
+)
 
 from timeline.application import Timeline
 from timeline.dates import parse_edtf
@@ -73,8 +84,7 @@ def test_processes_record_revise_and_cite_at_once(tmp_path: Path) -> None:
     for process in workers:
         process.start()
     for process in workers:
-        process.join(60)
-        assert process.exitcode == 0
+        assert finish(process) == 0
     outcomes = [json.loads(line) for log in logs for line in Path(log).read_text().splitlines()]
     assert len(outcomes) == 160
     head, reasons = check_consistent(path)
@@ -99,10 +109,15 @@ def test_processes_record_revise_and_cite_at_once(tmp_path: Path) -> None:
 
 # -- SIGKILL at random moments -----------------------------------------------------------
 
+#: About how many SQL statements a command of ``_busy`` runs (record, cite, revise).
+STATEMENTS_PER_COMMAND = 26
 
-def _busy(path: str, log: str) -> None:
-    """Record, cite and revise in a loop until killed; log each command after it returns."""
-    with Timeline.open(path, author="busy") as tl, open(log, "a") as out:
+
+def _busy(path: str, k: int, ready: Connection) -> None:
+    """Record, cite and revise in a loop, logging each command after it returns; before the
+    k-th SQL statement, signal the parent through ``ready`` and wait to be killed."""
+    with Timeline.open(path, author="busy") as tl, open(path + ".log", "a") as out:
+        pause_at(tl.journal.connection, k, ready)
         for n in itertools.count():
             tag = f"{os.getpid()}-{n}"
             if n % 3 == 0:
@@ -116,30 +131,29 @@ def _busy(path: str, log: str) -> None:
 
 
 def test_sigkill_at_random_moments(tmp_path: Path) -> None:
-    """A writer killed at random moments: every command it saw succeed is stored, at most one
-    more (in flight) is, and the file reopens consistent each time."""
-    path, log = str(tmp_path / "busy.timeline"), str(tmp_path / "busy.log")
+    """A writer killed at random statements: every command it saw succeed is stored, at most
+    one more (in flight) is, and the file reopens consistent each time."""
+    path = str(tmp_path / "busy.timeline")
+    log = Path(path + ".log")
     seeded = seed(path)
-    Path(log).touch()
+    log.touch()
     ctx = context()
     rng = random.Random(8)
     in_flight: set[str] = set()  # stored, killed before it could log: one per kill at most
+    killed_at = []
     for _ in range(6):
-        process = ctx.Process(target=_busy, args=(path, log))
-        process.start()
-        time.sleep(rng.uniform(0.3, 0.6))
-        process.kill()
-        process.join(10)
-        assert process.exitcode == -signal.SIGKILL
+        k = rng.randint(1, 8 * STATEMENTS_PER_COMMAND)  # somewhere in the first 8 commands
+        killed_at.append(kill_when_paused(*start_paused(ctx, _busy, (path, k))))
         _head, reasons = check_consistent(path)
-        logged = Path(log).read_text().splitlines()
+        logged = log.read_text().splitlines()
         stored = reasons[seeded:]
         assert len(stored) == len(set(stored))
         assert set(logged) <= set(stored)
         unlogged = set(stored) - set(logged)
         assert in_flight <= unlogged and len(unlogged - in_flight) <= 1
         in_flight = unlogged
-    assert len(Path(log).read_text().splitlines()) > 10
+    assert len(log.read_text().splitlines()) > 10
+    assert any(in_transaction for _sql, in_transaction in killed_at), killed_at
 
 
 # -- SIGKILL before each statement of a command ---------------------------------------------
@@ -233,8 +247,7 @@ def test_sigkill_before_every_statement_of_a_command(tmp_path: Path, command: st
         shutil.copy(base, path)
         process = ctx.Process(target=_kill_at, args=(path, command, "", k))
         process.start()
-        process.join(30)
-        assert process.exitcode == -signal.SIGKILL, k
+        assert finish(process) == -signal.SIGKILL, k
         head, _ = check_consistent(path)
         assert head in (seeded, seeded + APPENDS[command]), (k, head)
         applied += head != seeded
@@ -249,8 +262,7 @@ def test_sigkill_after_commit_keeps_the_command(tmp_path: Path) -> None:
     seeded = seed(path)
     process = context().Process(target=_kill_at, args=(path, "record", "SELECT", 10**9))
     process.start()
-    process.join(30)
-    assert process.exitcode == 0
+    assert finish(process) == 0
     head, reasons = check_consistent(path)
     assert head == seeded + 1 and reasons[-1] == "the command"
 
@@ -293,8 +305,7 @@ def test_sigkill_during_rebuild(tmp_path: Path, prefix: str, k: int) -> None:
     head = _bulk(path, 200)
     process = context().Process(target=_rebuild_and_kill, args=(path, prefix, k))
     process.start()
-    process.join(60)
-    assert process.exitcode == -signal.SIGKILL
+    assert finish(process) == -signal.SIGKILL
     assert check_consistent(path)[0] == head
 
 
@@ -351,8 +362,7 @@ def test_sigkill_during_load(
     target = str(tmp_path / "target.timeline")
     process = context().Process(target=_load_and_kill, args=(dump, target, prefix, k))
     process.start()
-    process.join(60)
-    assert process.exitcode == -signal.SIGKILL
+    assert finish(process) == -signal.SIGKILL
     assert check_consistent(target)[0] == 0
     with open(dump, encoding="utf-8") as fp:
         Timeline.load(fp, target).close()

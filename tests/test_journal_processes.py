@@ -6,10 +6,12 @@ import multiprocessing
 import random
 import time
 from collections import Counter
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pytest
+from faults import finish, kill_when_paused, pause_at, start_paused
 
 from timeline.errors import VersionConflict
 from timeline.journal import Journal
@@ -47,9 +49,16 @@ def _appender(path: str, worker: int, batches: int) -> None:
                     continue
 
 
-def _crasher(path: str) -> None:
-    """Append batches of BATCH records for ever (until killed)."""
+#: The SQL statements one append of BATCH records runs (BEGIN, 2 SELECTs, an INSERT per
+#: record, COMMIT), roughly: kill points are drawn over a few batches.
+STATEMENTS_PER_BATCH = BATCH + 4
+
+
+def _crasher(path: str, k: int, ready: Connection) -> None:
+    """Append batches of BATCH records for ever; before the k-th SQL statement, signal the
+    parent through ``ready`` and wait to be killed."""
     with Journal.open(path) as journal:
+        pause_at(journal.connection, k, ready)
         batch = 0
         while True:
             label = f"{time.time_ns()}-{batch}"
@@ -76,8 +85,7 @@ def test_two_processes_append_concurrently(tmp_path: Path) -> None:
     for process in workers:
         process.start()
     for process in workers:
-        process.join(60)
-        assert process.exitcode == 0
+        assert finish(process) == 0
     with Journal.open(path) as journal:
         records = list(journal.read())
         written = Counter((r.payload["w"], r.payload["b"], r.payload.get("n")) for r in records)
@@ -96,12 +104,10 @@ def test_sigkill_mid_batch_leaves_whole_batches(tmp_path: Path) -> None:
     ctx = _context()
     rng = random.Random(20240101)
     previous = 0
+    killed_at = []
     for _ in range(10):
-        process = ctx.Process(target=_crasher, args=(path,))
-        process.start()
-        time.sleep(rng.uniform(0.25, 0.5))
-        process.kill()
-        process.join(10)
+        k = rng.randint(1, 6 * STATEMENTS_PER_BATCH)  # somewhere in the first 6 batches
+        killed_at.append(kill_when_paused(*start_paused(ctx, _crasher, (path, k))))
         with Journal.open(path) as journal:
             report = journal.verify()
             assert report.ok, report
@@ -112,3 +118,5 @@ def test_sigkill_mid_batch_leaves_whole_batches(tmp_path: Path) -> None:
             assert head >= previous
             previous = head
     assert previous > 0
+    # kills land inside batches, between their first and last INSERT (records half written)
+    assert any(sql.startswith("INSERT") and inside for sql, inside in killed_at), killed_at
