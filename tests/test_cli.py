@@ -142,6 +142,37 @@ def test_list_filters_and_search(journal: Path) -> None:
     assert [e["id"] for e in found] == ["1969-03-02-zhenbao"]
 
 
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        (
+            ("--kind", "treatyy"),
+            "warning: --kind 'treatyy': no event has this kind; did you mean 'treaty'?",
+        ),
+        (
+            ("--actor", "CHN:host"),
+            "warning: --actor 'CHN:HOST': no event has this actor; did you mean 'CHN'?",
+        ),
+        (("--tag", "no-such-tag"), "warning: --tag 'no-such-tag': no event has this tag"),
+    ],
+)
+@pytest.mark.parametrize("command", [("list",), ("search", "a"), ("chronology",)])
+def test_unknown_filter_values_are_named_on_stderr(
+    journal: Path, command: tuple[str, ...], args: tuple[str, ...], warning: str
+) -> None:
+    """A --kind, --actor or --tag value no event has is named on stderr; exit 0, no events."""
+    result = ok(journal, *command, *args, "--between", "1960/1970")
+    assert result.stderr.splitlines() == [warning]
+    assert "Zhenbao" not in result.stdout
+
+
+def test_known_filter_values_matching_nothing_warn_nothing(journal: Path) -> None:
+    """Known values combined so that nothing matches give an empty list and no warning."""
+    result = ok(journal, "list", "--kind", "treaty", "--tag", "border", "--actor", "CHN", "--json")
+    assert json.loads(result.stdout) == []
+    assert result.stderr == ""
+
+
 def test_add_cite_show_and_history(journal: Path) -> None:
     """`add` prints the new id; `cite`, `revise` and `history` follow the event's changes."""
     new_id = ok(

@@ -11,6 +11,7 @@ tab-separated lines when piped. Errors from :mod:`timeline` and
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import os
 import sys
@@ -32,7 +33,7 @@ from timeline.documents import DocumentOptions, render, write_bibliography
 from timeline.documents.options import BIBLIOGRAPHY_FORMATS, GROUPINGS
 from timeline.errors import ReadOnlyTimeline, TimelineError
 from timeline.importing import EVENT_FORMATS, ImportPlan, read_events
-from timeline.model import Event, LocalizedText
+from timeline.model import EVENT_KINDS, Event, LocalizedText
 
 __all__ = ["CHRONOLOGY_FORMATS", "REFERENCE_FORMATS", "WRITE_COMMANDS", "cli", "main"]
 
@@ -673,14 +674,49 @@ def _filters(**options: Any) -> dict[str, Any]:
     return filters
 
 
+def _warn_unknown_values(timeline: Timeline, filters: dict[str, Any]) -> None:
+    """Warn on stderr about each --kind, --actor and --tag value that no event has.
+
+    Called when the filters matched nothing, so a typo does not pass for an
+    empty result; suggests close values that events do have.
+    """
+    every = timeline.events(include_retracted=True)
+    known = {
+        "kind": {e.kind for e in every} | set(EVENT_KINDS),
+        "actor": {a.code for e in every for a in e.actors},
+        "tag": {t for e in every for t in e.tags},
+    }
+    asked = {
+        "kind": [v.strip().lower() for v in filters["kinds"] or ()],
+        "actor": [v.strip().upper() for v in filters["actors"] or ()],
+        "tag": [v.strip().lower() for v in filters["tags"] or ()],
+    }
+    for option, values in asked.items():
+        for value in values:
+            if value in known[option]:
+                continue
+            code = value.partition(":")[0]
+            close = (
+                [code]
+                if option == "actor" and code in known[option]
+                else difflib.get_close_matches(value, sorted(known[option]), n=3)
+            )
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            click.echo(f"warning: --{option} {value!r}: no event has this {option}{hint}", err=True)
+
+
 @cli.command("list")
 @_filter_options
 @click.option("--lang", default="en", show_default=True, help="Language of the titles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_(lang: str, as_json: bool, **options: Any) -> None:
     """List events in historical order (a table on a terminal, JSON with --json)."""
+    filters = _filters(**options)
     with _open() as timeline:
-        _print_events(timeline, timeline.events(**_filters(**options)), as_json, lang)
+        events = timeline.events(**filters)
+        if not events:
+            _warn_unknown_values(timeline, filters)
+        _print_events(timeline, events, as_json, lang)
 
 
 @cli.command()
@@ -690,8 +726,11 @@ def list_(lang: str, as_json: bool, **options: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def search(text: str, lang: str | None, as_json: bool, **options: Any) -> None:
     """Find events whose title or summary contains TEXT."""
+    filters = _filters(**options)
     with _open() as timeline:
-        events = timeline.events(text=text, lang=lang, **_filters(**options))
+        events = timeline.events(text=text, lang=lang, **filters)
+        if not events:
+            _warn_unknown_values(timeline, filters)
         _print_events(timeline, events, as_json, lang or "en")
 
 
@@ -819,6 +858,7 @@ def chronology(
     **options: Any,
 ) -> None:
     """Write the chronology as Markdown, Pandoc Markdown, HTML, SVG, TimelineJS, CSV or LaTeX."""
+    filters = _filters(**options)
     with _open() as timeline:
         count = write_chronology(
             timeline,
@@ -828,8 +868,10 @@ def chronology(
             lang=lang,
             group_by=group_by,
             made_at=_parse_made_at(made_at),
-            **_filters(**options),
+            **filters,
         )
+        if not count:
+            _warn_unknown_values(timeline, filters)
     if output and output != "-":
         click.echo(f"wrote {count} events to {output}", err=True)
 
