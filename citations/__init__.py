@@ -28,6 +28,7 @@ from citations.errors import (
 )
 from citations.formatting import format_bibliography, format_reference
 from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
+from citations.languages import langid_name, language_tag
 from citations.latex import latex_to_unicode, unicode_to_latex
 from citations.model import IDENTIFIER_FIELDS, Contributor, Reference, Role, is_cjk
 from citations.ris import parse_ris, read_ris, write_ris
@@ -61,6 +62,8 @@ __all__ = [
     "format_bibliography",
     "format_reference",
     "is_cjk",
+    "langid_name",
+    "language_tag",
     "latex_to_unicode",
     "make_key",
     "normalize_doi",

@@ -18,7 +18,6 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -30,12 +29,12 @@ from pybtex.utils import CaseInsensitiveDict
 
 from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
 from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
+from citations.languages import is_known, langid_name, language_tag
 from citations.latex import latex_to_unicode, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk, role_rank
 from citations.sources import read_bytes
 
 __all__ = [
-    "LANGUAGE_TAGS",
     "MAX_BIBTEX_CHARS",
     "MAX_CROSSREF_DEPTH",
     "MAX_FIELD_CHARS",
@@ -46,64 +45,12 @@ __all__ = [
     "write_bibtex",
 ]
 
-#: biblatex/babel language names (``langid``) and the BCP 47 tags they stand for.
-LANGUAGE_TAGS: Mapping[str, str] = MappingProxyType(
-    {
-        "english": "en",
-        "american": "en-US",
-        "usenglish": "en-US",
-        "british": "en-GB",
-        "ukenglish": "en-GB",
-        "australian": "en-AU",
-        "canadian": "en-CA",
-        "chinese": "zh",
-        "chinese-simplified": "zh-Hans",
-        "chinese-traditional": "zh-Hant",
-        "pinyin": "zh-Latn",
-        "japanese": "ja",
-        "korean": "ko",
-        "russian": "ru",
-        "ukrainian": "uk",
-        "belarusian": "be",
-        "bulgarian": "bg",
-        "serbian": "sr",
-        "german": "de",
-        "ngerman": "de",
-        "austrian": "de-AT",
-        "french": "fr",
-        "spanish": "es",
-        "italian": "it",
-        "portuguese": "pt",
-        "brazilian": "pt-BR",
-        "dutch": "nl",
-        "polish": "pl",
-        "czech": "cs",
-        "slovak": "sk",
-        "hungarian": "hu",
-        "romanian": "ro",
-        "swedish": "sv",
-        "norwegian": "nb",
-        "danish": "da",
-        "finnish": "fi",
-        "greek": "el",
-        "latin": "la",
-        "turkish": "tr",
-        "arabic": "ar",
-        "hebrew": "he",
-        "persian": "fa",
-        "vietnamese": "vi",
-    }
-)
 #: The longest input :func:`read_bibtex` reads, in characters (a 50 MB file takes about a minute).
 MAX_BIBTEX_CHARS = 64 * 1024 * 1024
 #: The longest value of one field or ``@string``, in characters, after ``#`` and macros.
 MAX_FIELD_CHARS = 1024 * 1024
 #: How many ``crossref`` parents one entry may have above it (child -> parent -> ...).
 MAX_CROSSREF_DEPTH = 32
-
-_LANGID: dict[str, str] = {}
-for _language, _tag in LANGUAGE_TAGS.items():
-    _LANGID.setdefault(_tag.lower(), _language)
 
 _MONTH_NUMBER: dict[str, str] = {}
 for _number, (_abbr, _full) in enumerate(month_names.items(), start=1):
@@ -396,7 +343,7 @@ class _Reader:
                 values[name] = ""
                 continue
             if name == "langid":
-                language = LANGUAGE_TAGS.get(raw.lower(), raw)
+                language = language_tag(raw)
                 continue
             if name == "month":
                 values[name] = _MONTH_NUMBER.get(raw.lower(), latex_to_unicode(raw))
@@ -404,6 +351,8 @@ class _Reader:
                 values[name] = raw
             else:
                 values[name] = latex_to_unicode(raw)
+        if not language and is_known(values.get("language", "")):
+            language = language_tag(values["language"])  # Zotero: a language with no langid
         if implied_type and not values.get("type"):
             values["type"] = implied_type
         if entry_type not in BIBLATEX_TYPES:
@@ -674,7 +623,9 @@ def _entry(ref: Reference, classic: bool, ascii: bool, out: list[str]) -> None:
         fields.setdefault("entrysubtype", entry_type)
         entry_type = "misc"
     if ref.language:
-        fields["langid"] = _LANGID.get(ref.language.lower(), ref.language)
+        fields["langid"] = langid_name(ref.language)
+    if is_known(fields.get("language", "")):
+        fields["language"] = langid_name(fields["language"])  # a key biblatex localises
     raw: frozenset[str] = frozenset()
     if classic:
         entry_type, raw = _classic(entry_type, fields)

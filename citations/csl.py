@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any
 
 from citations.errors import CSLJSONParseError, InvalidReference
+from citations.languages import language_tag
 from citations.latex import braces_balanced
 from citations.model import Contributor, Reference, Role, role_rank
 from citations.sources import read_bytes
@@ -203,7 +204,7 @@ def to_csl(ref: Reference) -> dict[str, Any]:
         del fields["entrysubtype"]
     record: dict[str, Any] = {"id": ref.key, "type": csl_type}
     if ref.language:
-        record["language"] = ref.language
+        record["language"] = language_tag(ref.language)
     for person in ref.contributors:
         variable = CSL_ROLES.get(person.role)
         if variable is not None:
@@ -447,7 +448,11 @@ def _reference(record: dict[str, Any], key: str) -> Reference:
     contributors.sort(key=lambda person: role_rank(person.role))
     language = record.get("language", "")
     return Reference(
-        key, entry_type, fields, contributors, _string(language, "language") if language else ""
+        key,
+        entry_type,
+        fields,
+        contributors,
+        language_tag(_string(language, "language")) if language else "",
     )
 
 

@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 from citations.errors import InvalidReference, RISParseError
 from citations.keys import KeyRegistry
+from citations.languages import language_tag
 from citations.model import Contributor, Reference, Role, role_rank
 from citations.sources import read_bytes
 
@@ -140,7 +141,7 @@ def _record(ref: Reference) -> str:
     keywords = fields.get("keywords", "")
     lines.extend(f"KW  - {word.strip()}" for word in keywords.split(",") if word.strip())
     if ref.language:
-        lines.append(f"LA  - {ref.language}")
+        lines.append(f"LA  - {language_tag(ref.language)}")
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
 
@@ -279,7 +280,7 @@ def _reference(tags: list[tuple[str, str]], registry: KeyRegistry) -> Reference:
         elif tag == "KW":
             keywords.append(value)
         elif tag == "LA":
-            language = value
+            language = language_tag(value)
         elif tag in _FIELD_FROM_TAG:
             fields.setdefault(_FIELD_FROM_TAG[tag], value)
     if first_page:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from citations import BibTeXParseError, Contributor, Reference, Role
 from citations.bibtex import BibReadResult, parse_bibtex, read_bibtex, write_bibtex
+from citations.languages import langid_name, language_tag
 
 Dialect = Literal["bibtex", "biblatex"]
 
@@ -246,14 +247,15 @@ def test_corpus_survives_write_and_read(name: str, dialect: Dialect, ascii: bool
 
 
 def _alone(ref: Reference) -> Reference:
-    """A lone braced family name ({\\rlap{Lutz Birkhahn}}) reads back as a literal name."""
+    """A lone braced family name ({\\rlap{Lutz Birkhahn}}) reads back as a literal name, and
+    langid names a language, not a script or region (zh-Hant is written chinese, read zh)."""
     people = [
         Contributor(literal=p.family, role=p.role)
         if p.family and " " in p.family and not (p.given or p.suffix or p.particle)
         else p
         for p in ref.contributors
     ]
-    return attrs.evolve(ref, contributors=people)
+    return attrs.evolve(ref, contributors=people, language=language_tag(langid_name(ref.language)))
 
 
 def test_known_corpus_problems_are_reported() -> None:
