@@ -10,6 +10,8 @@ import os
 import random
 import shutil
 import signal
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -31,6 +33,7 @@ from faults import (
 )
 
 from timeline.application import Timeline
+from timeline.cli import main
 from timeline.dates import parse_edtf
 from timeline.errors import DomainError, VersionConflict
 from timeline.importing import ImportPlan
@@ -322,7 +325,9 @@ def dumped(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, int]:
     return dump, head
 
 
-def _load_and_kill(dump: str, path: str, prefix: str, k: int) -> None:
+def _load_and_kill(dump: str, path: str, prefix: str, k: int, cli: bool = False) -> None:
+    """Load ``dump`` into ``path`` (``Timeline.load``, or ``timeline load`` when ``cli``) and
+    SIGKILL this process before the k-th SQL statement starting with ``prefix``."""
     seen = itertools.count(1)
     import sqlite3
 
@@ -339,6 +344,8 @@ def _load_and_kill(dump: str, path: str, prefix: str, k: int) -> None:
         return conn
 
     sqlite3.connect = traced  # type: ignore[assignment]
+    if cli:
+        main(["--journal", path, "load", dump])
     with open(dump, encoding="utf-8") as fp:
         Timeline.load(fp, path)
 
@@ -371,3 +378,37 @@ def test_sigkill_during_load(
     with Timeline.open(target) as tl:
         tl.dump(text)
     assert text.getvalue() == Path(dump).read_text(encoding="utf-8")
+
+
+def _timeline(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "timeline", *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(("prefix", "k"), [("INSERT INTO RECORDS", 1100), ("COMMIT", 2)])
+def test_killed_timeline_load_is_refused_then_loads_into_a_new_path(
+    tmp_path: Path, dumped: tuple[str, int], prefix: str, k: int
+) -> None:
+    """A killed ``timeline load`` leaves an empty journal that verifies; the next ``timeline
+    load`` into it refuses with a one-line error and leaves it as it was; a new path loads."""
+    dump, head = dumped
+    folder = tmp_path / "killed"
+    folder.mkdir()
+    target = folder / "target.timeline"
+    process = context().Process(target=_load_and_kill, args=(dump, str(target), prefix, k, True))
+    process.start()
+    assert finish(process) == -signal.SIGKILL
+    assert check_consistent(target)[0] == 0
+    before = _files(folder)
+    again = _timeline("--journal", str(target), "load", dump)
+    assert again.returncode == 1, again.stderr
+    assert again.stderr.count("\n") == 1 and "already exists" in again.stderr
+    assert _files(folder) == before
+    fresh = tmp_path / "fresh.timeline"
+    loaded = _timeline("--journal", str(fresh), "load", dump)
+    assert loaded.returncode == 0, loaded.stderr
+    assert check_consistent(fresh)[0] == head
