@@ -106,12 +106,14 @@ class Problem:
 
 @attrs.frozen
 class BibReadResult:
-    """What :func:`read_bibtex` or :func:`parse_bibtex` found: references, problems, macros."""
+    """What :func:`read_bibtex` or :func:`parse_bibtex` found: references, problems, lines."""
 
     references: tuple[Reference, ...]
     problems: tuple[Problem, ...] = ()
     preamble: str = ""
     strings: Mapping[str, str] = attrs.field(factory=dict)
+    #: The line each reference's entry starts on, by citation key.
+    lines: Mapping[str, int] = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return len(self.references)
@@ -304,16 +306,20 @@ class _Reader:
         if resolve_crossref:
             self.resolve(entries)
         references = []
+        lines = {}
         for entry in entries.values():
             reference = self.reference(entry)
             if reference is not None:
                 references.append(reference)
+                lines[entry.key] = entry.line
         strings = {
             name.lower(): latex_to_unicode(" ".join(value.split()))
             for name, value in macros.items()
             if month_names.get(name.lower()) != value
         }
-        return BibReadResult(tuple(references), tuple(self.problems), "\n".join(preamble), strings)
+        return BibReadResult(
+            tuple(references), tuple(self.problems), "\n".join(preamble), strings, lines
+        )
 
     def entry(
         self, kind: str, key: str, fields: list[tuple[str, list[str]]], line: int

@@ -389,7 +389,7 @@ def test_failed_imports_leave_journal_and_read_models_unchanged(
 
         error = _typed(run)
         if error is not None:
-            assert str(error).startswith(f"fuzz.{fmt}: ") or isinstance(error, JournalError), error
+            assert str(error).startswith(f"fuzz.{fmt}:") or isinstance(error, JournalError), error
             assert _state(timeline) == before
 
 

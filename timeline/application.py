@@ -55,7 +55,7 @@ from timeline.errors import (
     UnknownReference,
     VersionConflict,
 )
-from timeline.importing import ImportPlan
+from timeline.importing import ImportPlan, Origin
 from timeline.journal import NO_STREAM, ExpectedVersion, Journal, VerifyReport
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, citation_id
 from timeline.phrases import parse_date
@@ -718,15 +718,24 @@ class Timeline:
     ) -> ImportSummary:
         """Add references, then record a plan's events, citations and revisions: all or nothing.
 
-        Every change is checked as if made one by one; the first refusal rolls
-        back the whole import and is raised with the source file named.
+        ``references`` come after the plan's own (read from ``plan.source``).
+        Each change's reason names the file and line its item was read from
+        (after ``reason``, when given). Every change is checked as if made one
+        by one; the first refusal rolls back the whole import and is raised
+        naming that file and line.
         """
         if self.read_only:
             raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
-        meta: dict[str, Any] = {
-            "author": author,
-            "reason": reason or f"imported from {plan.source}",
-        }
+        refs = [(ref, plan.origin("references", n)) for n, ref in enumerate(plan.references)]
+        refs += [(ref, Origin(plan.source)) for ref in references]
+        _refuse_repeats(
+            ((ref.key, origin) for ref, origin in refs), "reference key", DuplicateReference
+        )
+        _refuse_repeats(
+            ((event.id, plan.origin("events", n)) for n, event in enumerate(plan.events)),
+            "event id",
+            DuplicateEvent,
+        )
         done = 0
 
         def step() -> None:
@@ -735,35 +744,41 @@ class Timeline:
             if progress is not None and done % 100 == 0:
                 progress(done)
 
-        refs = tuple(references)
-        try:
-            with self._journal.write_transaction():
-                for reference in refs:
-                    self.add_reference(reference, **meta)
-                    step()
-                for event in plan.events:
-                    self.record(event, **meta)
-                    step()
-                for citation in plan.citations:
+        with self._journal.write_transaction():
+            for reference, origin in refs:
+                with _imported_from(origin):
+                    self.add_reference(
+                        reference, author=author, reason=_import_reason(reason, origin)
+                    )
+                step()
+            for n, event in enumerate(plan.events):
+                origin = plan.origin("events", n)
+                with _imported_from(origin):
+                    self.record(event, author=author, reason=_import_reason(reason, origin))
+                step()
+            for n, citation in enumerate(plan.citations):
+                origin = plan.origin("citations", n)
+                with _imported_from(origin):
                     self.cite(
                         citation.event_id,
                         citation.key,
                         locator=citation.locator,
                         quote=citation.quote,
                         supports=citation.supports,
-                        **meta,
+                        author=author,
+                        reason=_import_reason(reason, origin),
                     )
-                    step()
-                for revision in plan.revisions:
+                step()
+            for n, revision in enumerate(plan.revisions):
+                origin = plan.origin("revisions", n)
+                with _imported_from(origin):
                     self.revise(
                         revision.event_id,
-                        reason=revision.reason,
+                        reason=_import_reason(revision.reason, origin),
                         author=revision.author or author,
                         **dict(revision.fields),
                     )
-                    step()
-        except (DomainError, JournalUsageError) as exc:
-            raise type(exc)(f"{plan.source}: {exc}; nothing was imported") from exc
+                step()
         if progress is not None:
             progress(done)
         return ImportSummary(
@@ -822,6 +837,34 @@ class Timeline:
     def records(self) -> Iterator[Record]:
         """The journal records this timeline shows, in order."""
         return self._journal.read(upto=self._upto)
+
+
+def _import_reason(reason: str, origin: Origin) -> str:
+    """The reason recorded for an imported item: ``reason`` (if any) and where it was read."""
+    return f"{reason} (imported from {origin})" if reason else f"imported from {origin}"
+
+
+@contextlib.contextmanager
+def _imported_from(origin: Origin) -> Iterator[None]:
+    """Name ``origin`` in a refusal of the item read there; the whole import rolls back."""
+    try:
+        yield
+    except (DomainError, JournalUsageError) as exc:
+        raise type(exc)(f"{origin}: {exc}; nothing was imported") from exc
+
+
+def _refuse_repeats(
+    items: Iterable[tuple[str, Origin]], what: str, error: type[DomainError]
+) -> None:
+    """Raise ``error`` naming both places when one key or id comes twice in an import."""
+    first: dict[str, Origin] = {}
+    for key, origin in items:
+        if key in first:
+            raise error(
+                f"{origin}: {what} {key!r} is given twice in this import "
+                f"(first at {first[key]}); nothing was imported"
+            )
+        first[key] = origin
 
 
 def _follow(merged: Mapping[str, str], key: str) -> str:

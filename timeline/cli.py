@@ -24,7 +24,7 @@ from typing import IO, Any, TextIO
 import attrs
 import click
 
-from citations import CitationsError, Reference, read_bibtex
+from citations import CitationsError
 from timeline.application import HistoryEntry, Timeline
 from timeline.changes import EVENT_FIELDS
 from timeline.codec import encode_event, encode_event_field
@@ -32,7 +32,7 @@ from timeline.dates import format_date, format_edtf
 from timeline.documents import DocumentOptions, render, write_bibliography
 from timeline.documents.options import BIBLIOGRAPHY_FORMATS, GROUPINGS
 from timeline.errors import ReadOnlyTimeline, TimelineError
-from timeline.importing import EVENT_FORMATS, ImportPlan, read_events
+from timeline.importing import REFERENCE_FORMATS, read_import
 from timeline.model import EVENT_KINDS, Event, LocalizedText
 
 __all__ = ["CHRONOLOGY_FORMATS", "REFERENCE_FORMATS", "WRITE_COMMANDS", "cli", "main"]
@@ -47,9 +47,6 @@ CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
     "csv": ("csv", "pandoc"),
     "latex": ("latex", "pandoc"),
 }
-
-#: Reference files ``import`` reads, by suffix.
-REFERENCE_FORMATS = {".bib": "bibtex", ".biblatex": "bibtex", ".json": "csl-json", ".ris": "ris"}
 
 DEFAULT_JOURNAL = "timeline.db"
 
@@ -338,32 +335,6 @@ def init() -> None:
     click.echo(f"created journal {path} (head seq {head.seq})")
 
 
-def _read_references(path: Path, strict: bool, encoding: str) -> tuple[Reference, ...]:
-    fmt = REFERENCE_FORMATS[path.suffix.lower()]
-    if fmt == "bibtex":
-        result = read_bibtex(path, encoding=encoding, strict=strict)
-        for problem in result.problems:
-            line = f":{problem.line}" if problem.line is not None else ""
-            click.echo(f"warning: {problem.source}{line}: {problem.message}", err=True)
-        return result.references
-    if fmt == "csl-json":
-        from citations.csl import read_csl_json
-
-        return tuple(read_csl_json(path))
-    from citations.ris import read_ris
-
-    return tuple(read_ris(path))
-
-
-def _merge_plans(plans: Sequence[ImportPlan]) -> ImportPlan:
-    return ImportPlan(
-        events=tuple(e for p in plans for e in p.events),
-        citations=tuple(c for p in plans for c in p.citations),
-        revisions=tuple(r for p in plans for r in p.revisions),
-        source=", ".join(p.source for p in plans) or "<no events>",
-    )
-
-
 def import_files(
     timeline_path: Path,
     files: Sequence[Path],
@@ -378,28 +349,18 @@ def import_files(
     exist before a failed import is removed again. Returns the counts of
     references, events, citations and revisions recorded.
     """
-    references: list[Reference] = []
-    plans: list[ImportPlan] = []
-    for path in files:
-        suffix = path.suffix.lower()
-        if suffix in REFERENCE_FORMATS:
-            references.extend(_read_references(path, strict, encoding))
-        elif suffix in EVENT_FORMATS:
-            plans.append(read_events(path))
-        else:
-            known = ", ".join(sorted({*REFERENCE_FORMATS, *EVENT_FORMATS}))
-            raise _Failure(
-                f"{path}: cannot tell what the file holds from its suffix; use one of {known}"
-            )
-    plan = _merge_plans(plans)
-    total = len(references) + len(plan.events) + len(plan.citations) + len(plan.revisions)
+    plan = read_import(files, strict=strict, encoding=encoding)
+    for problem in plan.problems:
+        line = f":{problem.line}" if problem.line is not None else ""
+        click.echo(f"warning: {problem.source}{line}: {problem.message}", err=True)
+    total = len(plan.references) + len(plan.events) + len(plan.citations) + len(plan.revisions)
     existed = timeline_path.exists()
     try:
         with (
             _open(path=timeline_path, create=True) as timeline,
             _progress("importing", total) as bar,
         ):
-            summary = timeline.import_plan(plan, references, author=author, progress=bar)
+            summary = timeline.import_plan(plan, author=author, progress=bar)
     except BaseException:
         if not existed and timeline_path.exists():
             _remove_journal(timeline_path)

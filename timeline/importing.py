@@ -7,8 +7,10 @@ and a list ``revision``; JSON Lines holds one event per line (or
 The format is documented in ``docs/reference/import-formats.md``.
 
 Parsing is pure: it returns an :class:`ImportPlan` or raises
-:class:`ImportFailed` naming the file, the entry and the field. The timeline
-applies a plan all at once or not at all.
+:class:`ImportFailed` naming the file, the entry and the field. Every item of a
+plan keeps its :class:`Origin` (file and entry line), which the timeline
+records as the reason of each change. The timeline applies a plan all at once
+or not at all.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 import yaml
 
+from citations import Problem, Reference
 from timeline.dates import DateInterval, HistoricalDate, When, format_edtf, parse_edtf
 from timeline.errors import DateError, ImportFailed, InvalidDate, TimelineError
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
@@ -31,12 +35,18 @@ from timeline.phrases import parse_date
 
 __all__ = [
     "EVENT_FORMATS",
+    "REFERENCE_FORMATS",
     "ImportPlan",
+    "Origin",
     "Revision",
     "in_calendar",
     "parse_events",
     "read_events",
+    "read_import",
 ]
+
+#: Reference file formats :func:`read_import` understands, by suffix.
+REFERENCE_FORMATS = {".bib": "bibtex", ".biblatex": "bibtex", ".json": "csl-json", ".ris": "ris"}
 
 #: File formats :func:`read_events` understands, by suffix.
 EVENT_FORMATS = {
@@ -80,24 +90,94 @@ class Revision:
 
 
 @attrs.frozen
+class Origin:
+    """Where an imported item was read: its file and the line (or record) its entry starts at."""
+
+    source: str
+    line: int | None = None
+    entry: str = ""
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.source}:{self.line}"
+        return f"{self.source}, {self.entry}" if self.entry else self.source
+
+
+def _origins(attribute: str) -> Any:
+    """An ``ImportPlan`` field: one origin per item of ``attribute``, or none at all."""
+
+    def check(plan: ImportPlan, field: attrs.Attribute[Any], value: tuple[Origin, ...]) -> None:
+        items = getattr(plan, attribute)
+        if value and len(value) != len(items):
+            raise ValueError(f"{field.name} has {len(value)} origins for {len(items)} {attribute}")
+
+    return attrs.field(default=(), validator=check, kw_only=True)
+
+
+@attrs.frozen
 class ImportPlan:
-    """What a file asks to record: events, their citations, then revisions, in file order."""
+    """What files ask to record: references, events, their citations, then revisions.
+
+    Each ``*_origins`` tuple gives the :class:`Origin` of the item at the same
+    place (empty: every item comes from ``source``); :meth:`origin` reads them.
+    ``problems`` are what a tolerant BibTeX read skipped or warned about.
+    """
 
     events: tuple[Event, ...] = ()
     citations: tuple[Citation, ...] = ()
     revisions: tuple[Revision, ...] = ()
     source: str = "<input>"
+    references: tuple[Reference, ...] = attrs.field(default=(), kw_only=True)
+    problems: tuple[Problem, ...] = attrs.field(default=(), kw_only=True)
+    reference_origins: tuple[Origin, ...] = _origins("references")
+    event_origins: tuple[Origin, ...] = _origins("events")
+    citation_origins: tuple[Origin, ...] = _origins("citations")
+    revision_origins: tuple[Origin, ...] = _origins("revisions")
+
+    def origin(self, items: str, index: int) -> Origin:
+        """Where item ``index`` of ``items`` ("references", "events", ...) was read."""
+        origins: tuple[Origin, ...] = getattr(self, items[:-1] + "_origins")
+        return origins[index] if origins else Origin(self.source)
+
+    @classmethod
+    def join(cls, plans: Sequence[ImportPlan]) -> ImportPlan:
+        """One plan doing what ``plans`` do, in order; every item keeps its origin."""
+        parts: dict[str, Any] = {"source": ", ".join(p.source for p in plans) or "<nothing>"}
+        for items in ("references", "events", "citations", "revisions"):
+            parts[items] = tuple(item for p in plans for item in getattr(p, items))
+            parts[items[:-1] + "_origins"] = tuple(
+                p.origin(items, n) for p in plans for n in range(len(getattr(p, items)))
+            )
+        parts["problems"] = tuple(problem for p in plans for problem in p.problems)
+        return cls(**parts)
 
 
 class _Where:
-    """Builds error messages that say where in the input a problem is."""
+    """Where in the input an entry is: builds its :class:`Origin` and error messages."""
 
-    def __init__(self, source: str, entry: str) -> None:
+    def __init__(
+        self, source: str, entry: str = "", line: int | None = None, detail: str = ""
+    ) -> None:
         self.source = source
         self.entry = entry
+        self.line = line
+        self.detail = detail
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.source, self.line, self.entry)
+
+    def within(self, detail: str) -> _Where:
+        """The same place, described in more detail (the event's id)."""
+        return _Where(self.source, self.entry, self.line, detail)
 
     def fail(self, message: str, field: str | None = None) -> ImportFailed:
-        place = f"{self.entry}, field {field!r}" if field else self.entry
+        parts = [f"line {self.line}" if self.line is not None else "", self.entry]
+        place = ", ".join(part for part in parts if part)
+        if self.detail:
+            place = f"{place} ({self.detail})"
+        if field:
+            place = f"{place}, field {field!r}"
         return ImportFailed(f"{self.source}: {place}: {message}")
 
 
@@ -188,7 +268,7 @@ def _event(data: Any, where: _Where) -> tuple[Event, list[Citation]]:
     event_id = data.get("id")
     if not isinstance(event_id, str):
         raise where.fail("missing or not text", "id")
-    where = _Where(where.source, f"{where.entry} (id {event_id!r})")
+    where = where.within(f"id {event_id!r}")
     original = _str(data.get("original", ""), where, "original")
     when, when_text = _when(data, where)
     try:
@@ -336,20 +416,41 @@ def _plan(
     events: Iterable[tuple[Any, _Where]], revisions: Iterable[tuple[Any, _Where]], source: str
 ) -> ImportPlan:
     parsed_events: list[Event] = []
+    event_origins: list[Origin] = []
     citations: list[Citation] = []
+    citation_origins: list[Origin] = []
     for data, where in events:
         event, cited = _event(data, where)
         parsed_events.append(event)
+        event_origins.append(where.origin)
         citations.extend(cited)
+        citation_origins.extend([where.origin] * len(cited))
+    parsed_revisions = [(_revision(data, where), where.origin) for data, where in revisions]
     return ImportPlan(
         events=tuple(parsed_events),
         citations=tuple(citations),
-        revisions=tuple(_revision(data, where) for data, where in revisions),
+        revisions=tuple(revision for revision, _ in parsed_revisions),
         source=source,
+        event_origins=tuple(event_origins),
+        citation_origins=tuple(citation_origins),
+        revision_origins=tuple(origin for _, origin in parsed_revisions),
     )
 
 
-def _document_plan(document: Any, source: str) -> ImportPlan:
+def _entries(
+    items: list[Any], name: str, lines: Sequence[int] | None, source: str
+) -> Iterable[tuple[Any, _Where]]:
+    """Each item of an ``event`` or ``revision`` list with where it is (its line when known)."""
+    known = lines is not None and len(lines) == len(items)
+    for index, item in enumerate(items):
+        line = lines[index] if known and lines is not None else None
+        yield item, _Where(source, f"{name} #{index + 1}", line)
+
+
+def _document_plan(
+    document: Any, source: str, lines: Mapping[str, Sequence[int]] | None = None
+) -> ImportPlan:
+    """The plan of a TOML or YAML document; ``lines`` has the line of each list item, by list."""
     if not isinstance(document, Mapping):
         raise ImportFailed(
             f"{source}: top-level: expected a table with 'event' and 'revision' lists, "
@@ -362,11 +463,67 @@ def _document_plan(document: Any, source: str) -> ImportPlan:
     revisions = document.get("revision", [])
     if not isinstance(events, list) or not isinstance(revisions, list):
         raise ImportFailed(f"{source}: top-level: 'event' and 'revision' must be lists")
+    lines = lines or {}
     return _plan(
-        ((e, _Where(source, f"event #{n}")) for n, e in enumerate(events, 1)),
-        ((r, _Where(source, f"revision #{n}")) for n, r in enumerate(revisions, 1)),
+        _entries(events, "event", lines.get("event"), source),
+        _entries(revisions, "revision", lines.get("revision"), source),
         source,
     )
+
+
+_TOML_ENTRY = re.compile(r"^[ \t]*\[\[[ \t]*(event|revision)[ \t]*\]\][ \t]*(?:#.*)?$", re.M)
+
+
+def _toml_lines(text: str) -> dict[str, list[int]]:
+    """The line of each ``[[event]]`` and ``[[revision]]`` header (checked against the lists)."""
+    lines: dict[str, list[int]] = {"event": [], "revision": []}
+    for match in _TOML_ENTRY.finditer(text):
+        lines[match.group(1)].append(text.count("\n", 0, match.start()) + 1)
+    return lines
+
+
+def _toml_plan(text: str, source: str) -> ImportPlan:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ImportFailed(f"{source}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ImportFailed(f"{source}: not readable TOML: {_TOO_DEEP}") from exc
+    return _document_plan(document, source, _toml_lines(text))
+
+
+def _yaml_lines(node: yaml.Node | None) -> dict[str, list[int]]:
+    """The line of each item of the top-level ``event`` and ``revision`` lists."""
+    lines: dict[str, list[int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.SequenceNode):
+                lines[key.value] = [item.start_mark.line + 1 for item in value.value]
+    return lines
+
+
+def _yaml_plan(text: str, source: str) -> ImportPlan:
+    loader: yaml.SafeLoader | None = None
+    try:
+        loader = yaml.SafeLoader(text)  # checks the characters first
+        node = loader.get_single_node()
+        document = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        raise ImportFailed(
+            f"{source}: not valid YAML: line {line}: character {shown} is not allowed "
+            f"({exc.reason})"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise ImportFailed(f"{source}: not valid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise ImportFailed(f"{source}: not readable YAML: {_TOO_DEEP}") from exc
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return _document_plan(document, source, _yaml_lines(node))
 
 
 def _jsonl_plan(text: str, source: str) -> ImportPlan:
@@ -375,7 +532,7 @@ def _jsonl_plan(text: str, source: str) -> ImportPlan:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        where = _Where(source, f"line {number}")
+        where = _Where(source, line=number)
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -414,7 +571,7 @@ def _csv_plan(text: str, source: str) -> ImportPlan:
     rows = []
     try:
         for row in reader:
-            where = _Where(source, f"line {reader.line_num}")
+            where = _Where(source, line=reader.line_num)
             rows.append((_csv_row(row, where), where))
     except csv.Error as exc:
         line = reader.line_num + 1  # the row being read when the error came
@@ -425,27 +582,9 @@ def _csv_plan(text: str, source: str) -> ImportPlan:
 def parse_events(text: str, fmt: str, *, source: str = "<input>") -> ImportPlan:
     """Parse events from ``text`` in format ``fmt`` (toml, yaml, jsonl or csv)."""
     if fmt == "toml":
-        try:
-            return _document_plan(tomllib.loads(text), source)
-        except tomllib.TOMLDecodeError as exc:
-            raise ImportFailed(f"{source}: not valid TOML: {exc}") from exc
-        except RecursionError as exc:
-            raise ImportFailed(f"{source}: not readable TOML: {_TOO_DEEP}") from exc
+        return _toml_plan(text, source)
     if fmt == "yaml":
-        try:
-            return _document_plan(yaml.safe_load(text), source)
-        except yaml.reader.ReaderError as exc:
-            line = text.count("\n", 0, exc.position) + 1
-            char = exc.character
-            shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
-            raise ImportFailed(
-                f"{source}: not valid YAML: line {line}: character {shown} is not allowed "
-                f"({exc.reason})"
-            ) from exc
-        except yaml.YAMLError as exc:
-            raise ImportFailed(f"{source}: not valid YAML: {exc}") from exc
-        except RecursionError as exc:
-            raise ImportFailed(f"{source}: not readable YAML: {_TOO_DEEP}") from exc
+        return _yaml_plan(text, source)
     if fmt == "jsonl":
         return _jsonl_plan(text, source)
     if fmt == "csv":
@@ -469,3 +608,61 @@ def read_events(path: str | Path, fmt: str | None = None) -> ImportPlan:
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror}") from exc
     return parse_events(text, fmt, source=str(path))
+
+
+def _reference_plan(path: Path, strict: bool, encoding: str) -> ImportPlan:
+    """The references in a BibTeX, CSL-JSON or RIS file, each with its entry line or record."""
+    fmt = REFERENCE_FORMATS[path.suffix.lower()]
+    source = str(path)
+    if fmt == "bibtex":
+        from citations.bibtex import read_bibtex
+
+        result = read_bibtex(path, encoding=encoding, strict=strict)
+        return ImportPlan(
+            source=source,
+            references=result.references,
+            problems=result.problems,
+            reference_origins=tuple(
+                Origin(source, result.lines.get(ref.key)) for ref in result.references
+            ),
+        )
+    if fmt == "csl-json":
+        from citations.csl import read_csl_json
+
+        references = read_csl_json(path)
+    else:
+        from citations.ris import read_ris
+
+        references = read_ris(path)
+    return ImportPlan(
+        source=source,
+        references=references,
+        reference_origins=tuple(
+            Origin(source, entry=f"record #{n}") for n in range(1, len(references) + 1)
+        ),
+    )
+
+
+def read_import(
+    paths: Iterable[str | Path], *, strict: bool = True, encoding: str = "utf-8"
+) -> ImportPlan:
+    """Read reference files (.bib, .json, .ris) and event files into one plan, in order.
+
+    ``strict`` and ``encoding`` apply to BibTeX files (with ``strict=False``
+    bad entries are skipped and listed in the plan's ``problems``). Raises
+    :class:`ImportFailed` for a file whose suffix says neither, and the
+    reader's own error (naming file and line) for a file it cannot read.
+    """
+    plans = []
+    for path in map(Path, paths):
+        suffix = path.suffix.lower()
+        if suffix in REFERENCE_FORMATS:
+            plans.append(_reference_plan(path, strict, encoding))
+        elif suffix in EVENT_FORMATS:
+            plans.append(read_events(path))
+        else:
+            known = ", ".join(sorted({*REFERENCE_FORMATS, *EVENT_FORMATS}))
+            raise ImportFailed(
+                f"{path}: cannot tell what the file holds from its suffix; use one of {known}"
+            )
+    return ImportPlan.join(plans)

@@ -1,0 +1,184 @@
+"""Importing files: every record names the file and line it came from; refusals say where."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from timeline import Timeline
+from timeline.cli import cli
+from timeline.errors import DuplicateEvent, DuplicateReference
+from timeline.importing import Origin, read_import
+
+BIB = """\
+@book{lukin2018pivot,
+  author = {Lukin, Alexander},
+  title = {China and Russia},
+  date = {2018},
+}
+
+@online{mfa2001treaty,
+  title = {中俄睦邻友好合作条约},
+  date = {2001-07-16},
+}
+"""
+
+EVENTS = """\
+# two events, the second cited
+[[event]]
+id = "1969-zhenbao"
+when = "1969-03-02"
+title = "Zhenbao Island clash"
+
+[[event]]
+id = "2001-treaty"
+when = "2001-07-16"
+title = "Treaty signed"
+[[event.citations]]
+key = "mfa2001treaty"
+locator = "art. 1"
+
+[[revision]]
+event = "1969-zhenbao"
+reason = "the clash began on 2 March"
+author = "editor"
+[revision.set]
+importance = 3
+"""
+
+CSL = """[{"id": "c1", "type": "book", "title": "A"},
+ {"id": "c1", "type": "book", "title": "B"}]"""
+
+RIS = "TY  - BOOK\nID  - r1\nTI  - A\nER  - \nTY  - BOOK\nID  - r1\nTI  - B\nER  - \n"
+
+
+def _files(tmp_path: Path, **texts: str) -> dict[str, Path]:
+    paths = {}
+    for name, text in texts.items():
+        path = tmp_path / name.replace("_", ".")
+        path.write_text(text, encoding="utf-8")
+        paths[name] = path
+    return paths
+
+
+def _reasons(tl: Timeline) -> list[tuple[str, str, str]]:
+    return [
+        (record.kind, record.payload["author"], record.payload["reason"]) for record in tl.records()
+    ]
+
+
+def test_each_record_names_its_own_file_and_entry_line(tmp_path: Path) -> None:
+    """References, events, citations and revisions each name their own file:line; authors kept."""
+    files = _files(tmp_path, refs_bib=BIB, events_toml=EVENTS)
+    plan = read_import([files["refs_bib"], files["events_toml"]])
+    with Timeline.open(":memory:", author="importer") as tl:
+        tl.import_plan(plan)
+        bib, toml = files["refs_bib"], files["events_toml"]
+        assert _reasons(tl) == [
+            ("reference.added", "importer", f"imported from {bib}:1"),
+            ("reference.added", "importer", f"imported from {bib}:7"),
+            ("event.recorded", "importer", f"imported from {toml}:2"),
+            ("event.recorded", "importer", f"imported from {toml}:7"),
+            ("citation.added", "importer", f"imported from {toml}:7"),
+            (
+                "event.revised",
+                "editor",
+                f"the clash began on 2 March (imported from {toml}:15)",
+            ),
+        ]
+
+
+def test_references_imported_alone_name_their_file_not_a_placeholder(tmp_path: Path) -> None:
+    """A .bib alone is recorded as imported from that .bib, never "<no events>"."""
+    files = _files(tmp_path, refs_bib=BIB)
+    result = CliRunner().invoke(
+        cli, ["--journal", str(tmp_path / "j.timeline"), "import", str(files["refs_bib"])]
+    )
+    assert result.exit_code == 0, result.output
+    with Timeline.open(tmp_path / "j.timeline") as tl:
+        reasons = [reason for _, _, reason in _reasons(tl)]
+    assert reasons == [f"imported from {files['refs_bib']}:{n}" for n in (1, 7)]
+
+
+def test_yaml_jsonl_and_csv_events_name_their_lines(tmp_path: Path) -> None:
+    """Events from YAML, JSON Lines and CSV carry the line their entry starts on."""
+    files = _files(
+        tmp_path,
+        e_yaml="event:\n  - id: a\n    when: '1969'\n    title: A\n\n  - id: b\n"
+        "    when: '1970'\n    title: B\n",
+        e_jsonl='{"id": "c", "when": "1971", "title": "C"}\n\n'
+        '{"id": "d", "when": "1972", "title": "D"}\n',
+        e_csv="id,when,title\ne,1973,E\nf,1974,F\n",
+    )
+    plan = read_import(files.values())
+    origins = [plan.origin("events", n) for n in range(len(plan.events))]
+    assert origins == [
+        Origin(str(files["e_yaml"]), 2, "event #1"),
+        Origin(str(files["e_yaml"]), 6, "event #2"),
+        Origin(str(files["e_jsonl"]), 1),
+        Origin(str(files["e_jsonl"]), 3),
+        Origin(str(files["e_csv"]), 2),
+        Origin(str(files["e_csv"]), 3),
+    ]
+
+
+def test_a_key_already_in_the_journal_is_refused_naming_file_line_and_key(
+    tmp_path: Path,
+) -> None:
+    """Importing a key the journal has names the file, the entry's line and the key."""
+    files = _files(tmp_path, refs_bib=BIB, again_bib=BIB.split("\n\n")[1])
+    with Timeline.open(":memory:") as tl:
+        tl.import_plan(read_import([files["refs_bib"]]))
+        head = tl.head()
+        with pytest.raises(DuplicateReference) as caught:
+            tl.import_plan(read_import([files["again_bib"]]))
+        assert str(caught.value).startswith(f"{files['again_bib']}:1: ")
+        assert "'mfa2001treaty'" in str(caught.value)
+        assert tl.head() == head
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        ({"a_bib": BIB, "b_bib": BIB}, "b.bib:1: reference key 'lukin2018pivot' is given twice"),
+        ({"d_json": CSL}, "d.json, record #2: reference key 'c1' is given twice"),
+        ({"d_ris": RIS}, "d.ris, record #2: reference key 'r1' is given twice"),
+    ],
+)
+def test_a_key_twice_in_one_import_names_both_places(
+    tmp_path: Path, files: dict[str, str], where: str
+) -> None:
+    """A key given twice (in one file or two) is refused naming where, and nothing is written."""
+    plan = read_import(_files(tmp_path, **files).values())
+    with Timeline.open(":memory:") as tl:
+        with pytest.raises(DuplicateReference) as caught:
+            tl.import_plan(plan)
+        assert f"{tmp_path}/{where} in this import (first at {tmp_path}/" in str(caught.value)
+        assert tl.head().seq == 0
+
+
+def test_a_key_twice_in_one_bib_file_names_file_line_and_key(tmp_path: Path) -> None:
+    """The CLI's error for a key given twice in one .bib names the file, the line and the key."""
+    files = _files(tmp_path, dup_bib=BIB + "\n@book{lukin2018pivot, title = {Again}}\n")
+    journal = tmp_path / "j.timeline"
+    result = CliRunner().invoke(cli, ["--journal", str(journal), "import", str(files["dup_bib"])])
+    assert result.exit_code == 1
+    assert f"{files['dup_bib']}:12: entry 'lukin2018pivot': duplicate citation key" in (
+        result.output
+    )
+    assert not journal.exists()
+
+
+def test_an_event_id_twice_in_one_import_names_both_lines(tmp_path: Path) -> None:
+    """Two events with one id across files are refused naming both file:line places."""
+    line = json.dumps({"id": "x", "when": "1969", "title": "X"})
+    files = _files(tmp_path, a_jsonl=line + "\n", b_jsonl="\n" + line + "\n")
+    with Timeline.open(":memory:") as tl, pytest.raises(DuplicateEvent) as caught:
+        tl.import_plan(read_import(files.values()))
+    assert str(caught.value) == (
+        f"{files['b_jsonl']}:2: event id 'x' is given twice in this import "
+        f"(first at {files['a_jsonl']}:1); nothing was imported"
+    )
