@@ -26,18 +26,22 @@ from citations.errors import (
     RISParseError,
     UnreadableFile,
 )
-from citations.formatting import format_bibliography, format_reference
+from citations.formatting import format_bibliography, format_citation, format_reference
 from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
 from citations.languages import langid_name, language_tag
 from citations.latex import latex_to_unicode, unicode_to_latex
 from citations.model import IDENTIFIER_FIELDS, Contributor, Reference, Role, is_cjk
 from citations.ris import parse_ris, read_ris, write_ris
+from citations.styles import STYLES as CSL_STYLES
+from citations.styles import CSLStyle, load_style
 from citations.validation import ValidationProblem, validate
 
 __all__ = [
     "BibReadResult",
     "BibTeXParseError",
     "CSLJSONParseError",
+    "CSLStyle",
+    "CSL_STYLES",
     "CitationsError",
     "Contributor",
     "CrossrefError",
@@ -60,11 +64,13 @@ __all__ = [
     "canonical_url",
     "find_duplicates",
     "format_bibliography",
+    "format_citation",
     "format_reference",
     "is_cjk",
     "langid_name",
     "language_tag",
     "latex_to_unicode",
+    "load_style",
     "make_key",
     "normalize_doi",
     "normalize_isbn",

