@@ -79,6 +79,7 @@ _NOT_INHERITED = _words(
     "ids crossref xref entryset entrysubtype execute label options presort related "
     "relatedoptions relatedstring relatedtype shorthand shorthandintro sortkey"
 )
+_DATE_FIELDS = _words("date urldate eventdate origdate")
 _BOOKISH = _words("book collection proceedings reference periodical")
 _MULTIVOLUME = _words("mvbook mvcollection mvproceedings mvreference")
 _IN_TYPES = _words(
@@ -353,6 +354,8 @@ class _Reader:
                 continue
             if name == "month":
                 values[name] = _MONTH_NUMBER.get(raw.lower(), latex_to_unicode(raw))
+            elif name in _DATE_FIELDS:
+                values[name] = _edtf_date(raw)
             elif name in _VERBATIM:
                 values[name] = raw
             else:
@@ -706,9 +709,31 @@ def _url(value: str) -> str:
     return value.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
 
 
+def _edtf_date(value: str) -> str:
+    """A biblatex date as EDTF: biblatex's open-ended ``2004/`` and ``/2004`` are ``2004/..``
+    and ``../2004``."""
+    if value.endswith("/") and value.count("/") == 1 and len(value) > 1:
+        return value + ".."
+    if value.startswith("/") and value.count("/") == 1 and len(value) > 1:
+        return ".." + value
+    return value
+
+
+def _biblatex_date(value: str) -> str:
+    """An EDTF date as biblatex writes it: open-ended ranges as ``2004/`` and ``/2004``, the
+    form biber and Pandoc both read (Pandoc drops a ``2004/..`` date)."""
+    if value.endswith("/..") and value != "../..":
+        return value[:-2]
+    if value.startswith("../") and value != "../..":
+        return value[2:]
+    return value
+
+
 def _verbatim(key: str, name: str, value: str) -> str:
     if name == "url":
         return _url(value)
+    if name in _DATE_FIELDS:
+        value = _biblatex_date(value)
     if value.count("{") != value.count("}"):
         raise InvalidReference(f"entry {key!r}: field {name!r} has unbalanced braces: {value!r}")
     return value

@@ -10,7 +10,10 @@ left out on reading.
 
 Dates: a ``date`` field in the EDTF forms CSL can hold (``2020``,
 ``2020-05``, ``2020-05-17``, ranges with ``/``, a trailing ``~``) becomes
-``{"date-parts": [[2020, 5, 17]]}`` (with ``"circa": true`` for ``~``);
+``{"date-parts": [[2020, 5, 17]]}`` (with ``"circa": true`` for ``~``).
+EDTF counts years astronomically (``0000`` is 1 BCE, ``-0220`` is 221 BCE)
+and CSL has no year 0 (``-1`` is 1 BCE, ``-221`` is 221 BCE), so years up
+to 0 shift by one each way;
 any other EDTF value is kept as ``{"raw": ...}``. Braces that protect
 capitalisation (``{NATO}``) become ``<span class="nocase">NATO</span>``, the
 CSL spelling, and back.
@@ -26,6 +29,7 @@ from types import MappingProxyType
 from typing import Any
 
 from citations.errors import CSLJSONParseError, InvalidReference
+from citations.keys import KeyRegistry
 from citations.languages import language_tag
 from citations.latex import braces_balanced
 from citations.model import Contributor, Reference, Role, role_rank
@@ -174,6 +178,9 @@ _GENRE_FROM_CSL = {text.lower(): name for name, text in _GENRES.items()}
 
 _JOURNAL_TYPES = frozenset({"article", "periodical", "misc"})
 _VERBATIM = frozenset({"url", "doi", "isbn", "issn"})
+#: A ``Citation Key: key`` line, as Better BibTeX keeps a key in Zotero's Extra field.
+_NOTE_KEY = re.compile(r"^[ \t]*citation key[ \t]*:[ \t]*(\S+)[ \t]*(?:\n|$)", re.I | re.M)
+_URI = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
 _SIMPLE_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -241,11 +248,16 @@ def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
 
 def _year_to_csl(year: str, month: str) -> dict[str, Any]:
     if re.fullmatch(r"-?\d{1,4}", year.strip()):
-        parts = [int(year)]
+        parts = [_csl_year(int(year))]
         if month.strip().isdecimal() and 1 <= int(month) <= 12:
             parts.append(int(month))
         return {"date-parts": [parts]}
     return {"literal": year}
+
+
+def _csl_year(year: int) -> int:
+    """An ISO/EDTF year as a CSL year: CSL has no year 0, so 0 is 1 BCE (-1), -220 is -221."""
+    return year - 1 if year <= 0 else year
 
 
 def _name_to_csl(person: Contributor) -> dict[str, str]:
@@ -271,7 +283,8 @@ def _date_to_csl(value: str) -> dict[str, Any]:
             match = _SIMPLE_DATE.match(end)
             if match is None:
                 return {"raw": value}
-            parts.append([int(group) for group in match.groups() if group is not None])
+            year, *rest = (int(group) for group in match.groups() if group is not None)
+            parts.append([_csl_year(year), *rest])
     else:
         return {"raw": value}
     if any(part[1:2] == [0] or part[2:3] == [0] for part in parts):
@@ -344,9 +357,16 @@ def parse_csl_json(text: str, *, source_name: str = "<string>") -> tuple[Referen
         raise CSLJSONParseError(
             f"expected a JSON array of records, got {type(data).__name__}", source=name
         )
+    records = [_checked(record, number, name) for number, record in enumerate(data, start=1)]
+    keys = [_key(record) for record in records]
+    registry = KeyRegistry()
+    for key in keys:
+        if key and key not in registry:
+            registry.reserve(key)
     refs = []
-    for number, record in enumerate(data, start=1):
-        refs.append(_record(record, number, name))
+    for number, (record, key) in enumerate(zip(records, keys, strict=True), start=1):
+        ref = _record(record, key or "ref", number, name)
+        refs.append(ref if key else registry.assign(ref))
     return tuple(refs)
 
 
@@ -376,19 +396,49 @@ def _deepest_line(text: str) -> int:
     return at
 
 
-def _record(record: object, number: int, source: str) -> Reference:
+def _checked(record: object, number: int, source: str) -> dict[str, Any]:
+    """The record if it is an object with an ``id`` or ``citation-key``."""
     if not isinstance(record, dict):
         raise CSLJSONParseError(
             f"record {number}: expected an object, got {type(record).__name__}", source=source
         )
-    key = record.get("id", record.get("citation-key"))
+    for variable in ("citation-key", "id"):
+        value = record.get(variable)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return record
+        if isinstance(value, str) and value.strip():
+            return record
+    raise CSLJSONParseError(f"record {number}: no usable 'id'", source=source)
+
+
+def _key(record: dict[str, Any]) -> str:
+    """The citation key a record names, or "" when it names none (its ``id`` is a URI).
+
+    ``citation-key`` first, then a Better BibTeX ``Citation Key:`` line in
+    ``note`` (Zotero's Extra field), then ``id`` unless it is a URI: Zotero's
+    own export gives every item ``http://zotero.org/users/.../items/...``.
+    """
+    key = record.get("citation-key")
+    if isinstance(key, str) and key.strip():
+        return key.strip()
+    note = record.get("note")
+    if isinstance(note, str):
+        match = _NOTE_KEY.search(note)
+        if match:
+            return match.group(1)
+    key = record.get("id")
     if isinstance(key, int) and not isinstance(key, bool):
-        key = str(key)
-    if not isinstance(key, str) or not key.strip():
-        raise CSLJSONParseError(f"record {number}: no usable 'id'", source=source)
-    where = f"record {number} (id {key!r})"
+        return str(key)
+    if not isinstance(key, str) or _URI.match(key.strip()):
+        return ""
+    return key.strip()
+
+
+def _record(record: dict[str, Any], key: str, number: int, source: str) -> Reference:
+    shown = record.get("citation-key") or record.get("id")
+    where = f"record {number} (id {shown!r})"
     try:
-        return _reference(record, key.strip())
+        return _reference(record, key)
     except InvalidReference as exc:
         raise CSLJSONParseError(f"{where}: {exc}", source=source) from exc
     except (TypeError, ValueError) as exc:
@@ -410,6 +460,8 @@ def _reference(record: dict[str, Any], key: str) -> Reference:
     for variable, value in record.items():
         if variable in _ROLE_FROM_CSL or variable in ("id", "type", "language", "citation-key"):
             continue
+        if variable == "note" and isinstance(value, str):
+            value = _NOTE_KEY.sub("", value).strip("\n") or None
         if variable in _DATE_VARIABLES:
             date = _date_from_csl(value, variable)
             if date:
@@ -546,6 +598,7 @@ def _date_end(part: list[object], variable: str) -> str:
         if not isinstance(item, int) or isinstance(item, bool):
             raise ValueError(f"{variable!r}: date parts must be numbers, got {item!r}")
         numbers.append(item)
-    year = numbers[0]
+    # CSL -221 is 221 BCE, EDTF -0220. CSL has no 0; pandoc writes it for ISO 0000 (1 BCE).
+    year = numbers[0] + 1 if numbers[0] < 0 else numbers[0]
     text = f"-{-year:04d}" if year < 0 else f"{year:04d}"
     return text + "".join(f"-{number:02d}" for number in numbers[1:])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import pathlib
+import subprocess
+from pathlib import Path
 from typing import Literal
 
 import attrs
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from citations import BibTeXParseError, Contributor, Reference, Role
 from citations.bibtex import BibReadResult, parse_bibtex, read_bibtex, write_bibtex
 from citations.languages import langid_name, language_tag
+from tests.tools import require_tool
 
 Dialect = Literal["bibtex", "biblatex"]
 
@@ -397,3 +400,37 @@ def test_bibtex_round_trip(refs: list[Reference]) -> None:
     """read(write(refs, dialect='bibtex')) == refs for references classic BibTeX can carry."""
     refs = list({ref.key: ref for ref in refs}.values())
     assert parse_bibtex(write_bibtex(refs, dialect="bibtex")).references == tuple(refs)
+
+
+OPEN_RANGES = [("2004/..", "2004/"), ("../2004", "/2004"), ("1917-11/..", "1917-11/")]
+
+
+@pytest.mark.parametrize(("edtf", "biblatex"), OPEN_RANGES)
+def test_open_ended_ranges_are_written_the_biblatex_way(edtf: str, biblatex: str) -> None:
+    """EDTF 2004/.. and ../2004 are written 2004/ and /2004 (biblatex manual); both read back."""
+    ref = Reference("k", "book", {"title": "T", "date": edtf, "urldate": edtf})
+    text = write_bibtex([ref])
+    assert f"date = {{{biblatex}}}" in text and f"urldate = {{{biblatex}}}" in text
+    assert parse_bibtex(text).references == (ref,)
+    assert parse_bibtex(text.replace(biblatex, edtf)).references == (ref,)
+
+
+def test_open_ended_ranges_pass_biber_and_pandoc(tmp_path: Path) -> None:
+    """biber --validate-datamodel reads our open ranges without a warning, and pandoc
+    --citeproc prints them as open ranges (it reads 2004/.. as no date at all)."""
+    biber, pandoc = require_tool("biber"), require_tool("pandoc")
+    refs = [
+        Reference(
+            f"k{n}", "book", {"title": "T", "date": edtf, "publisher": "P"}, [Contributor("A")]
+        )
+        for n, (edtf, _) in enumerate(OPEN_RANGES)
+    ]
+    (tmp_path / "refs.bib").write_text(write_bibtex(refs), encoding="utf-8")
+    args = [biber, "--tool", "--validate-datamodel", "--output-file=out.bib", "refs.bib"]
+    checked = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert checked.returncode == 0 and "WARN" not in checked.stdout + checked.stderr, checked.stdout
+    (tmp_path / "doc.md").write_text("See [@k0; @k1; @k2].\n", encoding="utf-8")
+    args = [pandoc, "--citeproc", "--bibliography", "refs.bib", "-t", "plain", "doc.md"]
+    cited = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert cited.returncode == 0 and cited.stderr == "", cited.stderr
+    assert "n.d." not in cited.stdout and "2004–" in cited.stdout and "1917–" in cited.stdout

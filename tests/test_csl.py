@@ -277,3 +277,89 @@ def test_pandoc_citeproc_accepts_the_output(tmp_path: Path) -> None:
     assert "方" in result.stdout and "Викторов" in result.stdout
     assert "European Research Council" in result.stdout
     assert "???" not in result.stdout
+
+
+ZOTERO_URI = "http://zotero.org/users/1234567/items/ABCD2345"
+
+
+def test_citation_key_wins_over_id() -> None:
+    """Better BibTeX and Zotero 7 write citation-key beside the item id: the key is the key."""
+    text = json.dumps([{"id": ZOTERO_URI, "citation-key": "gabuev2022china", "title": "T"}])
+    assert [ref.key for ref in parse_csl_json(text)] == ["gabuev2022china"]
+    text = json.dumps([{"id": "old-id", "citation-key": "gabuev2022china", "title": "T"}])
+    assert [ref.key for ref in parse_csl_json(text)] == ["gabuev2022china"]
+
+
+def test_citation_key_line_in_note_is_the_key_and_leaves_the_note() -> None:
+    """A 'Citation Key:' line in note (Zotero's Extra) is the key, not part of the note."""
+    note = "Citation Key: gabuev2022china\ntex.howpublished: print"
+    (ref,) = parse_csl_json(json.dumps([{"id": ZOTERO_URI, "title": "T", "note": note}]))
+    assert ref.key == "gabuev2022china" and ref.get("note") == "tex.howpublished: print"
+    (ref,) = parse_csl_json(json.dumps([{"id": ZOTERO_URI, "note": "citation key:  k2"}]))
+    assert ref.key == "k2" and ref.get("note") is None
+
+
+def test_a_zotero_item_uri_never_becomes_a_key() -> None:
+    """Zotero's own export ids every item by URI: keys come from the key pattern instead."""
+    record = {
+        "id": ZOTERO_URI,
+        "type": "article-journal",
+        "title": "China's New Vassal",
+        "author": [{"family": "Gabuev", "given": "Alexander"}],
+        "issued": {"date-parts": [[2022, 8, 9]]},
+    }
+    twin = {**record, "id": ZOTERO_URI.replace("ABCD", "WXYZ")}
+    refs = parse_csl_json(json.dumps([record, twin, {**record, "id": "gabuev2022china"}]))
+    assert [ref.key for ref in refs] == ["gabuev2022chinaa", "gabuev2022chinab", "gabuev2022china"]
+    assert not any("zotero" in ref.key for ref in refs)
+
+
+@pytest.mark.parametrize(
+    ("edtf", "year"), [("-0220", -221), ("0000", -1), ("-0001", -2), ("0001", 1)]
+)
+def test_bce_years_shift_by_one(edtf: str, year: int) -> None:
+    """CSL has no year 0: EDTF -0220 (221 BCE) is CSL -221, and back."""
+    ref = Reference("qin", "book", {"title": "T", "date": edtf})
+    assert _record(ref)["issued"] == {"date-parts": [[year]]}
+    assert parse_csl_json(write_csl_json([ref])) == (ref,)
+    ranged = Reference("qin", "book", {"title": "T", "date": f"{edtf}/0100"})
+    assert _record(ranged)["issued"] == {"date-parts": [[year], [100]]}
+    year_field = Reference("qin", "book", {"title": "T", "year": str(int(edtf))})
+    assert _record(year_field)["issued"] == {"date-parts": [[year]]}
+
+
+def test_bce_years_agree_with_pandoc_both_ways(tmp_path: Path) -> None:
+    """pandoc turns biblatex -0220 into the CSL we write, we read its CSL back as -0220,
+    and pandoc --citeproc prints our CSL-JSON year as 221 BC."""
+    pandoc = require_tool("pandoc")
+    ref = Reference(
+        "qin", "book", {"title": "Qin", "date": "-0220", "publisher": "P"}, [Contributor("Sima")]
+    )
+    (tmp_path / "refs.bib").write_text(
+        "@book{qin, title = {Qin}, author = {Sima}, date = {-0220}, publisher = {P}}\n",
+        encoding="utf-8",
+    )
+    converted = subprocess.run(
+        [pandoc, "refs.bib", "-f", "biblatex", "-t", "csljson"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert converted.returncode == 0 and converted.stderr == "", converted.stderr
+    (theirs,) = json.loads(converted.stdout)
+    assert theirs["issued"] == _record(ref)["issued"] == {"date-parts": [[-221]]}
+    assert parse_csl_json(converted.stdout)[0].get("date") == "-0220"
+    (tmp_path / "refs.json").write_text(write_csl_json([ref]), encoding="utf-8")
+    (tmp_path / "doc.md").write_text("See [@qin].\n", encoding="utf-8")
+    cited = subprocess.run(
+        [pandoc, "--citeproc", "--bibliography", "refs.json", "-t", "plain", "doc.md"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert cited.returncode == 0 and cited.stderr == "", cited.stderr
+    assert "221BC" in cited.stdout.replace(" ", "") and "222" not in cited.stdout
