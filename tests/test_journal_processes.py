@@ -17,6 +17,8 @@ from timeline.errors import VersionConflict
 from timeline.journal import Journal
 from timeline.records import Draft
 
+pytestmark = pytest.mark.slow
+
 BATCH = 20
 
 
@@ -75,7 +77,6 @@ def _versions_contiguous(journal: Journal) -> None:
         versions[record.stream] = record.version
 
 
-@pytest.mark.slow
 def test_two_processes_append_concurrently(tmp_path: Path) -> None:
     """Two writers lose and duplicate nothing; versions stay contiguous; the chain verifies."""
     path = str(tmp_path / "shared.timeline")
@@ -96,7 +97,6 @@ def test_two_processes_append_concurrently(tmp_path: Path) -> None:
         assert journal.verify().ok
 
 
-@pytest.mark.slow
 def test_sigkill_mid_batch_leaves_whole_batches(tmp_path: Path) -> None:
     """A writer killed at random moments leaves each batch wholly present or absent."""
     path = str(tmp_path / "crash.timeline")
