@@ -95,7 +95,7 @@ def _event(event_id: str, when: str | object, title: dict[str, str], **more: obj
 
 
 def sample_events() -> list[tuple[Event, tuple[Citation, ...], bool]]:
-    """Eight events: BCE, Julian, intervals (open too), approximate, uncertain, hostile."""
+    """Ten events: BCE, Julian, intervals (open too), approximate, uncertain, phrases, hostile."""
     nerchinsk = HistoricalDate(1689, 8, 27, calendar="julian")
     rows: list[tuple[Event, tuple[Citation, ...], bool]] = [
         (
@@ -187,6 +187,30 @@ def sample_events() -> list[tuple[Event, tuple[Citation, ...], bool]]:
             False,
         ),
         (
+            _event(
+                "2019-06-state-visit",
+                "2019-06-01/2019-06-10",
+                {"en": "Xi Jinping's state visit to Russia", "zh": "习近平对俄罗斯进行国事访问"},
+                when_text="early June 2019",
+                kind="visit",
+                actors=[Actor("CHN"), Actor("RUS")],
+            ),
+            (),
+            False,
+        ),
+        (
+            _event(
+                "1991-12-ussr-ends",
+                "1991-12",
+                {"en": "The Soviet Union ends", "zh": "苏联解体", "ru": "Распад СССР"},
+                when_text="1991年底",
+                kind="other",
+                actors=[Actor("SUN")],
+            ),
+            (),
+            False,
+        ),
+        (
             _event("2021-hostile", "2021/2025", {"en": HOSTILE_HTML}, kind="plan"),
             (Citation("2021-hostile", "lukin2018"),),
             False,
@@ -226,6 +250,10 @@ GOLDEN_CASES: dict[str, tuple[str, DocumentOptions]] = {
     "chronology.svg": ("svg", DocumentOptions(lanes="actor")),
     "chronology.timelinejs.json": ("timelinejs", DocumentOptions()),
     "chronology.csv": ("csv", DocumentOptions(bom=True)),
+    "chronology.both-dates.md": (
+        "markdown",
+        DocumentOptions(flavour="footnotes", group_by="none", dates="both", show_sources=False),
+    ),
     "chronology.tex": ("latex", DocumentOptions()),
     "chronology.longtable.ru.tex": (
         "latex",

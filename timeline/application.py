@@ -326,7 +326,9 @@ class Timeline:
     ) -> Event:
         """Correct some fields of an event; only the fields that change are recorded.
 
-        Returns the revised event. Raises :class:`UnknownEvent`, or
+        A new ``when`` replaces the phrase as written (``when_text``) by its
+        own phrase, or clears it for an EDTF date, unless ``when_text`` is
+        given too. Returns the revised event. Raises :class:`UnknownEvent`, or
         :class:`InvalidChange` for an unknown field name.
         """
         unknown = sorted(set(fields) - set(EVENT_FIELDS))
@@ -336,9 +338,10 @@ class Timeline:
                 f"revisable fields: {', '.join(EVENT_FIELDS)}"
             )
         if "when" in fields:
+            # The phrase as written describes the old date: a new phrase replaces it,
+            # an EDTF date (or a date value) clears it, unless `when_text` is given too.
             fields["when"], when_text = _as_when(fields["when"], lang)
-            if when_text:
-                fields.setdefault("when_text", when_text)
+            fields.setdefault("when_text", when_text)
         result: list[Event] = []
 
         def build() -> tuple[Change, int] | None:

@@ -30,7 +30,7 @@ from timeline.changes import EVENT_FIELDS
 from timeline.codec import encode_event, encode_event_field
 from timeline.dates import format_date, format_edtf
 from timeline.documents import DocumentOptions, render, write_bibliography
-from timeline.documents.options import BIBLIOGRAPHY_FORMATS, GROUPINGS
+from timeline.documents.options import BIBLIOGRAPHY_FORMATS, DATES, GROUPINGS
 from timeline.errors import ReadOnlyTimeline, TimelineError
 from timeline.importing import REFERENCE_FORMATS, read_import
 from timeline.model import EVENT_KINDS, Event, LocalizedText
@@ -753,10 +753,12 @@ def history(event_id: str, as_json: bool) -> None:
 # -- documents ------------------------------------------------------------------
 
 
-def _document_options(fmt: str, lang: str, group_by: str) -> DocumentOptions:
+def _document_options(fmt: str, lang: str, group_by: str, dates: str) -> DocumentOptions:
     _, flavour = CHRONOLOGY_FORMATS[fmt]
     fallbacks = tuple(dict.fromkeys((lang, "en", "zh", "ru")))
-    return DocumentOptions(lang=lang, fallbacks=fallbacks, group_by=group_by, flavour=flavour)
+    return DocumentOptions(
+        lang=lang, fallbacks=fallbacks, group_by=group_by, flavour=flavour, dates=dates
+    )
 
 
 def write_chronology(
@@ -767,6 +769,7 @@ def write_chronology(
     title: str = "Chronology",
     lang: str = "en",
     group_by: str = "year",
+    dates: str = "as-written",
     made_at: datetime | None = None,
     **filters: Any,
 ) -> int:
@@ -777,7 +780,9 @@ def write_chronology(
     chronology = timeline.chronology(title=title, made_at=made_at, **filters)
     with _status(f"rendering {len(chronology)} events as {fmt}"):
         text = render(
-            chronology, CHRONOLOGY_FORMATS[fmt][0], _document_options(fmt, lang, group_by)
+            chronology,
+            CHRONOLOGY_FORMATS[fmt][0],
+            _document_options(fmt, lang, group_by, dates),
         )
     with _out(output) as stream:
         stream.write(text)
@@ -804,6 +809,14 @@ def write_chronology(
     help="Headings by year, by decade, or none.",
 )
 @click.option(
+    "--dates",
+    type=click.Choice(DATES),
+    default="as-written",
+    show_default=True,
+    help="Dates as the source wrote them (early June 2019), computed from the date "
+    "(1-10 June 2019), or both.",
+)
+@click.option(
     "--made-at",
     metavar="INSTANT",
     help="The made-at time printed in the document (default $SOURCE_DATE_EPOCH, else now).",
@@ -815,6 +828,7 @@ def chronology(
     title: str,
     lang: str,
     group_by: str,
+    dates: str,
     made_at: str | None,
     **options: Any,
 ) -> None:
@@ -828,6 +842,7 @@ def chronology(
             title=title,
             lang=lang,
             group_by=group_by,
+            dates=dates,
             made_at=_parse_made_at(made_at),
             **filters,
         )

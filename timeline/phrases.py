@@ -28,7 +28,7 @@ from timeline.dates import (
 from timeline.dates._model import MONTH_NAMES
 from timeline.errors import AmbiguousDate, DateError, InvalidDate, UnparsableDate
 
-__all__ = ["LANGS", "NAMED_PERIODS", "ParsedDate", "parse_date"]
+__all__ = ["LANGS", "NAMED_PERIODS", "ParsedDate", "parse_date", "phrase_lang"]
 
 LANGS = ("en", "zh", "ru")
 
@@ -127,6 +127,19 @@ def parse_date(text: str, lang: str = "en", *, ambiguous: str = "error") -> Pars
             message = f"{text!r}: {message}"
         raise type(exc)(message) from None
     return ParsedDate(when, text, lang)
+
+
+def phrase_lang(text: str) -> str:
+    """The language a date phrase is written in, told by its script.
+
+    ``"zh"`` for Chinese characters, ``"ru"`` for Cyrillic, ``"en"`` for other
+    letters and ``""`` for text without letters ("1969-03-02", "1969?").
+    """
+    if any(unicodedata.name(ch, "").startswith("CJK ") for ch in text):
+        return "zh"
+    if any("\u0400" <= ch <= "\u04ff" for ch in text):
+        return "ru"
+    return "en" if any(ch.isalpha() for ch in text) else ""
 
 
 # -- normalisation -------------------------------------------------------------

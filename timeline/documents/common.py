@@ -16,11 +16,14 @@ from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date
 from timeline.documents.options import DocumentOptions
 from timeline.errors import DocumentError
 from timeline.model import Citation, Event
+from timeline.phrases import phrase_lang
 
 __all__ = [
     "Footnote",
     "Group",
     "date_label",
+    "as_written",
+    "computed_label",
     "date_lang",
     "escape_html",
     "escape_latex",
@@ -98,9 +101,31 @@ def summary_of(event: Event, options: DocumentOptions) -> str:
     return event.summary.get(options.lang, options.fallbacks) if event.summary else ""
 
 
-def date_label(when: When, options: DocumentOptions) -> str:
-    """The date as published chronologies print it: "2 March 1969", "c. June 2019?"."""
-    return format_date(when, date_lang(options), options.date_style)
+def date_label(event: Event, options: DocumentOptions) -> str:
+    """The event's date as the document prints it, as ``options.dates`` asks.
+
+    ``"as-written"``: the source's phrase ("early June 2019") when it is in
+    the document's language, else the label of the date ("2 March 1969",
+    "c. June 2019?"); ``"computed"``: always that label; ``"both"``: the
+    phrase with the label after it, "early June 2019 (1–10 June 2019)".
+    """
+    computed = computed_label(event, options)
+    phrase = as_written(event, options)
+    if not phrase or options.dates == "computed" or phrase == computed:
+        return computed
+    return f"{phrase} ({computed})" if options.dates == "both" else phrase
+
+
+def computed_label(event: Event, options: DocumentOptions) -> str:
+    """The label of the event's date value, whatever the source wrote: "1–10 June 2019"."""
+    return format_date(event.when, date_lang(options), options.date_style)
+
+
+def as_written(event: Event, options: DocumentOptions) -> str:
+    """The event's date as its source wrote it, if in the document's language; else ''."""
+    phrase = " ".join(event.when_text.split())
+    lang = phrase_lang(phrase)
+    return phrase if lang in ("", date_lang(options)) else ""
 
 
 def start_day(when: When) -> int:

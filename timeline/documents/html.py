@@ -125,7 +125,7 @@ def _entry(
 ) -> str:
     event = entry.event
     classes = "entry retracted" if entry.retracted else "entry"
-    date = _multi(options, languages, lambda o: date_label(event.when, o))
+    date = _multi(options, languages, lambda o: date_label(event, o))
     title = _multi(options, languages, lambda o: title_of(event, o))
     parts = [
         f'<li id="event-{escape_html(event.id)}" class="{classes}" '

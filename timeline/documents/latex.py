@@ -91,7 +91,7 @@ def _description(chronology: Chronology, options: DocumentOptions) -> list[str]:
             lines.append(f"\\section*{{{escape_latex(group.label)}}}")
         lines.append(r"\begin{description}")
         for entry in group.entries:
-            label = escape_latex(date_label(entry.event.when, options))
+            label = escape_latex(date_label(entry.event, options))
             body = _body(entry, options, _PAR)
             lines.append(f"  \\item[{{{label}}}] {body}")
         lines += [r"\end{description}", ""]
@@ -108,7 +108,7 @@ def _longtable(chronology: Chronology, options: DocumentOptions) -> list[str]:
             heading = escape_latex(group.label)
             lines.append(f"  \\multicolumn{{2}}{{@{{}}l}}{{\\textbf{{{heading}}}}} \\\\")
         for entry in group.entries:
-            label = escape_latex(date_label(entry.event.when, options))
+            label = escape_latex(date_label(entry.event, options))
             body = _body(entry, options, _NEWLINE)
             lines.append(f"  {label} & {body} \\\\")
     lines += [r"\end{longtable}", ""]

@@ -69,7 +69,7 @@ def _entry_line(
     entry: ChronologyEntry, options: DocumentOptions, sources: str, summary_indent: str
 ) -> list[str]:
     event = entry.event
-    head = f"**{escape_markdown(date_label(event.when, options))}** — "
+    head = f"**{escape_markdown(date_label(event, options))}** — "
     head += escape_markdown(title_of(event, options))
     if entry.retracted:
         head = f"~~{head}~~ *({word(options, 'retracted')})*"

@@ -18,6 +18,7 @@ from timeline.errors import DateError, DocumentError
 
 __all__ = [
     "BIBLIOGRAPHY_FORMATS",
+    "DATES",
     "DATE_STYLES",
     "FLAVOURS",
     "GROUPINGS",
@@ -42,6 +43,8 @@ LATEX_BACKENDS = ("biber", "bibtex")
 BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json")
 #: Date label styles passed to :func:`timeline.dates.format_date`.
 DATE_STYLES = ("long", "short")
+#: Which date an event shows: the source's phrase, the label computed from its value, or both.
+DATES = ("as-written", "computed", "both")
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -126,7 +129,12 @@ class DocumentOptions:
       (with ``periods``); headings in Markdown, HTML and LaTeX, eras in TimelineJS.
     - ``show_sources``: citations, footnotes and the bibliography, or none.
     - ``show_summaries``: each event's summary under its title.
-    - ``date_style``: ``"long"`` ("2 March 1969") or ``"short"``.
+    - ``dates``: ``"as-written"`` (the source's phrase, "early June 2019",
+      where the event has one in the document's language; else the label
+      computed from the date), ``"computed"`` (always that label, "1–10 June
+      2019") or ``"both"`` ("early June 2019 (1–10 June 2019)"). CSV and
+      TimelineJS keep the machine dates (EDTF, ISO bounds) beside it.
+    - ``date_style``: ``"long"`` ("2 March 1969") or ``"short"``, for computed labels.
     - ``flavour`` (Markdown): ``"pandoc"`` (``[@key, p. 104]``) or
       ``"footnotes"`` (numbered footnotes with the formatted reference).
     - ``bom`` (CSV): start with a UTF-8 byte order mark for spreadsheets.
@@ -144,6 +152,7 @@ class DocumentOptions:
     periods: tuple[Period, ...] = attrs.field(default=(), converter=_periods)
     show_sources: bool = True
     show_summaries: bool = True
+    dates: str = attrs.field(default="as-written", validator=_choice(DATES))
     date_style: str = attrs.field(default="long", validator=_choice(DATE_STYLES))
     flavour: str = attrs.field(default="pandoc", validator=_choice(FLAVOURS))
     bom: bool = False

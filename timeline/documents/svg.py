@@ -335,7 +335,7 @@ def _event(
     cy = lane_top + item.row * _ROW + _ROW / 2
     classes = "event retracted" if entry.retracted else "event"
     label = title_of(event, options)
-    tooltip = f"{date_label(event.when, options)} — {label}"
+    tooltip = f"{date_label(event, options)} — {label}"
     if entry.retracted:
         tooltip += f" ({word(options, 'retracted')})"
     parts = [

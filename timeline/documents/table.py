@@ -81,7 +81,7 @@ def render_csv(chronology: Chronology, options: DocumentOptions | None = None) -
         row = [
             event.id,
             format_edtf(event.when),
-            date_label(event.when, options),
+            date_label(event, options),
             event.when_text,
             iso_day(lower),
             iso_day(upper),

@@ -15,6 +15,7 @@ from timeline.calendars import jdn_to_gregorian
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.dates import DateInterval, DateSet, HistoricalDate
 from timeline.documents.common import (
+    computed_label,
     date_label,
     end_day,
     escape_html,
@@ -71,7 +72,10 @@ def _dates(entry: ChronologyEntry) -> tuple[dict[str, Any], dict[str, Any] | Non
     return timelinejs_date(lower), (timelinejs_date(upper) if upper != lower else None)
 
 
-def _needs_display_date(entry: ChronologyEntry) -> bool:
+def _needs_display_date(entry: ChronologyEntry, options: DocumentOptions) -> bool:
+    """Whether TimelineJS's own rendering of the dates would not say what the label says."""
+    if date_label(entry.event, options) != computed_label(entry.event, options):
+        return True
     when = entry.event.when
     if when.is_approximate or when.is_uncertain or isinstance(when, DateSet):
         return True
@@ -116,8 +120,8 @@ def timelinejs_document(
         }
         if end is not None:
             item["end_date"] = end
-        if _needs_display_date(entry):
-            item["display_date"] = escape_html(date_label(event.when, options))
+        if _needs_display_date(entry, options):
+            item["display_date"] = escape_html(date_label(event, options))
         lane = lane_of(event, options)
         if lane:
             item["group"] = lane
