@@ -30,7 +30,7 @@ from pybtex.utils import CaseInsensitiveDict
 from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
 from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
 from citations.languages import is_known, langid_name, language_tag
-from citations.latex import latex_to_unicode, unicode_to_latex
+from citations.latex import escape_verbatim, latex_to_unicode, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk, role_rank
 from citations.sources import read_bytes
 
@@ -73,6 +73,10 @@ _ROLES = {role.value: role for role in Role}
 _VERBATIM = _words(
     "url doi eprint file pdf urlraw verba verbb verbc date urldate eventdate origdate"
 )
+
+#: Verbatim fields that styles typeset (``\\url``, ``\\doi``): escaped by escape_verbatim.
+#: The rest are dates (parsed, never typeset) and file paths (never typeset).
+_TYPESET_VERBATIM = _words("url urlraw doi eprint verba verbb verbc")
 
 # Fields a crossref child never inherits (biblatex's default exclusions).
 _NOT_INHERITED = _words(
@@ -706,7 +710,7 @@ def _classic(entry_type: str, fields: dict[str, str]) -> tuple[str, frozenset[st
 
 
 def _url(value: str) -> str:
-    return value.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+    return escape_verbatim(value)
 
 
 def _edtf_date(value: str) -> str:
@@ -730,8 +734,8 @@ def _biblatex_date(value: str) -> str:
 
 
 def _verbatim(key: str, name: str, value: str) -> str:
-    if name == "url":
-        return _url(value)
+    if name in _TYPESET_VERBATIM:
+        return escape_verbatim(value)
     if name in _DATE_FIELDS:
         value = _biblatex_date(value)
     if value.count("{") != value.count("}"):

@@ -58,20 +58,27 @@ _LINK_ESCAPES = {ord(char): f"%{ord(char):02X}" for char in "\"'<>()` \\{}|^\t\n
 _WEB_URL = re.compile(r"(?:https?|ftps?)://", re.IGNORECASE)
 _RENAMES = {"journaltitle": "journal", "location": "address", "annotation": "annote"}
 _PYBTEX_ROLES = (Role.AUTHOR, Role.EDITOR)
+#: Stands for a literal backslash while a value passes through pybtex, which decodes
+#: ``\\textbackslash{}`` and writes the backslash raw: ``\\end{...}`` would act in LaTeX.
+_BACKSLASH = "\ue000"
+
+
+def _latex(text: str) -> str:
+    """``text`` escaped for pybtex (see :data:`_BACKSLASH`)."""
+    latex = unicode_to_latex(text).replace("\\textbackslash{}", _BACKSLASH)
+    return latex.replace("\\{", "\\textbraceleft{}").replace("\\}", "\\textbraceright{}")
 
 
 def _person(person: Contributor) -> Person:
     if person.literal:
-        return Person(last="{" + unicode_to_latex(person.literal) + "}")
+        return Person(last="{" + _latex(person.literal) + "}")
     if is_cjk(person.family):
-        return Person(last="{" + unicode_to_latex(person.family + person.given) + "}")
+        return Person(last="{" + _latex(person.family + person.given) + "}")
     return Person(
-        first=unicode_to_latex(person.given),
-        prelast=unicode_to_latex(person.particle),
-        last="{" + unicode_to_latex(person.family) + "}"
-        if " " in person.family
-        else unicode_to_latex(person.family),
-        lineage=unicode_to_latex(person.suffix),
+        first=_latex(person.given),
+        prelast=_latex(person.particle),
+        last="{" + _latex(person.family) + "}" if " " in person.family else _latex(person.family),
+        lineage=_latex(person.suffix),
     )
 
 
@@ -103,7 +110,7 @@ def _entry(ref: Reference) -> Entry:
     pybtex_fields: dict[str, str] = {}
     for name, value in fields.items():
         name = _RENAMES.get(name, name)
-        pybtex_fields[name] = _link(value) if name in _RAW else unicode_to_latex(value)
+        pybtex_fields[name] = _link(value) if name in _RAW else _latex(value)
     entry = Entry(entry_type, fields=pybtex_fields)
     for role in _PYBTEX_ROLES:
         people = ref.contributors_in(role)
@@ -158,8 +165,8 @@ def _formatted(refs: Sequence[Reference], style: str) -> list[tuple[str, str, An
 def _render(text: Any, output: str) -> str:
     rendered = str(text.render(_backend(output)))
     if output == "latex":
-        return defuse_commands(rendered)  # pybtex writes a decoded backslash as it is
-    return " ".join(rendered.split("\n"))
+        return defuse_commands(rendered).replace(_BACKSLASH, "\\textbackslash{}")
+    return " ".join(rendered.replace(_BACKSLASH, "\\").split("\n"))
 
 
 def format_reference(ref: Reference, style: str = "plain", output: str = "text") -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["latex_to_unicode", "unicode_to_latex"]
+__all__ = ["escape_verbatim", "latex_to_unicode", "unicode_to_latex"]
 
 # Accent commands and the Unicode combining mark each stands for.
 _ACCENTS = {
@@ -103,12 +103,14 @@ _SYMBOLS = {
     "textexclamdown": "¡",
     "textquestiondown": "¿",
     "textnumero": "№",
+    "textbackslash": "\\",
 }
 # The spelling the writer uses for each symbol (the first command listed wins).
 _SYMBOL_SPELLING: dict[str, str] = {}
 for _command, _char in _SYMBOLS.items():
     _SYMBOL_SPELLING.setdefault(_char, _command)
-del _SYMBOL_SPELLING["~"], _SYMBOL_SPELLING["^"]  # handled by the plain-text table
+# handled by the plain-text table and the markup rules
+del _SYMBOL_SPELLING["~"], _SYMBOL_SPELLING["^"], _SYMBOL_SPELLING["\\"]
 
 _BASE = r"(?:\\[ij](?![A-Za-z])|[A-Za-z])"
 _ACCENT = (
@@ -153,8 +155,8 @@ _PLAIN = {
     ord("%"): "\\%",
     ord("#"): "\\#",
     ord("_"): "\\_",
-    ord("~"): "{\\textasciitilde}",
-    ord("^"): "{\\textasciicircum}",
+    ord("~"): "\\textasciitilde{}",
+    ord("^"): "\\textasciicircum{}",
     0xA0: "~",
 }
 # _PLAIN as replacements: "~" before the no-break space that becomes "~", and no replacement
@@ -209,10 +211,222 @@ def _ascii_spelling(char: str) -> str:
 
 
 _ASCII = _AsciiTable(_PLAIN)
-_MARKUP = re.compile(r"(\\(?:[A-Za-z]+|.?))|(\$[^$]*\$)|(\$)|([^\\$]+)", re.DOTALL)
-#: TeX commands that read or write files, run programs or redefine the language. The
-#: writers pass other commands through (``\\emph{x}``) but spell these as text
-#: (``\\textbackslash{}input``), so a hostile field cannot act when LaTeX runs.
+
+#: Text-mode commands the writers keep as LaTeX: fonts, spacing, accents and the symbols
+#: :func:`latex_to_unicode` knows, each defined by the LaTeX kernel (or ``url``, which
+#: biblatex loads) and none able to read or write a file, run a program, define a
+#: command or change how TeX reads characters. Any other command is written as text
+#: (``\\textbackslash{}input``): escaping keeps what is known to be safe, not what is
+#: known to be unsafe.
+TEXT_COMMANDS = frozenset(
+    [
+        *(name for name in _SYMBOLS if name != "textbackslash"),  # written for text only
+        *(command for command in _ACCENTS if command.isalpha()),
+        "t",
+        "emph",
+        "textit",
+        "textbf",
+        "textsc",
+        "textsl",
+        "textup",
+        "textrm",
+        "textsf",
+        "texttt",
+        "textmd",
+        "textnormal",
+        "textsuperscript",
+        "textsubscript",
+        "underline",
+        "mbox",
+        "relax",
+        "thinspace",
+        "enspace",
+        "quad",
+        "qquad",
+        "nobreakspace",
+        "slash",
+        "textbraceleft",
+        "textbraceright",
+        "textunderscore",
+        "textbar",
+        "textless",
+        "textgreater",
+        "textdollar",
+        "TeX",
+        "LaTeX",
+        "LaTeXe",
+        "url",
+    ]
+)
+#: Math-mode commands kept inside ``$...$``: Greek letters, operators, relations,
+#: arrows and math fonts. Math holding anything else is written as text.
+MATH_COMMANDS = frozenset(
+    """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda
+    mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
+    Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega aleph hbar ell wp Re Im
+    times cdot pm mp div ast star circ bullet oplus ominus otimes oslash odot
+    leq geq le ge neq ne approx sim simeq cong equiv propto ll gg mid parallel perp
+    subset subseteq supset supseteq in ni notin cup cap setminus emptyset forall exists neg
+    wedge vee land lor infty partial nabla prime sum prod int oint sqrt frac
+    to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto
+    hookrightarrow hookleftarrow uparrow downarrow longrightarrow longleftarrow
+    ldots cdots vdots ddots langle rangle lfloor rfloor lceil rceil left right
+    log ln exp sin cos tan lim max min sup inf det arg deg gcd
+    hat bar tilde vec dot ddot breve check acute grave overline underline
+    mathrm mathit mathbf mathsf mathtt mathcal textrm""".split()  # noqa: SIM905
+)
+#: One-character commands kept in text (``\\&``, accents ``\\'``, spacing ``\\,``).
+_TEXT_SYMBOLS = frozenset("&%#_${}'`^\"~=., ;:!-/@")
+#: One-character commands kept in math.
+_MATH_SYMBOLS = frozenset("&%#_${}|,;:! ")
+#: C0 and C1 control characters: TeX ignores, rejects or ends the line at some of them
+#: (``^^M`` drops the rest of the line, closing braces included).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: A command as TeX reads it: a backslash and its letters (XeTeX counts Unicode letters),
+#: or a backslash and one character (or none, at the end).
+_COMMAND = re.compile(r"\\(?:[^\W\d_]+|.?)", re.DOTALL)
+_MARKUP = re.compile(r"(\\(?:[^\W\d_]+|.?))|(\$[^$]+\$)|(\$)|([^\\$]+)", re.DOTALL)
+#: What math may hold besides its commands: letters, digits, spaces, braces and ASCII
+#: punctuation other than ``%`` (a comment), ``&`` and ``#`` (alignment and parameters),
+#: ``~`` (an active character) and ``\\``; ``^^`` is checked apart.
+_MATH_TEXT = re.compile(r"[\w\s{}+\-*/=<>()\[\]|.,;:!?'\"`@^]*")
+_TEXT_BRACE = {0: "\\textbraceleft{}", 1: "\\textbraceright{}"}
+#: Characters that may need escaping or checking in a value; without them it is written as is.
+_SPECIAL = re.compile("[{}\\\\$&%#_~^\u00a0\x00-\x1f\x7f-\x9f]")
+
+
+def braces_balanced(text: str) -> bool:
+    """True when every ``}`` in ``text`` closes an earlier ``{`` and none is left open."""
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
+    """``text`` escaped for a BibTeX value; ``ascii=True`` also spells non-ASCII as LaTeX.
+
+    Safe to give LaTeX whatever ``text`` holds: commands in :data:`TEXT_COMMANDS` and
+    math made of :data:`MATH_COMMANDS`, letters and operators pass through
+    (``\\emph{x}``, ``$x_1^2$``); any other command is written as text
+    (``\\textbackslash{}input``), other math as text between ``\\$`` signs, a lone
+    ``$`` as ``\\$``, ``^`` outside math as ``\\textasciicircum{}`` (so no ``^^``
+    reaches TeX, which reads ``^^5c`` as a backslash), control characters as spaces, and
+    unbalanced braces as ``\\textbraceleft``/``\\textbraceright`` so the value always parses.
+    """
+    plain = not ascii or text.isascii()
+    if plain and _SPECIAL.search(text) is None:
+        return text  # most values: nothing to escape
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    table = _PLAIN if plain else _ASCII
+    if "\\" not in text and "$" not in text:
+        if ("{" in text or "}" in text) and not braces_balanced(text):
+            text = _text_braces(text)
+        if plain and _PLAIN_SEARCH(text) is None:
+            return text
+        return _translate(text, table)
+    tokens = _MARKUP.findall(text)
+    # The braces TeX groups with: those in text and math, not the commands \{ and \}.
+    balanced = braces_balanced("".join(math + other for _, math, _, other in tokens))
+    return _escape_markup(tokens, table, balanced)
+
+
+def _text_braces(text: str) -> str:
+    return text.replace("{", "\x00").replace("}", "\x01").translate(_TEXT_BRACE)
+
+
+def _escape_markup(
+    tokens: list[tuple[str, str, str, str]], table: dict[int, str], balanced: bool
+) -> str:
+    """The tokens of :data:`_MARKUP` escaped; unless ``balanced``, braces written as text."""
+    parts: list[str] = []
+    for command, math, dollar, plain in tokens:
+        if command:
+            parts.append(_text_command(command, table))
+        elif math:
+            if balanced and _math_is_safe(math[1:-1]):
+                parts.append(math)
+            else:
+                inner = _MARKUP.findall(math[1:-1])
+                parts.append("\\$" + _escape_markup(inner, table, balanced) + "\\$")
+        elif dollar:
+            parts.append("\\$")
+        else:
+            parts.append(_translate(plain if balanced else _text_braces(plain), table))
+    return "".join(parts)
+
+
+def _text_command(command: str, table: dict[int, str]) -> str:
+    """``command`` as it is when it is safe in text, else as text after ``\\textbackslash{}``."""
+    name = command[1:]
+    if name in TEXT_COMMANDS or (len(name) == 1 and name in _TEXT_SYMBOLS):
+        return command
+    if name == "\\":
+        return "\\textbackslash{}\\textbackslash{}"
+    return "\\textbackslash{}" + _translate(name, table)
+
+
+def _math_is_safe(math: str) -> bool:
+    """True when ``math`` (inside ``$...$``) holds only safe commands, characters and groups."""
+    if "^^" in math or not braces_balanced(math.replace("\\{", "").replace("\\}", "")):
+        return False
+    for command in _COMMAND.findall(math):
+        name = command[1:]
+        if name not in MATH_COMMANDS and not (len(name) == 1 and name in _MATH_SYMBOLS):
+            return False
+    return _MATH_TEXT.fullmatch(_COMMAND.sub(" ", math)) is not None
+
+
+#: What a verbatim value may not hold as it is: a backslash, ``^`` (``^^5c`` is a
+#: backslash to TeX), braces, whitespace and control characters (a newline could end a
+#: verbatim line early). ``%``, ``#``, ``&``, ``_`` and ``~`` stay: biblatex and ``\\url``
+#: read them as characters, and ordinary reading can only fail on them, never act.
+_VERBATIM_UNSAFE = re.compile(r"[\\^{}\s\x00-\x1f\x7f-\x9f]")
+
+
+def escape_verbatim(value: str) -> str:
+    """A verbatim value (URL, DOI, eprint) that no TeX reading can take as code.
+
+    biblatex reads these fields verbatim, but BibTeX styles hand them to ``\\url``
+    or ``\\doi``, and a document may typeset them inside another command's
+    argument, where TeX reads them as ordinary text. Each character that could act
+    there (see :data:`_VERBATIM_UNSAFE`) is percent-encoded as in a URL
+    (``\\`` -> ``%5C``, ``{`` -> ``%7B``, a space -> ``%20``).
+    """
+    if _VERBATIM_UNSAFE.search(value) is None:
+        return value
+    return _VERBATIM_UNSAFE.sub(_percent, value)
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode())
+
+
+def defuse_commands(latex: str) -> str:
+    """LaTeX made by another tool with what could act spelled as text.
+
+    For LaTeX made by a tool that passes decoded backslashes through (pybtex's
+    backend): a command named in :data:`UNSAFE_COMMANDS` becomes
+    ``\\textbackslash{}`` text, ``^^`` becomes ``^{}^`` (TeX reads ``^^5c`` as a
+    backslash) and control characters become spaces. The escaping itself
+    (:func:`unicode_to_latex`) keeps only known commands; this is a second guard.
+    """
+    latex = _UNSAFE.sub(lambda match: "\\textbackslash{}" + match.group()[1:], latex)
+    if _CONTROL.search(latex):
+        latex = _CONTROL.sub(" ", latex)
+    while "^^" in latex:
+        latex = latex.replace("^^", "^{}^")
+    return latex
+
+
+#: Commands that read or write files, run programs or redefine the language: the ones
+#: :func:`defuse_commands` spells as text in LaTeX that another tool made.
 UNSAFE_COMMANDS = frozenset(
     [
         "input",
@@ -267,76 +481,3 @@ UNSAFE_COMMANDS = frozenset(
     ]
 )
 _UNSAFE = re.compile(r"\\(?:" + "|".join(sorted(UNSAFE_COMMANDS)) + r")(?![A-Za-z@])")
-#: Where an unsafe command may start (more than :data:`_UNSAFE` finds: ``\\input@``).
-_COMMAND = re.compile(r"\\(?:" + "|".join(sorted(UNSAFE_COMMANDS)) + r")(?![A-Za-z])")
-#: Characters that may need escaping or checking in a value; without them it is written as is.
-#: A command of one character that a str.translate table might change.
-_PROTECTED = re.compile("\\\\[&%#_~^\u0080-\U0010ffff]").search
-_SPECIAL = re.compile("[{}\\\\$&%#_~^\u00a0]")
-
-
-def braces_balanced(text: str) -> bool:
-    """True when every ``}`` in ``text`` closes an earlier ``{`` and none is left open."""
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
-    """``text`` escaped for a BibTeX value; ``ascii=True`` also spells non-ASCII as LaTeX.
-
-    Existing commands (``\\emph{x}``) and math (``$x_1$``) pass through;
-    a lone ``$`` is escaped, and unbalanced braces become
-    ``\\textbraceleft``/``\\textbraceright`` so the value always parses.
-    """
-    plain = not ascii or text.isascii()
-    if plain and _SPECIAL.search(text) is None:
-        return text  # most values: nothing to escape
-    table = _PLAIN if plain else _ASCII
-    if ("{" in text or "}" in text) and not braces_balanced(text):
-        text = text.replace("{", "\x00").replace("}", "\x01")
-        text = text.replace("\x00", "{\\textbraceleft}").replace("\x01", "{\\textbraceright}")
-        return _escape_markup(text, table)
-    if "\\" not in text and "$" not in text:
-        if plain and _PLAIN_SEARCH(text) is None:
-            return text
-        return _translate(text, table)
-    if plain and "$" not in text and _PLAIN_SEARCH(text) is None and not _COMMAND.search(text):
-        # Commands and text with nothing to escape, no math, no unsafe command: as it is.
-        return text
-    return _escape_markup(text, table)
-
-
-def defuse_commands(latex: str) -> str:
-    """LaTeX with every :data:`UNSAFE_COMMANDS` command spelled as ``\\textbackslash{}`` text.
-
-    For LaTeX made by a tool that passes decoded backslashes through (pybtex's backend).
-    """
-    return _UNSAFE.sub(lambda match: "\\textbackslash{}" + match.group()[1:], latex)
-
-
-def _escape_markup(text: str, table: dict[int, str]) -> str:
-    if "$" not in text and _PROTECTED(text) is None and _COMMAND.search(text) is None:
-        # No math, no unsafe command, and no command whose one character the table would
-        # change (\\&, \\~, \\é): escaping the whole text is escaping the text between commands.
-        return _translate(text, table)
-    parts: list[str] = []
-    for command, math, dollar, plain in _MARKUP.findall(text):
-        if command:
-            unsafe = command[1:] in UNSAFE_COMMANDS
-            parts.append("\\textbackslash{}" + command[1:] if unsafe else command)
-        elif math and _UNSAFE.search(math):
-            parts.append("\\$" + _escape_markup(math[1:-1], table) + "\\$")
-        elif math:
-            parts.append(math)
-        elif dollar:
-            parts.append("\\$")
-        else:
-            parts.append(_translate(plain, table))
-    return "".join(parts)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from citations import BibTeXParseError, Contributor, Reference, Role
 from citations.bibtex import BibReadResult, parse_bibtex, read_bibtex, write_bibtex
 from citations.languages import langid_name, language_tag
+from citations.latex import escape_verbatim
 from tests.tools import require_tool
 
 Dialect = Literal["bibtex", "biblatex"]
@@ -250,8 +251,13 @@ def test_corpus_survives_write_and_read(name: str, dialect: Dialect, ascii: bool
 
 
 def _alone(ref: Reference) -> Reference:
-    """A lone braced family name ({\\rlap{Lutz Birkhahn}}) reads back as a literal name, and
-    langid names a language, not a script or region (zh-Hant is written chinese, read zh)."""
+    """A lone braced family name ({\\rlap{Lutz Birkhahn}}) reads back as a literal name,
+    langid names a language, not a script or region (zh-Hant is written chinese, read zh),
+    and a backslash or brace in a URL or DOI is percent-encoded (escape_verbatim)."""
+    links = {
+        name: escape_verbatim(ref.get(name) or "") or None for name in ("url", "doi", "eprint")
+    }
+    ref = ref.with_fields(**links)
     people = [
         Contributor(literal=p.family, role=p.role)
         if p.family and " " in p.family and not (p.given or p.suffix or p.particle)

@@ -302,8 +302,8 @@ _LATEX = str.maketrans(
         "$": r"\$",
         "~": r"\textasciitilde{}",
         "^": r"\textasciicircum{}",
-        "\n": " ",
-        "\r": " ",
+        # control characters: TeX ignores, rejects or ends the line at some of them
+        **{chr(code): " " for code in [*range(0x20), *range(0x7F, 0xA0)]},
     }
 )
 

@@ -34,7 +34,8 @@ def _cites(entry: ChronologyEntry, options: DocumentOptions) -> str:
         return ""
     parts = []
     for citation in entry.citations:
-        locator = f"[{escape_latex(citation.locator)}]" if citation.locator else ""
+        # Braces keep a ']' in the locator ("fn. 12 [bis]") inside the optional argument.
+        locator = f"[{{{escape_latex(citation.locator)}}}]" if citation.locator else ""
         parts.append(f"\\cite{locator}{{{citation.key}}}")
     return "~" + "; ".join(parts) if parts else ""
 
@@ -72,7 +73,8 @@ def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
             f"\\addbibresource{{{options.bibliography_file}}}",
         ]
     elif options.show_sources:
-        lines.append(r"\usepackage[numbers]{natbib}")
+        # url: BibTeX styles write \url{...} and \doi{...}, read verbatim only with it
+        lines += [r"\usepackage[numbers]{natbib}", r"\usepackage{url}"]
     lines += [
         f"\\title{{{escape_latex(chronology.title)}}}",
         r"\author{}",
