@@ -18,7 +18,9 @@ subclasses the nearest builtin, so callers can catch what they already know::
     │   └── JournalUsageError(ValueError)    an argument the journal cannot use
     ├── DateError(ValueError)
     │   ├── InvalidDate                      well-formed but impossible (2019-02-29)
+    │   │   └── ContradictoryDate            two stated readings disagree (光绪26年辛丑)
     │   ├── UnparsableDate                   not EDTF / not a phrase we read
+    │   │   └── UnknownEra                   a reign era the era table does not hold
     │   └── AmbiguousDate                    several readings, none chosen
     ├── ImportFailed(ValueError)             an events file that cannot be imported
     ├── DocumentError(ValueError)            document options or a format that cannot be used
@@ -109,8 +111,16 @@ class InvalidDate(DateError):
     """Well-formed but impossible, such as 2019-02-29 or month 13."""
 
 
+class ContradictoryDate(InvalidDate):
+    """A phrase giving one date twice that disagrees with itself (era year and 干支, dual dates)."""
+
+
 class UnparsableDate(DateError):
     """Text that is neither EDTF nor a date phrase this library reads."""
+
+
+class UnknownEra(UnparsableDate):
+    """A reign-era phrase (大顺二年) whose era the era table does not hold."""
 
 
 class AmbiguousDate(DateError):

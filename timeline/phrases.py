@@ -26,6 +26,7 @@ from timeline.dates import (
     parse_edtf,
 )
 from timeline.dates._model import MONTH_NAMES
+from timeline.dates._phrases_zh import read_chinese_calendar
 from timeline.errors import AmbiguousDate, DateError, InvalidDate, UnparsableDate
 
 __all__ = ["LANGS", "NAMED_PERIODS", "ParsedDate", "parse_date", "phrase_lang"]
@@ -146,11 +147,21 @@ def phrase_lang(text: str) -> str:
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
-_CN_NUMBER = re.compile(r"[〇零一二两三四五六七八九十]+(?=[年月日号世])")
+_CN_NUMBER = re.compile(r"[〇零一二两三四五六七八九十百]+(?=[年月日号世])")
 _QUOTES = "\"'“”‘’「」『』《》«»"
 
 
 def _cn_number(word: str) -> str:
+    hundreds, hundred, rest = word.partition("百")
+    if hundred:  # 一百一十四 (民國114年)
+        if len(hundreds) != 1 or "百" in rest or hundreds not in _CN_DIGITS:
+            return word
+        tail = _cn_number(rest.removeprefix("零") or "〇")
+        if not tail.isdigit() or (rest.startswith("零") and len(tail) > 1):
+            return word
+        if rest and not rest.startswith("零") and "十" not in rest:
+            return word  # 一百五: colloquial 150, not read
+        return str(_CN_DIGITS[hundreds] * 100 + int(tail))
     if "十" not in word:
         return "".join(str(_CN_DIGITS[ch]) for ch in word)
     tens, _, ones = word.partition("十")
@@ -604,6 +615,9 @@ class _Reader:
     def _zh_core(self, s: str) -> When | None:
         bce = s.startswith("公元前")
         s = re.sub(r"^公元(前)?", "", s)
+        calendar_value = None if bce else read_chinese_calendar(s)
+        if calendar_value is not None:
+            return calendar_value
         parts = {"初": "early", "上旬": "early", "中旬": "mid", "中": "mid", "下旬": "late"}
         parts.update({"底": "late", "末": "late", "初期": "early", "中期": "mid", "末期": "late"})
         parts.update({"后期": "late", "年初": "early", "年中": "mid", "年底": "late"})

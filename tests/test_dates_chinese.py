@@ -1,0 +1,122 @@
+"""Chinese calendars: reign eras, the Republic, lunar dates and festivals."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from timeline import AmbiguousDate, ContradictoryDate, InvalidDate, UnknownEra, UnparsableDate
+from timeline.calendars import gregorian_to_jdn, julian_to_jdn
+from timeline.dates import _lunar
+from timeline.phrases import parse_date
+
+CORPUS = Path(__file__).parent / "data" / "dates_zh_calendars.tsv"
+
+
+def _corpus() -> list[dict[str, str]]:
+    lines = [line for line in CORPUS.read_text("utf-8").splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def _jdn(text: str, calendar: str) -> int:
+    year, month, day = (int(part) for part in text.rsplit("-", 2))
+    return (julian_to_jdn if calendar == "julian" else gregorian_to_jdn)(year, month, day)
+
+
+def test_corpus_is_large_enough() -> None:
+    """The corpus holds at least 60 phrases, each with its source."""
+    rows = _corpus()
+    assert len(rows) >= 60
+    assert all(row["source"] for row in rows)
+
+
+@pytest.mark.parametrize("row", _corpus(), ids=lambda row: row["phrase"])
+def test_corpus_phrase_spans_the_published_days(row: dict[str, str]) -> None:
+    """Each phrase covers exactly the days the second source gives."""
+    when = parse_date(row["phrase"], row["lang"]).when
+    first = _jdn(row["first"], row["first_calendar"])
+    last = _jdn(row["last"], row["last_calendar"])
+    assert when.bounds == (first, last)
+
+
+def test_days_before_1582_are_julian() -> None:
+    """A day before the Gregorian reform is given in the Julian calendar, as tables give it."""
+    when = parse_date("洪武元年正月初四", "zh").when
+    assert when.calendar == "julian"
+    assert parse_date("康熙元年正月初一", "zh").when.calendar == "gregorian"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "error", "words"),
+    [
+        ("大顺二年", UnknownEra, "大顺 is not a reign era"),
+        ("康熙六十二年", InvalidDate, "康熙 has 61 years (1662-1722), not 62"),
+        ("泰昌元年七月", InvalidDate, "泰昌 began in lunar month 8 of 1620"),
+        ("万历四十八年八月", InvalidDate, "万历 ended in lunar month 7 of 1620"),
+        ("乾隆二十年闰四月初三", InvalidDate, "the lunar year 1755 has no 闰4月: it has no leap"),
+        ("乾隆十九年闰五月", InvalidDate, "its leap month is 闰4月"),
+        ("光绪二十六年辛丑", ContradictoryDate, "a 庚子 year, not 辛丑"),
+        ("康熙壬寅", AmbiguousDate, "康熙1年 or 康熙61年"),
+        ("明康熙元年", InvalidDate, "康熙 is an era of 清, not 明"),
+        ("乾隆二十年四月三十一", InvalidDate, "has 30 days, not 31"),
+        ("农历正月初一", InvalidDate, "a lunar date needs its year"),
+        ("中秋节", InvalidDate, "a lunar date needs its year"),
+        ("民国0年", InvalidDate, "民国 years start at 元年"),
+        ("农历2300年正月初一", InvalidDate, "lunar years 102 BCE to 2200 are covered"),
+    ],
+)
+def test_bad_calendar_phrases_are_refused_by_name(
+    phrase: str, error: type[Exception], words: str
+) -> None:
+    """Each bad era, Republic or lunar phrase raises its typed error naming the phrase and why."""
+    with pytest.raises(error) as caught:
+        parse_date(phrase, "zh")
+    assert str(caught.value).startswith(repr(phrase))
+    assert words in str(caught.value)
+
+
+def test_unknown_era_is_an_unparsable_date() -> None:
+    """Callers catching UnparsableDate also catch an unknown era."""
+    assert issubclass(UnknownEra, UnparsableDate)
+    assert issubclass(ContradictoryDate, InvalidDate)
+
+
+def test_era_ranges_and_qualifiers_use_the_phrase_rules() -> None:
+    """Era phrases work inside ranges and with 约 like any Chinese date."""
+    span = parse_date("康熙元年至康熙十年", "zh").when
+    assert span.bounds[0] == parse_date("康熙元年", "zh").when.bounds[0]
+    assert span.bounds[1] == parse_date("康熙十年", "zh").when.bounds[1]
+    assert parse_date("约光绪二十六年", "zh").when.is_approximate
+
+
+lunar_days = st.integers(
+    _lunar.year_span(_lunar.FIRST_YEAR)[0], _lunar.year_span(_lunar.LAST_YEAR)[1]
+)
+
+
+@given(lunar_days)
+def test_lunar_gregorian_round_trip(jdn: int) -> None:
+    """Every day of the covered range reads back from its lunar date."""
+    assert _lunar.to_jdn(_lunar.from_jdn(jdn)) == jdn
+
+
+@given(lunar_days, lunar_days)
+def test_lunar_dates_order_as_their_days(a: int, b: int) -> None:
+    """The lunar calendar's order (year, month, leap after its month, day) is the days' order."""
+    la, lb = _lunar.from_jdn(a), _lunar.from_jdn(b)
+    key_a = (la.year, la.month, la.leap, la.day)
+    key_b = (lb.year, lb.month, lb.leap, lb.day)
+    assert (key_a < key_b) == (a < b)
+
+
+@given(st.integers(1662, 1722), st.integers(1662, 1722))
+def test_era_years_sort_in_time(a: int, b: int) -> None:
+    """Era years read as values sort like the years they name (total order of When)."""
+    when_a = parse_date(f"康熙{a - 1661}年", "zh").when
+    when_b = parse_date(f"康熙{b - 1661}年", "zh").when
+    assert (when_a < when_b) == (a < b)
+    assert (when_a == when_b) == (a == b)
