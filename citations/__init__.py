@@ -3,38 +3,44 @@
 A standalone library: it knows nothing of the timeline journal.
 """
 
-from citations.bibtex import BibReadResult, Problem, parse_bibtex, read_bibtex, write_bibtex
-from citations.csl import parse_csl_json, read_csl_json, write_csl_json
-from citations.duplicates import (
-    DuplicateMatch,
-    canonical_url,
-    find_duplicates,
-    normalize_doi,
-    normalize_isbn,
-)
-from citations.errors import (
-    BibTeXParseError,
-    CitationsError,
-    CrossrefError,
-    CSLJSONParseError,
-    DuplicateKey,
-    FormatError,
-    InvalidReference,
-    KeyPatternError,
-    LimitExceeded,
-    ParseError,
-    RISParseError,
-    UnreadableFile,
-)
-from citations.formatting import format_bibliography, format_citation, format_reference
-from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
-from citations.languages import langid_name, language_tag
-from citations.latex import latex_to_unicode, unicode_to_latex
-from citations.model import IDENTIFIER_FIELDS, Contributor, Reference, Role, is_cjk
-from citations.ris import parse_ris, read_ris, write_ris
-from citations.styles import STYLES as CSL_STYLES
-from citations.styles import CSLStyle, load_style
-from citations.validation import ValidationProblem, validate
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from citations.bibtex import BibReadResult, Problem, parse_bibtex, read_bibtex, write_bibtex
+    from citations.csl import parse_csl_json, read_csl_json, write_csl_json
+    from citations.duplicates import (
+        DuplicateMatch,
+        canonical_url,
+        find_duplicates,
+        normalize_doi,
+        normalize_isbn,
+    )
+    from citations.errors import (
+        BibTeXParseError,
+        CitationsError,
+        CrossrefError,
+        CSLJSONParseError,
+        DuplicateKey,
+        FormatError,
+        InvalidReference,
+        KeyPatternError,
+        LimitExceeded,
+        ParseError,
+        RISParseError,
+        UnreadableFile,
+    )
+    from citations.formatting import format_bibliography, format_citation, format_reference
+    from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
+    from citations.languages import langid_name, language_tag
+    from citations.latex import latex_to_unicode, unicode_to_latex
+    from citations.model import IDENTIFIER_FIELDS, Contributor, Reference, Role, is_cjk
+    from citations.ris import parse_ris, read_ris, write_ris
+    from citations.styles import STYLES as CSL_STYLES
+    from citations.styles import CSLStyle, load_style
+    from citations.validation import ValidationProblem, validate
 
 __all__ = [
     "BibReadResult",
@@ -87,3 +93,109 @@ __all__ = [
     "write_csl_json",
     "write_ris",
 ]
+
+#: The module each public name comes from (``"STYLES as CSL_STYLES"`` when it has
+#: another name there). Names are imported on first use (PEP 562), so ``import
+#: citations`` costs nothing until one is needed: the ``timeline`` command line
+#: imports only what its command uses.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "citations.bibtex": (
+        "BibReadResult",
+        "Problem",
+        "parse_bibtex",
+        "read_bibtex",
+        "write_bibtex",
+    ),
+    "citations.csl": (
+        "parse_csl_json",
+        "read_csl_json",
+        "write_csl_json",
+    ),
+    "citations.duplicates": (
+        "DuplicateMatch",
+        "canonical_url",
+        "find_duplicates",
+        "normalize_doi",
+        "normalize_isbn",
+    ),
+    "citations.errors": (
+        "BibTeXParseError",
+        "CitationsError",
+        "CrossrefError",
+        "CSLJSONParseError",
+        "DuplicateKey",
+        "FormatError",
+        "InvalidReference",
+        "KeyPatternError",
+        "LimitExceeded",
+        "ParseError",
+        "RISParseError",
+        "UnreadableFile",
+    ),
+    "citations.formatting": (
+        "format_bibliography",
+        "format_citation",
+        "format_reference",
+    ),
+    "citations.keys": (
+        "KeyPattern",
+        "KeyRegistry",
+        "make_key",
+        "transliterate",
+    ),
+    "citations.languages": (
+        "langid_name",
+        "language_tag",
+    ),
+    "citations.latex": (
+        "latex_to_unicode",
+        "unicode_to_latex",
+    ),
+    "citations.model": (
+        "IDENTIFIER_FIELDS",
+        "Contributor",
+        "Reference",
+        "Role",
+        "is_cjk",
+    ),
+    "citations.ris": (
+        "parse_ris",
+        "read_ris",
+        "write_ris",
+    ),
+    "citations.styles": (
+        "STYLES as CSL_STYLES",
+        "CSLStyle",
+        "load_style",
+    ),
+    "citations.validation": (
+        "ValidationProblem",
+        "validate",
+    ),
+}
+
+
+def _home_table() -> dict[str, tuple[str, str]]:
+    """Each public name's module and the name it has in that module."""
+    table = {}
+    for module, entries in _EXPORTS.items():
+        for entry in entries:
+            attribute, _, public = entry.partition(" as ")
+            table[public or attribute] = (module, attribute)
+    return table
+
+
+_HOMES = _home_table()
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _HOMES[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

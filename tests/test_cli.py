@@ -12,7 +12,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from citations import read_bibtex
-from timeline.cli import CHRONOLOGY_FORMATS, WRITE_COMMANDS, cli
+from timeline.cli import (
+    BIBLIOGRAPHY_FORMATS,
+    CHRONOLOGY_DATES,
+    CHRONOLOGY_FORMATS,
+    CHRONOLOGY_GROUPINGS,
+    WRITE_COMMANDS,
+    cli,
+)
 
 BIB = """\
 @article{ouyang2021feilianmeng,
@@ -518,3 +525,43 @@ def test_duplicates_lists_pairs_with_reasons(journal: Path, tmp_path: Path) -> N
     ]
     assert pairs[0]["reasons"]
     assert json.loads(ok(journal, "duplicates", "--json").stdout) == pairs
+
+
+#: Modules that take long to import: pypinyin's dictionaries, pybtex, rich, YAML,
+#: pendulum, and sqlite-utils (which imports pandas and numpy whenever they are installed).
+HEAVY = ("pypinyin", "pybtex", "rich", "pandas", "numpy", "sqlite_utils", "yaml", "pendulum")
+
+
+def _imported_by(*args: str) -> set[str]:
+    """The top-level modules a fresh interpreter has imported after running the CLI."""
+    code = (
+        "import sys\nfrom timeline.cli import main\n"
+        f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(done.stdout.splitlines()[-1].split())
+
+
+def test_help_imports_no_heavy_module() -> None:
+    """`timeline --help` imports click and the CLI, none of the heavy libraries."""
+    imported = _imported_by("--help")
+    assert "click" in imported
+    assert imported.isdisjoint(HEAVY), imported.intersection(HEAVY)
+
+
+def test_list_imports_no_bibliography_or_terminal_module(journal: Path) -> None:
+    """A small query (`list`, piped) imports neither pypinyin, pybtex, rich nor YAML."""
+    imported = _imported_by("--journal", str(journal), "list")
+    assert "sqlite3" in imported
+    light = {"pypinyin", "pybtex", "rich", "yaml"}
+    assert imported.isdisjoint(light), imported.intersection(light)
+
+
+def test_choices_repeated_for_a_fast_start_match_the_documents() -> None:
+    """The --format, --group-by and --dates choices the CLI spells out equal the library's."""
+    from timeline.documents import options
+
+    assert BIBLIOGRAPHY_FORMATS == options.BIBLIOGRAPHY_FORMATS
+    assert tuple(g for g in options.GROUPINGS if g != "period") == CHRONOLOGY_GROUPINGS
+    assert CHRONOLOGY_DATES == options.DATES

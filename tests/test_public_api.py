@@ -22,3 +22,22 @@ def test_citations_never_imports_timeline() -> None:
     for path in root.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import timeline" not in text and "from timeline" not in text, path
+
+
+@pytest.mark.parametrize("package", ["timeline", "citations"])
+def test_lazy_exports_match_the_type_checking_imports(package: str) -> None:
+    """The lazy name table covers ``__all__`` and says what the TYPE_CHECKING imports say."""
+    import ast
+    import pathlib
+
+    module = importlib.import_module(package)
+    tree = ast.parse(pathlib.Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[arg-type]
+    (block,) = [n for n in tree.body if isinstance(n, ast.If)]
+    typed = {
+        alias.asname or alias.name: (node.module, alias.name)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert typed == module._HOMES
+    assert sorted(module._HOMES) == module.__all__

@@ -1,56 +1,62 @@
 """timeline: a research project's dated events and sources as one append-only log."""
 
-from timeline.application import FieldDiff, HistoryEntry, ImportSummary, Timeline
-from timeline.chronology import Chronology, ChronologyEntry, JournalState
-from timeline.dates import (
-    MAX_BOUND,
-    MIN_BOUND,
-    DateInterval,
-    DateSet,
-    HistoricalDate,
-    When,
-    format_date,
-    format_edtf,
-    parse_edtf,
-)
-from timeline.documents import FORMATS, DocumentOptions, render, write_bibliography
-from timeline.errors import (
-    AmbiguousDate,
-    AppendOnlyViolation,
-    ContradictoryDate,
-    CorruptJournal,
-    DateError,
-    DocumentError,
-    DomainError,
-    DumpFormatError,
-    DuplicateEvent,
-    DuplicateReference,
-    ImportFailed,
-    InvalidChange,
-    InvalidDate,
-    JournalError,
-    JournalFull,
-    JournalReadOnly,
-    JournalUsageError,
-    NotAJournal,
-    ReadOnlyTimeline,
-    RecordIdConflict,
-    SchemaTooNew,
-    TimelineError,
-    UnknownCitation,
-    UnknownEra,
-    UnknownEvent,
-    UnknownRecordKind,
-    UnknownReference,
-    UnparsableDate,
-    VersionConflict,
-)
-from timeline.importing import ImportPlan, read_events
-from timeline.journal import ANY, NO_STREAM, Journal, VerifyReport
-from timeline.kinds import KindRegistry
-from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, RelationType
-from timeline.phrases import NAMED_PERIODS, ParsedDate, parse_date
-from timeline.records import Draft, Head, Record, canonical_json
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from timeline.application import FieldDiff, HistoryEntry, ImportSummary, Timeline
+    from timeline.chronology import Chronology, ChronologyEntry, JournalState
+    from timeline.dates import (
+        MAX_BOUND,
+        MIN_BOUND,
+        DateInterval,
+        DateSet,
+        HistoricalDate,
+        When,
+        format_date,
+        format_edtf,
+        parse_edtf,
+    )
+    from timeline.documents import FORMATS, DocumentOptions, render, write_bibliography
+    from timeline.errors import (
+        AmbiguousDate,
+        AppendOnlyViolation,
+        ContradictoryDate,
+        CorruptJournal,
+        DateError,
+        DocumentError,
+        DomainError,
+        DumpFormatError,
+        DuplicateEvent,
+        DuplicateReference,
+        ImportFailed,
+        InvalidChange,
+        InvalidDate,
+        JournalError,
+        JournalFull,
+        JournalReadOnly,
+        JournalUsageError,
+        NotAJournal,
+        ReadOnlyTimeline,
+        RecordIdConflict,
+        SchemaTooNew,
+        TimelineError,
+        UnknownCitation,
+        UnknownEra,
+        UnknownEvent,
+        UnknownRecordKind,
+        UnknownReference,
+        UnparsableDate,
+        VersionConflict,
+    )
+    from timeline.importing import ImportPlan, read_events
+    from timeline.journal import ANY, NO_STREAM, Journal, VerifyReport
+    from timeline.kinds import KindRegistry
+    from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, RelationType
+    from timeline.phrases import NAMED_PERIODS, ParsedDate, parse_date
+    from timeline.records import Draft, Head, Record, canonical_json
 
 __all__ = [
     "ANY",
@@ -124,3 +130,126 @@ __all__ = [
     "render",
     "write_bibliography",
 ]
+
+#: The module each public name comes from (``"STYLES as CSL_STYLES"`` when it has
+#: another name there). Names are imported on first use (PEP 562), so ``import
+#: timeline`` costs nothing until one is needed: the ``timeline`` command line
+#: imports only what its command uses.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "timeline.application": (
+        "FieldDiff",
+        "HistoryEntry",
+        "ImportSummary",
+        "Timeline",
+    ),
+    "timeline.chronology": (
+        "Chronology",
+        "ChronologyEntry",
+        "JournalState",
+    ),
+    "timeline.dates": (
+        "MAX_BOUND",
+        "MIN_BOUND",
+        "DateInterval",
+        "DateSet",
+        "HistoricalDate",
+        "When",
+        "format_date",
+        "format_edtf",
+        "parse_edtf",
+    ),
+    "timeline.documents": (
+        "FORMATS",
+        "DocumentOptions",
+        "render",
+        "write_bibliography",
+    ),
+    "timeline.errors": (
+        "AmbiguousDate",
+        "AppendOnlyViolation",
+        "ContradictoryDate",
+        "CorruptJournal",
+        "DateError",
+        "DocumentError",
+        "DomainError",
+        "DumpFormatError",
+        "DuplicateEvent",
+        "DuplicateReference",
+        "ImportFailed",
+        "InvalidChange",
+        "InvalidDate",
+        "JournalError",
+        "JournalFull",
+        "JournalReadOnly",
+        "JournalUsageError",
+        "NotAJournal",
+        "ReadOnlyTimeline",
+        "RecordIdConflict",
+        "SchemaTooNew",
+        "TimelineError",
+        "UnknownCitation",
+        "UnknownEra",
+        "UnknownEvent",
+        "UnknownRecordKind",
+        "UnknownReference",
+        "UnparsableDate",
+        "VersionConflict",
+    ),
+    "timeline.importing": (
+        "ImportPlan",
+        "read_events",
+    ),
+    "timeline.journal": (
+        "ANY",
+        "NO_STREAM",
+        "Journal",
+        "VerifyReport",
+    ),
+    "timeline.kinds": ("KindRegistry",),
+    "timeline.model": (
+        "Actor",
+        "Citation",
+        "Event",
+        "LocalizedText",
+        "Place",
+        "Relation",
+        "RelationType",
+    ),
+    "timeline.phrases": (
+        "NAMED_PERIODS",
+        "ParsedDate",
+        "parse_date",
+    ),
+    "timeline.records": (
+        "Draft",
+        "Head",
+        "Record",
+        "canonical_json",
+    ),
+}
+
+
+def _home_table() -> dict[str, tuple[str, str]]:
+    """Each public name's module and the name it has in that module."""
+    table = {}
+    for module, entries in _EXPORTS.items():
+        for entry in entries:
+            attribute, _, public = entry.partition(" as ")
+            table[public or attribute] = (module, attribute)
+    return table
+
+
+_HOMES = _home_table()
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _HOMES[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -11,31 +11,26 @@ tab-separated lines when piped. Errors from :mod:`timeline` and
 from __future__ import annotations
 
 import contextlib
-import difflib
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
-import attrs
 import click
 
-from citations import CitationsError
-from timeline.application import HistoryEntry, Timeline
-from timeline.changes import EVENT_FIELDS
-from timeline.codec import encode_event, encode_event_field
-from timeline.dates import format_date, format_edtf
-from timeline.documents import DocumentOptions, render, write_bibliography
-from timeline.documents.options import BIBLIOGRAPHY_FORMATS, DATES, GROUPINGS
+from citations.errors import CitationsError
 from timeline.errors import ReadOnlyTimeline, TimelineError
-from timeline.importing import REFERENCE_FORMATS, read_import
-from timeline.model import EVENT_KINDS, Event, LocalizedText
 
-__all__ = ["CHRONOLOGY_FORMATS", "REFERENCE_FORMATS", "WRITE_COMMANDS", "cli", "main"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from timeline.application import HistoryEntry, Timeline
+    from timeline.documents import DocumentOptions
+    from timeline.model import Event
+
+__all__ = ["CHRONOLOGY_FORMATS", "WRITE_COMMANDS", "cli", "main"]
 
 #: ``chronology --format`` choices: the document format and Markdown flavour each stands for.
 CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
@@ -48,6 +43,16 @@ CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
     "latex": ("latex", "pandoc"),
 }
 
+#: ``bibliography --format`` choices (timeline.documents.options.BIBLIOGRAPHY_FORMATS,
+#: repeated here so that ``--help`` need not import the document writers).
+BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json")
+
+#: ``chronology --group-by`` choices: the document groupings but ``period``.
+CHRONOLOGY_GROUPINGS = ("none", "year", "decade")
+
+#: ``chronology --dates`` choices (timeline.documents.options.DATES).
+CHRONOLOGY_DATES = ("as-written", "computed", "both")
+
 DEFAULT_JOURNAL = "timeline.db"
 
 #: The title of the seed chronology written by ``timeline seed``.
@@ -57,8 +62,7 @@ SEED_TITLE = "China–Russia relations: a chronology"
 # -- settings shared by every command -----------------------------------------
 
 
-@attrs.frozen
-class _Settings:
+class _Settings(NamedTuple):
     journal: Path
     as_of: int | datetime | None
     author: str | None
@@ -166,6 +170,8 @@ class _Failure(click.ClickException):
 @contextlib.contextmanager
 def _open(*, path: Path | None = None, create: bool = False) -> Iterator[Timeline]:
     """The timeline at ``path`` or ``--journal``, read-only as of ``--as-of`` when given."""
+    from timeline.application import Timeline
+
     settings = _settings()
     path = path or settings.journal
     if not create and str(path) != ":memory:" and not path.exists():
@@ -188,6 +194,8 @@ def _out(path: str | None) -> contextlib.AbstractContextManager[TextIO]:
     """A text stream for ``-o PATH`` (parents created), or stdout for ``-`` / no path."""
     if path is None or path == "-":
         return contextlib.nullcontext(sys.stdout)
+    from pathlib import Path
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     return target.open("w", encoding="utf-8", newline="")
@@ -197,6 +205,8 @@ def _out(path: str | None) -> contextlib.AbstractContextManager[TextIO]:
 
 
 def _echo_json(data: Any) -> None:
+    import json
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
@@ -221,6 +231,9 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], title: str = "
 
 
 def _event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
+    from timeline.codec import encode_event
+    from timeline.dates import format_edtf
+
     data = dict(encode_event(event))
     data["when"] = format_edtf(event.when)
     data["retracted"] = timeline.is_retracted(event.id)
@@ -232,6 +245,8 @@ def _event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
 
 
 def _event_rows(events: Iterable[Event], lang: str) -> Iterator[tuple[str, ...]]:
+    from timeline.dates import format_edtf
+
     for event in events:
         yield (
             event.id,
@@ -288,7 +303,7 @@ def _sentence(exc: BaseException) -> str:
 @click.version_option(package_name="timeline-citations", prog_name="timeline")
 @click.option(
     "--journal",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     envvar="TIMELINE_JOURNAL",
     default=DEFAULT_JOURNAL,
     show_default=True,
@@ -310,15 +325,15 @@ def _sentence(exc: BaseException) -> str:
     help="Who makes the changes (default: $TIMELINE_AUTHOR, else the login name).",
 )
 @click.pass_context
-def cli(
-    ctx: click.Context, journal: Path, as_of: int | datetime | None, author: str | None
-) -> None:
+def cli(ctx: click.Context, journal: str, as_of: int | datetime | None, author: str | None) -> None:
     """Keep dated historical events and their sources in one append-only journal.
 
     Record, correct and cite events, then publish chronologies (Markdown,
     HTML, LaTeX, ...) and bibliographies (BibTeX, biblatex, CSL-JSON).
     """
-    ctx.obj = _Settings(journal=journal, as_of=as_of, author=author)
+    from pathlib import Path
+
+    ctx.obj = _Settings(journal=Path(journal), as_of=as_of, author=author)
 
 
 # -- creating and importing ---------------------------------------------------------
@@ -349,6 +364,8 @@ def import_files(
     exist before a failed import is removed again. Returns the counts of
     references, events, citations and revisions recorded.
     """
+    from timeline.importing import read_import
+
     plan = read_import(files, strict=strict, encoding=encoding)
     for problem in plan.problems:
         line = f":{problem.line}" if problem.line is not None else ""
@@ -369,30 +386,36 @@ def import_files(
 
 
 def _remove_journal(path: Path) -> None:
+    from pathlib import Path
+
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @cli.command("import", cls=_Writes)
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--tolerant",
     is_flag=True,
     help="Skip BibTeX entries that cannot be read (each is reported) instead of failing.",
 )
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of .bib files.")
-def import_(files: tuple[Path, ...], tolerant: bool, encoding: str) -> None:
+def import_(files: tuple[str, ...], tolerant: bool, encoding: str) -> None:
     """Import references and events from FILES, all or nothing.
 
     References: .bib (BibTeX or biblatex), .json (CSL-JSON), .ris. Events:
     .toml, .yaml/.yml, .jsonl, .csv. References are added first, then events,
     their citations and revisions. If anything fails, nothing is written.
     """
+    from pathlib import Path
+
     settings = _settings()
     counts = import_files(
-        settings.journal, files, author=settings.author, strict=not tolerant, encoding=encoding
+        settings.journal,
+        [Path(name) for name in files],
+        author=settings.author,
+        strict=not tolerant,
+        encoding=encoding,
     )
     click.echo(
         "imported {} references, {} events, {} citations, {} revisions into {}".format(
@@ -485,6 +508,8 @@ def revise(
     tags: tuple[str, ...],
 ) -> None:
     """Correct some fields of event ID; only what changes is recorded."""
+    from timeline.model import LocalizedText
+
     fields: dict[str, Any] = {}
     if when is not None:
         fields["when"] = when
@@ -577,6 +602,8 @@ def uncite(event_id: str, key: str, locator: str, reason: str) -> None:
 @click.option("--lang", default="en", show_default=True, help="Language of dates and titles.")
 def show(event_id: str, as_json: bool, lang: str) -> None:
     """Show one event with its citations."""
+    from timeline.dates import format_date, format_edtf
+
     with _open() as timeline:
         event = timeline.event(event_id)
         data = _event_json(timeline, event)
@@ -641,6 +668,10 @@ def _warn_unknown_values(timeline: Timeline, filters: dict[str, Any]) -> None:
     Called when the filters matched nothing, so a typo does not pass for an
     empty result; suggests close values that events do have.
     """
+    from difflib import get_close_matches
+
+    from timeline.model import EVENT_KINDS
+
     every = timeline.events(include_retracted=True)
     known = {
         "kind": {e.kind for e in every} | set(EVENT_KINDS),
@@ -660,7 +691,7 @@ def _warn_unknown_values(timeline: Timeline, filters: dict[str, Any]) -> None:
             close = (
                 [code]
                 if option == "actor" and code in known[option]
-                else difflib.get_close_matches(value, sorted(known[option]), n=3)
+                else get_close_matches(value, sorted(known[option]), n=3)
             )
             hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
             click.echo(f"warning: --{option} {value!r}: no event has this {option}{hint}", err=True)
@@ -696,6 +727,10 @@ def search(text: str, lang: str | None, as_json: bool, **options: Any) -> None:
 
 
 def _diff_text(value: Any, name: str) -> str:
+    from timeline.changes import EVENT_FIELDS
+    from timeline.codec import encode_event_field
+    from timeline.dates import format_edtf
+
     if value is None:
         return "—"
     if name == "when":
@@ -703,6 +738,8 @@ def _diff_text(value: Any, name: str) -> str:
     encoded = encode_event_field(name, value) if name in EVENT_FIELDS else value
     if isinstance(encoded, str):
         return encoded
+    import json
+
     return json.dumps(encoded, ensure_ascii=False, default=str)
 
 
@@ -754,6 +791,8 @@ def history(event_id: str, as_json: bool) -> None:
 
 
 def _document_options(fmt: str, lang: str, group_by: str, dates: str) -> DocumentOptions:
+    from timeline.documents import DocumentOptions
+
     _, flavour = CHRONOLOGY_FORMATS[fmt]
     fallbacks = tuple(dict.fromkeys((lang, "en", "zh", "ru")))
     return DocumentOptions(
@@ -777,6 +816,8 @@ def write_chronology(
 
     Writes to ``output`` (stdout for ``None`` or ``-``); returns the number of events.
     """
+    from timeline.documents import render
+
     chronology = timeline.chronology(title=title, made_at=made_at, **filters)
     with _status(f"rendering {len(chronology)} events as {fmt}"):
         text = render(
@@ -803,14 +844,14 @@ def write_chronology(
 @click.option("--lang", default="en", show_default=True, help="Language of titles and dates.")
 @click.option(
     "--group-by",
-    type=click.Choice([g for g in GROUPINGS if g != "period"]),
+    type=click.Choice(CHRONOLOGY_GROUPINGS),
     default="year",
     show_default=True,
     help="Headings by year, by decade, or none.",
 )
 @click.option(
     "--dates",
-    type=click.Choice(DATES),
+    type=click.Choice(CHRONOLOGY_DATES),
     default="as-written",
     show_default=True,
     help="Dates as the source wrote them (early June 2019), computed from the date "
@@ -856,7 +897,7 @@ def chronology(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(BIBLIOGRAPHY_FORMATS)),
+    type=click.Choice(BIBLIOGRAPHY_FORMATS),
     default="biblatex",
     show_default=True,
     help="The bibliography format.",
@@ -865,6 +906,8 @@ def chronology(
 @click.option("--cited", is_flag=True, help="Only references cited by events on the timeline.")
 def bibliography(fmt: str, output: str | None, cited: bool) -> None:
     """Write the references as BibTeX, biblatex or CSL-JSON, sorted by key."""
+    from timeline.documents import write_bibliography
+
     with _open() as timeline:
         if cited:
             references = [ref for _key, ref in timeline.chronology().references]
@@ -927,6 +970,8 @@ def dump(output: str | None) -> None:
 @click.argument("dump_file", metavar="FILE", type=click.File("r", encoding="utf-8"))
 def load(dump_file: TextIO) -> None:
     """Create the journal at --journal from a JSON Lines dump (which must verify)."""
+    from timeline.application import Timeline
+
     settings = _settings()
     path = settings.journal
     if path.exists():
@@ -958,6 +1003,8 @@ def rebuild() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(as_json: bool) -> None:
     """Count events, references, citations and journal records."""
+    from timeline.dates import format_edtf
+
     with _open() as timeline:
         events = timeline.events()
         every = timeline.events(include_retracted=True)
@@ -988,36 +1035,41 @@ def stats(as_json: bool) -> None:
 
 
 @cli.command(cls=_Writes)
-@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("outdir", type=click.Path(file_okay=False))
 @click.option(
     "--seeds",
     "seeds_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False),
     default="seeds",
     show_default=True,
     help="The folder holding references.bib and events.toml.",
 )
 @click.option("--made-at", metavar="INSTANT", help="The made-at time printed in the documents.")
-def seed(outdir: Path, seeds_dir: Path, made_at: str | None) -> None:
+def seed(outdir: str, seeds_dir: str, made_at: str | None) -> None:
     """Import the seed data set into OUTDIR/seed.timeline and write its documents to OUTDIR.
 
     Writes chronology.md, chronology.html and references.bib: the same as
     `import`, then `chronology --format md`, `--format html` and `bibliography`.
     """
-    journal = outdir / "seed.timeline"
+    from pathlib import Path
+
+    from timeline.documents import write_bibliography
+
+    out, seeds = Path(outdir), Path(seeds_dir)
+    journal = out / "seed.timeline"
     if journal.exists():
         raise _Failure(f"{journal} already exists; use an empty OUTDIR")
     stamp = _parse_made_at(made_at)
-    files = [seeds_dir / "references.bib", seeds_dir / "events.toml"]
+    files = [seeds / "references.bib", seeds / "events.toml"]
     counts = import_files(journal, files, author=_settings().author)
     with _open(path=journal) as timeline:
         for fmt, name in (("md", "chronology.md"), ("html", "chronology.html")):
-            write_chronology(timeline, fmt, str(outdir / name), title=SEED_TITLE, made_at=stamp)
+            write_chronology(timeline, fmt, str(out / name), title=SEED_TITLE, made_at=stamp)
         bib = write_bibliography(timeline.references(), "biblatex")
-    (outdir / "references.bib").write_text(bib, encoding="utf-8")
+    (out / "references.bib").write_text(bib, encoding="utf-8")
     click.echo(
         f"imported {counts[0]} references and {counts[1]} events; wrote "
-        f"{outdir / 'chronology.md'}, {outdir / 'chronology.html'}, {outdir / 'references.bib'}"
+        f"{out / 'chronology.md'}, {out / 'chronology.html'}, {out / 'references.bib'}"
     )
 
 

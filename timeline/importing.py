@@ -22,16 +22,20 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import yaml
 
-from citations import Problem, Reference
+from citations import Reference
 from timeline.dates import DateInterval, HistoricalDate, When, format_edtf, parse_edtf
 from timeline.errors import DateError, ImportFailed, InvalidDate, TimelineError
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.phrases import parse_date
+
+if TYPE_CHECKING:
+    import yaml
+
+    from citations import Problem
 
 __all__ = [
     "EVENT_FORMATS",
@@ -494,6 +498,8 @@ def _toml_plan(text: str, source: str) -> ImportPlan:
 
 def _yaml_lines(node: yaml.Node | None) -> dict[str, list[int]]:
     """The line of each item of the top-level ``event`` and ``revision`` lists."""
+    import yaml
+
     lines: dict[str, list[int]] = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -503,6 +509,8 @@ def _yaml_lines(node: yaml.Node | None) -> dict[str, list[int]]:
 
 
 def _yaml_plan(text: str, source: str) -> ImportPlan:
+    import yaml  # imported here: most commands read no YAML, and it takes long to import
+
     loader: yaml.SafeLoader | None = None
     try:
         loader = yaml.SafeLoader(text)  # checks the characters first
