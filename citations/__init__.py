@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from citations.languages import langid_name, language_tag
     from citations.latex import latex_to_unicode, unicode_to_latex
     from citations.model import IDENTIFIER_FIELDS, Contributor, Reference, Role, is_cjk
+    from citations.private import PRIVATE_FIELDS
     from citations.ris import parse_ris, read_ris, write_ris
     from citations.styles import STYLES as CSL_STYLES
     from citations.styles import CSLStyle, load_style
@@ -60,6 +61,7 @@ __all__ = [
     "KeyPatternError",
     "KeyRegistry",
     "LimitExceeded",
+    "PRIVATE_FIELDS",
     "ParseError",
     "Problem",
     "RISParseError",
@@ -158,6 +160,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Role",
         "is_cjk",
     ),
+    "citations.private": ("PRIVATE_FIELDS",),
     "citations.ris": (
         "parse_ris",
         "read_ris",

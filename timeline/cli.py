@@ -904,7 +904,12 @@ def chronology(
 )
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
 @click.option("--cited", is_flag=True, help="Only references cited by events on the timeline.")
-def bibliography(fmt: str, output: str | None, cited: bool) -> None:
+@click.option(
+    "--keep-private-fields",
+    is_flag=True,
+    help="Keep fields about your own copy (file, annotation, owner, timestamp, ...).",
+)
+def bibliography(fmt: str, output: str | None, cited: bool, keep_private_fields: bool) -> None:
     """Write the references as BibTeX, biblatex or CSL-JSON, sorted by key."""
     from timeline.documents import write_bibliography
 
@@ -913,7 +918,7 @@ def bibliography(fmt: str, output: str | None, cited: bool) -> None:
             references = [ref for _key, ref in timeline.chronology().references]
         else:
             references = timeline.references()
-        text = write_bibliography(references, fmt)
+        text = write_bibliography(references, fmt, keep_private_fields=keep_private_fields)
     with _out(output) as stream:
         stream.write(text)
     if output and output != "-":

@@ -17,11 +17,15 @@ from timeline.errors import DocumentError
 __all__ = ["render_bibliography", "write_bibliography"]
 
 
-def write_bibliography(references: Iterable[Reference], format: str = "bibtex") -> str:
+def write_bibliography(
+    references: Iterable[Reference], format: str = "bibtex", *, keep_private_fields: bool = False
+) -> str:
     """``references`` as ``"bibtex"``, ``"biblatex"`` or ``"csl-json"`` text, sorted by key.
 
     Pass every reference of a timeline to export them all, or a chronology's
     references (see :func:`render_bibliography`) for only those it cites.
+    Fields about the user's own copy (``file``, ``annotation``, ...) are left
+    out unless ``keep_private_fields=True``.
     """
     refs = sorted(references, key=lambda ref: ref.key)
     seen: set[str] = set()
@@ -30,9 +34,9 @@ def write_bibliography(references: Iterable[Reference], format: str = "bibtex") 
             raise DocumentError(f"bibliography: citation key {ref.key!r} appears twice")
         seen.add(ref.key)
     if format == "bibtex":
-        return write_bibtex(refs, dialect="bibtex")
+        return write_bibtex(refs, dialect="bibtex", keep_private_fields=keep_private_fields)
     if format == "biblatex":
-        return write_bibtex(refs, dialect="biblatex")
+        return write_bibtex(refs, dialect="biblatex", keep_private_fields=keep_private_fields)
     if format == "csl-json":
         return write_csl_json(refs)
     raise DocumentError(
