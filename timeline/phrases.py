@@ -26,8 +26,14 @@ from timeline.dates import (
     parse_edtf,
 )
 from timeline.dates._model import MONTH_NAMES
-from timeline.dates._phrases_zh import read_chinese_calendar
-from timeline.errors import AmbiguousDate, DateError, InvalidDate, UnparsableDate
+from timeline.dates._phrases_zh import check_lunar, read_chinese_calendar
+from timeline.errors import (
+    AmbiguousDate,
+    ContradictoryDate,
+    DateError,
+    InvalidDate,
+    UnparsableDate,
+)
 
 __all__ = ["LANGS", "NAMED_PERIODS", "ParsedDate", "parse_date", "phrase_lang"]
 
@@ -430,11 +436,9 @@ class _Reader:
             if inner is None:
                 return None
             return _julian(inner) if julian else inner
-        dual = re.fullmatch(
-            rf"(\d{{1,2}}) {_EN_MONTH} \((\d{{1,2}}) {_EN_MONTH}\),? (\d{{3,4}})", low
-        )
-        if dual:
-            return _dual(dual[1], _en_month(dual[2]), dual[3], _en_month(dual[4]), dual[5], s)
+        dual = _dual_phrase(low, _EN_MONTH, _en_month, "")
+        if dual is not None:
+            return dual
         for pattern, maker in (
             (r"(?:between|from)\s+(.+?)\s+(?:and|to|until|till|through)\s+(.+)", self._range),
             (r"(.+?)\s+(?:to|until|till|through)\s+(.+)", self._range),
@@ -568,6 +572,9 @@ class _Reader:
 
     def _zh(self, text: str) -> When | None:
         s = text.strip("。,，")
+        dual = _zh_dual(s)
+        if dual is not None:
+            return dual
         s = re.sub(r"^(在|于|从|自)", "", s)
         s = re.sub(r"(期间|之间|间|时期)$", "", s)
         m = re.fullmatch(r"(.+?)(至|到|—|–|-|~)(.+?)(年)?", s)
@@ -684,12 +691,9 @@ class _Reader:
             if inner is None:
                 return None
             return _julian(inner) if julian else inner
-        dual = re.fullmatch(
-            rf"(\d{{1,2}}) {_RU_MONTH} \((\d{{1,2}}) {_RU_MONTH}\),? (\d{{3,4}})(?: г\.?| года?)?",
-            s,
-        )
-        if dual:
-            return _dual(dual[1], _ru_month(dual[2]), dual[3], _ru_month(dual[4]), dual[5], text)
+        dual = _dual_phrase(s, _RU_MONTH, _ru_month, r" г\.?| года?")
+        if dual is not None:
+            return dual
         s = re.sub(r"^(в|во)\s+", "", s)
         m = re.fullmatch(r"(?:между|с)\s+(.+?)\s+(?:и|по|до)\s+(.+)", s)
         if m:
@@ -792,14 +796,65 @@ def _relative(word: str, inner: When) -> When:
     return DateInterval(Boundless.OPEN, _last(inner))
 
 
-def _dual(old_day: str, old_month: int, new_day: str, new_month: int, year: str, text: str) -> When:
-    """``25 October (7 November) 1917``: the Julian date, checked against the Gregorian one."""
-    julian = HistoricalDate(int(year), old_month, int(old_day), calendar="julian")
+def _dual_phrase(s: str, month: str, number: Callable[[str], int], year_word: str) -> When | None:
+    """A dual date: ``25 October (7 November) 1917``, ``16 (28) мая 1858``,
+    ``31 December 1917 (13 January 1918)``, ``7 November [O.S. 25 October] 1917``."""
+    year = rf"(\d{{3,4}})(?:{year_word})?"
+    m = re.fullmatch(rf"(\d{{1,2}}) {month} \((\d{{1,2}}) {month}\),? {year}", s)
+    if m:
+        return _dual((int(m[5]), number(m[2]), int(m[1])), (None, number(m[4]), int(m[3])))
+    m = re.fullmatch(rf"(\d{{1,2}}) \((\d{{1,2}})\) {month},? {year}", s)
+    if m:
+        return _dual((int(m[4]), number(m[3]), int(m[1])), (None, number(m[3]), int(m[2])))
+    m = re.fullmatch(rf"(\d{{1,2}}) {month},? {year} \((\d{{1,2}}) {month},? {year}\)", s)
+    if m:
+        return _dual((int(m[3]), number(m[2]), int(m[1])), (int(m[6]), number(m[5]), int(m[4])))
+    old_style = r"(?:o\.\s?s\.?|ст\.\s?ст\.)"
+    m = re.fullmatch(
+        rf"(\d{{1,2}}) {month} [\[(]{old_style},? (\d{{1,2}}) {month}[\])],? {year}", s
+    )
+    if m:
+        return _dual((int(m[5]), number(m[4]), int(m[3])), (None, number(m[2]), int(m[1])))
+    return None
+
+
+def _zh_dual(s: str) -> When | None:
+    """``1917年11月7日（俄历10月25日）``, ``1917年10月25日（公历11月7日）`` or a Gregorian day
+    with its lunar date, ``1900年1月31日（农历正月初一）``."""
+    m = re.fullmatch(
+        r"(\d+)年(\d+)月(\d+)[日号]\((俄历|儒略历|公历|新历|格里历)(?:(\d+)年)?(\d+)月(\d+)[日号]\)",
+        s,
+    )
+    if m is None:
+        lunar = re.fullmatch(r"(\d+)年(\d+)月(\d+)[日号]\((?:农历|阴历|旧历|農曆|陰曆)(.+)\)", s)
+        if lunar is None:
+            return None
+        day = HistoricalDate(int(lunar[1]), int(lunar[2]), int(lunar[3]))
+        check_lunar(day, lunar[4])
+        return day
+    outer = (int(m[1]), int(m[2]), int(m[3]))
+    inner_year = int(m[5]) if m[5] else None
+    if m[4] in ("公历", "新历", "格里历"):
+        return _dual(outer, (inner_year, int(m[6]), int(m[7])))
+    year = inner_year
+    if year is None:  # 1918年1月13日（俄历12月31日）: the Julian day is in the year before
+        year = outer[0] - 1 if int(m[6]) > outer[1] else outer[0]
+    return _dual((year, int(m[6]), int(m[7])), outer)
+
+
+def _dual(old: tuple[int, int, int], new: tuple[int | None, int, int]) -> When:
+    """The Julian date ``old`` (year, month, day), checked against the Gregorian ``new``.
+
+    ``new``'s year may be ``None`` (not written); then only its month and day are checked.
+    """
+    julian = HistoricalDate(*old, calendar="julian")
     gregorian = jdn_to_gregorian(julian.bounds[0])
-    if gregorian[1:] != (new_month, int(new_day)):
+    stated = (gregorian[0] if new[0] is None else new[0], new[1], new[2])
+    if gregorian != stated:
+        shown = ".".join(str(part) for part in (stated[2], f"{stated[1]:02d}", stated[0]))
         y, mo, d = gregorian
-        raise InvalidDate(
-            f"{text!r}: Julian {old_day}.{old_month:02d}.{year} is {d}.{mo:02d}.{y} "
-            f"in the Gregorian calendar, not {new_day}.{new_month:02d}"
+        raise ContradictoryDate(
+            f"Julian {old[2]}.{old[1]:02d}.{old[0]} is {d}.{mo:02d}.{y} "
+            f"in the Gregorian calendar, not {shown}"
         )
     return julian

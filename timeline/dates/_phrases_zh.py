@@ -17,7 +17,7 @@ from timeline.dates._eras import Era, era_names, eras_named
 from timeline.dates._model import DateInterval, HistoricalDate, When
 from timeline.errors import AmbiguousDate, ContradictoryDate, InvalidDate, UnknownEra
 
-__all__ = ["FESTIVALS", "read_chinese_calendar"]
+__all__ = ["FESTIVALS", "check_lunar", "read_chinese_calendar"]
 
 _GREGORIAN_START = gregorian_to_jdn(1582, 10, 15)
 _DIGITS = "〇一二三四五六七八九"
@@ -237,6 +237,21 @@ def _read_lunar(s: str) -> When | None:
     if re.fullmatch(rf"{_LUNAR}(?:{_LEAP}?{_MONTH}(?:{_DAY})?|{_FESTIVAL})", s) or s in FESTIVALS:
         raise InvalidDate("a lunar date needs its year (农历1969年正月初一)")
     return None
+
+
+def check_lunar(day: HistoricalDate, stated: str) -> None:
+    """Refuse a stated lunar month and day (闰4月初三) that is not the lunar date of ``day``."""
+    match = re.fullmatch(rf"{_LEAP}?{_MONTH}{_DAY}", stated)
+    if match is None:
+        raise InvalidDate(f"{stated!r} is not a lunar month and day (八月十五, 闰4月初三)")
+    found = _lunar.from_jdn(day.bounds[0])
+    month, number = _month(match["month"]), _day(match["day"])
+    if (found.month, found.day, found.leap) != (month, number, bool(match["leap"])):
+        leap = "闰" if found.leap else ""
+        raise ContradictoryDate(
+            f"the day is {leap}{found.month}月{found.day}日 of the lunar year {found.year}, "
+            f"not {stated}"
+        )
 
 
 def read_chinese_calendar(s: str) -> When | None:

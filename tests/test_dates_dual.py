@@ -1,0 +1,69 @@
+"""Dual dates: a date given in two calendars, each reading checked against the other."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from timeline import ContradictoryDate
+from timeline.calendars import jdn_to_gregorian, jdn_to_julian
+from timeline.dates import HistoricalDate, format_edtf
+from timeline.phrases import parse_date
+
+RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа")
+RU_MONTHS += ("сентября", "октября", "ноября", "декабря")
+EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")
+EN_MONTHS += ("September", "October", "November", "December")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "lang", "edtf"),
+    [
+        ("25 October (7 November) 1917", "en", "1917-11-07 julian=1917-10-25"),
+        ("7 November [O.S. 25 October] 1917", "en", "1917-11-07 julian=1917-10-25"),
+        ("31 December 1917 (13 January 1918)", "en", "1918-01-13 julian=1917-12-31"),
+        ("16 (28) мая 1858 г.", "ru", "1858-05-28 julian=1858-05-16"),
+        ("31 декабря 1917 г. (13 января 1918 г.)", "ru", "1918-01-13 julian=1917-12-31"),
+        ("1917年11月7日（俄历10月25日）", "zh", "1917-11-07 julian=1917-10-25"),
+        ("1917年10月25日（公历11月7日）", "zh", "1917-11-07 julian=1917-10-25"),
+        ("1918年1月13日（俄历12月31日）", "zh", "1918-01-13 julian=1917-12-31"),
+        ("1900年1月31日（农历正月初一）", "zh", "1900-01-31"),
+    ],
+)
+def test_dual_dates_read_both_readings(phrase: str, lang: str, edtf: str) -> None:
+    """Each dual form reads to one value carrying both readings."""
+    assert format_edtf(parse_date(phrase, lang).when) == edtf
+
+
+@pytest.mark.parametrize(
+    ("phrase", "lang", "words"),
+    [
+        ("25 October (8 November) 1917", "en", "is 7.11.1917 in the Gregorian calendar"),
+        ("16 (29) мая 1858 г.", "ru", "is 28.05.1858 in the Gregorian calendar, not 29.05.1858"),
+        ("1917年11月8日（俄历10月25日）", "zh", "not 8.11.1917"),
+        ("31 December 1917 (13 January 1917)", "en", "not 13.01.1917"),
+        ("1911年10月10日（阴历八月二十）", "zh", "the day is 8月19日 of the lunar year 1911"),
+    ],
+)
+def test_dual_dates_that_disagree_are_refused(phrase: str, lang: str, words: str) -> None:
+    """Two readings that are not the same day raise ContradictoryDate naming both."""
+    with pytest.raises(ContradictoryDate) as caught:
+        parse_date(phrase, lang)
+    assert str(caught.value).startswith(repr(phrase))
+    assert words in str(caught.value)
+
+
+days = st.integers(HistoricalDate(1582, 10, 15).bounds[0], HistoricalDate(2100, 12, 31).bounds[0])
+
+
+@given(days)
+def test_any_consistent_dual_date_reads_to_its_day(jdn: int) -> None:
+    """For any day, its Julian and Gregorian dates written as a dual date read back to it."""
+    jy, jm, jd = jdn_to_julian(jdn)
+    gy, gm, gd = jdn_to_gregorian(jdn)
+    ru = f"{jd} {RU_MONTHS[jm - 1]} {jy} г. ({gd} {RU_MONTHS[gm - 1]} {gy} г.)"
+    en = f"{jd} {EN_MONTHS[jm - 1]} {jy} ({gd} {EN_MONTHS[gm - 1]} {gy})"
+    zh = f"{gy}年{gm}月{gd}日（俄历{jy}年{jm}月{jd}日）"
+    for phrase, lang in ((ru, "ru"), (en, "en"), (zh, "zh")):
+        assert parse_date(phrase, lang).when.bounds == (jdn, jdn)
