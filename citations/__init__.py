@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         CSLJSONParseError,
         DuplicateKey,
         FormatError,
+        InvalidKey,
         InvalidReference,
         KeyPatternError,
         LimitExceeded,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         UnreadableFile,
     )
     from citations.formatting import format_bibliography, format_citation, format_reference
+    from citations.keycheck import check_key
     from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
     from citations.languages import langid_name, language_tag
     from citations.latex import latex_to_unicode, unicode_to_latex
@@ -56,6 +58,7 @@ __all__ = [
     "DuplicateMatch",
     "FormatError",
     "IDENTIFIER_FIELDS",
+    "InvalidKey",
     "InvalidReference",
     "KeyPattern",
     "KeyPatternError",
@@ -70,6 +73,7 @@ __all__ = [
     "UnreadableFile",
     "ValidationProblem",
     "canonical_url",
+    "check_key",
     "find_duplicates",
     "format_bibliography",
     "format_citation",
@@ -127,6 +131,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "CSLJSONParseError",
         "DuplicateKey",
         "FormatError",
+        "InvalidKey",
         "InvalidReference",
         "KeyPatternError",
         "LimitExceeded",
@@ -139,6 +144,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "format_citation",
         "format_reference",
     ),
+    "citations.keycheck": ("check_key",),
     "citations.keys": (
         "KeyPattern",
         "KeyRegistry",

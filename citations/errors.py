@@ -10,6 +10,7 @@ subclasses the nearest builtin::
     │   └── RISParseError
     ├── UnreadableFile(OSError)           a path to read that is missing or cannot be opened
     ├── InvalidReference(ValueError)      a Reference value that cannot exist
+    │   └── InvalidKey                    a citation key TeX or BibTeX would misread
     ├── CrossrefError(ValueError)         missing target or cycle in crossref
     ├── DuplicateKey(ValueError)          two entries with one citation key
     ├── FormatError(ValueError)           an unknown bibliography style or output format
@@ -59,6 +60,17 @@ class UnreadableFile(CitationsError, OSError):
 
 class InvalidReference(CitationsError, ValueError):
     """A reference value that cannot exist (empty key, unknown role, ...)."""
+
+
+class InvalidKey(InvalidReference):
+    """A citation key that BibTeX, biber or TeX would misread, or that looks like another.
+
+    ``key`` is the key refused; the message says which character and why.
+    """
+
+    def __init__(self, message: str, *, key: str) -> None:
+        self.key = key
+        super().__init__(message)
 
 
 class CrossrefError(CitationsError, ValueError):

@@ -16,13 +16,13 @@ from collections.abc import Iterable, Iterator, Mapping
 import attrs
 
 from citations.errors import InvalidReference
+from citations.keycheck import check_key
 
 __all__ = ["IDENTIFIER_FIELDS", "Contributor", "Reference", "Role", "is_cjk", "role_rank"]
 
 #: Fields that identify a work rather than describe it.
 IDENTIFIER_FIELDS = ("doi", "isbn", "issn", "url", "eprint")
 
-_KEY_FORBIDDEN = re.compile(r"[\s,{}()\"#%'=\\]")
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_+:.-]*$")
 # Lone surrogates (from JSON "\ud800" escapes) cannot be written as UTF-8 anywhere.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -185,12 +185,7 @@ class Reference:
 
     @key.validator
     def _check_key(self, _attribute: attrs.Attribute[str], key: str) -> None:
-        _unicode(key, "the citation key")
-        if not key or _KEY_FORBIDDEN.search(key):
-            raise InvalidReference(
-                f"invalid citation key {key!r}: keys are non-empty and contain no spaces, "
-                "commas, braces, quotes, '#', '%', '=' or backslashes"
-            )
+        check_key(key)
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The value of field ``name``, or ``default`` when absent."""
