@@ -33,7 +33,12 @@ if TYPE_CHECKING:
         RISParseError,
         UnreadableFile,
     )
-    from citations.formatting import format_bibliography, format_citation, format_reference
+    from citations.formatting import (
+        format_bibliography,
+        format_citation,
+        format_entries,
+        format_reference,
+    )
     from citations.keycheck import check_key
     from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
     from citations.languages import langid_name, language_tag
@@ -77,6 +82,7 @@ __all__ = [
     "find_duplicates",
     "format_bibliography",
     "format_citation",
+    "format_entries",
     "format_reference",
     "is_cjk",
     "langid_name",
@@ -142,6 +148,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "citations.formatting": (
         "format_bibliography",
         "format_citation",
+        "format_entries",
         "format_reference",
     ),
     "citations.keycheck": ("check_key",),

@@ -44,7 +44,14 @@ from citations.styles import (
     style_citation,
 )
 
-__all__ = ["OUTPUTS", "STYLES", "format_bibliography", "format_citation", "format_reference"]
+__all__ = [
+    "OUTPUTS",
+    "STYLES",
+    "format_bibliography",
+    "format_citation",
+    "format_entries",
+    "format_reference",
+]
 
 #: The pybtex formatting styles offered.
 STYLES = ("alpha", "plain", "unsrt", "unsrtalpha")
@@ -243,6 +250,28 @@ def _csl_bibliography(refs: list[Reference], style: str, output: str) -> str:
     if output == "markdown":
         return "\n".join(f"{render_marked(entry.text, output)}\n" for entry in entries)
     return "".join(f"{render_marked(entry.text, output)}\n" for entry in entries)
+
+
+def format_entries(
+    refs: Iterable[Reference], style: str = "plain", output: str = "text"
+) -> list[tuple[str, str, str]]:
+    """(key, entry, entry without its label) per reference, in the style's order.
+
+    What :func:`format_bibliography` wraps: for a pybtex style the entry is
+    ``[label] text``; a CSL style prints its own label (``[1]``, ``1.``) or none.
+    """
+    _check_output(output)
+    refs = list(refs)
+    if style in STYLES:
+        return [
+            (key, f"[{label}] {_render(text, output)}", _render(text, output))
+            for key, label, text in _formatted(refs, style)
+        ]
+    result = []
+    for entry in style_bibliography(refs, load_style(style)):
+        text = render_marked(entry.text, output)
+        result.append((entry.key, text, render_marked(strip_label(entry.text), output)))
+    return result
 
 
 def format_citation(

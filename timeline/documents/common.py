@@ -9,12 +9,10 @@ from datetime import UTC, datetime
 
 import attrs
 
-from citations.formatting import format_reference
 from timeline.calendars import jdn_to_gregorian
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date
 from timeline.documents.options import DocumentOptions
-from timeline.errors import DocumentError
 from timeline.model import Citation, Event
 from timeline.phrases import phrase_lang
 
@@ -28,9 +26,7 @@ __all__ = [
     "escape_html",
     "escape_latex",
     "escape_markdown",
-    "cited_text",
     "footnotes",
-    "formatted_references",
     "group_entries",
     "lane_of",
     "made_at_text",
@@ -259,26 +255,6 @@ def provenance(chronology: Chronology, options: DocumentOptions) -> str:
         made=made_at_text(chronology),
         seq=chronology.state.seq,
         hash=chronology.state.hash,
-    )
-
-
-def formatted_references(chronology: Chronology, output: str) -> dict[str, str]:
-    """Every reference of the chronology formatted once (``output``: markdown, html, ...)."""
-    return {key: format_reference(ref, output=output) for key, ref in chronology.references}
-
-
-def cited_text(formatted: dict[str, str], citation: Citation) -> str:
-    """The formatted reference a citation points to; :class:`DocumentError` when missing."""
-    try:
-        return formatted[citation.key]
-    except KeyError:
-        raise _missing(citation) from None
-
-
-def _missing(citation: Citation) -> DocumentError:
-    return DocumentError(
-        f"event {citation.event_id!r} cites {citation.key!r}, "
-        "which is not among the chronology's references"
     )
 
 

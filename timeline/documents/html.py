@@ -19,11 +19,9 @@ import attrs
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Footnote,
-    cited_text,
     date_label,
     escape_html,
     footnotes,
-    formatted_references,
     group_entries,
     made_at_text,
     provenance,
@@ -32,6 +30,7 @@ from timeline.documents.common import (
     word,
 )
 from timeline.documents.options import DocumentOptions
+from timeline.documents.sources import Sources, formatted_sources
 from timeline.documents.svg import render_svg
 
 __all__ = ["page_languages", "render_html"]
@@ -149,13 +148,9 @@ def _entry(
     return "".join(parts)
 
 
-def _note(chronology: Chronology, note: Footnote, formatted: dict[str, str]) -> str:
+def _note(note: Footnote, sources: Sources, first: bool) -> str:
     citation = note.citation
-    text = cited_text(formatted, citation).rstrip()
-    text = text.removesuffix(".")
-    if citation.locator:
-        text += ", " + escape_html(citation.locator)
-    text += "."
+    text = sources.note(citation, first=first)
     if citation.quote:
         text += f" <q>{escape_html(citation.quote)}</q>"
     return (
@@ -210,7 +205,7 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
         "<main>",
     ]
     notes = footnotes(chronology.entries)
-    formatted = formatted_references(chronology, "html") if options.show_sources else {}
+    sources = formatted_sources(chronology, options, "html") if options.show_sources else None
     variants = _variants(options, languages)
     for group in group_entries(chronology, options):
         body.append('<section class="group">')
@@ -221,14 +216,19 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
             _entry(entry, options, variants, notes[entry.event.id]) for entry in group.entries
         )
         body += ["</ol>", "</section>"]
-    if options.show_sources:
+    if sources is not None:
         all_notes = [note for entry in chronology for note in notes[entry.event.id]]
         if all_notes:
+            cited: set[str] = set()
+            items = []
+            for note in all_notes:
+                items.append(_note(note, sources, note.citation.key not in cited))
+                cited.add(note.citation.key)
             body += [
                 '<section class="notes">',
                 f"<h2>{escape_html(word(options, 'sources'))}</h2>",
                 "<ol>",
-                *(_note(chronology, note, formatted) for note in all_notes),
+                *items,
                 "</ol>",
                 "</section>",
             ]
@@ -238,8 +238,8 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
                 f"<h2>{escape_html(word(options, 'references'))}</h2>",
                 "<ul>",
                 *(
-                    f'<li id="ref-{escape_html(key)}">{formatted[key]}</li>'
-                    for key, _ref in chronology.references
+                    f'<li id="ref-{escape_html(key)}">{entry}</li>'
+                    for key, entry in sources.entries
                 ),
                 "</ul>",
                 "</section>",

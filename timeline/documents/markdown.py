@@ -3,7 +3,8 @@
 The ``"pandoc"`` flavour writes ``[@key, p. 104]`` so that
 ``pandoc --citeproc --bibliography references.bib`` formats the sources; the
 ``"footnotes"`` flavour numbers every citation and writes the formatted
-reference in the footnote, with the bibliography at the end.
+reference in the footnote (the style's short form when the work was cited
+before), with the bibliography at the end in the style's order.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ import re
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Footnote,
-    cited_text,
     date_label,
     escape_markdown,
     footnotes,
-    formatted_references,
     group_entries,
     made_at_text,
     provenance,
@@ -27,6 +26,7 @@ from timeline.documents.common import (
     word,
 )
 from timeline.documents.options import DocumentOptions
+from timeline.documents.sources import Sources, formatted_sources
 from timeline.model import Citation
 
 __all__ = ["pandoc_key", "render_markdown"]
@@ -53,13 +53,9 @@ def _pandoc_citations(citations: tuple[Citation, ...]) -> str:
     return " [" + "; ".join(parts) + "]" if parts else ""
 
 
-def _note_text(chronology: Chronology, note: Footnote, formatted: dict[str, str]) -> str:
+def _note_text(note: Footnote, sources: Sources, first: bool) -> str:
     citation = note.citation
-    text = cited_text(formatted, citation).rstrip()
-    text = text.removesuffix("\\.").removesuffix(".")
-    if citation.locator:
-        text += ", " + escape_markdown(citation.locator)
-    text += "."
+    text = sources.note(citation, first=first)
     if citation.quote:
         text += " “" + escape_markdown(citation.quote) + "”"
     return text
@@ -100,32 +96,33 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
         lines += [f"# {escape_markdown(chronology.title)}", ""]
     lines += [f"*{escape_markdown(provenance(chronology, options))}*", ""]
     notes = footnotes(chronology.entries)
-    formatted = (
-        {} if pandoc or not options.show_sources else formatted_references(chronology, "markdown")
+    sources = None if pandoc or not options.show_sources else formatted_sources(
+        chronology, options, "markdown"
     )
+    cited: set[str] = set()
     definitions: list[str] = []
     heading = "##"
     for group in group_entries(chronology, options):
         if group.label:
             lines += [f"{heading} {escape_markdown(group.label)}", ""]
         for entry in group.entries:
-            sources = ""
+            marks = ""
             if options.show_sources and pandoc:
-                sources = _pandoc_citations(entry.citations)
-            elif options.show_sources:
+                marks = _pandoc_citations(entry.citations)
+            elif sources is not None:
                 for note in notes[entry.event.id]:
-                    sources += f"[^{note.number}]"
-                    definitions.append(
-                        f"[^{note.number}]: {_note_text(chronology, note, formatted)}"
-                    )
-            lines += _entry_line(entry, options, sources, "  ")
+                    marks += f"[^{note.number}]"
+                    first = note.citation.key not in cited
+                    cited.add(note.citation.key)
+                    definitions.append(f"[^{note.number}]: {_note_text(note, sources, first)}")
+            lines += _entry_line(entry, options, marks, "  ")
             lines.append("")
     if definitions:
         lines += [*definitions, ""]
     if options.show_sources and chronology.references:
         lines += [f"{heading} {word(options, 'references')}", ""]
-        if pandoc:
+        if sources is None:
             lines += ["::: {#refs}", ":::", ""]
         else:
-            lines += [f"- {formatted[key]}" for key, _reference in chronology.references]
+            lines += [f"- {entry}" for _key, entry in sources.entries]
     return "\n".join(lines).rstrip("\n") + "\n"

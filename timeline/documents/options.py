@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from citations import FormatError, load_style
+from citations.formatting import STYLES as PYBTEX_STYLES
 from timeline.dates import When, format_edtf, parse_edtf
 from timeline.errors import DateError, DocumentError
 
@@ -20,6 +22,7 @@ __all__ = [
     "BIBLIOGRAPHY_FORMATS",
     "DATES",
     "DATE_STYLES",
+    "DEFAULT_STYLES",
     "FLAVOURS",
     "GROUPINGS",
     "LANES",
@@ -39,8 +42,14 @@ LANES = ("actor", "tag", "kind", "none")
 LATEX_LAYOUTS = ("description", "longtable")
 #: LaTeX bibliography processors (biblatex with biber, or natbib with BibTeX).
 LATEX_BACKENDS = ("biber", "bibtex")
-#: Bibliography export formats.
-BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json")
+#: Bibliography formats: data for other tools, or references formatted in a style.
+BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json", "text", "html", "markdown")
+#: The citation style of a document whose ``style`` is not set, by its language.
+DEFAULT_STYLES = {
+    "en": "chicago-author-date",
+    "zh": "gb-t-7714-2015-author-date",
+    "ru": "gost-r-7.0.5-2008",
+}
 #: Date label styles passed to :func:`timeline.dates.format_date`.
 DATE_STYLES = ("long", "short")
 #: Which date an event shows: the source's phrase, the label computed from its value, or both.
@@ -114,6 +123,15 @@ def _periods(value: tuple[Period, ...] | list[Period]) -> tuple[Period, ...]:
     return items
 
 
+def _style(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not value or value in PYBTEX_STYLES:
+        return
+    try:
+        load_style(value)
+    except FormatError as exc:
+        raise DocumentError(f"DocumentOptions.{attribute.name}={value!r}: {exc}") from exc
+
+
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if not isinstance(value, int) or value < 200:
         raise DocumentError(f"DocumentOptions.{attribute.name}={value!r}: use 200 or more pixels")
@@ -143,7 +161,14 @@ class DocumentOptions:
     - ``latex_layout``, ``latex_backend``, ``bibliography_file``, ``main_font``,
       ``cjk_font`` (LaTeX): ``description`` or ``longtable``; ``biber`` or
       ``bibtex``; the ``.bib`` file name; the fonts for ``xelatex``.
-    - ``bibliography_format``: ``"bibtex"``, ``"biblatex"`` or ``"csl-json"``.
+    - ``bibliography_format``: ``"bibtex"``, ``"biblatex"`` or ``"csl-json"``
+      data, or ``"text"``, ``"html"`` or ``"markdown"`` references in ``style``.
+    - ``style``: how references are formatted everywhere they are printed: a
+      CSL style name (``"apa"``, ``"gb-t-7714-2015-numeric"``...), a ``.csl``
+      file path, or a pybtex style (``"plain"``); by default the one
+      :data:`DEFAULT_STYLES` gives the document's language (Chicago author-date
+      for English and others, GB/T 7714-2015 author-date for Chinese, ГОСТ Р
+      7.0.5-2008 for Russian).
     """
 
     lang: str = attrs.field(default="en", validator=_lang)
@@ -166,6 +191,7 @@ class DocumentOptions:
     bibliography_format: str = attrs.field(
         default="bibtex", validator=_choice(BIBLIOGRAPHY_FORMATS)
     )
+    style: str = attrs.field(default="", validator=_style)
 
     def __attrs_post_init__(self) -> None:
         if self.group_by == "period" and not self.periods:
@@ -177,6 +203,17 @@ class DocumentOptions:
                 f"DocumentOptions.bibliography_file={self.bibliography_file!r}: "
                 "use a .bib file name without spaces, braces, '%', '#' or backslashes"
             )
+
+    @property
+    def citation_style(self) -> str:
+        """``style``, else the default style of the first of :attr:`languages` that has one."""
+        if self.style:
+            return self.style
+        for tag in self.languages:
+            chosen = DEFAULT_STYLES.get(tag.split("-")[0].lower())
+            if chosen:
+                return chosen
+        return DEFAULT_STYLES["en"]
 
     @property
     def languages(self) -> tuple[str, ...]:

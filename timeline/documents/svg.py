@@ -31,6 +31,7 @@ from timeline.documents.common import (
     year_label,
 )
 from timeline.documents.options import DocumentOptions
+from timeline.documents.sources import Sources, formatted_sources
 
 __all__ = ["Mark", "loose_bounds", "mark_of", "render_svg"]
 
@@ -316,10 +317,21 @@ def render_svg(
             f"{escape_html(name)}</text>"
         )
     colours = {lane: _PALETTE[i % len(_PALETTE)] for i, lane in enumerate(lane_top)}
+    sources = formatted_sources(chronology, options, "text") if options.show_sources else None
     for item in placed:
-        out.append(_event(item, options, languages, x, lane_top[item.lane], colours[item.lane]))
+        cites = _cites(item.entry, sources)
+        out.append(
+            _event(item, options, languages, x, lane_top[item.lane], colours[item.lane], cites)
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _cites(entry: ChronologyEntry, sources: Sources | None) -> str:
+    """The tooltip's sources: each citation in the style's short form."""
+    if sources is None:
+        return ""
+    return " ".join(sources.short(citation) for citation in entry.citations)
 
 
 def _event(
@@ -329,6 +341,7 @@ def _event(
     x: Callable[[int], float],
     lane_top: float,
     colour: str,
+    cites: str,
 ) -> str:
     entry, mark = item.entry, item.mark
     event = entry.event
@@ -338,6 +351,8 @@ def _event(
     tooltip = f"{date_label(event, options)} — {label}"
     if entry.retracted:
         tooltip += f" ({word(options, 'retracted')})"
+    if cites:
+        tooltip += f" — {word(options, 'sources')}: {cites}"
     parts = [
         f'<g class="{classes}" data-event="{escape_html(event.id)}"'
         + (' opacity="0.45"' if entry.retracted else "")

@@ -3,7 +3,8 @@
 Years are historical with BCE as negative numbers (221 BCE is ``-221``); an
 approximate or uncertain date keeps its exact fields and adds ``display_date``
 ("c. June 2019"). Headlines and texts are HTML, so every piece of user text is
-escaped.
+escaped. A slide's sources are its citations formatted in the document's
+citation style, each in full with its locator (a slide is read on its own).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from timeline.documents.common import (
     word,
 )
 from timeline.documents.options import DocumentOptions
+from timeline.documents.sources import Sources, formatted_sources
 
 __all__ = ["render_timelinejs", "timelinejs_date", "timelinejs_document"]
 
@@ -86,17 +88,15 @@ def _needs_display_date(entry: ChronologyEntry, options: DocumentOptions) -> boo
     )
 
 
-def _text(entry: ChronologyEntry, options: DocumentOptions) -> str:
+def _text(entry: ChronologyEntry, options: DocumentOptions, sources: Sources | None) -> str:
     parts = []
     summary = summary_of(entry.event, options) if options.show_summaries else ""
     if summary:
         parts.append(f"<p>{escape_html(summary)}</p>")
     if entry.retracted:
         parts.append(f"<p><em>({escape_html(word(options, 'retracted'))})</em></p>")
-    if options.show_sources and entry.citations:
-        cites = "; ".join(
-            escape_html(c.key + (", " + c.locator if c.locator else "")) for c in entry.citations
-        )
+    if sources is not None and entry.citations:
+        cites = " ".join(sources.note(citation) for citation in entry.citations)
         parts.append(f"<p>{escape_html(word(options, 'sources'))}: {cites}</p>")
     return "".join(parts)
 
@@ -106,6 +106,7 @@ def timelinejs_document(
 ) -> dict[str, Any]:
     """The TimelineJS3 document as a dict (see :func:`render_timelinejs`)."""
     options = options or DocumentOptions()
+    sources = formatted_sources(chronology, options, "html") if options.show_sources else None
     events = []
     for entry in chronology.entries:
         event = entry.event
@@ -116,7 +117,7 @@ def timelinejs_document(
         item: dict[str, Any] = {
             "unique_id": event.id,
             "start_date": start,
-            "text": {"headline": headline, "text": _text(entry, options)},
+            "text": {"headline": headline, "text": _text(entry, options, sources)},
         }
         if end is not None:
             item["end_date"] = end

@@ -1,0 +1,108 @@
+"""Every document prints references through one formatter, in the document's citation style."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citations import read_bibtex
+from timeline import DocumentError
+from timeline.application import Timeline
+from timeline.chronology import Chronology
+from timeline.cli import cli
+from timeline.documents import DocumentOptions, render, write_bibliography
+from timeline.importing import read_events
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seed() -> Chronology:
+    refs = read_bibtex(SEEDS / "references.bib").references
+    with Timeline.open(":memory:", author="test") as tl:
+        tl.import_plan(read_events(SEEDS / "events.toml"), refs)
+        return tl.chronology(title="Seed")
+
+
+def _private_notes(chronology: Chronology) -> list[str]:
+    """A long enough piece of each reference's internal note to spot it in a document."""
+    return [ref.get("note", "")[:40] for _key, ref in chronology.references if ref.get("note")]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "svg", "timelinejs"])
+def test_no_private_note_and_no_bare_key(seed: Chronology, fmt: str) -> None:
+    """No document prints a reference's internal note, or a citation key in place of it."""
+    text = render(seed, fmt, DocumentOptions(flavour="footnotes"))
+    for note in _private_notes(seed):
+        assert note not in text
+    if fmt == "timelinejs":
+        slides = " ".join(e["text"]["text"] for e in json.loads(text)["events"])
+        assert "Sources:" in slides
+        for key, _ref in seed.references:
+            assert not re.search(rf"(?<![\w/.-]){re.escape(key)}(?![\w/.-])", slides), key
+
+
+def test_footnotes_give_the_full_reference_once_then_the_short_form(seed: Chronology) -> None:
+    """A work's first note is its full reference; later notes take the style's short form."""
+    text = render(seed, "markdown", DocumentOptions(flavour="footnotes"))
+    notes = re.findall(r"^\[\^\d+\]: (.*)$", text, re.MULTILINE)
+    duan = [note for note in notes if note.startswith("端传媒")]
+    assert duan[0].startswith(
+        "端传媒. 2022. 《北京“策应”莫斯科？俄乌战争与中美冲突背景下的中俄联盟本质》"
+    )
+    assert all(re.match(r"端传媒 2022, (节 \d|lead|caption \d)\.", note) for note in duan[1:])
+    assert len(duan) > 20
+
+
+def test_style_option_reaches_every_output(seed: Chronology) -> None:
+    """DocumentOptions.style formats the notes, bibliography, tooltips and slides."""
+    options = DocumentOptions(flavour="footnotes", style="gb-t-7714-2015-numeric")
+    assert "\\[J\\]" in render(seed, "markdown", options)
+    assert "[J]" in render(seed, "html", options)
+    assert "WESTAD O A" in render(seed, "timelinejs", options)
+    assert "Sources: " in render(seed, "svg", options)
+
+
+def test_default_style_follows_the_document_language() -> None:
+    """en: Chicago author-date; zh: GB/T 7714 author-date; ru: ГОСТ; a style set wins."""
+    assert DocumentOptions().citation_style == "chicago-author-date"
+    assert DocumentOptions(lang="zh").citation_style == "gb-t-7714-2015-author-date"
+    assert DocumentOptions(lang="ru-RU").citation_style == "gost-r-7.0.5-2008"
+    assert DocumentOptions(lang="fr").citation_style == "chicago-author-date"
+    assert DocumentOptions(lang="zh", style="apa").citation_style == "apa"
+    with pytest.raises(DocumentError, match="unknown citation style 'nope'"):
+        DocumentOptions(style="nope")
+
+
+def test_write_bibliography_formats_in_a_style(seed: Chronology) -> None:
+    """write_bibliography's text, html and markdown formats follow the style and its order."""
+    refs = [ref for _key, ref in seed.references]
+    text = write_bibliography(refs, "text", style="gost-r-7.0.5-2008")
+    assert text.startswith("1. ")
+    html = write_bibliography(refs, "html", style="apa")
+    assert '<div class="csl-entry" id="ref-westad2022next">Westad, O. A. (2022).' in html
+    assert "Westad, Odd Arne. 2022." in write_bibliography(refs, "markdown")
+
+
+def test_cli_style_options(tmp_path: Path) -> None:
+    """`chronology --style` and `bibliography --format text --style` use the named style."""
+    runner = CliRunner()
+    journal = str(tmp_path / "j.timeline")
+    args = ["--journal", journal]
+    result = runner.invoke(
+        cli, [*args, "import", str(SEEDS / "references.bib"), str(SEEDS / "events.toml")]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        cli, [*args, "bibliography", "--format", "text", "--style", "gb-t-7714-2015-numeric"]
+    )
+    assert result.exit_code == 0 and result.stdout.startswith("[1]")
+    result = runner.invoke(cli, [*args, "chronology", "--format", "md", "--style", "apa"])
+    assert result.exit_code == 0 and "(Westad, 2022)" not in result.stdout
+    assert "Westad, O. A. (2022)." in result.stdout
+    result = runner.invoke(cli, [*args, "chronology", "--style", str(tmp_path / "none.csl")])
+    assert result.exit_code == 1 and "does not exist" in result.stderr
