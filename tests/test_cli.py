@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -196,7 +198,7 @@ def test_add_cite_show_and_history(journal: Path) -> None:
     changes = json.loads(ok(journal, "history", new_id, "--json").stdout)
     assert [c["kind"] for c in changes] == ["event.recorded", "citation.added", "event.revised"]
     assert changes[2]["reason"] == "a landmark"
-    assert changes[2]["changes"]["importance"] == {"old": "2", "new": "3"}
+    assert changes[2]["changes"]["importance"] == {"old": 2, "new": 3}
 
 
 def test_revise_title_in_one_language_keeps_the_others(journal: Path) -> None:
@@ -565,3 +567,136 @@ def test_choices_repeated_for_a_fast_start_match_the_documents() -> None:
     assert BIBLIOGRAPHY_FORMATS == options.BIBLIOGRAPHY_FORMATS
     assert tuple(g for g in options.GROUPINGS if g != "period") == CHRONOLOGY_GROUPINGS
     assert CHRONOLOGY_DATES == options.DATES
+
+
+def test_history_json_holds_json_values_and_null(journal: Path) -> None:
+    """`history --json` gives each old and new value as JSON (lists, numbers), null if unset."""
+    ok(journal, "revise", "2019-06-visit", "--tag", "visit", "--tag", "moscow", "--reason", "t")
+    changes = json.loads(ok(journal, "history", "2019-06-visit", "--json").stdout)
+    recorded, _cited, revised_when, retagged = changes
+    assert recorded["changes"]["when"] == {"old": None, "new": "2019-06"}
+    assert recorded["changes"]["title"]["old"] is None
+    assert recorded["changes"]["title"]["new"]["text"] == {"en": "Xi Jinping visits Moscow"}
+    assert recorded["changes"]["importance"] == {"old": None, "new": 2}
+    assert revised_when["changes"]["when"] == {"old": "2019-06", "new": "2019-06-05/2019-06-07"}
+    assert revised_when["changes"]["when_text"] == {"old": "early June 2019", "new": None}
+    assert retagged["changes"]["tags"] == {"old": [], "new": ["moscow", "visit"]}
+    table = ok(journal, "history", "2019-06-visit").stdout
+    assert 'tags: [] → ["moscow", "visit"]' in table
+
+
+def test_list_and_show_json_carry_iso_bounds(journal: Path, tmp_path: Path) -> None:
+    """`list`/`show --json` give ISO `lower`/`upper` days beside the EDTF, null if open."""
+    events = {e["id"]: e for e in json.loads(ok(journal, "list", "--json").stdout)}
+    visit = events["2019-06-visit"]
+    assert (visit["when"], visit["lower"], visit["upper"]) == (
+        "2019-06-05/2019-06-07",
+        "2019-06-05",
+        "2019-06-07",
+    )
+    ok(journal, "add", "../-0220", "Before Qin", "--id", "before-qin")
+    shown = json.loads(ok(journal, "show", "before-qin", "--json").stdout)
+    assert (shown["lower"], shown["upper"]) == (None, "-0220-12-31")
+
+
+HOSTILE_TITLE = "[/b] [bold]x \x1b[31mred\x1b[0m \x9b31m \u202eexe.txt \x07"
+
+
+def _on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run the CLI with stdout on a pseudo-terminal; its exit code and what it printed."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "200", "TERM": "xterm"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "timeline", *args],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    stderr = process.communicate()[1].decode()
+    code = process.returncode
+    assert "Traceback" not in stderr, stderr
+    return code, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_data_is_printed_as_data_on_a_terminal(journal: Path) -> None:
+    """Markup and control characters in a title are shown, never acted on, on a terminal."""
+    ok(journal, "add", "2020-01-01", HOSTILE_TITLE, "--id", "hostile")
+    code, shown = _on_a_terminal("--journal", str(journal), "list")
+    assert code == 0
+    assert "[/b] [bold]x" in shown
+    assert "\\x1b[31mred\\x1b[0m" in shown
+    assert "\x1b[31mred" not in shown
+    assert "\\x9b31m" in shown and "\x9b" not in shown
+    assert "\\u202eexe.txt" in shown and "\u202e" not in shown
+    assert "\x07" not in shown
+
+
+@pytest.mark.parametrize("command", [("list",), ("show", "hostile"), ("history", "hostile")])
+def test_data_is_printed_as_data_when_piped(journal: Path, command: tuple[str, ...]) -> None:
+    """Piped text output escapes control characters too; JSON keeps them as \\u escapes."""
+    ok(journal, "add", "2020-01-01", HOSTILE_TITLE, "--id", "hostile")
+    text = ok(journal, *command).stdout
+    assert "\\x1b[31mred" in text or command[0] == "history"
+    for raw in ("\x1b", "\x9b", "\u202e", "\x07"):
+        assert raw not in text
+    data = ok(journal, *command, "--json").stdout
+    for raw in ("\x1b", "\x9b", "\u202e", "\x07"):
+        assert raw not in data
+    assert json.dumps(HOSTILE_TITLE)[1:-1] in json.dumps(json.loads(data))  # the value is kept
+
+
+def _many_events(tmp_path: Path, count: int) -> Path:
+    """A journal of ``count`` events: `list` prints far more than a pipe holds."""
+    events = tmp_path / "many.toml"
+    events.write_text(
+        "".join(
+            f'[[event]]\nid = "e{n:05d}"\nwhen = "1900"\ntitle = {{ en = "Event {n}" }}\n'
+            for n in range(count)
+        ),
+        "utf-8",
+    )
+    path = tmp_path / "many.timeline"
+    ok(path, "import", str(events))
+    return path
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`timeline list | head -1`: the reader leaves after one line; exit 0, nothing on stderr."""
+    path = _many_events(tmp_path, 3000)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "timeline", "--journal", str(path), "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline() == b"id\twhen\tkind\timp.\ttitle\n"
+    process.stdout.close()  # what head does after its line
+    with process.stderr:
+        stderr = process.stderr.read()
+    assert process.wait() == 0
+    assert stderr == b""
+
+
+def test_a_pipe_closed_before_any_output_ends_quietly(journal: Path) -> None:
+    """A reader gone before the first write (`timeline list | true`): exit 0, nothing on stderr."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline", "--journal", str(journal), "list"],
+        stdout=writer,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    os.close(writer)
+    assert (done.returncode, done.stderr) == (0, b"")

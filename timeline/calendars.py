@@ -14,6 +14,7 @@ __all__ = [
     "gregorian_to_jdn",
     "is_leap_year",
     "jdn_to_gregorian",
+    "jdn_to_iso",
     "jdn_to_julian",
     "julian_to_jdn",
 ]
@@ -75,3 +76,10 @@ def jdn_to_julian(jdn: int) -> tuple[int, int, int]:
     month = m + 3 - 12 * (m // 10)
     year = d - 4800 + m // 10
     return year, month, day
+
+
+def jdn_to_iso(jdn: int) -> str:
+    """A JDN as an ISO 8601 Gregorian day, astronomical years (``-0220-01-01``)."""
+    year, month, day = jdn_to_gregorian(jdn)
+    sign = "-" if year < 0 else ""
+    return f"{sign}{abs(year):04d}-{month:02d}-{day:02d}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -204,30 +205,54 @@ def _out(path: str | None) -> contextlib.AbstractContextManager[TextIO]:
 # -- output helpers -----------------------------------------------------------
 
 
+#: Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts
+#: escape sequences), DEL, and the bidirectional overrides, embeddings and isolates
+#: that reorder what follows them (U+202E shows "exe.txt" for "txt.exe").
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: The ones JSON text may carry unescaped (it escapes C0 controls itself).
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    """``text`` with each control character shown as an escape (``\\x1b``, ``\\u202e``).
+
+    Tabs and line breaks become spaces, so one value stays on one table row.
+    """
+    text = text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ")
+    return _CONTROLS.sub(lambda m: ascii(m[0])[1:-1], text)
+
+
 def _echo_json(data: Any) -> None:
+    """``data`` as JSON; controls that JSON may leave raw (DEL, C1, bidi) are \\u escapes."""
     import json
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    click.echo(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], title: str = "") -> None:
-    """A rich table on a terminal; tab-separated lines with a header when piped."""
-    rows = list(rows)
+    """A rich table on a terminal; tab-separated lines with a header when piped.
+
+    Cells are data, never markup (``[/b]`` in a title prints as written), and
+    control characters are shown escaped.
+    """
+    rows = [[_visible(cell) for cell in row] for row in rows]
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=title or None)
+        table = Table(title=Text(title) if title else None)
         for number, header in enumerate(headers):
             last = number == len(headers) - 1
-            table.add_column(header, no_wrap=number == 0, min_width=24 if last else None)
+            table.add_column(Text(header), no_wrap=number == 0, min_width=24 if last else None)
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))
         Console().print(table)
         return
     click.echo("\t".join(headers))
     for row in rows:
-        click.echo("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
+        click.echo("\t".join(row))
 
 
 def _event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
@@ -236,12 +261,21 @@ def _event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
 
     data = dict(encode_event(event))
     data["when"] = format_edtf(event.when)
+    data["lower"], data["upper"] = (_iso_day(day) for day in event.when.bounds)
     data["retracted"] = timeline.is_retracted(event.id)
     data["citations"] = [
         {"key": c.key, "locator": c.locator, "quote": c.quote, "supports": list(c.supports)}
         for c in timeline.citations_of(event.id)
     ]
     return data
+
+
+def _iso_day(day: int) -> str | None:
+    """A bound (JDN) as an ISO 8601 day (``-0220-01-01`` before year 1); None if open."""
+    from timeline.calendars import jdn_to_iso
+    from timeline.dates import MAX_BOUND, MIN_BOUND
+
+    return None if day in (MIN_BOUND, MAX_BOUND) else jdn_to_iso(day)
 
 
 def _event_rows(events: Iterable[Event], lang: str) -> Iterator[tuple[str, ...]]:
@@ -276,6 +310,9 @@ class _Group(click.Group):
         except (TimelineError, CitationsError) as exc:
             click.echo(f"error: {_sentence(exc)}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:
+            _quiet_stdout()
+            ctx.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
@@ -292,6 +329,16 @@ class _Writes(click.Command):
                 f"run `timeline {self.name}` without --as-of"
             )
         return super().invoke(ctx)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null: its reader is gone (``timeline list | head -1``).
+
+    What is still buffered is then flushed there at exit instead of raising
+    BrokenPipeError again (as the Python docs on SIGPIPE recommend).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _sentence(exc: BaseException) -> str:
@@ -630,7 +677,7 @@ def show(event_id: str, as_json: bool, lang: str) -> None:
         for citation in data["citations"]:
             where = f", {citation['locator']}" if citation["locator"] else ""
             lines.append(f"  cites:      {citation['key']}{where}")
-        click.echo("\n".join(lines))
+        click.echo("\n".join(_visible(line) for line in lines))
 
 
 def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -726,21 +773,28 @@ def search(text: str, lang: str | None, as_json: bool, **options: Any) -> None:
         _print_events(timeline, events, as_json, lang or "en")
 
 
-def _diff_text(value: Any, name: str) -> str:
+def _diff_value(value: Any, name: str) -> Any:
+    """A field's value before or after a change as JSON (EDTF for ``when``; None if unset)."""
     from timeline.changes import EVENT_FIELDS
     from timeline.codec import encode_event_field
     from timeline.dates import format_edtf
 
-    if value is None:
-        return "—"
+    if value is None or value == "":
+        return None
     if name == "when":
         return format_edtf(value)
-    encoded = encode_event_field(name, value) if name in EVENT_FIELDS else value
-    if isinstance(encoded, str):
-        return encoded
+    return encode_event_field(name, value) if name in EVENT_FIELDS else value
+
+
+def _diff_text(value: Any) -> str:
+    """A JSON field value as a table cell ("—" for None)."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
     import json
 
-    return json.dumps(encoded, ensure_ascii=False, default=str)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _history_json(entry: HistoryEntry) -> dict[str, Any]:
@@ -748,10 +802,10 @@ def _history_json(entry: HistoryEntry) -> dict[str, Any]:
         "seq": entry.seq,
         "recorded_at": entry.recorded_at.isoformat(),
         "kind": entry.kind,
-        "author": entry.author,
-        "reason": entry.reason,
+        "author": entry.author or None,
+        "reason": entry.reason or None,
         "changes": {
-            d.field: {"old": _diff_text(d.old, d.field), "new": _diff_text(d.new, d.field)}
+            d.field: {"old": _diff_value(d.old, d.field), "new": _diff_value(d.new, d.field)}
             for d in entry.diffs
         },
     }
@@ -770,7 +824,8 @@ def history(event_id: str, as_json: bool) -> None:
     rows = []
     for entry in entries:
         changed = "; ".join(
-            f"{name}: {d['old']} → {d['new']}" for name, d in entry["changes"].items()
+            f"{name}: {_diff_text(d['old'])} → {_diff_text(d['new'])}"
+            for name, d in entry["changes"].items()
         )
         if entry["kind"] == "event.recorded":
             changed = f"when: {entry['changes'].get('when', {}).get('new', '')}"
@@ -779,8 +834,8 @@ def history(event_id: str, as_json: bool) -> None:
                 str(entry["seq"]),
                 entry["recorded_at"][:19] + "Z",
                 entry["kind"],
-                entry["author"],
-                entry["reason"],
+                entry["author"] or "",
+                entry["reason"] or "",
                 changed,
             )
         )
@@ -1120,4 +1175,11 @@ WRITE_COMMANDS = frozenset(name for name, c in cli.commands.items() if isinstanc
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the ``timeline`` command line (the console script and ``python -m timeline``)."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="timeline")
+    try:
+        try:
+            cli.main(args=list(argv) if argv is not None else None, prog_name="timeline")
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise SystemExit(0) from None

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 
-from timeline.calendars import jdn_to_gregorian
+from timeline.calendars import jdn_to_iso
 from timeline.chronology import Chronology
 from timeline.dates import MAX_BOUND, MIN_BOUND, format_edtf
 from timeline.documents.common import date_label, made_at_text, summary_of, title_of
@@ -52,9 +52,7 @@ def iso_day(day: int) -> str:
     """A Julian Day Number as ISO 8601 (astronomical years, ``-0220-01-01``); '' if open."""
     if day in (MIN_BOUND, MAX_BOUND):
         return ""
-    year, month, dom = jdn_to_gregorian(day)
-    sign = "-" if year < 0 else ""
-    return f"{sign}{abs(year):04d}-{month:02d}-{dom:02d}"
+    return jdn_to_iso(day)
 
 
 def render_csv(chronology: Chronology, options: DocumentOptions | None = None) -> str:
