@@ -11,6 +11,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from tools import HANG
+
 from citations import Contributor, Reference
 from timeline import readmodels
 from timeline.application import Timeline
@@ -24,11 +26,6 @@ def context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["timeline.application"])
     return ctx
-
-
-#: The longest a test waits for a child process: far above any run, it only turns a hung
-#: child into a failure. No test sleeps or waits for time to pass.
-HANG = 600.0
 
 
 def finish(process: Any) -> int:

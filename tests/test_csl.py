@@ -19,7 +19,7 @@ from citations import (
     read_csl_json,
     write_csl_json,
 )
-from tests.tools import require_tool
+from tests.tools import HANG, require_tool
 
 DATA = Path(__file__).parent / "data" / "bib"
 BROAD_FILES = (
@@ -269,7 +269,7 @@ def test_pandoc_citeproc_accepts_the_output(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG,
         check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -344,7 +344,7 @@ def test_bce_years_agree_with_pandoc_both_ways(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG,
         check=False,
     )
     assert converted.returncode == 0 and converted.stderr == "", converted.stderr
@@ -358,7 +358,7 @@ def test_bce_years_agree_with_pandoc_both_ways(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG,
         check=False,
     )
     assert cited.returncode == 0 and cited.stderr == "", cited.stderr

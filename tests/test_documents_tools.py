@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 from test_documents import HOSTILE_HTML, HOSTILE_LATEX, SAMPLE
-from tools import require_tool
+from tools import HANG, require_tool
 
 from timeline.documents import DocumentOptions, render, render_html
 from timeline.documents.common import title_of
 
 
-def _run(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+        args, cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False
     )
 
 
@@ -96,7 +96,6 @@ def _dump_dom(chromium: str, url: str, tmp_path: Path) -> subprocess.CompletedPr
             url,
         ],
         tmp_path,
-        timeout=90,
     )
 
 

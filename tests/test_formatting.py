@@ -15,7 +15,7 @@ from citations import (
     format_reference,
     read_bibtex,
 )
-from tests.tools import require_tool
+from tests.tools import HANG, require_tool
 
 DATA = Path(__file__).parent / "data" / "bib"
 
@@ -141,7 +141,7 @@ def test_latex_output_compiles_with_xelatex(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=HANG,
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:]

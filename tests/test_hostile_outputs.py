@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from citations import (
     write_csl_json,
     write_ris,
 )
+from tests.tools import HANG, require_tool
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import parse_edtf
 from timeline.documents import render
@@ -198,7 +198,6 @@ def test_bibtex_writer_keeps_one_entry_whatever_the_fields_hold(dialect: str) ->
     ) == ("}@misc{injected, title={x}}")
 
 
-@pytest.mark.skipif(shutil.which("bibtex") is None, reason="bibtex is not installed")
 def test_real_bibtex_reads_the_hostile_entry_as_one_entry(tmp_path: pytest.TempPathFactory) -> None:
     """bibtex itself finds exactly the one entry in what we wrote, with no error."""
     directory = tmp_path
@@ -206,8 +205,9 @@ def test_real_bibtex_reads_the_hostile_entry_as_one_entry(tmp_path: pytest.TempP
     (directory / "doc.aux").write_text(  # type: ignore[operator]
         "\\citation{*}\n\\bibdata{refs}\n\\bibstyle{plain}\n"
     )
+    bibtex = require_tool("bibtex")
     run = subprocess.run(
-        ["bibtex", "doc"], cwd=directory, capture_output=True, text=True, timeout=60
+        [bibtex, "doc"], cwd=directory, capture_output=True, text=True, timeout=HANG
     )
     assert run.returncode == 0, run.stdout + run.stderr
     bbl = (directory / "doc.bbl").read_text()  # type: ignore[operator]
@@ -220,11 +220,11 @@ def test_real_bibtex_reads_the_hostile_entry_as_one_entry(tmp_path: pytest.TempP
 
 def _pandoc_blocks(markdown: str) -> list[dict[str, object]]:
     run = subprocess.run(
-        ["pandoc", "-f", "markdown", "-t", "json"],
+        [require_tool("pandoc"), "-f", "markdown", "-t", "json"],
         input=markdown,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
         check=True,
     )
     return list(json.loads(run.stdout)["blocks"])
@@ -243,7 +243,6 @@ def _kinds(node: object) -> set[str]:
     return found
 
 
-@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
 def test_markdown_chronology_text_makes_no_link_heading_or_raw_html() -> None:
     """Pandoc finds no more kinds of element in the hostile Markdown than in a plain one."""
     hostile = _pandoc_blocks(render(_chronology(), "markdown"))

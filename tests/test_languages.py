@@ -21,7 +21,7 @@ from citations import (
     write_csl_json,
     write_ris,
 )
-from tests.tools import require_tool
+from tests.tools import HANG, require_tool
 
 REFS = (
     Reference(
@@ -117,7 +117,7 @@ def test_bibtex_language_field_without_langid_is_the_language() -> None:
 
 def _run(args: list[str], cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=300, check=False
+        args, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=HANG, check=False
     )
 
 

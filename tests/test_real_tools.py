@@ -18,7 +18,7 @@ import attrs
 import pytest
 
 from citations import Reference, read_bibtex, write_bibtex
-from tests.tools import require_tool
+from tests.tools import HANG, require_tool
 
 DATA = pathlib.Path(__file__).parent / "data" / "bib"
 CORPUS = sorted(path.name for path in DATA.glob("*.bib") if path.name != "broad.bib")
@@ -48,7 +48,7 @@ def _corpus(name: str) -> tuple[Reference, ...]:
 
 def _run(args: list[str], cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=300, check=False
+        args, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=HANG, check=False
     )
 
 

@@ -7,7 +7,11 @@ import shutil
 
 import pytest
 
-__all__ = ["in_ci", "require_tool"]
+__all__ = ["HANG", "in_ci", "require_tool"]
+
+#: The longest a test waits for a tool or a child process: far above any run, it only
+#: turns a hang into a failure. No test waits for time to pass.
+HANG = 600.0
 
 
 def in_ci() -> bool:
