@@ -306,7 +306,7 @@ class _Reader:
                     line, key, f"duplicate citation key (first defined at line {entries[key].line})"
                 )
                 continue
-            entry = self.entry(kind, key, fields, line)
+            entry = self.entry(kind, key, fields, line, (start, parser.pos))
             if entry is not None:
                 entries[key] = entry
         if resolve_crossref:
@@ -328,7 +328,12 @@ class _Reader:
         )
 
     def entry(
-        self, kind: str, key: str, fields: list[tuple[str, list[str]]], line: int
+        self,
+        kind: str,
+        key: str,
+        fields: list[tuple[str, list[str]]],
+        line: int,
+        span: tuple[int, int],
     ) -> _Entry | None:
         values: dict[str, str] = {}
         contributors: list[Contributor] = []
@@ -341,6 +346,14 @@ class _Reader:
                 self.problem(line, key, f"duplicate field {field_name!r} (the first is kept)")
                 continue
             raw = "".join(parts)
+            if "\x00" in raw:
+                at = self.text.find("\x00", *span)  # -1: it came from an @string macro
+                self.problem(
+                    line if at < 0 else self.line_at(at),
+                    key,
+                    f"field {name!r}: a NUL character (U+0000) is not text",
+                )
+                return None
             if "\n" in raw or "  " in raw or "\t" in raw:
                 raw = " ".join(raw.split())
             else:

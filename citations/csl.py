@@ -22,8 +22,10 @@ CSL spelling, and back.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -340,7 +342,7 @@ def parse_csl_json(text: str, *, source_name: str = "<string>") -> tuple[Referen
         )
     name = source_name
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise CSLJSONParseError(f"malformed JSON: {exc.msg}", source=name, line=exc.lineno) from exc
     except RecursionError as exc:
@@ -467,9 +469,8 @@ def _reference(record: dict[str, Any], key: str) -> Reference:
             if date:
                 fields[_DATE_VARIABLES[variable]] = date
             continue
-        if value is None or isinstance(value, (dict, list, bool)):
+        if value is None:
             continue
-        text = _string(value, variable)
         name: str | None = from_csl.get(variable)
         if variable == "container-title":
             name = "journaltitle" if entry_type in _JOURNAL_TYPES else "booktitle"
@@ -481,11 +482,13 @@ def _reference(record: dict[str, Any], key: str) -> Reference:
             name = "institution"
         elif variable == "genre":
             name = "type"
-            text = _GENRE_FROM_CSL.get(text.lower(), text)
         elif variable == "event":
             name = "eventtitle"
         if name is None:
-            continue
+            continue  # a variable biblatex has no field for
+        text = _string(value, variable)
+        if name == "type":
+            text = _GENRE_FROM_CSL.get(text.lower(), text)
         if name == "pages":
             text = _PAGE_DASH.sub("--", text)
         fields[name] = text if name in _VERBATIM else _untext(text)
@@ -515,9 +518,41 @@ _FIELD_FROM_CSL = {variable: name for name, variable in CSL_FIELDS.items()}
 def _string(value: object, variable: str) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    raise ValueError(f"{variable!r} must be text or a number, got {type(value).__name__}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{variable!r} must be text or a number, got {json.dumps(value)}")
+        return str(value)
+    if isinstance(value, _HugeNumber):
+        raise ValueError(f"{variable!r}: {value}")
+    shown = (
+        "an array"
+        if isinstance(value, list)
+        else "an object"
+        if isinstance(value, dict)
+        else (json.dumps(value))
+    )
+    raise ValueError(f"{variable!r} must be text or a number, got {shown}")
+
+
+class _HugeNumber:
+    """A JSON integer too long for Python to convert (``sys.get_int_max_str_digits``)."""
+
+    def __init__(self, digits: str) -> None:
+        self.size = len(digits.lstrip("-"))
+
+    def __repr__(self) -> str:
+        limit = sys.get_int_max_str_digits()
+        return f"a number of {self.size:,} digits (Python reads at most {limit:,})"
+
+
+def _integer(digits: str) -> int | _HugeNumber:
+    """A JSON integer, or a marker for one too long to convert (named where it is used)."""
+    try:
+        return int(digits)
+    except ValueError:
+        return _HugeNumber(digits)
 
 
 def _untext(value: str) -> str:

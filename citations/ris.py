@@ -196,6 +196,12 @@ def parse_ris(text: str, *, source_name: str = "<string>") -> tuple[Reference, .
     start: int = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
+        if "\x00" in line:
+            tagged = _LINE.match(line.replace("\x00", " "))
+            field = f"tag {tagged.group(1)!r}" if tagged else "a continuation line"
+            raise RISParseError(
+                f"{field}: a NUL character (U+0000) is not text", source=name, line=number
+            )
         if not line.strip():
             continue
         match = _LINE.match(line)

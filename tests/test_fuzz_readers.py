@@ -18,13 +18,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citations import (
+    BibTeXParseError,
     CitationsError,
+    CSLJSONParseError,
     LimitExceeded,
     ParseError,
+    RISParseError,
     parse_bibtex,
     parse_csl_json,
     parse_ris,
     read_bibtex,
+    write_bibtex,
     write_csl_json,
     write_ris,
 )
@@ -154,6 +158,70 @@ def _quotes(message: str, text: str) -> bool:
 
 
 # -- bibliographies ------------------------------------------------------------
+
+#: Values no CSL-JSON text variable may hold, as JSON text.
+_BAD_CSL_VALUES = ["NaN", "Infinity", "-Infinity", '["x"]', '{"x": 1}', "true", "1" + "0" * 4300]
+_CSL_TEXT_VARIABLES = ["title", "container-title", "volume", "page", "publisher", "DOI", "note"]
+
+
+@FUZZ
+@given(
+    st.integers(0, 2),
+    st.sampled_from(_CSL_TEXT_VARIABLES),
+    st.sampled_from(_BAD_CSL_VALUES),
+)
+def test_csl_json_bad_values_are_one_line_errors_naming_record_and_field(
+    number: int, variable: str, bad: str
+) -> None:
+    """NaN, infinities, arrays, objects, booleans and integers over Python's 4,300-digit limit
+    in a text variable raise a one-line CSLJSONParseError naming the record and the variable."""
+    records = json.loads(_CSL_SEEDS[0])
+    records[number][variable] = "BAD"
+    text = json.dumps(records).replace('"BAD"', bad)
+    with pytest.raises(CSLJSONParseError) as info:
+        parse_csl_json(text, source_name="fuzz.json")
+    message = str(info.value)
+    assert "\n" not in message, message
+    assert message.startswith(f"fuzz.json: record {number + 1} (id "), message
+    assert f"'{variable}'" in message, message
+
+
+@FUZZ
+@given(st.integers(0, len(_SEED_REFS) - 1), st.data())
+def test_bibtex_nul_in_a_field_is_refused_naming_line_and_field(
+    index: int, data: st.DataObject
+) -> None:
+    """A NUL byte inside a field value is a BibTeXParseError naming file, line and field
+    (strict), or a problem and no reference for that entry (tolerant): never read as text."""
+    text = write_bibtex([_SEED_REFS[index]])
+    starts = [at + 4 for at in range(len(text)) if text.startswith(" = {", at)]
+    at = data.draw(st.sampled_from(starts))
+    text = text[:at] + "\x00" + text[at:]
+    line = text.count("\n", 0, at) + 1
+    field = text[text.rindex("\n", 0, at) + 3 : text.index(" = {", at - 4)]
+    with pytest.raises(BibTeXParseError) as info:
+        parse_bibtex(text, source_name="fuzz.bib")
+    assert str(info.value) == (
+        f"fuzz.bib:{line}: entry {_SEED_REFS[index].key!r}: field {field!r}: "
+        "a NUL character (U+0000) is not text"
+    )
+    result = parse_bibtex(text, strict=False, source_name="fuzz.bib")
+    assert result.references == () and [p.line for p in result.problems] == [line]
+
+
+@FUZZ
+@given(st.sampled_from(_RIS_SEEDS), st.data())
+def test_ris_nul_in_a_field_is_refused_naming_line_and_tag(seed: str, data: st.DataObject) -> None:
+    """A NUL byte in a RIS value is an RISParseError naming file, line and tag."""
+    lines = seed.split("\n")
+    number = data.draw(st.sampled_from([i for i, line in enumerate(lines) if line[6:]]))
+    tag = lines[number][:2]
+    lines[number] = lines[number] + "\x00tail"
+    with pytest.raises(RISParseError) as info:
+        parse_ris("\n".join(lines), source_name="fuzz.ris")
+    assert str(info.value) == (
+        f"fuzz.ris:{number + 1}: tag {tag!r}: a NUL character (U+0000) is not text"
+    )
 
 
 @FUZZ
