@@ -361,7 +361,7 @@ def test_latex_escapes_and_cites() -> None:
     text = render_latex(SAMPLE)
     assert "\\input{x}" not in text
     assert "\\sout{\\textbackslash{}input\\{x\\} 100\\% \\& \\#1 \\_ \\{}" in text
-    assert "\\cite[{p. 104}]{ryabushkin2004}" in text
+    assert "\\cite[p. 104]{ryabushkin2004}" in text
     assert "\\addbibresource{references.bib}" in text
     table = render_latex(SAMPLE, DocumentOptions(latex_layout="longtable", latex_backend="bibtex"))
     assert "\\begin{longtable}" in table and "\\bibliography{references}" in table

@@ -170,3 +170,33 @@ def _assert_inert(tmp_path: Path, commands: list[list[str]], marked: str) -> Non
         if _marker(kind, where, side) not in text
     ]
     assert not missing, missing
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["biber", "bibtex"])
+def test_brackets_in_a_locator_stay_in_the_citation(tmp_path: Path, backend: str) -> None:
+    """A locator "fn. 12 [bis]" is printed whole in the citation; the key still resolves."""
+    xelatex = require_tool("xelatex")
+    processor = require_tool(backend)
+    ref = Reference("k", "book", {"title": "T", "publisher": "P", "date": "2000"},
+                    [Contributor(family="Doe", given="Jane")])  # fmt: skip
+    event = Event("2000-e", parse_edtf("2000"), {"en": "E"})
+    chronology = Chronology(
+        entries=(ChronologyEntry(event, (Citation(event.id, "k", locator="fn. 12 [bis]"),)),),
+        references={"k": ref},
+        state=JournalState(seq=1, hash="0" * 64),
+        made_at=datetime(2026, 1, 2, tzinfo=UTC),
+        title="Brackets",
+    )
+    options = DocumentOptions(latex_backend=backend)
+    dialect = "biblatex" if backend == "biber" else "bibtex"
+    (tmp_path / "doc.tex").write_text(render(chronology, "latex", options), "utf-8")
+    (tmp_path / "references.bib").write_text(render(chronology, dialect, options), "utf-8")
+    latex = [xelatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    for command in (latex, [processor, "doc"], latex, latex):
+        run = _run(command, tmp_path)
+        assert run.returncode == 0, run.stdout[-3000:]
+    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
+    assert not re.search(r"Citation .* undefined", log), log[-3000:]
+    pdf = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "doc.pdf").pages)
+    assert "[1, fn. 12 [bis]]" in pdf, pdf

@@ -34,10 +34,20 @@ def _cites(entry: ChronologyEntry, options: DocumentOptions) -> str:
         return ""
     parts = []
     for citation in entry.citations:
-        # Braces keep a ']' in the locator ("fn. 12 [bis]") inside the optional argument.
-        locator = f"[{{{escape_latex(citation.locator)}}}]" if citation.locator else ""
-        parts.append(f"\\cite{locator}{{{citation.key}}}")
+        parts.append(f"\\cite{_optional(citation.locator)}{{{citation.key}}}")
     return "~" + "; ".join(parts) if parts else ""
+
+
+def _optional(locator: str) -> str:
+    """The locator as ``\\cite``'s optional argument (nothing when there is none).
+
+    A ``]`` in it ("fn. 12 [bis]") would end the argument: it is braced, twice,
+    because natbib passes the argument on to a second ``[...]`` without one pair.
+    """
+    if not locator:
+        return ""
+    text = escape_latex(locator)
+    return f"[{{{{{text}}}}}]" if "[" in text or "]" in text else f"[{text}]"
 
 
 def _body(entry: ChronologyEntry, options: DocumentOptions, newline: str) -> str:
