@@ -139,8 +139,21 @@ _COMPOUND_SURNAMES = frozenset(
 _HAN_RUN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
 
 
-def transliterate(text: str) -> str:
-    """``text`` in lowercase ASCII letters and digits (pinyin, BGN/PCGN, no diacritics)."""
+def transliterate(text: str, separator: str | None = None) -> str:
+    """``text`` in lowercase ASCII letters and digits (pinyin, BGN/PCGN, no diacritics).
+
+    With ``separator``, words stay apart, joined by it, and so does each
+    pinyin syllable: ``transliterate("珍宝岛 clash", "-") == "zhen-bao-dao-clash"``.
+    """
+    if separator is not None:
+        words: list[str] = []
+        for run in _HAN_RUN.split(text):
+            if run and is_cjk(run[0]):
+                syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+                words.extend(transliterate(syllable) for syllable in syllables)
+            else:
+                words.extend(transliterate(word) for word in re.split(r"[\W_]+", run))
+        return separator.join(word for word in words if word)
     out: list[str] = []
     previous = ""
     for run in _HAN_RUN.split(text.lower()):

@@ -14,9 +14,8 @@ import contextlib
 import getpass
 import json
 import os
-import re
 import sqlite3
-import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
@@ -24,6 +23,7 @@ from typing import Any, Literal, TextIO
 import attrs
 
 from citations import Reference
+from citations.keys import transliterate
 from timeline import readmodels
 from timeline.changes import (
     EVENT_FIELDS,
@@ -49,6 +49,7 @@ from timeline.errors import (
     DuplicateReference,
     InvalidChange,
     JournalUsageError,
+    PossibleDuplicateEvent,
     ReadOnlyTimeline,
     UnknownCitation,
     UnknownEvent,
@@ -78,9 +79,26 @@ def default_author() -> str:
 
 
 def _slug(text: str, limit: int = 48) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:limit].rstrip("-")
+    """``text`` as lowercase ASCII words joined by ``-``, cut at a word within ``limit``.
+
+    Chinese becomes pinyin and Russian BGN/PCGN (:func:`citations.keys.transliterate`).
+    """
+    slug = transliterate(text, "-")
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut if "-" in slug[: limit + 1] else slug[:limit]
+
+
+def _same_title(a: LocalizedText, b: LocalizedText) -> bool:
+    """Whether the titles agree in every language both have (one at least; case aside)."""
+
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    ours, theirs = a.as_dict(), b.as_dict()
+    shared = ours.keys() & theirs.keys()
+    return bool(shared) and all(norm(ours[lang]) == norm(theirs[lang]) for lang in shared)
 
 
 def _as_when(value: When | str, lang: str) -> tuple[When, str]:
@@ -274,8 +292,11 @@ class Timeline:
         Pass an :class:`Event`, or its parts: ``when`` may be a date value, an
         EDTF string or a phrase in ``lang`` ("2 March 1969", "2019年6月初");
         ``title`` a mapping of language to text, or one string in ``lang``.
-        Without ``id`` one is derived from the date and the English title.
-        Raises :class:`DuplicateEvent` if the id is taken.
+        Without ``id`` one is derived from the date and the English title
+        (else the original, in pinyin or BGN/PCGN romanisation:
+        ``1969-03-02-zhen-bao-dao-shi-jian``). Raises :class:`DuplicateEvent`
+        if the id is taken; warns :class:`PossibleDuplicateEvent` (and records
+        it all the same) when an event with the same date and title exists.
         """
         if event is None:
             if when is None or title is None:
@@ -289,15 +310,61 @@ class Timeline:
                 title=titles,
                 **_event_parts(fields, lang),
             )
-        recorded = event
+        return self._record(event, author=author, reason=reason)
+
+    def _record(self, event: Event, *, author: str | None, reason: str, where: str = "") -> Event:
+        """Append ``event``; warn (naming ``where``) if one like it is on the timeline."""
 
         def build() -> tuple[Change, ExpectedVersion]:
-            if readmodels.load_event(self._conn, recorded.id) is not None:
-                raise DuplicateEvent(f"an event with id {recorded.id!r} already exists")
-            return EventRecorded(event=recorded, **self._meta(author, reason)), NO_STREAM
+            if readmodels.load_event(self._conn, event.id) is not None:
+                raise DuplicateEvent(f"an event with id {event.id!r} already exists")
+            return EventRecorded(event=event, **self._meta(author, reason)), NO_STREAM
 
+        alike = self._alike(event)
+        if alike and readmodels.load_event(self._conn, event.id) is None:
+            others = ", ".join(
+                f"{other!r}" + (" (retracted)" if retracted else "") for other, retracted in alike
+            )
+            warnings.warn(
+                f"{where}event {event.id!r} has the date {format_edtf(event.when)} and the title "
+                f"of {others}; both are kept (retract one if they are the same event)",
+                PossibleDuplicateEvent,
+                stacklevel=3,
+            )
         self._append(build)
-        return recorded
+        return event
+
+    def _alike(self, event: Event) -> list[tuple[str, bool]]:
+        """Events (id, retracted) with ``event``'s date and title.
+
+        Candidates are the events with the same bounds; when there are many,
+        only those the full-text index finds the title in (three characters
+        or more).
+        """
+        bounds = event.when.bounds
+        same_bounds = "SELECT id FROM events WHERE lower = ? AND upper = ?"
+        ids = [row[0] for row in self._conn.execute(same_bounds + " LIMIT 33", bounds)]
+        texts = [text.strip() for text in event.title.as_dict().values()]
+        if len(ids) > 32 and all(len(text) >= 3 for text in texts):
+            found: set[str] = set()
+            for text in texts:
+                rows = self._conn.execute(
+                    "SELECT event_id FROM event_text JOIN events ON events.id = event_id "
+                    "WHERE title MATCH ? AND lower = ? AND upper = ?",
+                    ('"' + text.replace('"', '""') + '"', *bounds),
+                )
+                found.update(row[0] for row in rows)
+            ids = sorted(found)
+        elif len(ids) > 32:
+            ids = [row[0] for row in self._conn.execute(same_bounds, bounds)]
+        candidates = filter(None, (readmodels.load_event(self._conn, other) for other in ids))
+        return [
+            (other.id, retracted)
+            for other, _, retracted in candidates
+            if other.id != event.id
+            and other.when == event.when
+            and _same_title(event.title, other.title)
+        ]
 
     def _derive_id(self, when: When, title: LocalizedText) -> str:
         stem = format_edtf(when).split("/")[0].lstrip("[")
@@ -757,7 +824,12 @@ class Timeline:
             for n, event in enumerate(plan.events):
                 origin = plan.origin("events", n)
                 with _imported_from(origin):
-                    self.record(event, author=author, reason=_import_reason(reason, origin))
+                    self._record(
+                        event,
+                        author=author,
+                        reason=_import_reason(reason, origin),
+                        where=f"{origin}: ",
+                    )
                 step()
             for n, citation in enumerate(plan.citations):
                 origin = plan.origin("citations", n)

@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 import click
 
 from citations.errors import CitationsError
-from timeline.errors import ReadOnlyTimeline, TimelineError
+from timeline.errors import ReadOnlyTimeline, TimelineError, TimelineWarning
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -306,7 +307,10 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", TimelineWarning)
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except (TimelineError, CitationsError) as exc:
             click.echo(f"error: {_sentence(exc)}", err=True)
             ctx.exit(1)
@@ -339,6 +343,11 @@ def _quiet_stdout() -> None:
     """
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_args: Any, **_kw: Any) -> None:
+    """A warning from the library as one ``warning: ...`` line on stderr."""
+    click.echo(f"warning: {_sentence(Exception(message))}", err=True)
 
 
 def _sentence(exc: BaseException) -> str:

@@ -32,6 +32,11 @@ subclasses the nearest builtin, so callers can catch what they already know::
         ├── UnknownCitation(KeyError)
         ├── InvalidChange(ValueError)        a command that makes no sense now
         └── ReadOnlyTimeline(PermissionError) writing to an as-of view
+
+Warnings derive from :class:`TimelineWarning` (a :class:`UserWarning`)::
+
+    TimelineWarning(UserWarning)
+    └── PossibleDuplicateEvent           a new event with the date and title of another
 """
 
 from __future__ import annotations
@@ -177,3 +182,14 @@ class InvalidChange(DomainError, ValueError):
 
 class ReadOnlyTimeline(DomainError, PermissionError):
     """A write was attempted on a read-only (as-of) timeline."""
+
+
+# -- warnings ----------------------------------------------------------------
+
+
+class TimelineWarning(UserWarning):
+    """Root of every warning :mod:`timeline` gives."""
+
+
+class PossibleDuplicateEvent(TimelineWarning):
+    """A new event has the date and title of one already on the timeline (both are kept)."""
