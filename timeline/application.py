@@ -23,7 +23,6 @@ from typing import Any, Literal, TextIO
 import attrs
 
 from citations import Reference
-from citations.keys import transliterate
 from timeline import readmodels
 from timeline.changes import (
     EVENT_FIELDS,
@@ -81,8 +80,11 @@ def default_author() -> str:
 def _slug(text: str, limit: int = 48) -> str:
     """``text`` as lowercase ASCII words joined by ``-``, cut at a word within ``limit``.
 
-    Chinese becomes pinyin and Russian BGN/PCGN (:func:`citations.keys.transliterate`).
+    Chinese becomes pinyin and Russian BGN/PCGN (:func:`citations.keys.transliterate`,
+    imported here: pypinyin's dictionaries take long to load).
     """
+    from citations.keys import transliterate
+
     slug = transliterate(text, "-")
     if len(slug) <= limit:
         return slug
