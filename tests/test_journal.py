@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from journal_contract import JournalContract, StepClock, draft
+from sqlite_utils import Database
 
 from timeline.errors import (
     CorruptJournal,
@@ -16,7 +17,7 @@ from timeline.errors import (
     NotAJournal,
     SchemaTooNew,
 )
-from timeline.journal import APPLICATION_ID, Journal
+from timeline.journal import APPLICATION_ID, MIGRATIONS, Journal
 from timeline.kinds import KindRegistry
 from timeline.records import Draft, canonical_json, new_record_id
 
@@ -60,12 +61,13 @@ def test_a_first_format_file_is_migrated_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.timeline"
     with Journal.open(path) as journal:
         stored = journal.append("s", [draft(n=n) for n in range(3)])
+    first = sqlite3.connect(":memory:")
+    MIGRATIONS.apply(Database(first), stop_before="0002_no_insert_trigger")
+    (trigger,) = first.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'records_append_only_insert'"
+    ).fetchone()
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute(
-        "CREATE TRIGGER records_append_only_insert BEFORE INSERT ON records "
-        "WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM records) "
-        "BEGIN SELECT RAISE(ABORT, 'seq must follow the last one'); END"
-    )
+    conn.execute(trigger)
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_no_insert_trigger'")
     conn.close()
     with Journal.open(path) as journal:

@@ -47,6 +47,8 @@ from timeline.errors import (
     DuplicateEvent,
     DuplicateReference,
     InvalidChange,
+    JournalExists,
+    JournalReadOnly,
     JournalUsageError,
     PossibleDuplicateEvent,
     ReadOnlyTimeline,
@@ -56,7 +58,15 @@ from timeline.errors import (
     VersionConflict,
 )
 from timeline.importing import ImportPlan, Origin
-from timeline.journal import NO_STREAM, ExpectedVersion, Journal, VerifyReport
+from timeline.journal import (
+    NO_STREAM,
+    ExpectedVersion,
+    Journal,
+    VerifyReport,
+    publish,
+    remove_files,
+    scratch_path,
+)
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, citation_id
 from timeline.phrases import parse_date
 from timeline.records import Record
@@ -187,34 +197,84 @@ class Timeline:
         author: str | None = None,
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         progress: Callable[[int], None] | None = None,
+        busy_timeout: float = 30.0,
+        read_only: bool = False,
     ) -> Timeline:
         """Open (or create) the timeline stored at ``path``.
 
         Read models behind the journal (after a crash, or a journal loaded
         from a dump) are brought up to date here; ``progress`` sees the count.
+        A command waits up to ``busy_timeout`` seconds for another process's
+        lock, then raises :class:`JournalBusy`. ``read_only=True`` (or a
+        ``file:...?mode=ro`` URI) never writes to the file: read models that
+        are behind are replayed in memory instead. A file holding SQL objects
+        timeline did not create is refused with :class:`UntrustedJournal`.
         """
-        journal = Journal.open(path, registry=REGISTRY, synchronous=synchronous)
-        timeline = cls(journal, journal.connection, author=author)
-        timeline._catch_up(progress)
+        journal = Journal.open(
+            path,
+            registry=REGISTRY,
+            synchronous=synchronous,
+            busy_timeout=busy_timeout,
+            read_only=read_only,
+        )
+        try:
+            with journal.typed_errors():
+                complete = readmodels.check_objects(
+                    journal.connection, journal.other_objects(), journal.path
+                )
+                timeline = cls(journal, journal.connection, author=author)
+                timeline._catch_up(progress, rebuild=not complete)
+        except BaseException:
+            journal.close()
+            raise
         return timeline
 
     def _in_step(self) -> bool:
         state = readmodels.checkpoint(self._conn)
         return state == (readmodels.READ_MODEL_SCHEMA, self._journal.head().seq)
 
-    def _catch_up(self, progress: Callable[[int], None] | None) -> None:
-        """Bring the read models level with the journal; no lock is taken when they are."""
-        if self._in_step():
+    def _catch_up(self, progress: Callable[[int], None] | None, *, rebuild: bool) -> None:
+        """Bring the read models level with the journal; no lock is taken when they are.
+
+        Read models that cannot be caught up (their checkpoint was set back, so
+        records would apply twice) are rebuilt. A file that cannot be written
+        gets read models replayed in memory.
+        """
+        if not rebuild and self._in_step():
             return
-        with self._journal.write_transaction() as conn:
-            state = readmodels.checkpoint(conn)
-            head = self._journal.head().seq
-            if state is None or state[0] != readmodels.READ_MODEL_SCHEMA or state[1] > head:
-                with contextlib.closing(self._journal.read()) as records:
-                    readmodels.rebuild(conn, records, progress)
-            elif state[1] < head:
-                with contextlib.closing(self._journal.read(after=state[1])) as records:
-                    readmodels.apply_records(conn, records, progress)
+        if self._journal.read_only:
+            self._conn = _replayed(self._journal, self._journal.head().seq)
+            return
+        try:
+            with self._journal.write_transaction() as conn:
+                state = readmodels.checkpoint(conn)
+                head = self._journal.head().seq
+                if (
+                    rebuild
+                    or state is None
+                    or state[0] != readmodels.READ_MODEL_SCHEMA
+                    or state[1] > head
+                    or not self._caught_up(conn, state[1], progress)
+                ):
+                    with contextlib.closing(self._journal.read()) as records:
+                        readmodels.rebuild(conn, records, progress)
+        except JournalReadOnly:
+            self._conn = _replayed(self._journal, self._journal.head().seq)
+
+    def _caught_up(
+        self, conn: sqlite3.Connection, seq: int, progress: Callable[[int], None] | None
+    ) -> bool:
+        """Apply the records after ``seq``; False (nothing applied) when they do not fit."""
+        conn.execute("SAVEPOINT catch_up")
+        try:
+            with contextlib.closing(self._journal.read(after=seq)) as records:
+                readmodels.apply_records(conn, records, progress)
+        except (sqlite3.IntegrityError, LookupError, TypeError):
+            conn.execute("ROLLBACK TO catch_up")
+            conn.execute("RELEASE catch_up")
+            return False
+        conn.execute("RELEASE catch_up")
+        return True
 
     def close(self) -> None:
         """Close the journal file."""
@@ -735,11 +795,7 @@ class Timeline:
         if seq < 0:
             raise InvalidChange(f"as_of needs a seq of 0 or more, got {seq}")
         seq = min(seq, self._upto if self._upto is not None else self._journal.head().seq)
-        conn = sqlite3.connect(":memory:")
-        readmodels.create(conn)
-        with contextlib.closing(self._journal.read(upto=seq)) as records:
-            readmodels.apply_records(conn, records)
-        return Timeline(self._journal, conn, author=self._author, upto=seq)
+        return Timeline(self._journal, _replayed(self._journal, seq), author=self._author, upto=seq)
 
     def chronology(
         self,
@@ -752,30 +808,34 @@ class Timeline:
         """The selected events with their citations and the references they cite.
 
         ``filters`` are those of :meth:`events`. Citations of merged references
-        point to the surviving reference.
+        point to the surviving reference. Read from one snapshot of the file, so
+        its ``state`` is the journal state its entries show.
         """
-        merged = dict(
-            self._conn.execute(
-                "SELECT key, merged_into FROM bib_references WHERE merged_into IS NOT NULL"
-            ).fetchall()
-        )
-        entries = []
-        keys: set[str] = set()
-        for event in self.events(include_retracted=include_retracted, **filters):
-            citations = tuple(
-                attrs.evolve(citation, key=_follow(merged, citation.key))
-                for citation in self.citations_of(event.id)
+        with self.read_transaction():
+            merged = dict(
+                self._conn.execute(
+                    "SELECT key, merged_into FROM bib_references WHERE merged_into IS NOT NULL"
+                ).fetchall()
             )
-            keys.update(citation.key for citation in citations)
-            entries.append(ChronologyEntry(event, citations, retracted=self.is_retracted(event.id)))
-        references = {key: self.reference(key) for key in keys}
-        return Chronology(
-            entries=tuple(entries),
-            references=references,
-            state=self.head(),
-            made_at=made_at or datetime.now(UTC),
-            title=title,
-        )
+            entries = []
+            keys: set[str] = set()
+            for event in self.events(include_retracted=include_retracted, **filters):
+                citations = tuple(
+                    attrs.evolve(citation, key=_follow(merged, citation.key))
+                    for citation in self.citations_of(event.id)
+                )
+                keys.update(citation.key for citation in citations)
+                entries.append(
+                    ChronologyEntry(event, citations, retracted=self.is_retracted(event.id))
+                )
+            references = {key: self.reference(key) for key in keys}
+            return Chronology(
+                entries=tuple(entries),
+                references=references,
+                state=self.head(),
+                made_at=made_at or datetime.now(UTC),
+                title=title,
+            )
 
     # -- bulk import ----------------------------------------------------------
 
@@ -868,8 +928,61 @@ class Timeline:
     # -- maintenance ----------------------------------------------------------
 
     def verify(self) -> VerifyReport:
-        """Re-walk the journal's hash chain (see :meth:`Journal.verify`)."""
-        return self._journal.verify()
+        """Check the journal and the read models every output is made from; never writes.
+
+        Re-walks the hash chain (:meth:`Journal.verify`), runs SQLite's
+        integrity check of the file, and compares the stored read models with
+        a replay of the journal up to their checkpoint: a row changed, added
+        or removed behind the library's back is named in ``differences``
+        (:meth:`rebuild` repairs it). An as-of view checks the chain only.
+        """
+        with self._journal.read_transaction() as conn:
+            report = self._journal.verify()
+            if not report.ok or self.read_only:
+                return report
+            damage = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
+            if damage != ["ok"]:
+                return attrs.evolve(
+                    report,
+                    ok=False,
+                    reason="the file is damaged: SQLite's integrity check says "
+                    + "; ".join(damage),
+                )
+            state = readmodels.checkpoint(conn)
+            if state is None or state[0] != readmodels.READ_MODEL_SCHEMA:
+                return report  # rebuilt from the journal before any output is made
+            if state[1] > report.checked:
+                return report
+            with contextlib.closing(self._journal.read(upto=state[1])) as records:
+                differences = readmodels.differences(conn, records)
+            text_damage = readmodels.text_index_damage(conn)
+        if text_damage:
+            differences = (*differences, text_damage)
+        if not differences:
+            return report
+        return attrs.evolve(
+            report,
+            ok=False,
+            differences=differences,
+            reason=(
+                f"the read models differ from the journal ({'; '.join(differences)}); "
+                f"`timeline rebuild` rebuilds them"
+            ),
+        )
+
+    @contextlib.contextmanager
+    def read_transaction(self) -> Iterator[Timeline]:
+        """Queries inside all read one snapshot of the file (writes by others are not seen)."""
+        with self._journal.read_transaction():
+            yield self
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Timeline]:
+        """Commands inside are one write transaction: all of them are stored, or none."""
+        if self.read_only:
+            raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
+        with self._journal.write_transaction():
+            yield self
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Drop and rebuild the read models from the journal; returns the records replayed."""
@@ -886,6 +999,33 @@ class Timeline:
         return self._journal.dump(fp)
 
     @classmethod
+    @contextlib.contextmanager
+    def creating(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        author: str | None = None,
+        busy_timeout: float = 30.0,
+    ) -> Iterator[Timeline]:
+        """A new timeline that appears at ``path`` whole when the block succeeds, or not at all.
+
+        It is built in a hidden file beside ``path`` that no other process
+        opens, and linked into place at the end: a failure removes the hidden
+        file and leaves ``path`` untouched. Raises :class:`JournalExists` if
+        ``path`` exists, also when another process created it meanwhile.
+        """
+        text = os.fspath(path)
+        if os.path.lexists(text):
+            raise JournalExists(f"{text} already exists")
+        scratch = scratch_path(text)
+        try:
+            with cls.open(scratch, author=author, busy_timeout=busy_timeout) as timeline:
+                yield timeline
+            publish(scratch, text)
+        finally:
+            remove_files(scratch)
+
+    @classmethod
     def load(
         cls,
         fp: TextIO,
@@ -896,16 +1036,37 @@ class Timeline:
     ) -> Timeline:
         """Create a timeline at ``path`` from a JSON Lines dump, all or nothing.
 
-        The dump must verify, and every record must decode into a change: the
-        records and the read models built from them are written in one
-        transaction, so a dump that fails either check leaves ``path`` empty.
+        The dump must verify, and every record must decode into a change. A
+        new ``path`` is built aside and appears only once the load succeeded
+        (:class:`JournalExists` if another process created it meanwhile); an
+        existing empty journal gets the records and the read models built from
+        them in one transaction. A dump that fails either check writes nothing.
         """
+        text = os.fspath(path)
+        if text in (":memory:", "") or os.path.lexists(text):
+            return cls._load_into(fp, text, author, progress)
+        scratch = scratch_path(text)
+        try:
+            cls._load_into(fp, scratch, author, progress).close()
+            publish(scratch, text)
+        finally:
+            remove_files(scratch)
+        return cls.open(text, author=author)
+
+    @classmethod
+    def _load_into(
+        cls,
+        fp: TextIO,
+        path: str,
+        author: str | None,
+        progress: Callable[[int], None] | None,
+    ) -> Timeline:
         target = Journal.open(path, registry=REGISTRY)
         timeline = cls(target, target.connection, author=author)
         try:
             with target.write_transaction():
                 Journal.load(fp, into=target)
-                timeline._catch_up(progress)
+                timeline._catch_up(progress, rebuild=False)
         except BaseException:
             target.close()
             raise
@@ -942,6 +1103,15 @@ def _refuse_repeats(
                 f"(first at {first[key]}); nothing was imported"
             )
         first[key] = origin
+
+
+def _replayed(journal: Journal, upto: int) -> sqlite3.Connection:
+    """In-memory read models of the journal's records up to ``upto``."""
+    conn = sqlite3.connect(":memory:")
+    readmodels.create(conn)
+    with contextlib.closing(journal.read(upto=upto)) as records:
+        readmodels.apply_records(conn, records)
+    return conn
 
 
 def _follow(merged: Mapping[str, str], key: str) -> str:

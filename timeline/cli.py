@@ -68,6 +68,7 @@ class _Settings(NamedTuple):
     journal: Path
     as_of: int | datetime | None
     author: str | None
+    busy_timeout: float = 30.0
 
 
 def _parse_as_of(value: str | None) -> int | datetime | None:
@@ -170,21 +171,37 @@ class _Failure(click.ClickException):
 
 
 @contextlib.contextmanager
-def _open(*, path: Path | None = None, create: bool = False) -> Iterator[Timeline]:
-    """The timeline at ``path`` or ``--journal``, read-only as of ``--as-of`` when given."""
+def _open(
+    *, path: Path | None = None, create: bool = False, read_only: bool = False
+) -> Iterator[Timeline]:
+    """The timeline at ``path`` or ``--journal``, read-only as of ``--as-of`` when given.
+
+    A command that only reads runs in one snapshot of the file; ``read_only``
+    opens the file without writing anything to it. SQLite errors come out typed.
+    """
     from timeline.application import Timeline
 
     settings = _settings()
     path = path or settings.journal
-    if not create and str(path) != ":memory:" and not path.exists():
+    uri = str(path).startswith("file:")
+    if not create and not uri and str(path) != ":memory:" and not path.exists():
         raise _Failure(
             f"no journal at {path}; create one with `timeline init` or `timeline import`"
         )
-    if create:
+    if create and not uri:
         path.parent.mkdir(parents=True, exist_ok=True)
+    writes = isinstance(click.get_current_context().command, _Writes)
     with (
         _progress("catching up", None) as progress,
-        Timeline.open(path, author=settings.author, progress=progress) as timeline,
+        Timeline.open(
+            str(path) if uri else path,
+            author=settings.author,
+            progress=progress,
+            busy_timeout=settings.busy_timeout,
+            read_only=read_only,
+        ) as timeline,
+        timeline.journal.typed_errors(),
+        contextlib.nullcontext() if writes else timeline.read_transaction(),
     ):
         if settings.as_of is not None:
             yield timeline.as_of(settings.as_of)
@@ -380,8 +397,24 @@ def _sentence(exc: BaseException) -> str:
     metavar="NAME",
     help="Who makes the changes (default: $TIMELINE_AUTHOR, else the login name).",
 )
+@click.option(
+    "--busy-timeout",
+    "busy_timeout",
+    metavar="SECONDS",
+    type=click.FloatRange(min=0),
+    envvar="TIMELINE_BUSY_TIMEOUT",
+    default=30.0,
+    show_default=True,
+    help="How long to wait for another process's lock on the journal ($TIMELINE_BUSY_TIMEOUT).",
+)
 @click.pass_context
-def cli(ctx: click.Context, journal: str, as_of: int | datetime | None, author: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    journal: str,
+    as_of: int | datetime | None,
+    author: str | None,
+    busy_timeout: float,
+) -> None:
     """Keep dated historical events and their sources in one append-only journal.
 
     Record, correct and cite events, then publish chronologies (Markdown,
@@ -389,7 +422,9 @@ def cli(ctx: click.Context, journal: str, as_of: int | datetime | None, author: 
     """
     from pathlib import Path
 
-    ctx.obj = _Settings(journal=Path(journal), as_of=as_of, author=author)
+    ctx.obj = _Settings(
+        journal=Path(journal), as_of=as_of, author=author, busy_timeout=busy_timeout
+    )
 
 
 # -- creating and importing ---------------------------------------------------------
@@ -416,8 +451,8 @@ def import_files(
 ) -> tuple[int, int, int, int]:
     """Import reference and event files into one journal, all or nothing.
 
-    Every file is read before anything is written; a journal that did not
-    exist before a failed import is removed again. Returns the counts of
+    Every file is read before anything is written; a new journal is built
+    aside and appears only when the import succeeded. Returns the counts of
     references, events, citations and revisions recorded.
     """
     from timeline.importing import read_import
@@ -427,25 +462,29 @@ def import_files(
         line = f":{problem.line}" if problem.line is not None else ""
         click.echo(f"warning: {problem.source}{line}: {problem.message}", err=True)
     total = len(plan.references) + len(plan.events) + len(plan.citations) + len(plan.revisions)
-    existed = timeline_path.exists()
-    try:
-        with (
-            _open(path=timeline_path, create=True) as timeline,
-            _progress("importing", total) as bar,
-        ):
-            summary = timeline.import_plan(plan, author=author, progress=bar)
-    except BaseException:
-        if not existed and timeline_path.exists():
-            _remove_journal(timeline_path)
-        raise
+    if not timeline_path.exists():
+        from timeline.application import Timeline
+        from timeline.errors import JournalExists
+
+        timeline_path.parent.mkdir(parents=True, exist_ok=True)
+        settings = _settings()
+        try:
+            with (
+                Timeline.creating(
+                    timeline_path, author=settings.author, busy_timeout=settings.busy_timeout
+                ) as timeline,
+                _progress("importing", total) as bar,
+            ):
+                summary = timeline.import_plan(plan, author=author, progress=bar)
+            return summary.references, summary.events, summary.citations, summary.revisions
+        except JournalExists:
+            pass  # another process made it meanwhile: import into it as into any journal
+    with (
+        _open(path=timeline_path) as timeline,
+        _progress("importing", total) as bar,
+    ):
+        summary = timeline.import_plan(plan, author=author, progress=bar)
     return summary.references, summary.events, summary.citations, summary.revisions
-
-
-def _remove_journal(path: Path) -> None:
-    from pathlib import Path
-
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @cli.command("import", cls=_Writes)
@@ -530,7 +569,7 @@ def add(
         fields["actors"] = list(actors)
     if tags:
         fields["tags"] = list(tags)
-    with _open() as timeline:
+    with _open() as timeline, timeline.transaction():
         event = timeline.record(
             id=event_id, when=when, title=title, lang=lang, reason=reason, **fields
         )
@@ -1047,17 +1086,21 @@ def duplicates(as_json: bool) -> None:
 
 @cli.command()
 def verify() -> None:
-    """Re-walk the journal's hash chain; exit code 1 if any record was changed."""
-    with _open() as timeline:
+    """Check the hash chain and the read models against it; exit code 1 if anything differs.
+
+    Opens the journal read-only: verifying never writes to the file.
+    """
+    with _open(read_only=True) as timeline:
         report = timeline.verify()
         head = timeline.head()
     if report.ok:
         click.echo(f"ok: {report.checked} records verified, head seq {head.seq} hash {head.hash}")
         return
-    click.echo(
-        f"error: the journal fails verification at seq {report.first_bad_seq}: {report.reason}",
-        err=True,
-    )
+    if report.first_bad_seq is not None:
+        message = f"the journal fails verification at seq {report.first_bad_seq}: {report.reason}"
+    else:
+        message = f"{report.checked} records verify, but {report.reason}"
+    click.echo(f"error: {message}", err=True)
     raise SystemExit(1)
 
 
@@ -1072,7 +1115,11 @@ def dump(output: str | None) -> None:
 
 
 @cli.command(cls=_Writes)
-@click.argument("dump_file", metavar="FILE", type=click.File("r", encoding="utf-8"))
+@click.argument(
+    "dump_file",
+    metavar="FILE",
+    type=click.File("r", encoding="utf-8", errors="surrogateescape"),
+)
 def load(dump_file: TextIO) -> None:
     """Create the journal at --journal from a JSON Lines dump (which must verify)."""
     from timeline.application import Timeline
@@ -1082,15 +1129,11 @@ def load(dump_file: TextIO) -> None:
     if path.exists():
         raise _Failure(f"{path} already exists; load into a new --journal")
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with (
-            _progress("loading", None) as progress,
-            Timeline.load(dump_file, path, author=settings.author, progress=progress) as loaded,
-        ):
-            head = loaded.head()
-    except BaseException:
-        _remove_journal(path)
-        raise
+    with (
+        _progress("loading", None) as progress,
+        Timeline.load(dump_file, path, author=settings.author, progress=progress) as loaded,
+    ):
+        head = loaded.head()
     click.echo(f"loaded {head.seq} records into {path}")
 
 

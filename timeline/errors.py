@@ -13,7 +13,12 @@ subclasses the nearest builtin, so callers can catch what they already know::
     │   ├── UnknownRecordKind(LookupError)   a record kind the code does not know
     │   ├── SchemaTooNew(ValueError)         a record schema newer than the code
     │   ├── DumpFormatError(ValueError)      a JSON Lines dump that cannot be loaded
+    │   ├── UntrustedJournal(ValueError)     the file holds SQL objects timeline did not make
     │   ├── JournalFull(OSError)             the disk (or the file's size limit) is full
+    │   ├── JournalIOError(OSError)          the disk refused a read or a write
+    │   ├── JournalUnavailable(OSError)      the file cannot be opened (missing, no permission)
+    │   ├── JournalBusy(TimeoutError)        another process held the write lock too long
+    │   ├── JournalExists(FileExistsError)   a new journal's path was taken meanwhile
     │   ├── JournalReadOnly(PermissionError) the file cannot be written
     │   └── JournalUsageError(ValueError)    an argument the journal cannot use
     ├── DateError(ValueError)
@@ -93,8 +98,32 @@ class DumpFormatError(JournalError, ValueError):
     """A JSON Lines dump is malformed, truncated or edited."""
 
 
+class UntrustedJournal(JournalError, ValueError):
+    """The file holds a trigger, view, table or index timeline did not create, or an altered one.
+
+    Such objects run SQL on every read or write (a trigger can rewrite what is
+    recorded, a view can hang a query), so the file is refused before use.
+    """
+
+
 class JournalFull(JournalError, OSError):
     """The disk, or the file's page limit, is full; the command wrote nothing."""
+
+
+class JournalIOError(JournalError, OSError):
+    """The disk refused a read or a write (a size limit, a failing disk); nothing was written."""
+
+
+class JournalUnavailable(JournalError, OSError):
+    """The journal file cannot be opened: it is missing, a folder, or not readable."""
+
+
+class JournalBusy(JournalError, TimeoutError):
+    """Another process held the journal's write lock longer than the wait allowed."""
+
+
+class JournalExists(JournalError, FileExistsError):
+    """A new journal cannot be put at its path: a file is there (perhaps made meanwhile)."""
 
 
 class JournalReadOnly(JournalError, PermissionError):

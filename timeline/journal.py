@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import itertools
 import json
 import json.scanner
 import os
 import re
 import sqlite3
+import time
+import urllib.parse
 from collections.abc import (
     Callable,
     Collection,
@@ -40,13 +43,18 @@ from timeline.errors import (
     AppendOnlyViolation,
     CorruptJournal,
     DumpFormatError,
+    JournalBusy,
+    JournalExists,
     JournalFull,
+    JournalIOError,
     JournalReadOnly,
+    JournalUnavailable,
     JournalUsageError,
     NotAJournal,
     RecordIdConflict,
     SchemaTooNew,
     TimelineError,
+    UntrustedJournal,
     VersionConflict,
 )
 from timeline.kinds import KindRegistry, check_kind
@@ -105,8 +113,16 @@ _RECORD_KEYS = frozenset(
     ("hash", "kind", "payload", "record_id", "recorded_at", "schema", "seq", "stream", "version")
 )
 _LOAD_BATCH = 1000
-_SQLITE_READONLY = 8  # primary result codes (the low byte of an extended code)
+# primary result codes (the low byte of an extended code)
+_SQLITE_PERM = 3
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
+_SQLITE_CORRUPT = 11
 _SQLITE_FULL = 13
+_SQLITE_CANTOPEN = 14
+_SQLITE_NOTADB = 26
 _loads = json.JSONDecoder().decode
 _dumps_str: Callable[[str], str] = json.encoder.encode_basestring
 _PRIMED = sha256(HASH_PREFIX)  # copied for each record hash: the prefix is hashed once
@@ -209,46 +225,233 @@ def _drop_insert_trigger(db: Database) -> None:
 
 @attrs.frozen
 class VerifyReport:
-    """The outcome of :meth:`Journal.verify`: ``ok``, records checked, first bad seq and why."""
+    """The outcome of a verify: ``ok``, records checked, first bad seq, why, and what differs."""
 
     ok: bool
     checked: int
     first_bad_seq: int | None = None
     reason: str = ""
+    #: Read-model rows that differ from the journal (table and key), from Timeline.verify.
+    differences: tuple[str, ...] = ()
 
 
-def _translate(path: str, exc: sqlite3.DatabaseError) -> Exception:
-    """Our error for an SQLite error that means the file is not (or no longer) a journal."""
+def _translate(
+    path: str, exc: sqlite3.DatabaseError, busy_timeout: float | None = None
+) -> Exception:
+    """Our typed error for an SQLite error about the file (``exc`` itself for a usage error)."""
     text = str(exc)
-    if "not a database" in text:
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    says = f"SQLite says {text!r}"
+    name = getattr(exc, "sqlite_errorname", "")
+    if name:
+        says += f" ({name})"
+    if code == _SQLITE_NOTADB or "not a database" in text:
         return NotAJournal(f"{path} is not a timeline journal: it is not an SQLite database")
-    if "malformed" in text or "corrupt" in text:
-        return CorruptJournal(f"{path} is a corrupt journal: SQLite says {text!r}")
+    if code == _SQLITE_CORRUPT or "malformed" in text or "corrupt" in text:
+        return CorruptJournal(f"{path} is a corrupt journal: {says}")
     if isinstance(exc, sqlite3.IntegrityError) and _APPEND_ONLY in text:
         return AppendOnlyViolation(f"{path}: {text}")
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        waited = f" (waited {busy_timeout:g} s)" if busy_timeout is not None else ""
+        return JournalBusy(
+            f"{path} is busy: another process holds its lock{waited} ({says}); nothing of this "
+            f"command was written; try again, or wait longer (busy_timeout, --busy-timeout, "
+            f"$TIMELINE_BUSY_TIMEOUT)"
+        )
     if code == _SQLITE_FULL:
         return JournalFull(
             f"{path}: cannot write, the disk or the file's size limit is full "
-            f"(SQLite says {text!r}); nothing of this command was written"
+            f"({says}); nothing of this command was written"
         )
     if code == _SQLITE_READONLY:
         return JournalReadOnly(
             f"{path}: cannot write, the file or its folder is read-only "
-            f"(SQLite says {text!r}); nothing of this command was written"
+            f"({says}); nothing of this command was written"
+        )
+    if code == _SQLITE_IOERR:
+        return JournalIOError(
+            f"{path}: the disk refused a read or write: it may be full, over a file-size "
+            f"limit, or failing ({says}); nothing of this command was written"
+        )
+    if code in (_SQLITE_CANTOPEN, _SQLITE_PERM):
+        return JournalUnavailable(
+            f"{path}: cannot open the journal or the files SQLite keeps beside it (-wal, -shm): "
+            f"it is missing, not readable, or its folder cannot be written ({says})"
         )
     return exc
 
 
 @contextlib.contextmanager
-def _sqlite_errors(path: str) -> Iterator[None]:
+def _sqlite_errors(path: str, busy_timeout: float | None = None) -> Iterator[None]:
     try:
         yield
     except sqlite3.DatabaseError as exc:
-        translated = _translate(path, exc)
+        translated = _translate(path, exc, busy_timeout)
         if translated is exc:
             raise
         raise translated from exc
+
+
+@attrs.frozen
+class SchemaObject:
+    """One row of ``sqlite_master``: an SQL object stored in the file."""
+
+    type: str
+    name: str
+    table: str
+    sql: str | None
+
+
+@functools.lru_cache(maxsize=256)  # the same schema text comes back on every opening
+def normal_sql(sql: str | None) -> str | None:
+    """``sql`` with its whitespace normalised, for comparing stored schema text."""
+    if sql is None:
+        return None
+    return re.sub(r"\s*([(),])\s*", r"\1", " ".join(sql.split()))
+
+
+def schema_objects(conn: sqlite3.Connection) -> list[SchemaObject]:
+    """Every object in ``sqlite_master`` (run inside a read transaction to see one state)."""
+    return [
+        SchemaObject(*row)
+        for row in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    ]
+
+
+#: Tables of the journal itself: any object on them must be the journal's own.
+_JOURNAL_TABLES = frozenset({"records", "_sqlite_migrations"})
+_GUARDS = frozenset({"records_append_only_update", "records_append_only_delete"})
+
+
+@functools.cache
+def _journal_objects() -> Mapping[str, tuple[str, frozenset[str | None] | None]]:
+    """The journal's own objects, by name: (type, the accepted SQL or None for any).
+
+    Made by running the migrations on an in-memory database, after the first
+    one (a first-format file keeps its insert trigger) and after all of them.
+    ``_sqlite_migrations`` is checked by type only: sqlite-utils writes its SQL.
+    """
+    conn = sqlite3.connect(":memory:")
+    db = Database(conn, execute_plugins=False)
+    found: dict[str, tuple[str, set[str | None]]] = {}
+    for stop in (_MIGRATION_NAMES[1], None):
+        MIGRATIONS.apply(db, stop_before=stop)
+        for item in schema_objects(conn):
+            found.setdefault(item.name, (item.type, set()))[1].add(normal_sql(item.sql))
+    conn.close()
+    return {
+        name: (type_, None if table_of_migrations(name) else frozenset(sqls))
+        for name, (type_, sqls) in found.items()
+    }
+
+
+def table_of_migrations(name: str) -> bool:
+    """True for sqlite-utils' ``_sqlite_migrations`` table and its index."""
+    return "_sqlite_migrations" in name
+
+
+def _check_file(conn: sqlite3.Connection, path: str) -> tuple[SchemaObject, ...]:
+    """Check the file before use; return the objects besides the journal's own.
+
+    One read transaction sees the application id and the schema together (a
+    journal another process is creating is seen before or after, never half).
+    """
+    conn.execute("BEGIN")
+    try:
+        (application_id,) = conn.execute("PRAGMA application_id").fetchone()
+        objects = schema_objects(conn)
+    finally:
+        conn.execute("COMMIT")
+    tables = sorted(item.name for item in objects if item.type == "table")
+    if application_id != APPLICATION_ID and (application_id != 0 or tables):
+        raise NotAJournal(
+            f"{path} is an SQLite database but not a timeline journal "
+            f"(application_id {application_id}, tables: {', '.join(tables) or 'none'})"
+        )
+    expected = _journal_objects()
+    others = []
+    for item in objects:
+        known = expected.get(item.name)
+        if known is not None:
+            if item.type != known[0] or (
+                known[1] is not None and normal_sql(item.sql) not in known[1]
+            ):
+                raise UntrustedJournal(
+                    f"{path}: the {item.type} {item.name!r} is not the one timeline creates "
+                    f"(it was altered); {UNTRUSTED_ADVICE}"
+                )
+        elif item.table in _JOURNAL_TABLES or item.type in ("trigger", "view"):
+            raise UntrustedJournal(
+                f"{path}: holds a {item.type} {item.name!r} on {item.table!r} that timeline did "
+                f"not create; {UNTRUSTED_ADVICE}"
+            )
+        else:
+            others.append(item)
+    names = {item.name for item in objects}
+    if "records" in names and not names >= _GUARDS:
+        missing = ", ".join(sorted(_GUARDS - names))
+        raise UntrustedJournal(
+            f"{path}: the journal's append-only trigger {missing} was removed; {UNTRUSTED_ADVICE}"
+        )
+    return tuple(others)
+
+
+#: What an :class:`UntrustedJournal` message advises.
+UNTRUSTED_ADVICE = (
+    "it could change what is read or written, so the file is not used "
+    "(ask its sender for a dump instead: `timeline dump`, then `timeline load` it)"
+)
+
+
+def _harden(conn: sqlite3.Connection) -> None:
+    """SQLite's defensive settings for a file that may come from someone else.
+
+    ``trusted_schema`` off keeps functions with side effects out of the file's
+    own views, triggers and defaults; where Python exposes it (3.12+),
+    ``SQLITE_DBCONFIG_DEFENSIVE`` also forbids writing the schema by hand.
+    """
+    conn.execute("PRAGMA trusted_schema = OFF")
+    setconfig = getattr(conn, "setconfig", None)
+    flag = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if setconfig is not None and flag is not None:  # pragma: no cover - Python 3.12+
+        setconfig(flag, True)
+
+
+def _target(text: str, read_only: bool) -> tuple[str, bool, bool]:
+    """What to hand ``sqlite3.connect`` for ``text``: (name, is a URI, read-only)."""
+    if text.startswith("file:"):
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(text).query)
+        if query.get("mode") == ["ro"] or query.get("immutable") == ["1"]:
+            return text, True, True
+        if read_only:
+            return f"{text}{'&' if '?' in text else '?'}mode=ro", True, True
+        return text, True, False
+    if read_only and text not in (":memory:", ""):
+        return f"file:{urllib.parse.quote(os.path.abspath(text))}?mode=ro", True, True
+    return text, False, read_only
+
+
+def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> bool:
+    """Switch the file to WAL mode unless it is in it; False when it cannot be written.
+
+    SQLite refuses the switch at once (no busy wait) while another process
+    reads the file or switches it too, so it is tried again until ``busy_timeout``.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+        if mode == "wal":
+            return True
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return True
+        except sqlite3.DatabaseError as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code == _SQLITE_READONLY:
+                return False  # read-only media: read it as it is
+            if code != _SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(0.002)
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
@@ -270,14 +473,20 @@ class Journal:
         path: str,
         registry: KindRegistry | None,
         clock: Callable[[], datetime],
+        *,
+        read_only: bool = False,
+        busy_timeout: float = 30.0,
     ) -> None:
         self._conn = conn
         self._path = path
         self._registry = registry
         self._clock = clock
+        self._read_only = read_only
+        self._busy_timeout = busy_timeout
         self._savepoints = itertools.count(1)
         self._schemas: dict[str, int] = {}  # kinds already checked, with their schema
         self._encode = _payload_encoder()
+        self._others: tuple[SchemaObject, ...] = ()
 
     # -- opening ----------------------------------------------------------------
 
@@ -290,47 +499,64 @@ class Journal:
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         clock: Callable[[], datetime] | None = None,
         busy_timeout: float = 30.0,
+        read_only: bool = False,
     ) -> Journal:
         """Open the journal at ``path``, creating (or migrating) its schema when needed.
 
         ``registry=None`` is raw mode: any kind is accepted, stored with schema 1,
         and read back without upcasting. ``synchronous="FULL"`` makes every
         commit durable against power loss (``NORMAL`` survives process crashes).
-        A writer that meets a locked file waits up to ``busy_timeout`` seconds.
+        A command that meets a locked file waits up to ``busy_timeout`` seconds,
+        then raises :class:`JournalBusy`. ``read_only=True`` (or a ``file:`` URI
+        with ``mode=ro``) never writes: no schema set-up, no journal-mode switch.
+
+        The file is opened with SQLite's defensive settings (``trusted_schema``
+        off) and refused with :class:`UntrustedJournal` when it holds a trigger
+        or view timeline did not create, or an altered journal table.
         """
         text = os.fspath(path)
         if synchronous not in ("NORMAL", "FULL"):
             raise JournalUsageError(f"synchronous must be 'NORMAL' or 'FULL', got {synchronous!r}")
+        if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)):
+            raise JournalUsageError(f"busy_timeout must be seconds, got {busy_timeout!r}")
         if busy_timeout < 0:
             raise JournalUsageError(f"busy_timeout must be 0 or more, got {busy_timeout!r}")
         memory = text in (":memory:", "")
-        if not memory and os.path.isdir(text):
+        target, uri, read_only = _target(text, read_only)
+        if not memory and not uri and os.path.isdir(text):
             raise NotAJournal(f"{text} is not a timeline journal: it is a directory")
-        conn = sqlite3.connect(
-            text, timeout=busy_timeout, isolation_level=None, cached_statements=256
-        )
+        with _sqlite_errors(text, busy_timeout):
+            conn = sqlite3.connect(
+                target, timeout=busy_timeout, isolation_level=None, cached_statements=256, uri=uri
+            )
         try:
-            with _sqlite_errors(text):
-                application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-                tables = [
-                    name
-                    for (name,) in conn.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-                    )
-                ]
-                if application_id != APPLICATION_ID and (application_id != 0 or tables):
-                    raise NotAJournal(
-                        f"{text} is an SQLite database but not a timeline journal "
-                        f"(application_id {application_id}, tables: {', '.join(tables) or 'none'})"
-                    )
+            with _sqlite_errors(text, busy_timeout):
+                _harden(conn)
+                others = _check_file(conn, text)
                 conn.execute(f"PRAGMA synchronous = {synchronous}")
-                if not memory:
-                    conn.execute("PRAGMA journal_mode = WAL")
-                _migrate(Database(conn, execute_plugins=False), text)
+                if not memory and not read_only:
+                    read_only = not _use_wal(conn, busy_timeout)
+                if read_only:
+                    _check_readable(Database(conn, execute_plugins=False), text)
+                elif _migrate(Database(conn, execute_plugins=False), text):
+                    others = _check_file(conn, text)
         except BaseException:
             conn.close()
             raise
-        return cls(conn, text, registry, clock or _utc_now)
+        journal = cls(
+            conn, text, registry, clock or _utc_now, read_only=read_only, busy_timeout=busy_timeout
+        )
+        journal._others = others
+        return journal
+
+    @property
+    def read_only(self) -> bool:
+        """True when the file was opened read-only (``read_only=True`` or ``mode=ro``)."""
+        return self._read_only
+
+    def other_objects(self) -> tuple[SchemaObject, ...]:
+        """The SQL objects in the file besides the journal's own, as found on opening."""
+        return self._others
 
     @property
     def path(self) -> str:
@@ -360,6 +586,29 @@ class Journal:
     def __repr__(self) -> str:
         return f"Journal({self._path!r})"
 
+    def typed_errors(self) -> contextlib.AbstractContextManager[None]:
+        """A context turning SQLite errors about this file into typed :class:`JournalError` s."""
+        return _sqlite_errors(self._path, self._busy_timeout)
+
+    @contextlib.contextmanager
+    def read_transaction(self) -> Iterator[sqlite3.Connection]:
+        """One read snapshot: every query inside sees the file as it was at the first one.
+
+        Appends made meanwhile by other processes are not seen until it ends.
+        Inside a transaction already, it joins it. SQLite errors come out typed.
+        """
+        conn = self._conn
+        with self.typed_errors():
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
     # -- writing ----------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -381,7 +630,7 @@ class Journal:
                 self._reraise(exc)
             conn.execute(f"RELEASE {name}")
             return
-        with _sqlite_errors(self._path):
+        with self.typed_errors():
             conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -390,7 +639,7 @@ class Journal:
                 conn.execute("ROLLBACK")
             self._reraise(exc)
         try:
-            with _sqlite_errors(self._path):
+            with self.typed_errors():
                 conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -399,7 +648,7 @@ class Journal:
 
     def _reraise(self, exc: BaseException) -> None:
         if isinstance(exc, sqlite3.DatabaseError):
-            translated = _translate(self._path, exc)
+            translated = _translate(self._path, exc, self._busy_timeout)
             if translated is not exc:
                 raise translated from exc
         raise exc
@@ -645,7 +894,7 @@ class Journal:
 
     def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         """Rows of ``sql`` one at a time through a cursor (constant memory)."""
-        with _sqlite_errors(self._path):
+        with self.typed_errors():
             cursor = self._conn.execute(sql, params)
             try:
                 yield from cursor
@@ -663,7 +912,7 @@ class Journal:
         currents = self._registry.current_schemas() if self._registry is not None else None
         last_text = ""
         last_at: datetime | None = None
-        with _sqlite_errors(self._path):
+        with self.typed_errors():
             cursor = self._conn.execute(sql, params)
             try:
                 for row in cursor:
@@ -729,7 +978,7 @@ class Journal:
 
     def stream_version(self, stream: str) -> int:
         """The version of ``stream``'s last record; 0 when the stream does not exist."""
-        with _sqlite_errors(self._path):
+        with self.typed_errors():
             (version,) = self._conn.execute(
                 "SELECT coalesce(max(version), 0) FROM records WHERE stream = ?", (stream,)
             ).fetchone()
@@ -737,7 +986,7 @@ class Journal:
 
     def head(self) -> Head:
         """The last record's ``seq`` and ``hash``; ``Head(0, GENESIS_HASH)`` when empty."""
-        with _sqlite_errors(self._path):
+        with self.typed_errors():
             row = self._conn.execute(
                 "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1"
             ).fetchone()
@@ -747,7 +996,7 @@ class Journal:
         """The last seq recorded at or before ``instant`` (aware); 0 if none was."""
         bound = format_instant(instant)
         low, high = 0, self.head().seq
-        with _sqlite_errors(self._path):
+        with self.typed_errors():
             # recorded_at never decreases along seq (append keeps it so), so bisect
             while low < high:
                 middle = (low + high + 1) // 2
@@ -856,6 +1105,23 @@ class Journal:
             return loader.run(fp)
 
 
+def _lines(fp: TextIO) -> Iterator[str]:
+    """The lines of ``fp``; text that does not decode is a :class:`DumpFormatError`."""
+    count = 0
+    lines = iter(fp)
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise DumpFormatError(
+                f"line {count + 1} or a line soon after: not {exc.encoding} text ({exc.reason})"
+            ) from exc
+        count += 1
+        yield line
+
+
 class _Loader:
     """One pass over a dump: parse, check and insert in batches."""
 
@@ -870,13 +1136,22 @@ class _Loader:
     def run(self, fp: TextIO) -> int:
         line_no = 0
         ended = False
-        for line_no, line in enumerate(fp, start=1):
+        for line_no, line in enumerate(_lines(fp), start=1):
             if ended:
                 raise DumpFormatError(f"line {line_no}: text after the dump's closing line")
             if not line.endswith("\n"):
                 raise DumpFormatError(f"line {line_no}: the line has no end; the dump is truncated")
+            if not line.isascii():
+                try:
+                    line.encode("utf-8")
+                except UnicodeEncodeError as exc:  # bytes read with errors="surrogateescape"
+                    raise DumpFormatError(
+                        f"line {line_no}: not UTF-8 text (a bad byte at column {exc.start + 1})"
+                    ) from exc
             try:
                 item = json.loads(line)
+            except RecursionError as exc:
+                raise DumpFormatError(f"line {line_no}: JSON nested too deeply") from exc
             except ValueError as exc:
                 raise DumpFormatError(f"line {line_no}: not JSON ({exc})") from exc
             if line_no == 1:
@@ -946,6 +1221,8 @@ class _Loader:
             payload_json = canonical_json(payload)
         except TimelineError as exc:
             raise DumpFormatError(f"{where}: {exc}") from exc
+        except RecursionError as exc:
+            raise DumpFormatError(f"{where}: the payload is nested too deeply") from exc
         text = record_text(seq, stream, version, kind, schema, payload_json, recorded_at, record_id)
         hash_ = chain_hash(self.previous, text.encode())
         if hash_ != item["hash"]:
@@ -982,9 +1259,8 @@ class _Loader:
         self.batch.clear()
 
 
-def _migrate(db: Database, path: str) -> None:
-    """Apply pending migrations under the write lock (two openers do not race)."""
-    conn = db.conn
+def _pending(db: Database, path: str) -> set[str]:
+    """The migrations ``db`` still lacks; :class:`SchemaTooNew` if it has unknown ones."""
     applied = {migration.name for migration in MIGRATIONS.applied(db)}
     unknown = applied - set(_MIGRATION_NAMES)
     if unknown:
@@ -992,9 +1268,28 @@ def _migrate(db: Database, path: str) -> None:
             f"{path} was written by a newer version of timeline "
             f"(unknown migrations: {', '.join(sorted(unknown))})"
         )
-    pending = {migration.name for migration in MIGRATIONS.pending(db)}
+    return {migration.name for migration in MIGRATIONS.pending(db)}
+
+
+def _check_readable(db: Database, path: str) -> None:
+    """A file opened read-only is read as it is: it must already hold a journal."""
+    pending = _pending(db, path)
+    if not pending <= _WRITERS_ONLY:
+        raise NotAJournal(
+            f"{path} is not a timeline journal yet (it has no records table), "
+            f"and it is opened read-only"
+        )
+
+
+def _migrate(db: Database, path: str) -> bool:
+    """Apply pending migrations under the write lock (two openers do not race).
+
+    Returns True when the schema may have changed.
+    """
+    conn = db.conn
+    pending = _pending(db, path)
     if not pending:
-        return
+        return False
     conn.execute("BEGIN IMMEDIATE")
     try:
         MIGRATIONS.apply(db)
@@ -1004,13 +1299,47 @@ def _migrate(db: Database, path: str) -> None:
             conn.execute("ROLLBACK")
         read_only = getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_READONLY
         if read_only and pending <= _WRITERS_ONLY:
-            return  # a read-only file from before them reads as it is
+            return False  # a read-only file from before them reads as it is
         raise
+    return True
 
 
 #: Migrations that only change how records are written: a file opened read-only
 #: that lacks them is read without them.
 _WRITERS_ONLY = frozenset({"0002_no_insert_trigger"})
+
+
+def scratch_path(path: str) -> str:
+    """A hidden path beside ``path`` for building a new journal no other process opens."""
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(folder, f".{name}.{os.getpid()}-{os.urandom(4).hex()}.new")
+
+
+def remove_files(path: str) -> None:
+    """Remove a journal file and the files SQLite keeps beside it (missing ones are fine)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+
+
+def publish(scratch: str, path: str) -> None:
+    """Make the closed journal file ``scratch`` appear at ``path`` at once, never over a file.
+
+    Its write-ahead log is folded into it first, so ``path`` is whole on its
+    own; :class:`JournalExists` if ``path`` exists (another process made it).
+    """
+    with _sqlite_errors(scratch):
+        conn = sqlite3.connect(scratch, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+    try:
+        os.link(scratch, path)
+    except FileExistsError as exc:
+        raise JournalExists(
+            f"{path} was created by another process meanwhile; nothing was written to it"
+        ) from exc
 
 
 def _utc_now() -> datetime:

@@ -16,9 +16,10 @@ from the journal at any time (:func:`rebuild`). The tables (documented in
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from citations import Reference
@@ -35,6 +36,8 @@ from timeline.changes import (
     ReferenceMerged,
 )
 from timeline.codec import decode, decode_event, decode_reference, encode_event, encode_reference
+from timeline.errors import UntrustedJournal
+from timeline.journal import UNTRUSTED_ADVICE, SchemaObject, normal_sql, schema_objects
 from timeline.model import Citation, Event
 from timeline.records import Record
 
@@ -43,8 +46,11 @@ __all__ = [
     "READ_MODEL_SCHEMA",
     "apply",
     "apply_records",
+    "check_objects",
     "checkpoint",
     "create",
+    "differences",
+    "text_index_damage",
     "drop",
     "load_event",
     "load_reference",
@@ -136,6 +142,67 @@ def create(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO readmodel_checkpoint (name, value) VALUES ('schema', ?), ('seq', 0)",
         (READ_MODEL_SCHEMA,),
     )
+
+
+#: FTS5 keeps its index in these tables; their SQL is SQLite's, so only their type is checked.
+_SHADOW_PREFIX = "event_text_"
+
+
+@functools.cache
+def _expected() -> Mapping[str, tuple[str, str | None]]:
+    """The read models' objects by name: (type, normalised SQL), made by :func:`create`."""
+    conn = sqlite3.connect(":memory:")
+    create(conn)
+    found = {item.name: (item.type, normal_sql(item.sql)) for item in schema_objects(conn)}
+    conn.close()
+    return found
+
+
+def check_objects(conn: sqlite3.Connection, objects: Sequence[SchemaObject], path: str) -> bool:
+    """Check the file's objects besides the journal's against the read models' own.
+
+    Raises :class:`UntrustedJournal` naming an object that is not a read model's
+    or was altered. Read models of an older layout (their checkpoint says so)
+    are only checked by type: they are dropped and rebuilt before use. Returns
+    False when some read-model table is missing (they need a rebuild).
+    """
+    expected = _expected()
+    by_name = {item.name: item for item in objects}
+    for item in objects:
+        known = expected.get(item.name)
+        if known is None and item.name.startswith(_SHADOW_PREFIX) and item.type == "table":
+            continue
+        if known is None and item.type == "table" and item.name.startswith("sqlite_stat"):
+            continue  # ANALYZE's statistics
+        if known is None:
+            raise UntrustedJournal(
+                f"{path}: holds a {item.type} {item.name!r} (on {item.table!r}) that timeline "
+                f"did not create; {UNTRUSTED_ADVICE}"
+            )
+        if item.type != known[0]:
+            raise UntrustedJournal(
+                f"{path}: {item.name!r} is a {item.type}, not the {known[0]} timeline creates; "
+                f"{UNTRUSTED_ADVICE}"
+            )
+    marker = by_name.get("readmodel_checkpoint")
+    if marker is None:
+        return False
+    if normal_sql(marker.sql) != expected["readmodel_checkpoint"][1]:
+        raise UntrustedJournal(
+            f"{path}: the table 'readmodel_checkpoint' is not the one timeline creates; "
+            f"{UNTRUSTED_ADVICE}"
+        )
+    state = checkpoint(conn)
+    if state is None or state[0] != READ_MODEL_SCHEMA:
+        return True  # an older layout: rebuilt on opening for writing
+    for item in objects:
+        known = expected.get(item.name)
+        if known is not None and normal_sql(item.sql) != known[1]:
+            raise UntrustedJournal(
+                f"{path}: the {item.type} {item.name!r} is not the one timeline creates "
+                f"(it was altered); {UNTRUSTED_ADVICE}"
+            )
+    return set(expected) <= set(by_name)
 
 
 def drop(conn: sqlite3.Connection) -> None:
@@ -368,3 +435,88 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[Any, ..
         columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
         order = ", ".join(columns)
         yield table, conn.execute(f"SELECT {order} FROM {table} ORDER BY {order}").fetchall()
+
+
+#: Each table's key columns (how a differing row is named) and its other columns.
+_KEYS: Mapping[str, tuple[str, ...]] = {
+    "readmodel_checkpoint": ("name",),
+    "events": ("id",),
+    "event_actors": ("event_id", "code", "role"),
+    "event_tags": ("event_id", "tag"),
+    "event_text": ("rowid",),
+    "bib_references": ("key",),
+    "citations": ("id",),
+}
+
+
+def _rows(conn: sqlite3.Connection, table: str) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    keys = _KEYS[table]
+    columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    if table in ("events", "event_text"):
+        columns.append("rowid")  # event_text rows are found by the events' rowids
+    order = ", ".join(keys)
+    rows = conn.execute(f"SELECT {order}, {', '.join(columns)} FROM {table} ORDER BY {order}")
+    return {row[: len(keys)]: row[len(keys) :] for row in rows}
+
+
+def differences(
+    conn: sqlite3.Connection, records: Iterable[Record], *, limit: int = 5
+) -> tuple[str, ...]:
+    """Where the read models in ``conn`` differ from a replay of ``records``.
+
+    ``records`` are the journal's up to the read models' checkpoint. Each
+    difference names the table and the row's key (at most ``limit`` of them).
+    """
+    fresh = sqlite3.connect(":memory:")
+    try:
+        create(fresh)
+        apply_records(fresh, records)
+        found: list[str] = []
+        for table, keys in _KEYS.items():
+            stored, replayed = _rows(conn, table), _rows(fresh, table)
+            for key in sorted(stored.keys() | replayed.keys(), key=repr):
+                if stored.get(key) == replayed.get(key):
+                    continue
+                what = ", ".join(f"{name}={value!r}" for name, value in zip(keys, key, strict=True))
+                state = (
+                    "is not in the journal"
+                    if key not in replayed
+                    else "is missing"
+                    if key not in stored
+                    else "differs from the journal"
+                )
+                found.append(f"{table} row {what} {state}")
+                if len(found) >= limit:
+                    return tuple(found)
+        return tuple(found)
+    finally:
+        fresh.close()
+
+
+_SHADOWS = ("data", "idx", "content", "docsize", "config")
+
+
+def text_index_damage(conn: sqlite3.Connection) -> str:
+    """What FTS5's integrity check finds wrong with the full-text index ("" when sound).
+
+    The check is a write statement, so it runs on a copy of the index (read in
+    the caller's snapshot) in an in-memory database; the file is only read.
+    """
+    statement = next(part for part in _DDL.split(";") if "VIRTUAL TABLE" in part)
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        copy.execute(statement)
+        copy.execute("BEGIN")
+        for shadow in _SHADOWS:
+            table = f"event_text_{shadow}"
+            rows = conn.execute(f"SELECT * FROM {table}")
+            copy.execute(f"DELETE FROM {table}")
+            width = len(rows.description)
+            copy.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * width)})", rows)
+        copy.execute("INSERT INTO event_text (event_text) VALUES ('integrity-check')")
+        copy.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        return f"the full-text index of event_text is damaged (SQLite says {exc})"
+    finally:
+        copy.close()
+    return ""
