@@ -276,12 +276,15 @@ def _files(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (journals with their -wal) and the hash of its bytes.
 
     ``-shm`` files are left out: SQLite rewrites that shared-memory index on reads
-    and removes it on close.
+    and removes it on close. So is an empty ``-wal``: a read-only opening (``verify``)
+    creates one and may not remove it; it holds nothing.
     """
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.name.endswith("-shm")
+        if path.is_file()
+        and not path.name.endswith("-shm")
+        and not (path.name.endswith("-wal") and path.stat().st_size == 0)
     }
 
 

@@ -376,7 +376,7 @@ def _sentence(exc: BaseException) -> str:
 @click.version_option(package_name="timeline-citations", prog_name="timeline")
 @click.option(
     "--journal",
-    type=click.Path(dir_okay=False),
+    metavar="PATH",
     envvar="TIMELINE_JOURNAL",
     default=DEFAULT_JOURNAL,
     show_default=True,

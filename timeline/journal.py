@@ -361,7 +361,8 @@ def _check_file(conn: sqlite3.Connection, path: str) -> tuple[SchemaObject, ...]
         (application_id,) = conn.execute("PRAGMA application_id").fetchone()
         objects = schema_objects(conn)
     finally:
-        conn.execute("COMMIT")
+        if conn.in_transaction:
+            conn.execute("COMMIT")
     tables = sorted(item.name for item in objects if item.type == "table")
     if application_id != APPLICATION_ID and (application_id != 0 or tables):
         raise NotAJournal(
@@ -415,6 +416,48 @@ def _harden(conn: sqlite3.Connection) -> None:
     flag = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
     if setconfig is not None and flag is not None:  # pragma: no cover - Python 3.12+
         setconfig(flag, True)
+
+
+def _connect(
+    text: str, target: str, uri: bool, busy_timeout: float
+) -> tuple[sqlite3.Connection, tuple[SchemaObject, ...], bool]:
+    """A hardened connection to ``target``, the file's other objects, and whether it is
+    on read-only media.
+
+    A WAL journal in a folder that cannot be written, with no ``-wal`` beside it
+    (read-only media), cannot be read the usual way (SQLite has nowhere to put
+    its ``-shm`` index); it is opened ``immutable`` instead: nothing can write it.
+    """
+    conn = sqlite3.connect(
+        target, timeout=busy_timeout, isolation_level=None, cached_statements=256, uri=uri
+    )
+    try:
+        _harden(conn)
+        return conn, _check_file(conn, text), False
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        code = getattr(exc, "sqlite_errorcode", 0)
+        file = urllib.parse.unquote(urllib.parse.urlsplit(target).path) if uri else text
+        if code not in _NO_SHM or os.path.exists(f"{file}-wal"):
+            raise
+    except BaseException:
+        conn.close()
+        raise
+    if uri:
+        immutable = f"{target}{'&' if '?' in target else '?'}immutable=1"
+    else:
+        immutable = f"file:{urllib.parse.quote(os.path.abspath(text))}?immutable=1"
+    conn = sqlite3.connect(immutable, isolation_level=None, cached_statements=256, uri=True)
+    try:
+        _harden(conn)
+        return conn, _check_file(conn, text), True
+    except BaseException:
+        conn.close()
+        raise
+
+
+#: SQLITE_READONLY_CANTINIT and SQLITE_READONLY_DIRECTORY: no -shm can be made.
+_NO_SHM = frozenset({_SQLITE_READONLY | (5 << 8), _SQLITE_READONLY | (6 << 8)})
 
 
 def _target(text: str, read_only: bool) -> tuple[str, bool, bool]:
@@ -526,13 +569,10 @@ class Journal:
         if not memory and not uri and os.path.isdir(text):
             raise NotAJournal(f"{text} is not a timeline journal: it is a directory")
         with _sqlite_errors(text, busy_timeout):
-            conn = sqlite3.connect(
-                target, timeout=busy_timeout, isolation_level=None, cached_statements=256, uri=uri
-            )
+            conn, others, media = _connect(text, target, uri, busy_timeout)
+        read_only = read_only or media
         try:
             with _sqlite_errors(text, busy_timeout):
-                _harden(conn)
-                others = _check_file(conn, text)
                 conn.execute(f"PRAGMA synchronous = {synchronous}")
                 if not memory and not read_only:
                     read_only = not _use_wal(conn, busy_timeout)
