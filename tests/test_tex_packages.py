@@ -146,3 +146,10 @@ def test_docs_list_the_packages_ci_installs() -> None:
     assert {"texlive-plain-generic", "texlive-fonts-recommended"} <= packages
     how_to = HOW_TO.read_text("utf-8")
     assert not [p for p in sorted(packages) if f"`{p}`" not in how_to]
+
+
+def test_docs_name_every_file_the_outputs_load() -> None:
+    """The publishing how-to names each class, package and style the LaTeX outputs load."""
+    how_to = HOW_TO.read_text("utf-8")
+    named = {name for name in FILES if f"`{name}`" in how_to or f"`{Path(name).stem}`" in how_to}
+    assert sorted(FILES.keys() - named) == []
