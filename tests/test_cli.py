@@ -8,7 +8,9 @@ import os
 import pty
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -324,12 +326,82 @@ def test_as_of_never_writes(
     assert (_files(tmp_path) != before) == (command in WRITE_COMMANDS)
 
 
-@pytest.mark.parametrize("moment", ["yesterday", "seq:x", "2022-03-01T00:00:00"])
-def test_bad_as_of_is_a_usage_error(journal: Path, moment: str) -> None:
-    """An --as-of that is neither seq:N nor an aware ISO instant exits with code 2."""
+@pytest.mark.parametrize(
+    ("moment", "says"),
+    [
+        ("yesterday", "not an ISO 8601 date or instant"),
+        ("seq:x", "record number"),
+        ("2022-13-01", "not an ISO 8601 date or instant"),
+        ("P1D", "not a date or an instant"),
+        ("0001-01-01T00:00:00+05:00", "outside the years 1 to 9999 in UTC"),
+        ("9999-12-31T23:00:00-05:00", "outside the years 1 to 9999 in UTC"),
+    ],
+)
+def test_bad_as_of_is_a_usage_error(journal: Path, moment: str, says: str) -> None:
+    """An --as-of that is neither seq:N nor an ISO instant in range exits 2, no traceback."""
     result = run(journal, "--as-of", moment, "list")
     assert result.exit_code == 2
     assert "--as-of" in result.stderr
+    assert says in result.stderr
+
+
+def test_as_of_reads_instants_in_any_zone(journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An offset names the instant; without one the time is local to --tz, else to $TZ."""
+    last = json.loads(ok(journal, "history", "2019-06-visit", "--json").stdout)[-1]
+    recorded = datetime.fromisoformat(last["recorded_at"])
+    shanghai = recorded.astimezone(ZoneInfo("Asia/Shanghai"))
+    every = ok(journal, "list", "--json").stdout
+
+    def listed(*args: str) -> str:
+        return ok(journal, *args, "list", "--json").stdout
+
+    assert listed("--as-of", shanghai.isoformat()) == every
+    assert listed("--as-of", recorded.isoformat().replace("+00:00", "Z")) == every
+    a_minute_before = (shanghai - timedelta(minutes=1)).replace(tzinfo=None).isoformat()
+    assert json.loads(listed("--tz", "Asia/Shanghai", "--as-of", a_minute_before)) == []
+    assert listed("--tz", "America/New_York", "--as-of", a_minute_before) == every  # 13 h later
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    assert json.loads(listed("--as-of", a_minute_before)) == []
+    assert json.loads(listed("--as-of", "0001-01-01T00:00:00-05:00")) == []
+    assert listed("--as-of", "9999-12-31") == every
+    unknown = run(journal, "--tz", "Mars/Olympus", "--as-of", "2022-01-01", "list")
+    assert unknown.exit_code == 2
+    assert "'Mars/Olympus' is not an IANA time zone" in unknown.stderr
+
+
+def test_history_shows_recorded_at_in_the_users_zone(journal: Path) -> None:
+    """The history table shows recorded_at in --tz with its offset; --json keeps UTC."""
+    entries = json.loads(ok(journal, "history", "2019-06-visit", "--json").stdout)
+    recorded = datetime.fromisoformat(entries[0]["recorded_at"])
+    assert recorded.utcoffset() == timedelta(0)
+    table = ok(journal, "--tz", "Asia/Shanghai", "history", "2019-06-visit").stdout
+    local = recorded.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert table.splitlines()[1].split("\t")[1] == f"{local:%Y-%m-%d %H:%M:%S} +08:00"
+
+
+def test_import_refuses_an_encoding_the_file_is_not_in(
+    tmp_path: Path, sources: tuple[Path, Path]
+) -> None:
+    """--encoding utf-16 on a UTF-8 .bib (and utf-8 on a UTF-16 one) is refused, naming the file."""
+    bib, _events = sources
+    path = tmp_path / "refused.timeline"
+    result = run(path, "import", "--encoding", "utf-16", str(bib))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {bib}: ")
+    assert "UTF-8" in result.stderr
+    assert not path.exists()
+    wide = tmp_path / "wide.bib"
+    wide.write_bytes(BIB.encode("utf-16"))
+    result = run(path, "import", str(wide))
+    assert result.exit_code == 1
+    assert f"{wide}: " in result.stderr
+    assert not path.exists()
+    no_bom = tmp_path / "wide-le.bib"
+    no_bom.write_bytes(BIB.encode("utf-16-le"))
+    result = run(path, "import", "--encoding", "utf-8", str(no_bom))
+    assert (result.exit_code, f"{no_bom}: " in result.stderr) == (1, True)
+    assert "imported 2 references" in ok(path, "import", "--encoding", "utf-16", str(wide)).stdout
+    assert run(tmp_path / "x.timeline", "import", "--encoding", "nonsense", str(bib)).exit_code == 1
 
 
 @pytest.mark.parametrize(
@@ -556,10 +628,10 @@ def test_help_imports_no_heavy_module() -> None:
 
 
 def test_list_imports_no_bibliography_or_terminal_module(journal: Path) -> None:
-    """A small query (`list`, piped) imports neither pypinyin, pybtex, rich nor YAML."""
+    """A small query (`list`, piped) imports no pypinyin, pybtex, rich, YAML or pendulum."""
     imported = _imported_by("--journal", str(journal), "list")
     assert "sqlite3" in imported
-    light = {"pypinyin", "pybtex", "rich", "yaml"}
+    light = {"pypinyin", "pybtex", "rich", "yaml", "pendulum"}
     assert imported.isdisjoint(light), imported.intersection(light)
 
 

@@ -20,7 +20,6 @@ from timeline.dates import (
     When,
     format_date,
     format_edtf,
-    from_instant,
     jdn_to_gregorian,
     parse_edtf,
     plain_edtf,
@@ -317,23 +316,6 @@ def test_jdn_conversion_agrees_with_convertdate(jdn: int) -> None:
 
 
 # -- instants in a time zone -------------------------------------------------------
-
-
-def test_instant_in_moscow_keeps_the_local_date() -> None:
-    """05:00 on 24 February 2022 in Moscow is that local date, at UTC+03:00."""
-    date = from_instant("2022-02-24T05:00:00", "Europe/Moscow")
-    assert format_edtf(date) == "2022-02-24T05:00:00+03:00"
-    assert date.bounds == (g(2022, 2, 24), g(2022, 2, 24))
-    late_utc = from_instant("2022-02-23T22:30:00Z", "Europe/Moscow")
-    assert (late_utc.month, late_utc.day, late_utc.offset) == (2, 24, 180)
-
-
-def test_instant_errors() -> None:
-    """Unknown zones and unreadable moments raise typed errors."""
-    with pytest.raises(InvalidDate, match="Mars/Olympus"):
-        from_instant("2022-02-24T05:00:00", "Mars/Olympus")
-    with pytest.raises(UnparsableDate):
-        from_instant("yesterday", "Europe/Moscow")
 
 
 # -- display -------------------------------------------------------------------------

@@ -68,27 +68,31 @@ class _Settings(NamedTuple):
     journal: Path
     as_of: int | datetime | None
     author: str | None
+    tz: str | None = None
     busy_timeout: float = 30.0
 
 
-def _parse_as_of(value: str | None) -> int | datetime | None:
-    """``seq:N`` or an ISO instant with a time zone (``2022-03-01T00:00:00Z``)."""
+def _parse_as_of(value: str | None, tz: str | None) -> int | datetime | None:
+    """``seq:N``, or an ISO 8601 instant or date (without an offset: local to ``tz``)."""
     if value is None:
         return None
     if value.startswith("seq:"):
         number = value[4:]
         if not number.isdigit():
-            raise click.BadParameter(f"{value!r}: after 'seq:' give a record number, e.g. seq:42")
+            raise click.BadParameter(
+                f"{value!r}: after 'seq:' give a record number, e.g. seq:42", param_hint="'--as-of'"
+            )
         return int(number)
+    from timeline.instants import read_instant
+
     try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
+        return read_instant(value, tz)
+    except TimelineError as exc:
         raise click.BadParameter(
-            f"{value!r} is neither an ISO instant (2022-03-01T00:00:00Z) nor seq:N"
+            f"{_sentence(exc)} (give an ISO instant such as 2022-03-01T00:00:00+08:00, "
+            "a date, or seq:N)",
+            param_hint="'--as-of'",
         ) from None
-    if instant.tzinfo is None:
-        raise click.BadParameter(f"{value!r} needs a time zone, e.g. {value}Z")
-    return instant
 
 
 def _parse_made_at(value: str | None) -> datetime | None:
@@ -386,10 +390,17 @@ def _sentence(exc: BaseException) -> str:
     "--as-of",
     "as_of",
     metavar="MOMENT",
-    callback=lambda _ctx, _param, value: _parse_as_of(value),
     help=(
-        "Show the timeline as it stood at an ISO instant (2022-03-01T00:00:00Z) or seq:N; "
-        "commands that write refuse."
+        "Show the timeline as it stood at seq:N or an ISO instant (2022-03-01T00:00:00+08:00; "
+        "a date or a time without offset is in --tz); commands that write refuse."
+    ),
+)
+@click.option(
+    "--tz",
+    metavar="ZONE",
+    help=(
+        "IANA time zone for --as-of without an offset and for the times shown "
+        "(default: $TZ, else the system's zone)."
     ),
 )
 @click.option(
@@ -411,7 +422,8 @@ def _sentence(exc: BaseException) -> str:
 def cli(
     ctx: click.Context,
     journal: str,
-    as_of: int | datetime | None,
+    as_of: str | None,
+    tz: str | None,
     author: str | None,
     busy_timeout: float,
 ) -> None:
@@ -423,7 +435,11 @@ def cli(
     from pathlib import Path
 
     ctx.obj = _Settings(
-        journal=Path(journal), as_of=as_of, author=author, busy_timeout=busy_timeout
+        journal=Path(journal),
+        as_of=_parse_as_of(as_of, tz),
+        author=author,
+        tz=tz,
+        busy_timeout=busy_timeout,
     )
 
 
@@ -441,6 +457,55 @@ def init() -> None:
     click.echo(f"created journal {path} (head seq {head.seq})")
 
 
+#: Byte-order marks and the encoding family each one starts (UTF-32 before UTF-16:
+#: a UTF-32-LE mark begins with the UTF-16-LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _check_encoding(path: Path, encoding: str) -> None:
+    """Refuse a file whose bytes are not in ``encoding``: a byte-order mark of another
+    encoding, bytes that do not decode, NUL characters, or UTF-8 read as UTF-16/32."""
+    import codecs
+
+    from timeline.errors import ImportFailed
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise ImportFailed(f"{path}: --encoding {encoding!r} is not an encoding") from None
+    family = next((f for f in ("utf-32", "utf-16", "utf-8") if name.startswith(f)), name)
+    data = path.read_bytes()
+    mark = next((f for bom, f in _BOMS if data.startswith(bom)), None)
+    if mark is not None and mark != family:
+        raise ImportFailed(
+            f"{path}: starts with a {mark.upper()} byte-order mark, but --encoding is {encoding}"
+        )
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            f"{path}: not {encoding}: byte {exc.start} ({data[exc.start]:#04x}) does not "
+            "decode; give its encoding with --encoding"
+        ) from None
+    if "\x00" in text:
+        raise ImportFailed(
+            f"{path}: read as {encoding} it holds NUL characters: is it UTF-16? "
+            "give its encoding with --encoding"
+        )
+    if family in ("utf-16", "utf-32") and mark is None and b"\x00" not in data:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return
+        raise ImportFailed(f"{path}: looks like UTF-8 (no NUL bytes), not {encoding}")
+
+
 def import_files(
     timeline_path: Path,
     files: Sequence[Path],
@@ -455,8 +520,11 @@ def import_files(
     aside and appears only when the import succeeded. Returns the counts of
     references, events, citations and revisions recorded.
     """
-    from timeline.importing import read_import
+    from timeline.importing import REFERENCE_FORMATS, read_import
 
+    for path in files:
+        if REFERENCE_FORMATS.get(path.suffix.lower()) == "bibtex":
+            _check_encoding(path, encoding)
     plan = read_import(files, strict=strict, encoding=encoding)
     for problem in plan.problems:
         line = f":{problem.line}" if problem.line is not None else ""
@@ -863,12 +931,18 @@ def _history_json(entry: HistoryEntry) -> dict[str, Any]:
 @click.argument("event_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(event_id: str, as_json: bool) -> None:
-    """Every change to event ID, oldest first: who, when, why and what changed."""
+    """Every change to event ID, oldest first: who, when, why and what changed.
+
+    The table shows when each change was recorded in --tz (default $TZ, else
+    the system's zone); --json gives UTC.
+    """
     with _open() as timeline:
         entries = [_history_json(e) for e in timeline.history(event_id)]
     if as_json:
         _echo_json(entries)
         return
+    from timeline.instants import local_text
+
     rows = []
     for entry in entries:
         changed = "; ".join(
@@ -880,7 +954,7 @@ def history(event_id: str, as_json: bool) -> None:
         rows.append(
             (
                 str(entry["seq"]),
-                entry["recorded_at"][:19] + "Z",
+                local_text(datetime.fromisoformat(entry["recorded_at"]), _settings().tz),
                 entry["kind"],
                 entry["author"] or "",
                 entry["reason"] or "",

@@ -8,7 +8,6 @@ proleptic-Gregorian Julian Day Numbers) and a total order through ``sort_key``.
 from timeline.calendars import jdn_to_gregorian
 from timeline.dates._display import format_date
 from timeline.dates._edtf import format_edtf, parse_edtf, plain_edtf, to_gregorian
-from timeline.dates._instant import from_instant
 from timeline.dates._model import (
     MAX_BOUND,
     MIN_BOUND,
@@ -29,7 +28,6 @@ __all__ = [
     "When",
     "format_date",
     "format_edtf",
-    "from_instant",
     "jdn_to_gregorian",
     "parse_edtf",
     "plain_edtf",
