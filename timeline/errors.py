@@ -26,7 +26,8 @@ subclasses the nearest builtin, so callers can catch what they already know::
     │   │   └── ContradictoryDate            two stated readings disagree (光绪26年辛丑)
     │   ├── UnparsableDate                   not EDTF / not a phrase we read
     │   │   └── UnknownEra                   a reign era the era table does not hold
-    │   └── AmbiguousDate                    several readings, none chosen
+    │   ├── AmbiguousDate                    several readings, none chosen
+    │   └── MissingDocumentDate              a relative date (去年6月) without a document date
     ├── ImportFailed(ValueError)             an events file that cannot be imported
     ├── DocumentError(ValueError)            document options or a format that cannot be used
     └── DomainError
@@ -159,6 +160,10 @@ class UnknownEra(UnparsableDate):
 
 class AmbiguousDate(DateError):
     """Text with several plausible readings (2/4/2022) and no rule to choose."""
+
+
+class MissingDocumentDate(DateError):
+    """A relative date ("last June", 去年6月) read without the date of its document."""
 
 
 class ImportFailed(TimelineError, ValueError):

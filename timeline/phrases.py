@@ -27,6 +27,7 @@ from timeline.dates import (
 )
 from timeline.dates._model import MONTH_NAMES
 from timeline.dates._phrases_zh import check_lunar, read_chinese_calendar
+from timeline.dates._relative import anchor
 from timeline.errors import (
     AmbiguousDate,
     ContradictoryDate,
@@ -101,19 +102,27 @@ def _plans() -> dict[str, str]:
 NAMED_PERIODS: dict[str, str] = _plans()
 
 
-def parse_date(text: str, lang: str = "en", *, ambiguous: str = "error") -> ParsedDate:
+def parse_date(
+    text: str,
+    lang: str = "en",
+    *,
+    ambiguous: str = "error",
+    document_date: When | str | None = None,
+) -> ParsedDate:
     """Read a date phrase (``"2 March 1969"``, ``"2019年6月初"``, ``"в начале июня 2019"``).
 
     ``lang`` is ``"en"``, ``"zh"`` or ``"ru"``. EDTF text is accepted in every
     language. ``ambiguous="set"`` returns an ambiguous numeric date as an EDTF
     one-of set of its readings instead of raising :class:`AmbiguousDate`.
+    ``document_date`` (a date or EDTF text) anchors relative dates ("last June",
+    去年6月, "в прошлом году"); without it they raise :class:`MissingDocumentDate`.
     """
     if lang not in LANGS:
         raise UnparsableDate(f"{text!r}: language {lang!r} is not one of {', '.join(LANGS)}")
     if ambiguous not in ("error", "set"):
         raise DateError(f"{text!r}: ambiguous must be 'error' or 'set', not {ambiguous!r}")
     base = _normalise(text, "")
-    clean = _normalise(text, lang)
+    clean = anchor(_normalise(text, lang), lang, _document(document_date, text), text)
     if not clean:
         raise UnparsableDate(f"{text!r}: empty text is not a date")
     edtf_error: DateError | None = None
@@ -147,6 +156,19 @@ def phrase_lang(text: str) -> str:
     if any("\u0400" <= ch <= "\u04ff" for ch in text):
         return "ru"
     return "en" if any(ch.isalpha() for ch in text) else ""
+
+
+def _document(value: When | str | None, text: str) -> HistoricalDate | None:
+    """The document date as one date; an interval or set cannot anchor a relative date."""
+    if value is None:
+        return None
+    when = parse_edtf(value) if isinstance(value, str) else value
+    if not isinstance(when, HistoricalDate):
+        raise DateError(
+            f"{text!r}: the document date {format_edtf(when)} must be one date, "
+            "not an interval or set"
+        )
+    return when
 
 
 # -- normalisation -------------------------------------------------------------
@@ -399,11 +421,32 @@ class _Reader:
 
     def _range(self, left: str, right: str) -> When | None:
         """A range from two phrases; the left may borrow the right's tail ("2-5 March 1969")."""
+        pair = self._pair(left, right)
+        return None if pair is None else _interval(*pair)
+
+    def _one_of(self, left: str, right: str) -> When | None:
+        """``1969 or 1970``, ``March or April 1969``, 1969年或1970年: an EDTF one-of set."""
+        if self.lang == "zh" and re.fullmatch(r"\d+", left) and right.endswith("年"):
+            left += "年"
+        pair = self._pair(left, right)
+        if pair is None:
+            return None
+        members = []
+        for value in pair:
+            if isinstance(value, DateSet):
+                raise InvalidDate(f"{format_edtf(value)}: a set cannot be one choice of another")
+            members.append(value)
+        return DateSet(tuple(sorted(set(members))))
+
+    def _pair(self, left: str, right: str) -> tuple[When, When] | None:
+        """Two phrases read alike; the left may borrow the right's tail."""
         end = self.point(right)
         if end is None and self.lang == "zh":
-            head = re.match(r"(公元前)?\d+年(\d+月)?", left)
-            if head:
-                end = self.point(head.group() + right)
+            head = re.match(r"((?:公元前)?\d+年)(\d+月)?", left)
+            for prefix in (head.group(), head[1]) if head else ():
+                end = self.point(prefix + right)
+                if end is not None:
+                    break
         if end is None:
             return None
         # a bare day number borrows the right's month and year ("2-5 March 1969")
@@ -417,7 +460,7 @@ class _Reader:
                     break
         if start is None:
             return None
-        return _interval(start, end)
+        return start, end
 
     # English -------------------------------------------------------------------
 
@@ -439,6 +482,11 @@ class _Reader:
         dual = _dual_phrase(low, _EN_MONTH, _en_month, "")
         if dual is not None:
             return dual
+        m = re.fullmatch(r"(?:either\s+)?(.+?)\s+or\s+(.+)", s, flags=re.I)
+        if m:
+            value = self._one_of(m[1], m[2])
+            if value is not None:
+                return value
         for pattern, maker in (
             (r"(?:between|from)\s+(.+?)\s+(?:and|to|until|till|through)\s+(.+)", self._range),
             (r"(.+?)\s+(?:to|until|till|through)\s+(.+)", self._range),
@@ -575,6 +623,11 @@ class _Reader:
         dual = _zh_dual(s)
         if dual is not None:
             return dual
+        m = re.fullmatch(r"(.+?)(?:或者|或是|或)(.+)", s)
+        if m:
+            value = self._one_of(m[1], m[2])
+            if value is not None:
+                return value
         s = re.sub(r"^(在|于|从|自)", "", s)
         s = re.sub(r"(期间|之间|间|时期)$", "", s)
         m = re.fullmatch(r"(.+?)(至|到|—|–|-|~)(.+?)(年)?", s)
@@ -604,7 +657,7 @@ class _Reader:
         m = re.search(r"(左右|前后)$", s)
         if m:
             qualifier, s = "~", s[: m.start()]
-        m = re.match(r"(可能|或许)", s)
+        m = re.match(r"(可能|或许)(是|在)?", s)
         if m:
             qualifier, s = qualifier + "?", s[m.end() :]
         if s.endswith("?"):
@@ -695,6 +748,11 @@ class _Reader:
         if dual is not None:
             return dual
         s = re.sub(r"^(в|во)\s+", "", s)
+        m = re.fullmatch(r"(?:либо\s+)?(.+?)\s+(?:или|либо)\s+(.+)", s)
+        if m:
+            value = self._one_of(m[1], m[2])
+            if value is not None:
+                return value
         m = re.fullmatch(r"(?:между|с)\s+(.+?)\s+(?:и|по|до)\s+(.+)", s)
         if m:
             value = self._range(m[1], m[2])
