@@ -93,9 +93,23 @@ def test_era_ranges_and_qualifiers_use_the_phrase_rules() -> None:
     assert parse_date("约光绪二十六年", "zh").when.is_approximate
 
 
+def _regular(jdn: int) -> bool:
+    try:
+        _lunar.from_jdn(jdn)
+    except InvalidDate:
+        return False
+    return True
+
+
 lunar_days = st.integers(
     _lunar.year_span(_lunar.FIRST_YEAR)[0], _lunar.year_span(_lunar.LAST_YEAR)[1]
-)
+).filter(_regular)
+
+
+def test_years_with_months_counted_otherwise_are_refused() -> None:
+    """武周's 建子 years (689-700) do not read back through sxtwl, so they are refused."""
+    with pytest.raises(InvalidDate, match="武周 counted months from 建子"):
+        parse_date("农历696年正月初一", "zh")
 
 
 @given(lunar_days)

@@ -19,6 +19,7 @@ from timeline.errors import InvalidDate
 
 __all__ = [
     "FIRST_YEAR",
+    "IRREGULAR",
     "LAST_YEAR",
     "LunarDate",
     "from_jdn",
@@ -54,12 +55,25 @@ def sexagenary(year: int) -> str:
     return _STEMS[(year - 4) % 10] + _BRANCHES[(year - 4) % 12]
 
 
+#: Lunar years whose months were counted from another month than 寅 (建丑, 建子):
+#: sxtwl names their months in a way that does not read back, so they are refused.
+IRREGULAR = (
+    (9, 23, "王莽's 新 counted months from 建丑"),
+    (237, 239, "魏明帝's 景初 calendar counted months from 建丑"),
+    (689, 700, "武周 counted months from 建子"),
+    (762, 762, "唐肃宗 counted months from 建子"),
+)
+
+
 def _check_year(year: int, what: str) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InvalidDate(
             f"{what}: lunar years {_year_label(FIRST_YEAR)} to {LAST_YEAR} are covered, "
             f"not {_year_label(year)}"
         )
+    for first, last, why in IRREGULAR:
+        if first <= year <= last:
+            raise InvalidDate(f"{what}: not read, because {why} in {first}-{last}")
 
 
 def _year_label(year: int) -> str:

@@ -96,8 +96,10 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
         lines += [f"# {escape_markdown(chronology.title)}", ""]
     lines += [f"*{escape_markdown(provenance(chronology, options))}*", ""]
     notes = footnotes(chronology.entries)
-    sources = None if pandoc or not options.show_sources else formatted_sources(
-        chronology, options, "markdown"
+    sources = (
+        None
+        if pandoc or not options.show_sources
+        else formatted_sources(chronology, options, "markdown")
     )
     cited: set[str] = set()
     definitions: list[str] = []
