@@ -276,16 +276,17 @@ MATH_COMMANDS = frozenset(
     mathrm mathit mathbf mathsf mathtt mathcal textrm""".split()  # noqa: SIM905
 )
 #: One-character commands kept in text (``\\&``, accents ``\\'``, spacing ``\\,``).
-_TEXT_SYMBOLS = frozenset("&%#_${}'`^\"~=., ;:!-/@")
+_TEXT_SYMBOLS = frozenset("&%#_${}'`^\"~=., ;:!-/")
 #: One-character commands kept in math.
 _MATH_SYMBOLS = frozenset("&%#_${}|,;:! ")
 #: C0 and C1 control characters: TeX ignores, rejects or ends the line at some of them
 #: (``^^M`` drops the rest of the line, closing braces included).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-#: A command as TeX reads it: a backslash and its letters (XeTeX counts Unicode letters),
-#: or a backslash and one character (or none, at the end).
-_COMMAND = re.compile(r"\\(?:[^\W\d_]+|.?)", re.DOTALL)
-_MARKUP = re.compile(r"(\\(?:[^\W\d_]+|.?))|(\$[^$]+\$)|(\$)|([^\\$]+)", re.DOTALL)
+#: A command as TeX reads it: a backslash and its letters (XeTeX counts Unicode letters,
+#: and ``@`` is one where a package or a .bbl reads with ``\\makeatletter``), or a
+#: backslash and one character (or none, at the end).
+_COMMAND = re.compile(r"\\(?:(?:[^\W\d_]|@)+|.?)", re.DOTALL)
+_MARKUP = re.compile(r"(\\(?:(?:[^\W\d_]|@)+|.?))|(\$[^$]+\$)|(\$)|([^\\$]+)", re.DOTALL)
 #: What math may hold besides its commands: letters, digits, spaces, braces and ASCII
 #: punctuation other than ``%`` (a comment), ``&`` and ``#`` (alignment and parameters),
 #: ``~`` (an active character) and ``\\``; ``^^`` is checked apart.
