@@ -16,6 +16,7 @@ or not at all.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from citations import Reference
-from timeline.dates import DateInterval, HistoricalDate, When, format_edtf, parse_edtf
+from timeline.dates import When, parse_edtf
 from timeline.errors import DateError, ImportFailed, InvalidDate, TimelineError
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.phrases import parse_date
@@ -43,7 +44,6 @@ __all__ = [
     "ImportPlan",
     "Origin",
     "Revision",
-    "in_calendar",
     "parse_events",
     "read_events",
     "read_import",
@@ -212,23 +212,6 @@ def _text(value: Any, original: str, where: _Where, field: str) -> LocalizedText
     raise where.fail("expected text or a table of language = text", field)
 
 
-def in_calendar(when: When, calendar: str) -> When:
-    """``when`` read as written in ``calendar`` ("gregorian" or "julian")."""
-    if calendar == "gregorian":
-        return when
-    if calendar != "julian":
-        raise InvalidDate(f"unknown calendar {calendar!r}; use 'gregorian' or 'julian'")
-    if isinstance(when, HistoricalDate):
-        return attrs.evolve(when, calendar="julian")
-    if isinstance(when, DateInterval):
-        start, end = (
-            attrs.evolve(part, calendar="julian") if isinstance(part, HistoricalDate) else part
-            for part in (when.start, when.end)
-        )
-        return DateInterval(start, end)
-    raise InvalidDate(f"{format_edtf(when)}: a set of dates cannot be given in the Julian calendar")
-
-
 def _when(data: Mapping[str, Any], where: _Where) -> tuple[When, str]:
     raw = data.get("when")
     text = data.get("when_text", "")
@@ -240,10 +223,13 @@ def _when(data: Mapping[str, Any], where: _Where) -> tuple[When, str]:
         raise where.fail("missing or not text (an EDTF date such as 1969-03-02)", "when")
     raw = str(raw)
     calendar = _str(data.get("calendar", "gregorian"), where, "calendar")
+    if calendar not in ("gregorian", "julian"):
+        raise where.fail(f"unknown calendar {calendar!r}; use 'gregorian' or 'julian'", "calendar")
     try:
-        return in_calendar(parse_edtf(raw), calendar), text
+        return parse_edtf(raw, calendar), text
     except DateError as edtf_error:
-        if calendar != "gregorian":
+        # Text that is EDTF in form but impossible (1969-99) is an error, not a phrase.
+        if calendar != "gregorian" or isinstance(edtf_error, InvalidDate):
             raise where.fail(str(edtf_error), "when") from edtf_error
         try:
             lang = _str(data.get("lang") or data.get("original") or "en", where, "lang")
@@ -308,7 +294,7 @@ def _event(data: Any, where: _Where) -> tuple[Event, list[Citation]]:
 def _importance(value: Any, where: _Where) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdecimal():
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 3:
         return int(value)
     raise where.fail(f"expected 1, 2 or 3, got {value!r:.40}", "importance")
 
@@ -508,12 +494,38 @@ def _yaml_lines(node: yaml.Node | None) -> dict[str, list[int]]:
     return lines
 
 
+@functools.cache
+def _yaml_loader() -> type[yaml.SafeLoader]:
+    """YAML's safe loader, except that dates and times stay text (they are EDTF here),
+    and so does an integer too long for Python to read (the field then refuses it)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:  # more digits than int() reads: the field refuses the text
+                return str(self.construct_scalar(node))
+
+        def construct_text(self, node: yaml.ScalarNode) -> str:
+            return str(self.construct_scalar(node))
+
+    timestamp = "tag:yaml.org,2002:timestamp"
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != timestamp]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_constructor(timestamp, Loader.construct_text)
+    Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+    return Loader
+
+
 def _yaml_plan(text: str, source: str) -> ImportPlan:
     import yaml  # imported here: most commands read no YAML, and it takes long to import
 
     loader: yaml.SafeLoader | None = None
     try:
-        loader = yaml.SafeLoader(text)  # checks the characters first
+        loader = _yaml_loader()(text)  # checks the characters first
         node = loader.get_single_node()
         document = loader.construct_document(node) if node is not None else None
     except yaml.reader.ReaderError as exc:
@@ -524,8 +536,13 @@ def _yaml_plan(text: str, source: str) -> ImportPlan:
             f"{source}: not valid YAML: line {line}: character {shown} is not allowed "
             f"({exc.reason})"
         ) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        what = "; ".join(part for part in (exc.context, exc.problem) if part)
+        raise ImportFailed(f"{source}: not valid YAML: {where}{' '.join(what.split())}") from exc
     except yaml.YAMLError as exc:
-        raise ImportFailed(f"{source}: not valid YAML: {exc}") from exc
+        raise ImportFailed(f"{source}: not valid YAML: {' '.join(str(exc).split())}") from exc
     except RecursionError as exc:
         raise ImportFailed(f"{source}: not readable YAML: {_TOO_DEEP}") from exc
     finally:
@@ -537,7 +554,9 @@ def _yaml_plan(text: str, source: str) -> ImportPlan:
 def _jsonl_plan(text: str, source: str) -> ImportPlan:
     events: list[tuple[Any, _Where]] = []
     revisions: list[tuple[Any, _Where]] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines end at \n (and \r\n) only: str.splitlines would also split inside
+    # strings at U+2028, U+0085 and other characters JSON allows unescaped.
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = _Where(source, line=number)
@@ -554,12 +573,22 @@ def _jsonl_plan(text: str, source: str) -> ImportPlan:
     return _plan(events, revisions, source)
 
 
-def _csv_row(row: Mapping[str, str], where: _Where) -> dict[str, Any]:
+def _csv_row(row: Mapping[str | None, Any], where: _Where) -> dict[str, Any]:
+    if None in row:
+        extra = len(row[None])
+        raise where.fail(
+            f"{extra} cell(s) beyond the {len(row) - 1} columns of the header "
+            "(a comma too many, or a quote left open?)"
+        )
     data: dict[str, Any] = {}
     for column, value in row.items():
         if column is None or value is None or value == "":
             continue
+        if "\x00" in value:
+            raise where.fail("holds a NUL character", column)
         name, _, lang = column.partition(".")
+        if name != "summary" and ("\n" in value or "\r" in value):
+            raise where.fail("holds a line break (a quote left open?)", column)
         if lang and name in ("title", "summary"):
             texts = data.setdefault(name, {})
             if not isinstance(texts, dict):
@@ -567,23 +596,29 @@ def _csv_row(row: Mapping[str, str], where: _Where) -> dict[str, Any]:
             texts[lang] = value
         elif name in ("title", "summary") and name in data:
             raise where.fail(f"both column {name!r} and a {name}.<lang> column give it", name)
-        elif name == "importance":
-            data[name] = int(value) if value.isdecimal() else value
         else:
             data[name] = value
     return data
 
 
 def _csv_plan(text: str, source: str) -> ImportPlan:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    """Rows of a CSV file read strictly: a quote left open or a stray one is an error."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     rows = []
+    start = 1
     try:
+        if reader.fieldnames is not None and "\x00" in "".join(reader.fieldnames):
+            raise ImportFailed(f"{source}: line 1: the header holds a NUL character")
+        start = reader.line_num + 1
         for row in reader:
-            where = _Where(source, line=reader.line_num)
+            where = _Where(source, line=start)
             rows.append((_csv_row(row, where), where))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        line = reader.line_num + 1  # the row being read when the error came
-        raise ImportFailed(f"{source}: line {line}: not valid CSV: {exc}") from exc
+        why = str(exc)
+        if why == "unexpected end of data":
+            why = "a quote opened in the row starting here is never closed"
+        raise ImportFailed(f"{source}: line {start}: not valid CSV: {why}") from exc
     return _plan(rows, (), source)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -386,11 +387,28 @@ class _Reader:
     def __init__(self, lang: str, ambiguous_as_set: bool) -> None:
         self.lang = lang
         self.ambiguous_as_set = ambiguous_as_set
+        # The calendar dates are written in: "julian" inside an O.S. / 俄历 / ст. ст. phrase,
+        # so that 29 February 1900 O.S. (a Julian leap day) is read as written.
+        self.calendar = "gregorian"
         self.point: Callable[[str], When | None] = {
             "en": self._en_point,
             "zh": self._zh_point,
             "ru": self._ru_point,
         }[lang]
+
+    def _date(self, year: int, month: int = 0, day: int = 0, **more: Any) -> HistoricalDate:
+        """A date with these fields in the calendar being read (see ``calendar``)."""
+        calendar = self.calendar if 1 <= month <= 12 and not more else "gregorian"
+        return HistoricalDate(year, month, day, calendar=calendar, **more)
+
+    def _in_julian(self, read: Callable[[str], When | None], text: str) -> When | None:
+        """``read(text)`` with its dates written in the Julian calendar."""
+        self.calendar = "julian"
+        try:
+            inner = read(text)
+        finally:
+            self.calendar = "gregorian"
+        return None if inner is None else _julian(inner)
 
     # entry -------------------------------------------------------------------
 
@@ -412,7 +430,7 @@ class _Reader:
             return None
         value = parse_edtf(NAMED_PERIODS[key])
         if years:
-            stated = DateInterval(HistoricalDate(int(years[1])), HistoricalDate(int(years[2])))
+            stated = DateInterval(self._date(int(years[1])), self._date(int(years[2])))
             if stated != value:
                 raise InvalidDate(
                     f"{text!r}: {key!r} is {NAMED_PERIODS[key]}, not {years[1]}-{years[2]}"
@@ -475,10 +493,9 @@ class _Reader:
         if julian or gregorian:
             found = julian or gregorian
             assert found is not None
-            inner = self._en(s[: found.start()])
-            if inner is None:
-                return None
-            return _julian(inner) if julian else inner
+            if julian:
+                return self._in_julian(self._en, s[: found.start()])
+            return self._en(s[: found.start()])
         dual = _dual_phrase(low, _EN_MONTH, _en_month, "")
         if dual is not None:
             return dual
@@ -510,7 +527,7 @@ class _Reader:
     def _en_year_range(self, left: str, right: str) -> When | None:
         if len(right) == 2:  # 1969-72
             right = left[: len(left) - 2] + right
-        return _interval(HistoricalDate(int(left)), HistoricalDate(int(right)))
+        return _interval(self._date(int(left)), self._date(int(right)))
 
     def _en_point(self, text: str) -> When | None:
         s = text.strip().rstrip(",.").strip()
@@ -539,7 +556,7 @@ class _Reader:
         era = r"(?:\s*(bce?|b\.c\.(?:e\.)?|ad|a\.d\.|ce|c\.e\.))?"
         m = re.fullmatch(r"(?:(?:ad|a\.d\.)\s+)?(\d{1,9})" + era, low)
         if m:
-            return HistoricalDate(_plain_year(m[1], bool(m[2] and m[2].startswith("b"))))
+            return self._date(_plain_year(m[1], bool(m[2] and m[2].startswith("b"))))
         m = re.fullmatch(
             rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}\s+(\d{{1,4}})" + era, low
         )
@@ -549,13 +566,13 @@ class _Reader:
             )
             if m2:
                 day, month, year, bce = m2[2], m2[1], m2[3], m2[4]
-                return HistoricalDate(_plain_year(year, _bce(bce)), _en_month(month), int(day))
+                return self._date(_plain_year(year, _bce(bce)), _en_month(month), int(day))
         else:
             bce = m[4]
-            return HistoricalDate(_plain_year(m[3], _bce(bce)), _en_month(m[2]), int(m[1]))
+            return self._date(_plain_year(m[3], _bce(bce)), _en_month(m[2]), int(m[1]))
         m = re.fullmatch(rf"{_EN_MONTH}\s+(\d{{1,4}})" + era, low)
         if m:
-            return HistoricalDate(_plain_year(m[2], _bce(m[3])), _en_month(m[1]))
+            return self._date(_plain_year(m[2], _bce(m[3])), _en_month(m[1]))
         m = re.fullmatch(r"(\d{3})0s", low)
         if m:
             if m[1].endswith("0"):
@@ -572,21 +589,21 @@ class _Reader:
             return _century(int(m[1]), _bce(m[2]))
         m = re.fullmatch(r"(spring|summer|autumn|fall|winter)(?:\s+of)?\s+(\d{1,4})", low)
         if m:
-            return HistoricalDate(int(m[2]), _EN_SEASONS[m[1]])
+            return self._date(int(m[2]), _EN_SEASONS[m[1]])
         m = re.fullmatch(r"(?:q([1-4])|([1-4])q)\s+(\d{1,4})", low) or re.fullmatch(
             r"(first|second|third|fourth|1st|2nd|3rd|4th) quarter(?: of)?\s+(\d{1,4})", low
         )
         if m:
             if m.re.pattern.startswith("(first"):
-                return HistoricalDate(int(m[2]), 32 + _ORDINALS[m[1]])
-            return HistoricalDate(int(m[3]), 32 + int(m[1] or m[2]))
+                return self._date(int(m[2]), 32 + _ORDINALS[m[1]])
+            return self._date(int(m[3]), 32 + int(m[1] or m[2]))
         m = re.fullmatch(r"(?:(first|second|1st|2nd) half(?: of)?|h([12]))\s+(\d{1,4})", low)
         if m:
             half = _ORDINALS[m[1]] if m[1] else int(m[2])
-            return HistoricalDate(int(m[3]), 39 + half)
+            return self._date(int(m[3]), 39 + half)
         m = re.fullmatch(r"(\d{1,4})([./])(\d{1,2})\2(\d{1,2})", low)
         if m:
-            return HistoricalDate(int(m[1]), int(m[3]), int(m[4]))
+            return self._date(int(m[1]), int(m[3]), int(m[4]))
         m = re.fullmatch(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})", low)
         if m:
             return self._numeric(s, int(m[1]), int(m[3]), int(m[4]))
@@ -600,7 +617,7 @@ class _Reader:
         readings: list[HistoricalDate] = []
         for month, day in ((a, b), (b, a)):
             try:
-                reading = HistoricalDate(year, month, day)
+                reading = self._date(year, month, day)
             except InvalidDate:
                 continue
             if reading not in readings:
@@ -666,10 +683,9 @@ class _Reader:
         m = re.search(r"[(]?(俄历|儒略历|旧历)[)]?$", s) or re.match(r"(俄历|儒略历)", s)
         if m:
             julian, s = True, s[: m.start()] + s[m.end() :]
-        value = self._zh_core(s)
+        value = self._in_julian(self._zh_core, s) if julian else self._zh_core(s)
         if value is None:
             return None
-        value = _julian(value) if julian else value
         return _qualify(value, "%" if len(set(qualifier)) == 2 else qualifier[:1])
 
     def _zh_core(self, s: str) -> When | None:
@@ -684,29 +700,29 @@ class _Reader:
         parts.update({"年末": "late"})
         m = re.fullmatch(r"(\d+)年(\d+)月(\d+)[日号]", s)
         if m:
-            return HistoricalDate(_plain_year(m[1], bce), int(m[2]), int(m[3]))
+            return self._date(_plain_year(m[1], bce), int(m[2]), int(m[3]))
         m = re.fullmatch(r"(\d+)年(\d+)月(份)?(初|上旬|中旬|下旬|底|末|中)?", s)
         if m:
             year, month = _plain_year(m[1], bce), int(m[2])
             if m[4]:
                 return _month_part(year, month, parts[m[4]])
-            return HistoricalDate(year, month)
+            return self._date(year, month)
         m = re.fullmatch(r"(\d+)年(度)?", s)
         if m:
-            return HistoricalDate(_plain_year(m[1], bce))
+            return self._date(_plain_year(m[1], bce))
         m = re.fullmatch(r"(\d+)(年初|年中|年底|年末)", s)
         if m:
             return _year_part(_plain_year(m[1], bce), parts[m[2]])
         m = re.fullmatch(r"(\d+)年(上|下)半年", s)
         if m:
-            return HistoricalDate(_plain_year(m[1], bce), 40 if m[2] == "上" else 41)
+            return self._date(_plain_year(m[1], bce), 40 if m[2] == "上" else 41)
         m = re.fullmatch(r"(\d+)年(春|夏|秋|冬)(季|天)?", s)
         if m:
-            return HistoricalDate(_plain_year(m[1], bce), _ZH_SEASONS[m[2]])
+            return self._date(_plain_year(m[1], bce), _ZH_SEASONS[m[2]])
         m = re.fullmatch(r"(\d+)年第([1-4一二三四])季度", s)
         if m:
             quarter = int(_cn_number(m[2])) if not m[2].isdigit() else int(m[2])
-            return HistoricalDate(_plain_year(m[1], bce), 32 + quarter)
+            return self._date(_plain_year(m[1], bce), 32 + quarter)
         m = re.fullmatch(r"(\d+)世纪(\d+)年代(初|初期|中|中期|末|末期|后期)?", s)
         if m:
             century, tens = int(m[1]), int(m[2])
@@ -728,7 +744,7 @@ class _Reader:
             return _century(int(m[1]), bce)
         m = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", s)
         if m:
-            return HistoricalDate(int(m[1]), int(m[2]), int(m[3]))
+            return self._date(int(m[1]), int(m[2]), int(m[3]))
         return None
 
     # Russian -------------------------------------------------------------------
@@ -740,10 +756,9 @@ class _Reader:
         if julian or gregorian:
             found = julian or gregorian
             assert found is not None
-            inner = self._ru(s[: found.start()])
-            if inner is None:
-                return None
-            return _julian(inner) if julian else inner
+            if julian:
+                return self._in_julian(self._ru, s[: found.start()])
+            return self._ru(s[: found.start()])
         dual = _dual_phrase(s, _RU_MONTH, _ru_month, r" г\.?| года?")
         if dual is not None:
             return dual
@@ -760,7 +775,7 @@ class _Reader:
                 return value
         m = re.fullmatch(r"(\d{3,4})\s*[–—-]\s*(\d{3,4})(?:\s*(?:гг\.?|годы|годах|годов))?", s)
         if m:
-            return _interval(HistoricalDate(int(m[1])), HistoricalDate(int(m[2])))
+            return _interval(self._date(int(m[1])), self._date(int(m[2])))
         m = re.fullmatch(r"(.+?)\s*[–—]\s*(.+)", s)
         if m:
             value = self._range(m[1], m[2])
@@ -802,19 +817,19 @@ class _Reader:
         s = re.sub(r"\s*(гг\.?|г\.?|года|году|год|годы|годах|годов|годами)$", "", s).strip()
         m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s)
         if m:
-            return HistoricalDate(int(m[3]), int(m[2]), int(m[1]))
+            return self._date(int(m[3]), int(m[2]), int(m[1]))
         m = re.fullmatch(r"(\d{1,2})\.(\d{4})", s)
         if m:
-            return HistoricalDate(int(m[2]), int(m[1]))
+            return self._date(int(m[2]), int(m[1]))
         m = re.fullmatch(r"(\d{1,9})", s)
         if m:
-            return HistoricalDate(_plain_year(m[1], bce))
+            return self._date(_plain_year(m[1], bce))
         m = re.fullmatch(rf"(\d{{1,2}})\s+{_RU_MONTH}\s+(\d{{1,4}})", s)
         if m:
-            return HistoricalDate(_plain_year(m[3], bce), _ru_month(m[2]), int(m[1]))
+            return self._date(_plain_year(m[3], bce), _ru_month(m[2]), int(m[1]))
         m = re.fullmatch(rf"{_RU_MONTH}\s+(\d{{1,4}})", s)
         if m:
-            return HistoricalDate(_plain_year(m[2], bce), _ru_month(m[1]))
+            return self._date(_plain_year(m[2], bce), _ru_month(m[1]))
         m = re.fullmatch(r"(начал[еоа]|середин[еуа]|конц[еа]|конец)\s+(.+)", s)
         if m:
             part = {"нач": "early", "сер": "mid", "кон": "late"}[m[1][:3]]
@@ -828,14 +843,14 @@ class _Reader:
             return _century(_roman(m[1]), bce)
         m = re.fullmatch(r"(весн|лет|осен|зим)[а-я]*\s+(\d{1,4})", s)
         if m:
-            return HistoricalDate(int(m[2]), _RU_SEASONS[m[1]])
+            return self._date(int(m[2]), _RU_SEASONS[m[1]])
         m = re.fullmatch(r"(i{1,3}|iv|[1-4])(?:-м)?\s+квартал[а-я]*\s+(\d{1,4})", s)
         if m:
             quarter = int(m[1]) if m[1].isdigit() else _roman(m[1])
-            return HistoricalDate(int(m[2]), 32 + quarter)
+            return self._date(int(m[2]), 32 + quarter)
         m = re.fullmatch(r"(перв|втор)[а-я]*\s+(половин|полугоди)[а-я]*\s+(\d{1,4})", s)
         if m:
-            return HistoricalDate(int(m[3]), 40 if m[1] == "перв" else 41)
+            return self._date(int(m[3]), 40 if m[1] == "перв" else 41)
         return None
 
 

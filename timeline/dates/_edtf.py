@@ -51,14 +51,20 @@ _MAX_YEAR_DIGITS = 20
 
 
 @functools.lru_cache(maxsize=65536)
-def parse_edtf(text: str) -> When:
-    """Read EDTF text; raises :class:`UnparsableDate` or :class:`InvalidDate`."""
+def parse_edtf(text: str, calendar: str = "gregorian") -> When:
+    """Read EDTF text; raises :class:`UnparsableDate` or :class:`InvalidDate`.
+
+    ``calendar="julian"`` reads a plain date or interval as written in the
+    Julian calendar (``1900-02-29`` is then a Julian leap day, 13 March 1900).
+    """
     if not isinstance(text, str):
         raise UnparsableDate(f"{text!r}: EDTF must be a string")
+    if calendar not in ("gregorian", "julian"):
+        raise InvalidDate(f"unknown calendar {calendar!r}; use 'gregorian' or 'julian'")
     match = _DAY.fullmatch(text)
     if match:
         year, month, day = match.groups()
-        return HistoricalDate(int(year), _num(text, month), _num(text, day))
+        return HistoricalDate(int(year), _num(text, month), _num(text, day), calendar=calendar)
     stripped = text.strip()
     if not stripped:
         raise UnparsableDate(f"{text!r}: empty text is not a date")
@@ -66,10 +72,12 @@ def parse_edtf(text: str) -> When:
         if _JULIAN in stripped:
             return _parse_julian(stripped)
         if stripped[0] in "[{":
+            if calendar == "julian":
+                raise InvalidDate(f"{stripped}: a set cannot be given in the Julian calendar")
             return _parse_set(stripped)
         if "/" in stripped:
-            return _parse_interval(stripped)
-        return _parse_date(stripped)
+            return _parse_interval(stripped, calendar)
+        return _parse_date(stripped, calendar)
     except InvalidDate as exc:
         message = str(exc)
         if not message.startswith(stripped):
@@ -163,11 +171,11 @@ def _end(text: str, calendar: str = "gregorian") -> HistoricalDate | Boundless:
     return _parse_date(text, calendar)
 
 
-def _parse_interval(text: str) -> DateInterval:
+def _parse_interval(text: str, calendar: str = "gregorian") -> DateInterval:
     parts = text.split("/")
     if len(parts) != 2:
         raise UnparsableDate(f"{text}: an interval has exactly one '/'")
-    return DateInterval(_end(parts[0]), _end(parts[1]))
+    return DateInterval(_end(parts[0], calendar), _end(parts[1], calendar))
 
 
 def _parse_set(text: str) -> DateSet:
