@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         format_entries,
         format_reference,
     )
-    from citations.keycheck import check_key
+    from citations.keycheck import check_key, writable_key
     from citations.keys import KeyPattern, KeyRegistry, make_key, transliterate
     from citations.languages import langid_name, language_tag
     from citations.latex import latex_to_unicode, unicode_to_latex
@@ -101,6 +101,7 @@ __all__ = [
     "transliterate",
     "unicode_to_latex",
     "validate",
+    "writable_key",
     "write_bibtex",
     "write_csl_json",
     "write_ris",
@@ -151,7 +152,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "format_entries",
         "format_reference",
     ),
-    "citations.keycheck": ("check_key",),
+    "citations.keycheck": ("check_key", "writable_key"),
     "citations.keys": (
         "KeyPattern",
         "KeyRegistry",

@@ -29,6 +29,7 @@ from pybtex.utils import CaseInsensitiveDict
 
 from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
 from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
+from citations.keycheck import writable_key
 from citations.languages import is_known, langid_name, language_tag
 from citations.latex import escape_verbatim, latex_to_unicode, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk, role_rank
@@ -651,6 +652,7 @@ _ROLE_START = {role: f"  {role.value} = {{" for role in Role}
 
 
 def _entry(ref: Reference, classic: bool, ascii: bool, keep_private: bool, out: list[str]) -> None:
+    writable_key(ref.key)
     fields = dict(ref.fields)
     entry_type = ref.entry_type
     if entry_type not in BIBLATEX_TYPES:

@@ -19,7 +19,7 @@ import unicodedata
 
 from citations.errors import InvalidKey
 
-__all__ = ["check_key"]
+__all__ = ["check_key", "writable_key"]
 
 #: ASCII characters a key may not hold, and why.
 _MARKUP = {
@@ -115,3 +115,20 @@ def _check_scripts(key: str) -> None:
 
 def _script(char: str) -> str:
     return unicodedata.name(char, "?").split()[0]
+
+
+def writable_key(key: str) -> str:
+    """``key`` for a writer to print (BibTeX, ``\\cite``), else :class:`InvalidKey`.
+
+    A journal keeps the keys it was given before a key rule existed (see
+    :meth:`citations.Reference.as_stored`); such a key is refused here, where
+    printing it would break or subvert the document, with the way out.
+    """
+    try:
+        return check_key(key)
+    except InvalidKey as exc:
+        raise InvalidKey(
+            f"{exc}; it cannot be written: add the reference under a valid key "
+            f"and merge {key!r} into it",
+            key=key,
+        ) from exc

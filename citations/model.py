@@ -166,6 +166,10 @@ def _entry_type(value: str) -> str:
     return entry_type
 
 
+#: A key that passes :func:`check_key`, replaced at once by a stored key.
+_STORED_KEY_PLACEHOLDER = "stored"
+
+
 @attrs.frozen
 class Reference:
     """A bibliographic work, identified by its citation key.
@@ -186,6 +190,27 @@ class Reference:
     @key.validator
     def _check_key(self, _attribute: attrs.Attribute[str], key: str) -> None:
         check_key(key)
+
+    @classmethod
+    def as_stored(
+        cls,
+        key: str,
+        entry_type: str,
+        fields: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        contributors: Iterable[Contributor] = (),
+        language: str = "",
+    ) -> Reference:
+        """A reference as a store kept it: its key is not checked against today's key rules.
+
+        Records written before a key rule existed must still be read, so a
+        journal never refuses to open over a key. Writers that print keys
+        (BibTeX, LaTeX) check them before they do.
+        """
+        if not isinstance(key, str) or not key:
+            raise InvalidReference(f"a stored citation key must be non-empty text, got {key!r}")
+        reference = cls(_STORED_KEY_PLACEHOLDER, entry_type, fields, contributors, language)
+        object.__setattr__(reference, "key", key)
+        return reference
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The value of field ``name``, or ``default`` when absent."""

@@ -165,8 +165,9 @@ def encode_reference(reference: Reference) -> JSON:
 
 
 def decode_reference(data: Mapping[str, Any]) -> Reference:
-    """A reference from :func:`encode_reference`'s JSON."""
-    return Reference(
+    """A reference from :func:`encode_reference`'s JSON (its key as stored, see
+    :meth:`Reference.as_stored`)."""
+    return Reference.as_stored(
         key=data["key"],
         entry_type=data["entry_type"],
         fields=data["fields"],

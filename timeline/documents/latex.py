@@ -10,6 +10,7 @@ then run ``xelatex``, ``biber`` (or ``bibtex``), ``xelatex`` twice.
 
 from __future__ import annotations
 
+from citations import writable_key
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     date_label,
@@ -34,7 +35,7 @@ def _cites(entry: ChronologyEntry, options: DocumentOptions) -> str:
         return ""
     parts = []
     for citation in entry.citations:
-        parts.append(f"\\cite{_optional(citation.locator)}{{{citation.key}}}")
+        parts.append(f"\\cite{_optional(citation.locator)}{{{writable_key(citation.key)}}}")
     return "~" + "; ".join(parts) if parts else ""
 
 
