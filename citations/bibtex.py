@@ -27,6 +27,7 @@ from pybtex.database.input.bibtex import LowLevelParser, UndefinedMacro, month_n
 from pybtex.exceptions import PybtexError
 from pybtex.utils import CaseInsensitiveDict
 
+from citations.casing import CASED_FIELDS, protect_capitals
 from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
 from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
 from citations.keycheck import writable_key
@@ -654,6 +655,8 @@ _ROLE_START = {role: f"  {role.value} = {{" for role in Role}
 def _entry(ref: Reference, classic: bool, ascii: bool, keep_private: bool, out: list[str]) -> None:
     writable_key(ref.key)
     fields = dict(ref.fields)
+    for name in CASED_FIELDS.intersection(fields):
+        fields[name] = protect_capitals(fields[name])  # plain.bst would print "cnpc"
     entry_type = ref.entry_type
     if entry_type not in BIBLATEX_TYPES:
         fields.setdefault("entrysubtype", entry_type)

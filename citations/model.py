@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
+from citations.casing import CASED_FIELDS, unbrace_capitals
 from citations.errors import InvalidReference
 from citations.keycheck import check_key
 
@@ -147,7 +148,8 @@ def _fields(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple
         if not isinstance(text, str):
             raise InvalidReference(f"field {key!r} must be text, got {type(text).__name__}")
         if text.strip():
-            result[key] = _unicode(text, f"field {key!r}")
+            text = _unicode(text, f"field {key!r}")
+            result[key] = unbrace_capitals(text) if key in CASED_FIELDS else text
     return tuple(sorted(result.items()))
 
 

@@ -14,6 +14,7 @@ from citations import (
     format_bibliography,
     format_citation,
     format_reference,
+    parse_bibtex,
     read_bibtex,
 )
 from citations.styles import STYLES, load_style
@@ -192,3 +193,18 @@ def test_agrees_with_pandoc_citeproc(name: str) -> None:
     # GB/T 7714 note: Pandoc drops an article's page range from the bibliography (see the docs)
     floor = 0.9 if name == "gb-t-7714-2015-note" else 0.95
     assert len(agreed) / len(ours) >= floor
+
+
+def test_title_case_only_for_english_and_never_inside_braces() -> None:
+    """Chicago title-cases English titles, keeps braced words as written, leaves others alone."""
+    bib = r"""
+@article{en, author={Lüthi, Lorenz}, date={2012}, langid={english}, journaltitle={CWH},
+  title={The border clash of 1969: from {Zhenbao} island to {iPhone} and {de Gaulle}}}
+@article{de, author={Doe, Jane}, title={der krieg in der ukraine}, journaltitle={Foo},
+  date={2004}, langid={german}}
+"""
+    english, german = parse_bibtex(bib).references
+    assert "“The Border Clash of 1969: From Zhenbao Island to iPhone and de Gaulle.”" in (
+        format_reference(english, "chicago-author-date")
+    )
+    assert "„der krieg in der ukraine“" in format_reference(german, "chicago-author-date")

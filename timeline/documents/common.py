@@ -4,6 +4,7 @@ grouping under headings, lanes, footnote numbering, provenance and escaping.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -289,15 +290,9 @@ def escape_latex(text: str) -> str:
     return text.translate(_LATEX)
 
 
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#|~^$@&!\"'")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~^$@&!\"']|^[+\-.:=%]")
 
 
 def escape_markdown(text: str) -> str:
     """Text that Pandoc and CommonMark show as written, never as markup or raw HTML."""
-    out = []
-    for index, char in enumerate(" ".join(text.split())):
-        if char in _MARKDOWN_SPECIAL or (index == 0 and char in "+-.:=%"):
-            out.append("\\" + char)
-        else:
-            out.append(char)
-    return "".join(out)
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", " ".join(text.split()))

@@ -15,8 +15,9 @@ import re
 
 import attrs
 
-from citations import FormatError, Reference, format_citation, format_entries, load_style
+from citations import CSLStyle, FormatError, Reference, format_entries, load_style
 from citations.formatting import STYLES as PYBTEX_STYLES
+from citations.styles import render_marked, style_citation
 from timeline.chronology import Chronology
 from timeline.documents.common import escape_html, escape_latex, escape_markdown
 from timeline.documents.options import DocumentOptions
@@ -49,8 +50,10 @@ class Sources:
     #: key -> the entry without a numeric style's label.
     bodies: dict[str, str]
     references: dict[str, Reference]
-    #: Whether the style is a CSL note style (its notes are its own, not the entry).
-    note_style: bool
+    #: The parsed CSL style (None for a pybtex style).
+    csl: CSLStyle | None
+    #: Notes made so far: (key, locator, first) -> text.
+    _notes: dict[tuple[str, str, bool], str] = attrs.field(factory=dict, eq=False)
 
     def reference(self, citation: Citation) -> Reference:
         """The reference a citation points to; :class:`DocumentError` when missing."""
@@ -68,22 +71,27 @@ class Sources:
         ``first``: the work's first citation in the document (the full
         reference); later ones take the style's short form.
         """
+        memo = (citation.key, citation.locator, first)
+        found = self._notes.get(memo)
+        if found is not None:
+            return found
         ref = self.reference(citation)
-        if self.style not in PYBTEX_STYLES and (self.note_style or not first):
-            text = format_citation(
-                ref, self.style, self.output, locator=citation.locator, subsequent=not first
-            ).strip()
+        csl = self.csl
+        if csl is not None and (csl.is_note or not first):
+            marked = style_citation(ref, csl, locator=citation.locator, subsequent=not first)
+            text = render_marked(marked, self.output).strip()
             wrapped = _WRAPPED.match(text)
-            text = wrapped.group(1) if wrapped and not self.note_style else text
+            text = wrapped.group(1) if wrapped and not csl.is_note else text
         else:
             text = self.bodies[citation.key].rstrip()
             if citation.locator:
                 text = _trim(text) + ", " + _escape(citation.locator, self.output)
-        return _trim(text) + "."
+        self._notes[memo] = text = _trim(text) + "."
+        return text
 
     def short(self, citation: Citation) -> str:
         """The style's short form of the citation (the full entry for a pybtex style)."""
-        return self.note(citation, first=self.style in PYBTEX_STYLES)
+        return self.note(citation, first=self.csl is None)
 
 
 def _trim(text: str) -> str:
@@ -96,7 +104,7 @@ def formatted_sources(chronology: Chronology, options: DocumentOptions, output: 
     references = dict(chronology.references)
     try:
         entries = format_entries(references.values(), style, output)
-        note_style = style not in PYBTEX_STYLES and load_style(style).is_note
+        csl = None if style in PYBTEX_STYLES else load_style(style)
     except FormatError as exc:
         raise DocumentError(f"citation style: {exc}") from exc
     return Sources(
@@ -105,5 +113,5 @@ def formatted_sources(chronology: Chronology, options: DocumentOptions, output: 
         entries=tuple((key, entry) for key, entry, _body in entries),
         bodies={key: body for key, _entry, body in entries},
         references=references,
-        note_style=note_style,
+        csl=csl,
     )
