@@ -775,3 +775,45 @@ def test_a_pipe_closed_before_any_output_ends_quietly(journal: Path) -> None:
     )
     os.close(writer)
     assert (done.returncode, done.stderr) == (0, b"")
+
+
+def test_seed_writes_what_the_readme_steps_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`timeline seed out` and the README's step-by-step commands write the same three files.
+
+    Only the journal's head hash differs (each journal has its own recorded_at
+    times); the made-at time is pinned with $SOURCE_DATE_EPOCH.
+    """
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    steps = next(
+        line
+        for line in readme.splitlines()
+        if line.startswith("timeline --journal steps/seed.timeline import")
+    )
+    root = Path(__file__).parent.parent
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    for name in ("references.bib", "events.toml"):
+        (tmp_path / "seeds" / name).write_bytes((root / "seeds" / name).read_bytes())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704164645")
+    runner = CliRunner()
+    for command in steps.split(" && "):
+        words = shlex.split(command)
+        assert words[0] == "timeline"
+        result = runner.invoke(cli, words[1:], catch_exceptions=False)
+        assert result.exit_code == 0, (command, result.stderr)
+    result = runner.invoke(cli, ["seed", "out"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+
+    def head(journal: str) -> str:
+        stats = runner.invoke(cli, ["--journal", journal, "stats", "--json"]).stdout
+        return str(json.loads(stats)["head_hash"])
+
+    step_head, seed_head = head("steps/seed.timeline"), head("out/seed.timeline")
+    for name in ("chronology.md", "chronology.html", "references.bib"):
+        by_steps = (tmp_path / "steps" / name).read_text("utf-8").replace(step_head, "HEAD")
+        by_seed = (tmp_path / "out" / name).read_text("utf-8").replace(seed_head, "HEAD")
+        assert by_steps == by_seed, name
