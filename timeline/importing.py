@@ -4,7 +4,7 @@ TOML and YAML files hold a list ``event`` (each with optional ``citations``)
 and a list ``revision``; JSON Lines holds one event per line (or
 ``{"revision": {...}}``); CSV holds one event per row with flattened columns
 (``title.en``, ``actors`` separated by ``;``, citations as ``key@locator``).
-The format is documented in ``docs/reference/import-formats.md``.
+The formats are documented in ``docs/reference/import-formats.md``.
 
 Parsing is pure: it returns an :class:`ImportPlan` or raises
 :class:`ImportFailed` naming the file, the entry and the field. Every item of a
