@@ -99,6 +99,9 @@ _FIELD_FROM_TAG = {
     "N1": "note",
     "LA": "language",
 }
+# RIS lines end at \r\n, \r or \n only: str.splitlines would also split inside
+# values at U+2028, U+2029, U+0085, U+000B, U+000C and U+001C-U+001E.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 _SLASH_DATE = re.compile(r"^(\d{4})(?:/(\d{1,2})?(?:/(\d{1,2})?(?:/.*)?)?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -194,7 +197,7 @@ def parse_ris(text: str, *, source_name: str = "<string>") -> tuple[Reference, .
     records: list[tuple[int, list[tuple[str, str]]]] = []
     current: list[tuple[str, str]] | None = None
     start: int = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_LINE_END.split(text), start=1):
         line = raw.rstrip()
         if "\x00" in line:
             tagged = _LINE.match(line.replace("\x00", " "))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from strategies import references
 
 from citations import (
@@ -141,3 +142,23 @@ def test_bad_input_raises_located_errors(text: str, message: str) -> None:
     with pytest.raises(RISParseError) as info:
         parse_ris(text)
     assert message in str(info.value)
+
+
+_NOT_LINE_ENDS = "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"
+
+
+@given(
+    st.lists(st.sampled_from(["a", "é", "中", " ", "TI  - "]), max_size=4).map("".join),
+    st.sampled_from(_NOT_LINE_ENDS),
+    st.lists(st.sampled_from(["b", "ж", " ", "TI  - ", "ER  - "]), max_size=4).map("".join),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_only_cr_and_lf_end_lines(before: str, inner: str, after: str, end: str) -> None:
+    """U+2028, U+0085, U+001C... inside a value stay in it; only CR, LF and CRLF end lines."""
+    value = f"x{before}{inner}{after}y"
+    text = end.join(["TY  - JOUR", "ID  - a", f"AB  - {value}", "ER  - ", "bad line", ""])
+    with pytest.raises(RISParseError) as info:
+        parse_ris(text)
+    assert info.value.line == 5
+    (ref,) = parse_ris(text.replace("bad line", ""))
+    assert ref.field_map == {"abstract": value}
