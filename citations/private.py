@@ -32,7 +32,8 @@ PRIVATE_FIELDS = (
     "modificationdate",
     "date-added",
     "date-modified",
-    # reading and grouping flags: JabRef, Mendeley
+    # reading, marking and grouping flags: JabRef, Mendeley
+    "__markedentry",
     "groups",
     "readstatus",
     "ranking",

@@ -107,3 +107,30 @@ def test_chronology_footnotes_do_not_print_the_note() -> None:
     for text in (footnotes, page):
         assert "vassal" in text.lower() and "Foreign Affairs" in text
         assert "Seen in print" not in text and "argues" not in text
+
+
+JABREF_BIB = """% Encoding: UTF-8
+
+@Article{Gabuev2022,
+  author        = {Gabuev, Alexander},
+  date          = {2022-08-09},
+  journaltitle  = {Foreign Affairs},
+  title         = {China's New Vassal},
+  __markedentry = {[alice:6]},
+  owner         = {alice},
+  timestamp     = {2024-05-01},
+}
+
+@Comment{jabref-meta: databaseType:biblatex;}
+"""
+
+
+def test_a_jabref_file_with_a_marked_entry_reads() -> None:
+    """JabRef's __markedentry is read and kept as a private field: exports drop it unless asked."""
+    (ref,) = parse_bibtex(JABREF_BIB).references
+    assert ref.field_map["__markedentry"] == "[alice:6]"
+    assert is_private("__markedentry")
+    assert "__markedentry" not in write_bibtex([ref])
+    kept = write_bibtex([ref], keep_private_fields=True)
+    assert "  __markedentry = {[alice:6]}" in kept
+    assert parse_bibtex(kept).references == (ref,)
