@@ -234,10 +234,20 @@ def parse_ris(text: str, *, source_name: str = "<string>") -> tuple[Reference, .
             current.append((tag, value))
     if current is not None:
         raise RISParseError("record not ended by 'ER  -'", source=name, line=start)
-    ids = dict.fromkeys(
-        value for _, tags in records for tag, value in tags if tag == "ID" and value
-    )
-    registry = KeyRegistry(taken=ids)
+    registry = KeyRegistry()
+    first_line: dict[str, int] = {}
+    for record_line, tags in records:
+        for key in (value for tag, value in tags if tag == "ID" and value):
+            if key in first_line:
+                raise RISParseError(
+                    f"ID {key!r}: duplicate citation key (first defined at line "
+                    f"{first_line[key]})",
+                    source=name,
+                    line=record_line,
+                )
+            first_line[key] = record_line
+            if key not in registry:  # keys differing in case are two keys, as in BibTeX
+                registry.reserve(key)
     refs = []
     for record_line, tags in records:
         try:

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 from strategies import references
 
 from citations import (
+    BibTeXParseError,
     Contributor,
     Reference,
     RISParseError,
+    parse_bibtex,
     parse_ris,
     read_bibtex,
     read_ris,
@@ -162,3 +164,32 @@ def test_only_cr_and_lf_end_lines(before: str, inner: str, after: str, end: str)
     assert info.value.line == 5
     (ref,) = parse_ris(text.replace("bad line", ""))
     assert ref.field_map == {"abstract": value}
+
+
+def _ris(*ids: str) -> str:
+    return "".join(f"TY  - JOUR\nID  - {key}\nTI  - Title {key}\nER  - \n\n" for key in ids)
+
+
+def test_a_repeated_id_names_file_line_and_key(tmp_path: Path) -> None:
+    """Two records with one ID raise RISParseError at the second, as the BibTeX reader does."""
+    path = tmp_path / "twice.ris"
+    path.write_text(_ris("smith2020", "jones", "smith2020"), encoding="utf-8")
+    with pytest.raises(RISParseError) as info:
+        read_ris(path)
+    assert (info.value.source, info.value.line) == (str(path), 11)
+    assert "'smith2020': duplicate citation key (first defined at line 1)" in str(info.value)
+    bib = "".join(f"@article{{{key}, title={{x}}}}\n" for key in ("smith2020", "smith2020"))
+    with pytest.raises(BibTeXParseError, match="duplicate citation key"):
+        parse_bibtex(bib)
+
+
+def test_ids_differing_only_in_case_are_two_keys_as_in_bibtex() -> None:
+    """Smith and smith are two citation keys in RIS as in the BibTeX reader; a record
+    without ID gets a key that collides with neither."""
+    bib = "@article{Smith, title={x}}\n@article{smith, title={y}}\n"
+    assert [ref.key for ref in parse_bibtex(bib).references] == ["Smith", "smith"]
+    assert [ref.key for ref in parse_ris(_ris("Smith", "smith"))] == ["Smith", "smith"]
+    text = _ris("Ref", "REFA") + "TY  - JOUR\nTI  - No id\nER  - \n"
+    keys = [ref.key for ref in parse_ris(text)]
+    assert keys[:2] == ["Ref", "REFA"]
+    assert keys[2].lower() not in {"ref", "refa"}
