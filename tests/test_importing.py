@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from citations import RISParseError
 from timeline import Timeline
 from timeline.cli import cli
 from timeline.errors import DuplicateEvent, DuplicateReference
@@ -52,7 +53,7 @@ importance = 3
 CSL = """[{"id": "c1", "type": "book", "title": "A"},
  {"id": "c1", "type": "book", "title": "B"}]"""
 
-RIS = "TY  - BOOK\nID  - r1\nTI  - A\nER  - \nTY  - BOOK\nID  - r1\nTI  - B\nER  - \n"
+RIS_ONE = "TY  - BOOK\nID  - r1\nTI  - A\nER  - \n"
 
 
 def _files(tmp_path: Path, **texts: str) -> dict[str, Path]:
@@ -145,7 +146,10 @@ def test_a_key_already_in_the_journal_is_refused_naming_file_line_and_key(
     [
         ({"a_bib": BIB, "b_bib": BIB}, "b.bib:1: reference key 'lukin2018pivot' is given twice"),
         ({"d_json": CSL}, "d.json, record #2: reference key 'c1' is given twice"),
-        ({"d_ris": RIS}, "d.ris, record #2: reference key 'r1' is given twice"),
+        (
+            {"a_ris": RIS_ONE, "b_ris": RIS_ONE},
+            "b.ris, record #1: reference key 'r1' is given twice",
+        ),
     ],
 )
 def test_a_key_twice_in_one_import_names_both_places(
@@ -158,6 +162,13 @@ def test_a_key_twice_in_one_import_names_both_places(
             tl.import_plan(plan)
         assert f"{tmp_path}/{where} in this import (first at {tmp_path}/" in str(caught.value)
         assert tl.head().seq == 0
+
+
+def test_a_key_twice_in_one_ris_file_names_file_line_and_key(tmp_path: Path) -> None:
+    """An ID given twice in one RIS file is refused when read, naming the file, line and key."""
+    files = _files(tmp_path, d_ris=RIS_ONE + RIS_ONE.replace("TI  - A", "TI  - B"))
+    with pytest.raises(RISParseError, match=r"d\.ris:5: ID 'r1': duplicate citation key"):
+        read_import(files.values())
 
 
 def test_a_key_twice_in_one_bib_file_names_file_line_and_key(tmp_path: Path) -> None:
