@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -121,14 +124,20 @@ def _unprivileged(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder others may read (pytest's own is private to its user)."""
-    folder = tmp_path_factory.mktemp("media")
-    for parent in (folder, *folder.parents):
-        if parent == Path("/tmp") or parent == Path("/"):
-            break
-        parent.chmod(0o755)
-    return folder
+def shared_folder() -> Iterator[Path]:
+    """A folder others may read, made directly in the system's temporary folder.
+
+    Not under pytest's own temporary folder: pytest keeps that private to its
+    user and sets it back to 0700 whenever another xdist worker starts using
+    it, which would shut the unprivileged child out in the middle of a test.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="timeline-media-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
 
 
 def test_a_journal_on_read_only_media_answers_queries(shared_folder: Path) -> None:
