@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline import ContradictoryDate
+from timeline import ContradictoryDate, InvalidDate, read_events
 from timeline.calendars import jdn_to_gregorian, jdn_to_julian
 from timeline.dates import HistoricalDate, format_edtf
 from timeline.phrases import parse_date
@@ -67,3 +69,54 @@ def test_any_consistent_dual_date_reads_to_its_day(jdn: int) -> None:
     zh = f"{gy}年{gm}月{gd}日（俄历{jy}年{jm}月{jd}日）"
     for phrase, lang in ((ru, "ru"), (en, "en"), (zh, "zh")):
         assert parse_date(phrase, lang).when.bounds == (jdn, jdn)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "lang", "edtf"),
+    [
+        ("25 октября 1917 г.", "ru", "1917-11-07 julian=1917-10-25"),
+        ("29 февраля 1900 г.", "ru", "1900-03-13 julian=1900-02-29"),
+        ("октябрь 1917", "ru", "1917-10-14/1917-11-13 julian=1917-10"),
+        ("25 October 1917", "en", "1917-11-07 julian=1917-10-25"),
+        ("с 1 по 5 мая 1905 г.", "ru", "1905-05-14/1905-05-18 julian=1905-05-01/1905-05-05"),
+        ("14 февраля 1918 г.", "ru", "1918-02-14"),
+        ("1918 г.", "ru", "1918"),
+        ("7 ноября 1917 г. (н. ст.)", "ru", "1917-11-07"),
+        ("16 (28) мая 1858 г.", "ru", "1858-05-28 julian=1858-05-16"),
+        ("1917-10-25", "ru", "1917-10-25"),
+        ("1917年10月25日", "zh", "1917-10-25"),
+    ],
+)
+def test_old_style_policy_reads_unmarked_dates_before_the_switch_as_julian(
+    phrase: str, lang: str, edtf: str
+) -> None:
+    """Under old_style=True an unmarked en/ru date before 14 February 1918 is Julian."""
+    assert format_edtf(parse_date(phrase, lang, old_style=True).when) == edtf
+
+
+def test_old_style_policy_is_off_by_default_and_refuses_skipped_days() -> None:
+    """Without the policy dates are Gregorian; with it 1-13 February 1918 did not exist."""
+    assert format_edtf(parse_date("25 октября 1917 г.", "ru").when) == "1917-10-25"
+    with pytest.raises(InvalidDate, match="5 February 1918 did not exist in Russia"):
+        parse_date("5 февраля 1918 г.", "ru", old_style=True)
+
+
+def test_julian_leap_day_with_a_marker() -> None:
+    """29 февраля 1900 г. ст. ст. exists: 1900 is a leap year in the Julian calendar."""
+    for phrase, lang in (("29 февраля 1900 г. ст. ст.", "ru"), ("29 February 1900 O.S.", "en")):
+        assert format_edtf(parse_date(phrase, lang).when) == "1900-03-13 julian=1900-02-29"
+
+
+def test_import_option_old_style_and_document_date(tmp_path: Path) -> None:
+    """An events file entry takes calendar = "old-style" and a document_date for its phrase."""
+    path = tmp_path / "events.toml"
+    path.write_text(
+        '[[event]]\nid = "a"\nwhen = "25 октября 1917 г."\nlang = "ru"\n'
+        'calendar = "old-style"\ntitle = "A"\n\n'
+        '[[event]]\nid = "b"\nwhen = "去年6月"\nlang = "zh"\n'
+        'document_date = "2020-05-14"\ntitle = "B"\n',
+        encoding="utf-8",
+    )
+    events = {event.id: event for event in read_events(path).events}
+    assert format_edtf(events["a"].when) == "1917-11-07 julian=1917-10-25"
+    assert format_edtf(events["b"].when) == "2019-06"

@@ -29,7 +29,7 @@ import attrs
 
 from citations import Reference
 from timeline.dates import When, parse_edtf
-from timeline.errors import DateError, ImportFailed, InvalidDate, TimelineError
+from timeline.errors import DateError, ImportFailed, InvalidDate, MissingDocumentDate, TimelineError
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.phrases import parse_date
 
@@ -67,6 +67,7 @@ _EVENT_KEYS = {
     "when",
     "when_text",
     "calendar",
+    "document_date",
     "lang",
     "kind",
     "importance",
@@ -223,17 +224,25 @@ def _when(data: Mapping[str, Any], where: _Where) -> tuple[When, str]:
         raise where.fail("missing or not text (an EDTF date such as 1969-03-02)", "when")
     raw = str(raw)
     calendar = _str(data.get("calendar", "gregorian"), where, "calendar")
-    if calendar not in ("gregorian", "julian"):
-        raise where.fail(f"unknown calendar {calendar!r}; use 'gregorian' or 'julian'", "calendar")
+    if calendar not in ("gregorian", "julian", "old-style"):
+        raise where.fail(
+            f"unknown calendar {calendar!r}; use 'gregorian', 'julian' or 'old-style'", "calendar"
+        )
+    old_style = calendar == "old-style"  # the source's phrases are Old Style before 1918
+    document = data.get("document_date")
+    if document is not None and not isinstance(document, str):
+        raise where.fail("expected EDTF text", "document_date")
     try:
-        return parse_edtf(raw, calendar), text
+        return parse_edtf(raw, "gregorian" if old_style else calendar), text
     except DateError as edtf_error:
         # Text that is EDTF in form but impossible (1969-99) is an error, not a phrase.
-        if calendar != "gregorian" or isinstance(edtf_error, InvalidDate):
+        if calendar == "julian" or isinstance(edtf_error, InvalidDate):
             raise where.fail(str(edtf_error), "when") from edtf_error
         try:
             lang = _str(data.get("lang") or data.get("original") or "en", where, "lang")
-            parsed = parse_date(raw, lang=lang)
+            parsed = parse_date(raw, lang=lang, old_style=old_style, document_date=document)
+        except MissingDocumentDate as exc:
+            raise where.fail(str(exc), "when") from exc
         except DateError:
             raise where.fail(str(edtf_error), "when") from edtf_error
         return parsed.when, text or raw

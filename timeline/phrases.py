@@ -109,6 +109,7 @@ def parse_date(
     *,
     ambiguous: str = "error",
     document_date: When | str | None = None,
+    old_style: bool = False,
 ) -> ParsedDate:
     """Read a date phrase (``"2 March 1969"``, ``"2019年6月初"``, ``"в начале июня 2019"``).
 
@@ -117,6 +118,9 @@ def parse_date(
     one-of set of its readings instead of raising :class:`AmbiguousDate`.
     ``document_date`` (a date or EDTF text) anchors relative dates ("last June",
     去年6月, "в прошлом году"); without it they raise :class:`MissingDocumentDate`.
+    ``old_style=True`` is the policy for a source that writes Russian dates in the
+    Old Style: an English or Russian date with no style marker that falls before
+    14 February 1918 (N.S.) is read in the Julian calendar.
     """
     if lang not in LANGS:
         raise UnparsableDate(f"{text!r}: language {lang!r} is not one of {', '.join(LANGS)}")
@@ -132,12 +136,16 @@ def parse_date(
             return ParsedDate(parse_edtf(clean), text, lang)
         except DateError as exc:
             edtf_error = exc
-        when = _Reader(lang, ambiguous == "set").read(clean, base)
+        policy = old_style and lang in _OLD_STYLE_LANGS and not _STYLE_MARKER.search(clean)
+        reader = _Reader(lang, ambiguous == "set", "julian" if policy else "gregorian")
+        when = reader.read(clean, base)
         if when is None:
             specific = isinstance(edtf_error, InvalidDate) or "qualifier" in str(edtf_error)
             if specific and edtf_error is not None:
                 raise edtf_error
             raise UnparsableDate(f"not a date phrase this library reads in {lang!r}")
+        if policy:
+            when = _old_style(when)
     except DateError as exc:
         message = str(exc)
         if not message.startswith((repr(text), text.strip() or repr(text))):
@@ -157,6 +165,42 @@ def phrase_lang(text: str) -> str:
     if any("\u0400" <= ch <= "\u04ff" for ch in text):
         return "ru"
     return "en" if any(ch.isalpha() for ch in text) else ""
+
+
+#: Languages the Old Style policy applies to (Chinese dates mark 俄历 themselves).
+_OLD_STYLE_LANGS = ("en", "ru")
+_STYLE_MARKER = re.compile(
+    r"o\.\s?s\.|n\.\s?s\.|old style|new style|\((?:os|ns)\)|ст\.\s?ст\.|н\.\s?ст\."
+    r"|по (?:старому|новому) стилю|\(\d{1,2}\)|\d \w+ \(\d",
+    re.IGNORECASE,
+)
+#: The first Gregorian day in Soviet Russia: 14 February 1918 (N.S.) followed 31 January (O.S.).
+_SWITCH = HistoricalDate(1918, 2, 14).bounds[0]
+
+
+def _old_style(w: When) -> When:
+    """Under the Old Style policy: Julian before the switch, Gregorian from it."""
+    if isinstance(w, DateInterval):
+        return DateInterval(_old_style_end(w.start), _old_style_end(w.end))
+    if isinstance(w, DateSet):
+        return w
+    end = _old_style_end(w)
+    assert isinstance(end, HistoricalDate)
+    return end
+
+
+def _old_style_end(end: HistoricalDate | Boundless) -> HistoricalDate | Boundless:
+    if not isinstance(end, HistoricalDate) or end.year_x or end.month > 12 or end.month_x:
+        return end
+    julian = attrs.evolve(end, calendar="julian")
+    if julian.bounds[1] < _SWITCH:
+        return julian
+    if end.day and (end.year, end.month) == (1918, 2) and end.day < 14:
+        raise InvalidDate(
+            f"{end.day} February 1918 did not exist in Russia: the day after 31 January "
+            "(Old Style) was 14 February (New Style)"
+        )
+    return attrs.evolve(end, calendar="gregorian")
 
 
 def _document(value: When | str | None, text: str) -> HistoricalDate | None:
@@ -384,12 +428,12 @@ def _roman(word: str) -> int:
 class _Reader:
     """Reads one language's phrases; ``read`` returns ``None`` for text it does not know."""
 
-    def __init__(self, lang: str, ambiguous_as_set: bool) -> None:
+    def __init__(self, lang: str, ambiguous_as_set: bool, calendar: str = "gregorian") -> None:
         self.lang = lang
         self.ambiguous_as_set = ambiguous_as_set
-        # The calendar dates are written in: "julian" inside an O.S. / 俄历 / ст. ст. phrase,
-        # so that 29 February 1900 O.S. (a Julian leap day) is read as written.
-        self.calendar = "gregorian"
+        # The calendar dates are written in: "julian" inside an O.S. / 俄历 / ст. ст. phrase
+        # or under the Old Style policy, so 29 February 1900 O.S. is read as written.
+        self.calendar = calendar
         self.point: Callable[[str], When | None] = {
             "en": self._en_point,
             "zh": self._zh_point,
@@ -403,11 +447,11 @@ class _Reader:
 
     def _in_julian(self, read: Callable[[str], When | None], text: str) -> When | None:
         """``read(text)`` with its dates written in the Julian calendar."""
-        self.calendar = "julian"
+        saved, self.calendar = self.calendar, "julian"
         try:
             inner = read(text)
         finally:
-            self.calendar = "gregorian"
+            self.calendar = saved
         return None if inner is None else _julian(inner)
 
     # entry -------------------------------------------------------------------
@@ -751,8 +795,8 @@ class _Reader:
 
     def _ru(self, text: str) -> When | None:
         s = text.lower().strip(" .,;")
-        julian = re.search(r"\s*(\(ст\.\s?ст\.\)|ст\.\s?ст\.|\(?по старому стилю\)?)$", s)
-        gregorian = re.search(r"\s*(\(н\.\s?ст\.\)|н\.\s?ст\.|\(?по новому стилю\)?)$", s)
+        julian = re.search(r"\s*(\(ст\.\s?ст\.\)|ст\.\s?ст\.?|\(?по старому стилю\)?)$", s)
+        gregorian = re.search(r"\s*(\(н\.\s?ст\.\)|н\.\s?ст\.?|\(?по новому стилю\)?)$", s)
         if julian or gregorian:
             found = julian or gregorian
             assert found is not None
