@@ -35,7 +35,7 @@ from citations.keys import KeyRegistry
 from citations.languages import language_tag
 from citations.latex import braces_balanced
 from citations.model import Contributor, Reference, Role, role_rank
-from citations.sources import read_bytes
+from citations.sources import read_utf8
 
 __all__ = [
     "CSL_FIELDS",
@@ -320,12 +320,7 @@ def read_csl_json(path: str | os.PathLike[str]) -> tuple[Reference, ...]:
     A path that cannot be read raises :class:`UnreadableFile` naming it;
     text that is not UTF-8 or not CSL-JSON raises :class:`CSLJSONParseError`.
     """
-    data, name = read_bytes(path, "read_csl_json", "parse_csl_json")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise CSLJSONParseError(f"not UTF-8 text ({exc.reason})", source=name, line=line) from exc
+    text, name = read_utf8(path, "read_csl_json", "parse_csl_json", CSLJSONParseError)
     return parse_csl_json(text, source_name=name)
 
 

@@ -20,7 +20,7 @@ from citations.errors import InvalidReference, RISParseError
 from citations.keys import KeyRegistry
 from citations.languages import language_tag
 from citations.model import Contributor, Reference, Role, role_rank
-from citations.sources import read_bytes
+from citations.sources import read_utf8
 
 __all__ = ["RIS_TYPES", "parse_ris", "read_ris", "write_ris"]
 
@@ -171,12 +171,7 @@ def read_ris(path: str | os.PathLike[str]) -> tuple[Reference, ...]:
     A path that cannot be read raises :class:`UnreadableFile` naming it;
     text that is not UTF-8 or not RIS raises :class:`RISParseError`.
     """
-    data, name = read_bytes(path, "read_ris", "parse_ris")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise RISParseError(f"not UTF-8 text ({exc.reason})", source=name, line=line) from exc
+    text, name = read_utf8(path, "read_ris", "parse_ris", RISParseError)
     return parse_ris(text, source_name=name)
 
 

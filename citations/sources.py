@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from citations.errors import UnreadableFile
+from citations.errors import ParseError, UnreadableFile
 
 #: Characters that a path hardly ever holds and reader input nearly always does.
 _TEXT_SIGNS = ("\n", "{", "[", "  - ")
@@ -47,6 +47,19 @@ def read_bytes(
             return file.read(), name
         except OSError as exc:
             raise _unreadable(name, exc, verb, text_verb) from exc
+
+
+def read_utf8(
+    path: str | os.PathLike[str], verb: str, text_verb: str, error: type[ParseError]
+) -> tuple[str, str]:
+    """The file's UTF-8 text (a BOM dropped) and its name; bytes that are not UTF-8
+    raise ``error`` naming the file and line."""
+    data, name = read_bytes(path, verb, text_verb)
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(f"not UTF-8 text ({exc.reason})", source=name, line=line) from exc
 
 
 def _unreadable(name: str, exc: Exception, verb: str, text_verb: str) -> UnreadableFile:
