@@ -62,7 +62,9 @@ def _top_level(value: str, change: re.Pattern[str], replace: str) -> str:
 
 def protect_capitals(value: str) -> str:
     """``value`` with each all-caps word outside braces put in braces: ``{CNPC}``."""
-    if not any("A" <= char <= "Z" for char in value) or not braces_balanced(value):
+    # No all-caps word in the whole value means none outside its braces either: a
+    # brace on either side of a word is no letter, so the boundaries read the same.
+    if _CAPITALS.search(value) is None or not braces_balanced(value):
         return value
     return _top_level(value, _CAPITALS, r"{\g<0>}")
 

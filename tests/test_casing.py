@@ -5,8 +5,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from citations import Contributor, Reference, parse_bibtex, write_bibtex
-from citations.casing import protect_capitals, unbrace_capitals
+from citations.casing import _CAPITALS, _top_level, protect_capitals, unbrace_capitals
+from citations.latex import braces_balanced
 from tests.tools import require_tool
 
 
@@ -50,3 +54,10 @@ def test_plain_bst_prints_cnpc(tmp_path: Path) -> None:
     subprocess.run([bibtex, "doc"], cwd=tmp_path, capture_output=True, check=True, timeout=60)
     bbl = " ".join((tmp_path / "doc.bbl").read_text(encoding="utf-8").split())
     assert "{CNPC} and the power of siberia pipeline in {U.S.} eyes" in bbl
+
+
+@given(st.text(alphabet="ABz.{}\\ 1", max_size=30))
+def test_the_quick_check_skips_only_values_with_nothing_to_protect(value: str) -> None:
+    """Skipping a value with no all-caps word anywhere never skips one outside braces."""
+    if braces_balanced(value):
+        assert protect_capitals(value) == _top_level(value, _CAPITALS, r"{\g<0>}")
