@@ -1107,11 +1107,8 @@ def _refuse_repeats(
 
 def _replayed(journal: Journal, upto: int) -> sqlite3.Connection:
     """In-memory read models of the journal's records up to ``upto``."""
-    conn = sqlite3.connect(":memory:")
-    readmodels.create(conn)
     with contextlib.closing(journal.read(upto=upto)) as records:
-        readmodels.apply_records(conn, records)
-    return conn
+        return readmodels.replayed(records)
 
 
 def _follow(merged: Mapping[str, str], key: str) -> str:

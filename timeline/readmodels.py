@@ -50,12 +50,13 @@ __all__ = [
     "checkpoint",
     "create",
     "differences",
-    "text_index_damage",
     "drop",
     "load_event",
     "load_reference",
     "rebuild",
+    "replayed",
     "snapshot",
+    "text_index_damage",
 ]
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
@@ -203,6 +204,14 @@ def check_objects(conn: sqlite3.Connection, objects: Sequence[SchemaObject], pat
                 f"(it was altered); {UNTRUSTED_ADVICE}"
             )
     return set(expected) <= set(by_name)
+
+
+def replayed(records: Iterable[Record]) -> sqlite3.Connection:
+    """Read models of ``records`` in a new in-memory database (the caller closes it)."""
+    conn = sqlite3.connect(":memory:")
+    create(conn)
+    apply_records(conn, records)
+    return conn
 
 
 def drop(conn: sqlite3.Connection) -> None:
@@ -467,20 +476,18 @@ def differences(
     ``records`` are the journal's up to the read models' checkpoint. Each
     difference names the table and the row's key (at most ``limit`` of them).
     """
-    fresh = sqlite3.connect(":memory:")
+    fresh = replayed(records)
     try:
-        create(fresh)
-        apply_records(fresh, records)
         found: list[str] = []
         for table, keys in _KEYS.items():
-            stored, replayed = _rows(conn, table), _rows(fresh, table)
-            for key in sorted(stored.keys() | replayed.keys(), key=repr):
-                if stored.get(key) == replayed.get(key):
+            stored, journal = _rows(conn, table), _rows(fresh, table)
+            for key in sorted(stored.keys() | journal.keys(), key=repr):
+                if stored.get(key) == journal.get(key):
                     continue
                 what = ", ".join(f"{name}={value!r}" for name, value in zip(keys, key, strict=True))
                 state = (
                     "is not in the journal"
-                    if key not in replayed
+                    if key not in journal
                     else "is missing"
                     if key not in stored
                     else "differs from the journal"
