@@ -350,19 +350,29 @@ def table_of_migrations(name: str) -> bool:
     return "_sqlite_migrations" in name
 
 
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction on ``conn`` (joining the one it is in, if any)."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
 def _check_file(conn: sqlite3.Connection, path: str) -> tuple[SchemaObject, ...]:
     """Check the file before use; return the objects besides the journal's own.
 
     One read transaction sees the application id and the schema together (a
     journal another process is creating is seen before or after, never half).
     """
-    conn.execute("BEGIN")
-    try:
+    with _snapshot(conn):
         (application_id,) = conn.execute("PRAGMA application_id").fetchone()
         objects = schema_objects(conn)
-    finally:
-        if conn.in_transaction:
-            conn.execute("COMMIT")
     tables = sorted(item.name for item in objects if item.type == "table")
     if application_id != APPLICATION_ID and (application_id != 0 or tables):
         raise NotAJournal(
@@ -637,17 +647,8 @@ class Journal:
         Appends made meanwhile by other processes are not seen until it ends.
         Inside a transaction already, it joins it. SQLite errors come out typed.
         """
-        conn = self._conn
-        with self.typed_errors():
-            if conn.in_transaction:
-                yield conn
-                return
-            conn.execute("BEGIN")
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
+        with self.typed_errors(), _snapshot(self._conn):
+            yield self._conn
 
     # -- writing ----------------------------------------------------------------
 
