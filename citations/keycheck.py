@@ -40,8 +40,7 @@ _MARKUP = {
 #: Default-ignorable code points outside the Cc, Cf and Z categories (Unicode's
 #: DerivedCoreProperties): shown as nothing, so a key holding one looks like another.
 _INVISIBLE = re.compile(
-    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
-    "\U000e0100-\U000e01ef]"
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"
 )
 _HIDDEN_CATEGORIES = {
     "Cc": "a control character",

@@ -235,8 +235,7 @@ def parse_ris(text: str, *, source_name: str = "<string>") -> tuple[Reference, .
         for key in (value for tag, value in tags if tag == "ID" and value):
             if key in first_line:
                 raise RISParseError(
-                    f"ID {key!r}: duplicate citation key (first defined at line "
-                    f"{first_line[key]})",
+                    f"ID {key!r}: duplicate citation key (first defined at line {first_line[key]})",
                     source=name,
                     line=record_line,
                 )

@@ -18,9 +18,7 @@ from timeline.documents.common import title_of
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False
-    )
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False)
 
 
 @pytest.mark.parametrize("flavour", ["pandoc", "footnotes"])
