@@ -1,0 +1,271 @@
+"""The ``timeline`` group: global options, opening the journal, errors as one line."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
+
+import click
+
+from citations.errors import CitationsError
+from timeline.cli._output import progress_bar
+from timeline.errors import ReadOnlyTimeline, TimelineError, TimelineWarning
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from timeline.application import Timeline
+
+DEFAULT_JOURNAL = "timeline.db"
+
+
+# -- settings shared by every command -----------------------------------------
+
+
+class Settings(NamedTuple):
+    journal: Path
+    as_of: int | datetime | None
+    author: str | None
+    tz: str | None = None
+    busy_timeout: float = 30.0
+
+
+def _parse_as_of(value: str | None, tz: str | None) -> int | datetime | None:
+    """``seq:N``, or an ISO 8601 instant or date (without an offset: local to ``tz``)."""
+    if value is None:
+        return None
+    if value.startswith("seq:"):
+        number = value[4:]
+        if not number.isdigit():
+            raise click.BadParameter(
+                f"{value!r}: after 'seq:' give a record number, e.g. seq:42", param_hint="'--as-of'"
+            )
+        return int(number)
+    from timeline.instants import read_instant
+
+    try:
+        return read_instant(value, tz)
+    except TimelineError as exc:
+        raise click.BadParameter(
+            f"{sentence(exc)} (give an ISO instant such as 2022-03-01T00:00:00+08:00, "
+            "a date, or seq:N)",
+            param_hint="'--as-of'",
+        ) from None
+
+
+def parse_made_at(value: str | None) -> datetime | None:
+    """``--made-at`` (ISO instant), else ``$SOURCE_DATE_EPOCH``, else None (now)."""
+    if value:
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not an ISO instant") from None
+        return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        if not epoch.isdigit():
+            raise click.BadParameter(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds")
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return None
+
+
+def current_settings() -> Settings:
+    return click.get_current_context().find_object(Settings)  # type: ignore[return-value]
+
+
+# -- opening the journal --------------------------------------------------------
+
+
+class Failure(click.ClickException):
+    """A refusal by the command line itself: ``error: <message>`` on stderr, exit code 1."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+@contextlib.contextmanager
+def open_timeline(
+    *, path: Path | None = None, create: bool = False, read_only: bool = False
+) -> Iterator[Timeline]:
+    """The timeline at ``path`` or ``--journal``, read-only as of ``--as-of`` when given.
+
+    A command that only reads runs in one snapshot of the file; ``read_only``
+    opens the file without writing anything to it. SQLite errors come out typed.
+    """
+    from timeline.application import Timeline
+
+    settings = current_settings()
+    path = path or settings.journal
+    uri = str(path).startswith("file:")
+    if not create and not uri and str(path) != ":memory:" and not path.exists():
+        raise Failure(f"no journal at {path}; create one with `timeline init` or `timeline import`")
+    if create and not uri:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    writes = isinstance(click.get_current_context().command, Writes)
+    with (
+        progress_bar("catching up", None) as progress,
+        Timeline.open(
+            str(path) if uri else path,
+            author=settings.author,
+            progress=progress,
+            busy_timeout=settings.busy_timeout,
+            read_only=read_only,
+        ) as timeline,
+        timeline.journal.typed_errors(),
+        contextlib.nullcontext() if writes else timeline.read_transaction(),
+    ):
+        if settings.as_of is not None:
+            yield timeline.as_of(settings.as_of)
+        else:
+            yield timeline
+
+
+def output_stream(path: str | None) -> contextlib.AbstractContextManager[TextIO]:
+    """A text stream for ``-o PATH`` (parents created), or stdout for ``-`` / no path."""
+    if path is None or path == "-":
+        return contextlib.nullcontext(sys.stdout)
+    from pathlib import Path
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.open("w", encoding="utf-8", newline="")
+
+
+# -- the group --------------------------------------------------------------------
+
+
+class _Group(click.Group):
+    """A click group that turns library errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", TimelineWarning)
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
+        except (TimelineError, CitationsError) as exc:
+            click.echo(f"error: {sentence(exc)}", err=True)
+            ctx.exit(1)
+        except BrokenPipeError:
+            quiet_stdout()
+            ctx.exit(0)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
+
+
+class Writes(click.Command):
+    """A command that writes a journal: refused under ``--as-of``, which only reads the past."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        if current_settings().as_of is not None:
+            raise ReadOnlyTimeline(
+                f"--as-of shows the timeline as it stood then and never writes; "
+                f"run `timeline {self.name}` without --as-of"
+            )
+        return super().invoke(ctx)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null: its reader is gone (``timeline list | head -1``).
+
+    What is still buffered is then flushed there at exit instead of raising
+    BrokenPipeError again (as the Python docs on SIGPIPE recommend).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_args: Any, **_kw: Any) -> None:
+    """A warning from the library as one ``warning: ...`` line on stderr."""
+    click.echo(f"warning: {sentence(Exception(message))}", err=True)
+
+
+def sentence(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="timeline-citations", prog_name="timeline")
+@click.option(
+    "--journal",
+    metavar="PATH",
+    envvar="TIMELINE_JOURNAL",
+    default=DEFAULT_JOURNAL,
+    show_default=True,
+    help="The journal file (default: $TIMELINE_JOURNAL, else ./timeline.db).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="MOMENT",
+    help=(
+        "Show the timeline as it stood at seq:N or an ISO instant (2022-03-01T00:00:00+08:00; "
+        "a date or a time without offset is in --tz); commands that write refuse."
+    ),
+)
+@click.option(
+    "--tz",
+    metavar="ZONE",
+    help=(
+        "IANA time zone for --as-of without an offset and for the times shown "
+        "(default: $TZ, else the system's zone)."
+    ),
+)
+@click.option(
+    "--author",
+    metavar="NAME",
+    help="Who makes the changes (default: $TIMELINE_AUTHOR, else the login name).",
+)
+@click.option(
+    "--busy-timeout",
+    "busy_timeout",
+    metavar="SECONDS",
+    type=click.FloatRange(min=0),
+    envvar="TIMELINE_BUSY_TIMEOUT",
+    default=30.0,
+    show_default=True,
+    help="How long to wait for another process's lock on the journal ($TIMELINE_BUSY_TIMEOUT).",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    journal: str,
+    as_of: str | None,
+    tz: str | None,
+    author: str | None,
+    busy_timeout: float,
+) -> None:
+    """Keep dated historical events and their sources in one append-only journal.
+
+    Record, correct and cite events, then publish chronologies (Markdown,
+    HTML, LaTeX, ...) and bibliographies (BibTeX, biblatex, CSL-JSON).
+    """
+    from pathlib import Path
+
+    ctx.obj = Settings(
+        journal=Path(journal),
+        as_of=_parse_as_of(as_of, tz),
+        author=author,
+        tz=tz,
+        busy_timeout=busy_timeout,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the ``timeline`` command line (the console script and ``python -m timeline``)."""
+    try:
+        try:
+            cli.main(args=list(argv) if argv is not None else None, prog_name="timeline")
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        raise SystemExit(0) from None

@@ -1,0 +1,211 @@
+"""Commands writing documents: chronology and bibliography."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from timeline.cli._app import cli, open_timeline, output_stream, parse_made_at
+from timeline.cli._filters import filter_options, read_filters, warn_unknown_values
+from timeline.cli._output import spinner
+
+if TYPE_CHECKING:
+    from timeline.application import Timeline
+    from timeline.documents import DocumentOptions
+
+#: ``chronology --format`` choices: the document format and Markdown flavour each stands for.
+CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
+    "md": ("markdown", "footnotes"),
+    "pandoc": ("markdown", "pandoc"),
+    "html": ("html", "pandoc"),
+    "svg": ("svg", "pandoc"),
+    "timelinejs": ("timelinejs", "pandoc"),
+    "csv": ("csv", "pandoc"),
+    "latex": ("latex", "pandoc"),
+}
+
+#: ``bibliography --format`` choices (timeline.documents.options.BIBLIOGRAPHY_FORMATS,
+#: repeated here so that ``--help`` need not import the document writers).
+BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json", "text", "html", "markdown")
+
+#: ``chronology --group-by`` choices: the document groupings but ``period``.
+CHRONOLOGY_GROUPINGS = ("none", "year", "decade")
+
+#: ``chronology --dates`` choices (timeline.documents.options.DATES).
+CHRONOLOGY_DATES = ("as-written", "computed", "both")
+
+
+# -- documents ------------------------------------------------------------------
+
+
+def _document_options(
+    fmt: str, lang: str, group_by: str, dates: str, style: str = ""
+) -> DocumentOptions:
+    from timeline.documents import DocumentOptions
+
+    _, flavour = CHRONOLOGY_FORMATS[fmt]
+    fallbacks = tuple(dict.fromkeys((lang, "en", "zh", "ru")))
+    return DocumentOptions(
+        lang=lang,
+        fallbacks=fallbacks,
+        group_by=group_by,
+        flavour=flavour,
+        dates=dates,
+        style=style,
+    )
+
+
+_STYLE_HELP = (
+    "Citation style: chicago-author-date, chicago-notes, apa, gb-t-7714-2015-author-date, "
+    "gb-t-7714-2015-numeric, gb-t-7714-2015-note, gost-r-7.0.5-2008, another CSL style "
+    "name, a .csl file, or a pybtex style (plain)."
+)
+
+
+def write_chronology(
+    timeline: Timeline,
+    fmt: str,
+    output: str | None,
+    *,
+    title: str = "Chronology",
+    lang: str = "en",
+    group_by: str = "year",
+    dates: str = "as-written",
+    made_at: datetime | None = None,
+    style: str = "",
+    **filters: Any,
+) -> int:
+    """Render the timeline's chronology as ``fmt`` (a key of :data:`CHRONOLOGY_FORMATS`).
+
+    Writes to ``output`` (stdout for ``None`` or ``-``); returns the number of events.
+    """
+    from timeline.documents import render
+
+    chronology = timeline.chronology(title=title, made_at=made_at, **filters)
+    with spinner(f"rendering {len(chronology)} events as {fmt}"):
+        text = render(
+            chronology,
+            CHRONOLOGY_FORMATS[fmt][0],
+            _document_options(fmt, lang, group_by, dates, style),
+        )
+    with output_stream(output) as stream:
+        stream.write(text)
+    return len(chronology)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(CHRONOLOGY_FORMATS)),
+    default="md",
+    show_default=True,
+    help="md: self-contained Markdown with footnotes; pandoc: Markdown with [@key] citations.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--title", default="Chronology", show_default=True, help="The document title.")
+@click.option("--lang", default="en", show_default=True, help="Language of titles and dates.")
+@click.option(
+    "--group-by",
+    type=click.Choice(CHRONOLOGY_GROUPINGS),
+    default="year",
+    show_default=True,
+    help="Headings by year, by decade, or none.",
+)
+@click.option(
+    "--dates",
+    type=click.Choice(CHRONOLOGY_DATES),
+    default="as-written",
+    show_default=True,
+    help="Dates as the source wrote them (early June 2019), computed from the date "
+    "(1-10 June 2019), or both.",
+)
+@click.option(
+    "--made-at",
+    metavar="INSTANT",
+    help="The made-at time printed in the document (default $SOURCE_DATE_EPOCH, else now).",
+)
+@click.option(
+    "--style",
+    metavar="NAME|FILE.csl",
+    default="",
+    help=_STYLE_HELP + " Default by --lang: en Chicago author-date, zh GB/T 7714 author-date, "
+    "ru ГОСТ Р 7.0.5.",
+)
+@filter_options
+def chronology(
+    fmt: str,
+    output: str | None,
+    title: str,
+    lang: str,
+    group_by: str,
+    dates: str,
+    made_at: str | None,
+    style: str,
+    **options: Any,
+) -> None:
+    """Write the chronology as Markdown, Pandoc Markdown, HTML, SVG, TimelineJS, CSV or LaTeX."""
+    filters = read_filters(**options)
+    with open_timeline() as timeline:
+        count = write_chronology(
+            timeline,
+            fmt,
+            output,
+            title=title,
+            lang=lang,
+            group_by=group_by,
+            dates=dates,
+            made_at=parse_made_at(made_at),
+            style=style,
+            **filters,
+        )
+        if not count:
+            warn_unknown_values(timeline, filters)
+    if output and output != "-":
+        click.echo(f"wrote {count} events to {output}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(BIBLIOGRAPHY_FORMATS),
+    default="biblatex",
+    show_default=True,
+    help="The bibliography format: data (bibtex, biblatex, csl-json) or formatted references.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--cited", is_flag=True, help="Only references cited by events on the timeline.")
+@click.option(
+    "--keep-private-fields",
+    is_flag=True,
+    help="Keep fields about your own copy (file, annotation, owner, timestamp, ...).",
+)
+@click.option(
+    "--style",
+    metavar="NAME|FILE.csl",
+    default="chicago-author-date",
+    show_default=True,
+    help=_STYLE_HELP + " For --format text, html and markdown.",
+)
+def bibliography(
+    fmt: str, output: str | None, cited: bool, keep_private_fields: bool, style: str
+) -> None:
+    """Write the references as BibTeX, biblatex or CSL-JSON sorted by key, or formatted
+    in a citation style as text, HTML or Markdown."""
+    from timeline.documents import write_bibliography
+
+    with open_timeline() as timeline:
+        if cited:
+            references = [ref for _key, ref in timeline.chronology().references]
+        else:
+            references = timeline.references()
+        text = write_bibliography(
+            references, fmt, keep_private_fields=keep_private_fields, style=style
+        )
+    with output_stream(output) as stream:
+        stream.write(text)
+    if output and output != "-":
+        click.echo(f"wrote {len(references)} references to {output}", err=True)

@@ -1,0 +1,291 @@
+"""Commands on events: add, revise, retract, restore, show, list, search, history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from timeline.cli._app import Writes, cli, current_settings, open_timeline
+from timeline.cli._filters import filter_options, read_filters, warn_unknown_values
+from timeline.cli._output import echo_json, event_json, print_events, print_table, visible
+
+if TYPE_CHECKING:
+    from timeline.application import HistoryEntry
+
+# -- commands on events -------------------------------------------------------
+
+
+def _citation_option(value: str) -> tuple[str, str]:
+    key, _, locator = value.partition("@")
+    return key.strip(), locator.strip()
+
+
+@cli.command(cls=Writes)
+@click.argument("when")
+@click.argument("title")
+@click.option("--id", "event_id", help="The event id (a lowercase slug); derived if omitted.")
+@click.option("--lang", default="en", show_default=True, help="Language of TITLE and WHEN.")
+@click.option("--kind", default="other", show_default=True, help="treaty, visit, war, ...")
+@click.option(
+    "--importance",
+    type=click.IntRange(1, 3),
+    default=2,
+    show_default=True,
+    help="1 (minor) to 3 (major).",
+)
+@click.option("--summary", default="", help="A sentence or two about the event.")
+@click.option("--actor", "actors", multiple=True, help="An actor code, e.g. CHN or RUS:host.")
+@click.option("--tag", "tags", multiple=True, help="A lowercase tag; repeat for more.")
+@click.option("--cite", "cites", multiple=True, metavar="KEY[@LOCATOR]", help="Cite a reference.")
+@click.option("--reason", default="", help="Why the event is recorded.")
+def add(
+    when: str,
+    title: str,
+    event_id: str | None,
+    lang: str,
+    kind: str,
+    importance: int,
+    summary: str,
+    actors: tuple[str, ...],
+    tags: tuple[str, ...],
+    cites: tuple[str, ...],
+    reason: str,
+) -> None:
+    """Record a new event: WHEN (EDTF or a phrase such as "early June 2019") and TITLE.
+
+    Prints the new event's id.
+    """
+    fields: dict[str, Any] = {"kind": kind, "importance": importance}
+    if summary:
+        fields["summary"] = summary
+    if actors:
+        fields["actors"] = list(actors)
+    if tags:
+        fields["tags"] = list(tags)
+    with open_timeline() as timeline, timeline.transaction():
+        event = timeline.record(
+            id=event_id, when=when, title=title, lang=lang, reason=reason, **fields
+        )
+        for cite in cites:
+            key, locator = _citation_option(cite)
+            timeline.cite(event.id, key, locator=locator, reason=reason)
+    click.echo(event.id)
+
+
+@cli.command(cls=Writes)
+@click.argument("event_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the event changes (kept in its history).")
+@click.option("--when", help="The corrected date (EDTF or a phrase in --lang).")
+@click.option("--title", help="The corrected title in --lang.")
+@click.option("--summary", help="The corrected summary in --lang.")
+@click.option("--lang", default="en", show_default=True, help="Language of --when/--title.")
+@click.option("--kind", help="The corrected kind.")
+@click.option("--importance", type=click.IntRange(1, 3), help="1 (minor) to 3 (major).")
+@click.option("--actor", "actors", multiple=True, help="Replace the actors (repeat).")
+@click.option("--tag", "tags", multiple=True, help="Replace the tags (repeat).")
+def revise(
+    event_id: str,
+    reason: str,
+    when: str | None,
+    title: str | None,
+    summary: str | None,
+    lang: str,
+    kind: str | None,
+    importance: int | None,
+    actors: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    """Correct some fields of event ID; only what changes is recorded."""
+    from timeline.model import LocalizedText
+
+    fields: dict[str, Any] = {}
+    if when is not None:
+        fields["when"] = when
+    if kind is not None:
+        fields["kind"] = kind
+    if importance is not None:
+        fields["importance"] = importance
+    if actors:
+        fields["actors"] = list(actors)
+    if tags:
+        fields["tags"] = list(tags)
+    with open_timeline() as timeline:
+        current = timeline.event(event_id)
+        for name, text in (("title", title), ("summary", summary)):
+            if text is not None:
+                before = getattr(current, name)
+                fields[name] = LocalizedText(
+                    {**before.as_dict(), lang: text}, original=before.original
+                )
+        if not fields:
+            raise click.UsageError("say what to change, e.g. --when 2019-06-05")
+        before = timeline.head().seq
+        timeline.revise(event_id, reason=reason, lang=lang, **fields)
+        changed = timeline.head().seq != before
+    click.echo(f"revised {event_id}" if changed else f"{event_id} unchanged")
+
+
+@cli.command(cls=Writes)
+@click.argument("event_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the event is withdrawn.")
+def retract(event_id: str, reason: str) -> None:
+    """Withdraw event ID from the timeline (it stays in the journal and its history)."""
+    with open_timeline() as timeline:
+        timeline.retract(event_id, reason=reason)
+    click.echo(f"retracted {event_id}")
+
+
+@cli.command(cls=Writes)
+@click.argument("event_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the event comes back.")
+def restore(event_id: str, reason: str) -> None:
+    """Put retracted event ID back on the timeline."""
+    with open_timeline() as timeline:
+        timeline.restore(event_id, reason=reason)
+    click.echo(f"restored {event_id}")
+
+
+# -- queries --------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--lang", default="en", show_default=True, help="Language of dates and titles.")
+def show(event_id: str, as_json: bool, lang: str) -> None:
+    """Show one event with its citations."""
+    from timeline.dates import format_date, format_edtf
+
+    with open_timeline() as timeline:
+        event = timeline.event(event_id)
+        data = event_json(timeline, event)
+        if as_json:
+            echo_json(data)
+            return
+        lines = [
+            f"{event.id}{'  (retracted)' if data['retracted'] else ''}",
+            f"  when:       {format_date(event.when, lang)}  [{format_edtf(event.when)}]",
+        ]
+        if event.when_text:
+            lines.append(f"  as written: {event.when_text}")
+        for language, text in event.title.values:
+            lines.append(f"  title.{language}:{' ' * max(1, 6 - len(language))}{text}")
+        for language, text in event.summary.values:
+            lines.append(f"  summary.{language}: {text}")
+        lines.append(f"  kind:       {event.kind}   importance: {event.importance}")
+        if event.actors:
+            lines.append(f"  actors:     {', '.join(str(a) for a in event.actors)}")
+        if event.tags:
+            lines.append(f"  tags:       {', '.join(event.tags)}")
+        for relation in event.relations:
+            lines.append(f"  {relation.type}: {relation.target}")
+        for citation in data["citations"]:
+            where = f", {citation['locator']}" if citation["locator"] else ""
+            lines.append(f"  cites:      {citation['key']}{where}")
+        click.echo("\n".join(visible(line) for line in lines))
+
+
+@cli.command("list")
+@filter_options
+@click.option("--lang", default="en", show_default=True, help="Language of the titles.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_(lang: str, as_json: bool, **options: Any) -> None:
+    """List events in historical order (a table on a terminal, JSON with --json)."""
+    filters = read_filters(**options)
+    with open_timeline() as timeline:
+        events = timeline.events(**filters)
+        if not events:
+            warn_unknown_values(timeline, filters)
+        print_events(timeline, events, as_json, lang)
+
+
+@cli.command()
+@click.argument("text")
+@filter_options
+@click.option("--lang", help="Search titles and summaries in this language only.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def search(text: str, lang: str | None, as_json: bool, **options: Any) -> None:
+    """Find events whose title or summary contains TEXT."""
+    filters = read_filters(**options)
+    with open_timeline() as timeline:
+        events = timeline.events(text=text, lang=lang, **filters)
+        if not events:
+            warn_unknown_values(timeline, filters)
+        print_events(timeline, events, as_json, lang or "en")
+
+
+def _diff_value(value: Any, name: str) -> Any:
+    """A field's value before or after a change as JSON (EDTF for ``when``; None if unset)."""
+    from timeline.changes import EVENT_FIELDS
+    from timeline.codec import encode_event_field
+    from timeline.dates import format_edtf
+
+    if value is None or value == "":
+        return None
+    if name == "when":
+        return format_edtf(value)
+    return encode_event_field(name, value) if name in EVENT_FIELDS else value
+
+
+def _diff_text(value: Any) -> str:
+    """A JSON field value as a table cell ("—" for None)."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _history_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "recorded_at": entry.recorded_at.isoformat(),
+        "kind": entry.kind,
+        "author": entry.author or None,
+        "reason": entry.reason or None,
+        "changes": {
+            d.field: {"old": _diff_value(d.old, d.field), "new": _diff_value(d.new, d.field)}
+            for d in entry.diffs
+        },
+    }
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def history(event_id: str, as_json: bool) -> None:
+    """Every change to event ID, oldest first: who, when, why and what changed.
+
+    The table shows when each change was recorded in --tz (default $TZ, else
+    the system's zone); --json gives UTC.
+    """
+    with open_timeline() as timeline:
+        entries = [_history_json(e) for e in timeline.history(event_id)]
+    if as_json:
+        echo_json(entries)
+        return
+    from timeline.instants import local_text
+
+    rows = []
+    for entry in entries:
+        changed = "; ".join(
+            f"{name}: {_diff_text(d['old'])} → {_diff_text(d['new'])}"
+            for name, d in entry["changes"].items()
+        )
+        if entry["kind"] == "event.recorded":
+            changed = f"when: {entry['changes'].get('when', {}).get('new', '')}"
+        rows.append(
+            (
+                str(entry["seq"]),
+                local_text(datetime.fromisoformat(entry["recorded_at"]), current_settings().tz),
+                entry["kind"],
+                entry["author"] or "",
+                entry["reason"] or "",
+                changed,
+            )
+        )
+    print_table(("seq", "recorded at", "change", "author", "reason", "what changed"), rows)

@@ -1,0 +1,123 @@
+"""Commands on the journal itself: init, verify, dump, load, rebuild, stats."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from timeline.cli._app import Failure, Writes, cli, current_settings, open_timeline, output_stream
+from timeline.cli._output import echo_json, print_table, progress_bar
+
+if TYPE_CHECKING:
+    pass
+
+
+@cli.command(cls=Writes)
+def init() -> None:
+    """Create a new, empty journal at --journal."""
+    path = current_settings().journal
+    if path.exists():
+        raise Failure(f"{path} already exists; choose another --journal")
+    with open_timeline(create=True) as timeline:
+        head = timeline.head()
+    click.echo(f"created journal {path} (head seq {head.seq})")
+
+
+# -- maintenance --------------------------------------------------------------
+
+
+@cli.command()
+def verify() -> None:
+    """Check the hash chain and the read models against it; exit code 1 if anything differs.
+
+    Opens the journal read-only: verifying never writes to the file.
+    """
+    with open_timeline(read_only=True) as timeline:
+        report = timeline.verify()
+        head = timeline.head()
+    if report.ok:
+        click.echo(f"ok: {report.checked} records verified, head seq {head.seq} hash {head.hash}")
+        return
+    if report.first_bad_seq is not None:
+        message = f"the journal fails verification at seq {report.first_bad_seq}: {report.reason}"
+    else:
+        message = f"{report.checked} records verify, but {report.reason}"
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(1)
+
+
+@cli.command()
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+def dump(output: str | None) -> None:
+    """Write the whole journal as JSON Lines (one record per line)."""
+    with open_timeline() as timeline, output_stream(output) as stream:
+        count = timeline.dump(stream)
+    if output and output != "-":
+        click.echo(f"dumped {count} records to {output}", err=True)
+
+
+@cli.command(cls=Writes)
+@click.argument(
+    "dump_file",
+    metavar="FILE",
+    type=click.File("r", encoding="utf-8", errors="surrogateescape"),
+)
+def load(dump_file: TextIO) -> None:
+    """Create the journal at --journal from a JSON Lines dump (which must verify)."""
+    from timeline.application import Timeline
+
+    settings = current_settings()
+    path = settings.journal
+    if path.exists():
+        raise Failure(f"{path} already exists; load into a new --journal")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        progress_bar("loading", None) as progress,
+        Timeline.load(dump_file, path, author=settings.author, progress=progress) as loaded,
+    ):
+        head = loaded.head()
+    click.echo(f"loaded {head.seq} records into {path}")
+
+
+@cli.command(cls=Writes)
+def rebuild() -> None:
+    """Drop and rebuild the read models from the journal."""
+    with open_timeline() as timeline:
+        total = timeline.head().seq
+        with progress_bar("rebuilding", total) as bar:
+            count = timeline.rebuild(progress=bar)
+    click.echo(f"rebuilt the read models from {count} records")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(as_json: bool) -> None:
+    """Count events, references, citations and journal records."""
+    from timeline.dates import format_edtf
+
+    with open_timeline() as timeline:
+        events = timeline.events()
+        every = timeline.events(include_retracted=True)
+        references = timeline.references(include_merged=True)
+        head = timeline.head()
+        counts: dict[str, Any] = {
+            "records": head.seq,
+            "events": len(events),
+            "retracted": len(every) - len(events),
+            "unsourced": len(timeline.unsourced()),
+            "citations": sum(len(timeline.citations_of(e.id)) for e in every),
+            "references": sum(1 for _ in timeline.references()),
+            "merged_references": len(references) - len(timeline.references()),
+            "first": format_edtf(events[0].when) if events else None,
+            "last": format_edtf(events[-1].when) if events else None,
+            "head_hash": head.hash,
+            "kinds": dict(sorted(Counter(e.kind for e in events).items())),
+        }
+    if as_json:
+        echo_json(counts)
+        return
+    rows = [(name, str(value)) for name, value in counts.items() if name != "kinds"]
+    rows += [(f"kind {kind}", str(n)) for kind, n in counts["kinds"].items()]
+    print_table(("what", "count"), rows)
