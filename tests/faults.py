@@ -14,7 +14,7 @@ from typing import Any
 from tools import HANG
 
 from citations import Contributor, Reference
-from timeline import readmodels
+from timeline import views
 from timeline.application import Timeline
 
 KEYS = ("lukin2018", "lo2008", "wishnick2001")
@@ -103,7 +103,7 @@ def seed(path: str | Path) -> int:
 
 def snapshot(conn: sqlite3.Connection) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """Every read-model table's rows, in a stable order."""
-    return list(readmodels.snapshot(conn))
+    return list(views.snapshot(conn))
 
 
 def check_consistent(path: str | Path) -> tuple[int, list[str]]:
@@ -115,10 +115,10 @@ def check_consistent(path: str | Path) -> tuple[int, list[str]]:
         assert report.ok, report
         head = tl.head().seq
         conn = tl.journal.connection
-        assert readmodels.checkpoint(conn) == (readmodels.READ_MODEL_SCHEMA, head)
+        assert views.checkpoint(conn) == (views.READ_MODEL_SCHEMA, head)
         fresh = sqlite3.connect(":memory:")
-        readmodels.create(fresh)
-        readmodels.apply_records(fresh, tl.journal.read())
+        views.create(fresh)
+        views.apply_records(fresh, tl.journal.read())
         assert snapshot(conn) == snapshot(fresh)
         fresh.close()
         reasons = [str(record.payload.get("reason", "")) for record in tl.records()]

@@ -40,7 +40,7 @@ from timeline import (
     TimelineError,
     parse_date,
     parse_edtf,
-    readmodels,
+    views,
 )
 from timeline.importing import ImportPlan, parse_events
 from timeline.journal import Journal
@@ -435,7 +435,7 @@ def test_rehashed_dumps_with_odd_payloads_fail_typed(
 
 
 def _state(timeline: Timeline) -> tuple[object, list[tuple[str, list[tuple[Any, ...]]]]]:
-    return timeline.journal.head(), list(readmodels.snapshot(timeline.journal.connection))
+    return timeline.journal.head(), list(views.snapshot(timeline.journal.connection))
 
 
 @FUZZ

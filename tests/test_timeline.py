@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from citations import Contributor, Reference
-from timeline import readmodels
+from timeline import views
 from timeline.application import Timeline
 from timeline.changes import EventRecorded
 from timeline.codec import REGISTRY, encode
@@ -77,7 +77,7 @@ def _seed(tl: Timeline) -> None:
 
 
 def _tables(conn: sqlite3.Connection) -> list[tuple[str, list[tuple[object, ...]]]]:
-    return list(readmodels.snapshot(conn))
+    return list(views.snapshot(conn))
 
 
 def test_events_come_in_historical_order(tl: Timeline) -> None:

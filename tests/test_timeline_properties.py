@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citations import Contributor, Reference
-from timeline import readmodels
+from timeline import views
 from timeline.application import Timeline
 from timeline.errors import DomainError
 from timeline.records import GENESIS_HASH, canonical_json
@@ -74,13 +74,13 @@ def _run(tl: Timeline, command: tuple[Any, ...]) -> None:
 
 
 def _snapshot(conn: sqlite3.Connection) -> list[tuple[str, list[tuple[object, ...]]]]:
-    return list(readmodels.snapshot(conn))
+    return list(views.snapshot(conn))
 
 
 def _fresh(records: list[Any]) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
-    readmodels.create(conn)
-    readmodels.apply_records(conn, records)
+    views.create(conn)
+    views.apply_records(conn, records)
     return conn
 
 
@@ -104,7 +104,7 @@ def test_random_commands_keep_every_view_consistent(
 
         split = data.draw(st.integers(0, len(records)))
         stepwise = _fresh(records[:split])
-        readmodels.apply_records(stepwise, records[split:])
+        views.apply_records(stepwise, records[split:])
         assert _snapshot(stepwise) == incremental
 
         past = tl.as_of(split)

@@ -23,7 +23,7 @@ from typing import Any, Literal, TextIO
 import attrs
 
 from citations import Reference
-from timeline import readmodels
+from timeline import views
 from timeline.changes import (
     EVENT_FIELDS,
     Change,
@@ -219,7 +219,7 @@ class Timeline:
         )
         try:
             with journal.typed_errors():
-                complete = readmodels.check_objects(
+                complete = views.check_objects(
                     journal.connection, journal.other_objects(), journal.path
                 )
                 timeline = cls(journal, journal.connection, author=author)
@@ -230,8 +230,8 @@ class Timeline:
         return timeline
 
     def _in_step(self) -> bool:
-        state = readmodels.checkpoint(self._conn)
-        return state == (readmodels.READ_MODEL_SCHEMA, self._journal.head().seq)
+        state = views.checkpoint(self._conn)
+        return state == (views.READ_MODEL_SCHEMA, self._journal.head().seq)
 
     def _catch_up(self, progress: Callable[[int], None] | None, *, rebuild: bool) -> None:
         """Bring the read models level with the journal; no lock is taken when they are.
@@ -247,17 +247,17 @@ class Timeline:
             return
         try:
             with self._journal.write_transaction() as conn:
-                state = readmodels.checkpoint(conn)
+                state = views.checkpoint(conn)
                 head = self._journal.head().seq
                 if (
                     rebuild
                     or state is None
-                    or state[0] != readmodels.READ_MODEL_SCHEMA
+                    or state[0] != views.READ_MODEL_SCHEMA
                     or state[1] > head
                     or not self._caught_up(conn, state[1], progress)
                 ):
                     with contextlib.closing(self._journal.read()) as records:
-                        readmodels.rebuild(conn, records, progress)
+                        views.rebuild(conn, records, progress)
         except JournalReadOnly:
             self._conn = _replayed(self._journal, self._journal.head().seq)
 
@@ -268,7 +268,7 @@ class Timeline:
         conn.execute("SAVEPOINT catch_up")
         try:
             with contextlib.closing(self._journal.read(after=seq)) as records:
-                readmodels.apply_records(conn, records, progress)
+                views.apply_records(conn, records, progress)
         except (sqlite3.IntegrityError, LookupError, TypeError):
             conn.execute("ROLLBACK TO catch_up")
             conn.execute("RELEASE catch_up")
@@ -318,7 +318,7 @@ class Timeline:
                 if check is not None:
                     check(conn)
                 for record in records:
-                    readmodels.apply(conn, record, change)
+                    views.apply(conn, record, change)
 
             try:
                 stored = self._journal.append(
@@ -378,12 +378,12 @@ class Timeline:
         """Append ``event``; warn (naming ``where``) if one like it is on the timeline."""
 
         def build() -> tuple[Change, ExpectedVersion]:
-            if readmodels.load_event(self._conn, event.id) is not None:
+            if views.load_event(self._conn, event.id) is not None:
                 raise DuplicateEvent(f"an event with id {event.id!r} already exists")
             return EventRecorded(event=event, **self._meta(author, reason)), NO_STREAM
 
         alike = self._alike(event)
-        if alike and readmodels.load_event(self._conn, event.id) is None:
+        if alike and views.load_event(self._conn, event.id) is None:
             others = ", ".join(
                 f"{other!r}" + (" (retracted)" if retracted else "") for other, retracted in alike
             )
@@ -419,7 +419,7 @@ class Timeline:
             ids = sorted(found)
         elif len(ids) > 32:
             ids = [row[0] for row in self._conn.execute(same_bounds, bounds)]
-        candidates = filter(None, (readmodels.load_event(self._conn, other) for other in ids))
+        candidates = filter(None, (views.load_event(self._conn, other) for other in ids))
         return [
             (other.id, retracted)
             for other, _, retracted in candidates
@@ -434,12 +434,12 @@ class Timeline:
         words = _slug(title.get("en")) or _slug(title.get(title.original))
         candidate = f"{stem}-{words}" if words else stem
         unique, n = candidate, 2
-        while readmodels.load_event(self._conn, unique) is not None:
+        while views.load_event(self._conn, unique) is not None:
             unique, n = f"{candidate}-{n}", n + 1
         return unique
 
     def _current_event(self, event_id: str) -> tuple[Event, int, bool]:
-        current = readmodels.load_event(self._conn, event_id)
+        current = views.load_event(self._conn, event_id)
         if current is None:
             raise UnknownEvent(f"no event with id {event_id!r}")
         return current
@@ -521,7 +521,7 @@ class Timeline:
         """Add a bibliographic reference; raises :class:`DuplicateReference` if its key is taken."""
 
         def build() -> tuple[Change, ExpectedVersion]:
-            if readmodels.load_reference(self._conn, reference.key) is not None:
+            if views.load_reference(self._conn, reference.key) is not None:
                 raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
             return ReferenceAdded(reference=reference, **self._meta(author, reason)), NO_STREAM
 
@@ -529,7 +529,7 @@ class Timeline:
         return reference
 
     def _current_reference(self, key: str) -> tuple[Reference, int, str | None]:
-        current = readmodels.load_reference(self._conn, key)
+        current = views.load_reference(self._conn, key)
         if current is None:
             raise UnknownReference(f"no reference with key {key!r}")
         return current
@@ -581,7 +581,7 @@ class Timeline:
 
     @staticmethod
     def _require_reference(conn: sqlite3.Connection, key: str) -> None:
-        if readmodels.load_reference(conn, key) is None:
+        if views.load_reference(conn, key) is None:
             raise UnknownReference(f"no reference with key {key!r}")
 
     def cite(
@@ -723,7 +723,7 @@ class Timeline:
         rows = self._conn.execute(
             f"""SELECT data FROM events WHERE retracted = 0 AND id IN
                 (SELECT event_id FROM citations WHERE key IN ({marks}))
-                ORDER BY {readmodels.EVENT_ORDER}""",
+                ORDER BY {views.EVENT_ORDER}""",
             keys,
         )
         return [decode_event(json.loads(row[0])) for row in rows]
@@ -733,7 +733,7 @@ class Timeline:
         rows = self._conn.execute(
             f"""SELECT data FROM events WHERE retracted = 0 AND NOT EXISTS
                (SELECT 1 FROM citations WHERE citations.event_id = events.id)
-               ORDER BY {readmodels.EVENT_ORDER}"""
+               ORDER BY {views.EVENT_ORDER}"""
         )
         return [decode_event(json.loads(row[0])) for row in rows]
 
@@ -948,14 +948,14 @@ class Timeline:
                     reason="the file is damaged: SQLite's integrity check says "
                     + "; ".join(damage),
                 )
-            state = readmodels.checkpoint(conn)
-            if state is None or state[0] != readmodels.READ_MODEL_SCHEMA:
+            state = views.checkpoint(conn)
+            if state is None or state[0] != views.READ_MODEL_SCHEMA:
                 return report  # rebuilt from the journal before any output is made
             if state[1] > report.checked:
                 return report
             with contextlib.closing(self._journal.read(upto=state[1])) as records:
-                differences = readmodels.differences(conn, records)
-            text_damage = readmodels.text_index_damage(conn)
+                differences = views.differences(conn, records)
+            text_damage = views.text_index_damage(conn)
         if text_damage:
             differences = (*differences, text_damage)
         if not differences:
@@ -992,7 +992,7 @@ class Timeline:
             self._journal.write_transaction() as conn,
             contextlib.closing(self._journal.read()) as records,
         ):
-            return readmodels.rebuild(conn, records, progress)
+            return views.rebuild(conn, records, progress)
 
     def dump(self, fp: TextIO) -> int:
         """Write the journal as JSON Lines; returns the number of records."""
@@ -1108,7 +1108,7 @@ def _refuse_repeats(
 def _replayed(journal: Journal, upto: int) -> sqlite3.Connection:
     """In-memory read models of the journal's records up to ``upto``."""
     with contextlib.closing(journal.read(upto=upto)) as records:
-        return readmodels.replayed(records)
+        return views.replayed(records)
 
 
 def _follow(merged: Mapping[str, str], key: str) -> str:
@@ -1204,4 +1204,4 @@ def _event_query(
         if lang:
             params.append(lang)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    return f"SELECT data FROM events {clause} ORDER BY {readmodels.EVENT_ORDER}", params
+    return f"SELECT data FROM events {clause} ORDER BY {views.EVENT_ORDER}", params

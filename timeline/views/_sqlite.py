@@ -1,4 +1,4 @@
-"""Read models: plain SQLite tables beside the journal, kept in step with it.
+"""The SQLite views: plain tables beside the journal, kept in step with it.
 
 Each change is applied by :func:`apply` inside the transaction that appends its
 record, and ``readmodel_checkpoint`` remembers the last applied ``seq``, so the
@@ -40,24 +40,6 @@ from timeline.errors import UntrustedJournal
 from timeline.journal import UNTRUSTED_ADVICE, SchemaObject, normal_sql, schema_objects
 from timeline.model import Citation, Event
 from timeline.records import Record
-
-__all__ = [
-    "EVENT_ORDER",
-    "READ_MODEL_SCHEMA",
-    "apply",
-    "apply_records",
-    "check_objects",
-    "checkpoint",
-    "create",
-    "differences",
-    "drop",
-    "load_event",
-    "load_reference",
-    "rebuild",
-    "replayed",
-    "snapshot",
-    "text_index_damage",
-]
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 2
