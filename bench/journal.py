@@ -47,8 +47,7 @@ def _peak_rss_mb() -> float:
 
 
 def _journal_batch(path: str, n: int) -> dict[str, float]:
-    from timeline.journal import Journal
-    from timeline.records import Draft
+    from timeline.journal import Draft, Journal
 
     drafts = [Draft("event.recorded", _payload(i)) for i in range(n)]
     with Journal.open(path) as journal:
@@ -76,8 +75,7 @@ def _journal_read(path: str) -> dict[str, float]:
 
 
 def _journal_single(path: str, n: int, synchronous: str) -> dict[str, float]:
-    from timeline.journal import Journal
-    from timeline.records import Draft
+    from timeline.journal import Draft, Journal
 
     with Journal.open(path, synchronous=synchronous) as journal:  # type: ignore[arg-type]
         start = time.perf_counter()

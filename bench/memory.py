@@ -29,8 +29,7 @@ def _peak_rss_mb() -> float:
 
 def append_and_replay(path: str, n: int) -> dict[str, float]:
     """Append ``n`` records in batches of 1000 over 50 streams, then read them all back."""
-    from timeline.journal import Journal
-    from timeline.records import Draft
+    from timeline.journal import Draft, Journal
 
     baseline = _peak_rss_mb()
     with Journal.open(path) as journal:

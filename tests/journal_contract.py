@@ -26,9 +26,16 @@ from timeline.errors import (
     UnknownRecordKind,
     VersionConflict,
 )
-from timeline.journal import ANY, NO_STREAM, Journal
-from timeline.kinds import KindRegistry
-from timeline.records import GENESIS_HASH, Draft, canonical_json, record_bytes
+from timeline.journal import (
+    ANY,
+    GENESIS_HASH,
+    NO_STREAM,
+    Draft,
+    Journal,
+    KindRegistry,
+    canonical_json,
+)
+from timeline.journal._records import record_bytes
 
 Factory = Callable[..., Journal]
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -142,29 +149,30 @@ class JournalContract:
         assert isinstance(caught.value, ValueError) and isinstance(caught.value, JournalError)
 
     def test_batch_is_all_or_nothing(self, journal: Journal) -> None:
-        """A failing in_transaction callback leaves nothing written, not even earlier rows."""
+        """A failing then callback leaves nothing written, not even earlier rows."""
         journal.append("s", [draft()])
         seen: list[int] = []
 
-        def fail(conn: sqlite3.Connection, records: Any) -> None:
+        def fail(records: Any) -> None:
             seen.extend(r.seq for r in records)
-            assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 4
+            assert journal.head().seq == 4  # the callback sees the records it is given
             raise RuntimeError("read model refused")
 
         with pytest.raises(RuntimeError, match="refused"):
-            journal.append("s", [draft(), draft(), draft()], in_transaction=fail)
+            journal.append("s", [draft(), draft(), draft()], then=fail)
         assert seen == [2, 3, 4]
         assert journal.head().seq == 1 and journal.verify().ok
         assert [r.seq for r in journal.append("s", [draft()])] == [2]
 
-    def test_in_transaction_writes_commit_with_the_records(self, journal: Journal) -> None:
-        """Tables written by in_transaction are committed together with the records."""
-        journal.connection.execute("CREATE TABLE seen (seq INTEGER)")
+    def test_then_writes_commit_with_the_records(self, journal: Journal) -> None:
+        """Tables written by the then callback are committed together with the records."""
+        conn = journal.connection
+        conn.execute("CREATE TABLE seen (seq INTEGER)")
 
-        def note(conn: sqlite3.Connection, records: Any) -> None:
+        def note(records: Any) -> None:
             conn.executemany("INSERT INTO seen VALUES (?)", [(r.seq,) for r in records])
 
-        journal.append("s", [draft(), draft()], in_transaction=note)
+        journal.append("s", [draft(), draft()], then=note)
         assert journal.connection.execute("SELECT seq FROM seen").fetchall() == [(1,), (2,)]
 
     def test_nested_write_transaction_rolls_back_as_one(self, journal: Journal) -> None:

@@ -23,8 +23,8 @@ ALLOWED = {
     "rich": ("timeline/cli.py", "timeline/cli/"),
     "pybtex": ("citations/bibtex.py", "citations/formatting.py"),
     "yaml": ("timeline/importing.py", "timeline/importing/"),
-    "sqlite3": ("timeline/journal.py", "timeline/views/_sqlite.py"),
-    "sqlite_utils": ("timeline/journal.py", "timeline/views/_sqlite.py"),
+    "sqlite3": ("timeline/journal/_sqlite.py", "timeline/views/_sqlite.py"),
+    "sqlite_utils": ("timeline/journal/_sqlite.py", "timeline/views/_sqlite.py"),
 }
 #: Imports the rules forbid that are still there, each with the issue that removes it.
 KNOWN_VIOLATIONS = {

@@ -43,8 +43,8 @@ from timeline import (
     views,
 )
 from timeline.importing import ImportPlan, parse_events
-from timeline.journal import Journal
-from timeline.records import GENESIS_HASH, canonical_json, chain_hash
+from timeline.journal import GENESIS_HASH, Journal, canonical_json
+from timeline.journal._records import chain_hash
 
 ROOT = Path(__file__).parent.parent
 BIB = ROOT / "tests" / "data" / "bib"

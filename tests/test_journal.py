@@ -17,9 +17,9 @@ from timeline.errors import (
     NotAJournal,
     SchemaTooNew,
 )
-from timeline.journal import APPLICATION_ID, MIGRATIONS, Journal
-from timeline.kinds import KindRegistry
-from timeline.records import Draft, canonical_json, new_record_id
+from timeline.journal import Draft, Journal, KindRegistry, canonical_json
+from timeline.journal._records import new_record_id
+from timeline.journal._sqlite import APPLICATION_ID, MIGRATIONS
 
 
 class TestFileJournal(JournalContract):

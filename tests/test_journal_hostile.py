@@ -13,8 +13,7 @@ from faults import EVENTS, KEYS, seed
 from timeline.application import Timeline
 from timeline.cli import cli
 from timeline.errors import TimelineError, UntrustedJournal
-from timeline.journal import Journal
-from timeline.records import Draft
+from timeline.journal import Draft, Journal
 
 
 def _tamper(path: Path, *statements: str) -> bytes:

@@ -14,8 +14,7 @@ import pytest
 from faults import finish, kill_when_paused, pause_at, start_paused
 
 from timeline.errors import VersionConflict
-from timeline.journal import Journal
-from timeline.records import Draft
+from timeline.journal import Draft, Journal
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from timeline.errors import VersionConflict
-from timeline.journal import ANY, NO_STREAM, Journal
-from timeline.records import Draft
+from timeline.journal import ANY, NO_STREAM, Draft, Journal
 
 json_values = st.recursive(
     st.none()

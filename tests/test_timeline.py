@@ -27,9 +27,8 @@ from timeline.errors import (
     UnknownEvent,
     UnknownReference,
 )
-from timeline.journal import Journal
+from timeline.journal import Draft, Journal
 from timeline.model import Event
-from timeline.records import Draft
 
 
 def _book(

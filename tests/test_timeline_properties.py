@@ -13,7 +13,7 @@ from citations import Contributor, Reference
 from timeline import views
 from timeline.application import Timeline
 from timeline.errors import DomainError
-from timeline.records import GENESIS_HASH, canonical_json
+from timeline.journal import GENESIS_HASH, canonical_json
 
 EVENT_IDS = ["a", "b", "c", "d"]
 KEYS = ["k1", "k2", "k3"]

@@ -60,11 +60,19 @@ if TYPE_CHECKING:
         VersionConflict,
     )
     from timeline.importing import ImportPlan, read_events
-    from timeline.journal import ANY, NO_STREAM, Journal, VerifyReport
-    from timeline.kinds import KindRegistry
+    from timeline.journal import (
+        ANY,
+        NO_STREAM,
+        Draft,
+        Head,
+        Journal,
+        KindRegistry,
+        Record,
+        VerifyReport,
+        canonical_json,
+    )
     from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, RelationType
     from timeline.phrases import NAMED_PERIODS, ParsedDate, parse_date
-    from timeline.records import Draft, Head, Record, canonical_json
 
 __all__ = [
     "ANY",
@@ -225,11 +233,15 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "timeline.journal": (
         "ANY",
-        "NO_STREAM",
+        "Draft",
+        "Head",
         "Journal",
+        "KindRegistry",
+        "NO_STREAM",
+        "Record",
         "VerifyReport",
+        "canonical_json",
     ),
-    "timeline.kinds": ("KindRegistry",),
     "timeline.model": (
         "Actor",
         "Citation",
@@ -243,12 +255,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "NAMED_PERIODS",
         "ParsedDate",
         "parse_date",
-    ),
-    "timeline.records": (
-        "Draft",
-        "Head",
-        "Record",
-        "canonical_json",
     ),
 }
 

@@ -58,18 +58,10 @@ from timeline.errors import (
     VersionConflict,
 )
 from timeline.importing import ImportPlan, Origin
-from timeline.journal import (
-    NO_STREAM,
-    ExpectedVersion,
-    Journal,
-    VerifyReport,
-    publish,
-    remove_files,
-    scratch_path,
-)
+from timeline.journal import NO_STREAM, ExpectedVersion, Journal, Record, VerifyReport
+from timeline.journal._sqlite import publish, remove_files, scratch_path
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, citation_id
 from timeline.phrases import parse_date
-from timeline.records import Record
 
 __all__ = ["FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]
 
@@ -312,9 +304,8 @@ class Timeline:
                 return None
             change, expected = built
 
-            def in_transaction(
-                conn: sqlite3.Connection, records: Sequence[Record], change: Change = change
-            ) -> None:
+            def then(records: Sequence[Record], change: Change = change) -> None:
+                conn = self._conn
                 if check is not None:
                     check(conn)
                 for record in records:
@@ -325,7 +316,7 @@ class Timeline:
                     change.stream,
                     [encode(change)],
                     expected_version=expected,
-                    in_transaction=in_transaction,
+                    then=then,
                 )
             except VersionConflict:
                 if attempt == _RETRIES - 1:

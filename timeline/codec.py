@@ -25,9 +25,8 @@ from timeline.changes import (
 )
 from timeline.dates import format_edtf, parse_edtf
 from timeline.errors import CorruptJournal, TimelineError
-from timeline.kinds import KindRegistry
+from timeline.journal import Draft, KindRegistry, Record
 from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
-from timeline.records import Draft, Record
 
 __all__ = [
     "REGISTRY",

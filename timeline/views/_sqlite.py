@@ -37,9 +37,9 @@ from timeline.changes import (
 )
 from timeline.codec import decode, decode_event, decode_reference, encode_event, encode_reference
 from timeline.errors import UntrustedJournal
-from timeline.journal import UNTRUSTED_ADVICE, SchemaObject, normal_sql, schema_objects
+from timeline.journal import Record
+from timeline.journal._sqlite import UNTRUSTED_ADVICE, SchemaObject, normal_sql, schema_objects
 from timeline.model import Citation, Event
-from timeline.records import Record
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 2

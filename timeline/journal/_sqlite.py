@@ -57,8 +57,8 @@ from timeline.errors import (
     UntrustedJournal,
     VersionConflict,
 )
-from timeline.kinds import KindRegistry, check_kind
-from timeline.records import (
+from timeline.journal._kinds import KindRegistry, check_kind
+from timeline.journal._records import (
     GENESIS_HASH,
     HASH_PREFIX,
     Draft,
@@ -700,7 +700,7 @@ class Journal:
         drafts: Iterable[Draft],
         *,
         expected_version: ExpectedVersion = ANY,
-        in_transaction: Callable[[sqlite3.Connection, Sequence[Record]], None] | None = None,
+        then: Callable[[tuple[Record, ...]], None] | None = None,
     ) -> tuple[Record, ...]:
         """Append ``drafts`` to ``stream`` atomically and return the stored records.
 
@@ -710,8 +710,8 @@ class Journal:
         it); :meth:`read` returns the decoded JSON (lists for tuples).
         If every draft's ``record_id`` is already stored with the same content
         (a retry), the stored records are returned and nothing is written.
-        ``in_transaction(conn, records)`` runs inside the write transaction
-        after the insert; if it raises, nothing is written.
+        ``then(records)`` runs inside the write transaction after the insert
+        (not for a retry that writes nothing); if it raises, nothing is written.
         """
         if not isinstance(stream, str) or not stream:
             raise JournalUsageError(f"stream must be a non-empty string, got {stream!r}")
@@ -811,8 +811,8 @@ class Journal:
                     for row, item in zip(rows, drafts, strict=True)
                 ]
             )
-            if in_transaction is not None:
-                in_transaction(conn, records)
+            if then is not None:
+                then(records)
             return records
 
     def _prepare_all(
