@@ -3,8 +3,13 @@
 Years are historical with BCE as negative numbers (221 BCE is ``-221``); an
 approximate or uncertain date keeps its exact fields and adds ``display_date``
 ("c. June 2019"). Headlines and texts are HTML, so every piece of user text is
-escaped. A slide's sources are its citations formatted in the document's
-citation style, each in full with its locator (a slide is read on its own).
+escaped. An era (one per heading) runs from the start of its first day to the
+start of the day after its last: TimelineJS reads a date as the instant a day
+begins, drops an era's end equal to its start and then refuses the whole
+timeline ("All eras must have start and end dates"), so an end on the last day
+itself would refuse any heading holding one one-day event. A slide's sources
+are its citations formatted in the document's citation style, each in full
+with its locator (a slide is read on its own).
 """
 
 from __future__ import annotations
@@ -140,11 +145,11 @@ def timelinejs_document(
         eras = []
         for group in group_entries(chronology, options):
             first = min(start_day(e.event.when) for e in group.entries)
-            last = max(end_day(e.event.when) for e in group.entries)
+            last = max(first, max(end_day(e.event.when) for e in group.entries))
             eras.append(
                 {
                     "start_date": timelinejs_date(first),
-                    "end_date": timelinejs_date(max(first, last)),
+                    "end_date": timelinejs_date(last + 1),
                     "text": {"headline": escape_html(group.label)},
                 }
             )
