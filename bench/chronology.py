@@ -28,8 +28,8 @@ from timeline.application import Timeline  # noqa: E402
 from timeline.chronology import Chronology  # noqa: E402
 from timeline.dates import parse_edtf  # noqa: E402
 from timeline.documents import FORMATS, DocumentOptions  # noqa: E402
+from timeline.domain import Actor, Citation, Event  # noqa: E402
 from timeline.importing import ImportPlan  # noqa: E402
-from timeline.model import Actor, Citation, Event  # noqa: E402
 
 ACTORS = ["CHN", "RUS", "USA", "SUN", "KAZ", "IND"]
 KINDS = ["treaty", "statement", "visit", "meeting", "speech", "report"]

@@ -28,8 +28,8 @@ sys.path.insert(0, str(_HERE.parent))
 from citations import Contributor, Reference  # noqa: E402
 from timeline.application import Timeline  # noqa: E402
 from timeline.dates import parse_edtf  # noqa: E402
+from timeline.domain import Citation, Event  # noqa: E402
 from timeline.importing import ImportPlan  # noqa: E402
-from timeline.model import Citation, Event  # noqa: E402
 
 ACTORS = ["CHN", "RUS", "USA", "SUN", "KAZ", "IND"]
 KINDS = ["treaty", "statement", "visit", "meeting", "speech", "report"]

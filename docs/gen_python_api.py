@@ -21,6 +21,7 @@ PAGE = Path(__file__).parent / "reference" / "python-api.md"
 MODULES = (
     ("timeline", "Historical dates, errors and the package's public names."),
     ("timeline.application", "The `Timeline`: commands, queries and maintenance."),
+    ("timeline.domain", "The domain: values, the changes a journal records, and their codec."),
     ("timeline.importing", "Reading reference and events files into an `ImportPlan`."),
     ("timeline.chronology", "The `Chronology` projection every document is made from."),
     (

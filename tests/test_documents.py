@@ -37,7 +37,7 @@ from timeline.documents import (
 )
 from timeline.documents.common import escape_latex, escape_markdown, group_entries
 from timeline.documents.svg import loose_bounds, mark_of
-from timeline.model import Actor, Citation, Event
+from timeline.domain import Actor, Citation, Event
 
 GOLDEN = Path(__file__).parent / "golden" / "documents"
 HOSTILE_HTML = "<script>alert(1)</script>"

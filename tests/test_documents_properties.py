@@ -15,7 +15,7 @@ from citations import Reference
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import When, format_edtf, parse_edtf
 from timeline.documents import DocumentOptions, render
-from timeline.model import Citation, Event
+from timeline.domain import Citation, Event
 
 _KEYS = ("alpha2020", "beta1999")
 _REFERENCES = {

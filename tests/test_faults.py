@@ -13,13 +13,11 @@ from faults import EVENTS, KEYS, check_consistent, reference, seed, snapshot
 from tools import require_tool
 
 from timeline.application import Timeline
-from timeline.changes import EventRetracted
-from timeline.codec import REGISTRY, encode
 from timeline.dates import parse_edtf
+from timeline.domain import REGISTRY, Citation, Event, EventRetracted, encode
 from timeline.errors import JournalError, JournalFull, JournalReadOnly
 from timeline.importing import ImportPlan
 from timeline.journal import Journal
-from timeline.model import Citation, Event
 
 pytestmark = pytest.mark.slow
 

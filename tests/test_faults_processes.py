@@ -35,9 +35,9 @@ from faults import (
 from timeline.application import Timeline
 from timeline.cli import main
 from timeline.dates import parse_edtf
+from timeline.domain import Citation, Event
 from timeline.errors import DomainError, VersionConflict
 from timeline.importing import ImportPlan
-from timeline.model import Citation, Event
 
 pytestmark = pytest.mark.slow
 

@@ -29,7 +29,7 @@ from tests.tools import HANG, require_tool
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import parse_edtf
 from timeline.documents import render
-from timeline.model import Citation, Event, Place
+from timeline.domain import Citation, Event, Place
 
 #: One string with what each output language would act on.
 HOSTILE = (

@@ -25,7 +25,7 @@ from citations import Contributor, Reference, format_bibliography
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import parse_edtf
 from timeline.documents import DocumentOptions, render
-from timeline.model import Citation, Event
+from timeline.domain import Citation, Event
 
 SECRET = "SecretCanaryQ7Z4"
 CANARY = "canary.txt"

@@ -10,9 +10,9 @@ import pytest
 from citations import LimitExceeded, Reference, parse_bibtex, parse_csl_json, read_bibtex
 from citations.bibtex import MAX_BIBTEX_CHARS, MAX_CROSSREF_DEPTH, MAX_FIELD_CHARS
 from timeline import ImportFailed, Timeline, parse_edtf, render
+from timeline.domain import Citation, Event
 from timeline.errors import InvalidDate
 from timeline.importing import ImportPlan, parse_events
-from timeline.model import Citation, Event
 
 BIB = Path(__file__).parent / "data" / "bib"
 

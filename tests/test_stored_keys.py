@@ -8,8 +8,7 @@ import pytest
 
 from citations import InvalidKey, Reference, write_bibtex
 from timeline import Timeline, render
-from timeline.changes import ReferenceAdded
-from timeline.codec import encode
+from timeline.domain import ReferenceAdded, encode
 from timeline.journal import Draft
 
 OLD_KEY = "o'brien 2020"  # a space and an apostrophe: refused by check_key today

@@ -13,9 +13,8 @@ import pytest
 from citations import Contributor, Reference
 from timeline import views
 from timeline.application import Timeline
-from timeline.changes import EventRecorded
-from timeline.codec import REGISTRY, encode
 from timeline.dates import parse_edtf
+from timeline.domain import REGISTRY, Event, EventRecorded, encode
 from timeline.errors import (
     CorruptJournal,
     DuplicateEvent,
@@ -28,7 +27,6 @@ from timeline.errors import (
     UnknownReference,
 )
 from timeline.journal import Draft, Journal
-from timeline.model import Event
 
 
 def _book(

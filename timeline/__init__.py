@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         parse_edtf,
     )
     from timeline.documents import FORMATS, DocumentOptions, render, write_bibliography
+    from timeline.domain import Actor, Citation, Event, LocalizedText, Place, Relation, RelationType
     from timeline.errors import (
         AmbiguousDate,
         AppendOnlyViolation,
@@ -71,7 +72,6 @@ if TYPE_CHECKING:
         VerifyReport,
         canonical_json,
     )
-    from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, RelationType
     from timeline.phrases import NAMED_PERIODS, ParsedDate, parse_date
 
 __all__ = [
@@ -188,6 +188,15 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render",
         "write_bibliography",
     ),
+    "timeline.domain": (
+        "Actor",
+        "Citation",
+        "Event",
+        "LocalizedText",
+        "Place",
+        "Relation",
+        "RelationType",
+    ),
     "timeline.errors": (
         "AmbiguousDate",
         "AppendOnlyViolation",
@@ -241,15 +250,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Record",
         "VerifyReport",
         "canonical_json",
-    ),
-    "timeline.model": (
-        "Actor",
-        "Citation",
-        "Event",
-        "LocalizedText",
-        "Place",
-        "Relation",
-        "RelationType",
     ),
     "timeline.phrases": (
         "NAMED_PERIODS",

@@ -24,23 +24,34 @@ import attrs
 
 from citations import Reference
 from timeline import views
-from timeline.changes import (
+from timeline.chronology import Chronology, ChronologyEntry, JournalState
+from timeline.dates import When, format_edtf, parse_edtf
+from timeline.domain import (
     EVENT_FIELDS,
+    REGISTRY,
+    Actor,
     Change,
+    Citation,
     CitationAdded,
     CitationRemoved,
+    Event,
     EventRecorded,
     EventRestored,
     EventRetracted,
     EventRevised,
+    LocalizedText,
+    Place,
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
+    Relation,
+    citation_id,
+    decode,
+    decode_event,
+    decode_reference,
+    encode,
     event_stream,
 )
-from timeline.chronology import Chronology, ChronologyEntry, JournalState
-from timeline.codec import REGISTRY, decode, decode_event, decode_reference, encode
-from timeline.dates import When, format_edtf, parse_edtf
 from timeline.errors import (
     DateError,
     DomainError,
@@ -60,7 +71,6 @@ from timeline.errors import (
 from timeline.importing import ImportPlan, Origin
 from timeline.journal import NO_STREAM, ExpectedVersion, Journal, Record, VerifyReport
 from timeline.journal._sqlite import publish, remove_files, scratch_path
-from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation, citation_id
 from timeline.phrases import parse_date
 
 __all__ = ["FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]

@@ -13,7 +13,7 @@ from datetime import datetime
 import attrs
 
 from citations import Reference
-from timeline.model import Citation, Event
+from timeline.domain import Citation, Event
 
 __all__ = ["Chronology", "ChronologyEntry", "JournalState"]
 

@@ -29,8 +29,8 @@ import attrs
 
 from citations import Reference
 from timeline.dates import When, parse_edtf
+from timeline.domain import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.errors import DateError, ImportFailed, InvalidDate, MissingDocumentDate, TimelineError
-from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.phrases import parse_date
 
 if TYPE_CHECKING:

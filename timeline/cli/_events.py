@@ -98,7 +98,7 @@ def revise(
     tags: tuple[str, ...],
 ) -> None:
     """Correct some fields of event ID; only what changes is recorded."""
-    from timeline.model import LocalizedText
+    from timeline.domain import LocalizedText
 
     fields: dict[str, Any] = {}
     if when is not None:
@@ -218,9 +218,8 @@ def search(text: str, lang: str | None, as_json: bool, **options: Any) -> None:
 
 def _diff_value(value: Any, name: str) -> Any:
     """A field's value before or after a change as JSON (EDTF for ``when``; None if unset)."""
-    from timeline.changes import EVENT_FIELDS
-    from timeline.codec import encode_event_field
     from timeline.dates import format_edtf
+    from timeline.domain import EVENT_FIELDS, encode_event_field
 
     if value is None or value == "":
         return None

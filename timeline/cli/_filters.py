@@ -48,7 +48,7 @@ def warn_unknown_values(timeline: Timeline, filters: dict[str, Any]) -> None:
     """
     from difflib import get_close_matches
 
-    from timeline.model import EVENT_KINDS
+    from timeline.domain import EVENT_KINDS
 
     every = timeline.events(include_retracted=True)
     known = {

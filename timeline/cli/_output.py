@@ -12,7 +12,7 @@ import click
 
 if TYPE_CHECKING:
     from timeline.application import Timeline
-    from timeline.model import Event
+    from timeline.domain import Event
 
 # -- progress -----------------------------------------------------------------
 
@@ -117,8 +117,8 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]], title: st
 
 
 def event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
-    from timeline.codec import encode_event
     from timeline.dates import format_edtf
+    from timeline.domain import encode_event
 
     data = dict(encode_event(event))
     data["when"] = format_edtf(event.when)

@@ -14,7 +14,7 @@ from timeline.calendars import jdn_to_gregorian
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date
 from timeline.documents.options import DocumentOptions
-from timeline.model import Citation, Event
+from timeline.domain import Citation, Event
 from timeline.phrases import phrase_lang
 
 __all__ = [

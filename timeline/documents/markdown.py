@@ -27,7 +27,7 @@ from timeline.documents.common import (
 )
 from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
-from timeline.model import Citation
+from timeline.domain import Citation
 
 __all__ = ["pandoc_key", "render_markdown"]
 

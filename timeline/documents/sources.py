@@ -21,8 +21,8 @@ from citations.styles import render_marked, style_citation
 from timeline.chronology import Chronology
 from timeline.documents.common import escape_html, escape_latex, escape_markdown
 from timeline.documents.options import DocumentOptions
+from timeline.domain import Citation
 from timeline.errors import DocumentError
-from timeline.model import Citation
 
 __all__ = ["Sources", "formatted_sources"]
 

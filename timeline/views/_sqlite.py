@@ -23,10 +23,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from citations import Reference
-from timeline.changes import (
+from timeline.domain import (
     Change,
+    Citation,
     CitationAdded,
     CitationRemoved,
+    Event,
     EventRecorded,
     EventRestored,
     EventRetracted,
@@ -34,12 +36,15 @@ from timeline.changes import (
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
+    decode,
+    decode_event,
+    decode_reference,
+    encode_event,
+    encode_reference,
 )
-from timeline.codec import decode, decode_event, decode_reference, encode_event, encode_reference
 from timeline.errors import UntrustedJournal
 from timeline.journal import Record
 from timeline.journal._sqlite import UNTRUSTED_ADVICE, SchemaObject, normal_sql, schema_objects
-from timeline.model import Citation, Event
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 2

@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 import attrs
 
 from citations import Reference
+from timeline.domain._model import Citation, Event
 from timeline.errors import InvalidChange
-from timeline.model import Citation, Event
 
 __all__ = [
     "EVENT_FIELDS",

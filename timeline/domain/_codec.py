@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from citations import Contributor, Reference
-from timeline.changes import (
+from timeline.dates import format_edtf, parse_edtf
+from timeline.domain._changes import (
     Change,
     CitationAdded,
     CitationRemoved,
@@ -23,10 +24,9 @@ from timeline.changes import (
     ReferenceAmended,
     ReferenceMerged,
 )
-from timeline.dates import format_edtf, parse_edtf
+from timeline.domain._model import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.errors import CorruptJournal, TimelineError
 from timeline.journal import Draft, KindRegistry, Record
-from timeline.model import Actor, Citation, Event, LocalizedText, Place, Relation
 
 __all__ = [
     "REGISTRY",
