@@ -24,7 +24,6 @@ import unicodedata
 from collections.abc import Iterable
 
 import attrs
-from pypinyin import Style, lazy_pinyin
 
 from citations.errors import DuplicateKey, KeyPatternError
 from citations.model import Contributor, Reference, Role, is_cjk
@@ -149,7 +148,7 @@ def transliterate(text: str, separator: str | None = None) -> str:
         words: list[str] = []
         for run in _HAN_RUN.split(text):
             if run and is_cjk(run[0]):
-                syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+                syllables = _syllables(run)
                 words.extend(transliterate(syllable) for syllable in syllables)
             else:
                 words.extend(transliterate(word) for word in re.split(r"[\W_]+", run))
@@ -173,8 +172,19 @@ def transliterate(text: str, separator: str | None = None) -> str:
     return "".join(c for c in decomposed if c.isascii() and c.isalnum()).lower()
 
 
+def _syllables(text: str) -> list[str]:
+    """Han characters as toneless pinyin syllables.
+
+    pypinyin is imported here, on the first Chinese text: its dictionaries take a
+    third of a second to load, which text in other scripts need not pay.
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+
+
 def _pinyin(text: str) -> str:
-    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).lower()
+    return "".join(_syllables(text)).lower()
 
 
 def _family(person: Contributor) -> str:

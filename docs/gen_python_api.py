@@ -20,6 +20,7 @@ PAGE = Path(__file__).parent / "reference" / "python-api.md"
 #: Modules documented, in this order, with a line on what each holds.
 MODULES = (
     ("timeline", "Historical dates, errors and the package's public names."),
+    ("timeline.dates", "Dates: phrases by language, calendar day arithmetic, display."),
     ("timeline.application", "The `Timeline`: commands, queries and maintenance."),
     ("timeline.domain", "The domain: values, the changes a journal records, and their codec."),
     ("timeline.importing", "Reading reference and events files into an `ImportPlan`."),

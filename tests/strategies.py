@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from timeline.calendars import days_in_month
-from timeline.dates import Boundless, DateInterval, DateSet, HistoricalDate, When
+from timeline.dates import Boundless, DateInterval, DateSet, HistoricalDate, When, days_in_month
 
 # -- dates ---------------------------------------------------------------------
 

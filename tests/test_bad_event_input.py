@@ -10,10 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from timeline.cli import cli
-from timeline.dates import HistoricalDate, format_edtf, parse_edtf
+from timeline.dates import HistoricalDate, format_edtf, parse_date, parse_edtf
 from timeline.errors import ImportFailed, InvalidDate
 from timeline.importing import parse_events
-from timeline.phrases import parse_date
 
 BAD = {
     "yaml unquoted invalid date": (

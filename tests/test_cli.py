@@ -817,3 +817,12 @@ def test_seed_writes_what_the_readme_steps_write(
         by_steps = (tmp_path / "steps" / name).read_text("utf-8").replace(step_head, "HEAD")
         by_seed = (tmp_path / "out" / name).read_text("utf-8").replace(seed_head, "HEAD")
         assert by_steps == by_seed, name
+
+
+def test_add_loads_pypinyin_only_for_a_chinese_title(journal: Path) -> None:
+    """pypinyin's dictionaries load when an id is made from Chinese text, not before."""
+    latin = _imported_by("--journal", str(journal), "add", "1969-03-02", "Zhenbao clash")
+    assert "citations" in latin
+    assert "pypinyin" not in latin
+    chinese = _imported_by("--journal", str(journal), "add", "1969-03-02", "珍宝岛事件")
+    assert "pypinyin" in chinese

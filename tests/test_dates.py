@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from strategies import date_intervals, historical_dates, whens
 
 from timeline import InvalidDate, UnparsableDate
-from timeline.calendars import gregorian_to_jdn, julian_to_jdn
 from timeline.dates import (
     MAX_BOUND,
     MIN_BOUND,
@@ -20,7 +19,9 @@ from timeline.dates import (
     When,
     format_date,
     format_edtf,
+    gregorian_to_jdn,
     jdn_to_gregorian,
+    julian_to_jdn,
     parse_edtf,
     plain_edtf,
     to_gregorian,
@@ -307,7 +308,7 @@ def test_jdn_conversion_agrees_with_convertdate(jdn: int) -> None:
     """Our integer formulas match convertdate in both calendars and invert each other."""
     from convertdate import gregorian, julian
 
-    from timeline.calendars import jdn_to_julian
+    from timeline.dates import jdn_to_julian
 
     y, m, d = jdn_to_gregorian(jdn)
     assert gregorian_to_jdn(y, m, d) == jdn == round(gregorian.to_jd(y, m, d) + 0.5)

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from timeline import Timeline
 from timeline.cli import cli
+from timeline.dates import phrase_lang
 from timeline.documents import DocumentOptions, render
 from timeline.errors import DocumentError
-from timeline.phrases import phrase_lang
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline import AmbiguousDate, ContradictoryDate, InvalidDate, UnknownEra, UnparsableDate
-from timeline.calendars import gregorian_to_jdn, julian_to_jdn
-from timeline.dates import _lunar
-from timeline.phrases import parse_date
+from timeline.dates import _lunar, gregorian_to_jdn, julian_to_jdn, parse_date
 
 CORPUS = Path(__file__).parent / "data" / "dates_zh_calendars.tsv"
 

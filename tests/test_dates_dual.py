@@ -9,9 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline import ContradictoryDate, InvalidDate, read_events
-from timeline.calendars import jdn_to_gregorian, jdn_to_julian
-from timeline.dates import HistoricalDate, format_edtf
-from timeline.phrases import parse_date
+from timeline.dates import HistoricalDate, format_edtf, jdn_to_gregorian, jdn_to_julian, parse_date
 
 RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа")
 RU_MONTHS += ("сентября", "октября", "ноября", "декабря")

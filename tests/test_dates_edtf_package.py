@@ -8,9 +8,7 @@ import warnings
 import pytest
 
 from timeline import AmbiguousDate, InvalidDate
-from timeline.calendars import gregorian_to_jdn
-from timeline.dates import MIN_BOUND, parse_edtf
-from timeline.phrases import parse_date
+from timeline.dates import MIN_BOUND, gregorian_to_jdn, parse_date, parse_edtf
 
 edtf = pytest.importorskip("edtf")
 

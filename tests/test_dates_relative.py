@@ -7,8 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline import DateError, InvalidDate, MissingDocumentDate
-from timeline.dates import DateSet, HistoricalDate, format_edtf
-from timeline.phrases import parse_date
+from timeline.dates import DateSet, HistoricalDate, format_edtf, parse_date
 
 DOCUMENT = "2020-05-14"
 

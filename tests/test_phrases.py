@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from timeline import AmbiguousDate, InvalidDate, MissingDocumentDate, UnparsableDate
-from timeline.dates import DateSet, format_edtf
-from timeline.phrases import NAMED_PERIODS, parse_date
+from timeline.dates import NAMED_PERIODS, DateSet, format_edtf, parse_date
 
 EN = [
     ("1969", "1969"),

@@ -11,12 +11,15 @@ if TYPE_CHECKING:
     from timeline.dates import (
         MAX_BOUND,
         MIN_BOUND,
+        NAMED_PERIODS,
         DateInterval,
         DateSet,
         HistoricalDate,
+        ParsedDate,
         When,
         format_date,
         format_edtf,
+        parse_date,
         parse_edtf,
     )
     from timeline.documents import FORMATS, DocumentOptions, render, write_bibliography
@@ -72,7 +75,6 @@ if TYPE_CHECKING:
         VerifyReport,
         canonical_json,
     )
-    from timeline.phrases import NAMED_PERIODS, ParsedDate, parse_date
 
 __all__ = [
     "ANY",
@@ -174,12 +176,15 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "timeline.dates": (
         "MAX_BOUND",
         "MIN_BOUND",
+        "NAMED_PERIODS",
         "DateInterval",
         "DateSet",
         "HistoricalDate",
+        "ParsedDate",
         "When",
         "format_date",
         "format_edtf",
+        "parse_date",
         "parse_edtf",
     ),
     "timeline.documents": (
@@ -250,11 +255,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Record",
         "VerifyReport",
         "canonical_json",
-    ),
-    "timeline.phrases": (
-        "NAMED_PERIODS",
-        "ParsedDate",
-        "parse_date",
     ),
 }
 

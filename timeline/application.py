@@ -25,7 +25,7 @@ import attrs
 from citations import Reference
 from timeline import views
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
-from timeline.dates import When, format_edtf, parse_edtf
+from timeline.dates import When, format_edtf, parse_date, parse_edtf
 from timeline.domain import (
     EVENT_FIELDS,
     REGISTRY,
@@ -71,7 +71,6 @@ from timeline.errors import (
 from timeline.importing import ImportPlan, Origin
 from timeline.journal import NO_STREAM, ExpectedVersion, Journal, Record, VerifyReport
 from timeline.journal._sqlite import publish, remove_files, scratch_path
-from timeline.phrases import parse_date
 
 __all__ = ["FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]
 

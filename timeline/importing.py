@@ -28,10 +28,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from citations import Reference
-from timeline.dates import When, parse_edtf
+from timeline.dates import When, parse_date, parse_edtf
 from timeline.domain import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.errors import DateError, ImportFailed, InvalidDate, MissingDocumentDate, TimelineError
-from timeline.phrases import parse_date
 
 if TYPE_CHECKING:
     import yaml

@@ -133,8 +133,7 @@ def event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
 
 def _iso_day(day: int) -> str | None:
     """A bound (JDN) as an ISO 8601 day (``-0220-01-01`` before year 1); None if open."""
-    from timeline.calendars import jdn_to_iso
-    from timeline.dates import MAX_BOUND, MIN_BOUND
+    from timeline.dates import MAX_BOUND, MIN_BOUND, jdn_to_iso
 
     return None if day in (MIN_BOUND, MAX_BOUND) else jdn_to_iso(day)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from timeline.calendars import jdn_to_gregorian
+from timeline.dates._calendars import jdn_to_gregorian
 from timeline.dates._model import (
     MONTH_NAMES,
     Boundless,

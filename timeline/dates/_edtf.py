@@ -17,7 +17,7 @@ import re
 
 import attrs
 
-from timeline.calendars import jdn_to_gregorian
+from timeline.dates._calendars import jdn_to_gregorian
 from timeline.dates._model import (
     Boundless,
     DateInterval,

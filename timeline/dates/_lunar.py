@@ -3,7 +3,7 @@
 sxtwl ports 许剑伟's 寿星天文历: new moons and solar terms computed
 astronomically, with the historical corrections for the calendars actually in
 use before 1645. Days here are Julian Day Numbers like everywhere in
-:mod:`timeline.calendars`; a lunar year is numbered by the Gregorian (before
+:mod:`timeline.dates._calendars`; a lunar year is numbered by the Gregorian (before
 1582: Julian) year in which its 正月 mostly falls. Covered: lunar years
 :data:`FIRST_YEAR` to :data:`LAST_YEAR` (before 103 BCE the months were not
 numbered from 正月, so sxtwl's numbering would mislead).
@@ -14,7 +14,12 @@ from __future__ import annotations
 import attrs
 import sxtwl
 
-from timeline.calendars import gregorian_to_jdn, jdn_to_gregorian, jdn_to_julian, julian_to_jdn
+from timeline.dates._calendars import (
+    gregorian_to_jdn,
+    jdn_to_gregorian,
+    jdn_to_julian,
+    julian_to_jdn,
+)
 from timeline.errors import InvalidDate
 
 __all__ = [

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from timeline.calendars import days_in_month, gregorian_to_jdn, julian_to_jdn
+from timeline.dates._calendars import days_in_month, gregorian_to_jdn, julian_to_jdn
 from timeline.errors import InvalidDate
 
 if TYPE_CHECKING:

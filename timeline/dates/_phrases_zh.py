@@ -1,263 +1,212 @@
-"""Chinese dates in Chinese calendars: reign eras, the Republic (民国), lunar dates, festivals.
-
-:func:`read_chinese_calendar` takes a phrase already normalised by
-:mod:`timeline.phrases` (NFKC, no spaces, Chinese numerals before 年/月/日 turned
-into digits: 康熙28年, 乾隆20年闰4月初三) and returns ``None`` for text that
-is not in these forms. A day before 15 October 1582 is given in the Julian
-calendar, as conversion tables do; later days are Gregorian.
-"""
+"""Dates as Chinese writes them: 1969年3月2日, 2019年6月初, 上世纪60年代末, and (through
+:mod:`timeline.dates._phrases_zh_calendars`) reign eras, 民国 and lunar dates."""
 
 from __future__ import annotations
 
 import re
 
-from timeline.calendars import gregorian_to_jdn, jdn_to_gregorian, jdn_to_julian
-from timeline.dates import _lunar
-from timeline.dates._eras import Era, era_names, eras_named
-from timeline.dates._model import DateInterval, HistoricalDate, When
-from timeline.errors import AmbiguousDate, ContradictoryDate, InvalidDate, UnknownEra
-
-__all__ = ["FESTIVALS", "check_lunar", "read_chinese_calendar"]
-
-_GREGORIAN_START = gregorian_to_jdn(1582, 10, 15)
-_DIGITS = "〇一二三四五六七八九"
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
-_GANZHI = f"[{_STEMS}][{_BRANCHES}]"
-_LUNAR = r"(?:农历|阴历|農曆|陰曆|夏历|夏曆)"
-_LEAP = r"(?P<leap>闰|閏)"
-_MONTH = r"(?P<month>正|冬|腊|臘|1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月"
-_DAY = (
-    r"(?P<day>初[一二三四五六七八九十]|3[01]|[12]?\d|[一二]?十[一二三四五六七八九]?|三十一?"
-    r"|廿[一二三四五六七八九]|卅)[日号]?"
+from timeline.dates._model import HistoricalDate, When
+from timeline.dates._phrases_zh_calendars import check_lunar, read_chinese_calendar
+from timeline.dates._reading import (
+    Reader,
+    bounded,
+    century,
+    decade_part,
+    dual_date,
+    month_part,
+    plain_year,
+    qualify,
+    year_part,
 )
-_REPUBLIC = r"(?:中华民国|中華民國|民国|民國)"
+from timeline.errors import AmbiguousDate, InvalidDate
 
-#: Lunar festivals: name -> (lunar month, day); day 0 is the last day of the month (除夕).
-FESTIVALS: dict[str, tuple[int, int]] = {
-    "春节": (1, 1),
-    "春節": (1, 1),
-    "元宵节": (1, 15),
-    "元宵節": (1, 15),
-    "元宵": (1, 15),
-    "端午节": (5, 5),
-    "端午節": (5, 5),
-    "端午": (5, 5),
-    "七夕": (7, 7),
-    "中元节": (7, 15),
-    "中元節": (7, 15),
-    "中秋节": (8, 15),
-    "中秋節": (8, 15),
-    "中秋": (8, 15),
-    "重阳节": (9, 9),
-    "重陽節": (9, 9),
-    "重阳": (9, 9),
-    "重陽": (9, 9),
-    "腊八": (12, 8),
-    "臘八": (12, 8),
-    "除夕": (12, 0),
-}
-_FESTIVAL = "(?P<festival>" + "|".join(sorted(FESTIVALS, key=len, reverse=True)) + ")"
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+_CN_NUMBER = re.compile(r"[〇零一二两三四五六七八九十百]+(?=[年月日号世])")
 
 
-def _small_number(word: str) -> int:
-    """一 .. 三十, 廿一, 卅, or digits."""
-    if word.isdigit():
-        return int(word)
-    word = word.replace("廿", "二十").replace("卅", "三十")
+def _cn_number(word: str) -> str:
+    hundreds, hundred, rest = word.partition("百")
+    if hundred:  # 一百一十四 (民國114年)
+        if len(hundreds) != 1 or "百" in rest or hundreds not in _CN_DIGITS:
+            return word
+        tail = _cn_number(rest.removeprefix("零") or "〇")
+        if not tail.isdigit() or (rest.startswith("零") and len(tail) > 1):
+            return word
+        if rest and not rest.startswith("零") and "十" not in rest:
+            return word  # 一百五: colloquial 150, not read
+        return str(_CN_DIGITS[hundreds] * 100 + int(tail))
     if "十" not in word:
-        return _DIGITS.index(word)
+        return "".join(str(_CN_DIGITS[ch]) for ch in word)
     tens, _, ones = word.partition("十")
-    return (_DIGITS.index(tens) if tens else 1) * 10 + (_DIGITS.index(ones) if ones else 0)
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return word  # not a numeral (十十, 一二十): left for the parser to refuse
+    value = (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return str(value)
 
 
-def _month(word: str) -> int:
-    named = {"正": 1, "冬": 11, "腊": 12, "臘": 12}
-    return named[word] if word in named else _small_number(word)
+_ZH_SEASONS = {"春": 21, "夏": 22, "秋": 23, "冬": 24}
 
 
-def _day(word: str) -> int:
-    return _small_number(word[1:] if word.startswith("初") else word)
+class ChineseReader(Reader):
+    """Chinese phrases; every convention is listed in ``docs/dates.md``."""
 
+    separator = ""
 
-def _dated(jdn: int) -> HistoricalDate:
-    if jdn < _GREGORIAN_START:
-        return HistoricalDate(*jdn_to_julian(jdn), calendar="julian")
-    return HistoricalDate(*jdn_to_gregorian(jdn))
+    @staticmethod
+    def normalise(text: str) -> str:
+        """No spaces; Chinese numerals before 年/月/日/号/世 as digits (二〇一九年 -> 2019年)."""
+        return _CN_NUMBER.sub(lambda m: _cn_number(m.group()), text).replace(" ", "")
 
+    def _end(self, left: str, right: str) -> When | None:
+        """The right side may borrow the left's year and month (1969年3月2日至5日)."""
+        end = self.point(right)
+        if end is None:
+            head = re.match(r"((?:公元前)?\d+年)(\d+月)?", left)
+            for prefix in (head.group(), head[1]) if head else ():
+                end = self.point(prefix + right)
+                if end is not None:
+                    break
+        return end
 
-def _span(first: int, last: int) -> When:
-    return _dated(first) if first == last else DateInterval(_dated(first), _dated(last))
+    def _one_of(self, left: str, right: str) -> When | None:
+        """1969年或1970年, and 1969或1970年 (the left borrows 年)."""
+        if re.fullmatch(r"\d+", left) and right.endswith("年"):
+            left += "年"
+        return super()._one_of(left, right)
 
+    def read(self, text: str) -> When | None:
+        s = text.strip("。,，")
+        dual = _zh_dual(s)
+        if dual is not None:
+            return dual
+        m = re.fullmatch(r"(.+?)(?:或者|或是|或)(.+)", s)
+        if m:
+            value = self._one_of(m[1], m[2])
+            if value is not None:
+                return value
+        s = re.sub(r"^(在|于|从|自)", "", s)
+        s = re.sub(r"(期间|之间|间|时期)$", "", s)
+        m = re.fullmatch(r"(.+?)(至|到|—|–|-|~)(.+?)(年)?", s)
+        if m:
+            right = m[3] + (m[4] or "")
+            left = m[1]
+            if m[4] and re.fullmatch(r"(公元前)?\d+", left):
+                left += "年"
+            value = self._range(left, right)
+            if value is not None:
+                return value
+        m = re.fullmatch(r"(.+?)(以前|之前|前|以后|之后|后|以来|至今)", s)
+        if m and not m[1].endswith("公元"):
+            inner = self.point(m[1])
+            if inner is not None:
+                word = {"以前": "before", "之前": "before", "前": "before", "以后": "after"}
+                word.update({"之后": "after", "后": "after", "以来": "since", "至今": "since"})
+                return bounded(word[m[2]], inner)
+        return self.point(s)
 
-def _lunar_value(year: int, leap: str | None, month: str | None, day: str | None) -> When:
-    """A lunar year, month or day of an already known lunar year."""
-    if month is None:
-        return _span(*_lunar.year_span(year))
-    number = _month(month)
-    if day is None:
-        return _span(*_lunar.month_span(year, number, bool(leap)))
-    return _dated(_lunar.to_jdn(_lunar.LunarDate(year, number, _day(day), bool(leap))))
+    def point(self, text: str) -> When | None:
+        s = text
+        qualifier = ""
+        m = re.match(r"(约|大约|大概|约在)", s)
+        if m:
+            qualifier, s = "~", s[m.end() :]
+        m = re.search(r"(左右|前后)$", s)
+        if m:
+            qualifier, s = "~", s[: m.start()]
+        m = re.match(r"(可能|或许)(是|在)?", s)
+        if m:
+            qualifier, s = qualifier + "?", s[m.end() :]
+        if s.endswith("?"):
+            qualifier, s = qualifier + "?", s[:-1]
+        julian = False
+        m = re.search(r"[(]?(俄历|儒略历|旧历)[)]?$", s) or re.match(r"(俄历|儒略历)", s)
+        if m:
+            julian, s = True, s[: m.start()] + s[m.end() :]
+        value = self._in_julian(self._core, s) if julian else self._core(s)
+        if value is None:
+            return None
+        return qualify(value, "%" if len(set(qualifier)) == 2 else qualifier[:1])
 
-
-def _festival(year: int, name: str) -> When:
-    month, day = FESTIVALS[name]
-    if day == 0:
-        return _dated(_lunar.year_span(year)[1])
-    return _dated(_lunar.to_jdn(_lunar.LunarDate(year, month, day)))
-
-
-# -- eras ------------------------------------------------------------------------
-
-_ERA_PHRASE = re.compile(
-    rf"(?:大?(?P<dynasty>[明清]|后金|後金))?(?P<era>[\u4e00-\u9fff]{{2,4}}?)"
-    rf"(?:(?P<number>元|\d{{1,3}})年(?P<gz>{_GANZHI})?(?:年|岁|歲)?|(?P<gz_only>{_GANZHI})年?)"
-    rf"(?P<rest>.*)"
-)
-_REST = re.compile(rf"{_LUNAR}?(?:{_FESTIVAL}|{_LEAP}?{_MONTH}(?:{_DAY})?)?")
-
-
-def _era(dynasty: str | None, name: str) -> Era:
-    eras = eras_named(name)
-    if dynasty:
-        eras = tuple(e for e in eras if dynasty in e.dynasties)
-    if not eras:
-        known = eras_named(name)
-        if known:
-            raise InvalidDate(f"{name} is an era of {'/'.join(known[0].dynasties)}, not {dynasty}")
-        raise UnknownEra(
-            f"{name} is not a reign era this library knows "
-            "(its table covers the Ming and Qing eras and 民国)"
-        )
-    if len(eras) > 1:
-        raise AmbiguousDate(
-            f"{name} was an era of several dynasties "
-            f"({', '.join(e.dynasties[0] for e in eras)}); put the dynasty first"
-        )
-    return eras[0]
-
-
-def _era_year_of(era: Era, gz: str) -> int:
-    """The era year named only by its stem-branch (嘉庆辛酉)."""
-    years = [y for y in range(era.first[0], era.last[0] + 1) if _lunar.sexagenary(y) == gz]
-    if not years:
-        raise InvalidDate(f"no year of {era.name} was a {gz} year")
-    if len(years) > 1:
-        numbers = " or ".join(f"{era.name}{y - era.first[0] + 1}年" for y in years)
-        raise AmbiguousDate(f"{era.name} had two {gz} years: {numbers}")
-    return years[0]
-
-
-def _read_era(s: str) -> When | None:
-    match = _ERA_PHRASE.fullmatch(s)
-    if match is None:
+    def _core(self, s: str) -> When | None:
+        bce = s.startswith("公元前")
+        s = re.sub(r"^公元(前)?", "", s)
+        calendar_value = None if bce else read_chinese_calendar(s)
+        if calendar_value is not None:
+            return calendar_value
+        parts = {"初": "early", "上旬": "early", "中旬": "mid", "中": "mid", "下旬": "late"}
+        parts.update({"底": "late", "末": "late", "初期": "early", "中期": "mid", "末期": "late"})
+        parts.update({"后期": "late", "年初": "early", "年中": "mid", "年底": "late"})
+        parts.update({"年末": "late"})
+        m = re.fullmatch(r"(\d+)年(\d+)月(\d+)[日号]", s)
+        if m:
+            return self._date(plain_year(m[1], bce), int(m[2]), int(m[3]))
+        m = re.fullmatch(r"(\d+)年(\d+)月(份)?(初|上旬|中旬|下旬|底|末|中)?", s)
+        if m:
+            year, month = plain_year(m[1], bce), int(m[2])
+            if m[4]:
+                return month_part(year, month, parts[m[4]])
+            return self._date(year, month)
+        m = re.fullmatch(r"(\d+)年(度)?", s)
+        if m:
+            return self._date(plain_year(m[1], bce))
+        m = re.fullmatch(r"(\d+)(年初|年中|年底|年末)", s)
+        if m:
+            return year_part(plain_year(m[1], bce), parts[m[2]])
+        m = re.fullmatch(r"(\d+)年(上|下)半年", s)
+        if m:
+            return self._date(plain_year(m[1], bce), 40 if m[2] == "上" else 41)
+        m = re.fullmatch(r"(\d+)年(春|夏|秋|冬)(季|天)?", s)
+        if m:
+            return self._date(plain_year(m[1], bce), _ZH_SEASONS[m[2]])
+        m = re.fullmatch(r"(\d+)年第([1-4一二三四])季度", s)
+        if m:
+            quarter = int(_cn_number(m[2])) if not m[2].isdigit() else int(m[2])
+            return self._date(plain_year(m[1], bce), 32 + quarter)
+        m = re.fullmatch(r"(\d+)世纪(\d+)年代(初|初期|中|中期|末|末期|后期)?", s)
+        if m:
+            number, tens = int(m[1]), int(m[2])
+            if tens % 10 or tens >= 100:
+                raise InvalidDate(f"{s!r}: {tens}年代 is not a decade")
+            return decade_part((number - 1) * 100 + tens, parts.get(m[3] or ""))
+        m = re.fullmatch(r"(\d+)年代(初|初期|中|中期|末|末期|后期)?", s)
+        if m:
+            if len(m[1]) <= 2:
+                raise AmbiguousDate(
+                    f"{s!r}: the century is not given; write 20世纪{m[1]}年代 or 19{m[1]}年代"
+                )
+            decade = int(m[1])
+            if decade % 10:
+                raise InvalidDate(f"{s!r}: {m[1]}年代 is not a decade")
+            return decade_part(decade, parts.get(m[2] or ""))
+        m = re.fullmatch(r"(\d+)世纪", s)
+        if m:
+            return century(int(m[1]), bce)
+        m = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", s)
+        if m:
+            return self._date(int(m[1]), int(m[2]), int(m[3]))
         return None
-    name, rest_text = match["era"], match["rest"]
-    rest = _REST.fullmatch(rest_text)
-    if rest is None or re.search(r"[第个個]|\d", name):
-        return None
-    if name not in era_names() and not match["dynasty"] and match["gz_only"]:
-        return None  # 甲午战争年: not an era phrase
-    era = _era(match["dynasty"], name)
-    if match["gz_only"]:
-        year = _era_year_of(era, match["gz_only"])
-    else:
-        number = 1 if match["number"] == "元" else int(match["number"])
-        year = era.lunar_year(number)
-        stated = match["gz"]
-        if stated and stated != _lunar.sexagenary(year):
-            raise ContradictoryDate(
-                f"{era.name}{number}年 is the lunar year {year}, a "
-                f"{_lunar.sexagenary(year)} year, not {stated}"
-            )
-    if rest["festival"]:
-        month, _ = FESTIVALS[rest["festival"]]
-        era.check_month(year, month)
-        return _festival(year, rest["festival"])
-    if rest["month"] is None:
-        return _span(*era.year_span(year))
-    era.check_month(year, _month(rest["month"]))
-    return _lunar_value(year, rest["leap"], rest["month"], rest["day"])
 
 
-# -- the Republic ------------------------------------------------------------------
-
-_REPUBLIC_PHRASE = re.compile(
-    rf"{_REPUBLIC}(?P<number>元|\d{{1,3}})年(?P<rest>.*)|民前(?P<before>元|\d{{1,2}})年"
-)
-
-
-def _read_republic(s: str) -> When | None:
-    match = _REPUBLIC_PHRASE.fullmatch(s)
-    if match is None:
-        return None
-    if match["before"]:
-        number = 1 if match["before"] == "元" else int(match["before"])
-        if number < 1:
-            raise InvalidDate("民前 counts from 民前一年 (1911)")
-        return HistoricalDate(1912 - number)
-    number = 1 if match["number"] == "元" else int(match["number"])
-    if number < 1:
-        raise InvalidDate("民国 years start at 元年 (1912)")
-    year, rest = 1911 + number, match["rest"]
-    lunar = re.fullmatch(rf"{_LUNAR}(?:{_FESTIVAL}|{_LEAP}?{_MONTH}(?:{_DAY})?)", rest)
-    if lunar:
-        if lunar["festival"]:
-            return _festival(year, lunar["festival"])
-        return _lunar_value(year, lunar["leap"], lunar["month"], lunar["day"])
-    if not rest:
-        return HistoricalDate(year)
-    solar = re.fullmatch(r"(\d{1,2})月(?:(\d{1,2})[日号])?", rest)
-    if solar is None:
-        return None
-    return HistoricalDate(year, int(solar[1]), int(solar[2]) if solar[2] else 0)
-
-
-# -- lunar dates and festivals in a Gregorian-numbered year ------------------------
-
-_LUNAR_PHRASE = re.compile(
-    rf"(?:{_LUNAR}(?P<year1>\d{{1,4}})年|(?P<year2>\d{{1,4}})年{_LUNAR})"
-    rf"(?:{_FESTIVAL}|{_LEAP}?{_MONTH}(?:{_DAY})?)?"
-)
-_FESTIVAL_PHRASE = re.compile(rf"(?P<year>\d{{1,4}})年(?:{_LUNAR})?{_FESTIVAL}")
-
-
-def _read_lunar(s: str) -> When | None:
-    match = _LUNAR_PHRASE.fullmatch(s)
-    if match:
-        year = int(match["year1"] or match["year2"])
-        if match["festival"]:
-            return _festival(year, match["festival"])
-        return _lunar_value(year, match["leap"], match["month"], match["day"])
-    match = _FESTIVAL_PHRASE.fullmatch(s)
-    if match:
-        year, name = int(match["year"]), match["festival"]
-        # the festival that falls in the Gregorian year: 除夕 ends the lunar year before
-        return _festival(year - 1 if FESTIVALS[name][1] == 0 else year, name)
-    if re.fullmatch(rf"{_LUNAR}(?:{_LEAP}?{_MONTH}(?:{_DAY})?|{_FESTIVAL})", s) or s in FESTIVALS:
-        raise InvalidDate("a lunar date needs its year (农历1969年正月初一)")
-    return None
-
-
-def check_lunar(day: HistoricalDate, stated: str) -> None:
-    """Refuse a stated lunar month and day (闰4月初三) that is not the lunar date of ``day``."""
-    match = re.fullmatch(rf"{_LEAP}?{_MONTH}{_DAY}", stated)
-    if match is None:
-        raise InvalidDate(f"{stated!r} is not a lunar month and day (八月十五, 闰4月初三)")
-    found = _lunar.from_jdn(day.bounds[0])
-    month, number = _month(match["month"]), _day(match["day"])
-    if (found.month, found.day, found.leap) != (month, number, bool(match["leap"])):
-        leap = "闰" if found.leap else ""
-        raise ContradictoryDate(
-            f"the day is {leap}{found.month}月{found.day}日 of the lunar year {found.year}, "
-            f"not {stated}"
-        )
-
-
-def read_chinese_calendar(s: str) -> When | None:
-    """An era, Republic or lunar-calendar phrase; ``None`` if ``s`` is none of these."""
-    for reader in (_read_republic, _read_lunar, _read_era):
-        value = reader(s)
-        if value is not None:
-            return value
-    return None
+def _zh_dual(s: str) -> When | None:
+    """``1917年11月7日（俄历10月25日）``, ``1917年10月25日（公历11月7日）`` or a Gregorian day
+    with its lunar date, ``1900年1月31日（农历正月初一）``."""
+    m = re.fullmatch(
+        r"(\d+)年(\d+)月(\d+)[日号]\((俄历|儒略历|公历|新历|格里历)(?:(\d+)年)?(\d+)月(\d+)[日号]\)",
+        s,
+    )
+    if m is None:
+        lunar = re.fullmatch(r"(\d+)年(\d+)月(\d+)[日号]\((?:农历|阴历|旧历|農曆|陰曆)(.+)\)", s)
+        if lunar is None:
+            return None
+        day = HistoricalDate(int(lunar[1]), int(lunar[2]), int(lunar[3]))
+        check_lunar(day, lunar[4])
+        return day
+    outer = (int(m[1]), int(m[2]), int(m[3]))
+    inner_year = int(m[5]) if m[5] else None
+    if m[4] in ("公历", "新历", "格里历"):
+        return dual_date(outer, (inner_year, int(m[6]), int(m[7])))
+    year = inner_year
+    if year is None:  # 1918年1月13日（俄历12月31日）: the Julian day is in the year before
+        year = outer[0] - 1 if int(m[6]) > outer[1] else outer[0]
+    return dual_date((year, int(m[6]), int(m[7])), outer)

@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from timeline.calendars import jdn_to_gregorian
+from timeline.dates._calendars import jdn_to_gregorian
 from timeline.dates._model import MONTH_NAMES, HistoricalDate
 from timeline.errors import InvalidDate, MissingDocumentDate
 

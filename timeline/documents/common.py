@@ -10,12 +10,10 @@ from datetime import UTC, datetime
 
 import attrs
 
-from timeline.calendars import jdn_to_gregorian
 from timeline.chronology import Chronology, ChronologyEntry
-from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date
+from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date, jdn_to_gregorian, phrase_lang
 from timeline.documents.options import DocumentOptions
 from timeline.domain import Citation, Event
-from timeline.phrases import phrase_lang
 
 __all__ = [
     "Footnote",

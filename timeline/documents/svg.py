@@ -16,9 +16,16 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from timeline.calendars import gregorian_to_jdn, jdn_to_gregorian
 from timeline.chronology import Chronology, ChronologyEntry
-from timeline.dates import MAX_BOUND, MIN_BOUND, DateInterval, HistoricalDate, When
+from timeline.dates import (
+    MAX_BOUND,
+    MIN_BOUND,
+    DateInterval,
+    HistoricalDate,
+    When,
+    gregorian_to_jdn,
+    jdn_to_gregorian,
+)
 from timeline.documents.common import (
     date_label,
     date_lang,

@@ -12,9 +12,8 @@ import csv
 import io
 import re
 
-from timeline.calendars import jdn_to_iso
 from timeline.chronology import Chronology
-from timeline.dates import MAX_BOUND, MIN_BOUND, format_edtf
+from timeline.dates import MAX_BOUND, MIN_BOUND, format_edtf, jdn_to_iso
 from timeline.documents.common import date_label, made_at_text, summary_of, title_of
 from timeline.documents.options import DocumentOptions
 

@@ -17,9 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from timeline.calendars import jdn_to_gregorian
 from timeline.chronology import Chronology, ChronologyEntry
-from timeline.dates import DateInterval, DateSet, HistoricalDate
+from timeline.dates import DateInterval, DateSet, HistoricalDate, jdn_to_gregorian
 from timeline.documents.common import (
     computed_label,
     date_label,
