@@ -35,16 +35,19 @@ from timeline.domain import (
     CitationAdded,
     CitationRemoved,
     Event,
+    EventChange,
     EventRecorded,
     EventRestored,
     EventRetracted,
     EventRevised,
+    EventState,
     LocalizedText,
     Place,
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
     Relation,
+    apply,
     citation_id,
     decode,
     decode_event,
@@ -53,6 +56,7 @@ from timeline.domain import (
     event_stream,
 )
 from timeline.errors import (
+    CorruptJournal,
     DateError,
     DomainError,
     DuplicateEvent,
@@ -156,13 +160,20 @@ class HistoryEntry:
     diffs: tuple[FieldDiff, ...]
 
 
-def _diffs(before: Event | None, after: Event) -> tuple[FieldDiff, ...]:
-    diffs = []
-    for name in EVENT_FIELDS:
-        old = getattr(before, name) if before is not None else None
-        new = getattr(after, name)
-        if old != new:
-            diffs.append(FieldDiff(name, old, new))
+def _diffs(before: EventState | None, after: EventState) -> tuple[FieldDiff, ...]:
+    """What changed from one state of an event to the next (``before`` None: recorded)."""
+    old_event = before.event if before is not None else None
+    diffs = [
+        FieldDiff(name, old, new)
+        for name in EVENT_FIELDS
+        if (old := getattr(old_event, name, None)) != (new := getattr(after.event, name))
+    ]
+    if before is not None and before.retracted != after.retracted:
+        diffs.append(FieldDiff("retracted", before.retracted, after.retracted))
+    old_ids = [c.id for c in before.citations] if before is not None else []
+    new_ids = [c.id for c in after.citations]
+    diffs += [FieldDiff("citations", cid, None) for cid in old_ids if cid not in new_ids]
+    diffs += [FieldDiff("citations", None, cid) for cid in new_ids if cid not in old_ids]
     return tuple(diffs)
 
 
@@ -741,24 +752,16 @@ class Timeline:
         """Every change to one event, oldest first, with who, when, why and field diffs."""
         self._current_event(event_id)
         entries = []
-        current: Event | None = None
+        state: EventState | None = None
         for record in self._journal.read_stream(event_stream(event_id), upto=self._upto):
             change = decode(record)
-            diffs: tuple[FieldDiff, ...] = ()
-            match change:
-                case EventRecorded(event=event):
-                    diffs, current = _diffs(None, event), event
-                case EventRevised() if current is not None:
-                    revised = change.apply(current)
-                    diffs, current = _diffs(current, revised), revised
-                case EventRetracted():
-                    diffs = (FieldDiff("retracted", False, True),)
-                case EventRestored():
-                    diffs = (FieldDiff("retracted", True, False),)
-                case CitationAdded(citation=citation):
-                    diffs = (FieldDiff("citations", None, citation.id),)
-                case CitationRemoved(citation_id=cid):
-                    diffs = (FieldDiff("citations", cid, None),)
+            if not isinstance(change, EventChange):
+                raise CorruptJournal(f"record seq {record.seq}: {record.kind} in an event's stream")
+            try:
+                before, state = state, apply(state, change)
+            except DomainError as exc:
+                raise CorruptJournal(f"record seq {record.seq} ({record.kind}): {exc}") from exc
+            diffs = _diffs(before, state)
             entries.append(
                 HistoryEntry(
                     seq=record.seq,

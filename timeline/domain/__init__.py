@@ -8,6 +8,19 @@
   belongs to.
 - Codec (:func:`encode`, :func:`decode`): changes to and from journal record
   payloads; :data:`REGISTRY` tells the journal which kinds exist.
+- The transition :func:`apply`: ``apply(state, change)`` is the state of a
+  stream after one more change, an :class:`EventState` (the event, its stream
+  version, whether it is retracted, its citations) for an event's stream
+  (:data:`EventChange`), a :class:`ReferenceState` (the reference, its version,
+  the key it was merged into) for a reference's (:data:`ReferenceChange`);
+  ``state`` is None for a new stream. A change that does not fit the state
+  raises the domain error its command would have met. The read models,
+  ``Timeline.history()`` and ``as_of`` fold changes with it, so that they
+  cannot disagree on what a change means::
+
+      state = None
+      for record in journal.read_stream(event_stream(event_id)):
+          state = apply(state, decode(record))
 
 Pure: nothing here reads or writes storage.
 """
@@ -19,12 +32,14 @@ from timeline.domain._changes import (
     Change,
     CitationAdded,
     CitationRemoved,
+    EventChange,
     EventRecorded,
     EventRestored,
     EventRetracted,
     EventRevised,
     ReferenceAdded,
     ReferenceAmended,
+    ReferenceChange,
     ReferenceMerged,
     event_stream,
     reference_stream,
@@ -51,6 +66,7 @@ from timeline.domain._model import (
     RelationType,
     citation_id,
 )
+from timeline.domain._states import EventState, ReferenceState, apply
 
 __all__ = [
     "Actor",
@@ -61,18 +77,23 @@ __all__ = [
     "EVENT_FIELDS",
     "EVENT_KINDS",
     "Event",
+    "EventChange",
     "EventRecorded",
     "EventRestored",
     "EventRetracted",
     "EventRevised",
+    "EventState",
     "LocalizedText",
     "Place",
     "REGISTRY",
     "ReferenceAdded",
     "ReferenceAmended",
+    "ReferenceChange",
     "ReferenceMerged",
+    "ReferenceState",
     "Relation",
     "RelationType",
+    "apply",
     "citation_id",
     "decode",
     "decode_event",

@@ -23,12 +23,14 @@ __all__ = [
     "Change",
     "CitationAdded",
     "CitationRemoved",
+    "EventChange",
     "EventRecorded",
     "EventRestored",
     "EventRetracted",
     "EventRevised",
     "ReferenceAdded",
     "ReferenceAmended",
+    "ReferenceChange",
     "ReferenceMerged",
     "event_stream",
     "reference_stream",
@@ -57,7 +59,7 @@ class _Change:
 
 
 @attrs.frozen(kw_only=True)
-class _EventChange(_Change):
+class _OnEvent(_Change):
     """A change to an existing event, stored in the event's stream."""
 
     event_id: str
@@ -68,7 +70,7 @@ class _EventChange(_Change):
 
 
 @attrs.frozen(kw_only=True)
-class _ReferenceChange(_Change):
+class _WholeReference(_Change):
     """A change that states a reference's whole value, stored in its stream."""
 
     reference: Reference
@@ -84,6 +86,10 @@ class EventRecorded(_Change):
 
     KIND: ClassVar[str] = "event.recorded"
     event: Event
+
+    @property
+    def event_id(self) -> str:
+        return self.event.id
 
     @property
     def stream(self) -> str:
@@ -106,7 +112,7 @@ def _revised_fields(
 
 
 @attrs.frozen(kw_only=True)
-class EventRevised(_EventChange):
+class EventRevised(_OnEvent):
     """Some fields of an event were corrected; ``fields`` holds only their new values."""
 
     KIND: ClassVar[str] = "event.revised"
@@ -118,28 +124,28 @@ class EventRevised(_EventChange):
 
 
 @attrs.frozen(kw_only=True)
-class EventRetracted(_EventChange):
+class EventRetracted(_OnEvent):
     """An event was withdrawn from the timeline (it stays in the journal)."""
 
     KIND: ClassVar[str] = "event.retracted"
 
 
 @attrs.frozen(kw_only=True)
-class EventRestored(_EventChange):
+class EventRestored(_OnEvent):
     """A retracted event was put back on the timeline."""
 
     KIND: ClassVar[str] = "event.restored"
 
 
 @attrs.frozen(kw_only=True)
-class ReferenceAdded(_ReferenceChange):
+class ReferenceAdded(_WholeReference):
     """A bibliographic reference was added."""
 
     KIND: ClassVar[str] = "reference.added"
 
 
 @attrs.frozen(kw_only=True)
-class ReferenceAmended(_ReferenceChange):
+class ReferenceAmended(_WholeReference):
     """A reference was corrected; ``reference`` is its new value (same key)."""
 
     KIND: ClassVar[str] = "reference.amended"
@@ -166,26 +172,29 @@ class CitationAdded(_Change):
     citation: Citation
 
     @property
+    def event_id(self) -> str:
+        return self.citation.event_id
+
+    @property
     def stream(self) -> str:
         return event_stream(self.citation.event_id)
 
 
 @attrs.frozen(kw_only=True)
-class CitationRemoved(_EventChange):
+class CitationRemoved(_OnEvent):
     """A citation was withdrawn from an event."""
 
     KIND: ClassVar[str] = "citation.removed"
     citation_id: str
 
 
-Change = (
-    EventRecorded
-    | EventRevised
-    | EventRetracted
-    | EventRestored
-    | ReferenceAdded
-    | ReferenceAmended
-    | ReferenceMerged
-    | CitationAdded
-    | CitationRemoved
+EventChange = (
+    EventRecorded | EventRevised | EventRetracted | EventRestored | CitationAdded | CitationRemoved
 )
+"""A change stored in an event's stream."""
+
+ReferenceChange = ReferenceAdded | ReferenceAmended | ReferenceMerged
+"""A change stored in a reference's stream."""
+
+Change = EventChange | ReferenceChange
+"""Any change a journal record states."""
