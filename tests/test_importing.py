@@ -193,3 +193,59 @@ def test_an_event_id_twice_in_one_import_names_both_lines(tmp_path: Path) -> Non
         f"{files['b_jsonl']}:2: event id 'x' is given twice in this import "
         f"(first at {files['a_jsonl']}:1); nothing was imported"
     )
+
+
+def test_read_import_refuses_a_bib_file_not_in_its_encoding(tmp_path: Path) -> None:
+    """The Python API checks a .bib file's bytes against ``encoding`` as the CLI does."""
+    from timeline.errors import ImportFailed
+
+    wide = tmp_path / "wide.bib"
+    wide.write_text(BIB, encoding="utf-16")
+    with pytest.raises(ImportFailed, match=r"wide\.bib: .*UTF-16 byte-order mark.*utf-8"):
+        read_import([wide])
+    narrow = tmp_path / "narrow.bib"
+    narrow.write_text(BIB, encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"narrow\.bib: not utf-16-le: byte \d+ .* encoding"):
+        read_import([narrow], encoding="utf-16-le")
+    assert len(read_import([wide], encoding="utf-16").references) == 2
+
+
+def test_import_into_builds_a_new_journal_whole_or_not_at_all(tmp_path: Path) -> None:
+    """A refused plan leaves no journal behind; a good one appears with every change."""
+    from timeline.importing import import_into
+
+    files = _files(tmp_path, refs_bib=BIB, events_toml=EVENTS)
+    target = tmp_path / "new" / "folder" / "t.timeline"
+    twice = read_import([files["refs_bib"], files["refs_bib"]])
+    with pytest.raises(DuplicateReference):
+        import_into(target, twice)
+    assert not target.exists()
+    plan = read_import([files["refs_bib"], files["events_toml"]])
+    assert plan.size == 2 + 2 + 1 + 1
+    seen: list[int] = []
+    summary = import_into(target, plan, author="importer", progress=seen.append)
+    counts = (summary.references, summary.events, summary.citations, summary.revisions)
+    assert counts == (2, 2, 1, 1)
+    assert seen[-1] == plan.size
+    with Timeline.open(target) as tl:
+        assert [e.id for e in tl.events()] == ["1969-zhenbao", "2001-treaty"]
+        assert tl.verify().ok
+
+
+def test_import_into_an_existing_journal_adds_to_it_all_or_nothing(tmp_path: Path) -> None:
+    """An existing journal gets the plan in one transaction; a refusal leaves it as it was."""
+    from timeline.importing import import_into
+
+    files = _files(tmp_path, refs_bib=BIB, events_toml=EVENTS)
+    target = tmp_path / "t.timeline"
+    import_into(target, read_import([files["refs_bib"]]))
+    with Timeline.open(target) as tl:
+        head = tl.head()
+    with pytest.raises(DuplicateReference):
+        import_into(target, read_import([files["refs_bib"], files["events_toml"]]))
+    with Timeline.open(target) as tl:
+        assert tl.head() == head
+    import_into(target, read_import([files["events_toml"]]))
+    with Timeline.open(target) as tl:
+        assert len(tl.events()) == 2
+        assert tl.head().seq == head.seq + 4

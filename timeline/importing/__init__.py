@@ -1,0 +1,44 @@
+"""Reading events, citations and revisions from files a researcher edits by hand,
+and importing them with reference files into a journal.
+
+TOML and YAML files hold a list ``event`` (each with optional ``citations``)
+and a list ``revision``; JSON Lines holds one event per line (or
+``{"revision": {...}}``); CSV holds one event per row with flattened columns
+(``title.en``, ``actors`` separated by ``;``, citations as ``key@locator``).
+The formats are documented in ``docs/reference/import-formats.md``.
+
+Parsing is pure: it returns an :class:`ImportPlan` or raises
+:class:`~timeline.errors.ImportFailed` naming the file, the entry and the
+field. Every item of a plan keeps its :class:`Origin` (file and entry line),
+which the timeline records as the reason of each change. :func:`import_into`
+applies a plan to the journal at a path all at once or not at all.
+
+Modules: ``_plan`` (the values), ``_entries`` (one entry's fields), one module
+per events format (``_toml``, ``_yaml``, ``_jsonl``, ``_csv``), ``_files``
+(files by suffix), ``_encoding`` (a BibTeX file's bytes against its encoding)
+and ``_into_journal``.
+"""
+
+from __future__ import annotations
+
+from timeline.importing._files import (
+    EVENT_FORMATS,
+    REFERENCE_FORMATS,
+    parse_events,
+    read_events,
+    read_import,
+)
+from timeline.importing._into_journal import import_into
+from timeline.importing._plan import ImportPlan, Origin, Revision
+
+__all__ = [
+    "EVENT_FORMATS",
+    "REFERENCE_FORMATS",
+    "ImportPlan",
+    "Origin",
+    "Revision",
+    "import_into",
+    "parse_events",
+    "read_events",
+    "read_import",
+]

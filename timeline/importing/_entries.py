@@ -1,0 +1,349 @@
+"""One entry of an events file (an event, its citations, a revision) as values.
+
+Every refusal is an :class:`~timeline.errors.ImportFailed` naming the file, the
+entry (its line when known) and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from timeline.dates import When, parse_date, parse_edtf
+from timeline.domain import Actor, Citation, Event, LocalizedText, Place, Relation
+from timeline.errors import DateError, ImportFailed, InvalidDate, MissingDocumentDate, TimelineError
+from timeline.importing._plan import ImportPlan, Origin, Revision
+
+_EVENT_KEYS = {
+    "id",
+    "when",
+    "when_text",
+    "calendar",
+    "document_date",
+    "lang",
+    "kind",
+    "importance",
+    "original",
+    "actors",
+    "tags",
+    "relations",
+    "title",
+    "summary",
+    "places",
+    "citations",
+}
+_CITATION_KEYS = {"key", "locator", "supports", "quote"}
+TOO_DEEP = "lists and tables nested too deeply (an events file needs four levels)"
+
+
+class Where:
+    """Where in the input an entry is: builds its :class:`Origin` and error messages."""
+
+    def __init__(
+        self, source: str, entry: str = "", line: int | None = None, detail: str = ""
+    ) -> None:
+        self.source = source
+        self.entry = entry
+        self.line = line
+        self.detail = detail
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.source, self.line, self.entry)
+
+    def within(self, detail: str) -> Where:
+        """The same place, described in more detail (the event's id)."""
+        return Where(self.source, self.entry, self.line, detail)
+
+    def fail(self, message: str, field: str | None = None) -> ImportFailed:
+        parts = [f"line {self.line}" if self.line is not None else "", self.entry]
+        place = ", ".join(part for part in parts if part)
+        if self.detail:
+            place = f"{place} ({self.detail})"
+        if field:
+            place = f"{place}, field {field!r}"
+        return ImportFailed(f"{self.source}: {place}: {message}")
+
+
+def _str(value: Any, where: Where, field: str) -> str:
+    """``value`` as text: a string or a number, never a list or table.
+
+    Refusing containers here (instead of ``str(value)``) keeps a YAML alias
+    bomb (a list of lists of aliases) from being spelled out.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise where.fail(f"expected text, got {type(value).__name__}", field)
+
+
+def _number(value: Any, where: Where, field: str) -> float | None:
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise where.fail(f"expected a number, got {type(value).__name__}", field)
+
+
+def _text(value: Any, original: str, where: Where, field: str) -> LocalizedText:
+    if isinstance(value, str):
+        return LocalizedText.of(value, original=original or "und")
+    if isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values()):
+        return LocalizedText(value, original=original if original in value else "")
+    raise where.fail("expected text or a table of language = text", field)
+
+
+def _when(data: Mapping[str, Any], where: Where) -> tuple[When, str]:
+    raw = data.get("when")
+    text = data.get("when_text", "")
+    if not isinstance(text, str):
+        raise where.fail("expected text", "when_text")
+    if raw is None and text:
+        raw = text
+    if not isinstance(raw, str | int):
+        raise where.fail("missing or not text (an EDTF date such as 1969-03-02)", "when")
+    raw = str(raw)
+    calendar = _str(data.get("calendar", "gregorian"), where, "calendar")
+    if calendar not in ("gregorian", "julian", "old-style"):
+        raise where.fail(
+            f"unknown calendar {calendar!r}; use 'gregorian', 'julian' or 'old-style'", "calendar"
+        )
+    old_style = calendar == "old-style"  # the source's phrases are Old Style before 1918
+    document = data.get("document_date")
+    if document is not None and not isinstance(document, str):
+        raise where.fail("expected EDTF text", "document_date")
+    try:
+        return parse_edtf(raw, "gregorian" if old_style else calendar), text
+    except DateError as edtf_error:
+        # Text that is EDTF in form but impossible (1969-99) is an error, not a phrase.
+        if calendar == "julian" or isinstance(edtf_error, InvalidDate):
+            raise where.fail(str(edtf_error), "when") from edtf_error
+        try:
+            lang = _str(data.get("lang") or data.get("original") or "en", where, "lang")
+            parsed = parse_date(raw, lang=lang, old_style=old_style, document_date=document)
+        except MissingDocumentDate as exc:
+            raise where.fail(str(exc), "when") from exc
+        except DateError:
+            raise where.fail(str(edtf_error), "when") from edtf_error
+        return parsed.when, text or raw
+
+
+def _list(value: Any, where: Where, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    if isinstance(value, list):
+        return value
+    raise where.fail("expected a list", field)
+
+
+def _event(data: Any, where: Where) -> tuple[Event, list[Citation]]:
+    if not isinstance(data, Mapping):
+        raise where.fail("expected a table of event fields")
+    unknown = sorted(set(data) - _EVENT_KEYS)
+    if unknown:
+        raise where.fail(f"unknown field(s) {', '.join(unknown)}")
+    event_id = data.get("id")
+    if not isinstance(event_id, str):
+        raise where.fail("missing or not text", "id")
+    where = where.within(f"id {event_id!r}")
+    original = _str(data.get("original", ""), where, "original")
+    when, when_text = _when(data, where)
+    try:
+        event = Event(
+            id=event_id,
+            when=when,
+            when_text=when_text,
+            title=_text(data.get("title"), original, where, "title"),
+            summary=_text(data.get("summary", {}), original, where, "summary"),
+            kind=_str(data.get("kind", "other"), where, "kind"),
+            importance=_importance(data.get("importance", 2), where),
+            actors=tuple(
+                Actor.parse(_str(a, where, "actors"))
+                for a in _list(data.get("actors"), where, "actors")
+            ),
+            tags=tuple(_str(t, where, "tags") for t in _list(data.get("tags"), where, "tags")),
+            places=tuple(_place(p, where) for p in _list(data.get("places"), where, "places")),
+            relations=tuple(
+                _relation(r, where) for r in _list(data.get("relations"), where, "relations")
+            ),
+        )
+    except ImportFailed:
+        raise
+    except (TimelineError, ValueError, TypeError) as exc:
+        raise where.fail(str(exc)) from exc
+    citations = [
+        _citation(event.id, item, where)
+        for item in _list(data.get("citations"), where, "citations")
+    ]
+    return event, citations
+
+
+def _importance(value: Any, where: Where) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 3:
+        return int(value)
+    raise where.fail(f"expected 1, 2 or 3, got {value!r:.40}", "importance")
+
+
+def _place(data: Any, where: Where) -> Place:
+    if isinstance(data, str):
+        return Place(LocalizedText.of(data, original="und"))
+    if not isinstance(data, Mapping):
+        raise where.fail("expected a place table", "places")
+    unknown = sorted(set(data) - {"name", "country", "lat", "lon"})
+    if unknown:
+        raise where.fail(f"unknown place field(s) {', '.join(map(str, unknown))}", "places")
+    try:
+        return Place(
+            _text(data.get("name"), "", where, "places.name"),
+            country=_str(data.get("country", ""), where, "places.country"),
+            lat=_number(data.get("lat"), where, "places.lat"),
+            lon=_number(data.get("lon"), where, "places.lon"),
+        )
+    except ImportFailed:
+        raise
+    except (TimelineError, ValueError, TypeError) as exc:
+        raise where.fail(str(exc), "places") from exc
+
+
+def _relation(data: Any, where: Where) -> Relation:
+    if not isinstance(data, Mapping) or set(data) != {"type", "target"}:
+        raise where.fail("expected { type = ..., target = ... }", "relations")
+    try:
+        return Relation(
+            _str(data["type"], where, "relations.type"),
+            _str(data["target"], where, "relations.target"),
+        )
+    except ValueError as exc:
+        raise where.fail(str(exc), "relations") from exc
+
+
+def _citation(event_id: str, data: Any, where: Where) -> Citation:
+    if isinstance(data, str):
+        key, _, locator = data.partition("@")
+        try:
+            return Citation(event_id, key.strip(), locator=locator.strip())
+        except (TimelineError, ValueError) as exc:
+            raise where.fail(str(exc), "citations") from exc
+    if not isinstance(data, Mapping) or "key" not in data:
+        raise where.fail("expected a citation with a key", "citations")
+    unknown = sorted(set(data) - _CITATION_KEYS)
+    if unknown:
+        raise where.fail(f"unknown citation field(s) {', '.join(unknown)}", "citations")
+    try:
+        return Citation(
+            event_id,
+            _str(data["key"], where, "citations.key"),
+            locator=_str(data.get("locator", ""), where, "citations.locator"),
+            quote=_str(data.get("quote", ""), where, "citations.quote"),
+            supports=tuple(
+                _str(s, where, "citations.supports")
+                for s in _list(data.get("supports"), where, "citations.supports")
+            ),
+        )
+    except ImportFailed:
+        raise
+    except (TimelineError, ValueError, TypeError) as exc:
+        raise where.fail(str(exc), "citations") from exc
+
+
+def _revision(data: Any, where: Where) -> Revision:
+    if not isinstance(data, Mapping):
+        raise where.fail("expected a revision table")
+    event_id, reason, changes = data.get("event"), data.get("reason"), data.get("set")
+    if not isinstance(event_id, str):
+        raise where.fail("missing or not text", "event")
+    if not isinstance(reason, str) or not reason.strip():
+        raise where.fail("a revision needs a reason", "reason")
+    if not isinstance(changes, Mapping) or not changes:
+        raise where.fail("expected a table of fields to change", "set")
+    fields = {str(name): _revised(str(name), value, where) for name, value in changes.items()}
+    if "calendar" in fields:
+        if "when" not in fields:
+            raise where.fail("a calendar applies to a new `when`; give both", "set.calendar")
+        fields["when"], _ = _when(fields, where)
+        del fields["calendar"]
+    author = _str(data.get("author", ""), where, "author")
+    return Revision(event_id, tuple(sorted(fields.items())), reason, author=author)
+
+
+def _revised(name: str, value: Any, where: Where) -> Any:
+    """A revision's new value for field ``name``, as the event values it stands for."""
+    field = f"set.{name}"
+    if name in ("title", "summary"):
+        _text(value, "", where, field)  # checked here; the event's language applies later
+        return value
+    if name == "importance":
+        return _importance(value, where)
+    if name == "actors":
+        return tuple(Actor.parse(_str(a, where, field)) for a in _list(value, where, field))
+    if name == "tags":
+        return tuple(_str(t, where, field) for t in _list(value, where, field))
+    if name == "places":
+        return tuple(_place(p, where) for p in _list(value, where, field))
+    if name == "relations":
+        return tuple(_relation(r, where) for r in _list(value, where, field))
+    if name == "when" and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _str(value, where, field)
+
+
+def entries_plan(
+    events: Iterable[tuple[Any, Where]], revisions: Iterable[tuple[Any, Where]], source: str
+) -> ImportPlan:
+    parsed_events: list[Event] = []
+    event_origins: list[Origin] = []
+    citations: list[Citation] = []
+    citation_origins: list[Origin] = []
+    for data, where in events:
+        event, cited = _event(data, where)
+        parsed_events.append(event)
+        event_origins.append(where.origin)
+        citations.extend(cited)
+        citation_origins.extend([where.origin] * len(cited))
+    parsed_revisions = [(_revision(data, where), where.origin) for data, where in revisions]
+    return ImportPlan(
+        events=tuple(parsed_events),
+        citations=tuple(citations),
+        revisions=tuple(revision for revision, _ in parsed_revisions),
+        source=source,
+        event_origins=tuple(event_origins),
+        citation_origins=tuple(citation_origins),
+        revision_origins=tuple(origin for _, origin in parsed_revisions),
+    )
+
+
+def entries(
+    items: list[Any], name: str, lines: Sequence[int] | None, source: str
+) -> Iterable[tuple[Any, Where]]:
+    """Each item of an ``event`` or ``revision`` list with where it is (its line when known)."""
+    known = lines is not None and len(lines) == len(items)
+    for index, item in enumerate(items):
+        line = lines[index] if known and lines is not None else None
+        yield item, Where(source, f"{name} #{index + 1}", line)
+
+
+def document_plan(
+    document: Any, source: str, lines: Mapping[str, Sequence[int]] | None = None
+) -> ImportPlan:
+    """The plan of a TOML or YAML document; ``lines`` has the line of each list item, by list."""
+    if not isinstance(document, Mapping):
+        raise ImportFailed(
+            f"{source}: top-level: expected a table with 'event' and 'revision' lists, "
+            f"got {type(document).__name__}"
+        )
+    unknown = sorted(set(document) - {"event", "revision"})
+    if unknown:
+        raise ImportFailed(f"{source}: unknown top-level key(s) {', '.join(unknown)}")
+    events = document.get("event", [])
+    revisions = document.get("revision", [])
+    if not isinstance(events, list) or not isinstance(revisions, list):
+        raise ImportFailed(f"{source}: top-level: 'event' and 'revision' must be lists")
+    lines = lines or {}
+    return entries_plan(
+        entries(events, "event", lines.get("event"), source),
+        entries(revisions, "revision", lines.get("revision"), source),
+        source,
+    )

@@ -1,0 +1,118 @@
+"""Reading files by their suffix: reference files and events files into one plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from timeline.errors import ImportFailed
+from timeline.importing._csv import csv_plan
+from timeline.importing._encoding import check_encoding
+from timeline.importing._jsonl import jsonl_plan
+from timeline.importing._plan import ImportPlan, Origin
+from timeline.importing._toml import toml_plan
+from timeline.importing._yaml import yaml_plan
+
+#: Reference file formats :func:`read_import` understands, by suffix.
+REFERENCE_FORMATS = {".bib": "bibtex", ".biblatex": "bibtex", ".json": "csl-json", ".ris": "ris"}
+
+#: File formats :func:`read_events` understands, by suffix.
+EVENT_FORMATS = {
+    ".toml": "toml",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
+
+
+def parse_events(text: str, fmt: str, *, source: str = "<input>") -> ImportPlan:
+    """Parse events from ``text`` in format ``fmt`` (toml, yaml, jsonl or csv)."""
+    if fmt == "toml":
+        return toml_plan(text, source)
+    if fmt == "yaml":
+        return yaml_plan(text, source)
+    if fmt == "jsonl":
+        return jsonl_plan(text, source)
+    if fmt == "csv":
+        return csv_plan(text, source)
+    raise ImportFailed(f"{source}: unknown event format {fmt!r}; use toml, yaml, jsonl or csv")
+
+
+def read_events(path: str | Path, fmt: str | None = None) -> ImportPlan:
+    """Parse an events file; the format comes from its suffix unless ``fmt`` is given."""
+    path = Path(path)
+    fmt = fmt or EVENT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ImportFailed(
+            f"{path}: cannot tell the format from the suffix {path.suffix!r}; "
+            f"use one of {', '.join(sorted(EVENT_FORMATS))}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read: {exc.strerror}") from exc
+    return parse_events(text, fmt, source=str(path))
+
+
+def _reference_plan(path: Path, strict: bool, encoding: str) -> ImportPlan:
+    """The references in a BibTeX, CSL-JSON or RIS file, each with its entry line or record."""
+    fmt = REFERENCE_FORMATS[path.suffix.lower()]
+    source = str(path)
+    if fmt == "bibtex":
+        from citations.bibtex import read_bibtex
+
+        check_encoding(path, encoding)
+        result = read_bibtex(path, encoding=encoding, strict=strict)
+        return ImportPlan(
+            source=source,
+            references=result.references,
+            problems=result.problems,
+            reference_origins=tuple(
+                Origin(source, result.lines.get(ref.key)) for ref in result.references
+            ),
+        )
+    if fmt == "csl-json":
+        from citations.csl import read_csl_json
+
+        references = read_csl_json(path)
+    else:
+        from citations.ris import read_ris
+
+        references = read_ris(path)
+    return ImportPlan(
+        source=source,
+        references=references,
+        reference_origins=tuple(
+            Origin(source, entry=f"record #{n}") for n in range(1, len(references) + 1)
+        ),
+    )
+
+
+def read_import(
+    paths: Iterable[str | Path], *, strict: bool = True, encoding: str = "utf-8"
+) -> ImportPlan:
+    """Read reference files (.bib, .json, .ris) and event files into one plan, in order.
+
+    ``strict`` and ``encoding`` apply to BibTeX files (with ``strict=False``
+    bad entries are skipped and listed in the plan's ``problems``; bytes that
+    are not in ``encoding`` are refused before parsing). Raises
+    :class:`ImportFailed` for a file whose suffix says neither, and the
+    reader's own error (naming file and line) for a file it cannot read.
+    """
+    plans = []
+    for path in map(Path, paths):
+        suffix = path.suffix.lower()
+        if suffix in REFERENCE_FORMATS:
+            plans.append(_reference_plan(path, strict, encoding))
+        elif suffix in EVENT_FORMATS:
+            plans.append(read_events(path))
+        else:
+            known = ", ".join(sorted({*REFERENCE_FORMATS, *EVENT_FORMATS}))
+            raise ImportFailed(
+                f"{path}: cannot tell what the file holds from its suffix; use one of {known}"
+            )
+    return ImportPlan.join(plans)

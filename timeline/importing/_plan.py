@@ -1,0 +1,92 @@
+"""What files ask to record: the import plan, its revisions and where each item was read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from citations import Reference
+from timeline.domain import Citation, Event
+
+if TYPE_CHECKING:
+    from citations import Problem
+
+
+@attrs.frozen
+class Revision:
+    """A correction to apply after import: new values for some fields of an event."""
+
+    event_id: str
+    fields: tuple[tuple[str, Any], ...]
+    reason: str
+    author: str = ""
+
+
+@attrs.frozen
+class Origin:
+    """Where an imported item was read: its file and the line (or record) its entry starts at."""
+
+    source: str
+    line: int | None = None
+    entry: str = ""
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.source}:{self.line}"
+        return f"{self.source}, {self.entry}" if self.entry else self.source
+
+
+def _origins(attribute: str) -> Any:
+    """An ``ImportPlan`` field: one origin per item of ``attribute``, or none at all."""
+
+    def check(plan: ImportPlan, field: attrs.Attribute[Any], value: tuple[Origin, ...]) -> None:
+        items = getattr(plan, attribute)
+        if value and len(value) != len(items):
+            raise ValueError(f"{field.name} has {len(value)} origins for {len(items)} {attribute}")
+
+    return attrs.field(default=(), validator=check, kw_only=True)
+
+
+@attrs.frozen
+class ImportPlan:
+    """What files ask to record: references, events, their citations, then revisions.
+
+    Each ``*_origins`` tuple gives the :class:`Origin` of the item at the same
+    place (empty: every item comes from ``source``); :meth:`origin` reads them.
+    ``problems`` are what a tolerant BibTeX read skipped or warned about.
+    """
+
+    events: tuple[Event, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    source: str = "<input>"
+    references: tuple[Reference, ...] = attrs.field(default=(), kw_only=True)
+    problems: tuple[Problem, ...] = attrs.field(default=(), kw_only=True)
+    reference_origins: tuple[Origin, ...] = _origins("references")
+    event_origins: tuple[Origin, ...] = _origins("events")
+    citation_origins: tuple[Origin, ...] = _origins("citations")
+    revision_origins: tuple[Origin, ...] = _origins("revisions")
+
+    @property
+    def size(self) -> int:
+        """How many changes the plan asks for: references, events, citations and revisions."""
+        return len(self.references) + len(self.events) + len(self.citations) + len(self.revisions)
+
+    def origin(self, items: str, index: int) -> Origin:
+        """Where item ``index`` of ``items`` ("references", "events", ...) was read."""
+        origins: tuple[Origin, ...] = getattr(self, items[:-1] + "_origins")
+        return origins[index] if origins else Origin(self.source)
+
+    @classmethod
+    def join(cls, plans: Sequence[ImportPlan]) -> ImportPlan:
+        """One plan doing what ``plans`` do, in order; every item keeps its origin."""
+        parts: dict[str, Any] = {"source": ", ".join(p.source for p in plans) or "<nothing>"}
+        for items in ("references", "events", "citations", "revisions"):
+            parts[items] = tuple(item for p in plans for item in getattr(p, items))
+            parts[items[:-1] + "_origins"] = tuple(
+                p.origin(items, n) for p in plans for n in range(len(getattr(p, items)))
+            )
+        parts["problems"] = tuple(problem for p in plans for problem in p.problems)
+        return cls(**parts)
