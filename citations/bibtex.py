@@ -730,8 +730,13 @@ def _classic(entry_type: str, fields: dict[str, str]) -> tuple[str, frozenset[st
                 fields["month"] = str(int(match.group(2)))
         elif date[:4].isdecimal():
             fields["year"] = date[:4]
+    if "doi" in fields and fields.get("url", "").lower().endswith(
+        "doi.org/" + fields["doi"].lower()
+    ):
+        del fields["url"]  # the DOI's own link: plainnat.bst prints it from the doi field
     if entry_type == "online" and "url" in fields and "howpublished" not in fields:
-        fields["howpublished"] = "\\url{" + _url(fields["url"]) + "}"
+        # Moved, not copied: plain.bst prints howpublished only, plainnat.bst both (twice)
+        fields["howpublished"] = "\\url{" + _url(fields.pop("url")) + "}"
         return result, frozenset({"howpublished"})
     return result, frozenset()
 

@@ -367,6 +367,34 @@ def test_latex_escapes_and_cites() -> None:
     assert "\\begin{longtable}" in table and "\\bibliography{references}" in table
 
 
+def test_latex_loads_only_what_it_uses() -> None:
+    """ulem only with a retracted entry; biblatex or natbib only with references to print."""
+    kept = [entry for entry in SAMPLE if not entry.retracted]
+    plain = Chronology(tuple(kept), dict(SAMPLE.references), STATE, MADE_AT, "Kept")
+    assert "\\sout" in render_latex(SAMPLE) and "{ulem}" in render_latex(SAMPLE)
+    assert "{ulem}" not in render_latex(plain)
+    uncited = Chronology(tuple(kept), {}, STATE, MADE_AT, "Uncited")
+    for backend in ("biber", "bibtex"):
+        text = render_latex(uncited, DocumentOptions(latex_backend=backend))
+        assert not re.search(r"biblatex|natbib|\\usepackage(\[[^]]*\])?\{url\}", text)
+
+
+def test_classic_bibtex_gives_each_link_once() -> None:
+    """plainnat prints url, howpublished and doi: an online work's URL moves to howpublished,
+    and a URL that is the DOI's own link is left to the doi field."""
+    refs = {
+        "web": Reference("web", "online", {"title": "W", "url": "https://x.org/a"}),
+        "art": Reference(
+            "art",
+            "article",
+            {"title": "A", "doi": "10.1/X", "url": "https://doi.org/10.1/x"},
+        ),
+    }
+    text = render(Chronology((), refs, STATE, MADE_AT, "Links"), "bibtex", DocumentOptions())
+    assert text.count("https://x.org/a") == 1 and "howpublished = {\\url{https://x.org/a}}" in text
+    assert "doi.org" not in text and "doi = {10.1/X}" in text
+
+
 def test_timelinejs_dates_and_eras() -> None:
     """TimelineJS gets negative BCE years, display_date for approximate dates, eras per group."""
     document = json.loads(render_timelinejs(SAMPLE))

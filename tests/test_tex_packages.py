@@ -113,7 +113,7 @@ def test_requirements_come_from_the_writers() -> None:
     assert {"article.cls", "fontspec.sty", "xeCJK.sty", "ulem.sty", "longtable.sty"} <= FILES.keys()
     assert {"biblatex.sty", "numeric.bbx", "natbib.sty", "plainnat.bst"} <= FILES.keys()
     assert "hyperref.sty" in FILES
-    assert "Noto Serif CJK SC" in FONTS
+    assert {"Noto Serif CJK SC", "DejaVu Serif"} <= FONTS.keys()
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
@@ -137,6 +137,16 @@ def test_font_is_installed(family: str) -> None:
     )
     if not found.stdout.strip():
         _missing(f"fontconfig has no font family {family!r} ({'; '.join(sorted(FONTS[family]))})")
+
+
+def test_main_font_has_italics() -> None:
+    """The default main font has an italic (biblatex sets titles in it) and Cyrillic."""
+    fc_list = require_tool("fc-list")
+    family = DocumentOptions().main_font
+    for pattern in (f":family={family}:style=Italic", f":family={family}:lang=ru"):
+        found = subprocess.run([fc_list, pattern, "file"], capture_output=True, text=True)
+        if not found.stdout.strip():
+            _missing(f"fontconfig has no font for {pattern!r}")
 
 
 def test_docs_list_the_packages_ci_installs() -> None:

@@ -283,9 +283,16 @@ _LATEX = str.maketrans(
 )
 
 
+#: A hyphen or en dash joining a word ("Good-Neighbourliness", "China–Kyrgyzstan"): TeX
+#: breaks a line after a hyphen only, and hyphenates only a word that follows a space, so
+#: such a compound could run past the margin; zero glue after the dash allows both.
+_DASH_IN_WORDS = re.compile(r"(?<=\w)-(?=[^\W\d_])|–(?=[^\W\d_])")
+
+
 def escape_latex(text: str) -> str:
-    """Text that LaTeX prints as written (``\\``, braces, ``%&#_$~^`` escaped)."""
-    return text.translate(_LATEX)
+    """Text that LaTeX prints as written (``\\``, braces, ``%&#_$~^`` escaped), with a line
+    break allowed after a dash that joins words."""
+    return _DASH_IN_WORDS.sub(r"\g<0>\\hspace{0pt}", text.translate(_LATEX))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~^$@&!\"']|^[+\-.:=%]")

@@ -63,33 +63,62 @@ def _body(entry: ChronologyEntry, options: DocumentOptions, newline: str) -> str
     return text
 
 
+def _breakable(text: str) -> str:
+    """``text`` (a hash) that may break between groups of eight characters, never hyphenated."""
+    return r"\allowbreak{}".join(f"\\mbox{{{text[i : i + 8]}}}" for i in range(0, len(text), 8))
+
+
+def _cited(chronology: Chronology, options: DocumentOptions) -> bool:
+    return options.show_sources and bool(chronology.references)
+
+
 def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
+    state = chronology.state
+    made = escape_latex(provenance(chronology, options))
     lines = [
         f"% {provenance(chronology, options)}",
-        f"% journal-seq: {chronology.state.seq}",
-        f"% journal-hash: {escape_latex(chronology.state.hash)}",
+        f"% journal-seq: {state.seq}",
+        f"% journal-hash: {escape_latex(state.hash)}",
         f"% made-at: {made_at_text(chronology)}",
         r"\documentclass[11pt,a4paper]{article}",
         r"\usepackage{fontspec}",
         r"\usepackage{xeCJK}",
         f"\\setmainfont{{{options.main_font}}}",
-        f"\\setCJKmainfont{{{options.cjk_font}}}",
-        r"\usepackage[normalem]{ulem}",
+        # Chinese has no italics: an italic (a biblatex title) stays upright.
+        f"\\setCJKmainfont{{{options.cjk_font}}}[ItalicFont=*]",
+        f"\\setCJKmonofont{{{options.cjk_font}}}",  # CJK in a URL
+        # Quotation marks, apostrophes and en dashes in the main font: xeCJK would set them
+        # full-width from the CJK font, with its spacing ("Palmerston:“no", "German –Austro").
+        r'\xeCJKDeclareCharClass{Default}{"2013, "2018, "2019, "201C, "201D}',
+        # Room to stretch a line rather than run past the margin (long names, URLs, CJK).
+        r"\setlength{\emergencystretch}{3em}",
     ]
+    if any(entry.retracted for entry in chronology):
+        lines.append(r"\usepackage[normalem]{ulem}")
     if options.latex_layout == "longtable":
         lines.append(r"\usepackage{longtable,array}")
-    if options.show_sources and options.latex_backend == "biber":
+    if _cited(chronology, options) and options.latex_backend == "biber":
         lines += [
             r"\usepackage[backend=biber,style=numeric]{biblatex}",
             f"\\addbibresource{{{options.bibliography_file}}}",
+            # A DOI's own https://doi.org/ link is not printed again as the URL.
+            r"\DeclareSourcemap{\maps[datatype=bibtex]{\map{\step[fieldsource=doi,final]"
+            r"\step[fieldsource=url,match=\regexp{doi\.org/},final]\step[fieldset=url,null]}}}",
+            # Ragged right: justified lines would space URLs out letter by letter.
+            r"\appto{\bibsetup}{\raggedright}",
         ]
-    elif options.show_sources:
-        # url: BibTeX styles write \url{...} and \doi{...}, read verbatim only with it
-        lines += [r"\usepackage[numbers]{natbib}", r"\usepackage{url}"]
+    elif _cited(chronology, options):
+        # url: BibTeX styles write \url{...} and \doi{...}, read verbatim only with it;
+        # hyphens: a URL may break after a hyphen, not only at "/" (or it runs off the page)
+        lines += [
+            r"\usepackage[numbers]{natbib}",
+            r"\usepackage[hyphens]{url}",
+            r"\renewcommand{\bibfont}{\raggedright}",
+        ]
     lines += [
         f"\\title{{{escape_latex(chronology.title)}}}",
         r"\author{}",
-        f"\\date{{{escape_latex(provenance(chronology, options))}}}",
+        f"\\date{{{made.replace(state.hash, _breakable(state.hash))}}}",
         r"\begin{document}",
         r"\maketitle",
         "",
@@ -136,7 +165,7 @@ def render_latex(chronology: Chronology, options: DocumentOptions | None = None)
         lines += _longtable(chronology, options)
     else:
         lines += _description(chronology, options)
-    if options.show_sources and chronology.references:
+    if _cited(chronology, options):
         if options.latex_backend == "biber":
             lines.append(r"\printbibliography")
         else:

@@ -186,7 +186,7 @@ class DocumentOptions:
     latex_layout: str = attrs.field(default="description", validator=_choice(LATEX_LAYOUTS))
     latex_backend: str = attrs.field(default="biber", validator=_choice(LATEX_BACKENDS))
     bibliography_file: str = "references.bib"
-    main_font: str = "Noto Serif CJK SC"
+    main_font: str = "DejaVu Serif"
     cjk_font: str = "Noto Serif CJK SC"
     bibliography_format: str = attrs.field(
         default="bibtex", validator=_choice(BIBLIOGRAPHY_FORMATS)
