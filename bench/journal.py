@@ -47,10 +47,10 @@ def _peak_rss_mb() -> float:
 
 
 def _journal_batch(path: str, n: int) -> dict[str, float]:
-    from timeline.journal import Draft, Journal
+    from timeline.journal import Draft, SQLiteJournal
 
     drafts = [Draft("event.recorded", _payload(i)) for i in range(n)]
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         start = time.perf_counter()
         for offset in range(0, n, BATCH):
             journal.append(f"stream-{offset // BATCH % 50}", drafts[offset : offset + BATCH])
@@ -59,9 +59,9 @@ def _journal_batch(path: str, n: int) -> dict[str, float]:
 
 
 def _journal_read(path: str) -> dict[str, float]:
-    from timeline.journal import Journal
+    from timeline.journal import SQLiteJournal
 
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         start = time.perf_counter()
         count = 0
         for record in journal.read():
@@ -75,9 +75,9 @@ def _journal_read(path: str) -> dict[str, float]:
 
 
 def _journal_single(path: str, n: int, synchronous: str) -> dict[str, float]:
-    from timeline.journal import Draft, Journal
+    from timeline.journal import Draft, SQLiteJournal
 
-    with Journal.open(path, synchronous=synchronous) as journal:  # type: ignore[arg-type]
+    with SQLiteJournal.open(path, synchronous=synchronous) as journal:  # type: ignore[arg-type]
         start = time.perf_counter()
         for i in range(n):
             journal.append(f"single-{i % 20}", [Draft("event.recorded", _payload(i))])

@@ -29,10 +29,10 @@ def _peak_rss_mb() -> float:
 
 def append_and_replay(path: str, n: int) -> dict[str, float]:
     """Append ``n`` records in batches of 1000 over 50 streams, then read them all back."""
-    from timeline.journal import Draft, Journal
+    from timeline.journal import Draft, SQLiteJournal
 
     baseline = _peak_rss_mb()
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         for offset in range(0, n, BATCH):
             journal.append(
                 f"stream-{offset // BATCH % 50}",

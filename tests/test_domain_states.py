@@ -45,7 +45,7 @@ from timeline.errors import (
     UnknownEvent,
     UnknownReference,
 )
-from timeline.journal import Journal
+from timeline.journal import SQLiteJournal
 
 EVENT = Event(id="e", when=parse_edtf("1969-03-02"), title="Zhenbao Island clash")
 CITATION = Citation("e", "lukin2018", locator="p. 104")
@@ -121,7 +121,7 @@ def test_a_change_that_does_not_fit_the_state_raises_the_domain_error(
 
 def test_history_of_a_stream_that_does_not_fold_is_a_corrupt_journal() -> None:
     """A stored retraction of an already retracted event: history names its seq."""
-    with Journal.open(":memory:", registry=REGISTRY) as journal:
+    with SQLiteJournal.open(":memory:", registry=REGISTRY) as journal:
         for change in (EventRecorded(event=EVENT), EventRetracted(event_id="e")):
             journal.append("event:e", [encode(change)])
         dump = io.StringIO()

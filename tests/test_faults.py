@@ -17,7 +17,7 @@ from timeline.dates import parse_edtf
 from timeline.domain import REGISTRY, Citation, Event, EventRetracted, encode
 from timeline.errors import JournalError, JournalFull, JournalReadOnly
 from timeline.importing import ImportPlan
-from timeline.journal import Journal
+from timeline.journal import Journal, SQLiteJournal
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +89,7 @@ def test_disk_full_during_journal_load_loads_nothing(tmp_path: Path) -> None:
             tl.record(_big_event(n))
         dump = io.StringIO()
         count = tl.dump(dump)
-    with Journal.open(tmp_path / "target.timeline") as target:
+    with SQLiteJournal.open(tmp_path / "target.timeline") as target:
         (pages,) = target.connection.execute("PRAGMA page_count").fetchone()
         target.connection.execute(f"PRAGMA max_page_count = {pages + 5}")
         with pytest.raises(JournalFull, match=r"target\.timeline"):
@@ -136,7 +136,7 @@ def test_read_only_file_behind_its_journal_is_read_from_the_journal(tmp_path: Pa
     path = tmp_path / "behind.timeline"
     seed(path)
     change = EventRetracted(event_id=EVENTS[0], author="someone", reason="behind")
-    with Journal.open(path, registry=REGISTRY) as journal:  # a record the read models miss
+    with SQLiteJournal.open(path, registry=REGISTRY) as journal:  # a record the read models miss
         journal.append(change.stream, [encode(change)])
     before = path.read_bytes()
     with Timeline.open(_read_only_uri(path)) as tl:

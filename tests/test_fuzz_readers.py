@@ -43,8 +43,8 @@ from timeline import (
     views,
 )
 from timeline.importing import ImportPlan, parse_events
-from timeline.journal import GENESIS_HASH, Journal, canonical_json
-from timeline.journal._records import chain_hash
+from timeline.journal import GENESIS_HASH, SQLiteJournal, canonical_json
+from timeline.journal._chain import chain_hash
 
 ROOT = Path(__file__).parent.parent
 BIB = ROOT / "tests" / "data" / "bib"
@@ -500,11 +500,11 @@ def test_journal_files_that_are_not_journals_raise_typed_errors(tmp_path: Path) 
         path = tmp_path / name
         path.write_bytes(content)
         with pytest.raises(JournalError):
-            Journal.open(path)
+            SQLiteJournal.open(path)
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE records (x)")
     conn.commit()
     conn.close()
     with pytest.raises(JournalError):
-        Journal.open(other)
+        SQLiteJournal.open(other)

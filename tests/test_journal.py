@@ -1,4 +1,4 @@
-"""The journal contract run for a file and an in-memory journal, plus file-only behaviour."""
+"""The journal contract run for each adapter, plus the SQLite adapter's own behaviour."""
 
 from __future__ import annotations
 
@@ -7,46 +7,117 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from journal_contract import JournalContract, StepClock, draft
 from sqlite_utils import Database
 
 from timeline.errors import (
+    AppendOnlyViolation,
     CorruptJournal,
     JournalReadOnly,
     JournalUsageError,
     NotAJournal,
     SchemaTooNew,
 )
-from timeline.journal import Draft, Journal, KindRegistry, canonical_json
+from timeline.journal import (
+    Draft,
+    Journal,
+    KindRegistry,
+    MemoryJournal,
+    SQLiteJournal,
+    canonical_json,
+)
 from timeline.journal._records import new_record_id
 from timeline.journal._sqlite import APPLICATION_ID, MIGRATIONS
+from timeline.testing.journal import JournalContract, StepClock, draft
 
 
-class TestFileJournal(JournalContract):
+class _SQLiteContract(JournalContract):
+    """Tampering with an SQLite journal: drop its append-only triggers, then write SQL."""
+
+    def edit_behind_its_back(self, journal: Journal, seq: int, payload_json: str) -> None:
+        assert isinstance(journal, SQLiteJournal)
+        conn = journal.connection
+        conn.execute("DROP TRIGGER IF EXISTS records_append_only_update")
+        conn.execute("UPDATE records SET payload = ? WHERE seq = ?", (payload_json, seq))
+
+    def delete_behind_its_back(self, journal: Journal, seq: int) -> None:
+        assert isinstance(journal, SQLiteJournal)
+        conn = journal.connection
+        conn.execute("DROP TRIGGER IF EXISTS records_append_only_delete")
+        conn.execute("DELETE FROM records WHERE seq = ?", (seq,))
+
+
+class TestFileJournal(_SQLiteContract):
     """The contract for a journal in an SQLite file."""
 
     def open_journal(self, tmp_path: Path, name: str, **options: Any) -> Journal:
-        return Journal.open(tmp_path / name, **options)
+        return SQLiteJournal.open(tmp_path / name, **options)
 
     def reopen(self, journal: Journal, factory: Any, **options: Any) -> Journal:
-        return Journal.open(journal.path, clock=StepClock(), **options)
+        assert isinstance(journal, SQLiteJournal)
+        return SQLiteJournal.open(journal.path, clock=StepClock(), **options)
+
+
+class TestSQLiteMemoryJournal(_SQLiteContract):
+    """The contract for an SQLite ``:memory:`` journal."""
+
+    def open_journal(self, tmp_path: Path, name: str, **options: Any) -> Journal:
+        return SQLiteJournal.open(":memory:", **options)
 
 
 class TestMemoryJournal(JournalContract):
-    """The contract for a ``:memory:`` journal."""
+    """The contract for the in-memory adapter (its rows edited in place to tamper)."""
 
     def open_journal(self, tmp_path: Path, name: str, **options: Any) -> Journal:
-        return Journal.open(":memory:", **options)
+        return MemoryJournal(**options)
+
+    def edit_behind_its_back(self, journal: Journal, seq: int, payload_json: str) -> None:
+        assert isinstance(journal, MemoryJournal)
+        row = journal._rows[seq - 1]
+        journal._rows[seq - 1] = (*row[:5], payload_json, *row[6:])  # type: ignore[assignment]
+
+    def delete_behind_its_back(self, journal: Journal, seq: int) -> None:
+        assert isinstance(journal, MemoryJournal)
+        del journal._rows[seq - 1]
+
+
+def test_sqlite_records_are_append_only(tmp_path: Path) -> None:
+    """Triggers refuse UPDATE, DELETE and out-of-order inserts on records."""
+    with SQLiteJournal.open(tmp_path / "j.timeline") as journal:
+        journal.append("s", [draft(), draft()])
+        conn = journal.connection
+        for sql in (
+            "UPDATE records SET payload = '{}' WHERE seq = 1",
+            "DELETE FROM records",
+            "INSERT OR REPLACE INTO records SELECT * FROM records WHERE seq = 1",
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(sql)
+        with pytest.raises(AppendOnlyViolation), journal.transaction():
+            conn.execute("DELETE FROM records WHERE seq = 2")
+        assert journal.verify().ok and journal.head().seq == 2
+
+
+def test_sqlite_then_writes_commit_with_the_records() -> None:
+    """Tables written by the then callback on the shared connection commit with the records."""
+    with SQLiteJournal.open() as journal:
+        conn = journal.connection
+        conn.execute("CREATE TABLE seen (seq INTEGER)")
+
+        def note(records: Any) -> None:
+            conn.executemany("INSERT INTO seen VALUES (?)", [(r.seq,) for r in records])
+
+        journal.append("s", [draft(), draft()], then=note)
+        assert conn.execute("SELECT seq FROM seen").fetchall() == [(1,), (2,)]
 
 
 def test_file_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
     """A file journal is in WAL mode, keeps its records across opens, and says its durability."""
     path = tmp_path / "j.timeline"
-    with Journal.open(path, synchronous="FULL") as journal:
+    with SQLiteJournal.open(path, synchronous="FULL") as journal:
         assert journal.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert journal.connection.execute("PRAGMA synchronous").fetchone() == (2,)
         stored = journal.append("s", [draft(n=1)])
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         assert journal.connection.execute("PRAGMA synchronous").fetchone() == (1,)
         assert list(journal.read()) == list(stored)
         assert journal.connection.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
@@ -59,7 +130,7 @@ def test_file_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
 def test_a_first_format_file_is_migrated_in_place(tmp_path: Path) -> None:
     """A file from before migration 0002 loses its seq trigger and keeps every record."""
     path = tmp_path / "old.timeline"
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         stored = journal.append("s", [draft(n=n) for n in range(3)])
     first = sqlite3.connect(":memory:")
     MIGRATIONS.apply(Database(first), stop_before="0002_no_insert_trigger")
@@ -70,7 +141,7 @@ def test_a_first_format_file_is_migrated_in_place(tmp_path: Path) -> None:
     conn.execute(trigger)
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_no_insert_trigger'")
     conn.close()
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         triggers = {
             name
             for (name,) in journal.connection.execute(
@@ -87,16 +158,16 @@ def test_a_first_format_file_opened_read_only_is_read_as_it_is(tmp_path: Path) -
     """Opened read-only, a file from before migration 0002 is read without it; opened for
     writing later, it is migrated."""
     path = tmp_path / "old.timeline"
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         stored = journal.append("s", [draft(n=n) for n in range(3)])
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_no_insert_trigger'")
     conn.close()
-    with Journal.open(f"file:{path}?mode=ro") as journal:
+    with SQLiteJournal.open(f"file:{path}?mode=ro") as journal:
         assert tuple(journal.read()) == stored and journal.verify().ok
         with pytest.raises(JournalReadOnly, match="read-only"):
             journal.append("s", [draft(n=3)])
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         names = [
             row[0] for row in journal.connection.execute("SELECT name FROM _sqlite_migrations")
         ]
@@ -105,7 +176,7 @@ def test_a_first_format_file_opened_read_only_is_read_as_it_is(tmp_path: Path) -
 
 def test_verify_names_a_seq_skipped_by_a_foreign_writer(tmp_path: Path) -> None:
     """A row written past the next seq by another program is reported as the missing seq."""
-    with Journal.open(tmp_path / "j.timeline") as journal:
+    with SQLiteJournal.open(tmp_path / "j.timeline") as journal:
         (first,) = journal.append("s", [draft(n=1)])
         journal.connection.execute(
             "INSERT INTO records VALUES (3, 's', 2, 'note.added', 1, '{}', ?, 'x', ?)",
@@ -120,22 +191,22 @@ def test_opening_something_else_says_so(tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("hello, this is not a database at all" * 100, encoding="utf-8")
     with pytest.raises(NotAJournal, match=r"notes\.txt is not a timeline journal"):
-        Journal.open(text)
+        SQLiteJournal.open(text)
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE people (name TEXT)")
     conn.commit()
     conn.close()
     with pytest.raises(NotAJournal, match=r"SQLite database but not a timeline journal.*people"):
-        Journal.open(other)
+        SQLiteJournal.open(other)
     with pytest.raises(NotAJournal, match="directory"):
-        Journal.open(tmp_path)
+        SQLiteJournal.open(tmp_path)
 
 
 def test_a_corrupt_file_says_so(tmp_path: Path) -> None:
     """Garbage written over a journal's pages is reported as CorruptJournal."""
     path = tmp_path / "j.timeline"
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         for n in range(40):
             journal.append(f"s{n}", [draft(text="x" * 900, n=n)])
         journal.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -144,26 +215,26 @@ def test_a_corrupt_file_says_so(tmp_path: Path) -> None:
     data[page : len(data)] = b"\xff" * (len(data) - page)
     path.write_bytes(bytes(data))
     with pytest.raises(CorruptJournal, match="corrupt journal"):
-        journal = Journal.open(path)
+        journal = SQLiteJournal.open(path)
         list(journal.read())
 
 
 def test_a_newer_file_format_is_refused(tmp_path: Path) -> None:
     """A journal migrated by a newer version of the code is not opened."""
     path = tmp_path / "j.timeline"
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         journal.connection.execute(
             "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
             "VALUES ('timeline.journal', '0099_future', '2099')"
         )
     with pytest.raises(SchemaTooNew, match="0099_future"):
-        Journal.open(path)
+        SQLiteJournal.open(path)
 
 
 def test_bad_options_are_refused() -> None:
     """Unknown durability settings are refused by name."""
     with pytest.raises(JournalUsageError, match="synchronous"):
-        Journal.open(":memory:", synchronous="OFF")  # type: ignore[arg-type]
+        SQLiteJournal.open(":memory:", synchronous="OFF")  # type: ignore[arg-type]
 
 
 def test_record_ids_are_uuid7_and_increase() -> None:
@@ -208,6 +279,9 @@ def test_missing_upcaster_is_named() -> None:
 
 def test_appending_a_draft_needs_a_draft() -> None:
     """Anything but a Draft in a batch is refused."""
-    with Journal.open() as journal, pytest.raises(JournalUsageError, match="expected a Draft"):
+    with (
+        SQLiteJournal.open() as journal,
+        pytest.raises(JournalUsageError, match="expected a Draft"),
+    ):
         journal.append("s", [("note.added", {})])  # type: ignore[list-item]
     assert Draft("a.b", {}).record_id is None

@@ -13,7 +13,7 @@ from faults import EVENTS, KEYS, seed
 from timeline.application import Timeline
 from timeline.cli import cli
 from timeline.errors import TimelineError, UntrustedJournal
-from timeline.journal import Draft, Journal
+from timeline.journal import Draft, SQLiteJournal
 
 
 def _tamper(path: Path, *statements: str) -> bytes:
@@ -106,20 +106,20 @@ def test_an_altered_table_or_removed_guard_is_refused(
 
 
 def test_the_raw_journal_keeps_other_tables_but_no_triggers(tmp_path: Path) -> None:
-    """Journal.open (raw) accepts tables beside the journal; a trigger is still refused."""
+    """SQLiteJournal.open (raw) accepts tables beside the journal; a trigger is still refused."""
     path = tmp_path / "raw.timeline"
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         journal.append("s", [Draft("note.added", {"n": 1})])
         journal.connection.execute("CREATE TABLE note_count (n INTEGER)")
-    Journal.open(path).close()
+    SQLiteJournal.open(path).close()
     _tamper(path, "CREATE TRIGGER t AFTER INSERT ON note_count BEGIN SELECT 1; END")
     with pytest.raises(UntrustedJournal, match="trigger 't'"):
-        Journal.open(path)
+        SQLiteJournal.open(path)
 
 
 def test_the_schema_runs_no_untrusted_functions(tmp_path: Path) -> None:
     """trusted_schema is off: the file's own SQL cannot call functions with side effects."""
-    with Journal.open(tmp_path / "j.timeline") as journal:
+    with SQLiteJournal.open(tmp_path / "j.timeline") as journal:
         (trusted,) = journal.connection.execute("PRAGMA trusted_schema").fetchone()
     assert trusted == 0
 

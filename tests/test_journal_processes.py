@@ -14,7 +14,7 @@ import pytest
 from faults import finish, kill_when_paused, pause_at, start_paused
 
 from timeline.errors import VersionConflict
-from timeline.journal import Draft, Journal
+from timeline.journal import Draft, Journal, SQLiteJournal
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def _context() -> Any:
 
 def _appender(path: str, worker: int, batches: int) -> None:
     """Append batches to an own stream (exact versions) and a shared one (retrying conflicts)."""
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         for batch in range(batches):
             own = f"worker-{worker}"
             journal.append(
@@ -58,7 +58,7 @@ STATEMENTS_PER_BATCH = BATCH + 4
 def _crasher(path: str, k: int, ready: Connection) -> None:
     """Append batches of BATCH records for ever; before the k-th SQL statement, signal the
     parent through ``ready`` and wait to be killed."""
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         pause_at(journal.connection, k, ready)
         batch = 0
         while True:
@@ -79,14 +79,14 @@ def _versions_contiguous(journal: Journal) -> None:
 def test_two_processes_append_concurrently(tmp_path: Path) -> None:
     """Two writers lose and duplicate nothing; versions stay contiguous; the chain verifies."""
     path = str(tmp_path / "shared.timeline")
-    Journal.open(path).close()
+    SQLiteJournal.open(path).close()
     ctx = _context()
     workers = [ctx.Process(target=_appender, args=(path, w, 40)) for w in range(2)]
     for process in workers:
         process.start()
     for process in workers:
         assert finish(process) == 0
-    with Journal.open(path) as journal:
+    with SQLiteJournal.open(path) as journal:
         records = list(journal.read())
         written = Counter((r.payload["w"], r.payload["b"], r.payload.get("n")) for r in records)
         expected = {(w, b, n) for w in range(2) for b in range(40) for n in (0, 1, 2, None)}
@@ -99,7 +99,7 @@ def test_two_processes_append_concurrently(tmp_path: Path) -> None:
 def test_sigkill_mid_batch_leaves_whole_batches(tmp_path: Path) -> None:
     """A writer killed at random moments leaves each batch wholly present or absent."""
     path = str(tmp_path / "crash.timeline")
-    Journal.open(path).close()
+    SQLiteJournal.open(path).close()
     ctx = _context()
     rng = random.Random(20240101)
     previous = 0
@@ -107,7 +107,7 @@ def test_sigkill_mid_batch_leaves_whole_batches(tmp_path: Path) -> None:
     for _ in range(10):
         k = rng.randint(1, 6 * STATEMENTS_PER_BATCH)  # somewhere in the first 6 batches
         killed_at.append(kill_when_paused(*start_paused(ctx, _crasher, (path, k))))
-        with Journal.open(path) as journal:
+        with SQLiteJournal.open(path) as journal:
             report = journal.verify()
             assert report.ok, report
             counts = Counter(r.payload["batch"] for r in journal.read())

@@ -26,7 +26,7 @@ from timeline.errors import (
     UnknownEvent,
     UnknownReference,
 )
-from timeline.journal import Draft, Journal
+from timeline.journal import Draft, SQLiteJournal
 
 
 def _book(
@@ -243,7 +243,7 @@ def test_read_models_catch_up_after_records_appended_behind_their_back(tmp_path:
     with Timeline.open(path, author="a") as first:
         _seed(first)
     event = Event(id="2022-statement", when=parse_edtf("2022-02-04"), title={"en": "Statement"})
-    with Journal.open(path, registry=REGISTRY) as raw:
+    with SQLiteJournal.open(path, registry=REGISTRY) as raw:
         raw.append("event:2022-statement", [encode(EventRecorded(event=event))])
     with Timeline.open(path) as second:
         assert [e.id for e in second.events()][-1] == "2022-statement"
@@ -264,12 +264,12 @@ def test_chronology_names_its_state_and_carries_citations(tl: Timeline) -> None:
 
 def test_load_of_a_dump_that_verifies_but_does_not_decode_writes_nothing(tmp_path: Path) -> None:
     """A dump with a sound hash chain but a payload no change decodes from leaves the file empty."""
-    with Journal.open(":memory:", registry=REGISTRY) as raw:
+    with SQLiteJournal.open(":memory:", registry=REGISTRY) as raw:
         raw.append("event:x", [Draft("event.recorded", {"event": {"id": "x"}})])
         dump = io.StringIO()
         raw.dump(dump)
     path = tmp_path / "t.timeline"
     with pytest.raises(CorruptJournal, match="seq 1"):
         Timeline.load(io.StringIO(dump.getvalue()), path)
-    with Journal.open(path, registry=REGISTRY) as journal:
+    with SQLiteJournal.open(path, registry=REGISTRY) as journal:
         assert journal.head().seq == 0

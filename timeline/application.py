@@ -73,7 +73,14 @@ from timeline.errors import (
     VersionConflict,
 )
 from timeline.importing import ImportPlan, Origin
-from timeline.journal import NO_STREAM, ExpectedVersion, Journal, Record, VerifyReport
+from timeline.journal import (
+    NO_STREAM,
+    ExpectedVersion,
+    Journal,
+    Record,
+    SQLiteJournal,
+    VerifyReport,
+)
 from timeline.journal._sqlite import publish, remove_files, scratch_path
 
 __all__ = ["FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]
@@ -188,7 +195,7 @@ class Timeline:
 
     def __init__(
         self,
-        journal: Journal,
+        journal: SQLiteJournal,
         conn: sqlite3.Connection,
         *,
         author: str | None = None,
@@ -222,7 +229,7 @@ class Timeline:
         are behind are replayed in memory instead. A file holding SQL objects
         timeline did not create is refused with :class:`UntrustedJournal`.
         """
-        journal = Journal.open(
+        journal = SQLiteJournal.open(
             path,
             registry=REGISTRY,
             synchronous=synchronous,
@@ -258,7 +265,8 @@ class Timeline:
             self._conn = _replayed(self._journal, self._journal.head().seq)
             return
         try:
-            with self._journal.write_transaction() as conn:
+            with self._journal.transaction():
+                conn = self._journal.connection
                 state = views.checkpoint(conn)
                 head = self._journal.head().seq
                 if (
@@ -299,7 +307,7 @@ class Timeline:
         self.close()
 
     @property
-    def journal(self) -> Journal:
+    def journal(self) -> SQLiteJournal:
         """The underlying journal."""
         return self._journal
 
@@ -325,7 +333,7 @@ class Timeline:
             change, expected = built
 
             def then(records: Sequence[Record], change: Change = change) -> None:
-                conn = self._conn
+                conn = self._journal.connection
                 if check is not None:
                     check(conn)
                 for record in records:
@@ -879,7 +887,7 @@ class Timeline:
             if progress is not None and done % 100 == 0:
                 progress(done)
 
-        with self._journal.write_transaction():
+        with self._journal.transaction():
             for reference, origin in refs:
                 with _imported_from(origin):
                     self.add_reference(
@@ -939,7 +947,8 @@ class Timeline:
         or removed behind the library's back is named in ``differences``
         (:meth:`rebuild` repairs it). An as-of view checks the chain only.
         """
-        with self._journal.read_transaction() as conn:
+        with self._journal.read_transaction():
+            conn = self._journal.connection
             report = self._journal.verify()
             if not report.ok or self.read_only:
                 return report
@@ -984,18 +993,15 @@ class Timeline:
         """Commands inside are one write transaction: all of them are stored, or none."""
         if self.read_only:
             raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
-        with self._journal.write_transaction():
+        with self._journal.transaction():
             yield self
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Drop and rebuild the read models from the journal; returns the records replayed."""
         if self.read_only:
             raise ReadOnlyTimeline("an as-of view has no stored read models to rebuild")
-        with (
-            self._journal.write_transaction() as conn,
-            contextlib.closing(self._journal.read()) as records,
-        ):
-            return views.rebuild(conn, records, progress)
+        with self._journal.transaction(), contextlib.closing(self._journal.read()) as records:
+            return views.rebuild(self._journal.connection, records, progress)
 
     def dump(self, fp: TextIO) -> int:
         """Write the journal as JSON Lines; returns the number of records."""
@@ -1064,10 +1070,10 @@ class Timeline:
         author: str | None,
         progress: Callable[[int], None] | None,
     ) -> Timeline:
-        target = Journal.open(path, registry=REGISTRY)
+        target = SQLiteJournal.open(path, registry=REGISTRY)
         timeline = cls(target, target.connection, author=author)
         try:
-            with target.write_transaction():
+            with target.transaction():
                 Journal.load(fp, into=target)
                 timeline._catch_up(progress, rebuild=False)
         except BaseException:

@@ -1,29 +1,44 @@
-"""The journal: an append-only, hash-chained log of records.
+"""The journal: an append-only, hash-chained log of records, behind one port.
 
 A :class:`Draft` is what a caller appends to a stream; a :class:`Record` is
 what the journal stores and reads back, in ``seq`` order, each hash chained to
-the one before. :class:`KindRegistry` names the record kinds, their current
-schemas and the upcasters that bring old payloads up to date on read.
+the one before (the chain rules: ``timeline/journal/_chain.py``).
+:class:`KindRegistry` names the record kinds, their current schemas and the
+upcasters that bring old payloads up to date on read.
 
-:class:`Journal` stores the log in one SQLite file (or ``:memory:``).
-``append(..., then=callback)`` runs ``callback(records)`` inside the write
-transaction, after the insert: if it raises, nothing is written.
+:class:`Journal` is the port (a :class:`typing.Protocol`): ``append`` (with an
+expected version and ``then=callback(records)``, run inside the write
+transaction after the insert: if it raises, nothing is written),
+``append_batch`` (several streams in one transaction), ``read``,
+``read_stream``, ``stream_version``, ``head``, ``seq_at``, ``transaction``,
+``read_transaction``, ``rows``/``restore`` (stored rows, for dump and load),
+``close`` and ``read_only``; ``verify``, ``dump`` and ``load`` are written once
+on the port. Two adapters: :class:`SQLiteJournal` (one SQLite file, or
+``:memory:``) and :class:`MemoryJournal` (a list in this process).
+``timeline.testing.journal`` holds the contract every adapter passes.
 """
 
+from timeline.journal._chain import GENESIS_HASH, VerifyReport
 from timeline.journal._kinds import KindRegistry, Upcaster
-from timeline.journal._records import GENESIS_HASH, Draft, Head, Record, canonical_json
-from timeline.journal._sqlite import ANY, NO_STREAM, ExpectedVersion, Journal, VerifyReport
+from timeline.journal._memory import MemoryJournal
+from timeline.journal._port import ANY, NO_STREAM, Batch, ExpectedVersion, Journal, Then
+from timeline.journal._records import Draft, Head, Record, canonical_json
+from timeline.journal._sqlite import SQLiteJournal
 
 __all__ = [
     "ANY",
     "GENESIS_HASH",
     "NO_STREAM",
+    "Batch",
     "Draft",
     "ExpectedVersion",
     "Head",
     "Journal",
     "KindRegistry",
+    "MemoryJournal",
     "Record",
+    "SQLiteJournal",
+    "Then",
     "Upcaster",
     "VerifyReport",
     "canonical_json",

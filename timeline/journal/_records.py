@@ -1,14 +1,11 @@
-"""Journal records as values: drafts, stored records, canonical JSON, hashes and ids.
+"""Journal records as values: drafts, stored records, canonical JSON, instants and ids.
 
 A :class:`Draft` is what a caller appends; a :class:`Record` is what the
-journal stores and reads back. The hash of a record is SHA-256 over
-:data:`HASH_PREFIX`, the previous record's hash (32 raw bytes; zeros for the
-first record) and the record's canonical bytes (:func:`record_bytes`).
+journal stores and reads back (its hash: :mod:`timeline.journal._chain`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -22,31 +19,19 @@ import attrs
 from timeline.errors import JournalUsageError
 
 __all__ = [
-    "GENESIS_HASH",
-    "HASH_PREFIX",
     "Draft",
     "Head",
     "Record",
     "canonical_json",
-    "chain_hash",
     "format_instant",
     "new_record_id",
     "new_record_ids",
     "parse_instant",
-    "record_bytes",
-    "record_text",
 ]
-
-#: Domain-separation prefix of every record hash.
-HASH_PREFIX = b"timeline-journal/record/v1\x00"
-
-#: The "previous hash" of the first record, and the head hash of an empty journal.
-GENESIS_HASH = "0" * 64
 
 _dumps = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
 ).encode
-_dumps_str: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def canonical_json(value: Any) -> str:
@@ -150,47 +135,6 @@ def _record_maker() -> Callable[..., Record]:
 
 #: ``Record(...)`` (positional arguments only), faster, for the journal's read loop.
 new_record = _record_maker()
-
-
-def record_text(
-    seq: int,
-    stream: str,
-    version: int,
-    kind: str,
-    schema: int,
-    payload_json: str,
-    recorded_at: str,
-    record_id: str,
-) -> str:
-    """The canonical text of a record: ``canonical_json`` of all its fields but ``hash``.
-
-    ``payload_json`` must already be canonical JSON; it is embedded as is, so
-    the result equals ``canonical_json({...fields, "payload": payload})``.
-    """
-    return (
-        f'{{"kind":{_dumps_str(kind)},"payload":{payload_json},'
-        f'"record_id":{_dumps_str(record_id)},"recorded_at":{_dumps_str(recorded_at)},'
-        f'"schema":{schema},"seq":{seq},"stream":{_dumps_str(stream)},"version":{version}}}'
-    )
-
-
-def record_bytes(record: Record) -> bytes:
-    """The canonical bytes hashed for a stored ``record`` (as read in raw mode)."""
-    return record_text(
-        record.seq,
-        record.stream,
-        record.version,
-        record.kind,
-        record.schema,
-        canonical_json(record.payload),
-        format_instant(record.recorded_at),
-        record.record_id,
-    ).encode()
-
-
-def chain_hash(previous: str, canonical: bytes) -> str:
-    """The hash of a record with ``canonical`` bytes following a record hashed ``previous``."""
-    return hashlib.sha256(HASH_PREFIX + bytes.fromhex(previous) + canonical).hexdigest()
 
 
 # -- time-ordered ids ----------------------------------------------------------

@@ -1,23 +1,37 @@
-"""The journal contract: tests written once, run for every journal backend.
+"""The journal contract: behaviour every journal adapter must have, written once.
 
-Subclass :class:`JournalContract` and implement :meth:`open_journal`; pytest
-collects the subclass (named ``Test...``) and runs every test against it.
+Subclass :class:`JournalContract` in a class named ``Test...``, implement
+:meth:`~JournalContract.open_journal` (a fresh journal) and the tamper hooks
+:meth:`~JournalContract.edit_behind_its_back` and
+:meth:`~JournalContract.delete_behind_its_back` (change the stored rows the
+way someone bypassing the journal would, for verify's tests); pytest runs
+every test here against the adapter, including a stateful hypothesis machine
+that checks random appends against a model.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import itertools
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from timeline.errors import (
-    AppendOnlyViolation,
     DumpFormatError,
     JournalError,
     JournalUsageError,
@@ -35,9 +49,13 @@ from timeline.journal import (
     KindRegistry,
     canonical_json,
 )
-from timeline.journal._records import record_bytes
+from timeline.journal._chain import record_bytes
 
+__all__ = ["START", "Factory", "JournalContract", "StepClock", "draft"]
+
+#: Makes a fresh journal; options as the adapter's opener takes them (registry, clock).
 Factory = Callable[..., Journal]
+#: Where :class:`StepClock` starts.
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -53,6 +71,7 @@ class StepClock:
 
 
 def draft(kind: str = "note.added", **payload: Any) -> Draft:
+    """A draft of ``kind`` with ``payload`` (``{"text": "x"}`` when none is given)."""
     return Draft(kind, payload or {"text": "x"})
 
 
@@ -60,6 +79,15 @@ class JournalContract:
     """Behaviour every journal must have, whatever stores it."""
 
     def open_journal(self, tmp_path: Path, name: str, **options: Any) -> Journal:
+        """A fresh, empty journal (``name`` is unique within ``tmp_path``)."""
+        raise NotImplementedError
+
+    def edit_behind_its_back(self, journal: Journal, seq: int, payload_json: str) -> None:
+        """Overwrite the stored payload of record ``seq`` bypassing the journal's guards."""
+        raise NotImplementedError
+
+    def delete_behind_its_back(self, journal: Journal, seq: int) -> None:
+        """Remove record ``seq`` from storage bypassing the journal's guards."""
         raise NotImplementedError
 
     @pytest.fixture
@@ -99,8 +127,6 @@ class JournalContract:
         self, journal: Journal
     ) -> None:
         """The documented hash definition holds for every stored record."""
-        import hashlib
-
         records = [*journal.append("s", [draft(text="é 中"), draft(n=[1, 2.5, None])])]
         previous = GENESIS_HASH
         for record in records:
@@ -164,27 +190,44 @@ class JournalContract:
         assert journal.head().seq == 1 and journal.verify().ok
         assert [r.seq for r in journal.append("s", [draft()])] == [2]
 
-    def test_then_writes_commit_with_the_records(self, journal: Journal) -> None:
-        """Tables written by the then callback are committed together with the records."""
-        conn = journal.connection
-        conn.execute("CREATE TABLE seen (seq INTEGER)")
+    def test_then_sees_the_stored_records_once(self, journal: Journal) -> None:
+        """then() receives exactly the records append returns; a retry does not call it."""
+        seen: list[Any] = []
+        batch = [Draft("note.added", {"n": 1}, "id-1"), draft(n=2)]
+        stored = journal.append("s", batch, then=seen.append)
+        assert seen == [stored] and [r.seq for r in stored] == [1, 2]
+        retry = [Draft("note.added", {"n": 1}, "id-1")]
+        journal.append("t", [draft()])
+        with pytest.raises(RecordIdConflict):
+            journal.append("s", [*retry, Draft("note.added", {}, "id-2")], then=seen.append)
+        assert len(seen) == 1
 
-        def note(records: Any) -> None:
-            conn.executemany("INSERT INTO seen VALUES (?)", [(r.seq,) for r in records])
+    def test_a_failing_then_inside_an_outer_transaction_undoes_only_its_append(
+        self, journal: Journal
+    ) -> None:
+        """A nested append whose then() raises is taken back; the outer block goes on."""
+        with journal.transaction():
+            journal.append("s", [draft()])
 
-        journal.append("s", [draft(), draft()], then=note)
-        assert journal.connection.execute("SELECT seq FROM seen").fetchall() == [(1,), (2,)]
+            def fail(records: Any) -> None:
+                raise RuntimeError("refused")
 
-    def test_nested_write_transaction_rolls_back_as_one(self, journal: Journal) -> None:
-        """Appends inside write_transaction() are undone when the block raises."""
+            with pytest.raises(RuntimeError):
+                journal.append("t", [draft(), draft()], then=fail)
+            journal.append("u", [draft()])
+        assert [(r.seq, r.stream) for r in journal.read()] == [(1, "s"), (2, "u")]
+        assert journal.stream_version("t") == 0 and journal.verify().ok
+
+    def test_nested_transaction_rolls_back_as_one(self, journal: Journal) -> None:
+        """Appends inside transaction() are undone when the block raises."""
         journal.append("s", [draft()])
-        with pytest.raises(KeyError), journal.write_transaction():
+        with pytest.raises(KeyError), journal.transaction():
             journal.append("s", [draft()])
             journal.append("t", [draft()])
             assert journal.head().seq == 3
             raise KeyError("abort")
         assert journal.head().seq == 1
-        with journal.write_transaction():
+        with journal.transaction():
             journal.append("t", [draft()])
         assert journal.head().seq == 2 and journal.verify().ok
 
@@ -225,21 +268,6 @@ class JournalContract:
         with pytest.raises(JournalUsageError):
             journal.append("s", [draft()], expected_version=-1)
         assert journal.head().seq == 0
-
-    def test_records_are_append_only(self, journal: Journal) -> None:
-        """Triggers refuse UPDATE, DELETE and out-of-order inserts on records."""
-        journal.append("s", [draft(), draft()])
-        conn = journal.connection
-        for sql in (
-            "UPDATE records SET payload = '{}' WHERE seq = 1",
-            "DELETE FROM records",
-            "INSERT OR REPLACE INTO records SELECT * FROM records WHERE seq = 1",
-        ):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                conn.execute(sql)
-        with pytest.raises(AppendOnlyViolation), journal.write_transaction() as tx:
-            tx.execute("DELETE FROM records WHERE seq = 2")
-        assert journal.verify().ok and journal.head().seq == 2
 
     # -- reading -----------------------------------------------------------------
 
@@ -335,30 +363,12 @@ class JournalContract:
     def reopen(self, journal: Journal, factory: Factory, **options: Any) -> Journal:
         """The same stored records seen through a journal opened with ``options``.
 
-        A backend without a second handle on the same store copies the
-        records through dump/load in raw mode.
+        By default the stored rows are copied as they are (``rows``, then
+        ``restore``); an adapter with a second handle on one store may open it.
         """
-        buffer = io.StringIO()
-        journal.dump(buffer)
-        buffer.seek(0)
         copy = factory(**options)
-        raw = factory()
-        Journal.load(buffer, into=raw)
-        for record in raw.read():
-            copy.connection.execute(
-                "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.seq,
-                    record.stream,
-                    record.version,
-                    record.kind,
-                    record.schema,
-                    canonical_json(record.payload),
-                    record.recorded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                    record.record_id,
-                    record.hash,
-                ),
-            )
+        with copy.transaction():
+            copy.restore(list(journal.rows()))
         return copy
 
     # -- dump and load -------------------------------------------------------------
@@ -440,21 +450,217 @@ class JournalContract:
     def test_verify_finds_a_record_changed_behind_its_back(
         self, journal: Journal, bad: int
     ) -> None:
-        """With the triggers dropped, an edited payload is reported at its seq."""
+        """A payload edited behind the journal's back is reported at its seq."""
         for n in range(6):
             journal.append(f"s{n % 2}", [draft(n=n)])
-        conn = journal.connection
-        conn.execute("DROP TRIGGER records_append_only_update")
-        conn.execute("UPDATE records SET payload = '{\"n\":99}' WHERE seq = ?", (bad,))
+        self.edit_behind_its_back(journal, bad, '{"n":99}')
         report = journal.verify()
         assert not report.ok and report.first_bad_seq == bad and report.checked == bad - 1
         assert "hash" in report.reason
 
     def test_verify_finds_a_deleted_record(self, journal: Journal) -> None:
-        """A record deleted with the triggers dropped is reported as the missing seq."""
+        """A record deleted behind the journal's back is reported as the missing seq."""
         journal.append("s", [draft(n=n) for n in range(5)])
-        conn = journal.connection
-        conn.execute("DROP TRIGGER records_append_only_delete")
-        conn.execute("DELETE FROM records WHERE seq = 4")
+        self.delete_behind_its_back(journal, 4)
         report = journal.verify()
         assert (report.ok, report.first_bad_seq) == (False, 4) and "missing" in report.reason
+
+    # -- several streams at once ------------------------------------------------------
+
+    def test_append_batch_writes_every_stream_in_one_chain(self, journal: Journal) -> None:
+        """append_batch appends each part in order, one chain, and then() sees them all."""
+        journal.append("a", [draft(n=0)])
+        seen: list[Any] = []
+        stored = journal.append_batch(
+            [("a", [draft(n=1)], 1), ("b", [draft(n=2), draft(n=3)], NO_STREAM), ("a", [], ANY)],
+            then=seen.append,
+        )
+        assert [(r.seq, r.stream, r.version) for r in stored] == [
+            (2, "a", 2),
+            (3, "b", 1),
+            (4, "b", 2),
+        ]
+        assert seen == [stored] and list(journal.read(after=1)) == list(stored)
+        assert journal.verify().ok and journal.head().hash == stored[-1].hash
+
+    def test_append_batch_is_all_or_nothing(self, journal: Journal) -> None:
+        """One stale expectation, anywhere in the batch, writes none of its parts."""
+        journal.append("a", [draft()])
+        with pytest.raises(VersionConflict) as caught:
+            journal.append_batch([("b", [draft()], NO_STREAM), ("a", [draft()], NO_STREAM)])
+        assert (caught.value.stream, caught.value.actual) == ("a", 1)
+        with pytest.raises(VersionConflict):
+            journal.append_batch([("c", [draft()], NO_STREAM), ("c", [draft()], NO_STREAM)])
+        with pytest.raises(JournalUsageError, match="repeats a record_id"):
+            journal.append_batch(
+                [
+                    ("d", [Draft("note.added", {}, "x")], ANY),
+                    ("e", [Draft("note.added", {}, "x")], ANY),
+                ]
+            )
+        assert journal.head().seq == 1 and journal.stream_version("b") == 0
+        chained = journal.append_batch([("c", [draft()], NO_STREAM), ("c", [draft()], 1)])
+        assert [r.version for r in chained] == [1, 2] and journal.verify().ok
+
+    def test_append_batch_retry_is_idempotent(self, journal: Journal) -> None:
+        """A batch of known record ids, retried whole, returns the stored records."""
+        batch = [
+            ("a", [Draft("note.added", {"n": 1}, "a-1")], NO_STREAM),
+            ("b", [Draft("note.added", {"n": 2}, "b-1")], NO_STREAM),
+        ]
+        stored = journal.append_batch(batch)
+        assert journal.append_batch(batch) == stored and journal.head().seq == 2
+
+    # -- stored rows --------------------------------------------------------------------
+
+    def test_rows_are_as_stored(self, journal: Journal) -> None:
+        """rows() gives every record's stored fields, the payload as canonical JSON text."""
+        (record,) = journal.append("s", [draft(text="中", n=[1, 2.5])])
+        (row,) = list(journal.rows())
+        at = record.recorded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        assert row == (
+            1, "s", 1, "note.added", 1, canonical_json(record.payload), at, record.record_id,
+            record.hash,
+        )  # fmt: skip
+
+    def test_restore_refuses_a_taken_record_id(self, journal: Journal, factory: Factory) -> None:
+        """restore() of a row whose record_id is stored raises RecordIdConflict naming it."""
+        journal.append("s", [Draft("note.added", {}, "taken")])
+        row = next(journal.rows())
+        clash = (2, "t", 1, row[3], row[4], row[5], row[6], "taken", row[8])
+        with pytest.raises(RecordIdConflict, match="'taken'"), journal.transaction():
+            journal.restore([clash])
+        assert journal.head().seq == 1
+
+    # -- against a model ----------------------------------------------------------------
+
+    def test_random_appends_match_a_model(self, tmp_path: Path) -> None:
+        """Random interleaved appends (right and wrong expectations, retries, batches)
+        keep the journal equal to a list model; it verifies and dumps/loads hash for hash."""
+        names = (f"machine{n}.timeline" for n in itertools.count())
+
+        def fresh() -> Journal:
+            return self.open_journal(tmp_path, next(names), clock=StepClock())
+
+        machine = type("Machine", (_JournalMachine,), {"fresh": staticmethod(fresh)})
+        run_state_machine_as_test(
+            machine,
+            settings=settings(
+                max_examples=25,
+                stateful_step_count=10,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+        )
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_payloads = st.dictionaries(st.text(max_size=6), _json_values, max_size=4)
+_drafts = st.builds(
+    Draft, st.sampled_from(["note.added", "note.removed", "event.recorded"]), _payloads
+)
+_streams = st.sampled_from(["a", "b", "c", "事件:1"])
+
+
+class _JournalMachine(RuleBasedStateMachine):
+    """Appends checked against a list of (stream, version, kind, payload)."""
+
+    fresh: Callable[[], Journal]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.journal = self.fresh()
+        self.model: list[tuple[str, int, str, Any]] = []
+
+    def version(self, stream: str) -> int:
+        return sum(1 for row in self.model if row[0] == stream)
+
+    def expectation(self, stream: str, how: int) -> tuple[Any, bool]:
+        """An expected version for ``stream`` (right or wrong), and whether it fits."""
+        actual = self.version(stream)
+        expected: Any = [ANY, actual, NO_STREAM, actual + 1][how]
+        return expected, how in (0, 1) or (how == 2 and actual == 0)
+
+    @rule(stream=_streams, batch=st.lists(_drafts, min_size=1, max_size=4), how=st.integers(0, 3))
+    def append(self, stream: str, batch: list[Draft], how: int) -> None:
+        expected, fits = self.expectation(stream, how)
+        actual = self.version(stream)
+        try:
+            stored = self.journal.append(stream, batch, expected_version=expected)
+        except VersionConflict as exc:
+            assert not fits and exc.actual == actual and exc.stream == stream
+            return
+        assert fits
+        first_seq = len(self.model) + 1
+        for offset, (record, item) in enumerate(zip(stored, batch, strict=True), start=1):
+            self.model.append((stream, actual + offset, item.kind, item.payload))
+            assert record.seq == first_seq + offset - 1
+            assert record.version == actual + offset
+
+    @rule(
+        parts=st.lists(
+            st.tuples(_streams, st.lists(_drafts, max_size=3), st.integers(0, 1)),
+            min_size=1,
+            max_size=3,
+            unique_by=lambda part: part[0],
+        )
+    )
+    def append_batch(self, parts: list[tuple[str, list[Draft], int]]) -> None:
+        batches = [
+            (stream, items, self.expectation(stream, how)[0]) for stream, items, how in parts
+        ]
+        stored = self.journal.append_batch(batches)
+        expected = []
+        for stream, items, _how in parts:
+            actual = self.version(stream)
+            for offset, item in enumerate(items, start=1):
+                expected.append((stream, actual + offset, item.kind, item.payload))
+        assert [(r.stream, r.version, r.kind, r.payload) for r in stored] == expected
+        self.model.extend(expected)
+
+    @precondition(lambda self: self.model)
+    @rule(data=st.data())
+    def retry_is_idempotent(self, data: st.DataObject) -> None:
+        record = data.draw(st.sampled_from(list(self.journal.read())))
+        again = self.journal.append(
+            record.stream, [Draft(record.kind, record.payload, record.record_id)]
+        )
+        assert again == (record,)
+
+    @rule()
+    def dump_loads_hash_for_hash(self) -> None:
+        text = io.StringIO()
+        count = self.journal.dump(text)
+        copy = self.fresh()
+        try:
+            text.seek(0)
+            assert Journal.load(text, into=copy) == count == len(self.model)
+            assert list(copy.read()) == list(self.journal.read())
+            again = io.StringIO()
+            copy.dump(again)
+            assert again.getvalue() == text.getvalue()
+        finally:
+            copy.close()
+
+    @invariant()
+    def matches_model(self) -> None:
+        records = list(self.journal.read())
+        assert [(r.stream, r.version, r.kind, r.payload) for r in records] == self.model
+        assert self.journal.head().seq == len(self.model)
+
+    @invariant()
+    def verifies(self) -> None:
+        assert self.journal.verify().ok
+
+    def teardown(self) -> None:
+        self.journal.close()
