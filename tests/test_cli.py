@@ -826,3 +826,39 @@ def test_add_loads_pypinyin_only_for_a_chinese_title(journal: Path) -> None:
     assert "pypinyin" not in latin
     chinese = _imported_by("--journal", str(journal), "add", "1969-03-02", "珍宝岛事件")
     assert "pypinyin" in chinese
+
+
+def test_add_and_revise_read_old_style_phrases_when_asked(journal: Path) -> None:
+    """--old-style reads an unmarked date before 14 February 1918 as Julian (29 February 1900
+    existed in Russia); without it the day is refused, Gregorian 1900 having no 29 February."""
+    refused = run(journal, "add", "29 February 1900", "Leap day in Moscow")
+    assert (refused.exit_code, "February" in refused.stderr) == (1, True)
+    new_id = ok(journal, "add", "29 February 1900", "Leap day in Moscow", "--old-style").stdout
+    shown = json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)
+    assert shown["when"] == "1900-03-13 julian=1900-02-29"
+    ok(journal, "revise", new_id.strip(), "--when", "1 March 1900", "--old-style", "--reason", "r")
+    revised = json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)
+    assert revised["when"] == "1900-03-14 julian=1900-03-01"
+
+
+def test_add_and_revise_read_relative_phrases_against_the_document_date(journal: Path) -> None:
+    """--document-date anchors "last June" and 去年6月; without it they are refused by name."""
+    refused = run(journal, "add", "last June", "A visit")
+    assert refused.exit_code == 1
+    assert "'last June'" in refused.stderr and "date of the document" in refused.stderr
+    new_id = ok(journal, "add", "last June", "A visit", "--document-date", "2020-05-01").stdout
+    assert json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)["when"] == "2019-06"
+    ok(
+        journal,
+        "revise",
+        new_id.strip(),
+        "--when",
+        "去年6月",
+        "--lang",
+        "zh",
+        "--reason",
+        "r",
+        "--document-date",
+        "2021-03-01",
+    )
+    assert json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)["when"] == "2020-06"

@@ -20,6 +20,7 @@ from timeline.errors import (
     DuplicateEvent,
     DuplicateReference,
     InvalidChange,
+    MissingDocumentDate,
     PossibleDuplicateEvent,
     ReadOnlyTimeline,
     UnknownCitation,
@@ -212,6 +213,21 @@ def test_record_derives_ids_and_reads_date_phrases(tl: Timeline) -> None:
     with pytest.warns(PossibleDuplicateEvent):
         again = tl.record(when="1969-03-02", title={"en": "Zhenbao Island clash"})
     assert again.id == event.id + "-2"
+
+
+def test_record_and_revise_take_the_old_style_policy_and_a_document_date(tl: Timeline) -> None:
+    """``old_style`` and ``document_date`` reach the phrase reader; EDTF is never changed."""
+    event = tl.record(when="25 October 1917", title="Storming of the Winter Palace", old_style=True)
+    assert event.when == parse_edtf("1917-10-25", calendar="julian")
+    assert event.when_text == "25 October 1917"
+    revised = tl.revise(event.id, when="1917-11-07", old_style=True, reason="EDTF as given")
+    assert revised.when == parse_edtf("1917-11-07")
+    visit = tl.record(when="去年6月", title="访问", lang="zh", document_date="2020-05-01")
+    assert visit.when == parse_edtf("2019-06")
+    later = tl.revise(visit.id, when="last June", document_date="2021-01-10", reason="r")
+    assert later.when == parse_edtf("2020-06")
+    with pytest.raises(MissingDocumentDate, match="'last June'"):
+        tl.record(when="last June", title="No anchor")
 
 
 def test_reopening_a_file_keeps_everything(tmp_path: Path) -> None:

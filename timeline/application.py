@@ -125,14 +125,23 @@ def _same_title(a: LocalizedText, b: LocalizedText) -> bool:
     return bool(shared) and all(norm(ours[lang]) == norm(theirs[lang]) for lang in shared)
 
 
-def _as_when(value: When | str, lang: str) -> tuple[When, str]:
-    """A date from a When, an EDTF string or a phrase; returns the phrase as written too."""
+def _as_when(
+    value: When | str,
+    lang: str,
+    *,
+    old_style: bool = False,
+    document_date: When | str | None = None,
+) -> tuple[When, str]:
+    """A date from a When, an EDTF string or a phrase; returns the phrase as written too.
+
+    ``old_style`` and ``document_date`` are :func:`~timeline.dates.parse_date`'s.
+    """
     if not isinstance(value, str):
         return value, ""
     try:
         return parse_edtf(value), ""
     except DateError:
-        parsed = parse_date(value, lang=lang)
+        parsed = parse_date(value, lang=lang, old_style=old_style, document_date=document_date)
         return parsed.when, value
 
 
@@ -366,12 +375,17 @@ class Timeline:
         lang: str = "en",
         reason: str = "",
         author: str | None = None,
+        old_style: bool = False,
+        document_date: When | str | None = None,
         **fields: Any,
     ) -> Event:
         """Put a new event on the timeline and return it.
 
         Pass an :class:`Event`, or its parts: ``when`` may be a date value, an
         EDTF string or a phrase in ``lang`` ("2 March 1969", "2019年6月初");
+        ``old_style=True`` reads an unmarked phrase before 14 February 1918 as
+        Julian, and ``document_date`` anchors a relative one ("last June"), as
+        :func:`~timeline.dates.parse_date` does.
         ``title`` a mapping of language to text, or one string in ``lang``.
         Without ``id`` one is derived from the date and the English title
         (else the original, in pinyin or BGN/PCGN romanisation:
@@ -382,7 +396,9 @@ class Timeline:
         if event is None:
             if when is None or title is None:
                 raise InvalidChange("an event needs at least `when` and `title`")
-            when_value, when_text = _as_when(when, lang)
+            when_value, when_text = _as_when(
+                when, lang, old_style=old_style, document_date=document_date
+            )
             titles = LocalizedText.of(title, original=lang)
             fields.setdefault("when_text", when_text)
             event = Event(
@@ -470,13 +486,16 @@ class Timeline:
         reason: str,
         author: str | None = None,
         lang: str = "en",
+        old_style: bool = False,
+        document_date: When | str | None = None,
         **fields: Any,
     ) -> Event:
         """Correct some fields of an event; only the fields that change are recorded.
 
         A new ``when`` replaces the phrase as written (``when_text``) by its
         own phrase, or clears it for an EDTF date, unless ``when_text`` is
-        given too. Returns the revised event. Raises :class:`UnknownEvent`, or
+        given too; ``old_style`` and ``document_date`` read its phrase as in
+        :meth:`record`. Returns the revised event. Raises :class:`UnknownEvent`, or
         :class:`InvalidChange` for an unknown field name.
         """
         unknown = sorted(set(fields) - set(EVENT_FIELDS))
@@ -488,7 +507,9 @@ class Timeline:
         if "when" in fields:
             # The phrase as written describes the old date: a new phrase replaces it,
             # an EDTF date (or a date value) clears it, unless `when_text` is given too.
-            fields["when"], when_text = _as_when(fields["when"], lang)
+            fields["when"], when_text = _as_when(
+                fields["when"], lang, old_style=old_style, document_date=document_date
+            )
             fields.setdefault("when_text", when_text)
         result: list[Event] = []
 

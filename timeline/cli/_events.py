@@ -39,6 +39,16 @@ def _citation_option(value: str) -> tuple[str, str]:
 @click.option("--actor", "actors", multiple=True, help="An actor code, e.g. CHN or RUS:host.")
 @click.option("--tag", "tags", multiple=True, help="A lowercase tag; repeat for more.")
 @click.option("--cite", "cites", multiple=True, metavar="KEY[@LOCATOR]", help="Cite a reference.")
+@click.option(
+    "--old-style",
+    is_flag=True,
+    help="Read WHEN before 14 February 1918 with no O.S./N.S. mark as Julian.",
+)
+@click.option(
+    "--document-date",
+    metavar="EDTF",
+    help="The date of the source, for relative phrases (last June, 去年6月).",
+)
 @click.option("--reason", default="", help="Why the event is recorded.")
 def add(
     when: str,
@@ -51,6 +61,8 @@ def add(
     actors: tuple[str, ...],
     tags: tuple[str, ...],
     cites: tuple[str, ...],
+    old_style: bool,
+    document_date: str | None,
     reason: str,
 ) -> None:
     """Record a new event: WHEN (EDTF or a phrase such as "early June 2019") and TITLE.
@@ -66,7 +78,14 @@ def add(
         fields["tags"] = list(tags)
     with open_timeline() as timeline, timeline.transaction():
         event = timeline.record(
-            id=event_id, when=when, title=title, lang=lang, reason=reason, **fields
+            id=event_id,
+            when=when,
+            title=title,
+            lang=lang,
+            reason=reason,
+            old_style=old_style,
+            document_date=document_date,
+            **fields,
         )
         for cite in cites:
             key, locator = _citation_option(cite)
@@ -84,6 +103,16 @@ def add(
 @click.option("--kind", help="The corrected kind.")
 @click.option("--importance", type=click.IntRange(1, 3), help="1 (minor) to 3 (major).")
 @click.option("--actor", "actors", multiple=True, help="Replace the actors (repeat).")
+@click.option(
+    "--old-style",
+    is_flag=True,
+    help="Read --when before 14 February 1918 with no O.S./N.S. mark as Julian.",
+)
+@click.option(
+    "--document-date",
+    metavar="EDTF",
+    help="The date of the source, for relative phrases (last June, 去年6月).",
+)
 @click.option("--tag", "tags", multiple=True, help="Replace the tags (repeat).")
 def revise(
     event_id: str,
@@ -96,6 +125,8 @@ def revise(
     importance: int | None,
     actors: tuple[str, ...],
     tags: tuple[str, ...],
+    old_style: bool,
+    document_date: str | None,
 ) -> None:
     """Correct some fields of event ID; only what changes is recorded."""
     from timeline.domain import LocalizedText
@@ -122,7 +153,14 @@ def revise(
         if not fields:
             raise click.UsageError("say what to change, e.g. --when 2019-06-05")
         before = timeline.head().seq
-        timeline.revise(event_id, reason=reason, lang=lang, **fields)
+        timeline.revise(
+            event_id,
+            reason=reason,
+            lang=lang,
+            old_style=old_style,
+            document_date=document_date,
+            **fields,
+        )
         changed = timeline.head().seq != before
     click.echo(f"revised {event_id}" if changed else f"{event_id} unchanged")
 
