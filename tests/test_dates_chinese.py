@@ -51,7 +51,12 @@ def test_days_before_1582_are_julian() -> None:
 @pytest.mark.parametrize(
     ("phrase", "error", "words"),
     [
-        ("大顺二年", UnknownEra, "大顺 is not a reign era"),
+        ("红旗二年", UnknownEra, "红旗 is not a reign era"),
+        ("天顺元年", AmbiguousDate, "天顺 was an era of several dynasties (元, 明)"),
+        ("后元二年", AmbiguousDate, "西汉 had 3 eras named 后元 (begun 163 BCE, 143 BCE, 88 BCE)"),
+        ("西晋太康元年三月", InvalidDate, "太康 began in lunar month 4 of 280"),
+        ("西汉建元三年", InvalidDate, "lunar years 102 BCE to 2200 are covered, not 138 BCE"),
+        ("唐康熙三年", InvalidDate, "康熙 is an era of 清, not of 唐"),
         ("康熙六十二年", InvalidDate, "康熙 has 61 years (1662-1722), not 62"),
         ("泰昌元年七月", InvalidDate, "泰昌 began in lunar month 8 of 1620"),
         ("万历四十八年八月", InvalidDate, "万历 ended in lunar month 7 of 1620"),
@@ -59,7 +64,7 @@ def test_days_before_1582_are_julian() -> None:
         ("乾隆十九年闰五月", InvalidDate, "its leap month is 闰4月"),
         ("光绪二十六年辛丑", ContradictoryDate, "a 庚子 year, not 辛丑"),
         ("康熙壬寅", AmbiguousDate, "康熙1年 or 康熙61年"),
-        ("明康熙元年", InvalidDate, "康熙 is an era of 清, not 明"),
+        ("明康熙元年", InvalidDate, "康熙 is an era of 清, not of 明"),
         ("乾隆二十年四月三十一", InvalidDate, "has 30 days, not 31"),
         ("农历正月初一", InvalidDate, "a lunar date needs its year"),
         ("中秋节", InvalidDate, "a lunar date needs its year"),
@@ -75,6 +80,22 @@ def test_bad_calendar_phrases_are_refused_by_name(
         parse_date(phrase, "zh")
     assert str(caught.value).startswith(repr(phrase))
     assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "same_as"),
+    [
+        ("东汉建安十八年", "建安十八年"),  # 建安 is the 东汉's only: the dynasty may be left out
+        ("東漢建安十八年", "建安十八年"),  # traditional script, dynasty and era alike
+        ("大宋太平兴国二年", "宋太平兴国二年"),
+        ("至元十七年", "元至元十七年"),  # the later 至元 had 6 years: only the first had a 17th
+        ("唐天宝十四载", "唐天宝十四年"),  # 天宝 counted 载 from its third year
+        ("明天顺元年", "明天順元年"),  # 明天 here is the 明's 天顺, not "tomorrow"
+    ],
+)
+def test_eras_before_the_ming_read_with_or_without_their_dynasty(phrase: str, same_as: str) -> None:
+    """A dynasty in front picks among eras of one name; one that needs none may have it."""
+    assert parse_date(phrase, "zh").when == parse_date(same_as, "zh").when
 
 
 def test_unknown_era_is_an_unparsable_date() -> None:

@@ -16,7 +16,7 @@ import attrs
 from timeline.dates import _lunar
 from timeline.errors import InvalidDate
 
-__all__ = ["Era", "era_names", "eras_named"]
+__all__ = ["Era", "dynasty_names", "era_names", "eras_named"]
 
 
 @attrs.frozen
@@ -41,7 +41,7 @@ class Era:
         if number > self.years:
             raise InvalidDate(
                 f"{self.name} has {self.years} years "
-                f"({self._label(self.first[0])}-{self._label(self.last[0])}), not {number}"
+                f"({self.label(self.first[0])}-{self.label(self.last[0])}), not {number}"
             )
         return self.first[0] + number - 1
 
@@ -49,11 +49,11 @@ class Era:
         """Refuse a lunar month of ``year`` that lies before the era began or after it ended."""
         if (year, month) < self.first:
             raise InvalidDate(
-                f"{self.name} began in lunar month {self.first[1]} of {self._label(self.first[0])}"
+                f"{self.name} began in lunar month {self.first[1]} of {self.label(self.first[0])}"
             )
         if (year, month) > self.last:
             raise InvalidDate(
-                f"{self.name} ended in lunar month {self.last[1]} of {self._label(self.last[0])}"
+                f"{self.name} ended in lunar month {self.last[1]} of {self.label(self.last[0])}"
             )
 
     def year_span(self, year: int) -> tuple[int, int]:
@@ -72,7 +72,8 @@ class Era:
         return _lunar.month_span(year, month, leap)[1]
 
     @staticmethod
-    def _label(year: int) -> str:
+    def label(year: int) -> str:
+        """An astronomical year as people write it: ``140 BCE`` for -139."""
         return f"{1 - year} BCE" if year <= 0 else str(year)
 
 
@@ -108,6 +109,14 @@ def eras_named(name: str) -> tuple[Era, ...]:
     return _table().get(name, ())
 
 
+@functools.cache
 def era_names() -> frozenset[str]:
     """Every spelling in the table."""
     return frozenset(_table())
+
+
+@functools.cache
+def dynasty_names() -> tuple[str, ...]:
+    """Every dynasty spelling in the table, longest first (东汉 before 汉)."""
+    names = {name for eras in _table().values() for era in eras for name in era.dynasties}
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))

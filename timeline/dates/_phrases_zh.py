@@ -22,7 +22,7 @@ from timeline.errors import AmbiguousDate, InvalidDate
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
-_CN_NUMBER = re.compile(r"[〇零一二两三四五六七八九十百]+(?=[年月日号世])")
+_CN_NUMBER = re.compile(r"[〇零一二两三四五六七八九十百]+(?=[年载載月日号世])")
 
 
 def _cn_number(word: str) -> str:

@@ -13,7 +13,7 @@ import re
 
 from timeline.dates import _lunar
 from timeline.dates._calendars import gregorian_to_jdn, jdn_to_gregorian, jdn_to_julian
-from timeline.dates._eras import Era, era_names, eras_named
+from timeline.dates._eras import Era, dynasty_names, era_names, eras_named
 from timeline.dates._model import DateInterval, HistoricalDate, When
 from timeline.errors import AmbiguousDate, ContradictoryDate, InvalidDate, UnknownEra
 
@@ -110,29 +110,56 @@ def _festival(year: int, name: str) -> When:
 # -- eras ------------------------------------------------------------------------
 
 _ERA_PHRASE = re.compile(
-    rf"(?:大?(?P<dynasty>[明清]|后金|後金))?(?P<era>[\u4e00-\u9fff]{{2,4}}?)"
-    rf"(?:(?P<number>元|\d{{1,3}})年(?P<gz>{_GANZHI})?(?:年|岁|歲)?|(?P<gz_only>{_GANZHI})年?)"
+    rf"(?P<head>[\u4e00-\u9fff]{{2,10}}?)"
+    rf"(?:(?P<number>元|\d{{1,3}})[年载載](?P<gz>{_GANZHI})?(?:年|岁|歲)?|(?P<gz_only>{_GANZHI})年?)"
     rf"(?P<rest>.*)"
 )
 _REST = re.compile(rf"{_LUNAR}?(?:{_FESTIVAL}|{_LEAP}?{_MONTH}(?:{_DAY})?)?")
 
 
-def _era(dynasty: str | None, name: str) -> Era:
+def _split(head: str) -> tuple[str | None, str]:
+    """``head`` as (dynasty, era name): 东汉建安 -> (东汉, 建安), 大清光绪 -> (清, 光绪).
+
+    A head that is an era name has no dynasty; one that is no era name with or
+    without a dynasty in front comes back whole, as the era name.
+    """
+    names = era_names()
+    if head in names:
+        return None, head
+    for dynasty in dynasty_names():
+        for prefix in (dynasty, "大" + dynasty):
+            if head.startswith(prefix) and head[len(prefix) :] in names:
+                return dynasty, head[len(prefix) :]
+    return None, head
+
+
+def _era(dynasty: str | None, name: str, number: int | None = None) -> Era:
+    """The era ``name`` of ``dynasty``; of several, the only one that had a year ``number``."""
     eras = eras_named(name)
     if dynasty:
         eras = tuple(e for e in eras if dynasty in e.dynasties)
+    if number is not None and len(eras) > 1:
+        eras = tuple(e for e in eras if number <= e.years) or eras
     if not eras:
         known = eras_named(name)
         if known:
-            raise InvalidDate(f"{name} is an era of {'/'.join(known[0].dynasties)}, not {dynasty}")
+            of = ", ".join(dict.fromkeys(e.dynasties[0] for e in known))
+            raise InvalidDate(f"{name} is an era of {of}, not of {dynasty}")
         raise UnknownEra(
             f"{name} is not a reign era this library knows "
-            "(its table covers the Ming and Qing eras and 民国)"
+            "(its table covers the eras of the 西汉 to the 清, and 民国)"
         )
     if len(eras) > 1:
+        dynasties = list(dict.fromkeys(e.dynasties[0] for e in eras))
+        if len(dynasties) == 1:
+            began = ", ".join(e.label(e.first[0]) for e in eras)
+            raise AmbiguousDate(
+                f"{dynasties[0]} had {len(eras)} eras named {name} (begun {began}); "
+                "give the date in another form"
+            )
         raise AmbiguousDate(
-            f"{name} was an era of several dynasties "
-            f"({', '.join(e.dynasties[0] for e in eras)}); put the dynasty first"
+            f"{name} was an era of several dynasties ({', '.join(dynasties)}); "
+            "put the dynasty first"
         )
     return eras[0]
 
@@ -152,17 +179,18 @@ def _read_era(s: str) -> When | None:
     match = _ERA_PHRASE.fullmatch(s)
     if match is None:
         return None
-    name, rest_text = match["era"], match["rest"]
-    rest = _REST.fullmatch(rest_text)
+    dynasty, name = _split(match["head"])
+    rest = _REST.fullmatch(match["rest"])
     if rest is None or re.search(r"[第个個]|\d", name):
         return None
-    if name not in era_names() and not match["dynasty"] and match["gz_only"]:
+    if name not in era_names() and match["gz_only"]:
         return None  # 甲午战争年: not an era phrase
-    era = _era(match["dynasty"], name)
     if match["gz_only"]:
+        era = _era(dynasty, name)
         year = _era_year_of(era, match["gz_only"])
     else:
         number = 1 if match["number"] == "元" else int(match["number"])
+        era = _era(dynasty, name, number)
         year = era.lunar_year(number)
         stated = match["gz"]
         if stated and stated != _lunar.sexagenary(year):

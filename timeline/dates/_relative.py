@@ -96,7 +96,11 @@ _ZH: list[_Rule] = [
         _alternatives(_ZH_CENTURIES),
         lambda d, m: f"{d.century(_ZH_CENTURIES[m[0]])}世纪",
     ),
-    (_alternatives(_ZH_DAYS), lambda d, m: "{}年{}月{}日".format(*d.shifted_day(_ZH_DAYS[m[0]]))),
+    (
+        # 明天顺元年, 明天启三年: the Ming's eras 天顺 and 天启, not "tomorrow"
+        rf"(?:{_alternatives(_ZH_DAYS)})(?![顺順启啟啓])",
+        lambda d, m: "{}年{}月{}日".format(*d.shifted_day(_ZH_DAYS[m[0]])),
+    ),
     (_alternatives(_ZH_MONTHS), lambda d, m: "{}年{}月".format(*d.shifted_month(_ZH_MONTHS[m[0]]))),
     (_alternatives(_ZH_YEARS), lambda d, m: f"{d.year + _ZH_YEARS[m[0]]}年"),
 ]
