@@ -29,6 +29,8 @@ def _timeline(*args: str, env: dict[str, str] | None = None, pre: str = "") -> t
     can pass the kernel's limit on arguments and environment together (E2BIG).
     """
     code = f"{pre}\nfrom timeline.cli import main\nmain({list(args)!r})"
+    # a child under a file-size limit could not write its coverage data: not measured
+    inherited = {k: v for k, v in os.environ.items() if not (pre and k.startswith("COVERAGE_"))}
     done = subprocess.run(
         [sys.executable, "-"],
         input=code,
@@ -36,7 +38,7 @@ def _timeline(*args: str, env: dict[str, str] | None = None, pre: str = "") -> t
         text=True,
         check=False,
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env={**inherited, **(env or {})},
     )
     return done.returncode, done.stderr
 

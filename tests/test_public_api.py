@@ -83,3 +83,64 @@ def test_every_error_is_exported(package: str) -> None:
     classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef) and n.name[0] != "_"}
     missing = sorted(classes - set(importlib.import_module(package).__all__))
     assert not missing, f"errors not exported from {package}: {missing}"
+
+
+def _faces() -> list[pathlib.Path]:
+    """The ``__init__.py`` of every package and sub-package of both packages."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    return sorted(
+        path
+        for package in ("timeline", "citations")
+        for path in (root / package).rglob("__init__.py")
+    )
+
+
+def face_names(path: pathlib.Path, package: str) -> set[str]:
+    """Public names the face at ``path`` (of ``package``, dotted) defines or takes from its
+    own modules, at module level or under a module-level ``if`` (``TYPE_CHECKING``)."""
+    names: set[str] = set()
+    body = ast.parse(path.read_text(encoding="utf-8"), str(path)).body
+    statements = [*body, *(s for n in body if isinstance(n, ast.If) for s in n.body)]
+    for node in statements:
+        if isinstance(node, ast.ImportFrom):
+            own = node.level > 0 or (node.module or "").startswith(f"{package}.")
+            if own:
+                names.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return {name for name in names if not name.startswith("_")}
+
+
+def test_face_names_sees_definitions_and_own_imports(tmp_path: pathlib.Path) -> None:
+    """Definitions and imports from the package's own modules count; outside imports do not."""
+    path = tmp_path / "__init__.py"
+    path.write_text(
+        "from typing import TYPE_CHECKING\nfrom collections.abc import Callable\n"
+        "from timeline.other import Dependency\nfrom timeline.pkg._impl import Thing as Alias\n"
+        "from ._more import more\nif TYPE_CHECKING:\n    from timeline.pkg.lazy import Lazy\n"
+        "LIMIT: int = 3\nTABLE = {}\n_private = 1\n__all__ = []\n"
+        "def helper(): pass\nclass Kind: pass\n",
+        encoding="utf-8",
+    )
+    assert face_names(path, "timeline.pkg") == {
+        "Alias",
+        "Kind",
+        "LIMIT",
+        "TABLE",
+        "helper",
+        "Lazy",
+        "more",
+    }
+
+
+@pytest.mark.parametrize("path", _faces(), ids=lambda p: p.parent.name)
+def test_all_is_complete(path: pathlib.Path) -> None:
+    """Every public name a package face defines or re-exports is in its ``__all__``."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    package = ".".join(path.parent.relative_to(root).parts)
+    public = importlib.import_module(package).__all__
+    missing = sorted(face_names(path, package) - set(public))
+    assert not missing, f"{package}: public but not in __all__: {missing}"

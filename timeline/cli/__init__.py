@@ -30,6 +30,7 @@ __all__ = [
     "CHRONOLOGY_FORMATS",
     "CHRONOLOGY_GROUPINGS",
     "WRITE_COMMANDS",
+    "Writes",
     "cli",
     "main",
 ]
