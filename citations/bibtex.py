@@ -29,10 +29,10 @@ from pybtex.utils import CaseInsensitiveDict
 
 from citations.casing import CASED_FIELDS, protect_capitals
 from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
-from citations.errors import BibTeXParseError, InvalidReference, LimitExceeded
+from citations.errors import BibTeXParseError, InvalidKey, InvalidReference, LimitExceeded
 from citations.keycheck import writable_key
 from citations.languages import is_known, langid_name, language_tag
-from citations.latex import escape_verbatim, latex_to_unicode, unicode_to_latex
+from citations.latex import braces_balanced, escape_verbatim, latex_to_unicode, unicode_to_latex
 from citations.model import Contributor, Reference, Role, is_cjk, role_rank
 from citations.private import is_private
 from citations.sources import read_bytes
@@ -81,17 +81,53 @@ _VERBATIM = _words(
 #: The rest are dates (parsed, never typeset) and file paths (never typeset).
 _TYPESET_VERBATIM = _words("url urlraw doi eprint verba verbb verbc")
 
-# Fields a crossref child never inherits (biblatex's default exclusions).
+#: Fields holding citation keys (comma-separated): read and written as they are, never
+#: as text (``kojeve_adr``, not ``kojeve\\_adr``), each key checked on writing.
+_KEY_FIELDS = _words("ids crossref xref xdata related entryset")
+
+# Fields a crossref child never inherits (biblatex's default exclusions, its manual's
+# appendix B: \DeclareDataInheritance{*}{*}).
 _NOT_INHERITED = _words(
     "ids crossref xref entryset entrysubtype execute label options presort related "
     "relatedoptions relatedstring relatedtype shorthand shorthandintro sortkey"
 )
 _DATE_FIELDS = _words("date urldate eventdate origdate")
-_BOOKISH = _words("book collection proceedings reference periodical")
-_MULTIVOLUME = _words("mvbook mvcollection mvproceedings mvreference")
-_IN_TYPES = _words(
-    "inbook bookinbook suppbook incollection suppcollection inreference inproceedings"
+#: The fields of the publication date: a child with its own date or year takes none of
+#: the parent's (biber reads ``date`` into year, month and day before inheriting).
+_DATE_PARTS = _words("date year month day")
+_TITLE_PARTS = ("title", "subtitle", "titleaddon")
+#: Fields the type-specific rules below do not pass on.
+_NOT_INHERITED_BY_TYPE = _words("shorttitle sorttitle indextitle indexsorttitle")
+
+
+def _type_rules(
+    *rules: tuple[str, str, str],
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    table = {}
+    for parents, children, prefix in rules:
+        for parent in parents.split():
+            for child in children.split():
+                table[parent, child] = tuple(prefix + part for part in _TITLE_PARTS)
+    return table
+
+
+#: biblatex's type-specific inheritance (its manual's appendix B, biblatex.def's
+#: \DeclareDataInheritance): (parent type, child type) -> the names the parent's
+#: title, subtitle and titleaddon take in the child. Later rules win, as in biber.
+_TITLE_RENAMES = _type_rules(
+    ("mvbook", "book inbook bookinbook suppbook", "main"),
+    (
+        "mvcollection mvreference",
+        "collection reference incollection inreference suppcollection",
+        "main",
+    ),
+    ("mvproceedings", "proceedings inproceedings", "main"),
+    ("book", "inbook bookinbook suppbook", "book"),
+    ("collection reference", "incollection inreference suppcollection", "book"),
+    ("proceedings", "inproceedings", "book"),
+    ("periodical", "article suppperiodical", "journal"),
 )
+_BOOKAUTHOR_RULE = (_words("mvbook book"), _words("inbook bookinbook suppbook"))
 
 Severity = Literal["error", "warning"]
 
@@ -105,6 +141,8 @@ class Problem:
     key: str | None
     message: str
     severity: Severity = "error"
+    #: True when the problem made the reader leave the entry out (``strict=False``).
+    skipped: bool = False
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
@@ -125,6 +163,11 @@ class BibReadResult:
 
     def __len__(self) -> int:
         return len(self.references)
+
+    @property
+    def skipped(self) -> int:
+        """How many entries a tolerant read left out (each has a problem saying so)."""
+        return sum(problem.skipped for problem in self.problems)
 
     def by_key(self) -> dict[str, Reference]:
         """The references by citation key."""
@@ -261,6 +304,13 @@ class _Reader:
             raise BibTeXParseError(entry + message, source=self.source, line=line)
         self.problems.append(Problem(self.source, line, key, message, severity))
 
+    def skip(self, line: int | None, key: str | None, message: str) -> None:
+        """An error that leaves the entry out: raised when strict, else listed as skipped."""
+        self.problem(line, key, message)
+        self.problems[-1] = attrs.evolve(
+            self.problems[-1], message=message + "; the entry is skipped", skipped=True
+        )
+
     def line_at(self, pos: int) -> int:
         if pos < self._line_pos:
             self._line_pos, self._line = 0, 1
@@ -278,7 +328,7 @@ class _Reader:
             self.problem(line, key, f"undefined @string macro {message!r}")
             return
         self.bad_commands.add(parser.command_start)
-        self.problem(line, key, f"syntax error: {message}")
+        self.skip(line, key, f"syntax error: {message}")
 
     def read(self, resolve_crossref: bool) -> BibReadResult:
         macros = CaseInsensitiveDict(month_names)
@@ -301,10 +351,10 @@ class _Reader:
             key, fields = body
             line = self.line_at(start)
             if not key:
-                self.problem(line, None, "entry without a citation key")
+                self.skip(line, None, "entry without a citation key")
                 continue
             if key in entries:
-                self.problem(
+                self.skip(
                     line, key, f"duplicate citation key (first defined at line {entries[key].line})"
                 )
                 continue
@@ -350,7 +400,7 @@ class _Reader:
             raw = "".join(parts)
             if "\x00" in raw:
                 at = self.text.find("\x00", *span)  # -1: it came from an @string macro
-                self.problem(
+                self.skip(
                     line if at < 0 else self.line_at(at),
                     key,
                     f"field {name!r}: a NUL character (U+0000) is not text",
@@ -360,12 +410,22 @@ class _Reader:
                 raw = " ".join(raw.split())
             else:
                 raw = raw.strip()
+            if name.startswith("_") and not name.startswith("__"):
+                self.problem(
+                    line,
+                    key,
+                    f"field {field_name!r} is switched off (it starts with '_'): biber "
+                    "ignores it; kept as written",
+                    severity="warning",
+                )
+                values[name] = raw
+                continue
             role = _ROLES.get(name)
             if role is not None:
                 try:
                     contributors.extend(_names(raw, role))
                 except (PybtexError, InvalidReference) as exc:
-                    self.problem(line, key, f"field {name!r}: bad name list {raw!r}: {exc}")
+                    self.skip(line, key, f"field {name!r}: bad name list {raw!r}: {exc}")
                     return None
                 values[name] = ""
                 continue
@@ -376,7 +436,7 @@ class _Reader:
                 values[name] = _MONTH_NUMBER.get(raw.lower(), latex_to_unicode(raw))
             elif name in _DATE_FIELDS:
                 values[name] = _edtf_date(raw)
-            elif name in _VERBATIM:
+            elif name in _VERBATIM or name in _KEY_FIELDS:
                 values[name] = raw
             else:
                 values[name] = latex_to_unicode(raw)
@@ -472,29 +532,34 @@ class _Reader:
                 entry.key, entry.entry_type, entry.fields, entry.contributors, entry.language
             )
         except InvalidReference as exc:
-            self.problem(entry.line, entry.key, str(exc))
+            self.skip(entry.line, entry.key, str(exc))
             return None
 
 
 def _inherit(child: _Entry, parent: _Entry) -> None:
-    """Copy what ``child`` lacks from ``parent``, with biblatex's renamings."""
-    renames: dict[str, str] = {}
-    if child.entry_type in _IN_TYPES and parent.entry_type in _BOOKISH:
-        renames = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
-    elif child.entry_type in _IN_TYPES | _BOOKISH and parent.entry_type in _MULTIVOLUME:
-        renames = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon"}
-    elif child.entry_type == "article" and parent.entry_type == "periodical":
-        renames = {"title": "journaltitle", "subtitle": "journalsubtitle"}
+    """Copy what ``child`` lacks from ``parent``, by biblatex's inheritance rules."""
+    renames = _TITLE_RENAMES.get((parent.entry_type, child.entry_type))
+    own_date = "date" in child.fields or "year" in child.fields
+    if own_date:
+        _inherit_date_parts(child.fields, parent.fields)
     for name, value in parent.fields.items():
-        if name in _NOT_INHERITED:
+        if name in _NOT_INHERITED or (own_date and name in _DATE_PARTS):
             continue
-        if renames and name in ("title", "subtitle", "titleaddon"):
-            name = renames.get(name, "")
-        if name and name not in child.fields:
+        if renames is not None:
+            if name in _NOT_INHERITED_BY_TYPE:
+                continue
+            if name in _TITLE_PARTS:
+                name = renames[_TITLE_PARTS.index(name)]
+        if name not in child.fields:
             child.fields[name] = value
     have = {person.role for person in child.contributors}
     inherited = [person for person in parent.contributors if person.role not in have]
-    if child.entry_type in {"inbook", "bookinbook", "suppbook"} and Role.BOOKAUTHOR not in have:
+    parents, children = _BOOKAUTHOR_RULE
+    if (
+        parent.entry_type in parents
+        and child.entry_type in children
+        and Role.BOOKAUTHOR not in have
+    ):
         inherited += [
             attrs.evolve(person, role=Role.BOOKAUTHOR)
             for person in parent.contributors
@@ -506,6 +571,43 @@ def _inherit(child: _Entry, parent: _Entry) -> None:
         )
     if not child.language:
         child.language = parent.language
+
+
+_SIMPLE_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _date_parts(fields: Mapping[str, str]) -> dict[str, str] | None:
+    """Year, month and day of a date of one day, month or year; None for any other date."""
+    date = fields.get("date")
+    if date is None:
+        parts = {name: fields[name] for name in ("year", "month", "day") if name in fields}
+        return {name: value.lstrip("0") or "0" for name, value in parts.items()}
+    match = _SIMPLE_DATE.fullmatch(date)
+    if match is None:
+        return None
+    found = zip(("year", "month", "day"), match.groups(), strict=True)
+    return {name: value.lstrip("0") or "0" for name, value in found if value is not None}
+
+
+def _inherit_date_parts(child: dict[str, str], parent: Mapping[str, str]) -> None:
+    """What biber does with a child's own date: it reads dates into year, month and day
+    before inheriting, so a child with a year but no month takes the parent's month
+    (and day): ``year = {1999}`` under a parent dated ``2001-05`` is May 1999."""
+    own, theirs = _date_parts(child), _date_parts(parent)
+    if own is None or theirs is None or "year" not in own:
+        return
+    if "month" not in own and "month" in theirs:
+        own["month"] = theirs["month"]
+        if "day" not in own and "day" in theirs:
+            own["day"] = theirs["day"]
+    if "date" in child:
+        month, day = own.get("month"), own.get("day")
+        date = own["year"].zfill(4)
+        date += f"-{month.zfill(2)}" if month else ""
+        date += f"-{day.zfill(2)}" if month and day else ""
+        child["date"] = date
+    else:
+        child.update({name: own[name] for name in ("month", "day") if name in own})
 
 
 def _enclosed(text: str) -> bool:
@@ -524,7 +626,7 @@ def _enclosed(text: str) -> bool:
 
 
 def _part(words: list[str]) -> str:
-    text = " ".join(words)
+    text = " ".join(words).replace(_TIED, " ")
     if _enclosed(text):
         text = text[1:-1]
     return latex_to_unicode(text)
@@ -542,7 +644,9 @@ def _names(value: str, role: Role) -> list[Contributor]:
         if "," not in name and not name.isascii() and is_cjk(name):
             people.append(Contributor(literal=latex_to_unicode(name), role=role))
             continue
-        person = Person(name)
+        # A tie joins the words around it into one, as biber reads it: "НИИ~ГДААДАВБА"
+        # is one family name, "D.~E. Knuth" has the given names "D. E.".
+        person = Person(_TIE.sub(_TIED, name))
         people.append(
             Contributor(
                 family=_part(person.last_names),
@@ -553,6 +657,12 @@ def _names(value: str, role: Role) -> list[Contributor]:
             )
         )
     return people
+
+
+#: A tie between two characters of a name (not ``\\~`` the accent); pybtex would split
+#: the name there, so it is held as a private-use character until the parts are read.
+_TIE = re.compile(r"(?<=[^\s\\])~(?=\S)")
+_TIED = "\ue000"
 
 
 # ---------------------------------------------------------------- writing
@@ -569,7 +679,7 @@ _LAST = len(_FIRST_FIELDS)
 _CLASSIC_NAMES = {"journaltitle": "journal", "location": "address", "annotation": "annote"}
 _IMPLIED_TYPES = frozenset({"mathesis", "phdthesis", "techreport"})
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
-_PLAIN_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_DATE_START = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?![\d:]))?")
 
 
 def write_bibtex(
@@ -602,7 +712,7 @@ def write_bibtex(
     return "".join(out)
 
 
-_ESCAPED, _VERBATIM_FIELD, _MONTH_FIELD = 0, 1, 2
+_ESCAPED, _VERBATIM_FIELD, _MONTH_FIELD, _KEYS_FIELD, _SWITCHED_OFF = 0, 1, 2, 3, 4
 
 
 def _field_layout(names: tuple[str, ...], keep_private: bool) -> list[tuple[str, int, str]]:
@@ -613,6 +723,10 @@ def _field_layout(names: tuple[str, ...], keep_private: bool) -> list[tuple[str,
     for name in sorted(names, key=lambda name: (_POSITION.get(name, _LAST), name)):
         if name == "month":
             kind = _MONTH_FIELD
+        elif name in _KEY_FIELDS:
+            kind = _KEYS_FIELD
+        elif name.startswith("_") and not name.startswith("__"):
+            kind = _SWITCHED_OFF
         elif name in _VERBATIM:
             kind = _VERBATIM_FIELD
         else:
@@ -702,6 +816,10 @@ def _entry(ref: Reference, classic: bool, ascii: bool, keep_private: bool, out: 
                 lines.append(start + unicode_to_latex(value, ascii=ascii) + "}")
         elif kind == _VERBATIM_FIELD:
             lines.append(start + _verbatim(ref.key, name, value) + "}")
+        elif kind == _KEYS_FIELD:
+            lines.append(start + _keys(ref.key, name, value) + "}")
+        elif kind == _SWITCHED_OFF:
+            lines.append(start + _balanced(ref.key, name, value) + "}")
         elif value in _MONTH_MACRO:
             lines.append("  month = " + _MONTH_MACRO[value])
         else:
@@ -722,14 +840,15 @@ def _classic(entry_type: str, fields: dict[str, str]) -> tuple[str, frozenset[st
         del fields["type"]
     date = fields.get("date")
     if date and "year" not in fields:
-        match = _PLAIN_DATE.match(date)
+        # The year and month of the date (its start, for a range); a date with more
+        # (a day, a range) stays beside them, where bibtex ignores it.
+        match = _DATE_START.match(date)
         if match:
-            del fields["date"]
+            if match.end() == len(date):
+                del fields["date"]
             fields["year"] = match.group(1)
             if match.group(2) and "month" not in fields:
                 fields["month"] = str(int(match.group(2)))
-        elif date[:4].isdecimal():
-            fields["year"] = date[:4]
     if "doi" in fields and fields.get("url", "").lower().endswith(
         "doi.org/" + fields["doi"].lower()
     ):
@@ -770,9 +889,25 @@ def _verbatim(key: str, name: str, value: str) -> str:
         return escape_verbatim(value)
     if name in _DATE_FIELDS:
         value = _biblatex_date(value)
-    if value.count("{") != value.count("}"):
+    return _balanced(key, name, value)
+
+
+def _balanced(key: str, name: str, value: str) -> str:
+    """``value`` written as it is (a switched-off field, a date): its braces must pair."""
+    if not braces_balanced(value):
         raise InvalidReference(f"entry {key!r}: field {name!r} has unbalanced braces: {value!r}")
     return value
+
+
+def _keys(key: str, name: str, value: str) -> str:
+    """A key field's comma-separated keys, each one a key a ``\\cite`` can take."""
+    keys = [part.strip() for part in value.split(",")]
+    for part in keys:
+        try:
+            writable_key(part)
+        except InvalidKey as exc:
+            raise InvalidReference(f"entry {key!r}: field {name!r}: {exc}") from exc
+    return ",".join(keys)
 
 
 def _protect(part: str, ascii: bool) -> str:

@@ -19,6 +19,7 @@ __all__ = [
     "BIBTEX_REQUIRED_FIELDS",
     "BIBTEX_TYPES",
     "FIELD_ALIASES",
+    "MISC_LIKE_TYPES",
     "NAME_FIELDS",
     "REQUIRED_FIELDS",
     "TYPE_ALIASES",
@@ -275,12 +276,46 @@ _ALLOWED["mvreference"] = _ALLOWED["mvcollection"]
 _ALLOWED["reference"] = _ALLOWED["collection"]
 _ALLOWED["inreference"] = _ALLOWED["incollection"]
 
-#: The biblatex entry types whose fields the data model defines; a reader turns
-#: any other type into ``misc`` with the original type in ``entrysubtype``.
-BIBLATEX_TYPES = frozenset(_ALLOWED)
+#: Types of biblatex's data model that its standard styles print as ``misc``: the data
+#: model gives them only the common fields, so they accept ``misc``'s. The biblatex
+#: dialect keeps them; the classic one writes ``misc`` (see :func:`bibtex_type`).
+MISC_LIKE_TYPES = frozenset(
+    [
+        "artwork",
+        "audio",
+        "commentary",
+        "customa",
+        "customb",
+        "customc",
+        "customd",
+        "custome",
+        "customf",
+        "image",
+        "jurisdiction",
+        "legal",
+        "legislation",
+        "letter",
+        "movie",
+        "music",
+        "performance",
+        "review",
+        "standard",
+        "suppperiodical",
+        "video",
+    ]
+)
+for _name in MISC_LIKE_TYPES:
+    _ALLOWED[_name] = _ALLOWED["misc"]
 
 #: Every field the biblatex data model knows, name lists excluded.
 BIBLATEX_FIELDS = frozenset().union(*_ALLOWED.values()) - frozenset(NAME_FIELDS)
+
+#: ``@xdata``: a container of fields other entries take with ``xdata = {key}`` (any field).
+_ALLOWED["xdata"] = BIBLATEX_FIELDS | frozenset(NAME_FIELDS)
+
+#: The entry types of biblatex's data model; a reader turns any other type into
+#: ``misc`` with the original type in ``entrysubtype``.
+BIBLATEX_TYPES = frozenset(_ALLOWED)
 
 
 def allowed_fields(entry_type: str) -> frozenset[str]:

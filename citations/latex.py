@@ -143,10 +143,24 @@ def _decode_match(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFC", base + _ACCENTS[command])
 
 
+#: ``\\url{...}`` in a text field: its argument is verbatim (``_``, ``%`` and ``~`` are
+#: characters of the URL), so neither direction treats it as text.
+_URL = re.compile(r"(\\url\{[^{}]*\})")
+
+
 def latex_to_unicode(text: str) -> str:
-    """``text`` (a BibTeX value) with LaTeX accents, symbols and escapes as Unicode."""
+    """``text`` (a BibTeX value) with LaTeX accents, symbols and escapes as Unicode.
+
+    The argument of ``\\url{...}`` stays as written.
+    """
     if "\\" not in text and "~" not in text:
         return text
+    if "\\url{" in text:
+        parts = _URL.split(text)
+        return "".join(
+            part if index % 2 else _DECODE.sub(_decode_match, part)
+            for index, part in enumerate(parts)
+        )
     return _DECODE.sub(_decode_match, text)
 
 
@@ -286,7 +300,9 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: and ``@`` is one where a package or a .bbl reads with ``\\makeatletter``), or a
 #: backslash and one character (or none, at the end).
 _COMMAND = re.compile(r"\\(?:(?:[^\W\d_]|@)+|.?)", re.DOTALL)
-_MARKUP = re.compile(r"(\\(?:(?:[^\W\d_]|@)+|.?))|(\$[^$]+\$)|(\$)|([^\\$]+)", re.DOTALL)
+_MARKUP = re.compile(
+    r"(?!\\\(.*?\\\))(\\(?:(?:[^\W\d_]|@)+|.?))|(\$[^$]+\$|\\\(.*?\\\))|(\$)|([^\\$]+)", re.DOTALL
+)
 #: What math may hold besides its commands: letters, digits, spaces, braces and ASCII
 #: punctuation other than ``%`` (a comment), ``&`` and ``#`` (alignment and parameters),
 #: ``~`` (an active character) and ``\\``; ``^^`` is checked apart.
@@ -323,6 +339,12 @@ def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
     plain = not ascii or text.isascii()
     if plain and _SPECIAL.search(text) is None:
         return text  # most values: nothing to escape
+    if "\\url{" in text and _URL.search(text):
+        parts = _URL.split(text)
+        return "".join(
+            _url_command(part) if index % 2 else unicode_to_latex(part, ascii=ascii)
+            for index, part in enumerate(parts)
+        )
     if _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
     table = _PLAIN if plain else _ASCII
@@ -338,6 +360,26 @@ def unicode_to_latex(text: str, *, ascii: bool = False) -> str:
     return _escape_markup(tokens, table, balanced)
 
 
+#: In a ``\\url{...}`` argument: ``\\%`` and ``\\#`` (how ``\\url`` takes them inside
+#: another command's argument, as in a ``.bbl``), a bare ``%`` or ``#``, and what
+#: :func:`escape_verbatim` percent-encodes.
+_URL_ARGUMENT = re.compile(r"\\[%#]|[%#]|[\\^\s\x00-\x1f\x7f-\x9f]")
+
+
+def _url_argument(match: re.Match[str]) -> str:
+    found = match.group()
+    if len(found) == 2:
+        return found
+    if found in "%#":
+        return "\\" + found
+    return _percent(match)
+
+
+def _url_command(command: str) -> str:
+    """``\\url{...}`` kept with its argument as written, made safe to read anywhere."""
+    return "\\url{" + _URL_ARGUMENT.sub(_url_argument, command[5:-1]) + "}"
+
+
 def _text_braces(text: str) -> str:
     return text.replace("{", "\x00").replace("}", "\x01").translate(_TEXT_BRACE)
 
@@ -351,11 +393,14 @@ def _escape_markup(
         if command:
             parts.append(_text_command(command, table))
         elif math:
-            if balanced and _math_is_safe(math[1:-1]):
+            inline = math.startswith("\\(")  # \( ... \), LaTeX's inline math
+            body = math[2:-2] if inline else math[1:-1]
+            if balanced and _math_is_safe(body):
                 parts.append(math)
             else:
-                inner = _MARKUP.findall(math[1:-1])
-                parts.append("\\$" + _escape_markup(inner, table, balanced) + "\\$")
+                sign = "\\textbackslash{}(" if inline else "\\$"
+                end = "\\textbackslash{})" if inline else "\\$"
+                parts.append(sign + _escape_markup(_MARKUP.findall(body), table, balanced) + end)
         elif dollar:
             parts.append("\\$")
         else:

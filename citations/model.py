@@ -24,8 +24,9 @@ __all__ = ["IDENTIFIER_FIELDS", "Contributor", "Reference", "Role", "is_cjk", "r
 #: Fields that identify a work rather than describe it.
 IDENTIFIER_FIELDS = ("doi", "isbn", "issn", "url", "eprint")
 
-# A leading "__" marks a tool's bookkeeping field (JabRef's ``__markedentry``).
-_FIELD_NAME = re.compile(r"^(?:__)?[a-z][a-z0-9_+:.-]*$")
+# A leading "__" marks a tool's bookkeeping field (JabRef's ``__markedentry``), a leading
+# "_" a switched-off field (biblatex-gost's ``_related``: biber ignores it).
+_FIELD_NAME = re.compile(r"^_{0,2}[a-z][a-z0-9_+:.-]*$")
 # Lone surrogates (from JSON "\ud800" escapes) cannot be written as UTF-8 anywhere.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -145,10 +145,17 @@ def test_tolerant_mode_reports_every_problem_and_keeps_going() -> None:
     assert [ref.key for ref in result.references] == ["a", "b", "d"]
     assert result.by_key()["a"].title == "One" and result.by_key()["b"].title == "T"
     messages = [(p.line, p.key, p.message) for p in result.problems]
-    assert messages[0] == (2, "a", "duplicate citation key (first defined at line 1)")
+    assert messages[0] == (
+        2,
+        "a",
+        "duplicate citation key (first defined at line 1); the entry is skipped",
+    )
     assert messages[1] == (3, "b", "duplicate field 'title' (the first is kept)")
     assert messages[2][:2] == (5, "c") and "syntax error" in messages[2][2]
+    assert messages[2][2].endswith("; the entry is skipped")
     assert str(result.problems[0]).startswith("refs.bib:2: entry 'a':")
+    assert [p.skipped for p in result.problems] == [True, False, True]
+    assert result.skipped == 2
 
 
 def test_unknown_types_become_misc_with_entrysubtype() -> None:

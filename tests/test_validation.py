@@ -84,9 +84,9 @@ def test_field_checks(fields: dict[str, str], expected: tuple[str, str, str] | N
 
 def test_names_language_and_unknown_types() -> None:
     """Unbalanced braces in names are errors; odd language tags and types are warnings."""
-    ref = Reference("k", "jurisdiction", {"title": "T"}, [Contributor(literal="{Court")], "x_y")
+    ref = Reference("k", "newspaper", {"title": "T"}, [Contributor(literal="{Court")], "x_y")
     assert _messages(ref) == [
-        ("", "warning", "entry type 'jurisdiction' is not a biblatex type"),
+        ("", "warning", "entry type 'newspaper' is not a biblatex type"),
         ("author", "error", "unbalanced braces in name part '{Court'"),
         ("langid", "warning", "language 'x_y' is not a BCP 47 tag"),
     ]

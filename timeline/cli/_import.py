@@ -29,8 +29,11 @@ def import_files(
 
     plan = read_import(files, strict=strict, encoding=encoding)
     for problem in plan.problems:
-        line = f":{problem.line}" if problem.line is not None else ""
-        click.echo(f"warning: {problem.source}{line}: {problem.message}", err=True)
+        click.echo(f"warning: {problem}", err=True)
+    skipped = sum(problem.skipped for problem in plan.problems)
+    if skipped:
+        entries = "entry" if skipped == 1 else "entries"
+        click.echo(f"warning: skipped {skipped} {entries} that could not be read", err=True)
     settings = current_settings()
     with progress_bar("importing", plan.size) as bar:
         return import_into(
