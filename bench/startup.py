@@ -45,7 +45,7 @@ def main() -> None:
         journal = str(Path(folder) / "small.timeline")
         subprocess.run([script, "--journal", journal, "init"], capture_output=True, check=True)
         subprocess.run(
-            [script, "--journal", journal, "add", "1969-03-02", "Zhenbao Island clash"],
+            [script, "--journal", journal, "add-event", "1969-03-02", "Zhenbao Island clash"],
             capture_output=True,
             check=True,
         )

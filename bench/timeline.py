@@ -82,7 +82,7 @@ def _single(path: str, count: int, queue: Any) -> None:
     with Timeline.open(path, author="bench") as tl:
         start = time.perf_counter()
         for i in range(count):
-            tl.record(id=f"single{i}", when="2001-07-16", title={"en": f"Single {i}"})
+            tl.add_event(id=f"single{i}", when="2001-07-16", title={"en": f"Single {i}"})
         elapsed = time.perf_counter() - start
     queue.put({"record_one_by_one_commands_per_s": count / elapsed})
 

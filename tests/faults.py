@@ -88,7 +88,7 @@ def seed(path: str | Path) -> int:
         for key in KEYS:
             tl.add_reference(reference(key), reason="seed")
         for n, event_id in enumerate(EVENTS):
-            tl.record(
+            tl.add_event(
                 id=event_id,
                 when=f"{1969 + 16 * n}-03-02",
                 title={"en": f"Seed event {n}", "zh": f"事件{n}"},

@@ -185,9 +185,9 @@ def test_known_filter_values_matching_nothing_warn_nothing(journal: Path) -> Non
 
 
 def test_add_cite_show_and_history(journal: Path) -> None:
-    """`add` prints the new id; `cite`, `revise` and `history` follow the event's changes."""
+    """`add-event` prints the new id; `cite`, `revise` and `history` follow the event's changes."""
     new_id = ok(
-        journal, "add", "2022-02-04", "Joint statement on a new era", "--kind", "statement"
+        journal, "add-event", "2022-02-04", "Joint statement on a new era", "--kind", "statement"
     ).stdout.strip()
     assert new_id == "2022-02-04-joint-statement-on-a-new-era"
     ok(journal, "cite", new_id, "ouyang2021feilianmeng", "--locator", "p. 7")
@@ -252,7 +252,7 @@ def test_as_of_shows_the_past(journal: Path) -> None:
 AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     "init": ("--journal", "{tmp}/new.timeline", "init"),
     "import": ("import", "{tmp}/more.bib"),
-    "add": ("add", "2022-02-04", "Joint statement"),
+    "add-event": ("add-event", "2022-02-04", "Joint statement"),
     "revise": ("revise", "2019-06-visit", "--importance", "3", "--reason", "r"),
     "retract": ("retract", "1969-03-02-zhenbao", "--reason", "r"),
     "restore": ("restore", "2019-06-visit", "--reason", "r"),
@@ -410,7 +410,7 @@ def test_import_refuses_an_encoding_the_file_is_not_in(
         (("show", "nope"), "error: no event with id 'nope'"),
         (("cite", "2019-06-visit", "missing2020key"), "error: no reference with key"),
         (("retract", "2019-06-visit", "--reason", " "), "needs a reason"),
-        (("add", "2019-02-29", "Impossible day"), "error: "),
+        (("add-event", "2019-02-29", "Impossible day"), "error: "),
         (("init",), "already exists"),
     ],
 )
@@ -669,7 +669,7 @@ def test_list_and_show_json_carry_iso_bounds(journal: Path, tmp_path: Path) -> N
         "2019-06-05",
         "2019-06-07",
     )
-    ok(journal, "add", "../-0220", "Before Qin", "--id", "before-qin")
+    ok(journal, "add-event", "../-0220", "Before Qin", "--id", "before-qin")
     shown = json.loads(ok(journal, "show", "before-qin", "--json").stdout)
     assert (shown["lower"], shown["upper"]) == (None, "-0220-12-31")
 
@@ -706,7 +706,7 @@ def _on_a_terminal(*args: str) -> tuple[int, str]:
 
 def test_data_is_printed_as_data_on_a_terminal(journal: Path) -> None:
     """Markup and control characters in a title are shown, never acted on, on a terminal."""
-    ok(journal, "add", "2020-01-01", HOSTILE_TITLE, "--id", "hostile")
+    ok(journal, "add-event", "2020-01-01", HOSTILE_TITLE, "--id", "hostile")
     code, shown = _on_a_terminal("--journal", str(journal), "list")
     assert code == 0
     assert "[/b] [bold]x" in shown
@@ -720,7 +720,7 @@ def test_data_is_printed_as_data_on_a_terminal(journal: Path) -> None:
 @pytest.mark.parametrize("command", [("list",), ("show", "hostile"), ("history", "hostile")])
 def test_data_is_printed_as_data_when_piped(journal: Path, command: tuple[str, ...]) -> None:
     """Piped text output escapes control characters too; JSON keeps them as \\u escapes."""
-    ok(journal, "add", "2020-01-01", HOSTILE_TITLE, "--id", "hostile")
+    ok(journal, "add-event", "2020-01-01", HOSTILE_TITLE, "--id", "hostile")
     text = ok(journal, *command).stdout
     assert "\\x1b[31mred" in text or command[0] == "history"
     for raw in ("\x1b", "\x9b", "\u202e", "\x07"):
@@ -821,19 +821,21 @@ def test_seed_writes_what_the_readme_steps_write(
 
 def test_add_loads_pypinyin_only_for_a_chinese_title(journal: Path) -> None:
     """pypinyin's dictionaries load when an id is made from Chinese text, not before."""
-    latin = _imported_by("--journal", str(journal), "add", "1969-03-02", "Zhenbao clash")
+    latin = _imported_by("--journal", str(journal), "add-event", "1969-03-02", "Zhenbao clash")
     assert "citations" in latin
     assert "pypinyin" not in latin
-    chinese = _imported_by("--journal", str(journal), "add", "1969-03-02", "珍宝岛事件")
+    chinese = _imported_by("--journal", str(journal), "add-event", "1969-03-02", "珍宝岛事件")
     assert "pypinyin" in chinese
 
 
 def test_add_and_revise_read_old_style_phrases_when_asked(journal: Path) -> None:
     """--old-style reads an unmarked date before 14 February 1918 as Julian (29 February 1900
     existed in Russia); without it the day is refused, Gregorian 1900 having no 29 February."""
-    refused = run(journal, "add", "29 February 1900", "Leap day in Moscow")
+    refused = run(journal, "add-event", "29 February 1900", "Leap day in Moscow")
     assert (refused.exit_code, "February" in refused.stderr) == (1, True)
-    new_id = ok(journal, "add", "29 February 1900", "Leap day in Moscow", "--old-style").stdout
+    new_id = ok(
+        journal, "add-event", "29 February 1900", "Leap day in Moscow", "--old-style"
+    ).stdout
     shown = json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)
     assert shown["when"] == "1900-03-13 julian=1900-02-29"
     ok(journal, "revise", new_id.strip(), "--when", "1 March 1900", "--old-style", "--reason", "r")
@@ -843,10 +845,12 @@ def test_add_and_revise_read_old_style_phrases_when_asked(journal: Path) -> None
 
 def test_add_and_revise_read_relative_phrases_against_the_document_date(journal: Path) -> None:
     """--document-date anchors "last June" and 去年6月; without it they are refused by name."""
-    refused = run(journal, "add", "last June", "A visit")
+    refused = run(journal, "add-event", "last June", "A visit")
     assert refused.exit_code == 1
     assert "'last June'" in refused.stderr and "date of the document" in refused.stderr
-    new_id = ok(journal, "add", "last June", "A visit", "--document-date", "2020-05-01").stdout
+    new_id = ok(
+        journal, "add-event", "last June", "A visit", "--document-date", "2020-05-01"
+    ).stdout
     assert json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)["when"] == "2019-06"
     ok(
         journal,

@@ -21,8 +21,8 @@ from timeline.errors import DocumentError
 @pytest.fixture
 def tl() -> Iterator[Timeline]:
     timeline = Timeline.open(":memory:", author="tester")
-    timeline.record(id="visit", when="early June 2019", title="Xi Jinping visits Moscow")
-    timeline.record(
+    timeline.add_event(id="visit", when="early June 2019", title="Xi Jinping visits Moscow")
+    timeline.add_event(
         id="ussr", when="1991年底", lang="zh", title={"zh": "苏联解体", "en": "The USSR ends"}
     )
     yield timeline
@@ -55,7 +55,7 @@ def test_cli_revise_when_clears_the_phrase(tmp_path: Path) -> None:
     runner = CliRunner()
     for args in (
         ["init"],
-        ["add", "early June 2019", "Xi Jinping visits Moscow", "--id", "visit"],
+        ["add-event", "early June 2019", "Xi Jinping visits Moscow", "--id", "visit"],
         ["revise", "visit", "--when", "2019-06-05/2019-06-07", "--reason", "exact days"],
     ):
         result = runner.invoke(cli, ["--journal", journal, *args])
@@ -126,7 +126,9 @@ def test_cli_chronology_dates_option(tmp_path: Path) -> None:
     journal = str(tmp_path / "j.timeline")
     runner = CliRunner()
     runner.invoke(cli, ["--journal", journal, "init"])
-    added = runner.invoke(cli, ["--journal", journal, "add", "early June 2019", "V", "--id", "v"])
+    added = runner.invoke(
+        cli, ["--journal", journal, "add-event", "early June 2019", "V", "--id", "v"]
+    )
     assert added.exit_code == 0, added.output
     default = runner.invoke(cli, ["--journal", journal, "chronology"])
     computed = runner.invoke(cli, ["--journal", journal, "chronology", "--dates", "computed"])

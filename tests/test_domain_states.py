@@ -157,7 +157,7 @@ commands = st.lists(
 def _run(tl: Timeline, command: tuple[object, ...]) -> None:
     match command:
         case ("record", str(event_id)):
-            tl.record(id=event_id, when="1969", title=f"Event {event_id}")
+            tl.add_event(id=event_id, when="1969", title=f"Event {event_id}")
         case ("revise", str(event_id), int(importance)):
             tl.revise(event_id, importance=importance, reason="check")
         case ("retract", str(event_id)):

@@ -38,40 +38,40 @@ def test_ids_from_chinese_and_russian_titles_are_readable(
     tl: Timeline, title: str | dict[str, str], lang: str, expected: str
 ) -> None:
     """Chinese titles give pinyin, Russian BGN/PCGN; an English title is preferred."""
-    assert tl.record(when="1969-03-02", title=title, lang=lang).id == expected
+    assert tl.add_event(when="1969-03-02", title=title, lang=lang).id == expected
 
 
 def test_a_long_title_is_cut_at_a_word(tl: Timeline) -> None:
     """The words part stops at a whole word within 48 characters."""
-    event = tl.record(when="1950-02-14", title="中苏友好同盟互助条约有效期", lang="zh")
+    event = tl.add_event(when="1950-02-14", title="中苏友好同盟互助条约有效期", lang="zh")
     assert event.id == "1950-02-14-zhong-su-you-hao-tong-meng-hu-zhu-tiao-yue-you"
 
 
 def test_same_date_and_title_warns_and_keeps_both(tl: Timeline) -> None:
     """A second event with the date and title of the first is recorded, with a warning naming it."""
-    first = tl.record(when="1969-03-02", title="珍宝岛事件", lang="zh")
+    first = tl.add_event(when="1969-03-02", title="珍宝岛事件", lang="zh")
     with pytest.warns(PossibleDuplicateEvent, match=f"title of '{first.id}'"):
-        second = tl.record(when="1969-03-02", title=" 珍宝岛事件 ", lang="zh")
+        second = tl.add_event(when="1969-03-02", title=" 珍宝岛事件 ", lang="zh")
     assert second.id == first.id + "-2"
     assert [e.id for e in tl.events()] == [first.id, second.id]
 
 
 def test_titles_match_in_the_languages_both_have(tl: Timeline) -> None:
     """Titles match when they agree in every language both have, ignoring case."""
-    tl.record(id="a", when="1969-03-02", title={"en": "Zhenbao clash", "zh": "珍宝岛事件"})
+    tl.add_event(id="a", when="1969-03-02", title={"en": "Zhenbao clash", "zh": "珍宝岛事件"})
     with pytest.warns(PossibleDuplicateEvent):
-        tl.record(id="b", when="1969-03-02", title={"en": "zhenbao CLASH"})
+        tl.add_event(id="b", when="1969-03-02", title={"en": "zhenbao CLASH"})
     with warnings.catch_warnings():
         warnings.simplefilter("error", TimelineWarning)
-        tl.record(id="c", when="1969-03-02", title={"en": "Another clash", "zh": "珍宝岛事件"})
+        tl.add_event(id="c", when="1969-03-02", title={"en": "Another clash", "zh": "珍宝岛事件"})
 
 
 def test_a_retracted_match_is_named_as_retracted(tl: Timeline) -> None:
     """The warning says when the matching event is retracted (restore it instead?)."""
-    tl.record(id="a", when="1969-03-02", title="Clash")
+    tl.add_event(id="a", when="1969-03-02", title="Clash")
     tl.retract("a", reason="mistake")
     with pytest.warns(PossibleDuplicateEvent, match=r"'a' \(retracted\)"):
-        tl.record(id="b", when="1969-03-02", title="Clash")
+        tl.add_event(id="b", when="1969-03-02", title="Clash")
 
 
 @pytest.mark.parametrize(
@@ -80,19 +80,19 @@ def test_a_retracted_match_is_named_as_retracted(tl: Timeline) -> None:
 )
 def test_another_date_or_title_does_not_warn(tl: Timeline, when: str, title: str) -> None:
     """Only the same date (not just overlapping) and the same title warn."""
-    tl.record(id="a", when="1969-03-02", title="Clash")
+    tl.add_event(id="a", when="1969-03-02", title="Clash")
     with warnings.catch_warnings():
         warnings.simplefilter("error", TimelineWarning)
-        tl.record(id="b", when=when, title=title)
+        tl.add_event(id="b", when=when, title=title)
 
 
 def test_a_taken_id_raises_without_a_warning(tl: Timeline) -> None:
     """A duplicate id is refused; no warning about the date and title comes first."""
-    tl.record(id="a", when="1969-03-02", title="Clash")
+    tl.add_event(id="a", when="1969-03-02", title="Clash")
     with warnings.catch_warnings():
         warnings.simplefilter("error", TimelineWarning)
         with pytest.raises(Exception, match="already exists"):
-            tl.record(id="a", when="1969-03-02", title="Clash")
+            tl.add_event(id="a", when="1969-03-02", title="Clash")
 
 
 def test_import_warns_naming_the_file_and_line(tl: Timeline) -> None:
@@ -111,8 +111,8 @@ def test_cli_add_prints_the_warning_on_stderr(tmp_path: Path) -> None:
     journal = str(tmp_path / "j.timeline")
     runner = CliRunner()
     assert runner.invoke(cli, ["--journal", journal, "init"]).exit_code == 0
-    first = runner.invoke(cli, ["--journal", journal, "add", "1969-03-02", "Clash"])
-    second = runner.invoke(cli, ["--journal", journal, "add", "1969-03-02", "Clash"])
+    first = runner.invoke(cli, ["--journal", journal, "add-event", "1969-03-02", "Clash"])
+    second = runner.invoke(cli, ["--journal", journal, "add-event", "1969-03-02", "Clash"])
     assert first.exit_code == 0 and "warning" not in first.stderr
     assert second.exit_code == 0
     assert second.stdout.strip() == "1969-03-02-clash-2"

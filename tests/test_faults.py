@@ -48,7 +48,7 @@ def test_disk_full_mid_command_writes_nothing(tmp_path: Path) -> None:
         recorded = 0
         with pytest.raises(JournalFull, match=r"full\.timeline: cannot write.*full") as caught:
             for n in range(200):
-                tl.record(_big_event(n), reason=f"big {n}")
+                tl.add_event(_big_event(n), reason=f"big {n}")
                 recorded += 1
         assert isinstance(caught.value, OSError) and isinstance(caught.value, JournalError)
         assert 0 < recorded < 200
@@ -60,7 +60,7 @@ def test_disk_full_mid_command_writes_nothing(tmp_path: Path) -> None:
         assert not tl.journal.connection.in_transaction
     assert check_consistent(path)[0] == head
     with Timeline.open(path) as tl:  # room again: the timeline goes on
-        tl.record(_big_event(recorded), reason="after")
+        tl.add_event(_big_event(recorded), reason="after")
     assert check_consistent(path)[0] == head + 1
 
 
@@ -86,7 +86,7 @@ def test_disk_full_during_journal_load_loads_nothing(tmp_path: Path) -> None:
     seed(source)
     with Timeline.open(source) as tl:
         for n in range(30):
-            tl.record(_big_event(n))
+            tl.add_event(_big_event(n))
         dump = io.StringIO()
         count = tl.dump(dump)
     with SQLiteJournal.open(tmp_path / "target.timeline") as target:
@@ -113,7 +113,7 @@ def test_read_only_file_refuses_commands_and_answers_queries(tmp_path: Path) -> 
         assert tl.head().seq == seeded
         assert [e.id for e in tl.events()] == list(EVENTS)
         commands = (
-            lambda: tl.record(id="new", when="2020", title="New"),
+            lambda: tl.add_event(id="new", when="2020", title="New"),
             lambda: tl.revise(EVENTS[0], reason="r", tags=["changed"]),
             lambda: tl.cite(EVENTS[1], KEYS[1], locator="p. 2"),
             lambda: tl.retract(EVENTS[2], reason="r"),
@@ -151,7 +151,7 @@ from timeline.application import Timeline
 from timeline.errors import JournalReadOnly
 with Timeline.open(sys.argv[1]) as tl:
     try:
-        tl.record(id="new", when="2020", title="New")
+        tl.add_event(id="new", when="2020", title="New")
     except JournalReadOnly as exc:
         print(exc)
         sys.exit(3)

@@ -56,9 +56,9 @@ def _worker(path: str, worker: int, commands: int, log: str) -> None:
                 target = f"contested-{rng.randrange(4)}"
             try:
                 if action == "record":
-                    tl.record(id=tag, when="1991-12-25", title=f"Event {tag}", reason=tag)
+                    tl.add_event(id=tag, when="1991-12-25", title=f"Event {tag}", reason=tag)
                 elif action == "contested":
-                    tl.record(id=target, when="1992", title="Same", reason=tag)
+                    tl.add_event(id=target, when="1992", title="Same", reason=tag)
                 elif action == "revise":
                     tl.revise(target, summary={"en": f"Summary by {tag}"}, reason=tag)
                 elif action == "cite":
@@ -124,7 +124,7 @@ def _busy(path: str, k: int, ready: Connection) -> None:
         for n in itertools.count():
             tag = f"{os.getpid()}-{n}"
             if n % 3 == 0:
-                tl.record(id=tag, when="2008-08-08", title=f"Busy {tag}", tags=["x"], reason=tag)
+                tl.add_event(id=tag, when="2008-08-08", title=f"Busy {tag}", tags=["x"], reason=tag)
             elif n % 3 == 1:
                 tl.cite(EVENTS[n % 3], KEYS[n % 3], locator=tag, reason=tag)
             else:
@@ -163,7 +163,7 @@ def test_sigkill_at_random_moments(tmp_path: Path) -> None:
 
 
 def _record(tl: Timeline) -> None:
-    tl.record(
+    tl.add_event(
         id="2019-new",
         when="2019-06-05",
         title={"en": "A new event", "zh": "新事件", "ru": "Новое событие"},

@@ -70,9 +70,9 @@ def test_a_held_lock_is_journal_busy_after_the_wait_asked_for(tmp_path: Path) ->
             Timeline.open(path, busy_timeout=0.05) as tl,
             pytest.raises(JournalBusy, match=r"busy\.timeline is busy.*0\.05 s"),
         ):
-            tl.record(id="late", when="1970", title="Late")
+            tl.add_event(id="late", when="1970", title="Late")
         assert isinstance(JournalBusy("x"), TimeoutError)
-        args = ["--journal", str(path), "add", "1970", "Late"]
+        args = ["--journal", str(path), "add-event", "1970", "Late"]
         _one_line_error(*_timeline("--busy-timeout", "0.05", *args), "is busy", "--busy-timeout")
         _one_line_error(*_timeline(*args, env={"TIMELINE_BUSY_TIMEOUT": "0.05"}), "is busy")
     finally:
@@ -94,7 +94,7 @@ def test_a_write_over_the_file_size_limit_is_a_typed_error(tmp_path: Path) -> No
     head = seed(path)
     _clean(path)
     limit = 40_000  # room for the 32 KiB -shm, not for the -wal of a 60 KB title
-    args = ["--journal", str(path), "add", "1970", "x" * 60_000, "--id", "too-big"]
+    args = ["--journal", str(path), "add-event", "1970", "x" * 60_000, "--id", "too-big"]
     _one_line_error(*_timeline(*args, pre=_FILE_LIMIT.format(limit=limit)), "limit.timeline")
     assert check_consistent(path)[0] == head
 

@@ -446,7 +446,7 @@ def test_failed_imports_leave_journal_and_read_models_unchanged(
     """A mangled events file imported into a timeline fails typed and changes nothing."""
     with Timeline.open(":memory:", author="fuzz") as timeline:
         timeline.add_reference(_SEED_REFS[0])
-        timeline.record(id="0001-existing", when="1900", title="Existing event")
+        timeline.add_event(id="0001-existing", when="1900", title="Existing event")
         before = _state(timeline)
         text = data.draw(mutated(_EVENT_SEEDS[fmt]))
         refs = data.draw(st.lists(st.sampled_from(_SEED_REFS[:6]), max_size=3))
@@ -469,7 +469,7 @@ def test_an_import_that_fails_at_any_step_changes_nothing(data: st.DataObject) -
     keys = {citation.key for citation in plan.citations}
     refs = [ref for ref in _SEED_REFS if ref.key in keys]
     with Timeline.open(":memory:", author="fuzz") as timeline:
-        timeline.record(id="0001-existing", when="1900", title="Existing event")
+        timeline.add_event(id="0001-existing", when="1900", title="Existing event")
         before = _state(timeline)
         events = list(plan.events)
         citations = list(plan.citations)

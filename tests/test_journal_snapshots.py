@@ -25,7 +25,7 @@ def test_a_chronology_made_while_another_connection_writes_matches_its_state(
 
     def write_meanwhile(sql: str) -> None:
         if sql.lstrip().upper().startswith("SELECT") and (n := next(counter)) < 6:
-            writer.record(id=f"meanwhile-{n}", when="1970", title=f"Meanwhile {n}")
+            writer.add_event(id=f"meanwhile-{n}", when="1970", title=f"Meanwhile {n}")
             writer.cite(EVENTS[0], KEYS[1], locator=f"p. {n}")
 
     reader.journal.connection.set_trace_callback(write_meanwhile)
@@ -50,7 +50,7 @@ def test_add_with_an_unknown_citation_records_nothing(tmp_path: Path) -> None:
     head = seed(path)
     done = CliRunner().invoke(
         cli,
-        ["--journal", str(path), "add", "1970", "A new event", "--id", "new",
+        ["--journal", str(path), "add-event", "1970", "A new event", "--id", "new",
          "--cite", f"{KEYS[0]}@p. 2", "--cite", "nosuchkey"],
     )  # fmt: skip
     assert done.exit_code == 1 and "nosuchkey" in done.output

@@ -99,7 +99,7 @@ def test_chronology_footnotes_do_not_print_the_note() -> None:
     """Markdown footnotes and the HTML page give the reference without its internal note."""
     with Timeline.open(":memory:", author="me") as tl:
         tl.add_reference(REF)
-        tl.record(id="2022-vassal", when="2022-08-09", title="Gabuev on China and Russia")
+        tl.add_event(id="2022-vassal", when="2022-08-09", title="Gabuev on China and Russia")
         tl.cite("2022-vassal", REF.key, locator="p. 3")
         chronology = tl.chronology()
         footnotes = render(chronology, "markdown", DocumentOptions(flavour="footnotes"))

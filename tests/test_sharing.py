@@ -37,7 +37,7 @@ def test_a_copy_without_its_wal_verifies_as_a_shorter_journal(tmp_path: Path) ->
     seeded = seed(sender)
     with Timeline.open(sender, author="me") as tl:
         for n in range(3):
-            tl.record(id=f"late-{n}", when="2020", title=f"Late {n}")
+            tl.add_event(id=f"late-{n}", when="2020", title=f"Late {n}")
         head = tl.head()
         assert Path(f"{sender}-wal").stat().st_size > 0
         copy = tmp_path / "copy.timeline"

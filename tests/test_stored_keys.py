@@ -41,7 +41,7 @@ def test_writers_refuse_to_print_an_old_key(tmp_path: Path) -> None:
         reference = tl.reference(OLD_KEY)
         with pytest.raises(InvalidKey, match=r"cannot be written.*merge"):
             write_bibtex([reference])
-        tl.record(id="e", when="1969", title="An event")
+        tl.add_event(id="e", when="1969", title="An event")
         tl.cite("e", OLD_KEY)
         with pytest.raises(InvalidKey, match="cannot be written"):
             render(tl.chronology(), "latex")

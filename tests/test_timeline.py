@@ -51,7 +51,7 @@ def tl() -> Iterator[Timeline]:
 
 def _seed(tl: Timeline) -> None:
     tl.add_reference(_book())
-    tl.record(
+    tl.add_event(
         id="1969-zhenbao",
         when="1969-03-02",
         title={"en": "Zhenbao Island clash", "zh": "珍宝岛事件"},
@@ -61,7 +61,7 @@ def _seed(tl: Timeline) -> None:
         tags=["border"],
         importance=3,
     )
-    tl.record(
+    tl.add_event(
         id="2001-treaty",
         when="2001-07-16",
         title={"en": "Treaty of Good-Neighbourliness signed", "zh": "中俄睦邻友好合作条约签署"},
@@ -70,7 +70,7 @@ def _seed(tl: Timeline) -> None:
         tags=["treaty"],
         importance=3,
     )
-    tl.record(id="1969", when="1969", title="A year of border tension", kind="other")
+    tl.add_event(id="1969", when="1969", title="A year of border tension", kind="other")
     tl.cite("1969-zhenbao", "lukin2018pivot", locator="p. 104", supports=["when"])
 
 
@@ -115,7 +115,7 @@ def test_refusals_name_the_id_and_write_nothing(tl: Timeline) -> None:
     before_head = tl.head()
     before_tables = _tables(tl.journal.connection)
     with pytest.raises(DuplicateEvent, match="2001-treaty"):
-        tl.record(id="2001-treaty", when="2001", title="again")
+        tl.add_event(id="2001-treaty", when="2001", title="again")
     with pytest.raises(UnknownEvent, match="no-such"):
         tl.revise("no-such", title="x", reason="r")
     with pytest.raises(UnknownReference, match="nokey"):
@@ -201,33 +201,35 @@ def test_as_of_shows_the_past_and_is_read_only(tl: Timeline) -> None:
     assert past.head().seq == seq
     assert [h.kind for h in past.history("2001-treaty")] == ["event.recorded"]
     with pytest.raises(ReadOnlyTimeline):
-        past.record(id="x", when="2000", title="x")
+        past.add_event(id="x", when="2000", title="x")
     assert tl.as_of(datetime(1990, 1, 1, tzinfo=UTC)).events() == []
 
 
 def test_record_derives_ids_and_reads_date_phrases(tl: Timeline) -> None:
     """Without an id one is derived; a phrase date keeps its wording."""
-    event = tl.record(when="2 March 1969", title={"en": "Zhenbao Island clash"})
+    event = tl.add_event(when="2 March 1969", title={"en": "Zhenbao Island clash"})
     assert event.id.startswith("1969-03-02-zhenbao")
     assert event.when_text == "2 March 1969"
     with pytest.warns(PossibleDuplicateEvent):
-        again = tl.record(when="1969-03-02", title={"en": "Zhenbao Island clash"})
+        again = tl.add_event(when="1969-03-02", title={"en": "Zhenbao Island clash"})
     assert again.id == event.id + "-2"
 
 
 def test_record_and_revise_take_the_old_style_policy_and_a_document_date(tl: Timeline) -> None:
     """``old_style`` and ``document_date`` reach the phrase reader; EDTF is never changed."""
-    event = tl.record(when="25 October 1917", title="Storming of the Winter Palace", old_style=True)
+    event = tl.add_event(
+        when="25 October 1917", title="Storming of the Winter Palace", old_style=True
+    )
     assert event.when == parse_edtf("1917-10-25", calendar="julian")
     assert event.when_text == "25 October 1917"
     revised = tl.revise(event.id, when="1917-11-07", old_style=True, reason="EDTF as given")
     assert revised.when == parse_edtf("1917-11-07")
-    visit = tl.record(when="去年6月", title="访问", lang="zh", document_date="2020-05-01")
+    visit = tl.add_event(when="去年6月", title="访问", lang="zh", document_date="2020-05-01")
     assert visit.when == parse_edtf("2019-06")
     later = tl.revise(visit.id, when="last June", document_date="2021-01-10", reason="r")
     assert later.when == parse_edtf("2020-06")
     with pytest.raises(MissingDocumentDate, match="'last June'"):
-        tl.record(when="last June", title="No anchor")
+        tl.add_event(when="last June", title="No anchor")
 
 
 def test_reopening_a_file_keeps_everything(tmp_path: Path) -> None:

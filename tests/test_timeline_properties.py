@@ -54,7 +54,7 @@ def _reference(key: str, title: str) -> Reference:
 def _run(tl: Timeline, command: tuple[Any, ...]) -> None:
     name, *args = command
     if name == "record":
-        tl.record(id=args[0], when=args[1], title={"en": f"Event {args[0]}", "zh": "事件"})
+        tl.add_event(id=args[0], when=args[1], title={"en": f"Event {args[0]}", "zh": "事件"})
     elif name == "revise":
         tl.revise(args[0], when=args[1], importance=args[2], reason="fix")
     elif name == "retract":

@@ -197,7 +197,7 @@ class Timeline:
     """A research timeline: historical events, references and citations, kept as a journal.
 
     Open one with :meth:`open` (a file path, or ``":memory:"``). Commands
-    (:meth:`record`, :meth:`revise`, :meth:`cite`, ...) append changes; queries
+    (:meth:`add_event`, :meth:`revise`, :meth:`cite`, ...) append changes; queries
     (:meth:`events`, :meth:`history`, ...) read the read models. :meth:`as_of`
     gives a read-only view of the timeline as it stood at an earlier moment.
     """
@@ -365,7 +365,7 @@ class Timeline:
     def _meta(self, author: str | None, reason: str) -> dict[str, str]:
         return {"author": author or self._author, "reason": reason}
 
-    def record(
+    def add_event(
         self,
         event: Event | None = None,
         *,

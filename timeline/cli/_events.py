@@ -1,4 +1,4 @@
-"""Commands on events: add, revise, retract, restore, show, list, search, history."""
+"""Commands on events: add-event, revise, retract, restore, show, list, search, history."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _citation_option(value: str) -> tuple[str, str]:
     return key.strip(), locator.strip()
 
 
-@cli.command(cls=Writes)
+@cli.command("add-event", cls=Writes)
 @click.argument("when")
 @click.argument("title")
 @click.option("--id", "event_id", help="The event id (a lowercase slug); derived if omitted.")
@@ -50,7 +50,7 @@ def _citation_option(value: str) -> tuple[str, str]:
     help="The date of the source, for relative phrases (last June, 去年6月).",
 )
 @click.option("--reason", default="", help="Why the event is recorded.")
-def add(
+def add_event(
     when: str,
     title: str,
     event_id: str | None,
@@ -65,7 +65,7 @@ def add(
     document_date: str | None,
     reason: str,
 ) -> None:
-    """Record a new event: WHEN (EDTF or a phrase such as "early June 2019") and TITLE.
+    """Put a new event on the timeline: WHEN (EDTF or a phrase such as "early June 2019") and TITLE.
 
     Prints the new event's id.
     """
@@ -77,7 +77,7 @@ def add(
     if tags:
         fields["tags"] = list(tags)
     with open_timeline() as timeline, timeline.transaction():
-        event = timeline.record(
+        event = timeline.add_event(
             id=event_id,
             when=when,
             title=title,
