@@ -305,6 +305,7 @@ def history(event_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(entries)
         return
+    from timeline.domain import EventRecorded
     from timeline.instants import local_text
 
     rows = []
@@ -313,7 +314,7 @@ def history(event_id: str, as_json: bool) -> None:
             f"{name}: {_diff_text(d['old'])} → {_diff_text(d['new'])}"
             for name, d in entry["changes"].items()
         )
-        if entry["kind"] == "event.recorded":
+        if entry["kind"] == EventRecorded.KIND:
             changed = f"when: {entry['changes'].get('when', {}).get('new', '')}"
         rows.append(
             (

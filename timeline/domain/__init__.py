@@ -7,7 +7,10 @@
   record states, each with a stable ``KIND`` string and the ``stream`` it
   belongs to.
 - Codec (:func:`encode`, :func:`decode`): changes to and from journal record
-  payloads; :data:`REGISTRY` tells the journal which kinds exist.
+  payloads. :data:`CHANGE_KINDS` is the one table from kind string to change
+  class to encoder and decoder (a :class:`ChangeKind` each); :data:`REGISTRY`,
+  read from it, tells the journal which kinds exist. A new kind is a class in
+  ``_changes`` and a row in that table.
 - The transition :func:`apply`: ``apply(state, change)`` is the state of a
   stream after one more change, an :class:`EventState` (the event, its stream
   version, whether it is retracted, its citations) for an event's stream
@@ -45,7 +48,9 @@ from timeline.domain._changes import (
     reference_stream,
 )
 from timeline.domain._codec import (
+    CHANGE_KINDS,
     REGISTRY,
+    ChangeKind,
     decode,
     decode_event,
     decode_event_field,
@@ -70,7 +75,9 @@ from timeline.domain._states import EventState, ReferenceState, apply
 
 __all__ = [
     "Actor",
+    "CHANGE_KINDS",
     "Change",
+    "ChangeKind",
     "Citation",
     "CitationAdded",
     "CitationRemoved",

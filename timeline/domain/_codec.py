@@ -1,14 +1,18 @@
 """Changes to and from journal record payloads.
 
 Each change class has a stable kind string and a schema number; payloads are
-plain JSON (dates as EDTF text, references as field maps). :data:`REGISTRY`
-tells the journal which kinds exist and upcasts old payloads on read.
+plain JSON (dates as EDTF text, references as field maps). :data:`CHANGE_KINDS`
+is the one table from kind string to change class to encoder and decoder;
+:data:`REGISTRY`, read from it, tells the journal which kinds exist and upcasts
+old payloads on read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+import attrs
 
 from citations import Contributor, Reference
 from timeline.dates import format_edtf, parse_edtf
@@ -29,7 +33,9 @@ from timeline.errors import CorruptJournal, TimelineError
 from timeline.journal import Draft, KindRegistry, Record
 
 __all__ = [
+    "CHANGE_KINDS",
     "REGISTRY",
+    "ChangeKind",
     "decode",
     "decode_event",
     "decode_reference",
@@ -42,21 +48,6 @@ JSON = dict[str, Any]
 
 #: Current schema of every change kind.
 SCHEMA = 1
-
-REGISTRY = KindRegistry()
-for _change_type in (
-    EventRecorded,
-    EventRevised,
-    EventRetracted,
-    EventRestored,
-    ReferenceAdded,
-    ReferenceAmended,
-    ReferenceMerged,
-    CitationAdded,
-    CitationRemoved,
-):
-    REGISTRY.register(_change_type.KIND, schema=SCHEMA)
-
 
 # -- values ------------------------------------------------------------------
 
@@ -197,60 +188,102 @@ def _decode_citation(data: Mapping[str, Any]) -> Citation:
 
 # -- changes -----------------------------------------------------------------
 
+Meta = dict[str, Any]
+"""What every change's payload carries besides its body: ``author`` and ``reason``."""
 
-def _body(change: Change) -> JSON:
-    match change:
-        case EventRecorded(event=event):
-            return {"event": encode_event(event)}
-        case EventRevised(event_id=event_id, fields=fields):
-            return {
-                "event_id": event_id,
-                "fields": {name: encode_event_field(name, value) for name, value in fields},
-            }
-        case EventRetracted(event_id=event_id) | EventRestored(event_id=event_id):
-            return {"event_id": event_id}
-        case ReferenceAdded(reference=reference) | ReferenceAmended(reference=reference):
-            return {"reference": encode_reference(reference)}
-        case ReferenceMerged(key=key, into=into):
-            return {"key": key, "into": into}
-        case CitationAdded(citation=citation):
-            return {"citation": _encode_citation(citation)}
-        case CitationRemoved(event_id=event_id, citation_id=citation_id):
-            return {"event_id": event_id, "citation_id": citation_id}
-    raise TypeError(f"not a change: {change!r}")  # pragma: no cover - exhaustive match
+C = TypeVar("C", bound=Change)
+
+
+@attrs.frozen
+class ChangeKind(Generic[C]):
+    """One kind of change: its stored kind string, its class, and its payload's body both ways."""
+
+    type: type[C]
+    encode: Callable[[C], JSON]
+    decode: Callable[[Mapping[str, Any], Meta], C]
+    schema: int = SCHEMA
+
+    @property
+    def kind(self) -> str:
+        """The kind string stored in the journal."""
+        return self.type.KIND
+
+
+def _revised_fields(change: EventRevised) -> JSON:
+    return {name: encode_event_field(name, value) for name, value in change.fields}
+
+
+#: Every kind of change, in one table: what the journal stores, encodes and decodes.
+CHANGE_KINDS: tuple[ChangeKind[Any], ...] = (
+    ChangeKind(
+        EventRecorded,
+        lambda c: {"event": encode_event(c.event)},
+        lambda data, meta: EventRecorded(event=decode_event(data["event"]), **meta),
+    ),
+    ChangeKind(
+        EventRevised,
+        lambda c: {"event_id": c.event_id, "fields": _revised_fields(c)},
+        lambda data, meta: EventRevised(
+            event_id=_s(data["event_id"]),
+            fields={name: decode_event_field(name, v) for name, v in data["fields"].items()},
+            **meta,
+        ),
+    ),
+    ChangeKind(
+        EventRetracted,
+        lambda c: {"event_id": c.event_id},
+        lambda data, meta: EventRetracted(event_id=_s(data["event_id"]), **meta),
+    ),
+    ChangeKind(
+        EventRestored,
+        lambda c: {"event_id": c.event_id},
+        lambda data, meta: EventRestored(event_id=_s(data["event_id"]), **meta),
+    ),
+    ChangeKind(
+        ReferenceAdded,
+        lambda c: {"reference": encode_reference(c.reference)},
+        lambda data, meta: ReferenceAdded(reference=decode_reference(data["reference"]), **meta),
+    ),
+    ChangeKind(
+        ReferenceAmended,
+        lambda c: {"reference": encode_reference(c.reference)},
+        lambda data, meta: ReferenceAmended(reference=decode_reference(data["reference"]), **meta),
+    ),
+    ChangeKind(
+        ReferenceMerged,
+        lambda c: {"key": c.key, "into": c.into},
+        lambda data, meta: ReferenceMerged(key=_s(data["key"]), into=_s(data["into"]), **meta),
+    ),
+    ChangeKind(
+        CitationAdded,
+        lambda c: {"citation": _encode_citation(c.citation)},
+        lambda data, meta: CitationAdded(citation=_decode_citation(data["citation"]), **meta),
+    ),
+    ChangeKind(
+        CitationRemoved,
+        lambda c: {"event_id": c.event_id, "citation_id": c.citation_id},
+        lambda data, meta: CitationRemoved(
+            event_id=_s(data["event_id"]), citation_id=_s(data["citation_id"]), **meta
+        ),
+    ),
+)
+
+_BY_KIND: Mapping[str, ChangeKind[Any]] = {entry.kind: entry for entry in CHANGE_KINDS}
+_BY_TYPE: Mapping[type[Any], ChangeKind[Any]] = {entry.type: entry for entry in CHANGE_KINDS}
+
+#: The kinds the journal accepts, with their schemas (read from :data:`CHANGE_KINDS`).
+REGISTRY = KindRegistry()
+for _entry in CHANGE_KINDS:
+    REGISTRY.register(_entry.kind, schema=_entry.schema)
 
 
 def encode(change: Change, record_id: str | None = None) -> Draft:
     """A change as a journal draft (kind + payload)."""
-    payload = _body(change)
+    entry = _BY_TYPE[type(change)]
+    payload = entry.encode(change)
     payload["author"] = change.author
     payload["reason"] = change.reason
-    return Draft(change.KIND, payload, record_id=record_id)
-
-
-def _decode_body(kind: str, data: Mapping[str, Any], meta: JSON) -> Change:
-    if kind == EventRecorded.KIND:
-        return EventRecorded(event=decode_event(data["event"]), **meta)
-    if kind == EventRevised.KIND:
-        fields = {name: decode_event_field(name, value) for name, value in data["fields"].items()}
-        return EventRevised(event_id=_s(data["event_id"]), fields=fields, **meta)
-    if kind == EventRetracted.KIND:
-        return EventRetracted(event_id=_s(data["event_id"]), **meta)
-    if kind == EventRestored.KIND:
-        return EventRestored(event_id=_s(data["event_id"]), **meta)
-    if kind == ReferenceAdded.KIND:
-        return ReferenceAdded(reference=decode_reference(data["reference"]), **meta)
-    if kind == ReferenceAmended.KIND:
-        return ReferenceAmended(reference=decode_reference(data["reference"]), **meta)
-    if kind == ReferenceMerged.KIND:
-        return ReferenceMerged(key=_s(data["key"]), into=_s(data["into"]), **meta)
-    if kind == CitationAdded.KIND:
-        return CitationAdded(citation=_decode_citation(data["citation"]), **meta)
-    if kind == CitationRemoved.KIND:
-        return CitationRemoved(
-            event_id=_s(data["event_id"]), citation_id=_s(data["citation_id"]), **meta
-        )
-    raise CorruptJournal(f"no decoder for record kind {kind!r}")
+    return Draft(entry.kind, payload, record_id=record_id)
 
 
 def decode(record: Record) -> Change:
@@ -259,7 +292,11 @@ def decode(record: Record) -> Change:
     try:
         author, reason = data.get("author", ""), data.get("reason", "")
         meta = {"author": author if author is None else _s(author), "reason": _s(reason)}
-        return _decode_body(record.kind, data, meta)
+        entry = _BY_KIND.get(record.kind)
+        if entry is None:
+            raise CorruptJournal(f"no decoder for record kind {record.kind!r}")
+        change: Change = entry.decode(data, meta)
+        return change
     except TimelineError as exc:
         if isinstance(exc, CorruptJournal):
             raise
