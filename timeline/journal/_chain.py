@@ -128,41 +128,44 @@ def chain_hash(previous: str, canonical: bytes) -> str:
 def chain(
     seq: int,
     previous: str,
-    stream: str,
-    version: int,
-    prepared: Sequence[Prepared],
+    parts: Iterable[tuple[str, int, Sequence[Prepared]]],
     recorded_at: str,
     new_ids: Iterator[str],
 ) -> list[Row]:
-    """The rows of ``prepared`` appended to ``stream`` (at ``version``) after ``seq``/``previous``.
+    """The rows of each ``(stream, version, prepared)`` part, chained after ``seq``/``previous``.
 
-    Drafts without a record_id take the next of ``new_ids``. The stream and
-    instant are quoted once for the batch, each kind once.
+    Each part's drafts follow its stream's ``version``; drafts without a
+    record_id take the next of ``new_ids``. The instant is quoted once, each
+    stream and kind once.
     """
-    stream_json, at_json = _quote(stream), _quote(recorded_at)
+    at_json = _quote(recorded_at)
     kinds_json: dict[str, str] = {}
     primed = _PRIMED.copy
     digest = bytes.fromhex(previous)
     rows: list[Row] = []
-    for kind, schema, payload_json, given_id, _given in prepared:
-        seq += 1
-        version += 1
-        record_id = given_id or next(new_ids)
-        kind_json = kinds_json.get(kind)
-        if kind_json is None:
-            kind_json = kinds_json[kind] = _quote(kind)
-        hasher = primed()
-        hasher.update(digest)
-        hasher.update(
-            _text(
-                seq, stream_json, version, kind_json, schema, payload_json, at_json,
-                _quote(record_id),
-            ).encode()
-        )  # fmt: skip
-        digest = hasher.digest()
-        rows.append(
-            (seq, stream, version, kind, schema, payload_json, recorded_at, record_id, digest.hex())
-        )
+    append = rows.append
+    for stream, version, prepared in parts:
+        stream_json = _quote(stream)
+        for kind, schema, payload_json, given_id, _given in prepared:
+            seq += 1
+            version += 1
+            record_id = given_id or next(new_ids)
+            kind_json = kinds_json.get(kind)
+            if kind_json is None:
+                kind_json = kinds_json[kind] = _quote(kind)
+            hasher = primed()
+            hasher.update(digest)
+            hasher.update(
+                _text(
+                    seq, stream_json, version, kind_json, schema, payload_json, at_json,
+                    _quote(record_id),
+                ).encode()
+            )  # fmt: skip
+            digest = hasher.digest()
+            append(
+                (seq, stream, version, kind, schema, payload_json, recorded_at, record_id,
+                 digest.hex())
+            )  # fmt: skip
     return rows
 
 

@@ -121,24 +121,21 @@ class ChainStore(Journal, abc.ABC):
             versions = self._versions({part[0] for part in parts})
             seq, previous, last_at = self._last()
             recorded_at = max(format_instant(self._clock()), last_at)
-            rows: list[Row] = []
-            all_drafts: list[Draft] = []
-            for stream, items, expected, prepared in parts:
+            chained: list[tuple[str, int, Sequence[Prepared]]] = []
+            for stream, _items, expected, prepared in parts:
                 actual = versions.get(stream, 0)
                 if (expected is NO_STREAM and actual != 0) or (
                     not isinstance(expected, _Expect) and expected != actual
                 ):
                     raise VersionConflict(stream, expected, actual)
-                chained = chain(seq, previous, stream, actual, prepared, recorded_at, new_ids)
-                if chained:
-                    seq, previous = chained[-1][0], chained[-1][8]
-                    versions[stream] = chained[-1][2]
-                rows.extend(chained)
-                all_drafts.extend(items)
+                chained.append((stream, actual, prepared))
+                versions[stream] = actual + len(prepared)
+            rows = chain(seq, previous, chained, recorded_at, new_ids)
             if not rows:
                 return ()
             self._insert(rows)
-            records = appended(rows, all_drafts, parse_instant(recorded_at))
+            drafts = [item for part in parts for item in part[1]]
+            records = appended(rows, drafts, parse_instant(recorded_at))
             if then is not None:
                 then(records)
             return records
