@@ -16,6 +16,7 @@ from timeline.errors import (
     JournalUsageError,
     NotAJournal,
     SchemaTooNew,
+    UntrustedJournal,
 )
 from timeline.journal import (
     Draft,
@@ -26,7 +27,7 @@ from timeline.journal import (
     canonical_json,
 )
 from timeline.journal._records import new_record_id
-from timeline.journal._sqlite import APPLICATION_ID, MIGRATIONS
+from timeline.journal._sqlite import APPLICATION_ID, migrations
 from timeline.testing.journal import JournalContract, StepClock, draft
 
 
@@ -133,7 +134,7 @@ def test_a_first_format_file_is_migrated_in_place(tmp_path: Path) -> None:
     with SQLiteJournal.open(path) as journal:
         stored = journal.append("s", [draft(n=n) for n in range(3)])
     first = sqlite3.connect(":memory:")
-    MIGRATIONS.apply(Database(first), stop_before="0002_no_insert_trigger")
+    migrations().apply(Database(first), stop_before="0002_no_insert_trigger")
     (trigger,) = first.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'records_append_only_insert'"
     ).fetchone()
@@ -285,3 +286,39 @@ def test_appending_a_draft_needs_a_draft() -> None:
     ):
         journal.append("s", [("note.added", {})])  # type: ignore[list-item]
     assert Draft("a.b", {}).record_id is None
+
+
+def test_opening_a_journal_needs_no_sqlite_utils(tmp_path: Path) -> None:
+    """sqlite-utils is imported to create or migrate a file only, not to open or read one."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "j.timeline"
+    with SQLiteJournal.open(path) as journal:
+        journal.append("s", [draft()])
+    program = (
+        "import sys\n"
+        "from timeline.journal import SQLiteJournal\n"
+        f"with SQLiteJournal.open({str(path)!r}) as journal:\n"
+        "    assert journal.verify().ok and len(list(journal.read())) == 1\n"
+        "assert 'sqlite_utils' not in sys.modules, 'sqlite_utils was imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_trigger_on_the_migrations_table_is_refused(tmp_path: Path) -> None:
+    """Objects on sqlite-utils' bookkeeping table are accepted only as its table and indexes."""
+    path = tmp_path / "j.timeline"
+    SQLiteJournal.open(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE INDEX extra ON _sqlite_migrations (applied_at)")
+    conn.close()
+    SQLiteJournal.open(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TRIGGER sneaky AFTER INSERT ON _sqlite_migrations BEGIN SELECT 1; END")
+    conn.close()
+    with pytest.raises(UntrustedJournal, match="sneaky"):
+        SQLiteJournal.open(path)

@@ -22,11 +22,9 @@ import time
 import urllib.parse
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from timeline.errors import (
     AppendOnlyViolation,
@@ -47,10 +45,16 @@ from timeline.journal._chain import GENESIS_HASH, Row
 from timeline.journal._kinds import KindRegistry
 from timeline.journal._store import ChainStore
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
 __all__ = [
     "APPLICATION_ID",
-    "MIGRATIONS",
+    "MIGRATION_SET",
+    "STEPS",
     "UNTRUSTED_ADVICE",
+    "migrations",
     "SQLiteJournal",
     "SchemaObject",
     "normal_sql",
@@ -80,15 +84,18 @@ _SQLITE_NOTADB = 26
 
 # -- schema --------------------------------------------------------------------
 
-MIGRATIONS = Migrations("timeline.journal")
-_MIGRATION_NAMES: tuple[str, ...] = ("0001_records", "0002_no_insert_trigger")
+#: The migration set's name in ``_sqlite_migrations`` (stored in every file).
+MIGRATION_SET = "timeline.journal"
 
-
-@MIGRATIONS(name="0001_records")
-def _create_records(db: Database) -> None:
-    statements = (
-        f"PRAGMA application_id = {APPLICATION_ID}",
-        """CREATE TABLE records (
+#: The schema migrations, in order: each a name and the SQL it runs. sqlite-utils
+#: applies them (imported only then: it costs a command that opens a journal
+#: a sizeable part of its start-up); checking a file needs plain SQL only.
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "0001_records",
+        (
+            f"PRAGMA application_id = {APPLICATION_ID}",
+            """CREATE TABLE records (
             seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
             stream TEXT NOT NULL CHECK (stream <> ''),
             version INTEGER NOT NULL CHECK (version >= 1),
@@ -100,27 +107,44 @@ def _create_records(db: Database) -> None:
             hash TEXT NOT NULL,
             UNIQUE (stream, version)
         )""",
-        f"""CREATE TRIGGER records_append_only_insert BEFORE INSERT ON records
+            f"""CREATE TRIGGER records_append_only_insert BEFORE INSERT ON records
             WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM records)
             BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}: seq must follow the last one'); END""",
-        f"""CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records
+            f"""CREATE TRIGGER records_append_only_update BEFORE UPDATE ON records
             BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}: UPDATE refused'); END""",
-        f"""CREATE TRIGGER records_append_only_delete BEFORE DELETE ON records
+            f"""CREATE TRIGGER records_append_only_delete BEFORE DELETE ON records
             BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}: DELETE refused'); END""",
-    )
-    for statement in statements:
-        db.execute(statement)
+        ),
+    ),
+    # The per-row seq trigger cost a quarter of SQLite's insert time. A seq past
+    # the next one can only come from a foreign writer, and verify() reports it as
+    # the missing seq (each hash covers its seq); the UPDATE and DELETE triggers stay.
+    ("0002_no_insert_trigger", ("DROP TRIGGER IF EXISTS records_append_only_insert",)),
+)
+_MIGRATION_NAMES = tuple(name for name, _statements in STEPS)
 
 
-@MIGRATIONS(name="0002_no_insert_trigger")
-def _drop_insert_trigger(db: Database) -> None:
-    """The per-row ``seq`` trigger cost a quarter of SQLite's insert time.
+@functools.cache
+def migrations() -> Migrations:
+    """:data:`STEPS` as sqlite-utils migrations (imports sqlite-utils)."""
+    from sqlite_utils.migrations import Migrations
 
-    A ``seq`` past the next one can only come from a foreign writer, and
-    :meth:`Journal.verify` reports it as the missing seq (each hash covers its
-    seq); the UPDATE and DELETE triggers stay.
-    """
-    db.execute("DROP TRIGGER IF EXISTS records_append_only_insert")
+    found = Migrations(MIGRATION_SET)
+    for name, statements in STEPS:
+
+        def run(db: Database, statements: tuple[str, ...] = statements) -> None:
+            for statement in statements:
+                db.execute(statement)
+
+        found(name=name)(run)
+    return found
+
+
+def _database(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils' view of ``conn`` (imports sqlite-utils), for applying migrations."""
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
 
 
 def _translate(
@@ -212,30 +236,31 @@ _GUARDS = frozenset({"records_append_only_update", "records_append_only_delete"}
 
 
 @functools.cache
-def _journal_objects() -> Mapping[str, tuple[str, frozenset[str | None] | None]]:
-    """The journal's own objects, by name: (type, the accepted SQL or None for any).
+def _journal_objects() -> Mapping[str, tuple[str, frozenset[str | None]]]:
+    """The journal's own objects on ``records``, by name: (type, the accepted SQL).
 
-    Made by running the migrations on an in-memory database, after the first
+    Made by running :data:`STEPS` on an in-memory database, after the first
     one (a first-format file keeps its insert trigger) and after all of them.
-    ``_sqlite_migrations`` is checked by type only: sqlite-utils writes its SQL.
+    sqlite-utils' ``_sqlite_migrations`` table and its indexes are accepted by
+    :func:`_is_bookkeeping` (sqlite-utils writes their SQL).
     """
-    conn = sqlite3.connect(":memory:")
-    db = Database(conn, execute_plugins=False)
+    conn = sqlite3.connect(":memory:", isolation_level=None)
     found: dict[str, tuple[str, set[str | None]]] = {}
-    for stop in (_MIGRATION_NAMES[1], None):
-        MIGRATIONS.apply(db, stop_before=stop)
-        for item in schema_objects(conn):
-            found.setdefault(item.name, (item.type, set()))[1].add(normal_sql(item.sql))
+    for index, (_name, statements) in enumerate(STEPS):
+        for statement in statements:
+            conn.execute(statement)
+        if index in (0, len(STEPS) - 1):
+            for item in schema_objects(conn):
+                found.setdefault(item.name, (item.type, set()))[1].add(normal_sql(item.sql))
     conn.close()
-    return {
-        name: (type_, None if table_of_migrations(name) else frozenset(sqls))
-        for name, (type_, sqls) in found.items()
-    }
+    return {name: (type_, frozenset(sqls)) for name, (type_, sqls) in found.items()}
 
 
-def table_of_migrations(name: str) -> bool:
-    """True for sqlite-utils' ``_sqlite_migrations`` table and its index."""
-    return "_sqlite_migrations" in name
+def _is_bookkeeping(item: SchemaObject) -> bool:
+    """True for sqlite-utils' ``_sqlite_migrations`` table and the indexes on it."""
+    return item.table == "_sqlite_migrations" and (
+        item.type == "index" or (item.type, item.name) == ("table", "_sqlite_migrations")
+    )
 
 
 @contextlib.contextmanager
@@ -271,10 +296,10 @@ def _check_file(conn: sqlite3.Connection, path: str) -> tuple[SchemaObject, ...]
     others = []
     for item in objects:
         known = expected.get(item.name)
+        if _is_bookkeeping(item):
+            continue
         if known is not None:
-            if item.type != known[0] or (
-                known[1] is not None and normal_sql(item.sql) not in known[1]
-            ):
+            if item.type != known[0] or normal_sql(item.sql) not in known[1]:
                 raise UntrustedJournal(
                     f"{path}: the {item.type} {item.name!r} is not the one timeline creates "
                     f"(it was altered); {UNTRUSTED_ADVICE}"
@@ -467,8 +492,8 @@ class SQLiteJournal(ChainStore):
                 if not memory and not read_only:
                     read_only = not _use_wal(conn, busy_timeout)
                 if read_only:
-                    _check_readable(Database(conn, execute_plugins=False), text)
-                elif _migrate(Database(conn, execute_plugins=False), text):
+                    _check_readable(conn, text)
+                elif _migrate(conn, text):
                     others = _check_file(conn, text)
         except BaseException:
             conn.close()
@@ -664,21 +689,32 @@ class SQLiteJournal(ChainStore):
             raise CorruptJournal(f"{self._path}: cannot read the records ({exc})") from exc
 
 
-def _pending(db: Database, path: str) -> set[str]:
-    """The migrations ``db`` still lacks; :class:`SchemaTooNew` if it has unknown ones."""
-    applied = {migration.name for migration in MIGRATIONS.applied(db)}
+def _pending(conn: sqlite3.Connection, path: str) -> set[str]:
+    """The migrations the file still lacks; :class:`SchemaTooNew` if it has unknown ones."""
+    applied: set[str] = set()
+    with _snapshot(conn):
+        if conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+        ).fetchone():
+            applied = {
+                name
+                for (name,) in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                    (MIGRATION_SET,),
+                )
+            }
     unknown = applied - set(_MIGRATION_NAMES)
     if unknown:
         raise SchemaTooNew(
             f"{path} was written by a newer version of timeline "
             f"(unknown migrations: {', '.join(sorted(unknown))})"
         )
-    return {migration.name for migration in MIGRATIONS.pending(db)}
+    return set(_MIGRATION_NAMES) - applied
 
 
-def _check_readable(db: Database, path: str) -> None:
+def _check_readable(conn: sqlite3.Connection, path: str) -> None:
     """A file opened read-only is read as it is: it must already hold a journal."""
-    pending = _pending(db, path)
+    pending = _pending(conn, path)
     if not pending <= _WRITERS_ONLY:
         raise NotAJournal(
             f"{path} is not a timeline journal yet (it has no records table), "
@@ -686,18 +722,17 @@ def _check_readable(db: Database, path: str) -> None:
         )
 
 
-def _migrate(db: Database, path: str) -> bool:
+def _migrate(conn: sqlite3.Connection, path: str) -> bool:
     """Apply pending migrations under the write lock (two openers do not race).
 
     Returns True when the schema may have changed.
     """
-    conn = db.conn
-    pending = _pending(db, path)
+    pending = _pending(conn, path)
     if not pending:
         return False
     conn.execute("BEGIN IMMEDIATE")
     try:
-        MIGRATIONS.apply(db)
+        migrations().apply(_database(conn))
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:
