@@ -6,11 +6,27 @@ import csv
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline import AmbiguousDate, ContradictoryDate, InvalidDate, UnknownEra, UnparsableDate
-from timeline.dates import _lunar, gregorian_to_jdn, julian_to_jdn, parse_date
+from timeline import (
+    AmbiguousDate,
+    ContradictoryDate,
+    DateError,
+    InvalidDate,
+    UnknownEra,
+    UnparsableDate,
+)
+from timeline.dates import (
+    HistoricalDate,
+    _lunar,
+    format_date,
+    gregorian_to_jdn,
+    jdn_to_gregorian,
+    julian_to_jdn,
+    parse_date,
+    parse_edtf,
+)
 
 CORPUS = Path(__file__).parent / "data" / "dates_zh_calendars.tsv"
 
@@ -153,3 +169,63 @@ def test_era_years_sort_in_time(a: int, b: int) -> None:
     when_b = parse_date(f"康熙{b - 1661}年", "zh").when
     assert (when_a < when_b) == (a < b)
     assert (when_a == when_b) == (a == b)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "era", "both_en"),
+    [
+        ("康熙五十年三月", "康熙五十年三月", "康熙五十年三月 (18 April – 16 May 1711)"),
+        ("乾隆十九年闰四月初三", "乾隆十九年闰四月初三", "乾隆十九年闰四月初三 (24 May 1754)"),
+        ("康熙二十八年", "康熙二十八年", "康熙二十八年 (21 January 1689 – 8 February 1690)"),
+        ("宣统三年十二月廿五", "宣统三年十二月廿五", "宣统三年十二月廿五 (12 February 1912)"),
+        ("明天顺元年", "明天顺元年", None),  # the 元 had a 天顺 too
+        ("明天启六年三月", "后金天命十一年三月、明天启六年三月", None),  # two regimes
+        ("唐贞观三年三月十五日", "唐贞观三年三月十五", None),  # 西夏 had a 贞观 too
+    ],
+)
+def test_format_date_shows_the_era_reading(phrase: str, era: str, both_en: str | None) -> None:
+    """reading="era" writes a lunar day, month or era year as the sources do; it reads back."""
+    when = parse_date(phrase, "zh").when
+    assert format_date(when, "zh", reading="era") == era
+    for part in era.split("、"):
+        assert parse_date(part, "zh").when == when
+    zh = format_date(when, "zh", reading="both")
+    assert zh == f"{era}（{format_date(when, 'zh')}）"
+    if both_en is not None:
+        assert format_date(when, "en", reading="both") == both_en
+    assert format_date(when, "ru", reading="era") == era
+
+
+@pytest.mark.parametrize(
+    "edtf",
+    ["1711-04-18/1711-05-17", "1711-04", "1969-03-02~", "1711-04-18/..", "-0300-01-01", "1600?"],
+)
+def test_format_date_without_an_era_reading_shows_the_calendar_date(edtf: str) -> None:
+    """A span that is no lunar day, month or era year, or lies outside the table, is shown as is."""
+    when = parse_edtf(edtf)
+    assert format_date(when, "zh", reading="era") == format_date(when, "zh")
+    assert format_date(when, "en", reading="both") == format_date(when, "en")
+
+
+def test_format_date_refuses_an_unknown_reading() -> None:
+    """reading is one of gregorian, era, both."""
+    with pytest.raises(DateError, match="reading 'lunar' is not one of gregorian, era, both"):
+        format_date(parse_edtf("1969"), reading="lunar")
+
+
+def test_days_before_the_lunar_range_are_refused_not_crashed_on() -> None:
+    """sxtwl crashes on some days before 102 BCE: they are refused before it is asked."""
+    for day in range(1, 32):
+        with pytest.raises(InvalidDate, match="lunar years 102 BCE to 2200 are covered"):
+            _lunar.from_jdn(julian_to_jdn(-198, 10, day))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(gregorian_to_jdn(1368, 2, 1), gregorian_to_jdn(1911, 12, 31)))
+def test_era_reading_of_a_day_reads_back(jdn: int) -> None:
+    """Every day of the Ming and Qing, written as its era day, reads back to itself."""
+    y, m, d = jdn_to_gregorian(jdn)
+    day = HistoricalDate(y, m, d)
+    era = format_date(day, "zh", reading="era")
+    for part in era.split("、"):
+        assert parse_date(part, "zh").when.bounds == day.bounds

@@ -241,3 +241,34 @@ def test_edtf_is_read_in_every_language() -> None:
         assert format_edtf(parse_date("1969-03-02/1969-03-05", lang).when) == (
             "1969-03-02/1969-03-05"
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "edtf"),
+    [
+        ("20世纪初", "zh", "1900/1939"),
+        ("二十世纪中叶", "zh", "1940/1969"),
+        ("19世纪末", "zh", "1870/1899"),
+        ("20世纪上半叶", "zh", "1900/1949"),
+        ("19世纪下半叶", "zh", "1850/1899"),
+        ("公元前3世纪末", "zh", "-0229/-0200"),
+        ("early 20th century", "en", "1900/1939"),
+        ("the mid-19th century", "en", "1840/1869"),
+        ("late 1st century", "en", "0070/0099"),
+        ("early 1st century", "en", "0001/0039"),
+        ("first half of the 20th century", "en", "1900/1949"),
+        ("second half of the 3rd century BC", "en", "-0249/-0200"),
+        ("начало XX века", "ru", "1900/1939"),
+        ("в конце XIX века", "ru", "1870/1899"),
+        ("середина XVIII века", "ru", "1740/1769"),
+        ("вторая половина XIX века", "ru", "1850/1899"),
+    ],
+)
+def test_parts_of_centuries(text: str, lang: str, edtf: str) -> None:
+    """Early, mid and late centuries split by decades (0-3, 4-6, 7-9), halves by 50 years."""
+    assert format_edtf(parse_date(text, lang).when) == edtf
+
+
+def test_parts_of_the_last_century_against_the_document_date() -> None:
+    """上世纪初 in a 2020 document is the early 20th century."""
+    assert format_edtf(parse_date("上世纪初", "zh", document_date="2020").when) == "1900/1939"

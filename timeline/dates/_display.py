@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from timeline.dates._calendars import jdn_to_gregorian
+from timeline.dates._chinese_display import era_reading
 from timeline.dates._model import (
     MONTH_NAMES,
     Boundless,
@@ -17,6 +18,7 @@ __all__ = ["format_date"]
 
 LANGS = ("en", "zh", "ru")
 STYLES = ("long", "short")
+READINGS = ("gregorian", "era", "both")
 
 _RU_GENITIVE = (
     "января",
@@ -58,15 +60,33 @@ _ORDINAL: dict[str, tuple[str, ...] | str] = {
 }
 
 
-def format_date(when: When, lang: str = "en", style: str = "long") -> str:
+def format_date(
+    when: When, lang: str = "en", style: str = "long", reading: str = "gregorian"
+) -> str:
     """Render ``when`` for people: ``"2 March 1969"``, ``"1969年3月2日"``, ``"2 марта 1969 г."``.
 
     ``style`` is ``"long"`` (month names) or ``"short"`` (abbreviated or numeric).
+    ``reading="era"`` shows a whole lunar day, month or era year as Chinese
+    sources write it (康熙五十年三月, in every language), ``reading="both"``
+    adds the calendar date (``康熙五十年三月 (18 April – 16 May 1711)``); a value
+    with no era reading is shown as with ``"gregorian"``.
     """
     if lang not in LANGS:
         raise DateError(f"format_date: language {lang!r} is not one of {', '.join(LANGS)}")
     if style not in STYLES:
         raise DateError(f"format_date: style {style!r} is not one of {', '.join(STYLES)}")
+    if reading not in READINGS:
+        raise DateError(f"format_date: reading {reading!r} is not one of {', '.join(READINGS)}")
+    text = _gregorian(when, lang, style)
+    era = None if reading == "gregorian" else era_reading(when)
+    if era is None:
+        return text
+    if reading == "era":
+        return era
+    return f"{era}（{text}）" if lang == "zh" else f"{era} ({text})"
+
+
+def _gregorian(when: When, lang: str, style: str) -> str:
     if isinstance(when, HistoricalDate):
         return _date(when, lang, style)
     if isinstance(when, DateInterval):

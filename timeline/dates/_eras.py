@@ -16,7 +16,7 @@ import attrs
 from timeline.dates import _lunar
 from timeline.errors import InvalidDate
 
-__all__ = ["Era", "dynasty_names", "era_names", "eras_named"]
+__all__ = ["Era", "dynasty_names", "era_names", "eras_in_use", "eras_named"]
 
 
 @attrs.frozen
@@ -113,6 +113,23 @@ def eras_named(name: str) -> tuple[Era, ...]:
 def era_names() -> frozenset[str]:
     """Every spelling in the table."""
     return frozenset(_table())
+
+
+@functools.cache
+def _by_year() -> dict[int, tuple[Era, ...]]:
+    """Lunar year -> the eras in use in some month of it, by their first month."""
+    eras = {id(era): era for spellings in _table().values() for era in spellings}
+    years: dict[int, list[Era]] = {}
+    for era in sorted(eras.values(), key=lambda e: (e.first, e.name)):
+        for year in range(era.first[0], era.last[0] + 1):
+            years.setdefault(year, []).append(era)
+    return {year: tuple(found) for year, found in years.items()}
+
+
+def eras_in_use(year: int, month: int) -> tuple[Era, ...]:
+    """The eras that counted lunar ``month`` of ``year`` (several where regimes ruled side by
+    side, or where one era ended in that month and the next began)."""
+    return tuple(e for e in _by_year().get(year, ()) if e.first <= (year, month) <= e.last)
 
 
 @functools.cache

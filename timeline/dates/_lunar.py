@@ -117,6 +117,8 @@ def to_jdn(date: LunarDate) -> int:
 def from_jdn(jdn: int) -> LunarDate:
     """The lunar date of a day (a Julian Day Number)."""
     y, m, d = jdn_to_gregorian(jdn) if jdn >= _GREGORIAN_START else jdn_to_julian(jdn)
+    if not FIRST_YEAR <= y <= LAST_YEAR + 1:  # sxtwl crashes on some days before 102 BCE
+        _check_year(y, f"day {y}-{m:02d}-{d:02d}")
     day = sxtwl.fromSolar(y, m, d)
     found = LunarDate(
         day.getLunarYear(), day.getLunarMonth(), day.getLunarDay(), bool(day.isLunarLeap())

@@ -15,6 +15,7 @@ from timeline.dates._reading import (
     Reader,
     bounded,
     century,
+    century_part,
     decade_part,
     dual_phrase,
     interval,
@@ -36,6 +37,10 @@ _ORDINALS["4th"] = 4
 
 def _en_month(word: str) -> int:
     return _EN_MONTHS[next(name for name in _EN_MONTHS if name.startswith(word.lower()[:3]))]
+
+
+#: An optional era after a year: BC, BCE, AD, CE (with or without dots).
+_ERA = r"(?:\s*(bce?|b\.c\.(?:e\.)?|ad|a\.d\.|ce|c\.e\.))?"
 
 
 def _bce(era: str | None) -> bool:
@@ -116,7 +121,7 @@ class EnglishReader(Reader):
     def _core(self, s: str) -> When | None:
         low = s.lower().replace(",", "")
         low = re.sub(r"^the\s+", "", low)
-        era = r"(?:\s*(bce?|b\.c\.(?:e\.)?|ad|a\.d\.|ce|c\.e\.))?"
+        era = _ERA
         m = re.fullmatch(r"(?:(?:ad|a\.d\.)\s+)?(\d{1,9})" + era, low)
         if m:
             return self._date(plain_year(m[1], bool(m[2] and m[2].startswith("b"))))
@@ -147,6 +152,11 @@ class EnglishReader(Reader):
         m = re.fullmatch(r"(early|mid|late)[\s-]+(.+)", low)
         if m:
             return self._part(m[1], m[2])
+        m = re.fullmatch(
+            r"(first|second) half of (?:the )?(\d{1,2})(?:st|nd|rd|th) century" + era, low
+        )
+        if m:
+            return century_part(int(m[2]), f"{m[1]} half", _bce(m[3]))
         m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th) century" + era, low)
         if m:
             return century(int(m[1]), _bce(m[2]))
@@ -174,6 +184,9 @@ class EnglishReader(Reader):
 
     def _part(self, part: str, rest: str) -> When | None:
         part = {"early": "early", "mid": "mid", "late": "late"}[part]
+        m = re.fullmatch(r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)[\s-]century" + _ERA, rest)
+        if m:
+            return century_part(int(m[1]), part, _bce(m[2]))
         return period_part(rest, part, r"(\d{3}0)s", _EN_MONTH, _en_month)
 
     def _numeric(self, text: str, a: int, b: int, year: int) -> When:

@@ -9,6 +9,7 @@ from timeline.dates._reading import (
     Reader,
     bounded,
     century,
+    century_part,
     decade_part,
     dual_phrase,
     interval,
@@ -123,6 +124,9 @@ class RussianReader(Reader):
         if m:
             part = {"нач": "early", "сер": "mid", "кон": "late"}[m[1][:3]]
             rest = re.sub(r"\s*(гг\.?|г\.?|года|годов|годах)$", "", m[2])
+            ages = re.fullmatch(r"([ivxlc]+)\s+век[а-я]*", rest)
+            if ages:
+                return century_part(_roman(ages[1]), part, bce)
             return period_part(rest, part, r"(\d{3}0)-[хе]", _RU_MONTH, _ru_month)
         m = re.fullmatch(r"(\d{3}0)-[хе]", s)
         if m:
@@ -137,6 +141,10 @@ class RussianReader(Reader):
         if m:
             quarter = int(m[1]) if m[1].isdigit() else _roman(m[1])
             return self._date(int(m[2]), 32 + quarter)
+        m = re.fullmatch(r"(перв|втор)[а-я]*\s+половин[а-я]*\s+([ivxlc]+)\s+век[а-я]*", s)
+        if m:
+            half = "first half" if m[1] == "перв" else "second half"
+            return century_part(_roman(m[2]), half, bce)
         m = re.fullmatch(r"(перв|втор)[а-я]*\s+(половин|полугоди)[а-я]*\s+(\d{1,4})", s)
         if m:
             return self._date(int(m[3]), 40 if m[1] == "перв" else 41)

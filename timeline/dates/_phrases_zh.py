@@ -11,6 +11,7 @@ from timeline.dates._reading import (
     Reader,
     bounded,
     century,
+    century_part,
     decade_part,
     dual_date,
     month_part,
@@ -45,6 +46,23 @@ def _cn_number(word: str) -> str:
     return str(value)
 
 
+#: 20世纪初, 19世纪下半叶: a part of a century (longest first, for the pattern).
+_ZH_CENTURY_PARTS = {
+    "上半叶": "first half",
+    "前半叶": "first half",
+    "下半叶": "second half",
+    "后半叶": "second half",
+    "初期": "early",
+    "初叶": "early",
+    "中期": "mid",
+    "中叶": "mid",
+    "末期": "late",
+    "末叶": "late",
+    "后期": "late",
+    "初": "early",
+    "中": "mid",
+    "末": "late",
+}
 _ZH_SEASONS = {"春": 21, "夏": 22, "秋": 23, "冬": 24}
 
 
@@ -182,6 +200,9 @@ class ChineseReader(Reader):
         m = re.fullmatch(r"(\d+)世纪", s)
         if m:
             return century(int(m[1]), bce)
+        m = re.fullmatch(rf"(\d+)世纪({'|'.join(_ZH_CENTURY_PARTS)})", s)
+        if m:
+            return century_part(int(m[1]), _ZH_CENTURY_PARTS[m[2]], bce)
         m = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", s)
         if m:
             return self._date(int(m[1]), int(m[2]), int(m[3]))

@@ -21,10 +21,12 @@ from timeline.dates._model import Boundless, DateInterval, DateSet, HistoricalDa
 from timeline.errors import ContradictoryDate, InvalidDate
 
 __all__ = [
+    "CENTURY_PARTS",
     "Reader",
     "as_julian",
     "bounded",
     "century",
+    "century_part",
     "day_at",
     "decade_part",
     "dual_date",
@@ -164,6 +166,27 @@ def century(n: int, bce: bool = False) -> When:
     if n == 1:
         return DateInterval(HistoricalDate(1), HistoricalDate(99))
     return HistoricalDate((n - 1) * 100, year_x=2)
+
+
+#: Parts of a century, as years from its first: early, mid and late split it by
+#: decades as a decade's parts split it by years (0-3, 4-6, 7-9); halves are 50 years.
+CENTURY_PARTS = {
+    "early": (0, 39),
+    "mid": (40, 69),
+    "late": (70, 99),
+    "first half": (0, 49),
+    "second half": (50, 99),
+}
+
+
+def century_part(n: int, part: str, bce: bool = False) -> When:
+    """A part of the n-th century (:data:`CENTURY_PARTS`): early 20th century is 1900/1939."""
+    if n < 1:
+        raise InvalidDate(f"century {n} does not exist")
+    start = 1 - n * 100 if bce else (n - 1) * 100
+    first, last = CENTURY_PARTS[part]
+    low = start + first if bce else max(start + first, 1)  # the 1st century starts at 1
+    return DateInterval(HistoricalDate(low), HistoricalDate(start + last))
 
 
 def plain_year(digits: str, bce: bool = False) -> int:
