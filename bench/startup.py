@@ -4,7 +4,7 @@
 Usage: bench/startup.py [ROUNDS]
 
 Runs ``python -c "import sqlite3"``, ``timeline --help`` and two small
-commands on a tiny journal (``stats``, ``list``), taking turns, ROUNDS times
+commands on a tiny journal (``stats``, ``events``), taking turns, ROUNDS times
 (default 20), and prints each one's best wall time in seconds and its ratio to
 the sqlite3 start (the best of many runs: on a shared machine noise only ever
 adds time). The target is ``timeline --help`` within 3x of the sqlite3 start.
@@ -54,13 +54,13 @@ def main() -> None:
                 "sqlite3": [sys.executable, "-c", "import sqlite3"],
                 "help": [script, "--help"],
                 "stats": [script, "--journal", journal, "stats"],
-                "list": [script, "--journal", journal, "list"],
+                "events": [script, "--journal", journal, "events"],
             },
             rounds,
         )
     for name, seconds in best.items():
         print(f"startup_{name}_s {seconds:.4f}")
-    for name in ("help", "stats", "list"):
+    for name in ("help", "stats", "events"):
         print(f"startup_{name}_ratio {best[name] / best['sqlite3']:.2f}")
 
 

@@ -129,25 +129,25 @@ def test_import_reports_counts_and_stays_quiet_when_piped(
 
 def test_list_json_is_in_historical_order(journal: Path) -> None:
     """`list --json` prints the events oldest first with their citations."""
-    events = json.loads(ok(journal, "list", "--json").stdout)
+    events = json.loads(ok(journal, "events", "--json").stdout)
     assert [e["id"] for e in events] == ["1969-03-02-zhenbao", "2001-07-16-treaty", "2019-06-visit"]
     assert events[1]["citations"][1]["key"] == "mfa2001treaty"
     assert events[2]["when"] == "2019-06-05/2019-06-07"
 
 
 def test_list_piped_is_tab_separated(journal: Path) -> None:
-    """Without a terminal, `list` prints a header and one tab-separated line per event."""
-    lines = ok(journal, "list", "--kind", "treaty").stdout.splitlines()
+    """Without a terminal, `events` prints a header and one tab-separated line per event."""
+    lines = ok(journal, "events", "--kind", "treaty").stdout.splitlines()
     assert lines[0].split("\t") == ["id", "when", "kind", "imp.", "title"]
     assert lines[1].split("\t")[:3] == ["2001-07-16-treaty", "2001-07-16", "treaty"]
     assert len(lines) == 2
 
 
 def test_list_filters_and_search(journal: Path) -> None:
-    """Filters narrow `list`; `search` finds words in titles, in any language."""
-    between = json.loads(ok(journal, "list", "--between", "2000/2010", "--json").stdout)
+    """Filters narrow `events`; `search` finds words in titles, in any language."""
+    between = json.loads(ok(journal, "events", "--between", "2000/2010", "--json").stdout)
     assert [e["id"] for e in between] == ["2001-07-16-treaty"]
-    actor = json.loads(ok(journal, "list", "--actor", "SUN", "--json").stdout)
+    actor = json.loads(ok(journal, "events", "--actor", "SUN", "--json").stdout)
     assert [e["id"] for e in actor] == ["1969-03-02-zhenbao"]
     found = json.loads(ok(journal, "search", "珍宝岛", "--json").stdout)
     assert [e["id"] for e in found] == ["1969-03-02-zhenbao"]
@@ -167,7 +167,7 @@ def test_list_filters_and_search(journal: Path) -> None:
         (("--tag", "no-such-tag"), "warning: --tag 'no-such-tag': no event has this tag"),
     ],
 )
-@pytest.mark.parametrize("command", [("list",), ("search", "a"), ("chronology",)])
+@pytest.mark.parametrize("command", [("events",), ("search", "a"), ("chronology",)])
 def test_unknown_filter_values_are_named_on_stderr(
     journal: Path, command: tuple[str, ...], args: tuple[str, ...], warning: str
 ) -> None:
@@ -179,7 +179,9 @@ def test_unknown_filter_values_are_named_on_stderr(
 
 def test_known_filter_values_matching_nothing_warn_nothing(journal: Path) -> None:
     """Known values combined so that nothing matches give an empty list and no warning."""
-    result = ok(journal, "list", "--kind", "treaty", "--tag", "border", "--actor", "CHN", "--json")
+    result = ok(
+        journal, "events", "--kind", "treaty", "--tag", "border", "--actor", "CHN", "--json"
+    )
     assert json.loads(result.stdout) == []
     assert result.stderr == ""
 
@@ -192,10 +194,10 @@ def test_add_cite_show_and_history(journal: Path) -> None:
     assert new_id == "2022-02-04-joint-statement-on-a-new-era"
     ok(journal, "cite", new_id, "ouyang2021feilianmeng", "--locator", "p. 7")
     ok(journal, "revise", new_id, "--importance", "3", "--reason", "a landmark")
-    shown = json.loads(ok(journal, "show", new_id, "--json").stdout)
+    shown = json.loads(ok(journal, "event", new_id, "--json").stdout)
     assert shown["importance"] == 3
     assert shown["citations"][0]["locator"] == "p. 7"
-    text = ok(journal, "show", new_id).stdout
+    text = ok(journal, "event", new_id).stdout
     assert "ouyang2021feilianmeng, p. 7" in text
     changes = json.loads(ok(journal, "history", new_id, "--json").stdout)
     assert [c["kind"] for c in changes] == ["event.recorded", "citation.added", "event.revised"]
@@ -216,33 +218,33 @@ def test_revise_title_in_one_language_keeps_the_others(journal: Path) -> None:
         "--reason",
         "zh",
     )
-    title = json.loads(ok(journal, "show", "2019-06-visit", "--json").stdout)["title"]
+    title = json.loads(ok(journal, "event", "2019-06-visit", "--json").stdout)["title"]
     assert title["text"] == {"en": "Xi Jinping visits Moscow", "zh": "习近平访问莫斯科"}
     assert title["original"] == ""
 
 
 def test_retract_and_restore(journal: Path) -> None:
-    """A retracted event leaves `list`, stays under --include-retracted, and `restore` undoes it."""
+    """A retracted event leaves `events`, stays with --include-retracted; `restore` undoes it."""
     ok(journal, "retract", "1969-03-02-zhenbao", "--reason", "test")
-    ids = [e["id"] for e in json.loads(ok(journal, "list", "--json").stdout)]
+    ids = [e["id"] for e in json.loads(ok(journal, "events", "--json").stdout)]
     assert "1969-03-02-zhenbao" not in ids
-    every = json.loads(ok(journal, "list", "--include-retracted", "--json").stdout)
+    every = json.loads(ok(journal, "events", "--include-retracted", "--json").stdout)
     assert every[0]["retracted"] is True
     ok(journal, "restore", "1969-03-02-zhenbao", "--reason", "back")
-    assert len(json.loads(ok(journal, "list", "--json").stdout)) == 3
+    assert len(json.loads(ok(journal, "events", "--json").stdout)) == 3
 
 
 def test_as_of_shows_the_past(journal: Path) -> None:
     """--as-of seq:N and --as-of INSTANT show the timeline as it stood then."""
     head = json.loads(ok(journal, "stats", "--json").stdout)["records"]
     past = json.loads(
-        ok(journal, "--as-of", f"seq:{head - 1}", "show", "2019-06-visit", "--json").stdout
+        ok(journal, "--as-of", f"seq:{head - 1}", "event", "2019-06-visit", "--json").stdout
     )
     assert past["when"] == "2019-06"
     assert past["when_text"] == "early June 2019"
-    at_start = json.loads(ok(journal, "--as-of", "seq:0", "list", "--json").stdout)
+    at_start = json.loads(ok(journal, "--as-of", "seq:0", "events", "--json").stdout)
     assert at_start == []
-    early = json.loads(ok(journal, "--as-of", "2000-01-01T00:00:00Z", "list", "--json").stdout)
+    early = json.loads(ok(journal, "--as-of", "2000-01-01T00:00:00Z", "events", "--json").stdout)
     assert early == []
 
 
@@ -261,8 +263,8 @@ AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     "load": ("--journal", "{tmp}/loaded.timeline", "load", "{tmp}/dump.jsonl"),
     "rebuild": ("rebuild",),
     "seed": ("seed", "{tmp}/seed-out", "--seeds", "{tmp}/seeds"),
-    "show": ("show", "2019-06-visit"),
-    "list": ("list",),
+    "event": ("event", "2019-06-visit"),
+    "events": ("events",),
     "search": ("search", "Zhenbao"),
     "history": ("history", "2019-06-visit"),
     "chronology": ("chronology", "--made-at", MADE_AT),
@@ -271,6 +273,18 @@ AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     "verify": ("verify",),
     "dump": ("dump",),
     "stats": ("stats",),
+    "references": ("references", "--include-merged"),
+    "reference": ("reference", "mfa2001treaty"),
+    "amend-reference": ("amend-reference", "mfa2001treaty", "--set", "note=N", "--reason", "r"),
+    "merge-references": (
+        "merge-references",
+        "mfa2001treaty",
+        "ouyang2021feilianmeng",
+        "--reason",
+        "r",
+    ),
+    "events-citing": ("events-citing", "mfa2001treaty"),
+    "unsourced": ("unsourced",),
 }
 
 
@@ -339,7 +353,7 @@ def test_as_of_never_writes(
 )
 def test_bad_as_of_is_a_usage_error(journal: Path, moment: str, says: str) -> None:
     """An --as-of that is neither seq:N nor an ISO instant in range exits 2, no traceback."""
-    result = run(journal, "--as-of", moment, "list")
+    result = run(journal, "--as-of", moment, "events")
     assert result.exit_code == 2
     assert "--as-of" in result.stderr
     assert says in result.stderr
@@ -350,10 +364,10 @@ def test_as_of_reads_instants_in_any_zone(journal: Path, monkeypatch: pytest.Mon
     last = json.loads(ok(journal, "history", "2019-06-visit", "--json").stdout)[-1]
     recorded = datetime.fromisoformat(last["recorded_at"])
     shanghai = recorded.astimezone(ZoneInfo("Asia/Shanghai"))
-    every = ok(journal, "list", "--json").stdout
+    every = ok(journal, "events", "--json").stdout
 
     def listed(*args: str) -> str:
-        return ok(journal, *args, "list", "--json").stdout
+        return ok(journal, *args, "events", "--json").stdout
 
     assert listed("--as-of", shanghai.isoformat()) == every
     assert listed("--as-of", recorded.isoformat().replace("+00:00", "Z")) == every
@@ -364,7 +378,7 @@ def test_as_of_reads_instants_in_any_zone(journal: Path, monkeypatch: pytest.Mon
     assert json.loads(listed("--as-of", a_minute_before)) == []
     assert json.loads(listed("--as-of", "0001-01-01T00:00:00-05:00")) == []
     assert listed("--as-of", "9999-12-31") == every
-    unknown = run(journal, "--tz", "Mars/Olympus", "--as-of", "2022-01-01", "list")
+    unknown = run(journal, "--tz", "Mars/Olympus", "--as-of", "2022-01-01", "events")
     assert unknown.exit_code == 2
     assert "'Mars/Olympus' is not an IANA time zone" in unknown.stderr
 
@@ -407,7 +421,7 @@ def test_import_refuses_an_encoding_the_file_is_not_in(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("show", "nope"), "error: no event with id 'nope'"),
+        (("event", "nope"), "error: no event with id 'nope'"),
         (("cite", "2019-06-visit", "missing2020key"), "error: no reference with key"),
         (("retract", "2019-06-visit", "--reason", " "), "needs a reason"),
         (("add-event", "2019-02-29", "Impossible day"), "error: "),
@@ -428,7 +442,7 @@ def test_errors_are_one_line_on_stderr(journal: Path, args: tuple[str, ...], mes
 def test_missing_journal_is_an_error_and_is_not_created(tmp_path: Path) -> None:
     """Queries on a journal that does not exist fail without creating the file."""
     path = tmp_path / "absent.timeline"
-    result = run(path, "list")
+    result = run(path, "events")
     assert result.exit_code == 1
     assert "timeline init" in result.stderr
     assert not path.exists()
@@ -522,9 +536,9 @@ def test_dump_load_verify_rebuild(journal: Path, tmp_path: Path) -> None:
     ok(copy, "load", str(dump))
     assert ok(copy, "stats", "--json").stdout == ok(journal, "stats", "--json").stdout
     assert ok(copy, "verify").stdout.startswith("ok: ")
-    before = ok(copy, "list", "--json").stdout
+    before = ok(copy, "events", "--json").stdout
     assert "rebuilt" in ok(copy, "rebuild").stdout
-    assert ok(copy, "list", "--json").stdout == before
+    assert ok(copy, "events", "--json").stdout == before
     assert run(copy, "load", str(dump)).exit_code == 1  # never over an existing journal
 
 
@@ -555,7 +569,7 @@ def test_stats_counts(journal: Path) -> None:
 def test_journal_from_environment(journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """$TIMELINE_JOURNAL names the journal when --journal is not given."""
     monkeypatch.setenv("TIMELINE_JOURNAL", str(journal))
-    result = CliRunner().invoke(cli, ["list", "--json"])
+    result = CliRunner().invoke(cli, ["events", "--json"])
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) == 3
 
@@ -628,8 +642,8 @@ def test_help_imports_no_heavy_module() -> None:
 
 
 def test_list_imports_no_bibliography_or_terminal_module(journal: Path) -> None:
-    """A small query (`list`, piped) imports no pypinyin, pybtex, rich, YAML or pendulum."""
-    imported = _imported_by("--journal", str(journal), "list")
+    """A small query (`events`, piped) imports no pypinyin, pybtex, rich, YAML or pendulum."""
+    imported = _imported_by("--journal", str(journal), "events")
     assert "sqlite3" in imported
     light = {"pypinyin", "pybtex", "rich", "yaml", "pendulum"}
     assert imported.isdisjoint(light), imported.intersection(light)
@@ -661,8 +675,8 @@ def test_history_json_holds_json_values_and_null(journal: Path) -> None:
 
 
 def test_list_and_show_json_carry_iso_bounds(journal: Path, tmp_path: Path) -> None:
-    """`list`/`show --json` give ISO `lower`/`upper` days beside the EDTF, null if open."""
-    events = {e["id"]: e for e in json.loads(ok(journal, "list", "--json").stdout)}
+    """`events`/`event --json` give ISO `lower`/`upper` days beside the EDTF, null if open."""
+    events = {e["id"]: e for e in json.loads(ok(journal, "events", "--json").stdout)}
     visit = events["2019-06-visit"]
     assert (visit["when"], visit["lower"], visit["upper"]) == (
         "2019-06-05/2019-06-07",
@@ -670,7 +684,7 @@ def test_list_and_show_json_carry_iso_bounds(journal: Path, tmp_path: Path) -> N
         "2019-06-07",
     )
     ok(journal, "add-event", "../-0220", "Before Qin", "--id", "before-qin")
-    shown = json.loads(ok(journal, "show", "before-qin", "--json").stdout)
+    shown = json.loads(ok(journal, "event", "before-qin", "--json").stdout)
     assert (shown["lower"], shown["upper"]) == (None, "-0220-12-31")
 
 
@@ -707,7 +721,7 @@ def _on_a_terminal(*args: str) -> tuple[int, str]:
 def test_data_is_printed_as_data_on_a_terminal(journal: Path) -> None:
     """Markup and control characters in a title are shown, never acted on, on a terminal."""
     ok(journal, "add-event", "2020-01-01", HOSTILE_TITLE, "--id", "hostile")
-    code, shown = _on_a_terminal("--journal", str(journal), "list")
+    code, shown = _on_a_terminal("--journal", str(journal), "events")
     assert code == 0
     assert "[/b] [bold]x" in shown
     assert "\\x1b[31mred\\x1b[0m" in shown
@@ -717,7 +731,7 @@ def test_data_is_printed_as_data_on_a_terminal(journal: Path) -> None:
     assert "\x07" not in shown
 
 
-@pytest.mark.parametrize("command", [("list",), ("show", "hostile"), ("history", "hostile")])
+@pytest.mark.parametrize("command", [("events",), ("event", "hostile"), ("history", "hostile")])
 def test_data_is_printed_as_data_when_piped(journal: Path, command: tuple[str, ...]) -> None:
     """Piped text output escapes control characters too; JSON keeps them as \\u escapes."""
     ok(journal, "add-event", "2020-01-01", HOSTILE_TITLE, "--id", "hostile")
@@ -732,7 +746,7 @@ def test_data_is_printed_as_data_when_piped(journal: Path, command: tuple[str, .
 
 
 def _many_events(tmp_path: Path, count: int) -> Path:
-    """A journal of ``count`` events: `list` prints far more than a pipe holds."""
+    """A journal of ``count`` events: `events` prints far more than a pipe holds."""
     events = tmp_path / "many.toml"
     events.write_text(
         "".join(
@@ -747,10 +761,10 @@ def _many_events(tmp_path: Path, count: int) -> Path:
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
-    """`timeline list | head -1`: the reader leaves after one line; exit 0, nothing on stderr."""
+    """`timeline events | head -1`: the reader leaves after one line; exit 0, nothing on stderr."""
     path = _many_events(tmp_path, 3000)
     process = subprocess.Popen(
-        [sys.executable, "-m", "timeline", "--journal", str(path), "list"],
+        [sys.executable, "-m", "timeline", "--journal", str(path), "events"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -764,11 +778,11 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 
 def test_a_pipe_closed_before_any_output_ends_quietly(journal: Path) -> None:
-    """A reader gone before the first write (`timeline list | true`): exit 0, nothing on stderr."""
+    """A reader gone before the first write (`timeline events | true`): exit 0, no stderr."""
     reader, writer = os.pipe()
     os.close(reader)
     done = subprocess.run(
-        [sys.executable, "-m", "timeline", "--journal", str(journal), "list"],
+        [sys.executable, "-m", "timeline", "--journal", str(journal), "events"],
         stdout=writer,
         stderr=subprocess.PIPE,
         check=False,
@@ -836,10 +850,10 @@ def test_add_and_revise_read_old_style_phrases_when_asked(journal: Path) -> None
     new_id = ok(
         journal, "add-event", "29 February 1900", "Leap day in Moscow", "--old-style"
     ).stdout
-    shown = json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)
+    shown = json.loads(ok(journal, "event", new_id.strip(), "--json").stdout)
     assert shown["when"] == "1900-03-13 julian=1900-02-29"
     ok(journal, "revise", new_id.strip(), "--when", "1 March 1900", "--old-style", "--reason", "r")
-    revised = json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)
+    revised = json.loads(ok(journal, "event", new_id.strip(), "--json").stdout)
     assert revised["when"] == "1900-03-14 julian=1900-03-01"
 
 
@@ -851,7 +865,7 @@ def test_add_and_revise_read_relative_phrases_against_the_document_date(journal:
     new_id = ok(
         journal, "add-event", "last June", "A visit", "--document-date", "2020-05-01"
     ).stdout
-    assert json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)["when"] == "2019-06"
+    assert json.loads(ok(journal, "event", new_id.strip(), "--json").stdout)["when"] == "2019-06"
     ok(
         journal,
         "revise",
@@ -865,4 +879,159 @@ def test_add_and_revise_read_relative_phrases_against_the_document_date(journal:
         "--document-date",
         "2021-03-01",
     )
-    assert json.loads(ok(journal, "show", new_id.strip(), "--json").stdout)["when"] == "2020-06"
+    assert json.loads(ok(journal, "event", new_id.strip(), "--json").stdout)["when"] == "2020-06"
+
+
+#: Timeline methods without a command of their own name, and where the CLI has them.
+NO_COMMAND = {
+    "open": "the global --journal option",
+    "close": "every command closes the journal it opened",
+    "journal": "the storage port, not a user operation",
+    "read_only": "the storage port, not a user operation",
+    "transaction": "each command is one transaction",
+    "read_transaction": "each command that reads runs in one snapshot",
+    "as_of": "the global --as-of option",
+    "creating": "init and import build new journals aside",
+    "import_plan": "import reads files into a plan and imports it",
+    "add_reference": "import adds references from .bib, CSL-JSON and RIS files",
+    "is_retracted": "event and events print it (--json: retracted)",
+    "citations_of": "event and events print them (--json: citations)",
+    "head": "stats and verify print it",
+    "records": "dump writes every record",
+}
+#: Commands that are not one Timeline method, and what they do.
+NO_METHOD = {
+    "init": "creates an empty journal",
+    "import": "reads files, then Timeline.import_plan",
+    "search": "Timeline.events(text=...)",
+    "stats": "counts over several queries",
+    "duplicates": "citations.find_duplicates over Timeline.references()",
+    "bibliography": "Timeline.references() written as a document",
+    "seed": "the main job: import, chronology and bibliography",
+}
+
+
+def test_the_command_line_mirrors_the_api_name_for_name() -> None:
+    """Each command is a Timeline method's kebab-case name, and each user method has its command."""
+    from timeline import Timeline
+
+    methods = {name for name in dir(Timeline) if not name.startswith("_")}
+    commands = {name.replace("-", "_") for name in cli.commands}
+    assert methods - commands == set(NO_COMMAND)
+    assert commands - methods == set(NO_METHOD)
+
+
+def test_references_and_reference_show_what_the_journal_holds(journal: Path) -> None:
+    """`references` lists every reference by key; `reference KEY` shows one with its fields."""
+    rows = ok(journal, "references").stdout.splitlines()
+    assert rows[0].split("\t") == ["key", "type", "contributors", "title"]
+    assert [row.split("\t")[0] for row in rows[1:]] == ["mfa2001treaty", "ouyang2021feilianmeng"]
+    data = json.loads(ok(journal, "reference", "ouyang2021feilianmeng", "--json").stdout)
+    assert data["fields"]["journaltitle"] == "俄罗斯学刊"
+    assert data["contributors"] == [{"family": "欧阳", "given": "向英", "role": "author"}]
+    assert data["merged"] is False
+    text = ok(journal, "reference", "mfa2001treaty").stdout
+    assert "url:" in text and "https://www.mfa.gov.cn/" in text
+    assert run(journal, "reference", "nope").stderr == "error: no reference with key 'nope'\n"
+
+
+def test_amend_reference_sets_and_unsets_fields_with_a_reason(journal: Path) -> None:
+    """`amend-reference` changes only what it is told; unchanged content writes nothing."""
+    said = ok(
+        journal,
+        "amend-reference",
+        "mfa2001treaty",
+        "--set",
+        "title=Treaty of Good-Neighbourliness",
+        "--unset",
+        "urldate",
+        "--reason",
+        "English title",
+    )
+    assert said.stdout == "amended mfa2001treaty\n"
+    fields = json.loads(ok(journal, "reference", "mfa2001treaty", "--json").stdout)["fields"]
+    assert fields["title"] == "Treaty of Good-Neighbourliness"
+    assert "urldate" not in fields and fields["url"] == "https://www.mfa.gov.cn/"
+    head = json.loads(ok(journal, "stats", "--json").stdout)["records"]
+    again = ok(
+        journal,
+        "amend-reference",
+        "mfa2001treaty",
+        "--set",
+        "title=Treaty of Good-Neighbourliness",
+        "--reason",
+        "same",
+    )
+    assert again.stdout == "mfa2001treaty unchanged\n"
+    assert json.loads(ok(journal, "stats", "--json").stdout)["records"] == head
+    missing = run(journal, "amend-reference", "mfa2001treaty", "--unset", "isbn", "--reason", "r")
+    assert missing.exit_code == 2 and "has no field 'isbn'" in missing.stderr
+    nothing = run(journal, "amend-reference", "mfa2001treaty", "--reason", "r")
+    assert nothing.exit_code == 2 and "say what to change" in nothing.stderr
+
+
+def test_amend_reference_from_a_file_replaces_the_content(journal: Path, tmp_path: Path) -> None:
+    """`amend-reference KEY --from FILE` takes the entry with that key from a reference file."""
+    corrected = tmp_path / "corrected.bib"
+    corrected.write_text(
+        "@book{mfa2001treaty, title = {Treaty}, publisher = {MFA}, date = {2001}}\n"
+    )
+    ok(journal, "amend-reference", "mfa2001treaty", "--from", str(corrected), "--reason", "book")
+    data = json.loads(ok(journal, "reference", "mfa2001treaty", "--json").stdout)
+    assert (data["entry_type"], data["fields"]) == (
+        "book",
+        {"date": "2001", "publisher": "MFA", "title": "Treaty"},
+    )
+    other = run(
+        journal,
+        "amend-reference",
+        "ouyang2021feilianmeng",
+        "--from",
+        str(corrected),
+        "--reason",
+        "r",
+    )
+    assert other.exit_code == 1
+    assert other.stderr == f"error: {corrected}: no entry with key 'ouyang2021feilianmeng'\n"
+
+
+def test_merge_references_moves_citations_to_the_survivor(journal: Path) -> None:
+    """After `merge-references A B`, `events-citing B` includes A's events; A is marked merged."""
+    before = [
+        e["id"]
+        for e in json.loads(ok(journal, "events-citing", "ouyang2021feilianmeng", "--json").stdout)
+    ]
+    assert before == ["1969-03-02-zhenbao", "2001-07-16-treaty", "2019-06-visit"]
+    assert [
+        e["id"] for e in json.loads(ok(journal, "events-citing", "mfa2001treaty", "--json").stdout)
+    ] == ["2001-07-16-treaty"]
+    said = ok(
+        journal,
+        "merge-references",
+        "mfa2001treaty",
+        "ouyang2021feilianmeng",
+        "--reason",
+        "same work",
+    )
+    assert said.stdout == "merged mfa2001treaty into ouyang2021feilianmeng\n"
+    keys = [r["key"] for r in json.loads(ok(journal, "references", "--json").stdout)]
+    assert keys == ["ouyang2021feilianmeng"]
+    every = json.loads(ok(journal, "references", "--include-merged", "--json").stdout)
+    assert {r["key"]: r["merged"] for r in every} == {
+        "mfa2001treaty": True,
+        "ouyang2021feilianmeng": False,
+    }
+    again = run(
+        journal, "merge-references", "mfa2001treaty", "ouyang2021feilianmeng", "--reason", "r"
+    )
+    assert again.exit_code == 1 and "already merged" in again.stderr
+
+
+def test_unsourced_lists_the_events_that_cite_nothing(journal: Path) -> None:
+    """`unsourced` lists events without citations; citing one takes it off the list."""
+    assert ok(journal, "unsourced").stdout.splitlines() == ["id\twhen\tkind\timp.\ttitle"]
+    ok(journal, "add-event", "2022-02-04", "Joint statement", "--id", "2022-statement")
+    listed = json.loads(ok(journal, "unsourced", "--json").stdout)
+    assert [e["id"] for e in listed] == ["2022-statement"]
+    ok(journal, "cite", "2022-statement", "mfa2001treaty")
+    assert json.loads(ok(journal, "unsourced", "--json").stdout) == []

@@ -60,10 +60,10 @@ def test_cli_revise_when_clears_the_phrase(tmp_path: Path) -> None:
     ):
         result = runner.invoke(cli, ["--journal", journal, *args])
         assert result.exit_code == 0, result.output
-    shown = runner.invoke(cli, ["--journal", journal, "show", "visit"])
+    shown = runner.invoke(cli, ["--journal", journal, "event", "visit"])
     assert "2019-06-05/2019-06-07" in shown.output and "as written" not in shown.output
     as_json = json.loads(
-        runner.invoke(cli, ["--journal", journal, "show", "visit", "--json"]).output
+        runner.invoke(cli, ["--journal", journal, "event", "visit", "--json"]).output
     )
     assert as_json["when_text"] in ("", None)
 

@@ -104,7 +104,7 @@ def test_reads_on_a_disk_with_no_room_for_the_shm_file_are_a_typed_error(tmp_pat
     path = tmp_path / "full.timeline"
     seed(path)
     _clean(path)
-    code, stderr = _timeline("--journal", str(path), "list", pre=_FILE_LIMIT.format(limit=0))
+    code, stderr = _timeline("--journal", str(path), "events", pre=_FILE_LIMIT.format(limit=0))
     _one_line_error(code, stderr, "full.timeline")
 
 
@@ -139,10 +139,10 @@ def test_a_journal_on_read_only_media_answers_queries(tmp_path: Path) -> None:
     tmp_path.chmod(0o555)
     try:
         before = sorted(os.listdir(tmp_path)), path.read_bytes()
-        code, out, err = _unprivileged("--journal", str(path), "list")
+        code, out, err = _unprivileged("--journal", str(path), "events")
         assert code == 0, err
         assert all(event_id in out for event_id in EVENTS)
-        code, out, err = _unprivileged("--journal", f"file:{path}?mode=ro", "show", EVENTS[0])
+        code, out, err = _unprivileged("--journal", f"file:{path}?mode=ro", "event", EVENTS[0])
         assert code == 0 and EVENTS[0] in out, err
         code, out, err = _unprivileged("--journal", str(path), "verify")
         assert code == 0 and out.startswith("ok: "), err
@@ -160,11 +160,11 @@ def test_an_unreadable_journal_path_is_a_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "private.timeline"
     seed(path)
     path.chmod(0o000)
-    code, _out, err = _unprivileged("--journal", str(path), "list")
+    code, _out, err = _unprivileged("--journal", str(path), "events")
     _one_line_error(code, err, "private.timeline")
     folder = tmp_path / "folder.timeline"
     folder.mkdir()
-    done = CliRunner().invoke(cli, ["--journal", f"file:{folder}", "list"])
+    done = CliRunner().invoke(cli, ["--journal", f"file:{folder}", "events"])
     assert done.exit_code == 1 and done.output.startswith("error: "), done.output
     assert done.output.count("\n") == 1
 

@@ -55,7 +55,7 @@ def test_a_file_with_foreign_objects_is_refused_by_name(tmp_path: Path, name: st
     before = _tamper(path, statement)
     with pytest.raises(UntrustedJournal, match=rf"sent\.timeline.*{object_name!r}.*dump"):
         Timeline.open(path)
-    for command in (["verify"], ["list"], ["rebuild"]):
+    for command in (["verify"], ["events"], ["rebuild"]):
         done = CliRunner().invoke(cli, ["--journal", str(path), *command])
         assert done.exit_code == 1, done.output
         assert done.output.startswith("error: ") and object_name in done.output
@@ -64,7 +64,7 @@ def test_a_file_with_foreign_objects_is_refused_by_name(tmp_path: Path, name: st
 
 
 def test_a_view_in_place_of_a_read_model_table_is_refused(tmp_path: Path) -> None:
-    """`events` replaced by a view that never ends: refused on opening, not hung in `list`."""
+    """`events` replaced by a view that never ends: refused on opening, not hung listing."""
     path = tmp_path / "view.timeline"
     seed(path)
     _tamper(

@@ -173,7 +173,7 @@ class Writes(click.Command):
 
 
 def quiet_stdout() -> None:
-    """Point stdout at /dev/null: its reader is gone (``timeline list | head -1``).
+    """Point stdout at /dev/null: its reader is gone (``timeline events | head -1``).
 
     What is still buffered is then flushed there at exit instead of raising
     BrokenPipeError again (as the Python docs on SIGPIPE recommend).

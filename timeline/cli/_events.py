@@ -1,4 +1,4 @@
-"""Commands on events: add-event, revise, retract, restore, show, list, search, history."""
+"""Commands on events: add-event, revise, retract, restore, event, events, search, history."""
 
 from __future__ import annotations
 
@@ -188,11 +188,11 @@ def restore(event_id: str, reason: str) -> None:
 # -- queries --------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command("event")
 @click.argument("event_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--lang", default="en", show_default=True, help="Language of dates and titles.")
-def show(event_id: str, as_json: bool, lang: str) -> None:
+def show_event(event_id: str, as_json: bool, lang: str) -> None:
     """Show one event with its citations."""
     from timeline.dates import format_date, format_edtf
 
@@ -225,11 +225,11 @@ def show(event_id: str, as_json: bool, lang: str) -> None:
         click.echo("\n".join(visible(line) for line in lines))
 
 
-@cli.command("list")
+@cli.command("events")
 @filter_options
 @click.option("--lang", default="en", show_default=True, help="Language of the titles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_(lang: str, as_json: bool, **options: Any) -> None:
+def list_events(lang: str, as_json: bool, **options: Any) -> None:
     """List events in historical order (a table on a terminal, JSON with --json)."""
     filters = read_filters(**options)
     with open_timeline() as timeline:

@@ -1,4 +1,4 @@
-"""The event filters shared by ``list``, ``search`` and ``chronology``."""
+"""The event filters shared by ``events``, ``search`` and ``chronology``."""
 
 from __future__ import annotations
 
