@@ -25,11 +25,10 @@ import attrs
 from citations import Reference
 from timeline import views
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
-from timeline.dates import When, format_edtf, parse_date, parse_edtf
+from timeline.dates import When, format_edtf
 from timeline.domain import (
     EVENT_FIELDS,
     REGISTRY,
-    Actor,
     Change,
     Citation,
     CitationAdded,
@@ -42,11 +41,9 @@ from timeline.domain import (
     EventRevised,
     EventState,
     LocalizedText,
-    Place,
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
-    Relation,
     apply,
     citation_id,
     decode,
@@ -54,10 +51,12 @@ from timeline.domain import (
     decode_reference,
     encode,
     event_stream,
+    read_event_fields,
+    read_text,
+    read_when,
 )
 from timeline.errors import (
     CorruptJournal,
-    DateError,
     DomainError,
     DuplicateEvent,
     DuplicateReference,
@@ -123,26 +122,6 @@ def _same_title(a: LocalizedText, b: LocalizedText) -> bool:
     ours, theirs = a.as_dict(), b.as_dict()
     shared = ours.keys() & theirs.keys()
     return bool(shared) and all(norm(ours[lang]) == norm(theirs[lang]) for lang in shared)
-
-
-def _as_when(
-    value: When | str,
-    lang: str,
-    *,
-    old_style: bool = False,
-    document_date: When | str | None = None,
-) -> tuple[When, str]:
-    """A date from a When, an EDTF string or a phrase; returns the phrase as written too.
-
-    ``old_style`` and ``document_date`` are :func:`~timeline.dates.parse_date`'s.
-    """
-    if not isinstance(value, str):
-        return value, ""
-    try:
-        return parse_edtf(value), ""
-    except DateError:
-        parsed = parse_date(value, lang=lang, old_style=old_style, document_date=document_date)
-        return parsed.when, value
 
 
 @attrs.frozen
@@ -396,16 +375,17 @@ class Timeline:
         if event is None:
             if when is None or title is None:
                 raise InvalidChange("an event needs at least `when` and `title`")
-            when_value, when_text = _as_when(
-                when, lang, old_style=old_style, document_date=document_date
+            calendar = "old-style" if old_style else "gregorian"
+            when_value, when_text = read_when(
+                when, lang=lang, calendar=calendar, document_date=document_date
             )
-            titles = LocalizedText.of(title, original=lang)
+            titles = read_text(title, lang)
             fields.setdefault("when_text", when_text)
             event = Event(
                 id=id or self._derive_id(when_value, titles),
                 when=when_value,
                 title=titles,
-                **_event_parts(fields, lang),
+                **read_event_fields(fields, lang=lang),
             )
         return self._record(event, author=author, reason=reason)
 
@@ -507,15 +487,18 @@ class Timeline:
         if "when" in fields:
             # The phrase as written describes the old date: a new phrase replaces it,
             # an EDTF date (or a date value) clears it, unless `when_text` is given too.
-            fields["when"], when_text = _as_when(
-                fields["when"], lang, old_style=old_style, document_date=document_date
+            fields["when"], when_text = read_when(
+                fields["when"],
+                lang=lang,
+                calendar="old-style" if old_style else "gregorian",
+                document_date=document_date,
             )
             fields.setdefault("when_text", when_text)
         result: list[Event] = []
 
         def build() -> tuple[Change, int] | None:
             event, version, _ = self._current_event(event_id)
-            revised = attrs.evolve(event, **_event_parts(fields, lang))
+            revised = attrs.evolve(event, **read_event_fields(fields, lang=lang))
             changed = {name: getattr(revised, name) for name in fields}
             changed = {k: v for k, v in changed.items() if getattr(event, k) != v}
             result[:] = [revised]
@@ -1149,28 +1132,10 @@ def _follow(merged: Mapping[str, str], key: str) -> str:
     return key
 
 
-def _event_parts(fields: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """Event field values from friendly inputs: strings for actors, dicts for places, ..."""
-    parts: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name == "actors":
-            value = tuple(Actor.parse(a) if isinstance(a, str) else a for a in value)
-        elif name == "places":
-            value = tuple(Place(**p) if isinstance(p, Mapping) else p for p in value)
-        elif name == "relations":
-            value = tuple(Relation(**r) if isinstance(r, Mapping) else r for r in value)
-        elif name in ("title", "summary"):
-            value = LocalizedText.of(value, original=lang)
-        elif name == "when" and isinstance(value, str):
-            value = _as_when(value, lang)[0]
-        parts[name] = value
-    return parts
-
-
 def _bounds_of(value: When | str | None, lang: str = "en") -> tuple[int, int] | None:
     if value is None:
         return None
-    return _as_when(value, lang)[0].bounds
+    return read_when(value, lang=lang)[0].bounds
 
 
 def _event_query(

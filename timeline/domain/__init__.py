@@ -24,6 +24,11 @@
       state = None
       for record in journal.read_stream(event_stream(event_id)):
           state = apply(state, decode(record))
+- Friendly input (:func:`read_when`, :func:`read_text`, :func:`read_actor`,
+  :func:`read_place`, :func:`read_relation`, :func:`read_event_fields`): date
+  phrases ("early June 2019"), ``"CHN:host"`` actor strings, place and
+  relation mappings turned into values, in one place for the API, events files
+  and the CLI.
 
 Pure: nothing here reads or writes storage.
 """
@@ -60,6 +65,15 @@ from timeline.domain._codec import (
     encode_event_field,
     encode_reference,
 )
+from timeline.domain._input import (
+    CALENDARS,
+    read_actor,
+    read_event_fields,
+    read_place,
+    read_relation,
+    read_text,
+    read_when,
+)
 from timeline.domain._model import (
     EVENT_KINDS,
     Actor,
@@ -75,6 +89,7 @@ from timeline.domain._states import EventState, ReferenceState, apply
 
 __all__ = [
     "Actor",
+    "CALENDARS",
     "CHANGE_KINDS",
     "Change",
     "ChangeKind",
@@ -111,5 +126,11 @@ __all__ = [
     "encode_event_field",
     "encode_reference",
     "event_stream",
+    "read_actor",
+    "read_event_fields",
+    "read_place",
+    "read_relation",
+    "read_text",
+    "read_when",
     "reference_stream",
 ]

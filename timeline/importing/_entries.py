@@ -9,9 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from timeline.dates import When, parse_date, parse_edtf
-from timeline.domain import Actor, Citation, Event, LocalizedText, Place, Relation
-from timeline.errors import DateError, ImportFailed, InvalidDate, MissingDocumentDate, TimelineError
+from timeline.dates import When
+from timeline.domain import (
+    CALENDARS,
+    Citation,
+    Event,
+    LocalizedText,
+    Place,
+    Relation,
+    read_actor,
+    read_place,
+    read_relation,
+    read_text,
+    read_when,
+)
+from timeline.errors import DateError, ImportFailed, TimelineError
 from timeline.importing._plan import ImportPlan, Origin, Revision
 
 _EVENT_KEYS = {
@@ -78,18 +90,13 @@ def _str(value: Any, where: Where, field: str) -> str:
     raise where.fail(f"expected text, got {type(value).__name__}", field)
 
 
-def _number(value: Any, where: Where, field: str) -> float | None:
-    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-        return value
-    raise where.fail(f"expected a number, got {type(value).__name__}", field)
-
-
 def _text(value: Any, original: str, where: Where, field: str) -> LocalizedText:
-    if isinstance(value, str):
-        return LocalizedText.of(value, original=original or "und")
-    if isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values()):
-        return LocalizedText(value, original=original if original in value else "")
-    raise where.fail("expected text or a table of language = text", field)
+    if not isinstance(value, str | Mapping):
+        raise where.fail("expected text or a table of language = text", field)
+    try:
+        return read_text(value, original)
+    except TimelineError as exc:
+        raise where.fail(str(exc), field) from exc
 
 
 def _when(data: Mapping[str, Any], where: Where) -> tuple[When, str]:
@@ -101,30 +108,20 @@ def _when(data: Mapping[str, Any], where: Where) -> tuple[When, str]:
         raw = text
     if not isinstance(raw, str | int):
         raise where.fail("missing or not text (an EDTF date such as 1969-03-02)", "when")
-    raw = str(raw)
     calendar = _str(data.get("calendar", "gregorian"), where, "calendar")
-    if calendar not in ("gregorian", "julian", "old-style"):
+    if calendar not in CALENDARS:
         raise where.fail(
             f"unknown calendar {calendar!r}; use 'gregorian', 'julian' or 'old-style'", "calendar"
         )
-    old_style = calendar == "old-style"  # the source's phrases are Old Style before 1918
     document = data.get("document_date")
     if document is not None and not isinstance(document, str):
         raise where.fail("expected EDTF text", "document_date")
+    lang = _str(data.get("lang") or data.get("original") or "en", where, "lang")
     try:
-        return parse_edtf(raw, "gregorian" if old_style else calendar), text
-    except DateError as edtf_error:
-        # Text that is EDTF in form but impossible (1969-99) is an error, not a phrase.
-        if calendar == "julian" or isinstance(edtf_error, InvalidDate):
-            raise where.fail(str(edtf_error), "when") from edtf_error
-        try:
-            lang = _str(data.get("lang") or data.get("original") or "en", where, "lang")
-            parsed = parse_date(raw, lang=lang, old_style=old_style, document_date=document)
-        except MissingDocumentDate as exc:
-            raise where.fail(str(exc), "when") from exc
-        except DateError:
-            raise where.fail(str(edtf_error), "when") from edtf_error
-        return parsed.when, text or raw
+        when, phrase = read_when(raw, lang=lang, calendar=calendar, document_date=document)
+    except DateError as exc:
+        raise where.fail(str(exc), "when") from exc
+    return when, text or phrase
 
 
 def _list(value: Any, where: Where, field: str) -> list[Any]:
@@ -159,7 +156,7 @@ def _event(data: Any, where: Where) -> tuple[Event, list[Citation]]:
             kind=_str(data.get("kind", "other"), where, "kind"),
             importance=_importance(data.get("importance", 2), where),
             actors=tuple(
-                Actor.parse(_str(a, where, "actors"))
+                read_actor(_str(a, where, "actors"))
                 for a in _list(data.get("actors"), where, "actors")
             ),
             tags=tuple(_str(t, where, "tags") for t in _list(data.get("tags"), where, "tags")),
@@ -188,35 +185,16 @@ def _importance(value: Any, where: Where) -> int:
 
 
 def _place(data: Any, where: Where) -> Place:
-    if isinstance(data, str):
-        return Place(LocalizedText.of(data, original="und"))
-    if not isinstance(data, Mapping):
-        raise where.fail("expected a place table", "places")
-    unknown = sorted(set(data) - {"name", "country", "lat", "lon"})
-    if unknown:
-        raise where.fail(f"unknown place field(s) {', '.join(map(str, unknown))}", "places")
     try:
-        return Place(
-            _text(data.get("name"), "", where, "places.name"),
-            country=_str(data.get("country", ""), where, "places.country"),
-            lat=_number(data.get("lat"), where, "places.lat"),
-            lon=_number(data.get("lon"), where, "places.lon"),
-        )
-    except ImportFailed:
-        raise
-    except (TimelineError, ValueError, TypeError) as exc:
+        return read_place(data)
+    except TimelineError as exc:
         raise where.fail(str(exc), "places") from exc
 
 
 def _relation(data: Any, where: Where) -> Relation:
-    if not isinstance(data, Mapping) or set(data) != {"type", "target"}:
-        raise where.fail("expected { type = ..., target = ... }", "relations")
     try:
-        return Relation(
-            _str(data["type"], where, "relations.type"),
-            _str(data["target"], where, "relations.target"),
-        )
-    except ValueError as exc:
+        return read_relation(data)
+    except TimelineError as exc:
         raise where.fail(str(exc), "relations") from exc
 
 
@@ -278,7 +256,7 @@ def _revised(name: str, value: Any, where: Where) -> Any:
     if name == "importance":
         return _importance(value, where)
     if name == "actors":
-        return tuple(Actor.parse(_str(a, where, field)) for a in _list(value, where, field))
+        return tuple(read_actor(_str(a, where, field)) for a in _list(value, where, field))
     if name == "tags":
         return tuple(_str(t, where, field) for t in _list(value, where, field))
     if name == "places":
