@@ -37,11 +37,13 @@ def historical_dates(draw: st.DrawFn, calendar: str | None = None) -> Historical
         base = small - small % 10**digits if small >= 0 else -((-small) - (-small) % 10**digits)
         return HistoricalDate(base, year_x=digits, qualifier=q)
     if shape == "x":
-        which = draw(st.sampled_from(["month", "day", "both"]))
+        which = draw(st.sampled_from(["month", "day", "both", "digit"]))
         if which == "month":
             return HistoricalDate(year, month_x=True, qualifier=q)
         if which == "both":
             return HistoricalDate(year, month_x=True, day_x=True, qualifier=q)
+        if which == "digit":  # 2019-06-1X
+            return HistoricalDate(year, month, day - day % 10, day_x=1, qualifier=q)
         return HistoricalDate(year, month, day_x=True, qualifier=q)
     if shape == "group":
         return HistoricalDate(min(year, 10**8 - 1), draw(st.integers(21, 41)), qualifier=q)

@@ -43,6 +43,10 @@ BOUNDS = [
     ("19XX", g(1900, 1, 1), g(1999, 12, 31), "century"),
     ("-199X", g(-1999, 1, 1), g(-1990, 12, 31), "decade"),
     ("2019-06-XX", g(2019, 6, 1), g(2019, 6, 30), "month"),
+    ("2019-06-0X", g(2019, 6, 1), g(2019, 6, 9), "month"),
+    ("2019-06-1X", g(2019, 6, 10), g(2019, 6, 19), "month"),
+    ("2019-02-2X", g(2019, 2, 20), g(2019, 2, 28), "month"),
+    ("2019-07-3X", g(2019, 7, 30), g(2019, 7, 31), "month"),
     ("2019-XX", g(2019, 1, 1), g(2019, 12, 31), "year"),
     ("2019-XX-XX", g(2019, 1, 1), g(2019, 12, 31), "year"),
     ("2019-21", g(2019, 3, 1), g(2019, 5, 31), "season"),
@@ -77,6 +81,35 @@ def test_edtf_bounds_and_precision(text: str, lower: int, upper: int, precision:
     assert when.bounds == (lower, upper)
     assert when.precision == precision
     assert format_edtf(when) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("2019-02-3X", "February 2019 has 28 days, none from 30"),
+        ("2019-XX-1X", "a day with an unspecified digit needs a month 01-12"),
+        ("2019-06-1XT10:00:00", "a time of day needs a full date"),
+    ],
+)
+def test_a_day_with_an_unspecified_digit_is_refused_where_it_has_no_days(
+    text: str, words: str
+) -> None:
+    """A tens digit the month does not reach, no month, or a time: InvalidDate naming why."""
+    with pytest.raises(InvalidDate, match=words):
+        parse_edtf(text)
+
+
+def test_a_day_with_an_unspecified_digit_is_built_and_shown() -> None:
+    """day_x=1 keeps the tens in day; True still means XX; shown as the days it covers."""
+    assert HistoricalDate(2019, 6, 10, day_x=1) == parse_edtf("2019-06-1X")
+    assert HistoricalDate(2019, 6, day_x=True) == HistoricalDate(2019, 6, day_x=2)
+    assert format_edtf(HistoricalDate(2019, 6, day_x=True)) == "2019-06-XX"
+    assert format_date(parse_edtf("2019-06-0X")) == "1–9 June 2019"
+    assert format_date(parse_edtf("2019-06-1X"), "zh") == "2019年6月10日—19日"
+    assert format_date(parse_edtf("2019-06-2X"), "ru") == "20–29 июня 2019 г."
+    assert format_date(parse_edtf("2019-06-3X")) == "30 June 2019"
+    with pytest.raises(InvalidDate, match="the day is its tens"):
+        HistoricalDate(2019, 6, 15, day_x=1)
 
 
 @pytest.mark.parametrize(

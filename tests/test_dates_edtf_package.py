@@ -26,6 +26,16 @@ def test_edtf_package_accepts_an_impossible_day_we_refuse() -> None:
         parse_edtf("2019-02-29")
 
 
+def test_edtf_package_fails_on_a_day_with_an_unspecified_digit() -> None:
+    """edtf reads 2019-06-1X (level 2) but raises ValueError computing its bounds; ours are days."""
+    with pytest.raises(ValueError, match="1X"):
+        _edtf_parse("2019-06-1X").lower_strict()  # type: ignore[attr-defined]
+    assert parse_edtf("2019-06-1X").bounds == (
+        gregorian_to_jdn(2019, 6, 10),
+        gregorian_to_jdn(2019, 6, 19),
+    )
+
+
 def test_edtf_package_gives_float_infinity_for_open_ends() -> None:
     """edtf's open start is a float -inf; ours is the integer MIN_BOUND."""
     lower = _edtf_parse("../2006").lower_strict()  # type: ignore[attr-defined]

@@ -113,6 +113,14 @@ def _core(d: HistoricalDate, lang: str, style: str) -> str:
         return _year(y, lang)
     if month > 12:
         return _grouping(d, lang)
+    if d.day_x == 1:  # 2019-06-1X: the days it stands for, 10-19 June 2019
+        first, last = (jdn_to_gregorian(bound)[2] for bound in d.bounds)
+        a, b = HistoricalDate(y, month, first), HistoricalDate(y, month, last)
+        if first == last:  # 2019-06-3X in a month of 30 days
+            return _core(a, lang, style)
+        compact = _compact(a, b, lang, style) if y > 0 else None
+        return compact or _range(_core(a, lang, style), _core(b, lang, style), lang)
+    day = 0 if d.day_x else day
     bce = y <= 0
     if lang == "zh":
         head = _year(y, "zh")

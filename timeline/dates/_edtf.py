@@ -35,7 +35,7 @@ _DATE = re.compile(
     r"""
     (?P<year>Y-?\d+|-?\d{4}|-?\d{3}X|-?\d\dXX|-?\dXXX)
     (?:-(?P<month>\d\d|XX)
-      (?:-(?P<day>\d\d|XX)
+      (?:-(?P<day>\d\d|XX|[0-3]X)
         (?:T(?P<hour>\d\d):(?P<minute>\d\d):(?P<second>\d\d)
            (?P<tz>Z|[+-]\d\d(?::?\d\d)?)?
         )?
@@ -114,13 +114,16 @@ def _parse_date(text: str, calendar: str = "gregorian") -> HistoricalDate:
             )
     year = int(raw_year.replace("X", "0"))
     month = day = 0
-    month_x = day_x = False
+    month_x = False
+    day_x = 0
     if g["month"] == "XX":
         month_x = True
     elif g["month"]:
         month = _num(text, g["month"])
     if g["day"] == "XX":
-        day_x = True
+        day_x = 2
+    elif g["day"] and g["day"].endswith("X"):  # 2019-06-1X: the 10th to the 19th
+        day_x, day = 1, int(g["day"][0]) * 10
     elif g["day"]:
         day = _num(text, g["day"])
     time = None

@@ -137,8 +137,10 @@ def date_edtf(d: HistoricalDate) -> str:
         text += "-XX"
     elif d.month:
         text += f"-{d.month:02d}"
-    if d.day_x:
+    if d.day_x == 2:
         text += "-XX"
+    elif d.day_x:
+        text += f"-{d.day // 10}X"
     elif d.day:
         text += f"-{d.day:02d}"
     if d.time is not None:
@@ -157,6 +159,11 @@ def _label(d: HistoricalDate) -> str:
     return f"{text} (Julian calendar)" if d.calendar == "julian" else text
 
 
+def _day_digits(value: int) -> int:
+    """``day_x`` as a count of digits: ``True`` (the whole day unspecified, XX) is 2."""
+    return 2 if value is True else int(value)
+
+
 @attrs.frozen(order=False)
 class HistoricalDate(_Ordered):
     """An instant known to some precision: a year, month, day or second.
@@ -164,7 +171,9 @@ class HistoricalDate(_Ordered):
     ``year`` is astronomical (0 is 1 BCE). ``month`` is 0 (not given), 1–12, or
     a sub-year grouping 21–41 (seasons, quarters, quadrimesters, halves).
     ``year_x`` counts unspecified trailing year digits (``199X`` is 1990 with
-    ``year_x=1``); ``month_x`` / ``day_x`` mark ``XX``. ``time`` is
+    ``year_x=1``); ``month_x`` marks ``XX``; ``day_x`` counts the day's
+    unspecified digits: 2 (or ``True``) for ``XX``, 1 for ``0X``-``3X`` with
+    ``day`` holding the tens (``2019-06-1X`` is day 10, ``day_x=1``). ``time`` is
     ``(hour, minute, second)`` local to ``offset`` (minutes east of UTC, or
     ``None`` when not given). ``qualifier`` is ``""``, ``"?"``, ``"~"`` or
     ``"%"``. ``calendar`` is the calendar the fields are written in.
@@ -175,7 +184,7 @@ class HistoricalDate(_Ordered):
     day: int = 0
     year_x: int = 0
     month_x: bool = False
-    day_x: bool = False
+    day_x: int = attrs.field(default=0, converter=_day_digits)
     time: tuple[int, int, int] | None = None
     offset: int | None = None
     qualifier: str = ""
@@ -419,20 +428,24 @@ def _check_and_bound(d: HistoricalDate) -> tuple[int, int]:
             raise InvalidDate(f"{label()}: a year with X digits takes no month or day")
     if d.month_x and (month or (day and not d.day_x)):
         raise InvalidDate(f"{label()}: an unspecified month (XX) takes no month value or day")
-    if d.day_x and (day or not (month or d.month_x)):
+    if d.day_x not in (0, 1, 2):
+        raise InvalidDate(f"{label()}: day_x counts a day's unspecified digits: 0, 1 or 2")
+    if d.day_x == 2 and (day or not (month or d.month_x)):
         raise InvalidDate(f"{label()}: an unspecified day (XX) needs a month and no day value")
+    if d.day_x == 1:
+        _check_day_tens(d, label)
     if day and not 1 <= month <= 12:
         raise InvalidDate(f"{label()}: a day needs a month 01-12")
     if d.calendar == "julian" and (d.year_x or d.month_x or d.day_x or month > 12 or d.time):
         raise InvalidDate(
             f"{label()}: Julian-calendar dates are supported at year, month or day precision only"
         )
-    if day:
+    if day and not d.day_x:
         limit = days_in_month(year, month, d.calendar)
         if not 1 <= day <= limit:
             raise InvalidDate(_day_message(d, limit))
     if d.time is not None:
-        if not day:
+        if not day or d.day_x:
             raise InvalidDate(f"{label()}: a time of day needs a full date")
         hour, minute, second = d.time
         if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
@@ -442,6 +455,9 @@ def _check_and_bound(d: HistoricalDate) -> tuple[int, int]:
     if d.offset is not None and (d.time is None or not -1080 <= d.offset <= 1080):
         raise InvalidDate(f"{label()}: a UTC offset needs a time and must lie within ±18:00")
     to_jdn = julian_to_jdn if d.calendar == "julian" else gregorian_to_jdn
+    if d.day_x == 1:  # 2019-06-1X: days 10-19
+        last = min(day + 9, days_in_month(year, month))
+        return to_jdn(year, month, max(day, 1)), to_jdn(year, month, last)
     if day:
         jdn = to_jdn(year, month, day)
         return jdn, jdn
@@ -457,6 +473,19 @@ def _check_and_bound(d: HistoricalDate) -> tuple[int, int]:
         lo, hi = (year, year + span) if year >= 0 else (year - span, year)
         return to_jdn(lo, 1, 1), to_jdn(hi, 12, 31)
     return to_jdn(year, 1, 1), to_jdn(year, 12, 31)
+
+
+def _check_day_tens(d: HistoricalDate, label: Callable[[], str]) -> None:
+    """A day with its last digit unspecified (``1X``): a month 01-12 and a tens digit it has."""
+    if not 1 <= d.month <= 12 or d.month_x:
+        raise InvalidDate(f"{label()}: a day with an unspecified digit needs a month 01-12")
+    if d.day % 10 or not 0 <= d.day <= 30:
+        raise InvalidDate(f"{label()}: with day_x=1 the day is its tens (0, 10, 20 or 30)")
+    limit = days_in_month(d.year, d.month, d.calendar)
+    if d.day > limit:
+        raise InvalidDate(
+            f"{label()}: {MONTH_NAMES[d.month - 1]} {d.year} has {limit} days, none from {d.day}"
+        )
 
 
 def _year_text(d: HistoricalDate) -> str:
