@@ -322,3 +322,47 @@ def test_a_trigger_on_the_migrations_table_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(UntrustedJournal, match="sneaky"):
         SQLiteJournal.open(path)
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"version": 3}, "stream 's' jumps to version 3"),
+        ({"recorded_at": "2024-01-01 00:00:09"}, "not a UTC instant"),
+        ({"recorded_at": "2023-12-31T00:00:00.000000Z"}, "goes back in time"),
+    ],
+)
+def test_the_chain_rules_beyond_the_hash(fields: dict[str, Any], reason: str) -> None:
+    """A well-hashed row that skips a version or moves recorded_at back breaks the chain."""
+    from timeline.journal._chain import GENESIS_HASH, chain_hash, record_text, verify
+
+    def row(seq: int, previous: str, **given: Any) -> tuple[Any, ...]:
+        values = {"version": seq, "recorded_at": "2024-01-01T00:00:00.000000Z", **given}
+        text = record_text(
+            seq, "s", values["version"], "note.added", 1, "{}", values["recorded_at"], f"id{seq}"
+        )
+        hash_ = chain_hash(previous, text.encode())
+        return (seq, "s", values["version"], "note.added", 1, "{}", values["recorded_at"],
+                f"id{seq}", hash_)  # fmt: skip
+
+    first = row(1, GENESIS_HASH)
+    second = row(2, first[8], **fields)
+    report = verify([first, second])
+    assert (report.ok, report.checked, report.first_bad_seq) == (False, 1, 2)
+    assert reason in report.reason
+    assert verify([first, row(2, first[8])]).ok
+
+
+def test_restore_outside_a_transaction_raises_typed_errors(tmp_path: Path) -> None:
+    """restore() on a read-only file is JournalReadOnly, not a bare sqlite3 error."""
+    path = tmp_path / "j.timeline"
+    with SQLiteJournal.open(path) as journal:
+        journal.append("s", [draft()])
+        rows = list(journal.rows())
+    with SQLiteJournal.open(tmp_path / "other.timeline") as other:
+        other.append("s", [draft()])
+    with (
+        SQLiteJournal.open(tmp_path / "other.timeline", read_only=True) as reader,
+        pytest.raises(JournalReadOnly),
+    ):
+        reader.restore([(2, *rows[0][1:])])

@@ -626,6 +626,10 @@ class SQLiteJournal(ChainStore):
             }
 
     def _insert(self, rows: Sequence[Row]) -> None:
+        with self.typed_errors():
+            self._insert_rows(rows)
+
+    def _insert_rows(self, rows: Sequence[Row]) -> None:
         conn = self._conn
         try:
             conn.executemany(_INSERT, rows)
