@@ -9,18 +9,20 @@ from timeline.application import Timeline
 from timeline.dates import format_edtf, parse_edtf
 from timeline.domain import (
     Actor,
+    Citation,
     LocalizedText,
     Place,
     Relation,
     RelationType,
     read_actor,
+    read_citation,
     read_event_fields,
     read_place,
     read_relation,
     read_text,
     read_when,
 )
-from timeline.errors import InvalidChange, InvalidDate, UnparsableDate
+from timeline.errors import ImportFailed, InvalidChange, InvalidDate, UnparsableDate
 from timeline.importing import parse_events
 
 
@@ -148,3 +150,14 @@ relations = [{ type = "follows", target = "2001-treaty" }]
             relations=[{"type": "follows", "target": "2001-treaty"}],
         )
     assert from_api == from_file
+
+
+def test_a_citation_shorthand_is_key_at_locator() -> None:
+    """``key@locator`` (as the CLI's --cite and events files write it); a key is needed."""
+    assert read_citation("e", "lukin2018@p. 104") == Citation("e", "lukin2018", locator="p. 104")
+    assert read_citation("e", " lukin2018 ") == Citation("e", "lukin2018")
+    with pytest.raises(InvalidChange, match="no reference key before '@'"):
+        read_citation("e", "@p. 104")
+    toml = '[[event]]\nid = "a"\nwhen = "1969"\ntitle = "x"\ncitations = ["@p. 4"]\n'
+    with pytest.raises(ImportFailed, match=r"'citations': citation '@p\. 4' has no"):
+        parse_events(toml, "toml")

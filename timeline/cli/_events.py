@@ -17,11 +17,6 @@ if TYPE_CHECKING:
 # -- commands on events -------------------------------------------------------
 
 
-def _citation_option(value: str) -> tuple[str, str]:
-    key, _, locator = value.partition("@")
-    return key.strip(), locator.strip()
-
-
 @cli.command("add-event", cls=Writes)
 @click.argument("when")
 @click.argument("title")
@@ -76,6 +71,8 @@ def add_event(
         fields["actors"] = list(actors)
     if tags:
         fields["tags"] = list(tags)
+    from timeline.domain import read_citation
+
     with open_timeline() as timeline, timeline.transaction():
         event = timeline.add_event(
             id=event_id,
@@ -88,8 +85,8 @@ def add_event(
             **fields,
         )
         for cite in cites:
-            key, locator = _citation_option(cite)
-            timeline.cite(event.id, key, locator=locator, reason=reason)
+            citation = read_citation(event.id, cite)
+            timeline.cite(event.id, citation.key, locator=citation.locator, reason=reason)
     click.echo(event.id)
 
 

@@ -25,9 +25,10 @@
       for record in journal.read_stream(event_stream(event_id)):
           state = apply(state, decode(record))
 - Friendly input (:func:`read_when`, :func:`read_text`, :func:`read_actor`,
-  :func:`read_place`, :func:`read_relation`, :func:`read_event_fields`): date
-  phrases ("early June 2019"), ``"CHN:host"`` actor strings, place and
-  relation mappings turned into values, in one place for the API, events files
+  :func:`read_place`, :func:`read_relation`, :func:`read_citation`,
+  :func:`read_event_fields`): date phrases ("early June 2019"), ``"CHN:host"``
+  actor strings, place and relation mappings, ``"key@p. 104"`` citations
+  turned into values, in one place for the API, events files
   and the CLI.
 
 Pure: nothing here reads or writes storage.
@@ -68,6 +69,7 @@ from timeline.domain._codec import (
 from timeline.domain._input import (
     CALENDARS,
     read_actor,
+    read_citation,
     read_event_fields,
     read_place,
     read_relation,
@@ -127,6 +129,7 @@ __all__ = [
     "encode_reference",
     "event_stream",
     "read_actor",
+    "read_citation",
     "read_event_fields",
     "read_place",
     "read_relation",

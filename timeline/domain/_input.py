@@ -4,8 +4,8 @@ A date is a date value, an EDTF string or a phrase ("early June 2019",
 "2019年6月初"); an actor ``"CHN"`` or ``"CHN:host"``; a place a name or a
 mapping of ``name``, ``country``, ``lat``, ``lon``; a relation a mapping of
 ``type`` and ``target``; a text one string (in the ``original`` language) or a
-mapping of language to text. Bad input raises :class:`InvalidChange` or a
-:class:`DateError` naming what is wrong.
+mapping of language to text; a citation ``"key@p. 104"``. Bad input raises
+:class:`InvalidChange` or a :class:`DateError` naming what is wrong.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from timeline.dates import When, parse_date, parse_edtf
-from timeline.domain._model import Actor, LocalizedText, Place, Relation, RelationType
+from timeline.domain._model import Actor, Citation, LocalizedText, Place, Relation, RelationType
 from timeline.errors import DateError, InvalidChange, InvalidDate
 
 __all__ = [
     "CALENDARS",
     "read_actor",
+    "read_citation",
     "read_event_fields",
     "read_place",
     "read_relation",
@@ -129,6 +130,18 @@ def read_relation(value: Relation | Mapping[str, Any]) -> Relation:
     except ValueError as exc:
         types = ", ".join(t.value for t in RelationType)
         raise InvalidChange(f"relation type {kind!r} is not one of: {types}") from exc
+
+
+def read_citation(event_id: str, value: Citation | str) -> Citation:
+    """``"key"`` or ``"key@locator"`` (``"lukin2018@p. 104"``) as a citation by ``event_id``."""
+    if isinstance(value, Citation):
+        return value
+    if not isinstance(value, str):
+        raise InvalidChange(f"expected a citation such as 'key@p. 104', got {value!r:.40}")
+    key, _, locator = value.partition("@")
+    if not key.strip():
+        raise InvalidChange(f"citation {value!r} has no reference key before '@'")
+    return Citation(event_id, key.strip(), locator=locator)
 
 
 _READERS: Mapping[str, Callable[[Any, str], Any]] = {

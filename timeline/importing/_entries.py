@@ -18,6 +18,7 @@ from timeline.domain import (
     Place,
     Relation,
     read_actor,
+    read_citation,
     read_place,
     read_relation,
     read_text,
@@ -200,9 +201,8 @@ def _relation(data: Any, where: Where) -> Relation:
 
 def _citation(event_id: str, data: Any, where: Where) -> Citation:
     if isinstance(data, str):
-        key, _, locator = data.partition("@")
         try:
-            return Citation(event_id, key.strip(), locator=locator.strip())
+            return read_citation(event_id, data)
         except (TimelineError, ValueError) as exc:
             raise where.fail(str(exc), "citations") from exc
     if not isinstance(data, Mapping) or "key" not in data:
