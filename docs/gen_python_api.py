@@ -22,6 +22,8 @@ MODULES = (
     ("timeline", "Historical dates, errors and the package's public names."),
     ("timeline.dates", "Dates: phrases by language, calendar day arithmetic, display."),
     ("timeline.application", "The `Timeline`: commands, queries and maintenance."),
+    ("timeline.views", "The views port, its typed values, and the SQLite and in-memory adapters."),
+    ("timeline.testing.views", "The views contract every views adapter passes."),
     ("timeline.domain", "The domain: values, the changes a journal records, and their codec."),
     ("timeline.importing", "Reading reference and events files into an `ImportPlan`."),
     ("timeline.chronology", "The `Chronology` projection every document is made from."),

@@ -14,8 +14,8 @@ from typing import Any
 from tools import HANG
 
 from citations import Contributor, Reference
-from timeline import views
 from timeline.application import Timeline
+from timeline.views import SQLiteViews
 
 KEYS = ("lukin2018", "lo2008", "wishnick2001")
 EVENTS = ("1969-zhenbao", "2001-treaty", "2014-gas-deal")
@@ -103,7 +103,7 @@ def seed(path: str | Path) -> int:
 
 def snapshot(conn: sqlite3.Connection) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """Every read-model table's rows, in a stable order."""
-    return list(views.snapshot(conn))
+    return list(SQLiteViews(conn).snapshot())
 
 
 def check_consistent(path: str | Path) -> tuple[int, list[str]]:
@@ -115,11 +115,9 @@ def check_consistent(path: str | Path) -> tuple[int, list[str]]:
         assert report.ok, report
         head = tl.head().seq
         conn = tl.journal.connection
-        assert views.checkpoint(conn) == (views.READ_MODEL_SCHEMA, head)
-        fresh = sqlite3.connect(":memory:")
-        views.create(fresh)
-        views.apply_records(fresh, tl.journal.read())
-        assert snapshot(conn) == snapshot(fresh)
-        fresh.close()
+        assert SQLiteViews(conn).checkpoint() == head
+        fresh = SQLiteViews.in_memory(tl.journal.read())
+        assert snapshot(conn) == snapshot(fresh.connection)
+        fresh.connection.close()
         reasons = [str(record.payload.get("reason", "")) for record in tl.records()]
     return head, reasons

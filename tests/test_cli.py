@@ -888,6 +888,7 @@ NO_COMMAND = {
     "close": "every command closes the journal it opened",
     "journal": "the storage port, not a user operation",
     "read_only": "the storage port, not a user operation",
+    "typed_errors": "the storage's error translation, used around every command",
     "transaction": "each command is one transaction",
     "read_transaction": "each command that reads runs in one snapshot",
     "as_of": "the global --as-of option",

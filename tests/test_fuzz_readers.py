@@ -40,11 +40,11 @@ from timeline import (
     TimelineError,
     parse_date,
     parse_edtf,
-    views,
 )
 from timeline.importing import ImportPlan, parse_events
 from timeline.journal import GENESIS_HASH, SQLiteJournal, canonical_json
 from timeline.journal._chain import chain_hash
+from timeline.views import SQLiteViews
 
 ROOT = Path(__file__).parent.parent
 BIB = ROOT / "tests" / "data" / "bib"
@@ -435,7 +435,7 @@ def test_rehashed_dumps_with_odd_payloads_fail_typed(
 
 
 def _state(timeline: Timeline) -> tuple[object, list[tuple[str, list[tuple[Any, ...]]]]]:
-    return timeline.journal.head(), list(views.snapshot(timeline.journal.connection))
+    return timeline.journal.head(), list(SQLiteViews(timeline.journal.connection).snapshot())
 
 
 @FUZZ

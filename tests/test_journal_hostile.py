@@ -133,12 +133,16 @@ def test_verify_finds_a_forged_read_model_row_and_rebuild_repairs_it(tmp_path: P
     path = tmp_path / "forged.timeline"
     seed(path)
     before = _tamper(
-        path, f"UPDATE events SET data = replace(data, 'Seed', 'Forged') WHERE id = '{EVENTS[1]}'"
+        path,
+        "UPDATE event_contents SET data = replace(data, 'Seed', 'Forged') "
+        f"WHERE id = '{EVENTS[1]}'",
     )
     with Timeline.open(path, read_only=True) as tl:
         report = tl.verify()
     assert not report.ok and report.first_bad_seq is None
-    assert report.differences == (f"events row id={EVENTS[1]!r} differs from the journal",)
+    assert report.differences == (
+        f"event_contents row id={EVENTS[1]!r}, content=2 differs from the journal",
+    )
     done = CliRunner().invoke(cli, ["--journal", str(path), "verify"])
     assert done.exit_code == 1
     assert "read models differ" in done.output and EVENTS[1] in done.output
@@ -157,7 +161,7 @@ def test_verify_finds_a_forged_read_model_row_and_rebuild_repairs_it(tmp_path: P
         (f"DELETE FROM citations WHERE key = '{KEYS[0]}'", "citations row id="),
         (
             "INSERT INTO bib_references VALUES ('ghost', 1, 'book', NULL, 1, 1, '{}')",
-            "bib_references row key='ghost' is not in the journal",
+            "bib_references row key='ghost', valid_from=1 is not in the journal",
         ),
         ("UPDATE events SET retracted = 1", "events row id="),
         ("UPDATE event_text SET title = 'Forged' WHERE rowid = 64", "event_text row rowid=64"),

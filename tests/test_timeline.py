@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from citations import Contributor, Reference
-from timeline import views
 from timeline.application import Timeline
 from timeline.dates import parse_edtf
 from timeline.domain import REGISTRY, Event, EventRecorded, encode
@@ -28,6 +27,7 @@ from timeline.errors import (
     UnknownReference,
 )
 from timeline.journal import Draft, SQLiteJournal
+from timeline.views import SQLiteViews
 
 
 def _book(
@@ -75,7 +75,7 @@ def _seed(tl: Timeline) -> None:
 
 
 def _tables(conn: sqlite3.Connection) -> list[tuple[str, list[tuple[object, ...]]]]:
-    return list(views.snapshot(conn))
+    return list(SQLiteViews(conn).snapshot())
 
 
 def test_events_come_in_historical_order(tl: Timeline) -> None:

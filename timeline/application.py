@@ -1,8 +1,8 @@
 """The :class:`Timeline`: commands that check the current state and append
 changes to the journal, and queries answered by the read models.
 
-A command flows one way: arguments → change → codec → journal, with the read
-models updated in the same SQLite transaction. Commands that depend on another
+A command flows one way: arguments → change → codec → journal, with the views
+updated in the journal's write transaction. Commands that depend on another
 entity (citing a reference) re-check it inside that transaction, and a command
 that loses a race for its own stream is retried against the new state, so no
 command is lost without an error.
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import json
 import os
-import sqlite3
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -23,12 +21,11 @@ from typing import Any, Literal, TextIO
 import attrs
 
 from citations import Reference
-from timeline import views
+from timeline._storage import Storage, open_storage
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import When, format_edtf
 from timeline.domain import (
     EVENT_FIELDS,
-    REGISTRY,
     Change,
     Citation,
     CitationAdded,
@@ -44,11 +41,10 @@ from timeline.domain import (
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
+    ReferenceState,
     apply,
     citation_id,
     decode,
-    decode_event,
-    decode_reference,
     encode,
     event_stream,
     read_event_fields,
@@ -71,20 +67,17 @@ from timeline.errors import (
     UnknownReference,
     VersionConflict,
 )
-from timeline.importing import ImportPlan, Origin
-from timeline.journal import (
-    NO_STREAM,
-    ExpectedVersion,
-    Journal,
-    Record,
-    SQLiteJournal,
-    VerifyReport,
-)
+from timeline.importing import ImportPlan, Origin, Revision
+from timeline.journal import GENESIS_HASH, NO_STREAM, ExpectedVersion, Journal, Record, VerifyReport
 from timeline.journal._sqlite import publish, remove_files, scratch_path
+from timeline.views import EventQuery, Views
 
 __all__ = ["FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]
 
 _RETRIES = 5
+
+#: Changes appended (and applied to the views) together by an import.
+_CHUNK = 10_000
 
 
 def default_author() -> str:
@@ -183,14 +176,19 @@ class Timeline:
 
     def __init__(
         self,
-        journal: SQLiteJournal,
-        conn: sqlite3.Connection,
+        journal: Journal,
+        views: Views,
         *,
         author: str | None = None,
         upto: int | None = None,
+        typed_errors: Callable[[], contextlib.AbstractContextManager[None]] = (
+            contextlib.nullcontext
+        ),
     ) -> None:
         self._journal = journal
-        self._conn = conn
+        self._views = views
+        self._typed_errors = typed_errors
+        self._stored = views  # the views kept with the journal (self._views may be a replica)
         self._author = author or default_author()
         self._upto = upto
 
@@ -217,72 +215,57 @@ class Timeline:
         are behind are replayed in memory instead. A file holding SQL objects
         timeline did not create is refused with :class:`UntrustedJournal`.
         """
-        journal = SQLiteJournal.open(
-            path,
-            registry=REGISTRY,
-            synchronous=synchronous,
-            busy_timeout=busy_timeout,
-            read_only=read_only,
+        storage = open_storage(
+            path, synchronous=synchronous, busy_timeout=busy_timeout, read_only=read_only
         )
         try:
-            with journal.typed_errors():
-                complete = views.check_objects(
-                    journal.connection, journal.other_objects(), journal.path
-                )
-                timeline = cls(journal, journal.connection, author=author)
-                timeline._catch_up(progress, rebuild=not complete)
+            with storage.typed_errors():
+                timeline = cls._of(storage, author)
+                timeline._catch_up(progress)
         except BaseException:
-            journal.close()
+            storage.journal.close()
             raise
         return timeline
 
-    def _in_step(self) -> bool:
-        state = views.checkpoint(self._conn)
-        return state == (views.READ_MODEL_SCHEMA, self._journal.head().seq)
+    @classmethod
+    def _of(cls, storage: Storage, author: str | None) -> Timeline:
+        return cls(storage.journal, storage.views, author=author, typed_errors=storage.typed_errors)
 
-    def _catch_up(self, progress: Callable[[int], None] | None, *, rebuild: bool) -> None:
-        """Bring the read models level with the journal; no lock is taken when they are.
+    def typed_errors(self) -> contextlib.AbstractContextManager[None]:
+        """A context turning the storage's own errors (SQLite's) into typed
+        :class:`JournalError` s naming the file."""
+        return self._typed_errors()
 
-        Read models that cannot be caught up (their checkpoint was set back, so
+    def _catch_up(self, progress: Callable[[int], None] | None) -> None:
+        """Bring the views level with the journal; no lock is taken when they are.
+
+        Views that cannot be caught up (their checkpoint was set back, so
         records would apply twice) are rebuilt. A file that cannot be written
-        gets read models replayed in memory.
+        gets views replayed in memory.
         """
-        if not rebuild and self._in_step():
+        if self._views.checkpoint() == self._journal.head().seq:
             return
         if self._journal.read_only:
-            self._conn = _replayed(self._journal, self._journal.head().seq)
+            self._views = self._replica()
             return
         try:
             with self._journal.transaction():
-                conn = self._journal.connection
-                state = views.checkpoint(conn)
+                seq = self._views.checkpoint()
                 head = self._journal.head().seq
-                if (
-                    rebuild
-                    or state is None
-                    or state[0] != views.READ_MODEL_SCHEMA
-                    or state[1] > head
-                    or not self._caught_up(conn, state[1], progress)
-                ):
+                if seq is None or seq > head or not self._caught_up(seq, progress):
                     with contextlib.closing(self._journal.read()) as records:
-                        views.rebuild(conn, records, progress)
+                        self._views.rebuild(records, progress)
         except JournalReadOnly:
-            self._conn = _replayed(self._journal, self._journal.head().seq)
+            self._views = self._replica()
 
-    def _caught_up(
-        self, conn: sqlite3.Connection, seq: int, progress: Callable[[int], None] | None
-    ) -> bool:
-        """Apply the records after ``seq``; False (nothing applied) when they do not fit."""
-        conn.execute("SAVEPOINT catch_up")
-        try:
-            with contextlib.closing(self._journal.read(after=seq)) as records:
-                views.apply_records(conn, records, progress)
-        except (sqlite3.IntegrityError, LookupError, TypeError):
-            conn.execute("ROLLBACK TO catch_up")
-            conn.execute("RELEASE catch_up")
-            return False
-        conn.execute("RELEASE catch_up")
-        return True
+    def _caught_up(self, seq: int, progress: Callable[[int], None] | None) -> bool:
+        with contextlib.closing(self._journal.read(after=seq)) as records:
+            return self._views.catch_up(records, progress)
+
+    def _replica(self) -> Views:
+        """Views of the whole journal held in memory (for a file that cannot be written)."""
+        with contextlib.closing(self._journal.read()) as records:
+            return self._views.replica(records)
 
     def close(self) -> None:
         """Close the journal file."""
@@ -295,7 +278,7 @@ class Timeline:
         self.close()
 
     @property
-    def journal(self) -> SQLiteJournal:
+    def journal(self) -> Journal:
         """The underlying journal."""
         return self._journal
 
@@ -309,7 +292,7 @@ class Timeline:
     def _append(
         self,
         build: Callable[[], tuple[Change, ExpectedVersion] | None],
-        check: Callable[[sqlite3.Connection], None] | None = None,
+        check: Callable[[], None] | None = None,
     ) -> Record | None:
         """Build a change from the current state and append it, retrying lost races."""
         if self.read_only:
@@ -321,11 +304,9 @@ class Timeline:
             change, expected = built
 
             def then(records: Sequence[Record], change: Change = change) -> None:
-                conn = self._journal.connection
                 if check is not None:
-                    check(conn)
-                for record in records:
-                    views.apply(conn, record, change)
+                    check()
+                self._views.apply([(record, change) for record in records])
 
             try:
                 stored = self._journal.append(
@@ -393,54 +374,24 @@ class Timeline:
         """Append ``event``; warn (naming ``where``) if one like it is on the timeline."""
 
         def build() -> tuple[Change, ExpectedVersion]:
-            if views.load_event(self._conn, event.id) is not None:
+            if self._views.event(event.id) is not None:
                 raise DuplicateEvent(f"an event with id {event.id!r} already exists")
             return EventRecorded(event=event, **self._meta(author, reason)), NO_STREAM
 
         alike = self._alike(event)
-        if alike and views.load_event(self._conn, event.id) is None:
-            others = ", ".join(
-                f"{other!r}" + (" (retracted)" if retracted else "") for other, retracted in alike
-            )
-            warnings.warn(
-                f"{where}event {event.id!r} has the date {format_edtf(event.when)} and the title "
-                f"of {others}; both are kept (retract one if they are the same event)",
-                PossibleDuplicateEvent,
-                stacklevel=3,
-            )
+        if alike and self._views.event(event.id) is None:
+            _warn_alike(event, alike, where)
         self._append(build)
         return event
 
-    def _alike(self, event: Event) -> list[tuple[str, bool]]:
-        """Events (id, retracted) with ``event``'s date and title.
-
-        Candidates are the events with the same bounds; when there are many,
-        only those the full-text index finds the title in (three characters
-        or more).
-        """
-        bounds = event.when.bounds
-        same_bounds = "SELECT id FROM events WHERE lower = ? AND upper = ?"
-        ids = [row[0] for row in self._conn.execute(same_bounds + " LIMIT 33", bounds)]
-        texts = [text.strip() for text in event.title.as_dict().values()]
-        if len(ids) > 32 and all(len(text) >= 3 for text in texts):
-            found: set[str] = set()
-            for text in texts:
-                rows = self._conn.execute(
-                    "SELECT event_id FROM event_text JOIN events ON events.id = event_id "
-                    "WHERE title MATCH ? AND lower = ? AND upper = ?",
-                    ('"' + text.replace('"', '""') + '"', *bounds),
-                )
-                found.update(row[0] for row in rows)
-            ids = sorted(found)
-        elif len(ids) > 32:
-            ids = [row[0] for row in self._conn.execute(same_bounds, bounds)]
-        candidates = filter(None, (views.load_event(self._conn, other) for other in ids))
+    def _alike(self, event: Event) -> list[EventState]:
+        """Events with ``event``'s date and title."""
+        lower, upper = event.when.bounds
+        texts = list(event.title.as_dict().values())
         return [
-            (other.id, retracted)
-            for other, _, retracted in candidates
-            if other.id != event.id
-            and other.when == event.when
-            and _same_title(event.title, other.title)
+            other
+            for other in self._views.events_dated(lower, upper, title=texts)
+            if _alike(event, other.event)
         ]
 
     def _derive_id(self, when: When, title: LocalizedText) -> str:
@@ -449,12 +400,12 @@ class Timeline:
         words = _slug(title.get("en")) or _slug(title.get(title.original))
         candidate = f"{stem}-{words}" if words else stem
         unique, n = candidate, 2
-        while views.load_event(self._conn, unique) is not None:
+        while self._views.event(unique) is not None:
             unique, n = f"{candidate}-{n}", n + 1
         return unique
 
-    def _current_event(self, event_id: str) -> tuple[Event, int, bool]:
-        current = views.load_event(self._conn, event_id)
+    def _current_event(self, event_id: str) -> EventState:
+        current = self._views.event(event_id, as_of=self._upto)
         if current is None:
             raise UnknownEvent(f"no event with id {event_id!r}")
         return current
@@ -478,34 +429,16 @@ class Timeline:
         :meth:`record`. Returns the revised event. Raises :class:`UnknownEvent`, or
         :class:`InvalidChange` for an unknown field name.
         """
-        unknown = sorted(set(fields) - set(EVENT_FIELDS))
-        if unknown:
-            raise InvalidChange(
-                f"cannot revise {', '.join(unknown)} of event {event_id!r}; "
-                f"revisable fields: {', '.join(EVENT_FIELDS)}"
-            )
-        if "when" in fields:
-            # The phrase as written describes the old date: a new phrase replaces it,
-            # an EDTF date (or a date value) clears it, unless `when_text` is given too.
-            fields["when"], when_text = read_when(
-                fields["when"],
-                lang=lang,
-                calendar="old-style" if old_style else "gregorian",
-                document_date=document_date,
-            )
-            fields.setdefault("when_text", when_text)
+        fields = _revision_fields(
+            event_id, fields, lang, old_style=old_style, document_date=document_date
+        )
         result: list[Event] = []
 
         def build() -> tuple[Change, int] | None:
-            event, version, _ = self._current_event(event_id)
-            revised = attrs.evolve(event, **read_event_fields(fields, lang=lang))
-            changed = {name: getattr(revised, name) for name in fields}
-            changed = {k: v for k, v in changed.items() if getattr(event, k) != v}
+            current = self._current_event(event_id)
+            revised, change = _revision(current, fields, lang, self._meta(author, reason))
             result[:] = [revised]
-            if not changed:
-                return None
-            change = EventRevised(event_id=event_id, fields=changed, **self._meta(author, reason))
-            return change, version
+            return None if change is None else (change, current.version)
 
         self._append(build)
         return result[0]
@@ -514,8 +447,8 @@ class Timeline:
         self, event_id: str, retracted: bool, reason: str, author: str | None
     ) -> None:
         def build() -> tuple[Change, int]:
-            _, version, is_retracted = self._current_event(event_id)
-            if is_retracted == retracted:
+            current = self._current_event(event_id)
+            if current.retracted == retracted:
                 state = "already retracted" if retracted else "not retracted"
                 raise InvalidChange(f"event {event_id!r} is {state}")
             meta = self._meta(author, reason)
@@ -524,7 +457,7 @@ class Timeline:
                 if retracted
                 else EventRestored(event_id=event_id, **meta)
             )
-            return change, version
+            return change, current.version
 
         self._append(build)
 
@@ -544,15 +477,15 @@ class Timeline:
         """Add a bibliographic reference; raises :class:`DuplicateReference` if its key is taken."""
 
         def build() -> tuple[Change, ExpectedVersion]:
-            if views.load_reference(self._conn, reference.key) is not None:
+            if self._views.reference(reference.key) is not None:
                 raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
             return ReferenceAdded(reference=reference, **self._meta(author, reason)), NO_STREAM
 
         self._append(build)
         return reference
 
-    def _current_reference(self, key: str) -> tuple[Reference, int, str | None]:
-        current = views.load_reference(self._conn, key)
+    def _current_reference(self, key: str) -> ReferenceState:
+        current = self._views.reference(key, as_of=self._upto)
         if current is None:
             raise UnknownReference(f"no reference with key {key!r}")
         return current
@@ -563,10 +496,11 @@ class Timeline:
         """Replace a reference's content (same key); nothing is written when it is unchanged."""
 
         def build() -> tuple[Change, int] | None:
-            current, version, _ = self._current_reference(reference.key)
-            if current == reference:
+            current = self._current_reference(reference.key)
+            if current.reference == reference:
                 return None
-            return ReferenceAmended(reference=reference, **self._meta(author, reason)), version
+            change = ReferenceAmended(reference=reference, **self._meta(author, reason))
+            return change, current.version
 
         self._append(build)
         return reference
@@ -579,32 +513,33 @@ class Timeline:
             raise InvalidChange(f"cannot merge reference {key!r} into itself")
 
         def build() -> tuple[Change, int]:
-            _, version, merged = self._current_reference(key)
-            if merged is not None:
-                raise InvalidChange(f"reference {key!r} is already merged into {merged!r}")
+            current = self._current_reference(key)
+            if current.merged_into is not None:
+                raise InvalidChange(
+                    f"reference {key!r} is already merged into {current.merged_into!r}"
+                )
             target = self._resolve_key(into)
             if target == key:
                 raise InvalidChange(f"merging {key!r} into {into!r} would make a cycle")
             change = ReferenceMerged(key=key, into=target, **self._meta(author, reason))
-            return change, version
+            return change, current.version
 
-        self._append(build, check=lambda conn: self._require_reference(conn, into))
+        self._append(build, check=lambda: self._require_reference(into))
 
     def _resolve_key(self, key: str) -> str:
         """Follow merges from ``key`` to the surviving reference."""
         seen = {key}
-        _, _, merged = self._current_reference(key)
+        merged = self._current_reference(key).merged_into
         while merged is not None:
             key = merged
             if key in seen:  # pragma: no cover - merges refuse cycles
                 break
             seen.add(key)
-            _, _, merged = self._current_reference(key)
+            merged = self._current_reference(key).merged_into
         return key
 
-    @staticmethod
-    def _require_reference(conn: sqlite3.Connection, key: str) -> None:
-        if views.load_reference(conn, key) is None:
+    def _require_reference(self, key: str) -> None:
+        if self._views.reference(key) is None:
             raise UnknownReference(f"no reference with key {key!r}")
 
     def cite(
@@ -623,24 +558,15 @@ class Timeline:
         Raises :class:`UnknownEvent` or :class:`UnknownReference`, and
         :class:`InvalidChange` when the same citation exists already.
         """
-        supported = tuple(supports)
-        unknown = sorted(set(supported) - set(EVENT_FIELDS))
-        if unknown:
-            raise InvalidChange(
-                f"a citation can support event fields only, not {', '.join(unknown)}"
-            )
-        citation = Citation(event_id, key, locator=locator, quote=quote, supports=supported)
+        citation = _new_citation(event_id, key, locator, quote, supports)
 
         def build() -> tuple[Change, int]:
-            _, version, _ = self._current_event(event_id)
-            self._require_reference(self._conn, key)
-            if self._conn.execute(
-                "SELECT 1 FROM citations WHERE id = ?", (citation.id,)
-            ).fetchone():
-                raise InvalidChange(f"event {event_id!r} already cites {key!r} at {locator!r}")
-            return CitationAdded(citation=citation, **self._meta(author, reason)), version
+            current = self._current_event(event_id)
+            self._require_reference(key)
+            change = _citing(current, citation, self._meta(author, reason))
+            return change, current.version
 
-        self._append(build, check=lambda conn: self._require_reference(conn, key))
+        self._append(build, check=lambda: self._require_reference(key))
         return citation
 
     def uncite(
@@ -656,13 +582,13 @@ class Timeline:
         cid = citation_id(event_id, key, locator)
 
         def build() -> tuple[Change, int]:
-            _, version, _ = self._current_event(event_id)
-            if not self._conn.execute("SELECT 1 FROM citations WHERE id = ?", (cid,)).fetchone():
+            current = self._current_event(event_id)
+            if all(cited.id != cid for cited in current.citations):
                 raise UnknownCitation(f"event {event_id!r} has no citation {cid!r}")
             change = CitationRemoved(
                 event_id=event_id, citation_id=cid, **self._meta(author, reason)
             )
-            return change, version
+            return change, current.version
 
         self._append(build)
 
@@ -670,11 +596,11 @@ class Timeline:
 
     def event(self, event_id: str) -> Event:
         """The event with this id (retracted or not); raises :class:`UnknownEvent`."""
-        return self._current_event(event_id)[0]
+        return self._current_event(event_id).event
 
     def is_retracted(self, event_id: str) -> bool:
         """True when the event has been retracted."""
-        return self._current_event(event_id)[2]
+        return self._current_event(event_id).retracted
 
     def events(
         self,
@@ -696,7 +622,7 @@ class Timeline:
         is a minimum; ``text`` searches titles and summaries (in ``lang``
         only, if given).
         """
-        sql, params = _event_query(
+        query = _event_query(
             between=between,
             actors=actors,
             kinds=kinds,
@@ -706,59 +632,32 @@ class Timeline:
             lang=lang,
             include_retracted=include_retracted,
         )
-        return [decode_event(json.loads(row[0])) for row in self._conn.execute(sql, params)]
+        return [view.event for view in self._views.events(query, as_of=self._upto)]
 
     def references(self, *, include_merged: bool = False) -> list[Reference]:
         """All references, by key; merged duplicates only when asked."""
-        where = "" if include_merged else "WHERE merged_into IS NULL"
-        rows = self._conn.execute(f"SELECT data FROM bib_references {where} ORDER BY key")
-        return [decode_reference(json.loads(row[0])) for row in rows]
+        found = self._views.references(include_merged=include_merged, as_of=self._upto)
+        return [view.reference for view in found]
 
     def reference(self, key: str) -> Reference:
         """The reference with this key; raises :class:`UnknownReference`."""
-        return self._current_reference(key)[0]
+        return self._current_reference(key).reference
 
     def citations_of(self, event_id: str) -> list[Citation]:
         """The citations of an event, in the order they were added."""
-        self._current_event(event_id)
-        rows = self._conn.execute(
-            "SELECT event_id, key, locator, quote, supports FROM citations "
-            "WHERE event_id = ? ORDER BY seq",
-            (event_id,),
-        )
-        return [
-            Citation(
-                row[0], row[1], locator=row[2], quote=row[3], supports=tuple(json.loads(row[4]))
-            )
-            for row in rows
-        ]
+        return list(self._current_event(event_id).citations)
 
     def events_citing(self, key: str) -> list[Event]:
         """Events citing ``key`` or any reference merged into it, in historical order."""
         self._current_reference(key)
-        keys = [key] + [
-            row[0]
-            for row in self._conn.execute(
-                "SELECT key FROM bib_references WHERE merged_into = ?", (key,)
-            )
-        ]
-        marks = ",".join("?" * len(keys))
-        rows = self._conn.execute(
-            f"""SELECT data FROM events WHERE retracted = 0 AND id IN
-                (SELECT event_id FROM citations WHERE key IN ({marks}))
-                ORDER BY {views.EVENT_ORDER}""",
-            keys,
-        )
-        return [decode_event(json.loads(row[0])) for row in rows]
+        keys = (key, *self._views.merged_into(key, as_of=self._upto))
+        found = self._views.events(EventQuery(citing=keys), as_of=self._upto)
+        return [view.event for view in found]
 
     def unsourced(self) -> list[Event]:
         """Events (not retracted) that cite nothing, in historical order."""
-        rows = self._conn.execute(
-            f"""SELECT data FROM events WHERE retracted = 0 AND NOT EXISTS
-               (SELECT 1 FROM citations WHERE citations.event_id = events.id)
-               ORDER BY {views.EVENT_ORDER}"""
-        )
-        return [decode_event(json.loads(row[0])) for row in rows]
+        found = self._views.events(EventQuery(unsourced=True), as_of=self._upto)
+        return [view.event for view in found]
 
     def history(self, event_id: str) -> list[HistoryEntry]:
         """Every change to one event, oldest first, with who, when, why and field diffs."""
@@ -795,7 +694,7 @@ class Timeline:
             self._journal.read(after=max(self._upto - 1, 0), upto=self._upto)
         ) as records:
             last = next(records, None)
-        return JournalState(last.seq, last.hash) if last else JournalState(0, "")
+        return JournalState(last.seq, last.hash) if last else JournalState(0, GENESIS_HASH)
 
     def as_of(self, moment: int | datetime) -> Timeline:
         """A read-only timeline exactly as it stood at journal ``seq`` or at an instant (UTC)."""
@@ -810,7 +709,13 @@ class Timeline:
         if seq < 0:
             raise InvalidChange(f"as_of needs a seq of 0 or more, got {seq}")
         seq = min(seq, self._upto if self._upto is not None else self._journal.head().seq)
-        return Timeline(self._journal, _replayed(self._journal, seq), author=self._author, upto=seq)
+        return Timeline(
+            self._journal,
+            self._views,
+            author=self._author,
+            upto=seq,
+            typed_errors=self._typed_errors,
+        )
 
     def chronology(
         self,
@@ -827,32 +732,52 @@ class Timeline:
         its ``state`` is the journal state its entries show.
         """
         with self.read_transaction():
-            merged = dict(
-                self._conn.execute(
-                    "SELECT key, merged_into FROM bib_references WHERE merged_into IS NOT NULL"
-                ).fetchall()
+            query = _event_query(include_retracted=include_retracted, **filters)
+            found = self._views.events(query, as_of=self._upto)
+            surviving = self._surviving({c.key for view in found for c in view.citations})
+            entries = tuple(
+                ChronologyEntry(
+                    view.event,
+                    tuple(attrs.evolve(c, key=surviving[c.key].key) for c in view.citations),
+                    retracted=view.retracted,
+                )
+                for view in found
             )
-            entries = []
-            keys: set[str] = set()
-            for event in self.events(include_retracted=include_retracted, **filters):
-                citations = tuple(
-                    attrs.evolve(citation, key=_follow(merged, citation.key))
-                    for citation in self.citations_of(event.id)
-                )
-                keys.update(citation.key for citation in citations)
-                entries.append(
-                    ChronologyEntry(event, citations, retracted=self.is_retracted(event.id))
-                )
-            references = {key: self.reference(key) for key in keys}
+            references = {reference.key: reference for reference in surviving.values()}
             return Chronology(
-                entries=tuple(entries),
+                entries=entries,
                 references=references,
                 state=self.head(),
                 made_at=made_at or datetime.now(UTC),
                 title=title,
             )
 
+    def _surviving(self, keys: Iterable[str]) -> dict[str, Reference]:
+        """Each key's surviving reference (merges followed), one query per merge step."""
+        held: dict[str, ReferenceState] = {}
+        wanted = set(keys)
+        while wanted:
+            found = self._views.references(keys=wanted, include_merged=True, as_of=self._upto)
+            held.update((view.reference.key, view) for view in found)
+            wanted = {view.merged_into for view in found if view.merged_into} - held.keys()
+        merged = {key: view.merged_into for key, view in held.items() if view.merged_into}
+        return {key: held[_follow(merged, key)].reference for key in keys}
+
     # -- bulk import ----------------------------------------------------------
+
+    def _append_all(self, changes: Sequence[tuple[Change, ExpectedVersion]]) -> None:
+        """Append checked changes in order with one multi-stream append per chunk (inside
+        the caller's write transaction), their views applied in one batch with each."""
+        for start in range(0, len(changes), _CHUNK):
+            part = changes[start : start + _CHUNK]
+
+            def then(records: Sequence[Record], part: Sequence[tuple[Change, Any]] = part) -> None:
+                self._views.apply(list(zip(records, [change for change, _ in part], strict=True)))
+
+            self._journal.append_batch(
+                [(change.stream, [encode(change)], expected) for change, expected in part],
+                then=then,
+            )
 
     def import_plan(
         self,
@@ -883,56 +808,11 @@ class Timeline:
             "event id",
             DuplicateEvent,
         )
-        done = 0
-
-        def step() -> None:
-            nonlocal done
-            done += 1
-            if progress is not None and done % 100 == 0:
-                progress(done)
-
         with self._journal.transaction():
-            for reference, origin in refs:
-                with _imported_from(origin):
-                    self.add_reference(
-                        reference, author=author, reason=_import_reason(reason, origin)
-                    )
-                step()
-            for n, event in enumerate(plan.events):
-                origin = plan.origin("events", n)
-                with _imported_from(origin):
-                    self._record(
-                        event,
-                        author=author,
-                        reason=_import_reason(reason, origin),
-                        where=f"{origin}: ",
-                    )
-                step()
-            for n, citation in enumerate(plan.citations):
-                origin = plan.origin("citations", n)
-                with _imported_from(origin):
-                    self.cite(
-                        citation.event_id,
-                        citation.key,
-                        locator=citation.locator,
-                        quote=citation.quote,
-                        supports=citation.supports,
-                        author=author,
-                        reason=_import_reason(reason, origin),
-                    )
-                step()
-            for n, revision in enumerate(plan.revisions):
-                origin = plan.origin("revisions", n)
-                with _imported_from(origin):
-                    self.revise(
-                        revision.event_id,
-                        reason=_import_reason(revision.reason, origin),
-                        author=revision.author or author,
-                        **dict(revision.fields),
-                    )
-                step()
+            changes = _Import(self, author, progress).plan(plan, refs, reason)
+            self._append_all(changes)
         if progress is not None:
-            progress(done)
+            progress(len(refs) + len(plan.events) + len(plan.citations) + len(plan.revisions))
         return ImportSummary(
             references=len(refs),
             events=len(plan.events),
@@ -952,28 +832,17 @@ class Timeline:
         (:meth:`rebuild` repairs it). An as-of view checks the chain only.
         """
         with self._journal.read_transaction():
-            conn = self._journal.connection
             report = self._journal.verify()
             if not report.ok or self.read_only:
                 return report
-            damage = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
-            if damage != ["ok"]:
-                return attrs.evolve(
-                    report,
-                    ok=False,
-                    reason="the file is damaged: SQLite's integrity check says "
-                    + "; ".join(damage),
-                )
-            state = views.checkpoint(conn)
-            if state is None or state[0] != views.READ_MODEL_SCHEMA:
+            damage = self._stored.damage()
+            if damage:
+                return attrs.evolve(report, ok=False, reason=damage)
+            seq = self._stored.checkpoint()
+            if seq is None or seq > report.checked:
                 return report  # rebuilt from the journal before any output is made
-            if state[1] > report.checked:
-                return report
-            with contextlib.closing(self._journal.read(upto=state[1])) as records:
-                differences = views.differences(conn, records)
-            text_damage = views.text_index_damage(conn)
-        if text_damage:
-            differences = (*differences, text_damage)
+            with contextlib.closing(self._journal.read(upto=seq)) as records:
+                differences = self._stored.differences(records)
         if not differences:
             return report
         return attrs.evolve(
@@ -1004,8 +873,11 @@ class Timeline:
         """Drop and rebuild the read models from the journal; returns the records replayed."""
         if self.read_only:
             raise ReadOnlyTimeline("an as-of view has no stored read models to rebuild")
-        with self._journal.transaction(), contextlib.closing(self._journal.read()) as records:
-            return views.rebuild(self._journal.connection, records, progress)
+        with (
+            self._journal.transaction(),
+            contextlib.closing(self._journal.read()) as records,
+        ):
+            return self._views.rebuild(records, progress)
 
     def dump(self, fp: TextIO) -> int:
         """Write the journal as JSON Lines; returns the number of records."""
@@ -1074,12 +946,13 @@ class Timeline:
         author: str | None,
         progress: Callable[[int], None] | None,
     ) -> Timeline:
-        target = SQLiteJournal.open(path, registry=REGISTRY)
-        timeline = cls(target, target.connection, author=author)
+        storage = open_storage(path)
+        target = storage.journal
+        timeline = cls._of(storage, author)
         try:
             with target.transaction():
                 Journal.load(fp, into=target)
-                timeline._catch_up(progress, rebuild=False)
+                timeline._catch_up(progress)
         except BaseException:
             target.close()
             raise
@@ -1088,6 +961,206 @@ class Timeline:
     def records(self) -> Iterator[Record]:
         """The journal records this timeline shows, in order."""
         return self._journal.read(upto=self._upto)
+
+
+def _alike(event: Event, other: Event) -> bool:
+    """Whether ``other`` is another event with ``event``'s date and title."""
+    return (
+        other.id != event.id and other.when == event.when and _same_title(event.title, other.title)
+    )
+
+
+def _warn_alike(event: Event, alike: Iterable[EventState], where: str) -> None:
+    """Warn that ``event`` looks like the events ``alike`` (it is recorded all the same)."""
+    others = ", ".join(
+        f"{other.event.id!r}" + (" (retracted)" if other.retracted else "") for other in alike
+    )
+    warnings.warn(
+        f"{where}event {event.id!r} has the date {format_edtf(event.when)} and the title "
+        f"of {others}; both are kept (retract one if they are the same event)",
+        PossibleDuplicateEvent,
+        stacklevel=4,
+    )
+
+
+def _revision_fields(
+    event_id: str,
+    fields: dict[str, Any],
+    lang: str,
+    *,
+    old_style: bool = False,
+    document_date: When | str | None = None,
+) -> dict[str, Any]:
+    """The fields of a revision, checked; a new ``when`` read (``old_style`` and
+    ``document_date`` as :func:`~timeline.dates.parse_date`'s), with its phrase as written."""
+    unknown = sorted(set(fields) - set(EVENT_FIELDS))
+    if unknown:
+        raise InvalidChange(
+            f"cannot revise {', '.join(unknown)} of event {event_id!r}; "
+            f"revisable fields: {', '.join(EVENT_FIELDS)}"
+        )
+    if "when" in fields:
+        # The phrase as written describes the old date: a new phrase replaces it,
+        # an EDTF date (or a date value) clears it, unless `when_text` is given too.
+        fields["when"], when_text = read_when(
+            fields["when"],
+            lang=lang,
+            calendar="old-style" if old_style else "gregorian",
+            document_date=document_date,
+        )
+        fields.setdefault("when_text", when_text)
+    return fields
+
+
+def _revision(
+    current: EventState, fields: Mapping[str, Any], lang: str, meta: Mapping[str, str]
+) -> tuple[Event, EventRevised | None]:
+    """The event revised with ``fields``, and the change (None when nothing changes)."""
+    event = current.event
+    revised = attrs.evolve(event, **read_event_fields(fields, lang=lang))
+    changed = {name: getattr(revised, name) for name in fields}
+    changed = {k: v for k, v in changed.items() if getattr(event, k) != v}
+    if not changed:
+        return revised, None
+    return revised, EventRevised(event_id=event.id, fields=changed, **meta)
+
+
+def _new_citation(
+    event_id: str, key: str, locator: str, quote: str, supports: Iterable[str]
+) -> Citation:
+    supported = tuple(supports)
+    unknown = sorted(set(supported) - set(EVENT_FIELDS))
+    if unknown:
+        raise InvalidChange(f"a citation can support event fields only, not {', '.join(unknown)}")
+    return Citation(event_id, key, locator=locator, quote=quote, supports=supported)
+
+
+def _citing(current: EventState, citation: Citation, meta: Mapping[str, str]) -> CitationAdded:
+    """The change citing ``citation`` from the event; refused if it cites it already."""
+    if any(cited.id == citation.id for cited in current.citations):
+        raise InvalidChange(
+            f"event {citation.event_id!r} already cites {citation.key!r} at {citation.locator!r}"
+        )
+    return CitationAdded(citation=citation, **meta)
+
+
+class _Import:
+    """An import's changes, each checked as if made one by one, against the views read
+    once per table (events, references, events of the same dates) and kept up to date
+    here as the changes are planned."""
+
+    def __init__(
+        self, timeline: Timeline, author: str | None, progress: Callable[[int], None] | None
+    ) -> None:
+        self._timeline = timeline
+        self._author = author
+        self._progress = progress
+        self._done = 0
+        self._changes: list[tuple[Change, ExpectedVersion]] = []
+        self._events: dict[str, EventState] = {}
+        self._keys: set[str] = set()
+        self._dated: dict[tuple[int, int], list[EventState]] = {}
+
+    def _emit(self, change: Change, expected: ExpectedVersion) -> None:
+        self._changes.append((change, expected))
+
+    def _step(self) -> None:
+        self._done += 1
+        if self._progress is not None and self._done % 100 == 0:
+            self._progress(self._done)
+
+    def _meta(self, author: str | None, reason: str) -> dict[str, str]:
+        return self._timeline._meta(author, reason)
+
+    def _read(self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]]) -> None:
+        views = self._timeline._views
+        ids = {e.id for e in plan.events}
+        ids.update(c.event_id for c in plan.citations)
+        ids.update(r.event_id for r in plan.revisions)
+        found = views.events(EventQuery(ids=ids, include_retracted=True))
+        self._events = {view.event.id: view for view in found}
+        keys = {reference.key for reference, _ in refs} | {c.key for c in plan.citations}
+        self._keys = {
+            view.reference.key for view in views.references(keys=keys, include_merged=True)
+        }
+        for view in views.events_on({event.when.bounds for event in plan.events}):
+            self._dated.setdefault(view.event.when.bounds, []).append(view)
+
+    def plan(
+        self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]], reason: str
+    ) -> list[tuple[Change, ExpectedVersion]]:
+        """The changes of ``plan`` in order; the first refusal names its file and line."""
+        self._read(plan, refs)
+        for reference, origin in refs:
+            with _imported_from(origin):
+                self._reference(reference, _import_reason(reason, origin))
+        for n, event in enumerate(plan.events):
+            origin = plan.origin("events", n)
+            with _imported_from(origin):
+                self._event(event, _import_reason(reason, origin), f"{origin}: ")
+        for n, cited in enumerate(plan.citations):
+            origin = plan.origin("citations", n)
+            with _imported_from(origin):
+                self._citation(cited, _import_reason(reason, origin))
+        for n, revision in enumerate(plan.revisions):
+            origin = plan.origin("revisions", n)
+            with _imported_from(origin):
+                self._revision(revision, _import_reason(revision.reason, origin))
+        return self._changes
+
+    def _reference(self, reference: Reference, reason: str) -> None:
+        if reference.key in self._keys:
+            raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
+        self._keys.add(reference.key)
+        self._emit(
+            ReferenceAdded(reference=reference, **self._meta(self._author, reason)), NO_STREAM
+        )
+        self._step()
+
+    def _event(self, event: Event, reason: str, where: str) -> None:
+        same_day = self._dated.setdefault(event.when.bounds, [])
+        if event.id in self._events:
+            raise DuplicateEvent(f"an event with id {event.id!r} already exists")
+        alike = sorted(
+            (other for other in same_day if _alike(event, other.event)),
+            key=lambda other: other.event.id,
+        )
+        if alike:
+            _warn_alike(event, alike, where)
+        change = EventRecorded(event=event, **self._meta(self._author, reason))
+        self._emit(change, NO_STREAM)
+        state = apply(None, change)
+        self._events[event.id] = state
+        same_day.append(state)
+        self._step()
+
+    def _current(self, event_id: str) -> EventState:
+        current = self._events.get(event_id)
+        if current is None:
+            raise UnknownEvent(f"no event with id {event_id!r}")
+        return current
+
+    def _citation(self, cited: Citation, reason: str) -> None:
+        citation = _new_citation(
+            cited.event_id, cited.key, cited.locator, cited.quote, cited.supports
+        )
+        current = self._current(citation.event_id)
+        if citation.key not in self._keys:
+            raise UnknownReference(f"no reference with key {citation.key!r}")
+        change = _citing(current, citation, self._meta(self._author, reason))
+        self._emit(change, current.version)
+        self._events[citation.event_id] = apply(current, change)
+        self._step()
+
+    def _revision(self, revision: Revision, reason: str) -> None:
+        fields = _revision_fields(revision.event_id, dict(revision.fields), "en")
+        current = self._current(revision.event_id)
+        meta = self._meta(revision.author or self._author, reason)
+        _, change = _revision(current, fields, "en", meta)
+        if change is not None:
+            self._emit(change, current.version)
+            self._events[revision.event_id] = apply(current, change)
+        self._step()
 
 
 def _import_reason(reason: str, origin: Origin) -> str:
@@ -1118,12 +1191,6 @@ def _refuse_repeats(
         first[key] = origin
 
 
-def _replayed(journal: Journal, upto: int) -> sqlite3.Connection:
-    """In-memory read models of the journal's records up to ``upto``."""
-    with contextlib.closing(journal.read(upto=upto)) as records:
-        return views.replayed(records)
-
-
 def _follow(merged: Mapping[str, str], key: str) -> str:
     seen = {key}
     while key in merged and merged[key] not in seen:
@@ -1140,63 +1207,30 @@ def _bounds_of(value: When | str | None, lang: str = "en") -> tuple[int, int] | 
 
 def _event_query(
     *,
-    between: When | str | tuple[When | str | None, When | str | None] | None,
-    actors: Iterable[str] | None,
-    kinds: Iterable[str] | None,
-    tags: Iterable[str] | None,
-    importance: int | None,
-    text: str | None,
-    lang: str | None,
-    include_retracted: bool,
-) -> tuple[str, list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if not include_retracted:
-        where.append("retracted = 0")
-    if between is not None:
-        if isinstance(between, tuple):
-            start, end = (_bounds_of(part) for part in between)
-            lower = start[0] if start else None
-            upper = end[1] if end else None
-        else:
-            lower, upper = _bounds_of(between) or (None, None)
-        if upper is not None:
-            where.append("lower <= ?")
-            params.append(upper)
-        if lower is not None:
-            where.append("upper >= ?")
-            params.append(lower)
-    for column, table, values in (
-        ("code", "event_actors", [a.strip().upper() for a in actors or ()]),
-        ("tag", "event_tags", [t.strip().lower() for t in tags or ()]),
-    ):
-        if values:
-            marks = ",".join("?" * len(values))
-            where.append(f"id IN (SELECT event_id FROM {table} WHERE {column} IN ({marks}))")
-            params.extend(values)
-    kind_list = [k.strip().lower() for k in kinds or ()]
-    if kind_list:
-        where.append(f"kind IN ({','.join('?' * len(kind_list))})")
-        params.extend(kind_list)
-    if importance is not None:
-        where.append("importance >= ?")
-        params.append(importance)
-    if text:
-        lang_clause = " AND lang = ?" if lang else ""
-        if len(text) >= 3:
-            phrase = '"' + text.replace('"', '""') + '"'
-            where.append(
-                f"id IN (SELECT event_id FROM event_text WHERE event_text MATCH ?{lang_clause})"
-            )
-            params.append(phrase)
-        else:
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append(
-                "id IN (SELECT event_id FROM event_text WHERE (title LIKE ? ESCAPE '\\' "
-                f"OR summary LIKE ? ESCAPE '\\'){lang_clause})"
-            )
-            params.extend([pattern, pattern])
-        if lang:
-            params.append(lang)
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    return f"SELECT data FROM events {clause} ORDER BY {views.EVENT_ORDER}", params
+    between: When | str | tuple[When | str | None, When | str | None] | None = None,
+    actors: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    importance: int | None = None,
+    text: str | None = None,
+    lang: str | None = None,
+    include_retracted: bool = False,
+) -> EventQuery:
+    lower = upper = None
+    if isinstance(between, tuple):
+        start, end = (_bounds_of(part) for part in between)
+        lower = start[0] if start else None
+        upper = end[1] if end else None
+    elif between is not None:
+        lower, upper = read_when(between)[0].bounds
+    return EventQuery(
+        lower=lower,
+        upper=upper,
+        actors=actors or (),
+        kinds=kinds or (),
+        tags=tags or (),
+        importance=importance,
+        text=text or None,
+        lang=lang,
+        include_retracted=include_retracted,
+    )

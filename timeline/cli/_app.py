@@ -116,7 +116,7 @@ def open_timeline(
             busy_timeout=settings.busy_timeout,
             read_only=read_only,
         ) as timeline,
-        timeline.journal.typed_errors(),
+        timeline.typed_errors(),
         contextlib.nullcontext() if writes else timeline.read_transaction(),
     ):
         if settings.as_of is not None:

@@ -41,6 +41,6 @@ def import_into(
             pass  # another process made it meanwhile: import into it as into any journal
     with (
         Timeline.open(target, author=author, busy_timeout=busy_timeout) as timeline,
-        timeline.journal.typed_errors(),
+        timeline.typed_errors(),
     ):
         return timeline.import_plan(plan, author=author, progress=progress)

@@ -1,42 +1,37 @@
 """Views (read models): what queries read, derived from the journal and kept in step with it.
 
 The views are never the source of truth: they are dropped and rebuilt from the
-journal at any time. Today they are SQLite tables beside the journal, in the
-same file (:mod:`timeline.views._sqlite`).
+journal at any time. :class:`Views` is the port the application uses: apply a
+batch of ``(record, change)`` pairs inside the journal's write transaction,
+bring them level with the journal (``checkpoint``, ``catch_up``,
+``rebuild``), and typed queries returning the domain's states
+(:class:`~timeline.domain.EventState`: an event with its version, retraction
+and citations; :class:`~timeline.domain.ReferenceState`: a reference with its
+version and merge target), each taking ``as_of`` (a journal ``seq``):
+adapters keep every row version with the ``seq`` range it held in, so the
+past is read, not replayed.
+
+Adapters: :class:`SQLiteViews` (tables in the SQLite journal's file, sharing
+its connection) and :class:`MemoryViews` (plain Python structures).
+:mod:`timeline.testing.views` is the contract every adapter passes.
 """
 
-from timeline.views._sqlite import (
-    EVENT_ORDER,
-    READ_MODEL_SCHEMA,
-    apply,
-    apply_records,
-    check_objects,
-    checkpoint,
-    create,
-    differences,
-    drop,
-    load_event,
-    load_reference,
-    rebuild,
-    replayed,
-    snapshot,
-    text_index_damage,
+from timeline.views._memory import MemoryViews
+from timeline.views._port import (
+    Batch,
+    EventQuery,
+    Progress,
+    Views,
 )
+from timeline.views._sqlite import OPEN, READ_MODEL_SCHEMA, SQLiteViews
 
 __all__ = [
-    "EVENT_ORDER",
+    "OPEN",
     "READ_MODEL_SCHEMA",
-    "apply",
-    "apply_records",
-    "check_objects",
-    "checkpoint",
-    "create",
-    "differences",
-    "drop",
-    "load_event",
-    "load_reference",
-    "rebuild",
-    "replayed",
-    "snapshot",
-    "text_index_damage",
+    "Batch",
+    "EventQuery",
+    "MemoryViews",
+    "Progress",
+    "SQLiteViews",
+    "Views",
 ]

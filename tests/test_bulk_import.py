@@ -1,0 +1,150 @@
+"""The bulk import path: the same records and views as the commands made one by one."""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from citations import Reference
+from timeline import PossibleDuplicateEvent, Timeline
+from timeline.dates import parse_edtf
+from timeline.domain import Citation, Event
+from timeline.errors import InvalidChange, UnknownEvent, UnknownReference
+from timeline.importing import ImportPlan, Revision
+from timeline.views import SQLiteViews
+
+
+def _book(key: str) -> Reference:
+    return Reference(key, "book", {"title": f"Book {key}"})
+
+
+def _event(event_id: str, when: str = "1969-03-02", title: str = "Clash") -> Event:
+    return Event(id=event_id, when=parse_edtf(when), title={"en": title}, tags=("t",))
+
+
+def _before(tl: Timeline) -> None:
+    """What the journal holds before the import: a reference, an event like one imported."""
+    tl.add_reference(_book("old"))
+    tl.add_event(_event("old-clash"))
+    tl.retract("old-clash", reason="duplicate")
+
+
+PLAN = ImportPlan(
+    events=(_event("a"), _event("b", "2001", "Treaty"), _event("c", "1969-03-02", "clash")),
+    citations=(
+        Citation("a", "old", locator="p. 1"),
+        Citation("b", "new"),
+        Citation("old-clash", "new", supports=("when",)),
+    ),
+    revisions=(
+        Revision("b", (("importance", 3),), "sure"),
+        Revision("b", (("importance", 3),), "again: nothing changes"),
+        Revision("a", (("when", "1969-03-03"),), "a day later", author="editor"),
+    ),
+    source="plan.toml",
+    references=(_book("new"),),
+)
+
+
+def _records(tl: Timeline) -> list[tuple[Any, ...]]:
+    return [(r.seq, r.stream, r.version, r.kind, r.payload) for r in tl.records()]
+
+
+def _one_by_one(tl: Timeline, plan: ImportPlan) -> None:
+    """The commands an import stands for, in its order, with its reasons."""
+    for n, reference in enumerate(plan.references):
+        tl.add_reference(reference, reason=f"imported from {plan.origin('references', n)}")
+    for n, event in enumerate(plan.events):
+        tl.add_event(event, reason=f"imported from {plan.origin('events', n)}")
+    for n, c in enumerate(plan.citations):
+        reason = f"imported from {plan.origin('citations', n)}"
+        tl.cite(c.event_id, c.key, locator=c.locator, supports=c.supports, reason=reason)
+    for n, r in enumerate(plan.revisions):
+        reason = f"{r.reason} (imported from {plan.origin('revisions', n)})"
+        tl.revise(r.event_id, reason=reason, author=r.author or None, **dict(r.fields))
+
+
+def test_an_import_writes_what_the_commands_one_by_one_write() -> None:
+    """Records (streams, versions, payloads) and every view row are the same."""
+    with (
+        Timeline.open(":memory:", author="me") as bulk,
+        Timeline.open(":memory:", author="me") as single,
+    ):
+        for tl in (bulk, single):
+            _before(tl)
+        with pytest.warns(PossibleDuplicateEvent) as bulk_warnings:
+            bulk.import_plan(PLAN)
+        with pytest.warns(PossibleDuplicateEvent) as single_warnings:
+            _one_by_one(single, PLAN)
+        assert _records(bulk) == _records(single)
+        assert _snapshot(bulk) == _snapshot(single)
+        assert [str(w.message) for w in bulk_warnings] == [
+            f"plan.toml: {w.message}" for w in single_warnings
+        ]
+        assert "of 'a', 'old-clash' (retracted);" in str(bulk_warnings[-1].message)
+
+
+def _snapshot(tl: Timeline) -> list[Any]:
+    return list(SQLiteViews(tl.journal.connection).snapshot())
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "where"),
+    [
+        (lambda p: {"citations": (*p.citations, Citation("zz", "new"))}, UnknownEvent, "zz"),
+        (lambda p: {"citations": (*p.citations, Citation("a", "nope"))}, UnknownReference, "nope"),
+        (
+            lambda p: {"citations": (*p.citations, Citation("a", "old", locator="p. 1"))},
+            InvalidChange,
+            "already cites",
+        ),
+        (lambda p: {"revisions": (Revision("a", (("colour", 1),), "x"),)}, InvalidChange, "colour"),
+        (lambda p: {"revisions": (Revision("q", (("importance", 1),), "x"),)}, UnknownEvent, "'q'"),
+    ],
+)
+def test_a_refused_item_writes_nothing_and_names_itself(
+    change: Callable[[ImportPlan], dict[str, Any]], error: type[Exception], where: str
+) -> None:
+    plan = ImportPlan(
+        **{
+            "events": PLAN.events,
+            "citations": PLAN.citations,
+            "revisions": PLAN.revisions,
+            "source": "plan.toml",
+            "references": PLAN.references,
+            **change(PLAN),
+        }
+    )
+    with Timeline.open(":memory:", author="me") as tl:
+        _before(tl)
+        before = (_records(tl), _snapshot(tl))
+        with warnings.catch_warnings(), pytest.raises(error, match=where) as caught:
+            warnings.simplefilter("ignore")
+            tl.import_plan(plan)
+        assert str(caught.value).startswith("plan.toml") and "nothing was imported" in str(
+            caught.value
+        )
+        assert (_records(tl), _snapshot(tl)) == before
+
+
+def test_an_import_runs_queries_independent_of_its_size() -> None:
+    """The plan is checked with one query per table and written with one multi-stream
+    append and one batch of view rows per table: the queries do not grow with it (one
+    by one, each change read the journal head and its stream version)."""
+    counts = []
+    for n in (4, 40):
+        events = tuple(_event(f"e{k}", f"{1900 + k}", f"Event {k}") for k in range(n))
+        citations = tuple(Citation(f"e{k}", "new") for k in range(n))
+        plan = ImportPlan(events, citations, (), "p", references=(_book("new"),))
+        with Timeline.open(":memory:", author="me") as tl:
+            seen: list[str] = []
+            conn: sqlite3.Connection = tl.journal.connection
+            conn.set_trace_callback(seen.append)
+            tl.import_plan(plan)
+            conn.set_trace_callback(None)
+            counts.append(sum(statement.startswith("SELECT") for statement in seen))
+    assert counts[0] == counts[1]

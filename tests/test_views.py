@@ -1,0 +1,107 @@
+"""The views contract, run against both adapters."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from citations import Reference
+from timeline.application import Timeline
+from timeline.testing.views import Story, ViewsContract
+from timeline.views import MemoryViews, SQLiteViews, Views, _sqlite
+
+DATA = Path(__file__).parent / "data" / "journals"
+
+
+class TestSQLiteViews(ViewsContract):
+    def make_views(self) -> Views:
+        views = SQLiteViews(sqlite3.connect(":memory:", isolation_level=None))
+        views.rebuild([])
+        return views
+
+
+class TestMemoryViews(ViewsContract):
+    def make_views(self) -> Views:
+        return MemoryViews()
+
+
+def test_a_rebuild_across_batches_equals_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows that later batches end (revisions, merges, removed citations) close properly."""
+    story = Story(SQLiteViews.in_memory())
+    ViewsContract()._story(story)
+    whole = list(story.views.snapshot())  # type: ignore[attr-defined]
+    monkeypatch.setattr(_sqlite, "_CHUNK", 2)
+    rebuilt = SQLiteViews.in_memory(story.records)
+    assert list(rebuilt.snapshot()) == whole
+
+
+def _statements(conn: sqlite3.Connection, run: Callable[[], object]) -> int:
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
+    try:
+        run()
+    finally:
+        conn.set_trace_callback(None)
+    return len(seen)
+
+
+def _timeline(events: int) -> Timeline:
+    tl = Timeline.open(":memory:", author="test")
+    tl.add_reference(Reference("k1", "book", {"title": "A"}))
+    tl.add_reference(Reference("k2", "book", {"title": "B"}))
+    tl.merge_references("k2", "k1", reason="same")
+    for n in range(events):
+        tl.add_event(id=f"e{n}", when=f"{1900 + n}", title=f"Event {n}", tags=["t"])
+        tl.cite(f"e{n}", "k2" if n % 2 else "k1", locator=f"p. {n}")
+    return tl
+
+
+def test_a_chronology_and_an_as_of_query_take_statements_independent_of_n() -> None:
+    """N+1 no more: a chronology of 5 or 40 events (with citations of a merged reference)
+    runs the same statements, and as_of answers from the views without replaying."""
+    counts = []
+    for n in (5, 40):
+        with _timeline(n) as tl:
+            conn = tl.journal.connection
+            chronology = _statements(conn, lambda tl=tl: tl.chronology(tags=["t"]))
+            past = _statements(conn, lambda tl=tl, n=n: tl.as_of(n).events(tags=["t"]))
+            counts.append((chronology, past))
+            assert [e.citations[0].key for e in tl.chronology().entries] == ["k1"] * n
+            # seq 1-3 are the references, then each event is recorded and cited
+            assert len(tl.as_of(2 * n).events(tags=["t"])) == n - 1
+    assert counts[0] == counts[1]
+
+
+def test_views_of_an_older_layout_are_rebuilt_and_the_records_kept(tmp_path: Path) -> None:
+    """A file written by the code of READ_MODEL_SCHEMA 2 (events with a `data` column) opens,
+    its views are rebuilt in the new layout, its records are untouched, and it verifies."""
+    path = tmp_path / "old.timeline"
+    path.write_bytes(gzip.decompress((DATA / "views-schema-2.timeline.gz").read_bytes()))
+    with Timeline.open(path, read_only=True) as tl:
+        assert tl.verify().ok
+        shown = (tl.events(include_retracted=True), tl.references(include_merged=True))
+        records = list(tl.records())
+    with Timeline.open(path) as tl:
+        assert SQLiteViews(tl.journal.connection).checkpoint() == tl.head().seq == 10
+        assert list(tl.records()) == records
+        assert (tl.events(include_retracted=True), tl.references(include_merged=True)) == shown
+        assert tl.is_retracted(shown[0][2].id)
+        assert tl.verify().ok
+
+
+def test_the_read_model_page_queries_run_on_a_timeline(tmp_path: Path) -> None:
+    """docs/reference/read-models.md's SQL runs and finds what it says."""
+    page = Path(__file__).parent.parent / "docs" / "reference" / "read-models.md"
+    blocks = re.findall(r"```sql\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    with Timeline.open(tmp_path / "t.timeline", author="test") as tl:
+        tl.add_event(id="a", when="1991-12-26", title="Dissolution", actors=["SUN"])
+        tl.add_event(id="b", when="1969", title="Clash", actors=["SUN"])
+        conn = tl.journal.connection
+        now, past = (conn.execute(block).fetchall() for block in blocks)
+    assert now == [("b", "1969"), ("a", "1991-12-26")]
+    assert past == [("a",)]

@@ -1,0 +1,298 @@
+"""The views contract: tests written once, run against every views adapter.
+
+Subclass :class:`ViewsContract` (as ``Test...``) and implement
+:meth:`~ViewsContract.make_views` to return new, empty views of your adapter;
+pytest collects the subclass and runs every test against it. The records come
+from an in-memory journal; the views only ever see ``(record, change)``
+batches, as in a timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from citations import Reference
+from timeline.dates import parse_edtf
+from timeline.domain import (
+    REGISTRY,
+    Actor,
+    Change,
+    Citation,
+    CitationAdded,
+    CitationRemoved,
+    Event,
+    EventRecorded,
+    EventRestored,
+    EventRetracted,
+    EventRevised,
+    LocalizedText,
+    ReferenceAdded,
+    ReferenceAmended,
+    ReferenceMerged,
+    decode,
+    encode,
+)
+from timeline.journal import MemoryJournal, Record
+from timeline.views import EventQuery, Views
+
+__all__ = ["Story", "ViewsContract", "answers"]
+
+_META = {"author": "contract", "reason": "test"}
+
+
+def answers(views: Views, as_of: int | None = None) -> tuple[Any, ...]:
+    """Everything the views' queries answer at ``as_of``, for comparing two views."""
+    every = views.events(EventQuery(include_retracted=True), as_of=as_of)
+    references = views.references(include_merged=True, as_of=as_of)
+    return (
+        every,
+        [views.event(view.event.id, as_of=as_of) for view in every],
+        references,
+        {
+            view.reference.key: views.merged_into(view.reference.key, as_of=as_of)
+            for view in references
+        },
+        views.events(EventQuery(unsourced=True), as_of=as_of),
+    )
+
+
+class Story:
+    """A journal in memory whose appended changes are applied to ``views`` one by one."""
+
+    def __init__(self, views: Views) -> None:
+        self.views = views
+        self.journal = MemoryJournal(registry=REGISTRY)
+        self.records: list[Record] = []
+
+    def __call__(self, change: Change) -> int:
+        """Append ``change``, apply it to the views, and return its ``seq``."""
+        (record,) = self.journal.append(change.stream, [encode(change)])
+        self.views.apply([(record, decode(record))])
+        self.records.append(record)
+        return record.seq
+
+    def record(self, event_id: str, when: str = "1969-03-02", **fields: Any) -> int:
+        fields.setdefault("title", {"en": f"Event {event_id}"})
+        event = Event(id=event_id, when=parse_edtf(when), **fields)
+        return self(EventRecorded(event=event, **_META))
+
+    def add(self, key: str, title: str = "A book") -> int:
+        return self(ReferenceAdded(reference=_book(key, title), **_META))
+
+    def cite(self, event_id: str, key: str, locator: str = "") -> int:
+        return self(CitationAdded(citation=Citation(event_id, key, locator=locator), **_META))
+
+
+def _book(key: str, title: str) -> Reference:
+    return Reference(key, "book", {"title": title, "date": "2008"})
+
+
+def _ids(found: list[Any]) -> list[str]:
+    return [view.event.id for view in found]
+
+
+class ViewsContract:
+    """Behaviour every views adapter must have, whatever stores it."""
+
+    def make_views(self) -> Views:
+        """New, empty views of the adapter under test."""
+        raise NotImplementedError
+
+    @pytest.fixture
+    def story(self) -> Iterator[Story]:
+        story = Story(self.make_views())
+        yield story
+        story.journal.close()
+
+    # -- events ---------------------------------------------------------------
+
+    def test_a_recorded_event_is_held_with_its_version(self, story: Story) -> None:
+        seq = story.record("a", summary={"en": "Summary"})
+        view = story.views.event("a")
+        assert view is not None
+        assert (view.event.id, view.version, view.retracted, view.citations) == ("a", 1, False, ())
+        assert view.event.summary.get("en") == "Summary"
+        assert story.views.event("b") is None
+        assert story.views.checkpoint() == seq
+
+    def test_a_revision_shows_now_and_the_old_value_as_of_before(self, story: Story) -> None:
+        first = story.record("a", importance=1)
+        story(EventRevised(event_id="a", fields={"importance": 3}, **_META))
+        now, then = story.views.event("a"), story.views.event("a", as_of=first)
+        assert now is not None and then is not None
+        assert (now.event.importance, now.version) == (3, 2)
+        assert (then.event.importance, then.version) == (1, 1)
+        assert story.views.event("a", as_of=0) is None
+
+    def test_retract_and_restore_each_hold_in_their_range(self, story: Story) -> None:
+        story.record("a")
+        retracted = story(EventRetracted(event_id="a", **_META))
+        restored = story(EventRestored(event_id="a", **_META))
+        assert _ids(story.views.events(EventQuery())) == ["a"]
+        assert _ids(story.views.events(EventQuery(), as_of=retracted)) == []
+        every = EventQuery(include_retracted=True)
+        assert _ids(story.views.events(every, as_of=retracted)) == ["a"]
+        view = story.views.event("a", as_of=retracted)
+        assert view is not None and view.retracted and view.version == 2
+        current = story.views.event("a")
+        assert current is not None and not current.retracted and current.version == 3
+        assert story.views.checkpoint() == restored
+
+    def test_events_come_in_historical_order_and_filtered(self, story: Story) -> None:
+        story.record("late", "2001-07-16", kind="treaty", tags=("border",), importance=3)
+        story.record("early", "1969-03-02", actors=(Actor.parse("CHN:army"),))
+        story.record(
+            "wide", "1960/1970", title={"en": "Sino-Soviet split", "zh": "中苏交恶"}, kind="Split"
+        )
+        views = story.views
+        assert _ids(views.events(EventQuery())) == ["wide", "early", "late"]
+        (lower, upper) = parse_edtf("1969").bounds
+        assert _ids(views.events(EventQuery(lower=lower, upper=upper))) == ["wide", "early"]
+        assert _ids(views.events(EventQuery(upper=lower - 1))) == ["wide"]
+        assert _ids(views.events(EventQuery(actors=["chn"]))) == ["early"]
+        assert _ids(views.events(EventQuery(kinds=["split", "treaty"]))) == ["wide", "late"]
+        assert _ids(views.events(EventQuery(tags=["Border"]))) == ["late"]
+        assert _ids(views.events(EventQuery(importance=3))) == ["late"]
+        assert _ids(views.events(EventQuery(text="soviet"))) == ["wide"]
+        assert _ids(views.events(EventQuery(text="交恶"))) == ["wide"]
+        assert _ids(views.events(EventQuery(text="交恶", lang="en"))) == []
+        assert _ids(views.events(EventQuery(text="Event"))) == ["early", "late"]
+
+    def test_a_filter_as_of_reads_the_content_that_held_then(self, story: Story) -> None:
+        first = story.record("a", "1969", tags=("old",))
+        story(
+            EventRevised(
+                event_id="a", fields={"tags": ("new",), "when": parse_edtf("2001")}, **_META
+            )
+        )
+        assert _ids(story.views.events(EventQuery(tags=["old"]))) == []
+        assert _ids(story.views.events(EventQuery(tags=["old"]), as_of=first)) == ["a"]
+        (lower, upper) = parse_edtf("1969").bounds
+        dated = EventQuery(lower=lower, upper=upper)
+        assert _ids(story.views.events(dated, as_of=first)) == ["a"]
+        assert _ids(story.views.events(dated)) == []
+
+    def test_events_dated_are_those_with_the_same_bounds(self, story: Story) -> None:
+        story.record("a", "1969-03-02")
+        story.record("b", "1969-03-02", title={"en": "Other"})
+        story.record("c", "1969-03")
+        lower, upper = parse_edtf("1969-03-02").bounds
+        assert _ids(story.views.events_dated(lower, upper, title=["Other"])) == ["a", "b"]
+        assert story.views.events_dated(lower, upper, as_of=0) == []
+
+    def test_events_on_and_ids_select_in_one_query(self, story: Story) -> None:
+        story.record("a", "1969-03-02")
+        story.record("b", "1969")
+        story.record("c", "2001")
+        story(EventRetracted(event_id="b", **_META))
+        days = [parse_edtf(when).bounds for when in ("1969-03-02", "1969", "1970")]
+        assert _ids(story.views.events_on(days)) == ["b", "a"]
+        assert story.views.events_on([]) == []
+        chosen = EventQuery(ids=["c", "b", "z"], include_retracted=True)
+        assert _ids(story.views.events(chosen)) == ["b", "c"]
+        assert _ids(story.views.events(EventQuery(ids=[]))) == []
+
+    # -- citations ------------------------------------------------------------
+
+    def test_citations_come_with_their_event_in_the_order_added(self, story: Story) -> None:
+        story.record("a")
+        story.add("k1")
+        story.add("k2")
+        before = story.cite("a", "k2", "p. 2")
+        story.cite("a", "k1")
+        view = story.views.event("a")
+        assert view is not None and view.version == 3
+        assert [c.id for c in view.citations] == ["a/k2@p. 2", "a/k1"]
+        old = story.views.event("a", as_of=before)
+        assert old is not None and [c.key for c in old.citations] == ["k2"]
+        story(CitationRemoved(event_id="a", citation_id="a/k2@p. 2", **_META))
+        view = story.views.event("a")
+        assert view is not None and [c.key for c in view.citations] == ["k1"]
+        listed = story.views.events(EventQuery())
+        assert [[c.key for c in v.citations] for v in listed] == [["k1"]]
+
+    def test_citing_and_unsourced_hold_as_of_each_seq(self, story: Story) -> None:
+        story.record("a")
+        story.record("b", "2001")
+        story.add("k1")
+        cited = story.cite("a", "k1")
+        removed = story(CitationRemoved(event_id="a", citation_id="a/k1", **_META))
+        views = story.views
+        assert _ids(views.events(EventQuery(citing=["k1"]), as_of=cited)) == ["a"]
+        assert _ids(views.events(EventQuery(unsourced=True), as_of=cited)) == ["b"]
+        assert _ids(views.events(EventQuery(citing=["k1"]), as_of=removed)) == []
+        assert _ids(views.events(EventQuery(unsourced=True))) == ["a", "b"]
+
+    # -- references -----------------------------------------------------------
+
+    def test_references_amended_and_merged_hold_in_their_ranges(self, story: Story) -> None:
+        added = story.add("k1", "First title")
+        story.add("k2")
+        amended = story(ReferenceAmended(reference=_book("k1", "Second title"), **_META))
+        merged = story(ReferenceMerged(key="k1", into="k2", **_META))
+        views = story.views
+        old, new = views.reference("k1", as_of=added), views.reference("k1")
+        assert old is not None and new is not None
+        assert old.reference.get("title") == "First title" and old.version == 1
+        assert new.reference.get("title") == "Second title" and new.version == 3
+        assert (old.merged_into, new.merged_into) == (None, "k2")
+        assert [r.reference.key for r in views.references()] == ["k2"]
+        every = views.references(include_merged=True)
+        assert [r.reference.key for r in every] == ["k1", "k2"]
+        assert [r.reference.key for r in views.references(as_of=amended)] == ["k1", "k2"]
+        assert [r.reference.key for r in views.references(keys=["k2", "k9"])] == ["k2"]
+        assert views.merged_into("k2") == ["k1"]
+        assert views.merged_into("k2", as_of=merged - 1) == []
+        assert views.reference("k9") is None
+
+    # -- rebuilding and the past ----------------------------------------------
+
+    def _story(self, story: Story) -> None:
+        story.record("a", "1969", tags=("x",))
+        story.record("b", "2001", actors=(Actor.parse("RUS"),))
+        story.add("k1")
+        story.add("k2")
+        story.cite("a", "k1", "p. 1")
+        story(EventRevised(event_id="a", fields={"title": LocalizedText.of("Renamed")}, **_META))
+        story.cite("b", "k2")
+        story(EventRetracted(event_id="b", **_META))
+        story(ReferenceMerged(key="k2", into="k1", **_META))
+        story(CitationRemoved(event_id="a", citation_id="a/k1@p. 1", **_META))
+        story(EventRestored(event_id="b", **_META))
+
+    def test_as_of_every_seq_answers_as_views_built_from_that_prefix(self, story: Story) -> None:
+        self._story(story)
+        for seq in range(len(story.records) + 1):
+            fresh = self.make_views()
+            fresh.rebuild(story.records[:seq])
+            assert answers(story.views, as_of=seq) == answers(fresh), seq
+        assert answers(story.views) == answers(story.views, as_of=len(story.records))
+
+    def test_rebuild_and_catch_up_equal_the_views_applied_one_by_one(self, story: Story) -> None:
+        self._story(story)
+        counts: list[int] = []
+        rebuilt = self.make_views()
+        assert rebuilt.rebuild(story.records, counts.append) == len(story.records)
+        assert counts[-1] == len(story.records)
+        assert answers(rebuilt) == answers(story.views)
+        assert rebuilt.checkpoint() == story.records[-1].seq
+        stepwise = self.make_views()
+        stepwise.rebuild(story.records[:4])
+        assert stepwise.checkpoint() == 4
+        assert stepwise.catch_up(story.records[4:])
+        assert answers(stepwise) == answers(story.views)
+        assert story.views.differences(story.records) == ()
+
+    def test_the_replica_answers_as_the_views(self, story: Story) -> None:
+        self._story(story)
+        replica = story.views.replica(story.records)
+        assert answers(replica) == answers(story.views)
+        assert replica.checkpoint() == story.views.checkpoint()
+
+    def test_differences_name_what_a_replay_does_not_hold(self, story: Story) -> None:
+        self._story(story)
+        assert story.views.differences(story.records[:-1]) != ()
+        assert story.views.damage() == ""

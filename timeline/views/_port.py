@@ -1,0 +1,121 @@
+"""The Views port: what the application asks of any views adapter, and the values it gets.
+
+Every query takes ``as_of``: ``None`` for the views at their checkpoint, or a
+journal ``seq`` at or before it, answered from the row versions that held then
+(nothing is replayed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Protocol
+
+import attrs
+
+from timeline.domain import Change, EventState, ReferenceState
+from timeline.journal import Record
+
+#: A batch of records with the changes they state, in journal order.
+Batch = Sequence[tuple[Record, Change]]
+
+#: Called with the number of records applied so far.
+Progress = Callable[[int], None]
+
+
+def _codes(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value.strip().upper() for value in values)
+
+
+def _words(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value.strip().lower() for value in values)
+
+
+def _keys(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _ids(values: Iterable[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
+@attrs.frozen(kw_only=True)
+class EventQuery:
+    """Which events :meth:`Views.events` returns (every given condition must hold).
+
+    ``lower``/``upper`` keep events whose day bounds (Julian Day Numbers)
+    overlap them; ``actors``, ``kinds`` and ``tags`` keep events with any of
+    those; ``importance`` is a minimum; ``text`` is searched in titles and
+    summaries (in ``lang`` only, if given); ``citing`` keeps events citing one
+    of these keys; ``unsourced`` keeps events citing nothing; ``ids`` (unless
+    None) keeps the events with these ids.
+    """
+
+    lower: int | None = None
+    upper: int | None = None
+    actors: tuple[str, ...] = attrs.field(default=(), converter=_codes)
+    kinds: tuple[str, ...] = attrs.field(default=(), converter=_words)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_words)
+    importance: int | None = None
+    text: str | None = None
+    lang: str | None = None
+    include_retracted: bool = False
+    citing: tuple[str, ...] = attrs.field(default=(), converter=_keys)
+    unsourced: bool = False
+    ids: frozenset[str] | None = attrs.field(default=None, converter=_ids)
+
+
+class Views(Protocol):
+    """Read models derived from the journal, kept in step with it by :meth:`apply`."""
+
+    def apply(self, batch: Batch) -> None:
+        """Bring the views up to date with ``batch`` (inside the journal's write transaction)."""
+
+    def checkpoint(self) -> int | None:
+        """The last ``seq`` applied, or None when the views must be rebuilt."""
+
+    def catch_up(self, records: Iterable[Record], progress: Progress | None = None) -> bool:
+        """Apply the records after the checkpoint; False (nothing applied) when they do not fit."""
+
+    def rebuild(self, records: Iterable[Record], progress: Progress | None = None) -> int:
+        """Drop the views and build them again from every record; returns the count."""
+
+    def event(self, event_id: str, *, as_of: int | None = None) -> EventState | None:
+        """The event with this id (retracted or not), or None."""
+
+    def events(self, query: EventQuery, *, as_of: int | None = None) -> list[EventState]:
+        """The events ``query`` selects, in historical order."""
+
+    def events_dated(
+        self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None
+    ) -> list[EventState]:
+        """Events (retracted too) with exactly these bounds; when there are many and every
+        text of ``title`` has 3 characters or more, only those whose title contains one."""
+
+    def events_on(
+        self, bounds: Collection[tuple[int, int]], *, as_of: int | None = None
+    ) -> list[EventState]:
+        """Events (retracted too) whose ``(lower, upper)`` day bounds are one of ``bounds``."""
+
+    def reference(self, key: str, *, as_of: int | None = None) -> ReferenceState | None:
+        """The reference with this key (merged or not), or None."""
+
+    def references(
+        self,
+        *,
+        keys: Iterable[str] | None = None,
+        include_merged: bool = False,
+        as_of: int | None = None,
+    ) -> list[ReferenceState]:
+        """References by key: all of them, or those of ``keys``; merged ones when asked."""
+
+    def merged_into(self, key: str, *, as_of: int | None = None) -> list[str]:
+        """The keys of the references merged into ``key`` directly, sorted."""
+
+    def replica(self, records: Iterable[Record]) -> Views:
+        """New views of the same kind, held in memory, built from ``records``."""
+
+    def differences(self, records: Iterable[Record], *, limit: int = 5) -> tuple[str, ...]:
+        """Where the views differ from a replay of ``records`` (those up to the checkpoint)."""
+
+    def damage(self) -> str:
+        """What a check of the storage the views are kept in finds wrong ("" when sound)."""
