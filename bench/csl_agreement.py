@@ -46,10 +46,7 @@ def pandoc_entries(refs: list[Reference], csl: Path) -> dict[str, str]:
         bib = Path(tmp) / "refs.json"
         records = []
         for ref in refs:
-            record = to_csl(ref)
-            if ref.get("subtitle"):
-                colon = "：" if re.search(r"[\u4e00-\u9fff]", record.get("title", "")) else ": "
-                record["title"] = record.get("title", "") + colon + ref.get("subtitle", "")
+            record = to_csl(ref)  # its title holds the subtitle
             for private in ("note", "abstract", "keyword"):
                 record.pop(private, None)
             records.append(record)

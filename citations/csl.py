@@ -2,7 +2,9 @@
 
 The mapping between biblatex and CSL is a table, not a guess: each biblatex
 entry type, field and name role has one CSL counterpart, and reading inverts
-it. References that stay inside the mapped subset round-trip exactly:
+it. Titles are joined with their subtitles and addons, and LaTeX markup
+becomes CSL's rich text (:mod:`citations.markup`). References that stay
+inside the mapped subset round-trip exactly:
 ``parse_csl_json(write_csl_json(refs)) == refs``. What has no CSL counterpart
 (other fields, the ``commentator`` and similar roles, name transliterations)
 is left out on writing, and CSL variables with no biblatex counterpart are
@@ -33,7 +35,7 @@ from typing import Any
 from citations.errors import CSLJSONParseError, InvalidReference
 from citations.keys import KeyRegistry
 from citations.languages import language_tag
-from citations.latex import braces_balanced
+from citations.markup import csl_text, join_title
 from citations.model import Contributor, Reference, Role, role_rank
 from citations.sources import read_utf8
 
@@ -109,16 +111,17 @@ _TYPE_FROM_CSL: dict[str, str] = {
     "periodical": "periodical",
     "document": "misc",
 }
-#: CSL types kept as ``misc`` with the biblatex-apa type in ``entrysubtype``
-#: (how the BibTeX reader keeps ``@jurisdiction`` and friends).
-_SUBTYPE_FROM_CSL = {
-    "legal_case": "jurisdiction",
-    "legislation": "legislation",
-    "bill": "legislation",
-    "speech": "speech",
-    "personal_communication": "letter",
-    "standard": "standard",
-}
+_TYPE_FROM_CSL.update(
+    {
+        "legal_case": "jurisdiction",
+        "legislation": "legislation",
+        "bill": "legislation",
+        "personal_communication": "letter",
+        "standard": "standard",
+    }
+)
+#: CSL types kept as ``misc`` with the biblatex-apa type in ``entrysubtype``.
+_SUBTYPE_FROM_CSL = {"speech": "speech"}
 _ARTICLE_SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 
 #: biblatex field -> CSL variable, for every entry type (see ``_fields_to_csl``
@@ -148,6 +151,7 @@ CSL_FIELDS: Mapping[str, str] = MappingProxyType(
         "issn": "ISSN",
         "doi": "DOI",
         "url": "URL",
+        "origtitle": "original-title",
     }
 )
 _DATES = {
@@ -179,6 +183,25 @@ _GENRES = {
 _GENRE_FROM_CSL = {text.lower(): name for name, text in _GENRES.items()}
 
 _JOURNAL_TYPES = frozenset({"article", "periodical", "misc"})
+#: Types that are part of a book, proceedings or reference work (CSL's container).
+_PARTS = frozenset(
+    [
+        "inbook",
+        "bookinbook",
+        "suppbook",
+        "incollection",
+        "suppcollection",
+        "inreference",
+        "inproceedings",
+    ]
+)
+_TITLE_FIELDS = frozenset(
+    prefix + part
+    for prefix in ("", "main", "book", "journal")
+    for part in ("title", "subtitle", "titleaddon")
+)
+#: Fields CSL's one ``publisher`` holds, joined with "; " in this order (as Pandoc does).
+_PUBLISHERS = ("institution", "organization", "howpublished", "publisher")
 _VERBATIM = frozenset({"url", "doi", "isbn", "issn"})
 #: A ``Citation Key: key`` line, as Better BibTeX keeps a key in Zotero's Extra field.
 _NOTE_KEY = re.compile(r"^[ \t]*citation key[ \t]*:[ \t]*(\S+)[ \t]*(?:\n|$)", re.I | re.M)
@@ -222,18 +245,50 @@ def to_csl(ref: Reference) -> dict[str, Any]:
     return record
 
 
+def _title(fields: Mapping[str, str], prefix: str) -> str:
+    """A title joined with its subtitle and addon (``booktitle``, ``booksubtitle``, ...)."""
+    return join_title(
+        *(_text(fields.get(prefix + part, "")) for part in ("title", "subtitle", "titleaddon"))
+    )
+
+
+def _titles_to_csl(entry_type: str, fields: Mapping[str, str]) -> dict[str, str]:
+    """``title``, ``container-title`` and ``volume-title``, each with its subtitle and addon.
+
+    A volume of a multi-volume work has the work's title (``maintitle``) as its CSL
+    ``title`` and its own as ``volume-title``; a part of one (a chapter) has the
+    work's title as ``container-title`` and the volume's as ``volume-title``.
+    """
+    own, main = _title(fields, ""), _title(fields, "main")
+    book, journal = _title(fields, "book"), _title(fields, "journal")
+    titles = {"title": own}
+    if entry_type in _PARTS:
+        titles["container-title"] = main or book
+        titles["volume-title"] = book if main else ""
+    elif main:
+        titles["title"], titles["volume-title"] = main, own
+    if entry_type not in _PARTS:
+        titles["container-title"] = journal or (book if entry_type not in _JOURNAL_TYPES else "")
+    return {variable: text for variable, text in titles.items() if text}
+
+
 def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
-    record: dict[str, Any] = {}
+    record: dict[str, Any] = _titles_to_csl(entry_type, fields)
+    publishers = [fields[name] for name in _PUBLISHERS if name in fields]
+    if publishers:
+        record["publisher"] = "; ".join(_text(value) for value in publishers)
+    issue = [fields[name] for name in ("number", "issue") if name in fields]
+    if entry_type == "article" and issue:
+        record["issue"] = ", ".join(_text(value) for value in issue)
     for name, value in fields.items():
         variable = CSL_FIELDS.get(name)
+        if name in _TITLE_FIELDS or name in _PUBLISHERS or name == "issue":
+            continue
         if name in _DATES:
             record[_DATES[name]] = _date_to_csl(value)
         elif name == "number":
-            record["issue" if entry_type == "article" else "number"] = _text(value)
-        elif name == "booktitle" and entry_type not in _JOURNAL_TYPES:
-            record["container-title"] = _text(value)
-        elif name == "institution" and entry_type in ("thesis", "report"):
-            record["publisher"] = _text(value)
+            if entry_type != "article":
+                record["number"] = _text(value)
         elif name == "type":
             record["genre"] = _GENRES.get(value, _text(value))
         elif name == "pages":
@@ -242,9 +297,8 @@ def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
             record[variable] = value if name in _VERBATIM else _text(value)
     if "date" not in fields and "year" in fields:
         record["issued"] = _year_to_csl(fields["year"], fields.get("month", ""))
-    if entry_type in ("thesis", "report") and "institution" in fields:
-        # the institution holds the CSL publisher; a separate publisher has no place
-        record["publisher"] = _text(fields["institution"])
+    if entry_type != "article" and "issue" in fields:
+        record["issue"] = _text(fields["issue"])
     return record
 
 
@@ -300,18 +354,25 @@ def _date_to_csl(value: str) -> dict[str, Any]:
 
 
 def _text(value: str) -> str:
-    """Case-protecting braces as CSL ``nocase`` spans (balanced braces only)."""
-    if "{" not in value or not braces_balanced(value):
-        return value
-    return value.replace("{", '<span class="nocase">').replace("}", "</span>")
+    """Text in CSL's rich text: case-protecting braces as ``nocase`` spans, LaTeX markup as
+    CSL's tags or plain text (:func:`citations.markup.csl_text`)."""
+    return csl_text(value)
 
 
 # ------------------------------------------------------------------ reading
 
 _NOCASE_OPEN = '<span class="nocase">'
-_NOCASE_CLOSE = "</span>"
 _PAGE_DASH = re.compile(r"(?<=\w)\s*[–-]\s*(?=\w)")
-_SPAN = re.compile(r"<span\b[^>]*>|</span>")
+_MARKUP_TAG = re.compile(r"<span\b[^>]*>|</span>|</?(?:i|b|sup|sub)>")
+#: CSL's rich-text tags and the LaTeX each opens (spans of other classes open nothing).
+_LATEX_FOR_TAG = {
+    _NOCASE_OPEN: "{",
+    '<span style="font-variant:small-caps;">': "\\textsc{",
+    "<i>": "\\emph{",
+    "<b>": "\\textbf{",
+    "<sup>": "\\textsuperscript{",
+    "<sub>": "\\textsubscript{",
+}
 
 
 def read_csl_json(path: str | os.PathLike[str]) -> tuple[Reference, ...]:
@@ -479,6 +540,8 @@ def _reference(record: dict[str, Any], key: str) -> Reference:
             name = "type"
         elif variable == "event":
             name = "eventtitle"
+        if variable == "volume-title":
+            name = "volume-title"  # placed below, once the container and title are known
         if name is None:
             continue  # a variable biblatex has no field for
         text = _string(value, variable)
@@ -487,6 +550,16 @@ def _reference(record: dict[str, Any], key: str) -> Reference:
         if name == "pages":
             text = _PAGE_DASH.sub("--", text)
         fields[name] = text if name in _VERBATIM else _untext(text)
+    volume = fields.pop("volume-title", "")
+    if volume:  # the inverse of _titles_to_csl
+        if entry_type in _PARTS:
+            if "booktitle" in fields:
+                fields["maintitle"] = fields["booktitle"]
+            fields["booktitle"] = volume
+        else:
+            if "title" in fields:
+                fields["maintitle"] = fields["title"]
+            fields["title"] = volume
     contributors: list[Contributor] = []
     for variable, role in _ROLE_FROM_CSL.items():
         names = record.get(variable)
@@ -551,25 +624,26 @@ def _integer(digits: str) -> int | _HugeNumber:
 
 
 def _untext(value: str) -> str:
-    """``nocase`` spans back to braces; other spans dropped, other markup kept."""
-    if "<span" not in value:
+    """CSL rich text back to a field value: ``nocase`` spans as braces, ``<i>``, ``<b>``,
+    ``<sup>``, ``<sub>`` and small capitals as LaTeX commands, other spans dropped."""
+    if "<" not in value:
         return value
-    stack: list[bool] = []
+    stack: list[str] = []  # what closes each open tag
     out: list[str] = []
     last = 0
-    for match in _SPAN.finditer(value):
+    for match in _MARKUP_TAG.finditer(value):
         out.append(value[last : match.start()])
         tag = match.group()
-        if tag == _NOCASE_CLOSE:
-            if stack and stack.pop():
-                out.append("}")
+        if tag.startswith("</"):
+            if stack:
+                out.append(stack.pop())
         else:
-            nocase = tag == _NOCASE_OPEN
-            stack.append(nocase)
-            if nocase:
-                out.append("{")
+            opening = _LATEX_FOR_TAG.get(tag, "")
+            stack.append("}" if opening else "")
+            out.append(opening)
         last = match.end()
     out.append(value[last:])
+    out.extend(reversed(stack))
     return "".join(out)
 
 

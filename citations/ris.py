@@ -19,6 +19,7 @@ from types import MappingProxyType
 from citations.errors import InvalidReference, RISParseError
 from citations.keys import KeyRegistry
 from citations.languages import language_tag
+from citations.markup import join_title, plain_text
 from citations.model import Contributor, Reference, Role, role_rank
 from citations.sources import read_utf8
 
@@ -65,6 +66,7 @@ _TAGS = (
     ("shortjournal", "J2"),
     ("volume", "VL"),
     ("number", "IS"),
+    ("issue", "IS"),
     ("edition", "ET"),
     ("publisher", "PB"),
     ("institution", "PB"),
@@ -124,9 +126,7 @@ def _record(ref: Reference) -> str:
     lines = [f"TY  - {ris_type}", f"ID  - {ref.key}"]
     for role, tag in _ROLE_TAGS:
         lines.extend(f"{tag}  - {_name(person)}" for person in ref.contributors_in(role))
-    for name, tag in _TAGS:
-        if name in fields:
-            lines.append(f"{tag}  - {_one_line(fields[name])}")
+    lines.extend(f"{tag}  - {value}" for tag, value in _tag_values(fields).items())
     date = fields.get("date")
     if date:
         match = _ISO_DATE.match(date)
@@ -147,6 +147,38 @@ def _record(ref: Reference) -> str:
         lines.append(f"LA  - {language_tag(ref.language)}")
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
+
+
+def _tag_values(fields: Mapping[str, str]) -> dict[str, str]:
+    """Each single-valued tag once, in :data:`_TAGS` order, as plain text.
+
+    The title parts join into one title (``TI`` "Title: Subtitle. Addon", ``T2``
+    likewise); fields sharing a tag (``publisher`` and ``institution`` in ``PB``,
+    ``isbn`` and ``issn`` in ``SN``, ``number`` and ``issue`` in ``IS``) are joined;
+    ``journaltitle`` wins over ``booktitle`` in ``T2``.
+    """
+    values: dict[str, list[str]] = {}
+    titled = {
+        "title": join_title(*(fields.get(name, "") for name in _TITLE_PARTS[""])),
+        "journaltitle": join_title(*(fields.get(name, "") for name in _TITLE_PARTS["journal"])),
+        "booktitle": join_title(*(fields.get(name, "") for name in _TITLE_PARTS["book"])),
+    }
+    for name, tag in _TAGS:
+        value = titled.get(name) or fields.get(name, "")
+        if value:
+            values.setdefault(tag, []).append(_one_line(plain_text(value)))
+    return {
+        tag: _JOINED_TAGS[tag].join(parts) if tag in _JOINED_TAGS else parts[0]
+        for tag, parts in values.items()
+    }
+
+
+_TITLE_PARTS = {
+    prefix: tuple(prefix + part for part in ("title", "subtitle", "titleaddon"))
+    for prefix in ("", "journal", "book")
+}
+#: Tags two fields may share, with what joins them; any other tag takes its first field.
+_JOINED_TAGS = {"PB": "; ", "SN": "; ", "IS": ", "}
 
 
 def _one_line(value: str) -> str:

@@ -19,7 +19,8 @@ What is corrected here, measured against ``pandoc --citeproc`` (docs/formatting.
 - A locale's ``punctuation-in-quote`` (American English) moves a period or
   comma after a closing quote inside it, and doubled punctuation at a seam
   ("Power?." or "?”.") keeps the first mark only.
-- A ``subtitle`` joins the title after a colon (full-width for CJK titles).
+- A ``subtitle`` joins the title after a colon, full-width for CJK titles
+  (:func:`citations.markup.join_title`, in :func:`citations.csl.to_csl`).
 - The private ``note``, ``annotation``, ``abstract`` and ``keywords`` are never
   passed on, so no style prints them.
 - GB/T 7714 author-date and ГОСТ Р 7.0.5 bibliographies are grouped by the
@@ -476,14 +477,6 @@ def _record(ref: Reference, ident: str) -> dict[str, Any]:
         date = record.get(variable)
         if isinstance(date, dict) and "raw" in date:
             record[variable] = {"literal": date["raw"]}
-    subtitle = ref.get("subtitle")
-    if subtitle and "title" in record:
-        title = record["title"].rstrip()
-        if title.endswith(("?", "!", "？", "！")):
-            colon = "" if is_cjk(title) else " "  # the question mark ends the title
-        else:
-            colon = "：" if is_cjk(title) else ": "
-        record["title"] = title + colon + subtitle
     clean = {}
     for variable, value in record.items():
         if variable.replace("-", "_") in _SUPPORTED or variable in ("id", "type"):

@@ -161,8 +161,10 @@ _CSL_TYPES = [
     ("software", ""),
     ("periodical", ""),
     ("misc", ""),
-    ("misc", "jurisdiction"),
-    ("misc", "legislation"),
+    ("jurisdiction", ""),
+    ("legislation", ""),
+    ("letter", ""),
+    ("standard", ""),
     ("misc", "speech"),
 ]
 _RIS_TYPES = [
@@ -200,6 +202,11 @@ def references(draw: st.DrawFn, dialect: str = "csl", key: str | None = None) ->
     if subtype:
         fields["entrysubtype"] = subtype
     text = phrases()
+    # Neither has math: $...$ is written as its text. RIS has no markup at all: {NATO} is
+    # written NATO (which reads the same in titles, see citations.casing).
+    text = text.filter(lambda phrase: phrase.count("$") < 2)
+    if dialect == "ris":
+        text = text.map(lambda phrase: phrase.replace("{NATO}", "NATO"))
     optional = {
         "title": text,
         "shorttitle": text,
