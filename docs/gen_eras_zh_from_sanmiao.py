@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the rows of ``timeline/dates/data/eras_zh.tsv`` for the eras before the Ming.
 
-Usage: scripts/eras_zh_from_sanmiao.py SANMIAO_DATA > rows.tsv
+Usage: docs/gen_eras_zh_from_sanmiao.py SANMIAO_DATA > rows.tsv
 
 SANMIAO_DATA is the ``sanmiao/data`` folder of the sanmiao package (0.2.12;
 ``pip download --no-deps sanmiao==0.2.12`` and unzip it): Daniel Patrick
