@@ -102,7 +102,7 @@ def _query(path: str, queue: Any) -> None:
         rounds = 20
         for i in range(rounds):
             tl.events(
-                between=f"{1950 + i}/{1955 + i}", actors=None, kinds=["treaty"], tags=["tag3"]
+                between=f"{1950 + i}/{1955 + i}", actors=None, categories=["treaty"], tags=["tag3"]
             )
         query_ms = (time.perf_counter() - start) / rounds * 1000
         start = time.perf_counter()
@@ -111,7 +111,7 @@ def _query(path: str, queue: Any) -> None:
         start = time.perf_counter()
         past = tl.as_of(head // 2)
         as_of_s = time.perf_counter() - start
-        past.events(kinds=["treaty"])
+        past.events(categories=["treaty"])
     queue.put(
         {
             "filtered_query_ms": query_ms,

@@ -46,7 +46,7 @@ EVENTS = """\
 [[event]]
 id = "1969-03-02-zhenbao"
 when = "1969-03-02"
-kind = "conflict"
+category = "conflict"
 importance = 3
 actors = ["CHN", "SUN"]
 tags = ["border"]
@@ -58,7 +58,7 @@ locator = "fn. 12"
 [[event]]
 id = "2001-07-16-treaty"
 when = "2001-07-16"
-kind = "treaty"
+category = "treaty"
 importance = 3
 actors = ["CHN:signatory", "RUS:signatory"]
 tags = ["treaty"]
@@ -73,7 +73,7 @@ key = "mfa2001treaty"
 id = "2019-06-visit"
 when = "2019-06"
 when_text = "early June 2019"
-kind = "visit"
+category = "visit"
 title = { en = "Xi Jinping visits Moscow" }
 [[event.citations]]
 key = "ouyang2021feilianmeng"
@@ -137,8 +137,8 @@ def test_list_json_is_in_historical_order(journal: Path) -> None:
 
 def test_list_piped_is_tab_separated(journal: Path) -> None:
     """Without a terminal, `events` prints a header and one tab-separated line per event."""
-    lines = ok(journal, "events", "--kind", "treaty").stdout.splitlines()
-    assert lines[0].split("\t") == ["id", "when", "kind", "imp.", "title"]
+    lines = ok(journal, "events", "--category", "treaty").stdout.splitlines()
+    assert lines[0].split("\t") == ["id", "when", "category", "imp.", "title"]
     assert lines[1].split("\t")[:3] == ["2001-07-16-treaty", "2001-07-16", "treaty"]
     assert len(lines) == 2
 
@@ -157,8 +157,8 @@ def test_list_filters_and_search(journal: Path) -> None:
     ("args", "warning"),
     [
         (
-            ("--kind", "treatyy"),
-            "warning: --kind 'treatyy': no event has this kind; did you mean 'treaty'?",
+            ("--category", "treatyy"),
+            "warning: --category 'treatyy': no event has this category; did you mean 'treaty'?",
         ),
         (
             ("--actor", "CHN:host"),
@@ -171,7 +171,7 @@ def test_list_filters_and_search(journal: Path) -> None:
 def test_unknown_filter_values_are_named_on_stderr(
     journal: Path, command: tuple[str, ...], args: tuple[str, ...], warning: str
 ) -> None:
-    """A --kind, --actor or --tag value no event has is named on stderr; exit 0, no events."""
+    """A --category, --actor or --tag value no event has is named on stderr; exit 0, no events."""
     result = ok(journal, *command, *args, "--between", "1960/1970")
     assert result.stderr.splitlines() == [warning]
     assert "Zhenbao" not in result.stdout
@@ -180,7 +180,7 @@ def test_unknown_filter_values_are_named_on_stderr(
 def test_known_filter_values_matching_nothing_warn_nothing(journal: Path) -> None:
     """Known values combined so that nothing matches give an empty list and no warning."""
     result = ok(
-        journal, "events", "--kind", "treaty", "--tag", "border", "--actor", "CHN", "--json"
+        journal, "events", "--category", "treaty", "--tag", "border", "--actor", "CHN", "--json"
     )
     assert json.loads(result.stdout) == []
     assert result.stderr == ""
@@ -189,7 +189,12 @@ def test_known_filter_values_matching_nothing_warn_nothing(journal: Path) -> Non
 def test_add_cite_show_and_history(journal: Path) -> None:
     """`add-event` prints the new id; `cite`, `revise` and `history` follow the event's changes."""
     new_id = ok(
-        journal, "add-event", "2022-02-04", "Joint statement on a new era", "--kind", "statement"
+        journal,
+        "add-event",
+        "2022-02-04",
+        "Joint statement on a new era",
+        "--category",
+        "statement",
     ).stdout.strip()
     assert new_id == "2022-02-04-joint-statement-on-a-new-era"
     ok(journal, "cite", new_id, "ouyang2021feilianmeng", "--locator", "p. 7")
@@ -562,7 +567,7 @@ def test_stats_counts(journal: Path) -> None:
     assert stats["citations"] == 4
     assert stats["references"] == 2
     assert stats["unsourced"] == 0
-    assert stats["kinds"] == {"conflict": 1, "treaty": 1, "visit": 1}
+    assert stats["categories"] == {"conflict": 1, "treaty": 1, "visit": 1}
     assert stats["first"] == "1969-03-02"
 
 
@@ -769,7 +774,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     assert process.stdout is not None and process.stderr is not None
-    assert process.stdout.readline() == b"id\twhen\tkind\timp.\ttitle\n"
+    assert process.stdout.readline() == b"id\twhen\tcategory\timp.\ttitle\n"
     process.stdout.close()  # what head does after its line
     with process.stderr:
         stderr = process.stderr.read()
@@ -1030,7 +1035,7 @@ def test_merge_references_moves_citations_to_the_survivor(journal: Path) -> None
 
 def test_unsourced_lists_the_events_that_cite_nothing(journal: Path) -> None:
     """`unsourced` lists events without citations; citing one takes it off the list."""
-    assert ok(journal, "unsourced").stdout.splitlines() == ["id\twhen\tkind\timp.\ttitle"]
+    assert ok(journal, "unsourced").stdout.splitlines() == ["id\twhen\tcategory\timp.\ttitle"]
     ok(journal, "add-event", "2022-02-04", "Joint statement", "--id", "2022-statement")
     listed = json.loads(ok(journal, "unsourced", "--json").stdout)
     assert [e["id"] for e in listed] == ["2022-statement"]

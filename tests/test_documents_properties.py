@@ -84,7 +84,7 @@ _OPTIONS = st.builds(
     lang=st.sampled_from(("en", "zh", "ru")),
     group_by=st.sampled_from(("none", "year", "decade")),
     flavour=st.sampled_from(("pandoc", "footnotes")),
-    lanes=st.sampled_from(("actor", "tag", "kind", "none")),
+    lanes=st.sampled_from(("actor", "tag", "category", "none")),
     latex_layout=st.sampled_from(("description", "longtable")),
 )
 

@@ -18,8 +18,8 @@ from citations import Contributor, Reference
 from timeline.dates import parse_edtf
 from timeline.domain import (
     CHANGE_KINDS,
+    EVENT_CATEGORIES,
     EVENT_FIELDS,
-    EVENT_KINDS,
     REGISTRY,
     Actor,
     Change,
@@ -66,7 +66,7 @@ EVENT = Event(
     title={"en": "Zhenbao Island clash", "zh": "珍宝岛事件"},
     when_text="2 March 1969",
     summary="Border clash",
-    kind="conflict",
+    category="conflict",
     actors=[Actor("CHN", "party"), Actor("SUN")],
     places=[Place({"en": "Zhenbao Island"}, country="CN", lat=46.49, lon=133.84)],
     tags=["border"],
@@ -124,10 +124,14 @@ RELEASED: dict[str, tuple[Change, dict[str, Any]]] = {
     "event.revised": (
         EventRevised(
             event_id="1969-zhenbao",
-            fields={"importance": 2, "when": parse_edtf("1969-03~")},
+            fields={"category": "crisis", "importance": 2, "when": parse_edtf("1969-03~")},
             **META,
         ),
-        {**META, "event_id": "1969-zhenbao", "fields": {"importance": 2, "when": "1969-03~"}},
+        {
+            **META,
+            "event_id": "1969-zhenbao",
+            "fields": {"importance": 2, "kind": "crisis", "when": "1969-03~"},
+        },
     ),
     "event.retracted": (
         EventRetracted(event_id="1969-zhenbao", **META),
@@ -220,7 +224,7 @@ def events(draw: st.DrawFn) -> Event:
         title=attrs.evolve(LocalizedText(title), original=draw(st.sampled_from(["", *title]))),
         when_text=draw(_TEXT),
         summary=LocalizedText(draw(_TEXTS)),
-        kind=draw(st.sampled_from(EVENT_KINDS) | _SLUG),
+        category=draw(st.sampled_from(EVENT_CATEGORIES) | _SLUG),
         actors=draw(
             st.lists(
                 st.builds(

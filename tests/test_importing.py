@@ -249,3 +249,22 @@ def test_import_into_an_existing_journal_adds_to_it_all_or_nothing(tmp_path: Pat
     with Timeline.open(target) as tl:
         assert len(tl.events()) == 2
         assert tl.head().seq == head.seq + 4
+
+
+def test_an_events_file_names_the_category_or_its_older_name_kind(tmp_path: Path) -> None:
+    """`category` is read, so is `kind` (files written before the rename); both at once refused."""
+    from timeline.errors import ImportFailed
+    from timeline.importing import parse_events
+
+    new = parse_events(
+        '[[event]]\nid = "a"\nwhen = "1969"\ntitle = "A"\ncategory = "treaty"\n', "toml"
+    )
+    old = parse_events('[[event]]\nid = "a"\nwhen = "1969"\ntitle = "A"\nkind = "treaty"\n', "toml")
+    assert new.events[0].category == old.events[0].category == "treaty"
+    revised = parse_events(
+        '[[revision]]\nevent = "a"\nreason = "r"\n[revision.set]\nkind = "visit"\n', "toml"
+    )
+    assert dict(revised.revisions[0].fields) == {"category": "visit"}
+    both = '[[event]]\nid = "a"\nwhen = "1969"\ntitle = "A"\nkind = "x"\ncategory = "y"\n'
+    with pytest.raises(ImportFailed, match=r"line 1, event #1 \(id 'a'\), field 'category'"):
+        parse_events(both, "toml", source="e.toml")

@@ -56,7 +56,7 @@ def _seed(tl: Timeline) -> None:
         when="1969-03-02",
         title={"en": "Zhenbao Island clash", "zh": "珍宝岛事件"},
         lang="en",
-        kind="conflict",
+        category="conflict",
         actors=["CHN:party", "SUN:party"],
         tags=["border"],
         importance=3,
@@ -65,12 +65,12 @@ def _seed(tl: Timeline) -> None:
         id="2001-treaty",
         when="2001-07-16",
         title={"en": "Treaty of Good-Neighbourliness signed", "zh": "中俄睦邻友好合作条约签署"},
-        kind="treaty",
+        category="treaty",
         actors=["CHN:signatory", "RUS:signatory"],
         tags=["treaty"],
         importance=3,
     )
-    tl.add_event(id="1969", when="1969", title="A year of border tension", kind="other")
+    tl.add_event(id="1969", when="1969", title="A year of border tension", category="other")
     tl.cite("1969-zhenbao", "lukin2018pivot", locator="p. 104", supports=["when"])
 
 
@@ -88,7 +88,7 @@ def test_filters_by_actor_kind_tag_importance_and_dates(tl: Timeline) -> None:
     """Each filter keeps only matching events."""
     _seed(tl)
     assert [e.id for e in tl.events(actors=["SUN"])] == ["1969-zhenbao"]
-    assert [e.id for e in tl.events(kinds=["treaty"])] == ["2001-treaty"]
+    assert [e.id for e in tl.events(categories=["treaty"])] == ["2001-treaty"]
     assert [e.id for e in tl.events(tags=["border"])] == ["1969-zhenbao"]
     assert [e.id for e in tl.events(importance=3)] == ["1969-zhenbao", "2001-treaty"]
     assert [e.id for e in tl.events(between="1990/2010")] == ["2001-treaty"]
@@ -273,7 +273,7 @@ def test_read_models_catch_up_after_records_appended_behind_their_back(tmp_path:
 def test_chronology_names_its_state_and_carries_citations(tl: Timeline) -> None:
     """A chronology holds entries in order, their citations and the head it came from."""
     _seed(tl)
-    chronology = tl.chronology(kinds=["conflict"])
+    chronology = tl.chronology(categories=["conflict"])
     assert [entry.event.id for entry in chronology] == ["1969-zhenbao"]
     assert chronology.entries[0].citations[0].locator == "p. 104"
     assert chronology.state == tl.head()

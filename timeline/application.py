@@ -607,7 +607,7 @@ class Timeline:
         *,
         between: When | str | tuple[When | str | None, When | str | None] | None = None,
         actors: Iterable[str] | None = None,
-        kinds: Iterable[str] | None = None,
+        categories: Iterable[str] | None = None,
         tags: Iterable[str] | None = None,
         importance: int | None = None,
         text: str | None = None,
@@ -618,14 +618,14 @@ class Timeline:
 
         ``between`` keeps events whose dates overlap a date, an EDTF interval
         or a ``(start, end)`` pair (``None`` for an open end); ``actors``,
-        ``kinds`` and ``tags`` keep events with any of those; ``importance``
+        ``categories`` and ``tags`` keep events with any of those; ``importance``
         is a minimum; ``text`` searches titles and summaries (in ``lang``
         only, if given).
         """
         query = _event_query(
             between=between,
             actors=actors,
-            kinds=kinds,
+            categories=categories,
             tags=tags,
             importance=importance,
             text=text,
@@ -1209,7 +1209,7 @@ def _event_query(
     *,
     between: When | str | tuple[When | str | None, When | str | None] | None = None,
     actors: Iterable[str] | None = None,
-    kinds: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
     importance: int | None = None,
     text: str | None = None,
@@ -1227,7 +1227,7 @@ def _event_query(
         lower=lower,
         upper=upper,
         actors=actors or (),
-        kinds=kinds or (),
+        categories=categories or (),
         tags=tags or (),
         importance=importance,
         text=text or None,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @click.argument("title")
 @click.option("--id", "event_id", help="The event id (a lowercase slug); derived if omitted.")
 @click.option("--lang", default="en", show_default=True, help="Language of TITLE and WHEN.")
-@click.option("--kind", default="other", show_default=True, help="treaty, visit, war, ...")
+@click.option("--category", default="other", show_default=True, help="treaty, visit, conflict, ...")
 @click.option(
     "--importance",
     type=click.IntRange(1, 3),
@@ -50,7 +50,7 @@ def add_event(
     title: str,
     event_id: str | None,
     lang: str,
-    kind: str,
+    category: str,
     importance: int,
     summary: str,
     actors: tuple[str, ...],
@@ -64,7 +64,7 @@ def add_event(
 
     Prints the new event's id.
     """
-    fields: dict[str, Any] = {"kind": kind, "importance": importance}
+    fields: dict[str, Any] = {"category": category, "importance": importance}
     if summary:
         fields["summary"] = summary
     if actors:
@@ -97,7 +97,7 @@ def add_event(
 @click.option("--title", help="The corrected title in --lang.")
 @click.option("--summary", help="The corrected summary in --lang.")
 @click.option("--lang", default="en", show_default=True, help="Language of --when/--title.")
-@click.option("--kind", help="The corrected kind.")
+@click.option("--category", help="The corrected category.")
 @click.option("--importance", type=click.IntRange(1, 3), help="1 (minor) to 3 (major).")
 @click.option("--actor", "actors", multiple=True, help="Replace the actors (repeat).")
 @click.option(
@@ -118,7 +118,7 @@ def revise(
     title: str | None,
     summary: str | None,
     lang: str,
-    kind: str | None,
+    category: str | None,
     importance: int | None,
     actors: tuple[str, ...],
     tags: tuple[str, ...],
@@ -131,8 +131,8 @@ def revise(
     fields: dict[str, Any] = {}
     if when is not None:
         fields["when"] = when
-    if kind is not None:
-        fields["kind"] = kind
+    if category is not None:
+        fields["category"] = category
     if importance is not None:
         fields["importance"] = importance
     if actors:
@@ -209,7 +209,7 @@ def show_event(event_id: str, as_json: bool, lang: str) -> None:
             lines.append(f"  title.{language}:{' ' * max(1, 6 - len(language))}{text}")
         for language, text in event.summary.values:
             lines.append(f"  summary.{language}: {text}")
-        lines.append(f"  kind:       {event.kind}   importance: {event.importance}")
+        lines.append(f"  category:   {event.category}   importance: {event.importance}")
         if event.actors:
             lines.append(f"  actors:     {', '.join(str(a) for a in event.actors)}")
         if event.tags:

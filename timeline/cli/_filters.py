@@ -16,7 +16,9 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         (
             click.option("--between", help="Keep events overlapping an EDTF date or interval."),
             click.option("--actor", "actors", multiple=True, help="Keep events with this actor."),
-            click.option("--kind", "kinds", multiple=True, help="Keep events of this kind."),
+            click.option(
+                "--category", "categories", multiple=True, help="Keep events in this category."
+            ),
             click.option("--tag", "tags", multiple=True, help="Keep events with this tag."),
             click.option(
                 "--importance", type=click.IntRange(1, 3), help="Keep events this important."
@@ -32,7 +34,7 @@ def read_filters(**options: Any) -> dict[str, Any]:
     filters: dict[str, Any] = {
         "between": options.get("between"),
         "actors": options.get("actors") or None,
-        "kinds": options.get("kinds") or None,
+        "categories": options.get("categories") or None,
         "tags": options.get("tags") or None,
         "importance": options.get("importance"),
         "include_retracted": bool(options.get("include_retracted")),
@@ -41,23 +43,23 @@ def read_filters(**options: Any) -> dict[str, Any]:
 
 
 def warn_unknown_values(timeline: Timeline, filters: dict[str, Any]) -> None:
-    """Warn on stderr about each --kind, --actor and --tag value that no event has.
+    """Warn on stderr about each --category, --actor and --tag value that no event has.
 
     Called when the filters matched nothing, so a typo does not pass for an
     empty result; suggests close values that events do have.
     """
     from difflib import get_close_matches
 
-    from timeline.domain import EVENT_KINDS
+    from timeline.domain import EVENT_CATEGORIES
 
     every = timeline.events(include_retracted=True)
     known = {
-        "kind": {e.kind for e in every} | set(EVENT_KINDS),
+        "category": {e.category for e in every} | set(EVENT_CATEGORIES),
         "actor": {a.code for e in every for a in e.actors},
         "tag": {t for e in every for t in e.tags},
     }
     asked = {
-        "kind": [v.strip().lower() for v in filters["kinds"] or ()],
+        "category": [v.strip().lower() for v in filters["categories"] or ()],
         "actor": [v.strip().upper() for v in filters["actors"] or ()],
         "tag": [v.strip().lower() for v in filters["tags"] or ()],
     }

@@ -113,11 +113,11 @@ def stats(as_json: bool) -> None:
             "first": format_edtf(events[0].when) if events else None,
             "last": format_edtf(events[-1].when) if events else None,
             "head_hash": head.hash,
-            "kinds": dict(sorted(Counter(e.kind for e in events).items())),
+            "categories": dict(sorted(Counter(e.category for e in events).items())),
         }
     if as_json:
         echo_json(counts)
         return
-    rows = [(name, str(value)) for name, value in counts.items() if name != "kinds"]
-    rows += [(f"kind {kind}", str(n)) for kind, n in counts["kinds"].items()]
+    rows = [(name, str(value)) for name, value in counts.items() if name != "categories"]
+    rows += [(f"category {name}", str(n)) for name, n in counts["categories"].items()]
     print_table(("what", "count"), rows)

@@ -120,7 +120,9 @@ def event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
     from timeline.dates import format_edtf
     from timeline.domain import encode_event
 
-    data = dict(encode_event(event))
+    data = {
+        ("category" if key == "kind" else key): value for key, value in encode_event(event).items()
+    }
     data["when"] = format_edtf(event.when)
     data["lower"], data["upper"] = (_iso_day(day) for day in event.when.bounds)
     data["retracted"] = timeline.is_retracted(event.id)
@@ -145,7 +147,7 @@ def _event_rows(events: Iterable[Event], lang: str) -> Iterator[tuple[str, ...]]
         yield (
             event.id,
             format_edtf(event.when),
-            event.kind,
+            event.category,
             str(event.importance),
             event.title.get(lang, ("en", event.title.original)),
         )
@@ -155,4 +157,4 @@ def print_events(timeline: Timeline, events: list[Event], as_json: bool, lang: s
     if as_json:
         echo_json([event_json(timeline, e) for e in events])
     else:
-        print_table(("id", "when", "kind", "imp.", "title"), _event_rows(events, lang))
+        print_table(("id", "when", "category", "imp.", "title"), _event_rows(events, lang))

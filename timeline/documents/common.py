@@ -207,13 +207,13 @@ def group_entries(chronology: Chronology, options: DocumentOptions) -> tuple[Gro
 
 
 def lane_of(event: Event, options: DocumentOptions) -> str:
-    """The lane an event is drawn in: its first actor, first tag or kind; '' for none."""
+    """The lane an event is drawn in: its first actor, first tag or category; '' for none."""
     if options.lanes == "actor":
         return event.actors[0].code if event.actors else ""
     if options.lanes == "tag":
         return event.tags[0] if event.tags else ""
-    if options.lanes == "kind":
-        return event.kind
+    if options.lanes == "category":
+        return event.category
     return ""
 
 

@@ -37,7 +37,7 @@ GROUPINGS = ("none", "year", "decade", "period")
 #: Markdown flavours: Pandoc citations or self-contained numbered footnotes.
 FLAVOURS = ("pandoc", "footnotes")
 #: What the lanes of the visual timeline follow.
-LANES = ("actor", "tag", "kind", "none")
+LANES = ("actor", "tag", "category", "none")
 #: LaTeX chronology layouts.
 LATEX_LAYOUTS = ("description", "longtable")
 #: LaTeX bibliography processors (biblatex with biber, or natbib with BibTeX).
@@ -156,7 +156,7 @@ class DocumentOptions:
     - ``flavour`` (Markdown): ``"pandoc"`` (``[@key, p. 104]``) or
       ``"footnotes"`` (numbered footnotes with the formatted reference).
     - ``bom`` (CSV): start with a UTF-8 byte order mark for spreadsheets.
-    - ``lanes`` (SVG, HTML): lanes by ``"actor"``, ``"tag"``, ``"kind"`` or ``"none"``.
+    - ``lanes`` (SVG, HTML): lanes by ``"actor"``, ``"tag"``, ``"category"`` or ``"none"``.
     - ``width`` (SVG, HTML): the drawing's width in pixels.
     - ``latex_layout``, ``latex_backend``, ``bibliography_file``, ``main_font``,
       ``cjk_font`` (LaTeX): ``description`` or ``longtable``; ``biber`` or

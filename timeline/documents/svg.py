@@ -4,7 +4,7 @@ Instants are points, spans are bars. What is not known exactly is drawn as a
 faded range between the loose bounds: the whole month of "June 2019", and for
 an approximate or uncertain date ("c. June 2019") that span widened by its own
 length on each side. Open-ended intervals run to the edge with an arrow.
-Events sit in lanes (by actor, tag or kind); the axis picks its ticks from
+Events sit in lanes (by actor, tag or category); the axis picks its ticks from
 millennia down to days to suit the span shown.
 """
 

@@ -77,7 +77,7 @@ from timeline.domain._input import (
     read_when,
 )
 from timeline.domain._model import (
-    EVENT_KINDS,
+    EVENT_CATEGORIES,
     Actor,
     Citation,
     Event,
@@ -99,7 +99,7 @@ __all__ = [
     "CitationAdded",
     "CitationRemoved",
     "EVENT_FIELDS",
-    "EVENT_KINDS",
+    "EVENT_CATEGORIES",
     "Event",
     "EventChange",
     "EventRecorded",

@@ -93,7 +93,7 @@ _EVENT_FIELD_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]
     "when_text": (str, _s),
     "title": (_encode_text, _decode_text),
     "summary": (_encode_text, _decode_text),
-    "kind": (str, _s),
+    "category": (str, _s),
     "actors": (
         lambda actors: [str(actor) for actor in actors],
         lambda data: tuple(Actor.parse(_s(text)) for text in data),
@@ -111,6 +111,20 @@ _EVENT_FIELD_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]
 }
 
 
+#: Event fields stored under another key: the one the released code wrote
+#: (``category`` was ``kind`` until issue 20; stored records never change).
+_STORED_KEYS = {"category": "kind"}
+_FIELD_NAMES = {key: name for name, key in _STORED_KEYS.items()}
+
+
+def _stored_key(name: str) -> str:
+    return _STORED_KEYS.get(name, name)
+
+
+def _field_name(key: str) -> str:
+    return _FIELD_NAMES.get(key, key)
+
+
 def encode_event_field(name: str, value: object) -> Any:
     """One event field as JSON."""
     return _EVENT_FIELD_CODECS[name][0](value)
@@ -125,13 +139,15 @@ def encode_event(event: Event) -> JSON:
     """An event as a JSON object."""
     data: JSON = {"id": event.id}
     for name in _EVENT_FIELD_CODECS:
-        data[name] = encode_event_field(name, getattr(event, name))
+        data[_stored_key(name)] = encode_event_field(name, getattr(event, name))
     return data
 
 
 def decode_event(data: Mapping[str, Any]) -> Event:
     """An event from :func:`encode_event`'s JSON."""
-    values = {name: decode_event_field(name, data[name]) for name in _EVENT_FIELD_CODECS}
+    values = {
+        name: decode_event_field(name, data[_stored_key(name)]) for name in _EVENT_FIELD_CODECS
+    }
     return Event(id=_s(data["id"]), **values)
 
 
@@ -210,7 +226,7 @@ class ChangeKind(Generic[C]):
 
 
 def _revised_fields(change: EventRevised) -> JSON:
-    return {name: encode_event_field(name, value) for name, value in change.fields}
+    return {_stored_key(name): encode_event_field(name, value) for name, value in change.fields}
 
 
 #: Every kind of change, in one table: what the journal stores, encodes and decodes.
@@ -225,7 +241,10 @@ CHANGE_KINDS: tuple[ChangeKind[Any], ...] = (
         lambda c: {"event_id": c.event_id, "fields": _revised_fields(c)},
         lambda data, meta: EventRevised(
             event_id=_s(data["event_id"]),
-            fields={name: decode_event_field(name, v) for name, v in data["fields"].items()},
+            fields={
+                _field_name(key): decode_event_field(_field_name(key), value)
+                for key, value in data["fields"].items()
+            },
             **meta,
         ),
     ),

@@ -18,7 +18,7 @@ from timeline.dates import When
 from timeline.errors import InvalidChange
 
 __all__ = [
-    "EVENT_KINDS",
+    "EVENT_CATEGORIES",
     "Actor",
     "Citation",
     "Event",
@@ -29,8 +29,8 @@ __all__ = [
     "citation_id",
 ]
 
-#: The usual event kinds; others are accepted if they are lowercase slugs.
-EVENT_KINDS = (
+#: The usual event categories; others are accepted if they are lowercase slugs.
+EVENT_CATEGORIES = (
     "agreement",
     "conflict",
     "crisis",
@@ -206,8 +206,8 @@ def _importance(_instance: object, _attribute: object, value: int) -> None:
         raise InvalidChange(f"importance must be 1, 2 or 3, got {value!r}")
 
 
-def _kind(value: str) -> str:
-    return check_slug(value.strip().lower(), "event kind")
+def _category(value: str) -> str:
+    return check_slug(value.strip().lower(), "event category")
 
 
 def _tags(value: Iterable[str]) -> tuple[str, ...]:
@@ -247,7 +247,7 @@ class Event:
     title: LocalizedText = attrs.field(converter=_localized)
     when_text: str = ""
     summary: LocalizedText = attrs.field(factory=LocalizedText, converter=_localized)
-    kind: str = attrs.field(default="other", converter=_kind)
+    category: str = attrs.field(default="other", converter=_category)
     actors: tuple[Actor, ...] = attrs.field(factory=tuple, converter=_actors)
     places: tuple[Place, ...] = attrs.field(factory=tuple, converter=_places)
     tags: tuple[str, ...] = attrs.field(factory=tuple, converter=_tags)

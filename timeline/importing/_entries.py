@@ -34,6 +34,7 @@ _EVENT_KEYS = {
     "calendar",
     "document_date",
     "lang",
+    "category",
     "kind",
     "importance",
     "original",
@@ -154,7 +155,7 @@ def _event(data: Any, where: Where) -> tuple[Event, list[Citation]]:
             when_text=when_text,
             title=_text(data.get("title"), original, where, "title"),
             summary=_text(data.get("summary", {}), original, where, "summary"),
-            kind=_str(data.get("kind", "other"), where, "kind"),
+            category=_category(data, where),
             importance=_importance(data.get("importance", 2), where),
             actors=tuple(
                 read_actor(_str(a, where, "actors"))
@@ -175,6 +176,14 @@ def _event(data: Any, where: Where) -> tuple[Event, list[Citation]]:
         for item in _list(data.get("citations"), where, "citations")
     ]
     return event, citations
+
+
+def _category(data: Mapping[str, Any], where: Where) -> str:
+    """The event's category: field ``category``, or ``kind`` as files before issue 20 name it."""
+    if "category" in data and "kind" in data:
+        raise where.fail("give 'category' or its older name 'kind', not both", "category")
+    name = "kind" if "kind" in data else "category"
+    return _str(data.get(name, "other"), where, name)
 
 
 def _importance(value: Any, where: Where) -> int:
@@ -237,7 +246,12 @@ def _revision(data: Any, where: Where) -> Revision:
         raise where.fail("a revision needs a reason", "reason")
     if not isinstance(changes, Mapping) or not changes:
         raise where.fail("expected a table of fields to change", "set")
-    fields = {str(name): _revised(str(name), value, where) for name, value in changes.items()}
+    if "category" in changes and "kind" in changes:
+        raise where.fail("give 'category' or its older name 'kind', not both", "set.category")
+    fields = {
+        "category" if name == "kind" else str(name): _revised(str(name), value, where)
+        for name, value in changes.items()
+    }
     if "calendar" in fields:
         if "when" not in fields:
             raise where.fail("a calendar applies to a new `when`; give both", "set.calendar")

@@ -142,10 +142,13 @@ class ViewsContract:
         assert story.views.checkpoint() == restored
 
     def test_events_come_in_historical_order_and_filtered(self, story: Story) -> None:
-        story.record("late", "2001-07-16", kind="treaty", tags=("border",), importance=3)
+        story.record("late", "2001-07-16", category="treaty", tags=("border",), importance=3)
         story.record("early", "1969-03-02", actors=(Actor.parse("CHN:army"),))
         story.record(
-            "wide", "1960/1970", title={"en": "Sino-Soviet split", "zh": "中苏交恶"}, kind="Split"
+            "wide",
+            "1960/1970",
+            title={"en": "Sino-Soviet split", "zh": "中苏交恶"},
+            category="Split",
         )
         views = story.views
         assert _ids(views.events(EventQuery())) == ["wide", "early", "late"]
@@ -153,7 +156,7 @@ class ViewsContract:
         assert _ids(views.events(EventQuery(lower=lower, upper=upper))) == ["wide", "early"]
         assert _ids(views.events(EventQuery(upper=lower - 1))) == ["wide"]
         assert _ids(views.events(EventQuery(actors=["chn"]))) == ["early"]
-        assert _ids(views.events(EventQuery(kinds=["split", "treaty"]))) == ["wide", "late"]
+        assert _ids(views.events(EventQuery(categories=["split", "treaty"]))) == ["wide", "late"]
         assert _ids(views.events(EventQuery(tags=["Border"]))) == ["late"]
         assert _ids(views.events(EventQuery(importance=3))) == ["late"]
         assert _ids(views.events(EventQuery(text="soviet"))) == ["wide"]

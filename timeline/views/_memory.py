@@ -81,7 +81,7 @@ def _matches(view: EventState, query: EventQuery) -> bool:
         and (query.lower is None or upper >= query.lower)
         and (not query.actors or any(actor.code in query.actors for actor in event.actors))
         and (not query.tags or any(tag in query.tags for tag in event.tags))
-        and (not query.kinds or event.kind in query.kinds)
+        and (not query.categories or event.category in query.categories)
         and (query.importance is None or event.importance >= query.importance)
         and (not text or any(text in part.casefold() for part in _texts(event, query.lang)))
         and (not query.citing or bool(citing & set(query.citing)))

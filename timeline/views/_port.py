@@ -43,7 +43,7 @@ class EventQuery:
     """Which events :meth:`Views.events` returns (every given condition must hold).
 
     ``lower``/``upper`` keep events whose day bounds (Julian Day Numbers)
-    overlap them; ``actors``, ``kinds`` and ``tags`` keep events with any of
+    overlap them; ``actors``, ``categories`` and ``tags`` keep events with any of
     those; ``importance`` is a minimum; ``text`` is searched in titles and
     summaries (in ``lang`` only, if given); ``citing`` keeps events citing one
     of these keys; ``unsourced`` keeps events citing nothing; ``ids`` (unless
@@ -53,7 +53,7 @@ class EventQuery:
     lower: int | None = None
     upper: int | None = None
     actors: tuple[str, ...] = attrs.field(default=(), converter=_codes)
-    kinds: tuple[str, ...] = attrs.field(default=(), converter=_words)
+    categories: tuple[str, ...] = attrs.field(default=(), converter=_words)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_words)
     importance: int | None = None
     text: str | None = None

@@ -619,9 +619,9 @@ def _conditions(query: EventQuery, as_of: int | None) -> tuple[list[str], list[A
             marks = ",".join("?" * len(values))
             where.append(f"c.content IN (SELECT content FROM {table} WHERE {column} IN ({marks}))")
             params.extend(values)
-    if query.kinds:
-        where.append(f"c.kind IN ({','.join('?' * len(query.kinds))})")
-        params.extend(query.kinds)
+    if query.categories:
+        where.append(f"c.kind IN ({','.join('?' * len(query.categories))})")
+        params.extend(query.categories)
     if query.importance is not None:
         where.append("c.importance >= ?")
         params.append(query.importance)
@@ -781,7 +781,7 @@ class _Writer:
                 lower,
                 upper,
                 event.when.sort_key[2],
-                event.kind,
+                event.category,
                 event.importance,
                 _json(data),
             )
