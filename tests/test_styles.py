@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 from citations import (
@@ -106,7 +107,7 @@ def test_adapter_corrections_on_the_seed_data(seeds: dict[str, Reference]) -> No
     text = format_bibliography(seeds.values(), "chicago-author-date")
     assert "Snyder, Glenn H. 1990. “Alliance Theory: A Neorealist First Cut.” Journal" in text
     assert "Mearsheimer, John J. 2003. 大国政治的悲剧. 翻译 王义桅 和 唐小松." in text
-    assert "《在同俄罗斯总统普京举行会谈时的谈话》. 人民日报, 六月 6.\n" in text  # no "Edition"
+    assert "《在同俄罗斯总统普京举行会谈时的谈话》. 人民日报, 6月6日.\n" in text  # no "Edition"
     assert "中华人民共和国, 和 俄罗斯联邦. 2019a. 《" in text
     assert "中华人民共和国, 和 俄罗斯联邦. 2019b. 《" in text
     assert "Dangerous Alliances: Proponents of Peace, Weapons of War." in text
@@ -209,3 +210,51 @@ def test_title_case_only_for_english_and_never_inside_braces() -> None:
         format_reference(english, "chicago-author-date")
     )
     assert "„der krieg in der ukraine“" in format_reference(german, "chicago-author-date")
+
+
+def _book(key: str, language: str, title: str, edition: str, family: str) -> Reference:
+    fields = {"title": title, "edition": edition, "date": "2001", "publisher": "P"}
+    return Reference(key, "book", fields, _people((family, "I")), language)
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "gb-t-7714-2015-numeric"])
+def test_ordinals_follow_each_item_language(style: str) -> None:
+    """A Russian second edition is "2-е изд.", a Chinese third "3 版", never "2nd"/"3rd"."""
+    ru = _book("ru", "ru", "История", "2", "Иванов")
+    zh = _book("zh", "zh", "中国史", "3", "王")
+    en = _book("en", "en", "History", "2", "Smith")
+    text = format_bibliography([ru, zh, en], style)
+    assert "2-е изд." in text and "3 版" in text
+    assert "2nd" in text and "3rd" not in text and text.count("2nd") == 1
+
+
+def test_chinese_dates_in_chinese_order() -> None:
+    """A Chinese work's month and day read 6月5日 (the zh locale's order), not "六月 5"."""
+    statement = Reference(
+        "zh2019",
+        "misc",
+        {"title": "联合声明", "date": "2019-06-05", "location": "莫斯科"},
+        [Contributor(literal="中华人民共和国")],
+        "zh",
+    )
+    chicago = format_reference(statement, "chicago-author-date")
+    assert "莫斯科, 6月5日." in chicago and "六月" not in chicago
+    assert "(2019, 6月5日)" in format_reference(statement, "apa")
+    fields = {**dict(statement.fields), "title": "T"}
+    english = attrs.evolve(statement, language="en", fields=fields)
+    assert "June 5" in format_reference(english, "chicago-author-date")
+
+
+def test_title_case_capitalises_each_part_of_a_hyphenated_word() -> None:
+    """CSL title case on an English title: "Sino-Soviet", "Non-Aligned", "(Video)"."""
+    ref = Reference(
+        "l",
+        "book",
+        {"title": "the sino-soviet split and the non-aligned world (video)", "date": "2001"},
+        _people(("Lüthi", "Lorenz")),
+        "en",
+    )
+    text = format_reference(ref, "chicago-author-date")
+    assert "The Sino-Soviet Split and the Non-Aligned World (Video)" in text
+    up_to_date = attrs.evolve(ref, fields={"title": "an up-to-date view", "date": "2001"})
+    assert "An Up-to-Date View" in format_reference(up_to_date, "chicago-author-date")
