@@ -141,7 +141,7 @@ _TAGS = {
     "text": {},
 }  # fmt: skip
 _URL = re.compile(r"(?:https?|ftps?)://[^\s<>\"\ue000-\ue00f]+[^\s<>\"\ue000-\ue00f.,;:)]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@&!\"'])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@&!])")  # not quotes: smart punctuation
 _LATEX = str.maketrans(
     {
         "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&",

@@ -295,7 +295,9 @@ def escape_latex(text: str) -> str:
     return _DASH_IN_WORDS.sub(r"\g<0>\\hspace{0pt}", text.translate(_LATEX))
 
 
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~^$@&!\"']|^[+\-.:=%]")
+#: Markdown's special characters; not quotes and apostrophes, which Pandoc's smart
+#: punctuation turns into “ ” and ’ (escaped, they would print straight).
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~^$@&!]|^[+\-.:=%]")
 
 
 def escape_markdown(text: str) -> str:

@@ -76,6 +76,14 @@ def _entry_line(
     return lines
 
 
+def _provenance(chronology: Chronology, options: DocumentOptions) -> str:
+    """The provenance sentence with the journal hash in groups of eight characters, so that
+    the line wraps (one 64-character word ran past the margin of Pandoc's PDF)."""
+    full = chronology.state.hash
+    grouped = " ".join(full[i : i + 8] for i in range(0, len(full), 8))
+    return escape_markdown(provenance(chronology, options)).replace(full, grouped)
+
+
 def render_markdown(chronology: Chronology, options: DocumentOptions | None = None) -> str:
     """The chronology as Markdown in ``options.flavour`` (``"pandoc"`` or ``"footnotes"``)."""
     options = options or DocumentOptions()
@@ -94,7 +102,7 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
         ]
     else:
         lines += [f"# {escape_markdown(chronology.title)}", ""]
-    lines += [f"*{escape_markdown(provenance(chronology, options))}*", ""]
+    lines += [f"*{_provenance(chronology, options)}*", ""]
     notes = footnotes(chronology.entries)
     sources = (
         None
