@@ -106,3 +106,39 @@ def test_cli_style_options(tmp_path: Path) -> None:
     assert "Westad, O. A. (2022)." in result.stdout
     result = runner.invoke(cli, [*args, "chronology", "--style", str(tmp_path / "none.csl")])
     assert result.exit_code == 1 and "does not exist" in result.stderr
+
+
+def test_cli_latex_options(tmp_path: Path) -> None:
+    """`chronology --format latex` takes the layout, backend, style and fonts; bad names fail."""
+    runner = CliRunner()
+    args = ["--journal", str(tmp_path / "j.timeline")]
+    result = runner.invoke(
+        cli, [*args, "import", str(SEEDS / "references.bib"), str(SEEDS / "events.toml")]
+    )
+    assert result.exit_code == 0, result.output
+    latex = [*args, "chronology", "--format", "latex"]
+    result = runner.invoke(
+        cli,
+        [
+            *latex,
+            "--latex-layout",
+            "longtable",
+            "--latex-backend",
+            "bibtex",
+            "--latex-style",
+            "unsrtnat",
+            "--main-font",
+            "DejaVu Sans",
+            "--cjk-font",
+            "AR PL SungtiL GB",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    tex = result.stdout
+    assert "\\begin{longtable}" in tex and "\\bibliographystyle{unsrtnat}" in tex
+    assert "\\setmainfont{DejaVu Sans}" in tex and "\\setCJKmainfont{AR PL SungtiL GB}" in tex
+    result = runner.invoke(cli, [*latex, "--latex-style", "authoryear"])
+    assert "\\usepackage[backend=biber,style=authoryear]{biblatex}" in result.stdout
+    for option, value in (("--main-font", "X}\\input{y"), ("--latex-style", "a,b]{x}")):
+        result = runner.invoke(cli, [*latex, option, value])
+        assert result.exit_code == 1 and "DocumentOptions." in result.stderr, result.output

@@ -40,13 +40,20 @@ CHRONOLOGY_DATES = ("as-written", "computed", "both")
 # -- documents ------------------------------------------------------------------
 
 
+#: ``chronology --latex-layout`` and ``--latex-backend`` choices
+#: (timeline.documents.options.LATEX_LAYOUTS and LATEX_BACKENDS).
+LATEX_LAYOUTS = ("description", "longtable")
+LATEX_BACKENDS = ("biber", "bibtex")
+
+
 def _document_options(
-    fmt: str, lang: str, group_by: str, dates: str, style: str = ""
+    fmt: str, lang: str, group_by: str, dates: str, style: str = "", **latex: str
 ) -> DocumentOptions:
     from timeline.documents import DocumentOptions
 
     _, flavour = CHRONOLOGY_FORMATS[fmt]
     fallbacks = tuple(dict.fromkeys((lang, "en", "zh", "ru")))
+    chosen: dict[str, Any] = {name: value for name, value in latex.items() if value}
     return DocumentOptions(
         lang=lang,
         fallbacks=fallbacks,
@@ -54,6 +61,7 @@ def _document_options(
         flavour=flavour,
         dates=dates,
         style=style,
+        **chosen,
     )
 
 
@@ -75,10 +83,13 @@ def write_chronology(
     dates: str = "as-written",
     made_at: datetime | None = None,
     style: str = "",
+    latex: dict[str, str] | None = None,
     **filters: Any,
 ) -> int:
     """Render the timeline's chronology as ``fmt`` (a key of :data:`CHRONOLOGY_FORMATS`).
 
+    ``latex`` holds LaTeX document options (``latex_layout``, ``latex_backend``,
+    ``latex_style``, ``main_font``, ``cjk_font``); empty values keep the defaults.
     Writes to ``output`` (stdout for ``None`` or ``-``); returns the number of events.
     """
     from timeline.documents import render
@@ -88,7 +99,7 @@ def write_chronology(
         text = render(
             chronology,
             CHRONOLOGY_FORMATS[fmt][0],
-            _document_options(fmt, lang, group_by, dates, style),
+            _document_options(fmt, lang, group_by, dates, style, **(latex or {})),
         )
     with output_stream(output) as stream:
         stream.write(text)
@@ -134,6 +145,40 @@ def write_chronology(
     help=_STYLE_HELP + " Default by --lang: en Chicago author-date, zh GB/T 7714 author-date, "
     "ru ГОСТ Р 7.0.5.",
 )
+@click.option(
+    "--latex-layout",
+    type=click.Choice(LATEX_LAYOUTS),
+    default="description",
+    show_default=True,
+    help="LaTeX: a description list or a two-column longtable.",
+)
+@click.option(
+    "--latex-backend",
+    type=click.Choice(LATEX_BACKENDS),
+    default="biber",
+    show_default=True,
+    help="LaTeX: biblatex with biber (write --format biblatex) or natbib with BibTeX "
+    "(write --format bibtex).",
+)
+@click.option(
+    "--latex-style",
+    metavar="NAME",
+    default="",
+    help="LaTeX: the biblatex style (default numeric; authoryear, gb7714-2015, ...) or "
+    "the BibTeX style (default plainnat; unsrtnat, abbrvnat, ...).",
+)
+@click.option(
+    "--main-font",
+    metavar="FAMILY",
+    default="",
+    help="LaTeX: the font for Latin and Cyrillic text (default DejaVu Serif).",
+)
+@click.option(
+    "--cjk-font",
+    metavar="FAMILY",
+    default="",
+    help="LaTeX: the font for Chinese text (default Noto Serif CJK SC).",
+)
 @filter_options
 def chronology(
     fmt: str,
@@ -144,10 +189,22 @@ def chronology(
     dates: str,
     made_at: str | None,
     style: str,
+    latex_layout: str,
+    latex_backend: str,
+    latex_style: str,
+    main_font: str,
+    cjk_font: str,
     **options: Any,
 ) -> None:
     """Write the chronology as Markdown, Pandoc Markdown, HTML, SVG, TimelineJS, CSV or LaTeX."""
     filters = read_filters(**options)
+    latex = {
+        "latex_layout": latex_layout,
+        "latex_backend": latex_backend,
+        "latex_style": latex_style,
+        "main_font": main_font,
+        "cjk_font": cjk_font,
+    }
     with open_timeline() as timeline:
         count = write_chronology(
             timeline,
@@ -159,6 +216,7 @@ def chronology(
             dates=dates,
             made_at=parse_made_at(made_at),
             style=style,
+            latex=latex,
             **filters,
         )
         if not count:

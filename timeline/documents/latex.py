@@ -99,7 +99,7 @@ def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
         lines.append(r"\usepackage{longtable,array}")
     if _cited(chronology, options) and options.latex_backend == "biber":
         lines += [
-            r"\usepackage[backend=biber,style=numeric]{biblatex}",
+            f"\\usepackage[backend=biber,style={options.latex_style or 'numeric'}]{{biblatex}}",
             f"\\addbibresource{{{options.bibliography_file}}}",
             # A DOI's own https://doi.org/ link is not printed again as the URL.
             r"\DeclareSourcemap{\maps[datatype=bibtex]{\map{\step[fieldsource=doi,final]"
@@ -170,6 +170,7 @@ def render_latex(chronology: Chronology, options: DocumentOptions | None = None)
             lines.append(r"\printbibliography")
         else:
             stem = options.bibliography_file.removesuffix(".bib")
-            lines += [r"\bibliographystyle{plainnat}", f"\\bibliography{{{stem}}}"]
+            bst = options.latex_style or "plainnat"
+            lines += [f"\\bibliographystyle{{{bst}}}", f"\\bibliography{{{stem}}}"]
     lines += [r"\end{document}", ""]
     return "\n".join(lines)

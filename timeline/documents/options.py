@@ -132,6 +132,25 @@ def _style(_instance: object, attribute: attrs.Attribute[str], value: str) -> No
         raise DocumentError(f"DocumentOptions.{attribute.name}={value!r}: {exc}") from exc
 
 
+_TEX_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
+
+
+def _tex_name(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value and not _TEX_NAME.match(value):
+        raise DocumentError(
+            f"DocumentOptions.{attribute.name}={value!r}: a style name is letters, digits, "
+            "'.' and '-' ('authoryear', 'unsrtnat')"
+        )
+
+
+def _font(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not value.strip() or any(c in "\\{}%#$&^~[]" or ord(c) < 0x20 for c in value):
+        raise DocumentError(
+            f"DocumentOptions.{attribute.name}={value!r}: a font family name as fontconfig "
+            "lists it (fc-list : family), without TeX's special characters"
+        )
+
+
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if not isinstance(value, int) or value < 200:
         raise DocumentError(f"DocumentOptions.{attribute.name}={value!r}: use 200 or more pixels")
@@ -158,9 +177,11 @@ class DocumentOptions:
     - ``bom`` (CSV): start with a UTF-8 byte order mark for spreadsheets.
     - ``lanes`` (SVG, HTML): lanes by ``"actor"``, ``"tag"``, ``"category"`` or ``"none"``.
     - ``width`` (SVG, HTML): the drawing's width in pixels.
-    - ``latex_layout``, ``latex_backend``, ``bibliography_file``, ``main_font``,
-      ``cjk_font`` (LaTeX): ``description`` or ``longtable``; ``biber`` or
-      ``bibtex``; the ``.bib`` file name; the fonts for ``xelatex``.
+    - ``latex_layout``, ``latex_backend``, ``latex_style``, ``bibliography_file``,
+      ``main_font``, ``cjk_font`` (LaTeX): ``description`` or ``longtable``;
+      ``biber`` (biblatex) or ``bibtex`` (natbib); the biblatex style
+      (default ``numeric``) or BibTeX style (default ``plainnat``); the ``.bib``
+      file name; the fonts for ``xelatex`` (Latin and Cyrillic, and Chinese).
     - ``bibliography_format``: ``"bibtex"``, ``"biblatex"`` or ``"csl-json"``
       data, or ``"text"``, ``"html"`` or ``"markdown"`` references in ``style``.
     - ``style``: how references are formatted everywhere they are printed: a
@@ -186,8 +207,9 @@ class DocumentOptions:
     latex_layout: str = attrs.field(default="description", validator=_choice(LATEX_LAYOUTS))
     latex_backend: str = attrs.field(default="biber", validator=_choice(LATEX_BACKENDS))
     bibliography_file: str = "references.bib"
-    main_font: str = "DejaVu Serif"
-    cjk_font: str = "Noto Serif CJK SC"
+    latex_style: str = attrs.field(default="", validator=_tex_name)
+    main_font: str = attrs.field(default="DejaVu Serif", validator=_font)
+    cjk_font: str = attrs.field(default="Noto Serif CJK SC", validator=_font)
     bibliography_format: str = attrs.field(
         default="bibtex", validator=_choice(BIBLIOGRAPHY_FORMATS)
     )
