@@ -569,3 +569,14 @@ def test_svg_cuts_a_label_too_long_for_either_side() -> None:
     (_, left, right) = _svg_extents(svg)["long"]
     assert left >= 0 and right <= 600
     assert "…</text>" in svg and f"— {title.strip()}</title>" in svg
+
+
+def test_a_second_render_computes_no_date_label_or_text_width_again() -> None:
+    """Date labels and SVG text widths are kept between renders (the warm HTML render)."""
+    from timeline.documents import common, svg
+
+    render_html(SAMPLE)
+    labels, widths = common._label.cache_info().misses, svg._text_width.cache_info().misses
+    render_html(SAMPLE)
+    assert common._label.cache_info().misses == labels
+    assert svg._text_width.cache_info().misses == widths

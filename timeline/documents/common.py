@@ -4,6 +4,7 @@ grouping under headings, lanes, footnote numbering, provenance and escaping.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -113,14 +114,26 @@ def date_label(event: Event, options: DocumentOptions) -> str:
 
 def computed_label(event: Event, options: DocumentOptions) -> str:
     """The label of the event's date value, whatever the source wrote: "1–10 June 2019"."""
-    return format_date(event.when, date_lang(options), options.date_style)
+    return _label(event.when, date_lang(options), options.date_style)
 
 
 def as_written(event: Event, options: DocumentOptions) -> str:
     """The event's date as its source wrote it, if in the document's language; else ''."""
-    phrase = " ".join(event.when_text.split())
-    lang = phrase_lang(phrase)
+    phrase, lang = _phrase(event.when_text)
     return phrase if lang in ("", date_lang(options)) else ""
+
+
+# Labels are asked for once per language and drawing on every render (HTML: three times
+# an event); a date value and a phrase give the same label each time.
+@functools.lru_cache(maxsize=1 << 16)
+def _label(when: When, lang: str, style: str) -> str:
+    return format_date(when, lang, style)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _phrase(when_text: str) -> tuple[str, str]:
+    phrase = " ".join(when_text.split())
+    return phrase, phrase_lang(phrase)
 
 
 def start_day(when: When) -> int:

@@ -10,6 +10,7 @@ millennia down to days to suit the span shown.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -111,6 +112,7 @@ def mark_of(when: When) -> Mark:
     return Mark((middle, middle), loose, True, False, False, _qualified(when) or lower != upper)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # each label is measured several times a render
 def _text_width(text: str) -> float:
     return sum(
         _FONT * 1.05 if unicodedata.east_asian_width(c) in "WF" else _FONT * 0.58 for c in text
