@@ -1,0 +1,87 @@
+"""Peak memory as the journal grows (issue 20: at 1M events within 1.5x that at 100k).
+
+Usage: ``python bench/scale.py [--1m | --sizes SMALL LARGE]``. Without ``--1m`` it
+compares 10,000 and 100,000 events (a few minutes); with it, 100,000 and 1,000,000
+(slow: the 1M import alone took 40-45 minutes when the issue was filed). For each
+size, events with 1-3 citations each (``bench/workload.py``) go through what a user runs, each in a
+fresh spawned process so its peak RSS is its own: the import from files
+(``read_import`` + ``import_into``), a full rebuild, a filtered query ``as_of``
+the middle, and the Markdown chronology. Prints ``NAME_rss_mb_N`` and
+``NAME_s_N`` (wall seconds) for each phase, and ``NAME_rss_large_vs_small``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import workload
+
+from timeline import Timeline
+from timeline.documents import render
+from timeline.importing import import_into, read_import
+
+PHASES = ("import", "rebuild", "as_of", "markdown")
+
+
+def _phase(name: str, folder: str) -> tuple[float, float]:
+    """Run phase ``name`` on the journal in ``folder``: (seconds, peak RSS in MB)."""
+    root = Path(folder)
+    path = root / "scale.timeline"
+    start = time.perf_counter()
+    if name == "import":
+        import_into(path, read_import([root / "references.json", root / "events.jsonl"]))
+    else:
+        with Timeline.open(path, author="bench") as tl:
+            if name == "rebuild":
+                tl.rebuild()
+            elif name == "as_of":
+                tl.as_of(tl.head().seq // 2).events(actors=["RUS"], between="1950/1960")
+            else:
+                (root / "chronology.md").write_text(
+                    render(tl.chronology(), "markdown"), encoding="utf-8"
+                )
+    took = time.perf_counter() - start
+    return took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _run(queue: Any, name: str, folder: str) -> None:
+    queue.put(_phase(name, folder))
+
+
+def child(name: str, folder: str) -> tuple[float, float]:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_run, args=(queue, name, folder))
+    process.start()
+    result: tuple[float, float] = queue.get()
+    process.join()
+    if process.exitcode != 0:
+        raise SystemExit(f"{name} failed with exit code {process.exitcode}")
+    return result
+
+
+def main() -> None:
+    small, large = (100_000, 1_000_000) if "--1m" in sys.argv[1:] else (10_000, 100_000)
+    if "--sizes" in sys.argv[1:]:  # a smoke test: --sizes SMALL LARGE
+        at = sys.argv.index("--sizes")
+        small, large = int(sys.argv[at + 1]), int(sys.argv[at + 2])
+    rss: dict[tuple[str, int], float] = {}
+    for n in (small, large):
+        with tempfile.TemporaryDirectory() as tmp:
+            workload.write_files(n, Path(tmp))
+            for name in PHASES:
+                took, rss[name, n] = child(name, tmp)
+                print(f"{name}_s_{n} {took:.4g}", flush=True)
+                print(f"{name}_rss_mb_{n} {rss[name, n]:.4g}", flush=True)
+    for name in PHASES:
+        print(f"{name}_rss_large_vs_small {rss[name, large] / rss[name, small]:.4g}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""The data issue 20's benchmarks share: N events with 1-3 citations each, and references.
+
+``plan(n)`` gives them as values for the Python API; ``write_files(n, folder)``
+as the files a user imports (JSON Lines events, CSL-JSON references), which the
+peer implementations of ``bench/job.py`` read too. Deterministic: the same n
+gives the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+# bench/timeline.py would shadow the timeline package: the repository root first, bench/
+# last (where the scripts find this module, also in their spawned children)
+_OTHERS = [p for p in sys.path if Path(p or ".").resolve() not in (_HERE, _HERE.parent)]
+sys.path[:] = [str(_HERE.parent), *_OTHERS, str(_HERE)]
+
+ACTORS = ("CHN", "RUS", "USA", "SUN", "KAZ", "IND")
+KINDS = ("treaty", "statement", "visit", "meeting", "speech", "report")
+
+
+def event_fields(i: int, references: int) -> dict[str, Any]:
+    """Event ``i`` as an events-file row, citing 1-3 of ``references`` references."""
+    return {
+        "id": f"e{i}",
+        "when": f"{1900 + i % 120}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        "title": {"en": f"Event {i} between states", "zh": f"事件{i}"},
+        "kind": KINDS[i % len(KINDS)],
+        "actors": [ACTORS[i % len(ACTORS)], ACTORS[(i + 1) % len(ACTORS)]],
+        "tags": [f"tag{i % 20}"],
+        "importance": 1 + i % 3,
+        "citations": [
+            f"ref{(i * 7 + j) % references}@p. {1 + (i + j) % 300}" for j in range(1 + i % 3)
+        ],
+    }
+
+
+def reference_fields(i: int) -> dict[str, Any]:
+    """Reference ``i`` as a CSL-JSON item."""
+    return {
+        "id": f"ref{i}",
+        "type": "article-journal",
+        "title": f"Article number {i} on relations between states",
+        "container-title": "Journal of International Relations",
+        "author": [{"family": f"Author{i % 500}", "given": "Anna"}],
+        "issued": {"date-parts": [[1950 + i % 70]]},
+        "page": f"{1 + i % 200}-{20 + i % 200}",
+    }
+
+
+def reference_count(n: int) -> int:
+    """References for an n-event data set: one per ten events (at least one)."""
+    return max(1, n // 10)
+
+
+def write_files(n: int, folder: Path, references: int | None = None) -> tuple[Path, Path]:
+    """Write ``events.jsonl`` (n events) and ``references.json``; return both paths."""
+    count = reference_count(n) if references is None else references
+    refs = folder / "references.json"
+    refs.write_text(json.dumps([reference_fields(i) for i in range(count)]), encoding="utf-8")
+    events = folder / "events.jsonl"
+    with events.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            out.write(json.dumps(event_fields(i, count), ensure_ascii=False) + "\n")
+    return refs, events
+
+
+def plan(n: int, folder: Path) -> Any:
+    """The import plan of ``write_files(n, folder)``, read as ``timeline import`` reads it."""
+    from timeline.importing import read_import
+
+    return read_import(write_files(n, folder))

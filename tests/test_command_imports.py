@@ -1,0 +1,78 @@
+"""A ``timeline`` command imports neither pandas nor numpy (issue 20).
+
+sqlite-utils imports both whenever they are installed (about 1 s of CPU and
+47 MB per command), so the journal imports sqlite-utils only to create or
+migrate a file; nothing else may import them either. Each check runs the
+commands in a fresh interpreter that records every attempt to import either,
+installed or not, and lists what ``sys.modules`` holds afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from timeline import Timeline
+
+ROOT = Path(__file__).resolve().parent.parent
+WATCHED = ("pandas", "numpy")
+
+#: Run in the child: note each import of a watched package, run the commands, report.
+_CHILD = """
+import importlib.abc, json, sys
+tried = set()
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {watched!r}:
+            tried.add(name)
+        return None
+sys.meta_path.insert(0, Watch())
+from timeline.cli import main
+for args in {commands!r}:
+    try:
+        main(args)
+    except SystemExit as exit:
+        assert not exit.code, (args, exit.code)
+loaded = sorted(m for m in sys.modules if m.partition(".")[0] in {watched!r})
+print(json.dumps({{"tried": sorted(tried), "loaded": loaded}}))
+"""
+
+
+def run_commands(*commands: list[str]) -> dict[str, list[str]]:
+    """Run the commands one after another in one fresh interpreter; what it imported."""
+    code = _CHILD.format(watched=WATCHED, commands=[list(c) for c in commands])
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    result: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def test_the_watch_sees_an_import_of_pandas_even_when_it_is_not_installed() -> None:
+    """The check can fail: sqlite-utils' own import is seen trying pandas and numpy."""
+    code = _CHILD.format(watched=WATCHED, commands=[]).replace(
+        "from timeline.cli import main", "import sqlite_utils\nfrom timeline.cli import main"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert {"pandas", "numpy"} <= set(json.loads(done.stdout)["tried"])
+
+
+def test_commands_on_a_journal_import_neither_pandas_nor_numpy(tmp_path: Path) -> None:
+    """Reading, writing and publishing commands on an existing journal."""
+    path = tmp_path / "j.timeline"
+    with Timeline.open(path, author="me") as tl:
+        tl.add_event(id="e1", when="1969-03-02", title="Zhenbao Island clash", actors=["CHN"])
+    journal = ["--journal", str(path)]
+    result = run_commands(
+        [*journal, "stats"],
+        [*journal, "events", "--json"],
+        [*journal, "event", "e1"],
+        [*journal, "add-event", "1970", "Talks", "--id", "e2"],
+        [*journal, "revise", "e2", "--when", "1970-10", "--reason", "month known"],
+        [*journal, "history", "e2"],
+        [*journal, "chronology", "--format", "md", "-o", str(tmp_path / "c.md")],
+        [*journal, "verify"],
+    )
+    assert result == {"tried": [], "loaded": []}
