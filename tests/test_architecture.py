@@ -29,8 +29,6 @@ ALLOWED = {
     "pandas": (),
     "numpy": (),
 }
-#: Imports the rules forbid that are still there, each with the issue that removes it.
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
 #: Private modules imported from outside their package, each with the issue that removes it.
 KNOWN_PRIVATE_IMPORTS = {
     ("timeline.journal._sqlite", "timeline/application.py"): "issue 20: the adapter factory",
@@ -86,24 +84,8 @@ def test_the_scan_sees_imports_anywhere(tmp_path: Path) -> None:
 def test_library_is_imported_only_by_its_adapter(library: str) -> None:
     """click/rich only in the CLI, pybtex only in the BibTeX adapter and formatter, PyYAML
     only in importing, sqlite3/sqlite_utils only in storage, timeline never from citations."""
-    outside = {
-        module
-        for module in importers(library)
-        if not allowed(library, module) and (library, module) not in KNOWN_VIOLATIONS
-    }
+    outside = {module for module in importers(library) if not allowed(library, module)}
     assert not outside, f"{library} imported outside {ALLOWED[library]}: {sorted(outside)}"
-
-
-@pytest.mark.parametrize(
-    ("library", "module"),
-    [
-        pytest.param(library, module, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for (library, module), reason in KNOWN_VIOLATIONS.items()
-    ],
-)
-def test_known_violation_is_still_to_fix(library: str, module: str) -> None:
-    """Each known violation fails here until it is fixed; then drop it from KNOWN_VIOLATIONS."""
-    assert library not in imported_libraries(ROOT / module)
 
 
 def test_the_application_holds_no_sql() -> None:
