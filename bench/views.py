@@ -37,7 +37,7 @@ from timeline.journal import ANY, SQLiteJournal
 
 BATCH = 1000
 #: The filtered query: an actor, a date range and a kind.
-QUERY: dict[str, Any] = {"actors": ["RUS"], "between": "1950/1960", "kinds": ["treaty"]}
+QUERY: dict[str, Any] = {"actors": ["RUS"], "between": "1950/1960", "categories": ["treaty"]}
 
 
 def _peak_rss_mb() -> float:
