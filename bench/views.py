@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import multiprocessing
 import resource
 import sqlite3
 import sys
@@ -130,32 +129,15 @@ def as_of_phase(path: str) -> dict[str, float]:
     }
 
 
-def _run(queue: Any, target: Any, *args: Any) -> None:
-    queue.put(target(*args))
-
-
-def child(target: Any, *args: Any) -> dict[str, float]:
-    """Run ``target(*args)`` in a spawned process and return the figures it gives back."""
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    process = ctx.Process(target=_run, args=(queue, target, *args))
-    process.start()
-    result: dict[str, float] = queue.get()
-    process.join()
-    if process.exitcode != 0:
-        raise SystemExit(f"{target.__name__} failed with exit code {process.exitcode}")
-    return result
-
-
 def measure(n: int) -> dict[str, float]:
     """Every figure at N events, with the ratios."""
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "bench.timeline")
-        f = child(import_phase, path, n, tmp)
-        f |= child(batch_append_phase, path, str(Path(tmp) / "append.timeline"))
-        f |= child(rebuild_phase, path)
-        f |= child(bare_read_phase, path)
-        f |= child(as_of_phase, path)
+        f = workload.child(import_phase, path, n, tmp)
+        f |= workload.child(batch_append_phase, path, str(Path(tmp) / "append.timeline"))
+        f |= workload.child(rebuild_phase, path)
+        f |= workload.child(bare_read_phase, path)
+        f |= workload.child(as_of_phase, path)
     f["import_vs_batch_append"] = f["import_changes_per_s"] / f["batch_append_records_per_s"]
     f["rebuild_vs_bare_read"] = f["rebuild_records_per_s"] / f["bare_read_records_per_s"]
     f["as_of_middle_vs_head"] = f["query_as_of_middle_ms"] / f["query_head_ms"]

@@ -9,6 +9,7 @@ gives the same data.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
 from pathlib import Path
 from typing import Any
@@ -74,3 +75,20 @@ def plan(n: int, folder: Path) -> Any:
     from timeline.importing import read_import
 
     return read_import(write_files(n, folder))
+
+
+def _run(queue: Any, target: Any, *args: Any) -> None:
+    queue.put(target(*args))
+
+
+def child(target: Any, *args: Any) -> dict[str, float]:
+    """Run ``target(*args)`` in a spawned process and return the figures it gives back."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_run, args=(queue, target, *args))
+    process.start()
+    result: dict[str, float] = queue.get()
+    process.join()
+    if process.exitcode != 0:
+        raise SystemExit(f"{target.__name__} failed with exit code {process.exitcode}")
+    return result
