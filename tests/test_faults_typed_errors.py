@@ -189,6 +189,9 @@ def test_a_lowered_read_model_checkpoint_is_rebuilt_on_opening(tmp_path: Path) -
         (b'{"bad": "\xff\xfe"}\n', "line 2: not UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000 + b"\n", "line 2: JSON nested too deeply"),
     ],
+    # Short ids: pytest puts the test id in PYTEST_CURRENT_TEST, which the child inherits,
+    # and an environment string of 128 KiB or more makes exec fail with E2BIG.
+    ids=["not-utf8", "nested-too-deeply"],
 )
 def test_load_of_bytes_that_are_no_dump_names_the_line(
     tmp_path: Path, line: bytes, message: str
