@@ -37,9 +37,11 @@ def historical_dates(draw: st.DrawFn, calendar: str | None = None) -> Historical
         base = small - small % 10**digits if small >= 0 else -((-small) - (-small) % 10**digits)
         return HistoricalDate(base, year_x=digits, qualifier=q)
     if shape == "x":
-        which = draw(st.sampled_from(["month", "day", "both", "digit"]))
+        which = draw(st.sampled_from(["month", "day", "both", "digit", "month digit"]))
         if which == "month":
             return HistoricalDate(year, month_x=True, qualifier=q)
+        if which == "month digit":  # 1984-1X
+            return HistoricalDate(year, draw(st.sampled_from([0, 10])), month_x=1, qualifier=q)
         if which == "both":
             return HistoricalDate(year, month_x=True, day_x=True, qualifier=q)
         if which == "digit":  # 2019-06-1X

@@ -871,6 +871,10 @@ def test_add_and_revise_read_relative_phrases_against_the_document_date(journal:
     refused = run(journal, "add-event", "last June", "A visit")
     assert refused.exit_code == 1
     assert "'last June'" in refused.stderr and "date of the document" in refused.stderr
+    assert "--document-date EDTF" in refused.stderr and "document_date=" not in refused.stderr
+    ok(journal, "add-event", "1969", "A visit", "--id", "v")
+    refused = run(journal, "revise", "v", "--when", "去年", "--lang", "zh", "--reason", "r")
+    assert refused.exit_code == 1 and "(--document-date EDTF)" in refused.stderr
     new_id = ok(
         journal, "add-event", "last June", "A visit", "--document-date", "2020-05-01"
     ).stdout

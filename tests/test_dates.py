@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import date_intervals, historical_dates, whens
 
-from timeline import InvalidDate, UnparsableDate
+from timeline import DateError, InvalidDate, UnparsableDate
 from timeline.dates import (
     MAX_BOUND,
     MIN_BOUND,
@@ -48,6 +48,9 @@ BOUNDS = [
     ("2019-02-2X", g(2019, 2, 20), g(2019, 2, 28), "month"),
     ("2019-07-3X", g(2019, 7, 30), g(2019, 7, 31), "month"),
     ("2019-XX", g(2019, 1, 1), g(2019, 12, 31), "year"),
+    ("1984-0X", g(1984, 1, 1), g(1984, 9, 30), "year"),
+    ("1984-1X", g(1984, 10, 1), g(1984, 12, 31), "year"),
+    ("1984-1X-XX", g(1984, 10, 1), g(1984, 12, 31), "year"),
     ("2019-XX-XX", g(2019, 1, 1), g(2019, 12, 31), "year"),
     ("2019-21", g(2019, 3, 1), g(2019, 5, 31), "season"),
     ("2019-24", g(2019, 12, 1), g(2020, 2, 29), "season"),
@@ -110,6 +113,29 @@ def test_a_day_with_an_unspecified_digit_is_built_and_shown() -> None:
     assert format_date(parse_edtf("2019-06-3X")) == "30 June 2019"
     with pytest.raises(InvalidDate, match="the day is its tens"):
         HistoricalDate(2019, 6, 15, day_x=1)
+
+
+def test_a_month_with_an_unspecified_digit_is_read_ordered_and_shown() -> None:
+    """1984-0X is January-September, 1984-1X October-December: ordered after the year
+    and around October 1984, shown as the months they cover; other tens are refused."""
+    assert HistoricalDate(1984, 10, month_x=1) == parse_edtf("1984-1X")
+    assert HistoricalDate(1984, month_x=True) == parse_edtf("1984-XX")
+    texts = ["1984-10", "1985", "1984-1X", "1984", "1984-0X", "1984-09"]
+    ordered = sorted(texts, key=lambda text: parse_edtf(text).sort_key)
+    assert ordered == ["1984", "1984-0X", "1984-09", "1984-1X", "1984-10", "1985"]
+    assert format_date(parse_edtf("1984-1X")) == "October–December 1984"
+    assert format_date(parse_edtf("1984-0X"), "zh") == "1984年1—9月"
+    for text, words in [
+        ("1984-2X", "not an EDTF date"),
+        ("1984-1X-05", "takes no day but XX"),
+        ("1984-1X-1X", "a day with an unspecified digit needs a month 01-12"),
+    ]:
+        with pytest.raises(DateError, match=words):
+            parse_edtf(text)
+    with pytest.raises(InvalidDate, match="the month is its tens"):
+        HistoricalDate(1984, 5, month_x=1)
+    with pytest.raises(InvalidDate, match="0, 1 or 2"):
+        HistoricalDate(1984, month_x=3)
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ def test_relative_dates_without_a_document_date_are_refused(phrase: str, lang: s
         parse_date(phrase, lang)
     assert str(caught.value).startswith(repr(phrase))
     assert "never read against today's date" in str(caught.value)
+    assert "(document_date=...)" in str(caught.value) and caught.value.phrase == phrase
 
 
 def test_a_coarse_document_date_cannot_anchor_a_finer_phrase() -> None:

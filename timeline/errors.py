@@ -163,7 +163,23 @@ class AmbiguousDate(DateError):
 
 
 class MissingDocumentDate(DateError):
-    """A relative date ("last June", 去年6月) read without the date of its document."""
+    """A relative date ("last June", 去年6月) read without the date of its document.
+
+    The message names ``phrase`` and how to give the date: ``given_by`` is the
+    API's keyword (``document_date=...``); the CLI names its flag with
+    :meth:`given_by_flag`.
+    """
+
+    def __init__(self, phrase: str, given_by: str = "document_date=...") -> None:
+        self.phrase = phrase
+        super().__init__(
+            f"{phrase!r}: a relative date needs the date of the document it comes from "
+            f"({given_by}); it is never read against today's date"
+        )
+
+    def given_by_flag(self, flag: str) -> MissingDocumentDate:
+        """The same error naming a command-line ``flag`` instead of the keyword."""
+        return MissingDocumentDate(self.phrase, flag)
 
 
 class ImportFailed(TimelineError, ValueError):

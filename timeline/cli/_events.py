@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -10,11 +12,21 @@ import click
 from timeline.cli._app import Writes, cli, current_settings, open_timeline
 from timeline.cli._filters import filter_options, read_filters, warn_unknown_values
 from timeline.cli._output import echo_json, event_json, print_events, print_table, visible
+from timeline.errors import MissingDocumentDate
 
 if TYPE_CHECKING:
     from timeline.application import HistoryEntry
 
 # -- commands on events -------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _document_date_flag() -> Iterator[None]:
+    """A relative date without a document date names ``--document-date``, not the keyword."""
+    try:
+        yield
+    except MissingDocumentDate as exc:
+        raise exc.given_by_flag("--document-date EDTF") from None
 
 
 @cli.command("add-event", cls=Writes)
@@ -73,7 +85,7 @@ def add_event(
         fields["tags"] = list(tags)
     from timeline.domain import read_citation
 
-    with open_timeline() as timeline, timeline.transaction():
+    with open_timeline() as timeline, timeline.transaction(), _document_date_flag():
         event = timeline.add_event(
             id=event_id,
             when=when,
@@ -150,14 +162,15 @@ def revise(
         if not fields:
             raise click.UsageError("say what to change, e.g. --when 2019-06-05")
         before = timeline.head().seq
-        timeline.revise(
-            event_id,
-            reason=reason,
-            lang=lang,
-            old_style=old_style,
-            document_date=document_date,
-            **fields,
-        )
+        with _document_date_flag():
+            timeline.revise(
+                event_id,
+                reason=reason,
+                lang=lang,
+                old_style=old_style,
+                document_date=document_date,
+                **fields,
+            )
         changed = timeline.head().seq != before
     click.echo(f"revised {event_id}" if changed else f"{event_id} unchanged")
 

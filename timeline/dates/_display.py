@@ -109,6 +109,10 @@ def _core(d: HistoricalDate, lang: str, style: str) -> str:
     if d.year_x:
         return _years_x(d, lang)
     month, day = d.month, d.day
+    if d.month_x == 1:  # 1984-1X: the months it stands for, October to December 1984
+        a, b = HistoricalDate(y, max(month, 1)), HistoricalDate(y, min(month + 9, 12))
+        compact = _compact(a, b, lang, style) if y > 0 else None
+        return compact or _range(_core(a, lang, style), _core(b, lang, style), lang)
     if month == 0 or d.month_x:
         return _year(y, lang)
     if month > 12:

@@ -34,7 +34,7 @@ _DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 _DATE = re.compile(
     r"""
     (?P<year>Y-?\d+|-?\d{4}|-?\d{3}X|-?\d\dXX|-?\dXXX)
-    (?:-(?P<month>\d\d|XX)
+    (?:-(?P<month>\d\d|XX|[01]X)
       (?:-(?P<day>\d\d|XX|[0-3]X)
         (?:T(?P<hour>\d\d):(?P<minute>\d\d):(?P<second>\d\d)
            (?P<tz>Z|[+-]\d\d(?::?\d\d)?)?
@@ -114,10 +114,11 @@ def _parse_date(text: str, calendar: str = "gregorian") -> HistoricalDate:
             )
     year = int(raw_year.replace("X", "0"))
     month = day = 0
-    month_x = False
-    day_x = 0
+    month_x = day_x = 0
     if g["month"] == "XX":
-        month_x = True
+        month_x = 2
+    elif g["month"] and g["month"].endswith("X"):  # 1984-1X: October to December
+        month_x, month = 1, int(g["month"][0]) * 10
     elif g["month"]:
         month = _num(text, g["month"])
     if g["day"] == "XX":

@@ -133,8 +133,10 @@ def date_edtf(d: HistoricalDate) -> str:
     text = _year_text(d)
     if d.year_x and not text.startswith("Y"):
         text = text[: -d.year_x] + "X" * d.year_x
-    if d.month_x:
+    if d.month_x == 2:
         text += "-XX"
+    elif d.month_x:
+        text += f"-{d.month // 10}X"
     elif d.month:
         text += f"-{d.month:02d}"
     if d.day_x == 2:
@@ -160,7 +162,7 @@ def _label(d: HistoricalDate) -> str:
 
 
 def _day_digits(value: int) -> int:
-    """``day_x`` as a count of digits: ``True`` (the whole day unspecified, XX) is 2."""
+    """``day_x`` or ``month_x`` as a count of digits: ``True`` (the whole field, XX) is 2."""
     return 2 if value is True else int(value)
 
 
@@ -171,9 +173,11 @@ class HistoricalDate(_Ordered):
     ``year`` is astronomical (0 is 1 BCE). ``month`` is 0 (not given), 1–12, or
     a sub-year grouping 21–41 (seasons, quarters, quadrimesters, halves).
     ``year_x`` counts unspecified trailing year digits (``199X`` is 1990 with
-    ``year_x=1``); ``month_x`` marks ``XX``; ``day_x`` counts the day's
-    unspecified digits: 2 (or ``True``) for ``XX``, 1 for ``0X``-``3X`` with
-    ``day`` holding the tens (``2019-06-1X`` is day 10, ``day_x=1``). ``time`` is
+    ``year_x=1``); ``month_x`` and ``day_x`` count the month's and the day's
+    unspecified digits: 2 (or ``True``) for ``XX``, 1 for one digit with the
+    field holding the tens (``1984-1X`` is month 10, ``month_x=1``: October to
+    December; ``1984-0X`` is month 0: January to September; ``2019-06-1X`` is
+    day 10, ``day_x=1``). ``time`` is
     ``(hour, minute, second)`` local to ``offset`` (minutes east of UTC, or
     ``None`` when not given). ``qualifier`` is ``""``, ``"?"``, ``"~"`` or
     ``"%"``. ``calendar`` is the calendar the fields are written in.
@@ -183,7 +187,7 @@ class HistoricalDate(_Ordered):
     month: int = 0
     day: int = 0
     year_x: int = 0
-    month_x: bool = False
+    month_x: int = attrs.field(default=0, converter=_day_digits)
     day_x: int = attrs.field(default=0, converter=_day_digits)
     time: tuple[int, int, int] | None = None
     offset: int | None = None
@@ -426,11 +430,17 @@ def _check_and_bound(d: HistoricalDate) -> tuple[int, int]:
             )
         if month or day or d.month_x or d.day_x or d.time is not None:
             raise InvalidDate(f"{label()}: a year with X digits takes no month or day")
-    if d.month_x and (month or (day and not d.day_x)):
-        raise InvalidDate(f"{label()}: an unspecified month (XX) takes no month value or day")
+    if d.month_x not in (0, 1, 2):
+        raise InvalidDate(f"{label()}: month_x counts a month's unspecified digits: 0, 1 or 2")
+    if d.month_x == 1 and month not in (0, 10):
+        raise InvalidDate(f"{label()}: with month_x=1 the month is its tens (0 or 10)")
+    if d.month_x == 2 and month:
+        raise InvalidDate(f"{label()}: an unspecified month (XX) takes no month value")
+    if d.month_x and day and not d.day_x:
+        raise InvalidDate(f"{label()}: a month with X digits takes no day but XX")
     if d.day_x not in (0, 1, 2):
         raise InvalidDate(f"{label()}: day_x counts a day's unspecified digits: 0, 1 or 2")
-    if d.day_x == 2 and (day or not (month or d.month_x)):
+    if d.day_x == 2 and (day or not (1 <= month <= 12 or d.month_x)):
         raise InvalidDate(f"{label()}: an unspecified day (XX) needs a month and no day value")
     if d.day_x == 1:
         _check_day_tens(d, label)
@@ -455,6 +465,9 @@ def _check_and_bound(d: HistoricalDate) -> tuple[int, int]:
     if d.offset is not None and (d.time is None or not -1080 <= d.offset <= 1080):
         raise InvalidDate(f"{label()}: a UTC offset needs a time and must lie within ±18:00")
     to_jdn = julian_to_jdn if d.calendar == "julian" else gregorian_to_jdn
+    if d.month_x == 1:  # 1984-0X: January to September; 1984-1X: October to December
+        first, last = max(month, 1), min(month + 9, 12)
+        return to_jdn(year, first, 1), to_jdn(year, last, days_in_month(year, last))
     if d.day_x == 1:  # 2019-06-1X: days 10-19
         last = min(day + 9, days_in_month(year, month))
         return to_jdn(year, month, max(day, 1)), to_jdn(year, month, last)

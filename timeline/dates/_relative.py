@@ -188,10 +188,7 @@ def anchor(text: str, lang: str, document: HistoricalDate | None, phrase: str) -
     if not any(re.search(pattern, text, flags) for pattern, _ in rules):
         return text
     if document is None:
-        raise MissingDocumentDate(
-            f"{phrase!r}: a relative date needs the date of the document it comes from "
-            "(document_date=...); it is never read against today's date"
-        )
+        raise MissingDocumentDate(phrase)
     anchored = _Document(document, phrase)
     for pattern, absolute in rules:
         text = re.sub(pattern, functools.partial(absolute, anchored), text, flags=flags)
