@@ -988,8 +988,25 @@ def render_marked(text: str, output: str) -> str:
         parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[last:]))
         return _marks("".join(parts), output)
     if output == "latex":
-        return _marks(text.translate(_LATEX), output)
+        parts = []
+        last = 0
+        for match in _URL.finditer(text):
+            parts.append(text[last : match.start()].translate(_LATEX))
+            parts.append(_breakable_url(match.group()))
+            last = match.end()
+        parts.append(text[last:].translate(_LATEX))
+        return _marks("".join(parts), output)
     raise FormatError(f"unknown output format {output!r}: use one of {', '.join(OUTPUTS)}")
+
+
+_URL_BREAK = re.compile(r"(?<=[/.?&=_#-])(?<!:/)(?!/)")  # never inside "://"
+
+
+def _breakable_url(url: str) -> str:
+    """``url`` for LaTeX: it may break after "/", ".", "-", "?"... and is never hyphenated
+    (each piece in an ``\\mbox``); kernel commands only, so no package is needed."""
+    pieces = (piece.translate(_LATEX) for piece in _URL_BREAK.split(url) if piece)
+    return r"\allowbreak{}".join(f"\\mbox{{{piece}}}" for piece in pieces)
 
 
 def _marks(text: str, output: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from citations import read_bibtex
+from citations import format_entries, read_bibtex
 from timeline import DocumentError
 from timeline.application import Timeline
 from timeline.chronology import Chronology
@@ -18,6 +18,7 @@ from timeline.documents import DocumentOptions, render, write_bibliography
 from timeline.importing import read_events
 
 SEEDS = Path(__file__).parent.parent / "seeds"
+STYLE = "chicago-author-date"  # the default for English documents
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +143,29 @@ def test_cli_latex_options(tmp_path: Path) -> None:
     for option, value in (("--main-font", "X}\\input{y"), ("--latex-style", "a,b]{x}")):
         result = runner.invoke(cli, [*latex, option, value])
         assert result.exit_code == 1 and "DocumentOptions." in result.stderr, result.output
+
+
+def test_latex_text_backend_prints_formatted_references(seed: Chronology, tmp_path: Path) -> None:
+    """`chronology --format latex --backend text`: footnotes and a list from the formatter."""
+    runner = CliRunner()
+    args = ["--journal", str(tmp_path / "j.timeline")]
+    result = runner.invoke(
+        cli, [*args, "import", str(SEEDS / "references.bib"), str(SEEDS / "events.toml")]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, [*args, "chronology", "--format", "latex", "--backend", "text"])
+    assert result.exit_code == 0, result.output
+    tex = result.stdout
+    assert "\\cite" not in tex and "biblatex" not in tex and "natbib" not in tex
+    notes = re.findall(r"\\footnote\{(端传媒[^}]*)\}", tex)
+    assert notes[0].startswith("端传媒. 2022. 《北京“策应”莫斯科？")
+    assert len(notes) > 20 and all(note.startswith("端传媒 2022, ") for note in notes[1:])
+    body = tex.split("\\section*{References}", 1)[1]
+    entries = re.findall(r"^  \\item\{\} (.*)$", body, re.MULTILINE)
+    refs = [ref for _key, ref in seed.references]
+    assert entries == [entry for _key, entry, _body in format_entries(refs, STYLE, "latex")]
+    assert entries[0].startswith("Biden, Joseph R. 2022.") and len(entries) == len(refs)
+    result = runner.invoke(
+        cli, [*args, "chronology", "--format", "latex", "--backend", "text", "--style", "plain"]
+    )
+    assert "\\usepackage[hyphens]{url}" in result.stdout and "\\item{} [" in result.stdout

@@ -43,7 +43,7 @@ CHRONOLOGY_DATES = ("as-written", "computed", "both")
 #: ``chronology --latex-layout`` and ``--latex-backend`` choices
 #: (timeline.documents.options.LATEX_LAYOUTS and LATEX_BACKENDS).
 LATEX_LAYOUTS = ("description", "longtable")
-LATEX_BACKENDS = ("biber", "bibtex")
+LATEX_BACKENDS = ("biber", "bibtex", "text")
 
 
 def _document_options(
@@ -154,11 +154,13 @@ def write_chronology(
 )
 @click.option(
     "--latex-backend",
+    "--backend",
     type=click.Choice(LATEX_BACKENDS),
     default="biber",
     show_default=True,
-    help="LaTeX: biblatex with biber (write --format biblatex) or natbib with BibTeX "
-    "(write --format bibtex).",
+    help="LaTeX: biblatex with biber (write --format biblatex), natbib with BibTeX "
+    "(write --format bibtex), or text: the references formatted in --style as footnotes "
+    "and a list (xelatex alone builds it).",
 )
 @click.option(
     "--latex-style",

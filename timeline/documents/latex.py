@@ -1,16 +1,24 @@
 """A chronology as a LaTeX document for ``xelatex``: a ``description`` list or a
-``longtable``, with ``\\cite`` keys resolved against the exported ``.bib`` file.
+``longtable``, with ``\\cite`` keys resolved against the exported ``.bib`` file,
+or with the references formatted here.
 
 The preamble loads ``fontspec`` and ``xeCJK`` (Chinese, Russian and Latin text
-in one document), and ``biblatex`` with ``biber`` or ``natbib`` with BibTeX
-(``latex_backend``). Write the bibliography with
-:func:`timeline.documents.render_bibliography` under ``bibliography_file``,
-then run ``xelatex``, ``biber`` (or ``bibtex``), ``xelatex`` twice.
+in one document), and by ``latex_backend``: ``biblatex`` with ``biber`` or
+``natbib`` with BibTeX (write the bibliography with
+:func:`timeline.documents.render_bibliography` under ``bibliography_file``, then
+run ``xelatex``, ``biber`` or ``bibtex``, ``xelatex`` twice), or nothing for
+``text``: each citation is a ``\\footnote`` with the reference formatted in the
+document's citation style (the formatter of every other document: the full
+reference the first time a work is cited, the style's short form after), and
+the references follow in the style's order; ``xelatex`` alone builds it.
 """
 
 from __future__ import annotations
 
+import attrs
+
 from citations import writable_key
+from citations.formatting import STYLES as PYBTEX_STYLES
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     date_label,
@@ -23,6 +31,8 @@ from timeline.documents.common import (
     word,
 )
 from timeline.documents.options import DocumentOptions
+from timeline.documents.sources import Sources, formatted_sources
+from timeline.domain import Citation
 
 __all__ = ["render_latex"]
 
@@ -30,9 +40,27 @@ _PAR = " \\par "
 _NEWLINE = " \\newline "
 
 
-def _cites(entry: ChronologyEntry, options: DocumentOptions) -> str:
+@attrs.define
+class _Notes:
+    """The ``text`` backend's footnotes, in document order."""
+
+    sources: Sources
+    cited: set[str] = attrs.field(factory=set)
+
+    def __call__(self, citation: Citation) -> str:
+        first = citation.key not in self.cited
+        self.cited.add(citation.key)
+        text = self.sources.note(citation, first=first)
+        if citation.quote:
+            text += " “" + escape_latex(citation.quote) + "”"
+        return f"\\footnote{{{text}}}"
+
+
+def _cites(entry: ChronologyEntry, options: DocumentOptions, notes: _Notes | None) -> str:
     if not options.show_sources:
         return ""
+    if notes is not None:
+        return "".join(notes(citation) for citation in entry.citations)
     parts = []
     for citation in entry.citations:
         parts.append(f"\\cite{_optional(citation.locator)}{{{writable_key(citation.key)}}}")
@@ -51,12 +79,14 @@ def _optional(locator: str) -> str:
     return f"[{{{{{text}}}}}]" if "[" in text or "]" in text else f"[{text}]"
 
 
-def _body(entry: ChronologyEntry, options: DocumentOptions, newline: str) -> str:
+def _body(
+    entry: ChronologyEntry, options: DocumentOptions, newline: str, notes: _Notes | None
+) -> str:
     event = entry.event
     title = escape_latex(title_of(event, options))
     if entry.retracted:
         title = f"\\sout{{{title}}} \\emph{{({escape_latex(word(options, 'retracted'))})}}"
-    text = title + _cites(entry, options)
+    text = title + _cites(entry, options, notes)
     summary = summary_of(event, options) if options.show_summaries else ""
     if summary:
         text += f"{newline}{{\\small {escape_latex(summary)}}}"
@@ -107,6 +137,9 @@ def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
             # Ragged right: justified lines would space URLs out letter by letter.
             r"\appto{\bibsetup}{\raggedright}",
         ]
+    elif _cited(chronology, options) and options.latex_backend == "text":
+        if options.citation_style in PYBTEX_STYLES:
+            lines.append(r"\usepackage[hyphens]{url}")  # pybtex's LaTeX writes \url{...}
     elif _cited(chronology, options):
         # url: BibTeX styles write \url{...} and \doi{...}, read verbatim only with it;
         # hyphens: a URL may break after a hyphen, not only at "/" (or it runs off the page)
@@ -126,7 +159,9 @@ def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
     return lines
 
 
-def _description(chronology: Chronology, options: DocumentOptions) -> list[str]:
+def _description(
+    chronology: Chronology, options: DocumentOptions, notes: _Notes | None
+) -> list[str]:
     lines = []
     for group in group_entries(chronology, options):
         if group.label:
@@ -134,13 +169,13 @@ def _description(chronology: Chronology, options: DocumentOptions) -> list[str]:
         lines.append(r"\begin{description}")
         for entry in group.entries:
             label = escape_latex(date_label(entry.event, options))
-            body = _body(entry, options, _PAR)
+            body = _body(entry, options, _PAR, notes)
             lines.append(f"  \\item[{{{label}}}] {body}")
         lines += [r"\end{description}", ""]
     return lines
 
 
-def _longtable(chronology: Chronology, options: DocumentOptions) -> list[str]:
+def _longtable(chronology: Chronology, options: DocumentOptions, notes: _Notes | None) -> list[str]:
     lines = [
         r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{0.27\linewidth}"
         r">{\raggedright\arraybackslash}p{0.69\linewidth}@{}}",
@@ -151,21 +186,38 @@ def _longtable(chronology: Chronology, options: DocumentOptions) -> list[str]:
             lines.append(f"  \\multicolumn{{2}}{{@{{}}l}}{{\\textbf{{{heading}}}}} \\\\")
         for entry in group.entries:
             label = escape_latex(date_label(entry.event, options))
-            body = _body(entry, options, _NEWLINE)
+            body = _body(entry, options, _NEWLINE, notes)
             lines.append(f"  {label} & {body} \\\\")
     lines += [r"\end{longtable}", ""]
     return lines
+
+
+def _references(sources: Sources, options: DocumentOptions) -> list[str]:
+    """The formatted references in the style's order, each with a hanging indent."""
+    lines = [
+        f"\\section*{{{escape_latex(word(options, 'references'))}}}",
+        r"\begin{list}{}{\setlength{\leftmargin}{1.5em}\setlength{\itemindent}{-1.5em}}",
+        r"\raggedright",
+    ]
+    # \item{}: an entry starting "[1]" would be read as \item's optional label
+    lines += [f"  \\item{{}} {entry}" for _key, entry in sources.entries]
+    return [*lines, r"\end{list}", ""]
 
 
 def render_latex(chronology: Chronology, options: DocumentOptions | None = None) -> str:
     """The chronology as a complete LaTeX document (compile with ``xelatex``)."""
     options = options or DocumentOptions()
     lines = _preamble(chronology, options)
+    notes = None
+    if _cited(chronology, options) and options.latex_backend == "text":
+        notes = _Notes(formatted_sources(chronology, options, "latex"))
     if options.latex_layout == "longtable":
-        lines += _longtable(chronology, options)
+        lines += _longtable(chronology, options, notes)
     else:
-        lines += _description(chronology, options)
-    if _cited(chronology, options):
+        lines += _description(chronology, options, notes)
+    if notes is not None:
+        lines += _references(notes.sources, options)
+    elif _cited(chronology, options):
         if options.latex_backend == "biber":
             lines.append(r"\printbibliography")
         else:

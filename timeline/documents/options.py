@@ -40,8 +40,9 @@ FLAVOURS = ("pandoc", "footnotes")
 LANES = ("actor", "tag", "category", "none")
 #: LaTeX chronology layouts.
 LATEX_LAYOUTS = ("description", "longtable")
-#: LaTeX bibliography processors (biblatex with biber, or natbib with BibTeX).
-LATEX_BACKENDS = ("biber", "bibtex")
+#: LaTeX bibliography processors (biblatex with biber, or natbib with BibTeX), or ``text``:
+#: references formatted by the library in footnotes and a list, with no processor.
+LATEX_BACKENDS = ("biber", "bibtex", "text")
 #: Bibliography formats: data for other tools, or references formatted in a style.
 BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json", "text", "html", "markdown")
 #: The citation style of a document whose ``style`` is not set, by its language.
@@ -179,7 +180,9 @@ class DocumentOptions:
     - ``width`` (SVG, HTML): the drawing's width in pixels.
     - ``latex_layout``, ``latex_backend``, ``latex_style``, ``bibliography_file``,
       ``main_font``, ``cjk_font`` (LaTeX): ``description`` or ``longtable``;
-      ``biber`` (biblatex) or ``bibtex`` (natbib); the biblatex style
+      ``biber`` (biblatex), ``bibtex`` (natbib) or ``text`` (the references
+      formatted in ``style`` as footnotes and a list, built by ``xelatex``
+      alone); the biblatex style
       (default ``numeric``) or BibTeX style (default ``plainnat``); the ``.bib``
       file name; the fonts for ``xelatex`` (Latin and Cyrillic, and Chinese).
     - ``bibliography_format``: ``"bibtex"``, ``"biblatex"`` or ``"csl-json"``
