@@ -32,6 +32,8 @@ if TYPE_CHECKING:
         ParseError,
         RISParseError,
         UnreadableFile,
+        UnsupportedZoteroSchema,
+        ZoteroError,
     )
     from citations.formatting import (
         format_bibliography,
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from citations.styles import STYLES as CSL_STYLES
     from citations.styles import CSLStyle, load_style
     from citations.validation import ValidationProblem, validate
+    from citations.zotero import ZoteroLibrary, read_zotero
 
 __all__ = [
     "BibReadResult",
@@ -76,7 +79,10 @@ __all__ = [
     "Reference",
     "Role",
     "UnreadableFile",
+    "UnsupportedZoteroSchema",
     "ValidationProblem",
+    "ZoteroError",
+    "ZoteroLibrary",
     "canonical_url",
     "check_key",
     "find_duplicates",
@@ -98,6 +104,7 @@ __all__ = [
     "read_bibtex",
     "read_csl_json",
     "read_ris",
+    "read_zotero",
     "transliterate",
     "unicode_to_latex",
     "validate",
@@ -145,6 +152,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ParseError",
         "RISParseError",
         "UnreadableFile",
+        "UnsupportedZoteroSchema",
+        "ZoteroError",
     ),
     "citations.formatting": (
         "format_bibliography",
@@ -189,6 +198,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ValidationProblem",
         "validate",
     ),
+    "citations.zotero": ("ZoteroLibrary", "read_zotero"),
 }
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "CSL_FIELDS",
     "CSL_ROLES",
     "CSL_TYPES",
+    "from_csl",
     "parse_csl_json",
     "read_csl_json",
     "write_csl_json",
@@ -501,6 +502,15 @@ def _record(record: dict[str, Any], key: str, number: int, source: str) -> Refer
         raise CSLJSONParseError(f"{where}: {exc}", source=source) from exc
     except (TypeError, ValueError) as exc:
         raise CSLJSONParseError(f"{where}: {exc}", source=source) from exc
+
+
+def from_csl(record: dict[str, Any], key: str) -> Reference:
+    """One CSL-JSON record (a dict) as a reference keyed ``key``: the inverse of :func:`to_csl`.
+
+    Raises :class:`InvalidReference`, :class:`ValueError` or :class:`TypeError`
+    for a record that cannot be a reference.
+    """
+    return _reference(record, key)
 
 
 def _reference(record: dict[str, Any], key: str) -> Reference:

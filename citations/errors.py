@@ -9,6 +9,8 @@ subclasses the nearest builtin::
     │   ├── CSLJSONParseError
     │   └── RISParseError
     ├── UnreadableFile(OSError)           a path to read that is missing or cannot be opened
+    ├── ZoteroError(ValueError)           a zotero.sqlite that cannot be read as asked; names it
+    │   └── UnsupportedZoteroSchema       a schema version the reader does not know; ``version``
     ├── InvalidReference(ValueError)      a Reference value that cannot exist
     │   └── InvalidKey                    a citation key TeX or BibTeX would misread
     ├── CrossrefError(ValueError)         missing target or cycle in crossref
@@ -56,6 +58,25 @@ class UnreadableFile(CitationsError, OSError):
         self.reason = reason
         self.message = f"{path}: cannot read the file: {reason}" + (f" ({hint})" if hint else "")
         super().__init__(self.message)
+
+
+class ZoteroError(CitationsError, ValueError):
+    """A Zotero database that cannot be read as asked (not Zotero's, unknown collection, ...)."""
+
+
+class UnsupportedZoteroSchema(ZoteroError):
+    """A Zotero database of a userdata schema version the reader does not know.
+
+    ``version`` is the version found (text, as stored); ``path`` the database.
+    """
+
+    def __init__(self, path: object, version: str, known: str) -> None:
+        self.path = str(path)
+        self.version = version
+        super().__init__(
+            f"{path}: Zotero userdata schema version {version} is not one this reader knows "
+            f"({known}: Zotero 5.0.78 to 8); export the library as CSL-JSON or BibTeX instead"
+        )
 
 
 class InvalidReference(CitationsError, ValueError):

@@ -23,7 +23,13 @@ ALLOWED = {
     "rich": ("timeline/cli/",),
     "pybtex": ("citations/bibtex.py", "citations/formatting.py"),
     "yaml": ("timeline/importing/_yaml.py",),
-    "sqlite3": ("timeline/journal/_sqlite.py", "timeline/views/_sqlite.py"),
+    # citations/zotero.py reads Zotero's own database (read-only, immutable): the file is
+    # SQLite and no library reads it better than sqlite3; the journal's adapters own the rest
+    "sqlite3": (
+        "timeline/journal/_sqlite.py",
+        "timeline/views/_sqlite.py",
+        "citations/zotero.py",
+    ),
     "sqlite_utils": ("timeline/journal/_sqlite.py",),
     # sqlite-utils imports them whenever installed; the library itself never does
     "pandas": (),

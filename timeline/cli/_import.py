@@ -22,12 +22,20 @@ SEED_TITLE = "China–Russia relations: a chronology"
 
 
 def import_files(
-    journal: Path, files: Sequence[Path], *, strict: bool = True, encoding: str = "utf-8"
+    journal: Path,
+    files: Sequence[Path],
+    *,
+    strict: bool = True,
+    encoding: str = "utf-8",
+    collection: str | None = None,
+    library: int | None = None,
 ) -> ImportSummary:
     """Read ``files`` (warning about what a tolerant read skipped), then import them."""
     from timeline.importing import import_into, read_import
 
-    plan = read_import(files, strict=strict, encoding=encoding)
+    plan = read_import(
+        files, strict=strict, encoding=encoding, collection=collection, library=library
+    )
     for problem in plan.problems:
         click.echo(f"warning: {problem}", err=True)
     skipped = sum(problem.skipped for problem in plan.problems)
@@ -53,18 +61,47 @@ def import_files(
     help="Skip BibTeX entries that cannot be read (each is reported) instead of failing.",
 )
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of .bib files.")
-def import_(files: tuple[str, ...], tolerant: bool, encoding: str) -> None:
+@click.option(
+    "--collection",
+    metavar="NAME",
+    help="Zotero database: only the items in this collection (name or Parent/Child path) "
+    "and its subcollections.",
+)
+@click.option(
+    "--library",
+    metavar="ID",
+    type=int,
+    help="Zotero database: only the items of this library (1 is My Library).",
+)
+def import_(
+    files: tuple[str, ...],
+    tolerant: bool,
+    encoding: str,
+    collection: str | None,
+    library: int | None,
+) -> None:
     """Import references and events from FILES, all or nothing.
 
-    References: .bib (BibTeX or biblatex), .json (CSL-JSON), .ris. Events:
-    .toml, .yaml/.yml, .jsonl, .csv. References are added first, then events,
-    their citations and revisions. If anything fails, nothing is written.
+    References: .bib (BibTeX or biblatex), .json (CSL-JSON), .ris, and Zotero's
+    own zotero.sqlite (read-only, also while Zotero runs). Events: .toml,
+    .yaml/.yml, .jsonl, .csv. References are added first, then events, their
+    citations and revisions. If anything fails, nothing is written.
     """
     from pathlib import Path
 
+    paths = [Path(name) for name in files]
+    if (collection is not None or library is not None) and not any(
+        path.suffix.lower() == ".sqlite" for path in paths
+    ):
+        raise Failure("--collection and --library select from a Zotero database (.sqlite)")
     settings = current_settings()
     summary = import_files(
-        settings.journal, [Path(name) for name in files], strict=not tolerant, encoding=encoding
+        settings.journal,
+        paths,
+        strict=not tolerant,
+        encoding=encoding,
+        collection=collection,
+        library=library,
     )
     click.echo(
         f"imported {summary.references} references, {summary.events} events, "

@@ -12,9 +12,16 @@ from timeline.importing._jsonl import jsonl_plan
 from timeline.importing._plan import ImportPlan, Origin
 from timeline.importing._toml import toml_plan
 from timeline.importing._yaml import yaml_plan
+from timeline.importing._zotero import zotero_plan
 
 #: Reference file formats :func:`read_import` understands, by suffix.
-REFERENCE_FORMATS = {".bib": "bibtex", ".biblatex": "bibtex", ".json": "csl-json", ".ris": "ris"}
+REFERENCE_FORMATS = {
+    ".bib": "bibtex",
+    ".biblatex": "bibtex",
+    ".json": "csl-json",
+    ".ris": "ris",
+    ".sqlite": "zotero",
+}
 
 #: File formats :func:`read_events` understands, by suffix.
 EVENT_FORMATS = {
@@ -58,10 +65,15 @@ def read_events(path: str | Path, fmt: str | None = None) -> ImportPlan:
     return parse_events(text, fmt, source=str(path))
 
 
-def _reference_plan(path: Path, strict: bool, encoding: str) -> ImportPlan:
-    """The references in a BibTeX, CSL-JSON or RIS file, each with its entry line or record."""
+def _reference_plan(
+    path: Path, strict: bool, encoding: str, collection: str | None, library: int | None
+) -> ImportPlan:
+    """The references in a BibTeX, CSL-JSON or RIS file or a Zotero database, each with its
+    entry line, record or item."""
     fmt = REFERENCE_FORMATS[path.suffix.lower()]
     source = str(path)
+    if fmt == "zotero":
+        return zotero_plan(path, collection=collection, library=library)
     if fmt == "bibtex":
         from citations.bibtex import read_bibtex
 
@@ -93,13 +105,20 @@ def _reference_plan(path: Path, strict: bool, encoding: str) -> ImportPlan:
 
 
 def read_import(
-    paths: Iterable[str | Path], *, strict: bool = True, encoding: str = "utf-8"
+    paths: Iterable[str | Path],
+    *,
+    strict: bool = True,
+    encoding: str = "utf-8",
+    collection: str | None = None,
+    library: int | None = None,
 ) -> ImportPlan:
-    """Read reference files (.bib, .json, .ris) and event files into one plan, in order.
+    """Read reference files (.bib, .json, .ris, Zotero's zotero.sqlite) and event files into
+    one plan, in order.
 
     ``strict`` and ``encoding`` apply to BibTeX files (with ``strict=False``
     bad entries are skipped and listed in the plan's ``problems``; bytes that
-    are not in ``encoding`` are refused before parsing). Raises
+    are not in ``encoding`` are refused before parsing); ``collection`` and
+    ``library`` to Zotero databases (:func:`citations.read_zotero`). Raises
     :class:`ImportFailed` for a file whose suffix says neither, and the
     reader's own error (naming file and line) for a file it cannot read.
     """
@@ -107,7 +126,7 @@ def read_import(
     for path in map(Path, paths):
         suffix = path.suffix.lower()
         if suffix in REFERENCE_FORMATS:
-            plans.append(_reference_plan(path, strict, encoding))
+            plans.append(_reference_plan(path, strict, encoding, collection, library))
         elif suffix in EVENT_FORMATS:
             plans.append(read_events(path))
         else:
