@@ -504,16 +504,22 @@ def _record(record: dict[str, Any], key: str, number: int, source: str) -> Refer
         raise CSLJSONParseError(f"{where}: {exc}", source=source) from exc
 
 
-def from_csl(record: dict[str, Any], key: str) -> Reference:
+def from_csl(
+    record: dict[str, Any], key: str, *, also: Mapping[str, str] | None = None
+) -> Reference:
     """One CSL-JSON record (a dict) as a reference keyed ``key``: the inverse of :func:`to_csl`.
 
-    Raises :class:`InvalidReference`, :class:`ValueError` or :class:`TypeError`
-    for a record that cannot be a reference.
+    ``also`` holds fields CSL has no variable for that the caller read beside
+    the record (Zotero's collections as ``groups``). Raises
+    :class:`InvalidReference`, :class:`ValueError` or :class:`TypeError` for a
+    record that cannot be a reference.
     """
-    return _reference(record, key)
+    return _reference(record, key, also or {})
 
 
-def _reference(record: dict[str, Any], key: str) -> Reference:
+def _reference(
+    record: dict[str, Any], key: str, also: Mapping[str, str] | None = None
+) -> Reference:
     csl_type = _string(record.get("type", "document"), "type")
     fields: dict[str, str] = {}
     if csl_type in _SUBTYPE_FROM_CSL:
@@ -580,6 +586,8 @@ def _reference(record: dict[str, Any], key: str) -> Reference:
         contributors.extend(_name_from_csl(name, role, variable) for name in names)
     contributors.sort(key=lambda person: role_rank(person.role))
     language = record.get("language", "")
+    if also:
+        fields.update(also)
     return Reference(
         key,
         entry_type,

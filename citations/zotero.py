@@ -200,6 +200,22 @@ ZOTERO_CSL_NAMES: Mapping[str, str] = MappingProxyType(
 )
 
 _TYPE_OF_ITEM = {item: csl for csl, items in ZOTERO_CSL_TYPES.items() for item in items}
+
+
+def _variables_of_fields() -> dict[str, list[tuple[str, int]]]:
+    """Base field -> the CSL variables it is read into, each with its rank there (0 first).
+
+    ``shortTitle`` is read as ``title-short`` only, and the key is chosen apart.
+    """
+    table: dict[str, list[tuple[str, int]]] = {}
+    for variable, fields in ZOTERO_CSL_TEXT.items():
+        if variable not in ("shortTitle", "citation-key"):
+            for rank, name in enumerate(fields):
+                table.setdefault(name, []).append((variable, rank))
+    return table
+
+
+_VARIABLES_OF_FIELD = _variables_of_fields()
 #: Item types that are parts of other items, never references of their own.
 _NOT_REFERENCES = ("note", "attachment", "annotation")
 #: Zotero's stored date ("multipart"): the SQL date with 00 for unknown parts, then
@@ -492,12 +508,14 @@ def _date(value: str) -> dict[str, Any] | None:
 def _csl(item: _Item) -> dict[str, Any]:
     """The item as Zotero's own CSL-JSON export writes it (``itemToCSLJSON``)."""
     record: dict[str, Any] = {"type": _TYPE_OF_ITEM.get(item.item_type, "document")}
-    for variable, fields in ZOTERO_CSL_TEXT.items():
-        if variable in ("shortTitle", "citation-key"):
-            continue  # shortTitle is read as title-short; the key is chosen in _references
-        value = next((item.fields[f] for f in fields if item.fields.get(f)), None)
-        if value is not None:
-            record[variable] = value
+    ranks: dict[str, int] = {}
+    for name, value in item.fields.items():
+        if not value:
+            continue
+        for variable, rank in _VARIABLES_OF_FIELD.get(name, ()):
+            if rank < ranks.get(variable, len(ZOTERO_CSL_TEXT[variable])):
+                ranks[variable] = rank
+                record[variable] = value
     if "journalAbbreviation" in record:  # citeproc-js's name for container-title-short
         record["container-title-short"] = record.pop("journalAbbreviation")
     for variable, field in ZOTERO_CSL_DATES.items():
@@ -544,15 +562,15 @@ def _references(
         registry.reserve(key)
     references = []
     for item, key in zip(records, keys, strict=True):
+        also = {}
+        if item.collections:
+            also["groups"] = ", ".join(sorted(set(item.collections), key=str.casefold))
         try:
-            reference = from_csl(_csl(item), key or "ref")
+            reference = from_csl(_csl(item), key or "ref", also=also)
             if not key:
                 reference = registry.assign(reference)
         except (InvalidReference, ValueError) as exc:
             raise ZoteroError(f"{path}: {_name(item)}: {exc}") from exc
-        if item.collections:
-            groups = ", ".join(sorted(set(item.collections), key=str.casefold))
-            reference = reference.with_fields(groups=groups)
         references.append(reference)
     return ZoteroLibrary(tuple(references), tuple(_name(item) for item in records), version)
 
