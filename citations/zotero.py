@@ -509,13 +509,13 @@ def _csl(item: _Item) -> dict[str, Any]:
     """The item as Zotero's own CSL-JSON export writes it (``itemToCSLJSON``)."""
     record: dict[str, Any] = {"type": _TYPE_OF_ITEM.get(item.item_type, "document")}
     ranks: dict[str, int] = {}
-    for name, value in item.fields.items():
-        if not value:
+    for field_name, text in item.fields.items():
+        if not text:
             continue
-        for variable, rank in _VARIABLES_OF_FIELD.get(name, ()):
+        for variable, rank in _VARIABLES_OF_FIELD.get(field_name, ()):
             if rank < ranks.get(variable, len(ZOTERO_CSL_TEXT[variable])):
                 ranks[variable] = rank
-                record[variable] = value
+                record[variable] = text
     if "journalAbbreviation" in record:  # citeproc-js's name for container-title-short
         record["container-title-short"] = record.pop("journalAbbreviation")
     for variable, field in ZOTERO_CSL_DATES.items():
