@@ -391,12 +391,26 @@ class _Reader:
         contributors: list[Contributor] = []
         language = ""
         entry_type, implied_type = TYPE_ALIASES.get(kind, (kind, ""))
+        aliased: dict[str, str] = {}  # biblatex name -> the alias that gave its value
         for field_name, parts in fields:
             name = field_name.lower()
             name = FIELD_ALIASES.get(name, name)
-            if name in values or (name == "langid" and language):
+            if name in aliased and name == field_name.lower():
+                # The biblatex field wins over its alias wherever they stand, as in biber
+                # (``school`` then ``institution``: the institution is kept).
+                self.problem(
+                    line,
+                    key,
+                    f"fields {aliased.pop(name)!r} and {field_name!r} both given "
+                    f"({field_name!r} is kept)",
+                    severity="warning",
+                )
+                values.pop(name, None)
+            elif name in values or (name == "langid" and language):
                 self.problem(line, key, f"duplicate field {field_name!r} (the first is kept)")
                 continue
+            elif name != field_name.lower():
+                aliased[name] = field_name
             raw = "".join(parts)
             if "\x00" in raw:
                 at = self.text.find("\x00", *span)  # -1: it came from an @string macro
@@ -646,7 +660,7 @@ def _names(value: str, role: Role) -> list[Contributor]:
             continue
         # A tie joins the words around it into one, as biber reads it: "НИИ~ГДААДАВБА"
         # is one family name, "D.~E. Knuth" has the given names "D. E.".
-        person = Person(_TIE.sub(_TIED, name))
+        person = Person(_SPACED_ACCENT.sub(_braced_accent, _TIE.sub(_TIED, name)))
         people.append(
             Contributor(
                 family=_part(person.last_names),
@@ -663,6 +677,13 @@ def _names(value: str, role: Role) -> list[Contributor]:
 #: the name there, so it is held as a private-use character until the parts are read.
 _TIE = re.compile(r"(?<=[^\s\\])~(?=\S)")
 _TIED = "\ue000"
+#: An accent command whose letter follows a space (``Dezs\\H o``): pybtex would split the
+#: name there and take ``o`` for a particle; braced (``Dezs{\\H o}``) it stays one word.
+_SPACED_ACCENT = re.compile(r"\\([`'^\"~=.]|[HcdkbrtuvG](?![A-Za-z]))\s+(\w)")
+
+
+def _braced_accent(match: re.Match[str]) -> str:
+    return "{\\" + match[1] + " " + match[2] + "}"
 
 
 # ---------------------------------------------------------------- writing

@@ -263,3 +263,37 @@ def test_strict_mode_still_refuses_a_broken_entry() -> None:
     """Strict reading raises on an entry it would skip, naming the line and the key."""
     with pytest.raises(BibTeXParseError, match=r"<string>:2: entry 'a': duplicate"):
         parse_bibtex("@book{a, title={A}}\n@book{a, title={B}}\n")
+
+
+def test_a_biblatex_field_wins_over_its_alias_as_in_biber(tmp_path: pathlib.Path) -> None:
+    """`school` then `institution`: the institution is kept (biber's choice), with a warning."""
+    text = (
+        "@thesis{t, author = {Doe, J.}, title = {T}, date = {2000}, type = {phdthesis},\n"
+        "  school = {School}, institution = {Institution},\n"
+        "  archiveprefix = {arXiv}, eprinttype = {hal}}\n"
+    )
+    result = parse_bibtex(text)
+    (ref,) = result.references
+    assert (ref.get("institution"), ref.get("eprinttype")) == ("Institution", "hal")
+    messages = [p.message for p in result.problems]
+    assert "fields 'school' and 'institution' both given ('institution' is kept)" in messages
+    original, _ = _biber_tool(text, tmp_path)
+    assert "INSTITUTION = {Institution}" in original and "EPRINTTYPE = {hal}" in original
+
+
+def test_an_accent_before_a_space_stays_in_its_name(tmp_path: pathlib.Path) -> None:
+    """`Dezs\\H o Nagy` is Dezső Nagy (biber's reading), not given `Dezs\\H`, particle `o`."""
+    text = "@article{n, author = {Dezs\\H o Nagy and Fran\\c cois Roe}, title = {T}, date = {1989}}"
+    (ref,) = parse_bibtex(text).references
+    assert [(p.given, p.particle, p.family) for p in ref.contributors] == [
+        ("Dezső", "", "Nagy"),
+        ("François", "", "Roe"),
+    ]
+    original, _ = _biber_tool(text, tmp_path)
+    assert "AUTHOR = {Nagy, Dezső and Roe, François}" in original
+
+
+def test_old_font_switches_are_kept_as_latex() -> None:
+    """`{\\tt MANGLE}` and `{\\bf x}` stay commands (LaTeX's classes define them)."""
+    ref = Reference("f", "misc", {"title": "How to {\\tt MANGLE} {\\bf it}", "date": "1987"})
+    assert "title = {How to {\\tt MANGLE} {\\bf it}}" in write_bibtex([ref])
