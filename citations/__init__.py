@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from citations.styles import STYLES as CSL_STYLES
     from citations.styles import CSLStyle, load_style
     from citations.validation import ValidationProblem, validate
+    from citations.xdata import resolve_xdata
     from citations.zotero import ZoteroLibrary, read_zotero
 
 __all__ = [
@@ -105,6 +106,7 @@ __all__ = [
     "read_csl_json",
     "read_ris",
     "read_zotero",
+    "resolve_xdata",
     "transliterate",
     "unicode_to_latex",
     "validate",
@@ -198,6 +200,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ValidationProblem",
         "validate",
     ),
+    "citations.xdata": ("resolve_xdata",),
     "citations.zotero": ("ZoteroLibrary", "read_zotero"),
 }
 

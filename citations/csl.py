@@ -38,6 +38,7 @@ from citations.languages import language_tag
 from citations.markup import csl_text, join_title
 from citations.model import Contributor, Reference, Role, role_rank
 from citations.sources import read_utf8
+from citations.xdata import resolve_xdata
 
 __all__ = [
     "CSL_FIELDS",
@@ -217,9 +218,11 @@ def write_csl_json(refs: Iterable[Reference]) -> str:
     """The references as a CSL-JSON array: sorted keys, two-space indent, UTF-8 text.
 
     Deterministic: the same references give the same text; records keep the
-    order of ``refs``. The result ends with a newline.
+    order of ``refs``. The result ends with a newline. An entry using ``@xdata``
+    has its containers' fields, as biber gives them (:func:`citations.resolve_xdata`);
+    the containers are left out.
     """
-    records = [to_csl(ref) for ref in refs]
+    records = [to_csl(ref) for ref in resolve_xdata(refs)]
     return json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

@@ -22,6 +22,7 @@ from citations.languages import language_tag
 from citations.markup import join_title, plain_text
 from citations.model import Contributor, Reference, Role, role_rank
 from citations.sources import read_utf8
+from citations.xdata import resolve_xdata
 
 __all__ = ["RIS_TYPES", "parse_ris", "read_ris", "write_ris"]
 
@@ -113,8 +114,12 @@ _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 def write_ris(refs: Iterable[Reference]) -> str:
-    """The references as RIS text: ``\\n`` line endings, a blank line between records."""
-    return "\n".join(_record(ref) for ref in refs)
+    """The references as RIS text: ``\\n`` line endings, a blank line between records.
+
+    An entry using ``@xdata`` has its containers' fields, as biber gives them
+    (:func:`citations.resolve_xdata`); the containers are left out.
+    """
+    return "\n".join(_record(ref) for ref in resolve_xdata(refs))
 
 
 def _record(ref: Reference) -> str:

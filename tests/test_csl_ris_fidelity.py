@@ -8,9 +8,9 @@ import json
 import pathlib
 import subprocess
 
-from tools import HANG, require_tool
+from tools import HANG, biber_reading, require_tool
 
-from citations import parse_bibtex, write_csl_json, write_ris
+from citations import parse_bibtex, resolve_xdata, write_bibtex, write_csl_json, write_ris
 
 BIB = """\
 @book{vol, author = {Knuth, Donald E.}, title = {Computer modern typefaces},
@@ -105,3 +105,57 @@ def test_csl_agrees_with_pandocs_conversion(tmp_path: pathlib.Path) -> None:
         for variable in _COMPARED:
             assert ours[key].get(variable) == theirs[key].get(variable), (key, variable)
     assert ours["art"]["issue"] == theirs["art"]["issue"]
+
+
+XDATA = """\
+@xdata{pub, publisher = {Gallimard}, location = {Paris}, xdata = {series}, langid = {french}}
+@xdata{series, series = {Bibliothèque des idées}, editor = {Queneau, Raymond}}
+@book{kojeve, author = {Kojève, Alexandre}, title = {Introduction à la lecture de Hegel},
+  date = {1947}, xdata = {pub}}
+@book{own, author = {Doe, Jane}, editor = {Roe, Rick}, title = {Own}, date = {2000},
+  publisher = {Mine}, xdata = {pub}}
+@book{plain, title = {Plain}, date = {2001}, xdata = {nowhere}}
+"""
+
+
+def test_xdata_resolves_as_biber_resolves_it(tmp_path: pathlib.Path) -> None:
+    """Each entry gets what biber --output-resolve-xdata gives it: nested containers, the
+    container's fields over the entry's own, its name lists and langid; containers go."""
+    refs = parse_bibtex(XDATA, strict=False).references
+    resolved = resolve_xdata(refs)
+    assert [ref.key for ref in resolved] == ["kojeve", "own", "plain"]
+    theirs = biber_reading(XDATA, tmp_path, "original", "--output-resolve-xdata")
+    ours = biber_reading(write_bibtex(resolved), tmp_path, "ours")
+    for key in ("kojeve", "own"):
+        assert ours[key] == theirs[key], key
+    assert ours["own"]["publisher"] == "Gallimard" and ours["own"]["editor"] == "Queneau, Raymond"
+    assert ours["plain"] == {"@type": "book", "date": "2001", "title": "Plain"}
+
+
+def test_csl_and_ris_carry_the_xdata_fields() -> None:
+    """CSL-JSON and RIS records have the inherited publisher, place, series and editor."""
+    refs = parse_bibtex(XDATA, strict=False).references
+    records = {record["id"]: record for record in json.loads(write_csl_json(refs))}
+    assert set(records) == {"kojeve", "own", "plain"}
+    kojeve = records["kojeve"]
+    assert (kojeve["publisher"], kojeve["publisher-place"]) == ("Gallimard", "Paris")
+    assert kojeve["collection-title"] == "Bibliothèque des idées"
+    assert kojeve["editor"] == [{"family": "Queneau", "given": "Raymond"}]
+    assert kojeve["language"] == "fr"
+    ris = write_ris(refs)
+    assert "ID  - pub" not in ris and "ID  - series" not in ris
+    kojeve_ris = ris.split("\n\n")[0].splitlines()
+    for line in ("PB  - Gallimard", "CY  - Paris", "T3  - Bibliothèque des idées"):
+        assert line in kojeve_ris
+    assert "A2  - Queneau, Raymond" in kojeve_ris
+
+
+def test_an_xdata_loop_is_read_once() -> None:
+    """Two containers naming each other (biber refuses the file) resolve without looping."""
+    text = (
+        "@book{b, title = {B}, xdata = {one}}\n"
+        "@xdata{one, note = {One}, xdata = {two}}\n"
+        "@xdata{two, pages = {2}, xdata = {one}}\n"
+    )
+    (ref,) = resolve_xdata(parse_bibtex(text).references)
+    assert (ref.get("note"), ref.get("pages"), ref.get("xdata")) == ("One", "2", None)
