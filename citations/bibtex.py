@@ -33,6 +33,7 @@ from citations.errors import BibTeXParseError, InvalidKey, InvalidReference, Lim
 from citations.keycheck import writable_key
 from citations.languages import is_known, langid_name, language_tag
 from citations.latex import braces_balanced, escape_verbatim, latex_to_unicode, unicode_to_latex
+from citations.markup import join_title
 from citations.model import Contributor, Reference, Role, is_cjk, role_rank
 from citations.private import is_private
 from citations.sources import read_bytes
@@ -699,6 +700,12 @@ _POSITION = {name: index for index, name in enumerate(_FIRST_FIELDS)}
 _LAST = len(_FIRST_FIELDS)
 _CLASSIC_NAMES = {"journaltitle": "journal", "location": "address", "annotation": "annote"}
 _IMPLIED_TYPES = frozenset({"mathesis", "phdthesis", "techreport"})
+#: Classic titles and the subtitle and addon joined to each (after the renames above).
+_CLASSIC_TITLES = (
+    ("title", "subtitle", "titleaddon"),
+    ("booktitle", "booksubtitle", "booktitleaddon"),
+    ("journal", "journalsubtitle", "journaltitleaddon"),
+)
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _DATE_START = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?![\d:]))?")
 
@@ -857,6 +864,11 @@ def _classic(entry_type: str, fields: dict[str, str]) -> tuple[str, frozenset[st
             fields[old] = fields.pop(new)
     if entry_type == "thesis" and "institution" in fields and "school" not in fields:
         fields["school"] = fields.pop("institution")
+    for title, subtitle, addon in _CLASSIC_TITLES:
+        if title in fields and (subtitle in fields or addon in fields):
+            # BibTeX styles know no subtitle: "Title: Subtitle. Addon", as biblatex prints it
+            parts = fields.pop(subtitle, ""), fields.pop(addon, "")
+            fields[title] = join_title(fields[title], *parts)
     if fields.get("type") in _IMPLIED_TYPES:
         del fields["type"]
     date = fields.get("date")

@@ -69,8 +69,10 @@ _TAGS = (
     ("number", "IS"),
     ("issue", "IS"),
     ("edition", "ET"),
-    ("publisher", "PB"),
     ("institution", "PB"),
+    ("organization", "PB"),
+    ("howpublished", "PB"),
+    ("publisher", "PB"),
     ("location", "CY"),
     ("type", "M3"),
     ("isbn", "SN"),
@@ -158,7 +160,8 @@ def _tag_values(fields: Mapping[str, str]) -> dict[str, str]:
     """Each single-valued tag once, in :data:`_TAGS` order, as plain text.
 
     The title parts join into one title (``TI`` "Title: Subtitle. Addon", ``T2``
-    likewise); fields sharing a tag (``publisher`` and ``institution`` in ``PB``,
+    likewise); fields sharing a tag (``institution``, ``organization``,
+    ``howpublished`` and ``publisher`` in ``PB``, in CSL-JSON's order,
     ``isbn`` and ``issn`` in ``SN``, ``number`` and ``issue`` in ``IS``) are joined;
     ``journaltitle`` wins over ``booktitle`` in ``T2``.
     """

@@ -10,7 +10,14 @@ import subprocess
 
 from tools import HANG, biber_reading, require_tool
 
-from citations import parse_bibtex, resolve_xdata, write_bibtex, write_csl_json, write_ris
+from citations import (
+    parse_bibtex,
+    read_bibtex,
+    resolve_xdata,
+    write_bibtex,
+    write_csl_json,
+    write_ris,
+)
 
 BIB = """\
 @book{vol, author = {Knuth, Donald E.}, title = {Computer modern typefaces},
@@ -72,7 +79,7 @@ def test_no_latex_markup_reaches_csl_or_ris() -> None:
 
 
 def test_ris_writes_each_single_valued_tag_once() -> None:
-    """Two fields sharing a tag give one line: PB, SN and IS joined, T2 the journal's."""
+    """Two fields sharing a tag give one line: PB (in CSL's order), SN and IS joined."""
     (ref,) = parse_bibtex(
         "@article{a, title = {T}, subtitle = {S}, journaltitle = {J}, booktitle = {B},"
         " publisher = {P}, institution = {I}, isbn = {978-0-306-40615-7}, issn = {0378-5955},"
@@ -82,7 +89,7 @@ def test_ris_writes_each_single_valued_tag_once() -> None:
     tags = [line[:2] for line in lines]
     assert len(tags) == len(set(tags))
     assert "TI  - T: S" in lines and "T2  - J" in lines
-    assert "PB  - P; I" in lines and "IS  - 3, Spring" in lines
+    assert "PB  - I; P" in lines and "IS  - 3, Spring" in lines
     assert "SN  - 978-0-306-40615-7; 0378-5955" in lines
 
 
@@ -159,3 +166,23 @@ def test_an_xdata_loop_is_read_once() -> None:
     )
     (ref,) = resolve_xdata(parse_bibtex(text).references)
     assert (ref.get("note"), ref.get("pages"), ref.get("xdata")) == ("One", "2", None)
+
+
+SEEDS = pathlib.Path(__file__).parent.parent / "seeds" / "references.bib"
+
+
+def test_the_seed_commentary_keeps_its_description_everywhere() -> None:
+    """端传媒's `howpublished` is CSL's publisher (as Pandoc has it), RIS's PB, BibTeX's
+    howpublished; its subtitle joins the title where the format has no subtitle."""
+    (ref,) = [r for r in read_bibtex(SEEDS).references if r.key == "duanchuanmei2022beijing"]
+    described = "Web commentary, tagged 评论 / 国际 / 深度 and labelled 【重磅】"
+    title = "北京“策应”莫斯科？俄乌战争与中美冲突背景下的中俄联盟本质"
+    (record,) = json.loads(write_csl_json([ref]))
+    assert (record["publisher"], record["title"], record["type"]) == (described, title, "document")
+    assert record["author"] == [{"literal": "端传媒"}] and record["language"] == "zh"
+    ris = write_ris([ref]).splitlines()
+    assert f"PB  - {described}" in ris and f"TI  - {title}" in ris and "AU  - 端传媒" in ris
+    for dialect in ("biblatex", "bibtex"):
+        assert f"  howpublished = {{{described}}}," in write_bibtex([ref], dialect=dialect)
+    classic = write_bibtex([ref], dialect="bibtex")
+    assert f"  title = {{{title}}}," in classic and "subtitle" not in classic
