@@ -6,9 +6,12 @@ file. References go to citeproc-py as the CSL-JSON that :func:`citations.csl.to_
 writes, with the corrections below; citeproc-py lays them out and this module
 turns its text into ``text``, ``html``, ``markdown`` or ``latex``.
 
-Each reference is formatted with the terms of its own language (``zh`` items
-with the zh-CN locale: 等, 页, 编; ``ru`` with ru-RU: и др., с., под ред.);
-items without a language use the style's default locale.
+In a style for several languages (GB/T 7714, ГОСТ Р 7.0.5, or one with CSL-M
+layouts per locale) each reference is formatted
+with the terms of its own language (``zh`` items with the zh-CN locale: 等, 页,
+编; ``ru`` with ru-RU: и др., с., под ред.); items without a language, and every
+item in an English style (Chicago, APA), use the style's locale
+(:meth:`CSLStyle.locale_for`).
 
 What is corrected here, measured against ``pandoc --citeproc`` (docs/formatting.md):
 
@@ -280,7 +283,9 @@ def _memoise_element_answers() -> None:
     - ``cs:if`` split and lower-cased its ``type`` and ``variable`` lists each time.
     - A name looked up its citation or bibliography ancestor by XPath for each
       option; ``cs:substitute`` and "is this a locale date" were XPath searches too.
-    - ``Quoted.quote`` read ``punctuation-in-quote`` through every locale and dropped it.
+    - ``Quoted.quote`` read ``punctuation-in-quote`` through every locale and dropped it;
+      it now also turns quotes inside a quoted title into the locale's inner quotes, as
+      CSL says ("“Beijing ‘Backs’ Moscow”", where citeproc-py doubled the outer ones).
     """
     model = _citeproc_model
     styled = _memoised(_styled)
@@ -341,13 +346,18 @@ def _memoise_element_answers() -> None:
     model.Date.is_locale_date = _memoised(model.Date.is_locale_date)
 
     def quote(self: Any, string: Any) -> Any:
-        if self.get("quotes", "false").lower() == "true":
-            return (
-                self.get_single_term(name="open-quote")
-                + string
-                + self.get_single_term(name="close-quote")
-            )
-        return string
+        if self.get("quotes", "false").lower() != "true":
+            return string
+        opening = self.get_single_term(name="open-quote")
+        closing = self.get_single_term(name="close-quote")
+        text = str(string)
+        if opening and closing and (str(opening) in text or str(closing) in text):
+            # quotes inside a quoted title become the inner ones (CSL: "Quotes")
+            inner_opening = str(self.get_single_term(name="open-inner-quote"))
+            inner_closing = str(self.get_single_term(name="close-inner-quote"))
+            string = string.replace(str(opening), inner_opening)
+            string = string.replace(str(closing), inner_closing)
+        return opening + string + closing
 
     model.Quoted.quote = quote
 
@@ -485,6 +495,57 @@ _NO_OP = (
 )
 
 
+_PUNCTUATION_ONLY = re.compile(r"^[\s:;,./–—-]+$")
+
+
+def _separators_need_both_sides(root: Any) -> None:
+    """Print fixed punctuation between two variables in a group only when both are there.
+
+    ``<text variable="publisher-place"/><text value=": "/><text variable="publisher"/>``
+    (ГОСТ) printed ". : 平安证券研究所" for a work with no place: a group shows
+    when any variable in it renders, and its fixed text with it. The separator
+    is wrapped in a test for both variables, as a delimiter would be.
+    """
+    for group in root.iter(f"{{{_CSL}}}group"):
+        children = [child for child in group if isinstance(child.tag, str)]
+        for before, text, after in zip(children, children[1:], children[2:], strict=False):
+            value = text.get("value")
+            if (
+                text.tag == f"{{{_CSL}}}text"
+                and value is not None
+                and _PUNCTUATION_ONLY.match(value)
+                and len(text.attrib) == 1
+                and before.tag == after.tag == f"{{{_CSL}}}text"
+                and before.get("variable")
+                and after.get("variable")
+            ):
+                choose = etree.Element(f"{{{_CSL}}}choose")
+                text.addprevious(choose)
+                variables = f"{before.get('variable')} {after.get('variable')}"
+                test = etree.SubElement(choose, f"{{{_CSL}}}if", variable=variables, match="all")
+                test.append(text)
+
+
+def _gost_edition(root: Any) -> None:
+    """ГОСТ Р 7.0.5's edition area after the title, "2-е изд.", where the shipped style
+    printed the edition as an issue ("Вып. 2", выпуск) after the year.
+
+    The edition goes first in the style's ``publisher`` macro, which follows the
+    title: "Книга. 2-е изд. М.: Наука, 2001." (ГОСТ Р 7.0.5-2008, 5.4 and its examples).
+    """
+    for text in root.iterfind(".//cs:text[@variable='edition']", _NS):
+        if "Вып" not in (text.get("prefix") or ""):
+            continue
+        macro = text.getparent()
+        macro.remove(text)
+        edition = etree.fromstring(
+            f'<group xmlns="{_CSL}" delimiter=" " suffix=". ">'
+            '<number variable="edition" form="ordinal"/><text term="edition" form="short"/>'
+            "</group>"
+        )
+        macro.insert(0, edition)
+
+
 def _count_fixed_macros(root: Any) -> None:
     """Make a macro of fixed text count as a variable that rendered, as citeproc-js does.
 
@@ -535,6 +596,8 @@ class CSLStyle:
     year_suffix: str  # "variable" (the style prints it), "implicit" (after the year) or ""
     numbered: bool  # the entries print their citation number
     cites_locator: bool  # the citation layout prints the locator
+    #: Each entry in its own language's locale (see :meth:`locale_for`), else the style's.
+    per_item_locales: bool
     _locales: dict[str, list[Any]] = attrs.field(factory=dict)
     #: Formatted entries: (reference, locale, year suffix, number) -> marked text.
     entries: dict[_EntryKey, str] = attrs.field(factory=dict)
@@ -551,6 +614,22 @@ class CSLStyle:
             store.clear()
         store[key] = value
         return value
+
+    def locale_for(self, ref: Reference) -> str:
+        """The locale ``ref`` is formatted in.
+
+        CSL 1.0 formats every entry in one locale, the style's; CSL-M lets a
+        style give a ``cs:layout`` per language (``locale="en"``). So an entry
+        takes its own language's locale when the style has such layouts, or is
+        a GB/T 7714 or ГОСТ Р 7.0.5 style: those standards give each work its
+        own terms (等 for a Chinese work, et al. for a Western one; the GB/T
+        styles ship their CSL-M layouts commented out for citeproc-js). In
+        every other style (Chicago, APA) every entry is in the style's locale:
+        "and", "sec.", not "和", "节" in an English bibliography.
+        """
+        if self.per_item_locales:
+            return csl_locale(ref.language, self.default_locale)
+        return self.default_locale
 
     def locales(self, locale: str) -> list[Any]:
         """citeproc-py's locale list for ``locale`` (e.g. "zh-CN"), built once."""
@@ -574,6 +653,9 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
     _obey_initialize_false(root)
     _count_fixed_macros(root)
     _labels_need_their_variable(root)
+    _separators_need_both_sides(root)
+    if path.stem.startswith("gost-r-7-0-5"):
+        _gost_edition(root)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -605,6 +687,9 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
         path=path,
         citeproc=parsed,
         default_locale=root.get("default-locale", "en-US"),
+        per_item_locales="gb-t-7714" in stem
+        or stem.startswith("gost-r-7-0-5")
+        or root.find(".//cs:layout[@locale]", _NS) is not None,
         is_note=root.get("class") == "note",
         sorts_by_language=family,
     )
@@ -696,12 +781,15 @@ def reference_hash(ref: Reference) -> str:
 _AFTER_QUOTE = re.compile(r"([”’])([.,])")
 _DOUBLED = re.compile(r"([?!.])(\ue001|\ue003)?([”’]?)(\ue001|\ue003)?\.(?!\.)")
 _SPACES = re.compile(r"\s+")
+#: A mark left by a field that printed nothing: "Agency. ." (ГОСТ, a work with no title).
+_AFTER_NOTHING = re.compile(r"([.,;:]) [.,;:](?= |$)")
 
 
 def _tidy(text: str, punctuation_in_quote: bool) -> str:
     text = _SPACES.sub(" ", text).strip()
     if punctuation_in_quote:
         text = _AFTER_QUOTE.sub(r"\2\1", text)
+    text = _AFTER_NOTHING.sub(r"\1", text)
     return _DOUBLED.sub(lambda m: "".join(g or "" for g in m.groups()), text)
 
 
@@ -815,7 +903,9 @@ def style_bibliography(
 ) -> list[FormattedReference]:
     """``refs`` laid out by ``style`` in its order, as marked text (see :func:`render_marked`).
 
-    Each reference uses its own language's locale, or ``locale`` for all when given.
+    Each reference uses :meth:`CSLStyle.locale_for`, or ``locale`` for all when given.
+    A work the style leaves out of its bibliography (Chicago notes: a document
+    with no publisher, archive, URL or container, CMOS 14.114) has no entry.
     Results are kept (see :class:`CSLStyle`): the same references in the same
     style are formatted once per process.
     """
@@ -832,7 +922,7 @@ def style_bibliography(
         missing = []
         for position, (index, suffix) in enumerate(ordered, start=1):
             ref = refs[index]
-            chosen = locale or csl_locale(ref.language, style.default_locale)
+            chosen = locale or style.locale_for(ref)
             key = (ref, chosen, suffix, position if style.numbered else 0)
             keys.append(key)
             if key not in style.entries:
@@ -842,6 +932,7 @@ def style_bibliography(
         return [
             FormattedReference(refs[index].key, style.entries[key])
             for (index, _suffix), key in zip(ordered, keys, strict=True)
+            if _PRIVATE_USE.sub("", style.entries[key]).strip()
         ]
 
 
@@ -921,7 +1012,7 @@ def style_citation(
 def _citation_text(
     ref: Reference, style: CSLStyle, locator: tuple[str, str] | None, subsequent: bool
 ) -> str:
-    chosen = csl_locale(ref.language, style.default_locale)
+    chosen = style.locale_for(ref)
     key = (ref, chosen, locator, subsequent)
     found = style.citations.get(key)
     if found is not None:

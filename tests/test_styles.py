@@ -18,7 +18,7 @@ from citations import (
     parse_bibtex,
     read_bibtex,
 )
-from citations.styles import STYLES, load_style
+from citations.styles import STYLES, load_style, style_bibliography
 from tests.tools import require_tool
 
 SEEDS = Path(__file__).parent.parent / "seeds" / "references.bib"
@@ -75,12 +75,14 @@ def test_gbt_terms_follow_each_item_language() -> None:
     assert "[2]魏伟, 陈骁, 张亚婕, 等. 中俄关系研究[J]. 国际问题研究, 2020: 1-20." in text
 
 
-def test_russian_item_gets_russian_terms_in_an_english_style() -> None:
-    """Chicago, APA and ГОСТ give a Russian chapter Russian terms, an English one English."""
-    chicago = format_bibliography([RU, EN4], "chicago-author-date")
-    assert "под редакцией Пётр Петров" in chicago
+def test_an_english_style_prints_english_terms_for_every_item() -> None:
+    """Chicago and APA give a Russian or Chinese work English terms (CSL: the style's
+    locale); ГОСТ gives a Russian one Russian terms."""
+    chicago = format_bibliography([RU, EN4, ZH4], "chicago-author-date")
+    assert "edited by Пётр Петров" in chicago and "под редакцией" not in chicago
     assert "Smith, John, Ann Jones, Bob Brown, and Gail Green. 2020." in chicago
-    assert "(ред.)" in format_reference(RU, "apa")
+    assert "魏伟, 陈骁, 张亚婕, and 郝思婧" in chicago and "和" not in chicago
+    assert "In П. Петров (ed.), Сборник статей (pp. 9–42)" in format_reference(RU, "apa")
     assert "/ под ред. П. Петров. Москва: Наука, 2019. С. 9–42." in format_reference(
         RU, "gost-r-7.0.5-2008"
     )
@@ -106,10 +108,12 @@ def test_adapter_corrections_on_the_seed_data(seeds: dict[str, Reference]) -> No
     punctuation inside quotes, no stray labels, year suffixes, subtitles kept, no private note."""
     text = format_bibliography(seeds.values(), "chicago-author-date")
     assert "Snyder, Glenn H. 1990. “Alliance Theory: A Neorealist First Cut.” Journal" in text
-    assert "Mearsheimer, John J. 2003. 大国政治的悲剧. 翻译 王义桅 和 唐小松." in text
-    assert "《在同俄罗斯总统普京举行会谈时的谈话》. 人民日报, 6月6日.\n" in text  # no "Edition"
-    assert "中华人民共和国, 和 俄罗斯联邦. 2019a. 《" in text
-    assert "中华人民共和国, 和 俄罗斯联邦. 2019b. 《" in text
+    assert "Mearsheimer, John J. 2003. 大国政治的悲剧. Translated by 王义桅 and 唐小松." in text
+    assert "“在同俄罗斯总统普京举行会谈时的谈话.” 人民日报, June 6.\n" in text  # no "Edition"
+    assert "中华人民共和国, and 俄罗斯联邦. 2019a. “" in text
+    assert "中华人民共和国, and 俄罗斯联邦. 2019b. “" in text
+    # quotes inside a quoted title become inner quotes (CSL "Quotes")
+    assert "端传媒. 2022. “北京‘策应’莫斯科？" in text
     assert "Dangerous Alliances: Proponents of Peace, Weapons of War." in text
     assert "Seed article" not in text and "fn. 1" not in text
     gbt = format_bibliography(seeds.values(), "gb-t-7714-2015-numeric")
@@ -209,7 +213,7 @@ def test_title_case_only_for_english_and_never_inside_braces() -> None:
     assert "“The Border Clash of 1969: From Zhenbao Island to iPhone and de Gaulle.”" in (
         format_reference(english, "chicago-author-date")
     )
-    assert "„der krieg in der ukraine“" in format_reference(german, "chicago-author-date")
+    assert "“der krieg in der ukraine.”" in format_reference(german, "chicago-author-date")
 
 
 def _book(key: str, language: str, title: str, edition: str, family: str) -> Reference:
@@ -217,15 +221,48 @@ def _book(key: str, language: str, title: str, edition: str, family: str) -> Ref
     return Reference(key, "book", fields, _people((family, "I")), language)
 
 
-@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "gb-t-7714-2015-numeric"])
+@pytest.mark.parametrize("style", ["gb-t-7714-2015-numeric", "gost-r-7.0.5-2008"])
 def test_ordinals_follow_each_item_language(style: str) -> None:
-    """A Russian second edition is "2-е изд.", a Chinese third "3 版", never "2nd"/"3rd"."""
+    """In GB/T 7714 and ГОСТ a Russian second edition is "2-е изд.", a Chinese third "3 版",
+    never "2nd"/"3rd"; an English one "2nd ed."."""
     ru = _book("ru", "ru", "История", "2", "Иванов")
     zh = _book("zh", "zh", "中国史", "3", "王")
     en = _book("en", "en", "History", "2", "Smith")
     text = format_bibliography([ru, zh, en], style)
     assert "2-е изд." in text and "3 版" in text
     assert "2nd" in text and "3rd" not in text and text.count("2nd") == 1
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa"])
+def test_an_english_style_prints_english_ordinals(style: str) -> None:
+    """In Chicago and APA every edition is in English: "2nd ed.", "3rd ed."."""
+    ru = _book("ru", "ru", "История", "2", "Иванов")
+    zh = _book("zh", "zh", "中国史", "3", "王")
+    text = format_bibliography([ru, zh], style)
+    assert "2nd ed." in text and "3rd ed." in text and "изд." not in text and "版" not in text
+
+
+def test_gost_edition_area_and_no_stray_separator(seeds: dict[str, Reference]) -> None:
+    """ГОСТ: "2-е изд." after the title (the style printed "Вып. 2" after the year); no
+    ": " before a publisher without a place, no ". ." after a work without a title."""
+    book = _book("ru", "ru", "Книга", "2", "Иванов")
+    book = attrs.evolve(book, fields={**dict(book.fields), "location": "М."})
+    assert "Иванов I. Книга. 2-е изд. М.: P, 2001." in format_reference(book, "gost-r-7.0.5-2008")
+    text = format_bibliography(seeds.values(), "gost-r-7.0.5-2008")
+    assert "数字经济. 平安证券研究所, 2020." in text and ". :" not in text
+    untitled = Reference("x", "misc", {}, [Contributor(literal="Xinhua")], "en")
+    assert format_reference(untitled, "gost-r-7.0.5-2008") == "Xinhua."
+
+
+def test_a_work_the_style_leaves_out_has_no_entry() -> None:
+    """Chicago notes leaves a document nobody can retrieve out of the bibliography (CMOS
+    14.114): no empty entry, and its note is still the full note."""
+    private = Reference("x", "misc", {"title": "Memo"}, [Contributor(literal="Xinhua")], "en")
+    book = _book("en", "en", "History", "2", "Smith")
+    assert format_bibliography([private, book], "chicago-notes") == (
+        "Smith, I. History. 2nd ed. P, 2001.\n"
+    )
+    assert format_citation(private, "chicago-notes") == "Xinhua, “Memo,” n.d."
 
 
 def test_chinese_dates_in_chinese_order() -> None:
@@ -237,9 +274,11 @@ def test_chinese_dates_in_chinese_order() -> None:
         [Contributor(literal="中华人民共和国")],
         "zh",
     )
-    chicago = format_reference(statement, "chicago-author-date")
-    assert "莫斯科, 6月5日." in chicago and "六月" not in chicago
-    assert "(2019, 6月5日)" in format_reference(statement, "apa")
+    chicago = style_bibliography([statement], load_style("chicago-author-date"), locale="zh-CN")
+    assert "莫斯科, 6月5日." in chicago[0].text and "六月" not in chicago[0].text
+    apa = style_bibliography([statement], load_style("apa"), locale="zh-CN")
+    assert "(2019, 6月5日)" in apa[0].text
+    assert "莫斯科, June 5." in format_reference(statement, "chicago-author-date")  # English style
     fields = {**dict(statement.fields), "title": "T"}
     english = attrs.evolve(statement, language="en", fields=fields)
     assert "June 5" in format_reference(english, "chicago-author-date")

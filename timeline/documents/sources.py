@@ -77,7 +77,8 @@ class Sources:
             return found
         ref = self.reference(citation)
         csl = self.csl
-        if csl is not None and (csl.is_note or not first):
+        # (a style may leave a work out of its bibliography: its citation stands for it)
+        if csl is not None and (csl.is_note or not first or citation.key not in self.bodies):
             marked = style_citation(ref, csl, locator=citation.locator, subsequent=not first)
             text = render_marked(marked, self.output).strip()
             wrapped = _WRAPPED.match(text)
