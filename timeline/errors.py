@@ -29,6 +29,7 @@ subclasses the nearest builtin, so callers can catch what they already know::
     │   ├── AmbiguousDate                    several readings, none chosen
     │   └── MissingDocumentDate              a relative date (去年6月) without a document date
     ├── ImportFailed(ValueError)             an events file that cannot be imported
+    │   └── MappingError                     a mapping file that cannot be used with a file
     ├── DocumentError(ValueError)            document options or a format that cannot be used
     └── DomainError
         ├── UnknownEvent(KeyError)
@@ -184,6 +185,12 @@ class MissingDocumentDate(DateError):
 
 class ImportFailed(TimelineError, ValueError):
     """An events file that cannot be imported; the message names file, entry and field."""
+
+
+class MappingError(ImportFailed):
+    """A mapping file (column -> field) that cannot be used: bad TOML, an unknown key, or
+    a column the data file lacks. The message names the mapping file and the key or column;
+    nothing of the data file is read beyond its header."""
 
 
 class DocumentError(TimelineError, ValueError):

@@ -29,12 +29,18 @@ def import_files(
     encoding: str = "utf-8",
     collection: str | None = None,
     library: int | None = None,
+    mapping: str | None = None,
 ) -> ImportSummary:
     """Read ``files`` (warning about what a tolerant read skipped), then import them."""
     from timeline.importing import import_into, read_import
 
     plan = read_import(
-        files, strict=strict, encoding=encoding, collection=collection, library=library
+        files,
+        strict=strict,
+        encoding=encoding,
+        collection=collection,
+        library=library,
+        mapping=mapping,
     )
     for problem in plan.problems:
         click.echo(f"warning: {problem}", err=True)
@@ -73,19 +79,28 @@ def import_files(
     type=int,
     help="Zotero database: only the items of this library (1 is My Library).",
 )
+@click.option(
+    "--mapping",
+    metavar="FILE",
+    help="Read .csv/.tsv/.tab data tables through this mapping file (column -> field), or "
+    "a built-in one by name: acled (chosen unasked for a header with ACLED's columns).",
+)
 def import_(
     files: tuple[str, ...],
     tolerant: bool,
     encoding: str,
     collection: str | None,
     library: int | None,
+    mapping: str | None,
 ) -> None:
     """Import references and events from FILES, all or nothing.
 
     References: .bib (BibTeX or biblatex), .json (CSL-JSON), .ris, and Zotero's
     own zotero.sqlite (read-only, also while Zotero runs). Events: .toml,
-    .yaml/.yml, .jsonl, .csv. References are added first, then events, their
-    citations and revisions. If anything fails, nothing is written.
+    .yaml/.yml, .jsonl, .csv; event data sets (ACLED, ICEWS, GDELT, a
+    spreadsheet) as .csv/.tsv/.tab with --mapping. References are added first,
+    then events, their citations and revisions. If anything fails, nothing is
+    written.
     """
     from pathlib import Path
 
@@ -102,6 +117,7 @@ def import_(
         encoding=encoding,
         collection=collection,
         library=library,
+        mapping=mapping,
     )
     click.echo(
         f"imported {summary.references} references, {summary.events} events, "

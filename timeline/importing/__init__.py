@@ -15,13 +15,16 @@ applies a plan to the journal at a path all at once or not at all.
 
 Modules: ``_plan`` (the values), ``_entries`` (one entry's fields), one module
 per events format (``_toml``, ``_yaml``, ``_jsonl``, ``_csv``), ``_files``
-(files by suffix), ``_encoding`` (a BibTeX file's bytes against its encoding)
-and ``_into_journal``.
+(files by suffix), ``_encoding`` (a BibTeX file's bytes against its encoding),
+``_zotero`` (Zotero's database), ``_mapping`` (data tables such as ACLED's
+through a mapping file, ``mappings/`` holding the built-in ones) and
+``_into_journal``.
 """
 
 from __future__ import annotations
 
 from timeline.importing._files import (
+    DATA_TABLES,
     EVENT_FORMATS,
     REFERENCE_FORMATS,
     parse_events,
@@ -29,15 +32,20 @@ from timeline.importing._files import (
     read_import,
 )
 from timeline.importing._into_journal import import_into
+from timeline.importing._mapping import EventMapping, load_mapping, mapped_plan
 from timeline.importing._plan import ImportPlan, Origin, Revision
 
 __all__ = [
+    "DATA_TABLES",
     "EVENT_FORMATS",
-    "REFERENCE_FORMATS",
+    "EventMapping",
     "ImportPlan",
     "Origin",
+    "REFERENCE_FORMATS",
     "Revision",
     "import_into",
+    "load_mapping",
+    "mapped_plan",
     "parse_events",
     "read_events",
     "read_import",

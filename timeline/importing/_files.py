@@ -9,6 +9,7 @@ from timeline.errors import ImportFailed
 from timeline.importing._csv import csv_plan
 from timeline.importing._encoding import check_encoding
 from timeline.importing._jsonl import jsonl_plan
+from timeline.importing._mapping import EventMapping, load_mapping, mapped_plan, sniff_mapping
 from timeline.importing._plan import ImportPlan, Origin
 from timeline.importing._toml import toml_plan
 from timeline.importing._yaml import yaml_plan
@@ -32,6 +33,22 @@ EVENT_FORMATS = {
     ".ndjson": "jsonl",
     ".csv": "csv",
 }
+
+
+#: Suffixes of data tables read through a mapping file (``read_import(mapping=...)``).
+DATA_TABLES = (".csv", ".tsv", ".tab")
+
+
+def _built_in_fits(path: Path) -> bool:
+    """True when the CSV file's header has the columns of a built-in mapping (ACLED's)."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            header = next(csv.reader([stream.readline()]), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False  # the events reader names what is wrong with the file
+    return sniff_mapping([name.lstrip("\ufeff").strip() for name in header]) is not None
 
 
 def parse_events(text: str, fmt: str, *, source: str = "<input>") -> ImportPlan:
@@ -111,6 +128,7 @@ def read_import(
     encoding: str = "utf-8",
     collection: str | None = None,
     library: int | None = None,
+    mapping: str | Path | None = None,
 ) -> ImportPlan:
     """Read reference files (.bib, .json, .ris, Zotero's zotero.sqlite) and event files into
     one plan, in order.
@@ -118,14 +136,22 @@ def read_import(
     ``strict`` and ``encoding`` apply to BibTeX files (with ``strict=False``
     bad entries are skipped and listed in the plan's ``problems``; bytes that
     are not in ``encoding`` are refused before parsing); ``collection`` and
-    ``library`` to Zotero databases (:func:`citations.read_zotero`). Raises
+    ``library`` to Zotero databases (:func:`citations.read_zotero`); ``mapping``
+    (a mapping file, or a built-in one's name: ``"acled"``) to data tables
+    (.csv, .tsv, .tab), each read through it; a .csv whose header has ACLED's
+    columns is read with the ACLED mapping unasked. Raises
     :class:`ImportFailed` for a file whose suffix says neither, and the
     reader's own error (naming file and line) for a file it cannot read.
     """
     plans = []
+    loaded: EventMapping | None = load_mapping(mapping) if mapping is not None else None
     for path in map(Path, paths):
         suffix = path.suffix.lower()
-        if suffix in REFERENCE_FORMATS:
+        if loaded is not None and suffix in DATA_TABLES:
+            plans.append(mapped_plan(path, loaded))
+        elif suffix == ".csv" and _built_in_fits(path):
+            plans.append(mapped_plan(path))
+        elif suffix in REFERENCE_FORMATS:
             plans.append(_reference_plan(path, strict, encoding, collection, library))
         elif suffix in EVENT_FORMATS:
             plans.append(read_events(path))
