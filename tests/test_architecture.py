@@ -31,6 +31,9 @@ ALLOWED = {
         "citations/zotero.py",
     ),
     "sqlite_utils": ("timeline/journal/_sqlite.py",),
+    "psycopg": ("timeline/journal/_postgres.py", "timeline/views/_postgres.py"),
+    # the tests' throwaway PostgreSQL server: never the library
+    "pgserver": (),
     # sqlite-utils imports them whenever installed; the library itself never does
     "pandas": (),
     "numpy": (),

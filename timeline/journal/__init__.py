@@ -13,8 +13,10 @@ transaction after the insert: if it raises, nothing is written),
 ``read_stream``, ``stream_version``, ``head``, ``seq_at``, ``transaction``,
 ``read_transaction``, ``rows``/``restore`` (stored rows, for dump and load),
 ``close`` and ``read_only``; ``verify``, ``dump`` and ``load`` are written once
-on the port. Two adapters: :class:`SQLiteJournal` (one SQLite file, or
-``:memory:``) and :class:`MemoryJournal` (a list in this process).
+on the port. Three adapters: :class:`SQLiteJournal` (one SQLite file, or
+``:memory:``), :class:`PostgresJournal` (one schema of a PostgreSQL database,
+shared by writers on several machines; the ``postgres`` extra) and
+:class:`MemoryJournal` (a list in this process).
 ``timeline.testing.journal`` holds the contract every adapter passes.
 """
 
@@ -22,6 +24,7 @@ from timeline.journal._chain import GENESIS_HASH, VerifyReport
 from timeline.journal._kinds import KindRegistry, Upcaster
 from timeline.journal._memory import MemoryJournal
 from timeline.journal._port import ANY, NO_STREAM, Batch, ExpectedVersion, Journal, Then
+from timeline.journal._postgres import PostgresJournal
 from timeline.journal._records import Draft, Head, Record, canonical_json
 from timeline.journal._sqlite import SQLiteJournal
 
@@ -36,6 +39,7 @@ __all__ = [
     "Journal",
     "KindRegistry",
     "MemoryJournal",
+    "PostgresJournal",
     "Record",
     "SQLiteJournal",
     "Then",
