@@ -10,11 +10,11 @@ settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def postgres_url() -> str:
     """A PostgreSQL server's URL for the whole session (see tests/postgres.py)."""
     from postgres import server_url
 
-    return server_url(tmp_path_factory.mktemp("postgres"))
+    return server_url()
 
 
 @pytest.fixture

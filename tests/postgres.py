@@ -8,6 +8,7 @@ under CI (``CI=true``) it fails it. Each test gets a schema of its own
 from __future__ import annotations
 
 import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -23,8 +24,13 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def server_url(base: Path) -> str:
-    """The URL of a PostgreSQL server for this test session (started in ``base`` if needed)."""
+def server_url() -> str:
+    """The URL of a PostgreSQL server for this test session (started here if needed).
+
+    Its data folder is a new one under the system's temporary folder, not pytest's:
+    pytest makes its own folder private again at each session's start, and the
+    server runs as another user when the tests run as root.
+    """
     given = os.environ.get("TIMELINE_TEST_POSTGRES")
     if given:
         return given
@@ -37,7 +43,8 @@ def server_url(base: Path) -> str:
             warnings.simplefilter("ignore")  # platformdirs warns that XDG_RUNTIME_DIR is unset
             import pgserver
 
-            server = pgserver.get_server(base / "pgdata", cleanup_mode="delete")
+            data = Path(tempfile.mkdtemp(prefix="timeline-test-postgres-"))
+            server = pgserver.get_server(data, cleanup_mode="delete")
     except Exception as exc:  # any failure to start is a reason to skip outside CI
         _unavailable(f"pgserver could not start a PostgreSQL server ({exc!r})")
     url: str = server.get_uri()
