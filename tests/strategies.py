@@ -270,3 +270,58 @@ def references(draw: st.DrawFn, dialect: str = "csl", key: str | None = None) ->
         people,
         draw(st.sampled_from(["", "en", "zh", "ru", "zh-Hans"])),
     )
+
+
+# -- claims ----------------------------------------------------------------------
+
+_CLAIM_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=10)
+_CLAIM_LANG = st.sampled_from(["en", "zh", "ru"])
+
+
+def claimed_values(field: str) -> st.SearchStrategy[object]:
+    """Any value a claim on ``field`` may hold."""
+    from timeline.domain import Actor, LocalizedText, Place
+
+    texts = st.dictionaries(_CLAIM_LANG, _CLAIM_TEXT.filter(str.strip), min_size=1, max_size=2)
+    if field == "when":
+        return whens()
+    if field == "place":
+        return st.builds(
+            Place,
+            texts,
+            lat=st.none() | st.floats(-90, 90),
+            lon=st.none() | st.floats(-180, 180),
+        )
+    if field == "actors":
+        actor = st.builds(
+            Actor,
+            st.sampled_from(["CHN", "SUN", "RUS", "USA"]),
+            st.sampled_from(["", "initiator", "target"]),
+        )
+        return st.lists(actor, min_size=1, max_size=3, unique=True).map(tuple)
+    if field == "title":
+        return texts.map(LocalizedText)
+    return st.one_of(
+        st.integers(-(10**6), 10**6),
+        st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+        _CLAIM_TEXT.filter(str.strip),
+    )
+
+
+CLAIMED_FIELDS = ("when", "place", "actors", "title", "_casualties", "_fired_first")
+
+
+@st.composite
+def claims(draw: st.DrawFn, citation_id: str | None = None, field: str | None = None) -> object:
+    """Any claim (of ``citation_id`` on ``field`` when given), with any stance and rank."""
+    from timeline.domain import Claim, Rank, Stance
+
+    chosen = field or draw(st.sampled_from(CLAIMED_FIELDS))
+    return Claim(
+        citation_id or draw(st.sampled_from(["e/k1", "e/k2@p. 3", "other/k1"])),
+        chosen,
+        draw(claimed_values(chosen)),
+        value_text=draw(st.sampled_from(["", "15 March 1969", "1969年3月2日"])),
+        stance=draw(st.sampled_from(Stance)),
+        rank=draw(st.sampled_from(Rank)),
+    )

@@ -54,6 +54,7 @@ title = { en = "Zhenbao Island clash", zh = "珍宝岛事件" }
 [[event.citations]]
 key = "ouyang2021feilianmeng"
 locator = "fn. 12"
+claims = { when = "1969-03-15", _casualties = 31 }
 
 [[event]]
 id = "2001-07-16-treaty"
@@ -123,7 +124,7 @@ def test_import_reports_counts_and_stays_quiet_when_piped(
 ) -> None:
     """`import` records references, events, citations and revisions; no progress bar in a pipe."""
     result = ok(tmp_path / "new.timeline", "import", *map(str, sources))
-    assert "2 references, 3 events, 4 citations, 1 revisions" in result.stdout
+    assert "2 references, 3 events, 4 citations, 2 claims, 1 revisions" in result.stdout
     assert result.stderr == ""
 
 
@@ -290,6 +291,42 @@ AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     ),
     "events-citing": ("events-citing", "mfa2001treaty"),
     "unsourced": ("unsourced",),
+    "claim": ("claim", "2001-07-16-treaty", "mfa2001treaty", "when=2001-07-16"),
+    "revise-claim": (
+        "revise-claim",
+        "1969-03-02-zhenbao",
+        "ouyang2021feilianmeng",
+        "when",
+        "--locator",
+        "fn. 12",
+        "--rank",
+        "doubted",
+        "--reason",
+        "r",
+    ),
+    "withdraw-claim": (
+        "withdraw-claim",
+        "1969-03-02-zhenbao",
+        "ouyang2021feilianmeng",
+        "_casualties",
+        "--locator",
+        "fn. 12",
+        "--reason",
+        "r",
+    ),
+    "follow": (
+        "follow",
+        "1969-03-02-zhenbao",
+        "ouyang2021feilianmeng",
+        "when",
+        "--locator",
+        "fn. 12",
+        "--reason",
+        "r",
+    ),
+    "claims-of": ("claims-of", "1969-03-02-zhenbao"),
+    "evidence": ("evidence", "1969-03-02-zhenbao", "when"),
+    "disputes": ("disputes",),
 }
 
 

@@ -12,7 +12,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import references, whens
+from strategies import claims, references, whens
 
 from citations import Contributor, Reference
 from timeline.dates import parse_edtf
@@ -27,6 +27,11 @@ from timeline.domain import (
     Citation,
     CitationAdded,
     CitationRemoved,
+    Claim,
+    ClaimFollowed,
+    ClaimRecorded,
+    ClaimRevised,
+    ClaimWithdrawn,
     Event,
     EventRecorded,
     EventRestored,
@@ -82,6 +87,22 @@ BOOK = Reference(
 )
 CITATION = Citation("1969-zhenbao", "lukin2018", locator="p. 104", quote="q", supports=("when",))
 META = {"author": "ana", "reason": "why"}
+CLAIM = Claim(
+    CITATION.id,
+    "when",
+    parse_edtf("1969-03-15"),
+    value_text="15 March 1969",
+    stance="qualifies",
+    rank="preferred",
+)
+CLAIM_JSON = {
+    "citation_id": "1969-zhenbao/lukin2018@p. 104",
+    "field": "when",
+    "rank": "preferred",
+    "stance": "qualifies",
+    "value": "1969-03-15",
+    "value_text": "15 March 1969",
+}
 BOOK_JSON = {
     "contributors": [{"family": "Lukin", "given": "Alexander", "role": "author"}],
     "entry_type": "book",
@@ -166,6 +187,31 @@ RELEASED: dict[str, tuple[Change, dict[str, Any]]] = {
     "citation.removed": (
         CitationRemoved(event_id="1969-zhenbao", citation_id=CITATION.id, **META),
         {**META, "citation_id": "1969-zhenbao/lukin2018@p. 104", "event_id": "1969-zhenbao"},
+    ),
+    "claim.recorded": (
+        ClaimRecorded(claim=CLAIM, **META),
+        {**META, "claim": CLAIM_JSON},
+    ),
+    "claim.revised": (
+        ClaimRevised(claim=Claim(CITATION.id, "_casualties", 31, rank="doubted"), **META),
+        {
+            **META,
+            "claim": {
+                "citation_id": "1969-zhenbao/lukin2018@p. 104",
+                "field": "_casualties",
+                "rank": "doubted",
+                "stance": "supports",
+                "value": 31,
+            },
+        },
+    ),
+    "claim.withdrawn": (
+        ClaimWithdrawn(event_id="1969-zhenbao", claim_id=CLAIM.id, **META),
+        {**META, "claim_id": "1969-zhenbao/lukin2018@p. 104#when", "event_id": "1969-zhenbao"},
+    ),
+    "claim.followed": (
+        ClaimFollowed(event_id="1969-zhenbao", claim_id=CLAIM.id, **META),
+        {**META, "claim_id": "1969-zhenbao/lukin2018@p. 104#when", "event_id": "1969-zhenbao"},
     ),
 }
 
@@ -267,6 +313,7 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "Event": events(),
     "Reference": references(),
     "Citation": citations(),
+    "Claim": claims(),
     "tuple[tuple[str, Any], ...]": revised_fields(),
 }
 

@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from timeline.application import FieldDiff, HistoryEntry, ImportSummary, Timeline
+    from timeline.application import Dispute, FieldDiff, HistoryEntry, ImportSummary, Timeline
     from timeline.chronology import Chronology, ChronologyEntry, JournalState
     from timeline.dates import (
         MAX_BOUND,
@@ -23,7 +23,20 @@ if TYPE_CHECKING:
         parse_edtf,
     )
     from timeline.documents import FORMATS, DocumentOptions, render, write_bibliography
-    from timeline.domain import Actor, Citation, Event, LocalizedText, Place, Relation, RelationType
+    from timeline.domain import (
+        Actor,
+        Citation,
+        Claim,
+        Conclusion,
+        Event,
+        Evidence,
+        LocalizedText,
+        Place,
+        Rank,
+        Relation,
+        RelationType,
+        Stance,
+    )
     from timeline.errors import (
         AmbiguousDate,
         AppendOnlyViolation,
@@ -37,6 +50,7 @@ if TYPE_CHECKING:
         DuplicateReference,
         ImportFailed,
         InvalidChange,
+        InvalidClaim,
         InvalidDate,
         JournalBusy,
         JournalError,
@@ -56,6 +70,7 @@ if TYPE_CHECKING:
         TimelineError,
         TimelineWarning,
         UnknownCitation,
+        UnknownClaim,
         UnknownEra,
         UnknownEvent,
         UnknownRecordKind,
@@ -87,11 +102,14 @@ __all__ = [
     "Chronology",
     "ChronologyEntry",
     "Citation",
+    "Claim",
+    "Conclusion",
     "ContradictoryDate",
     "CorruptJournal",
     "DateError",
     "DateInterval",
     "DateSet",
+    "Dispute",
     "DocumentError",
     "DocumentOptions",
     "DomainError",
@@ -100,6 +118,7 @@ __all__ = [
     "DuplicateEvent",
     "DuplicateReference",
     "Event",
+    "Evidence",
     "FORMATS",
     "FieldDiff",
     "Head",
@@ -109,6 +128,7 @@ __all__ = [
     "ImportPlan",
     "ImportSummary",
     "InvalidChange",
+    "InvalidClaim",
     "InvalidDate",
     "Journal",
     "JournalBusy",
@@ -133,6 +153,7 @@ __all__ = [
     "ParsedDate",
     "Place",
     "PossibleDuplicateEvent",
+    "Rank",
     "ReadOnlyTimeline",
     "Record",
     "RecordIdConflict",
@@ -140,10 +161,12 @@ __all__ = [
     "RelationType",
     "SQLiteJournal",
     "SchemaTooNew",
+    "Stance",
     "Timeline",
     "TimelineError",
     "TimelineWarning",
     "UnknownCitation",
+    "UnknownClaim",
     "UnknownEra",
     "UnknownEvent",
     "UnknownRecordKind",
@@ -169,6 +192,7 @@ __all__ = [
 #: imports only what its command uses.
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "timeline.application": (
+        "Dispute",
         "FieldDiff",
         "HistoryEntry",
         "ImportSummary",
@@ -202,11 +226,16 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "timeline.domain": (
         "Actor",
         "Citation",
+        "Claim",
+        "Conclusion",
         "Event",
+        "Evidence",
         "LocalizedText",
         "Place",
+        "Rank",
         "Relation",
         "RelationType",
+        "Stance",
     ),
     "timeline.errors": (
         "AmbiguousDate",
@@ -221,6 +250,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "DuplicateReference",
         "ImportFailed",
         "InvalidChange",
+        "InvalidClaim",
         "InvalidDate",
         "JournalBusy",
         "JournalError",
@@ -240,6 +270,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TimelineError",
         "TimelineWarning",
         "UnknownCitation",
+        "UnknownClaim",
         "UnknownEra",
         "UnknownEvent",
         "UnknownRecordKind",

@@ -25,11 +25,17 @@ from timeline._storage import Storage, open_storage
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import When, format_edtf
 from timeline.domain import (
+    CLAIM_FIELDS,
     EVENT_FIELDS,
     Change,
     Citation,
     CitationAdded,
     CitationRemoved,
+    Claim,
+    ClaimFollowed,
+    ClaimRecorded,
+    ClaimRevised,
+    ClaimWithdrawn,
     Event,
     EventChange,
     EventRecorded,
@@ -37,16 +43,25 @@ from timeline.domain import (
     EventRetracted,
     EventRevised,
     EventState,
+    Evidence,
     LocalizedText,
+    Rank,
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
     ReferenceState,
+    Stance,
     apply,
+    check_field,
     citation_id,
+    claim_id,
+    concluded,
     decode,
+    disputed_fields,
     encode,
     event_stream,
+    evidence,
+    read_claim,
     read_event_fields,
     read_text,
     read_when,
@@ -57,12 +72,14 @@ from timeline.errors import (
     DuplicateEvent,
     DuplicateReference,
     InvalidChange,
+    InvalidClaim,
     JournalExists,
     JournalReadOnly,
     JournalUsageError,
     PossibleDuplicateEvent,
     ReadOnlyTimeline,
     UnknownCitation,
+    UnknownClaim,
     UnknownEvent,
     UnknownReference,
     VersionConflict,
@@ -72,7 +89,7 @@ from timeline.journal import GENESIS_HASH, NO_STREAM, ExpectedVersion, Journal, 
 from timeline.journal._sqlite import publish, remove_files, scratch_path
 from timeline.views import EventQuery, Views
 
-__all__ = ["FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]
+__all__ = ["Dispute", "FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]
 
 _RETRIES = 5
 
@@ -125,6 +142,7 @@ class ImportSummary:
     events: int
     citations: int
     revisions: int
+    claims: int = 0
 
 
 @attrs.frozen
@@ -146,6 +164,15 @@ class HistoryEntry:
     author: str
     reason: str
     diffs: tuple[FieldDiff, ...]
+
+
+@attrs.frozen
+class Dispute:
+    """A field of an event whose sources disagree, with the evidence for each value."""
+
+    event: Event
+    field: str
+    evidence: tuple[Evidence, ...]
 
 
 def _diffs(before: EventState | None, after: EventState) -> tuple[FieldDiff, ...]:
@@ -291,27 +318,29 @@ class Timeline:
 
     def _append(
         self,
-        build: Callable[[], tuple[Change, ExpectedVersion] | None],
+        build: Callable[[], tuple[Change | Sequence[Change], ExpectedVersion] | None],
         check: Callable[[], None] | None = None,
     ) -> Record | None:
-        """Build a change from the current state and append it, retrying lost races."""
+        """Build changes (to one stream) from the current state and append them, retrying
+        lost races; returns the first record."""
         if self.read_only:
             raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
         for attempt in range(_RETRIES):
             built = build()
             if built is None:
                 return None
-            change, expected = built
+            made, expected = built
+            changes = [made] if isinstance(made, Change) else list(made)
 
-            def then(records: Sequence[Record], change: Change = change) -> None:
+            def then(records: Sequence[Record], changes: list[Change] = changes) -> None:
                 if check is not None:
                     check()
-                self._views.apply([(record, change) for record in records])
+                self._views.apply(list(zip(records, changes, strict=True)))
 
             try:
                 stored = self._journal.append(
-                    change.stream,
-                    [encode(change)],
+                    changes[0].stream,
+                    [encode(change) for change in changes],
                     expected_version=expected,
                     then=then,
                 )
@@ -550,24 +579,177 @@ class Timeline:
         locator: str = "",
         quote: str = "",
         supports: Iterable[str] = (),
+        claims: Mapping[str, Any] | Iterable[Claim] = (),
+        stance: Stance | str = Stance.SUPPORTS,
+        rank: Rank | str = Rank.NORMAL,
+        lang: str = "en",
+        calendar: str = "gregorian",
         reason: str = "",
         author: str | None = None,
     ) -> Citation:
         """Cite reference ``key`` from an event, with a locator ("p. 104", "fn. 12").
 
-        Raises :class:`UnknownEvent` or :class:`UnknownReference`, and
-        :class:`InvalidChange` when the same citation exists already.
+        ``claims`` are the values this source gives for the event's fields, a
+        mapping of field to value (``{"when": "15 March 1969", "_casualties":
+        31}``, read by :func:`~timeline.domain.read_claim` in ``lang`` and
+        ``calendar``, each with ``stance`` and ``rank``) or :class:`Claim`
+        values; they are recorded with the citation, all or nothing, and never
+        change the event's own fields. Raises :class:`UnknownEvent` or
+        :class:`UnknownReference`, :class:`InvalidClaim` for a claim that cannot
+        be read, and :class:`InvalidChange` when the same citation exists already.
         """
         citation = _new_citation(event_id, key, locator, quote, supports)
+        claimed = _read_claims(citation.id, claims, lang, calendar, stance, rank)
 
-        def build() -> tuple[Change, int]:
+        def build() -> tuple[list[Change], int]:
             current = self._current_event(event_id)
             self._require_reference(key)
-            change = _citing(current, citation, self._meta(author, reason))
-            return change, current.version
+            meta = self._meta(author, reason)
+            changes: list[Change] = [_citing(current, citation, meta)]
+            changes += [ClaimRecorded(claim=claim, **meta) for claim in claimed]
+            _fold_all(current, changes)
+            return changes, current.version
 
         self._append(build, check=lambda: self._require_reference(key))
         return citation
+
+    def _claim_change(
+        self,
+        event_id: str,
+        make: Callable[[EventState], Change | Sequence[Change]],
+    ) -> EventState:
+        """Append what ``make`` builds from the event's state; returns the state after it."""
+        after: list[EventState] = []
+
+        def build() -> tuple[Change | Sequence[Change], int]:
+            current = self._current_event(event_id)
+            made = make(current)
+            after[:] = [_fold_all(current, [made] if isinstance(made, Change) else made)]
+            return made, current.version
+
+        self._append(build)
+        return after[0]
+
+    def claim(
+        self,
+        event_id: str,
+        key: str,
+        field: str,
+        value: Any,
+        *,
+        locator: str = "",
+        stance: Stance | str = Stance.SUPPORTS,
+        rank: Rank | str = Rank.NORMAL,
+        lang: str = "en",
+        calendar: str = "gregorian",
+        reason: str = "",
+        author: str | None = None,
+    ) -> Claim:
+        """Record that the source of an event's citation (``key`` at ``locator``) claims
+        ``value`` for ``field``; the event's own fields do not change.
+
+        Raises :class:`UnknownCitation` when the event has no such citation,
+        :class:`InvalidClaim` for a field no claim can give or a value that
+        cannot be read, :class:`InvalidChange` when the citation claims that field already.
+        """
+        cid = citation_id(event_id, key, locator)
+        made = read_claim(cid, field, value, lang=lang, calendar=calendar, stance=stance, rank=rank)
+        self._claim_change(
+            event_id, lambda _: ClaimRecorded(claim=made, **self._meta(author, reason))
+        )
+        return made
+
+    def revise_claim(
+        self,
+        event_id: str,
+        key: str,
+        field: str,
+        value: Any = None,
+        *,
+        locator: str = "",
+        stance: Stance | str | None = None,
+        rank: Rank | str | None = None,
+        lang: str = "en",
+        calendar: str = "gregorian",
+        reason: str,
+        author: str | None = None,
+    ) -> Claim:
+        """Correct a claim: its value (unless None), stance or rank.
+
+        Raises :class:`UnknownClaim` when the citation makes no claim on ``field``.
+        """
+        cid = citation_id(event_id, key, locator)
+        revised: list[Claim] = []
+
+        def make(current: EventState) -> Change:
+            held = current.claim(claim_id(cid, field))
+            if held is None:
+                raise UnknownClaim(
+                    f"event {event_id!r}, citation {cid!r} makes no claim on field {field!r}"
+                )
+            new = (
+                read_claim(cid, field, value, lang=lang, calendar=calendar)
+                if value is not None
+                else held
+            )
+            new = attrs.evolve(new, stance=stance or held.stance, rank=rank or held.rank)
+            revised[:] = [new]
+            return ClaimRevised(claim=new, **self._meta(author, reason))
+
+        self._claim_change(event_id, make)
+        return revised[0]
+
+    def withdraw_claim(
+        self,
+        event_id: str,
+        key: str,
+        field: str,
+        *,
+        locator: str = "",
+        reason: str,
+        author: str | None = None,
+    ) -> None:
+        """Withdraw a claim (and the conclusion following it); the event's fields stay."""
+        cid = claim_id(citation_id(event_id, key, locator), field)
+        self._claim_change(
+            event_id,
+            lambda _: ClaimWithdrawn(event_id=event_id, claim_id=cid, **self._meta(author, reason)),
+        )
+
+    def follow(
+        self,
+        event_id: str,
+        key: str,
+        field: str,
+        *,
+        locator: str = "",
+        reason: str,
+        author: str | None = None,
+    ) -> Event:
+        """Conclude ``field`` of an event from one claim, saying why (``reason``).
+
+        The event takes the claim's value when it has another (``when`` and its
+        phrase, ``place`` as its only place, ``actors``, ``title``), recorded as a
+        revision with the same reason in the same write; a user field has no
+        value on the event, only the conclusion. Returns the event.
+        """
+        if not reason.strip():
+            raise InvalidChange(f"following a claim on event {event_id!r} needs a reason")
+        cid = claim_id(citation_id(event_id, key, locator), field)
+
+        def make(current: EventState) -> list[Change]:
+            held = current.claim(cid)
+            if held is None:
+                raise UnknownClaim(f"event {event_id!r} has no claim {cid!r}")
+            meta = self._meta(author, reason)
+            changes: list[Change] = []
+            if held.field in CLAIM_FIELDS and not concluded(current.event, field, held.value):
+                fields = _adopted(held)
+                changes.append(EventRevised(event_id=event_id, fields=fields, **meta))
+            changes.append(ClaimFollowed(event_id=event_id, claim_id=cid, **meta))
+            return changes
+
+        return self._claim_change(event_id, make).event
 
     def uncite(
         self,
@@ -646,6 +828,55 @@ class Timeline:
     def citations_of(self, event_id: str) -> list[Citation]:
         """The citations of an event, in the order they were added."""
         return list(self._current_event(event_id).citations)
+
+    def claims_of(self, event_id: str) -> list[Claim]:
+        """What the sources of an event's citations claim, in citation order, then by field."""
+        return list(self._current_event(event_id).claims)
+
+    def evidence(self, event_id: str, field: str | None = None) -> list[Evidence]:
+        """An event's claims (on ``field``, or on every field) grouped by value, each value
+        with its claims and their citations (key and locator), and whether the event's
+        own value is that one. Raises :class:`UnknownEvent`, :class:`InvalidClaim` for a
+        field no claim can give."""
+        current = self._current_event(event_id)
+        if field is not None:
+            check_field(event_id, "", field)
+        return list(evidence(current, field))
+
+    def disputes(
+        self,
+        *,
+        between: When | str | tuple[When | str | None, When | str | None] | None = None,
+        actors: Iterable[str] | None = None,
+        categories: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        importance: int | None = None,
+        text: str | None = None,
+        lang: str | None = None,
+        include_retracted: bool = False,
+    ) -> list[Dispute]:
+        """The fields of events whose claims disagree (dates that do not overlap,
+        different places, actors or numbers, or a value one source denies and another
+        asserts), in historical order, one :class:`Dispute` per event and field; the
+        filters are those of :meth:`events`."""
+        query = attrs.evolve(
+            _event_query(
+                between=between,
+                actors=actors,
+                categories=categories,
+                tags=tags,
+                importance=importance,
+                text=text,
+                lang=lang,
+                include_retracted=include_retracted,
+            ),
+            claimed=True,
+        )
+        return [
+            Dispute(view.event, name, evidence(view, name))
+            for view in self._views.events(query, as_of=self._upto)
+            for name in disputed_fields(view)
+        ]
 
     def events_citing(self, key: str) -> list[Event]:
         """Events citing ``key`` or any reference merged into it, in historical order."""
@@ -812,12 +1043,13 @@ class Timeline:
             changes = _Import(self, author, progress).plan(plan, refs, reason)
             self._append_all(changes)
         if progress is not None:
-            progress(len(refs) + len(plan.events) + len(plan.citations) + len(plan.revisions))
+            progress(len(refs) + plan.size - len(plan.references))
         return ImportSummary(
             references=len(refs),
             events=len(plan.events),
             citations=len(plan.citations),
             revisions=len(plan.revisions),
+            claims=len(plan.claims),
         )
 
     # -- maintenance ----------------------------------------------------------
@@ -1044,6 +1276,47 @@ def _citing(current: EventState, citation: Citation, meta: Mapping[str, str]) ->
     return CitationAdded(citation=citation, **meta)
 
 
+def _read_claims(
+    cid: str,
+    claims: Mapping[str, Any] | Iterable[Claim],
+    lang: str,
+    calendar: str,
+    stance: Stance | str,
+    rank: Rank | str,
+) -> list[Claim]:
+    """The claims given to :meth:`Timeline.cite` as values, each on ``cid``."""
+    if isinstance(claims, Mapping):
+        return [
+            read_claim(cid, field, value, lang=lang, calendar=calendar, stance=stance, rank=rank)
+            for field, value in claims.items()
+        ]
+    made = list(claims)
+    for claim in made:
+        if claim.citation_id != cid:
+            raise InvalidClaim.at(
+                claim.event_id, claim.citation_id, claim.field, f"is not a claim of {cid!r}"
+            )
+    return made
+
+
+def _fold_all(state: EventState, changes: Iterable[Change]) -> EventState:
+    """``state`` after ``changes`` (event changes), refused as :func:`apply` refuses them."""
+    for change in changes:
+        if not isinstance(change, EventChange):  # pragma: no cover - event commands only
+            raise TypeError(f"not an event change: {change!r}")
+        state = apply(state, change)
+    return state
+
+
+def _adopted(claim: Claim) -> dict[str, Any]:
+    """The event fields that take a claim's value (a ``when`` with its phrase)."""
+    if claim.field == "when":
+        return {"when": claim.value, "when_text": claim.value_text}
+    if claim.field == "place":
+        return {"places": (claim.value,)}
+    return {claim.field: claim.value}
+
+
 class _Import:
     """An import's changes, each checked as if made one by one, against the views read
     once per table (events, references, events of the same dates) and kept up to date
@@ -1102,6 +1375,10 @@ class _Import:
             origin = plan.origin("citations", n)
             with _imported_from(origin):
                 self._citation(cited, _import_reason(reason, origin))
+        for n, claim in enumerate(plan.claims):
+            origin = plan.origin("claims", n)
+            with _imported_from(origin):
+                self._claim(claim, _import_reason(reason, origin))
         for n, revision in enumerate(plan.revisions):
             origin = plan.origin("revisions", n)
             with _imported_from(origin):
@@ -1150,6 +1427,13 @@ class _Import:
         change = _citing(current, citation, self._meta(self._author, reason))
         self._emit(change, current.version)
         self._events[citation.event_id] = apply(current, change)
+        self._step()
+
+    def _claim(self, claim: Claim, reason: str) -> None:
+        current = self._current(claim.event_id)
+        change = ClaimRecorded(claim=claim, **self._meta(self._author, reason))
+        self._events[claim.event_id] = apply(current, change)
+        self._emit(change, current.version)
         self._step()
 
     def _revision(self, revision: Revision, reason: str) -> None:

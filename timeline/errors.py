@@ -37,7 +37,9 @@ subclasses the nearest builtin, so callers can catch what they already know::
         ├── UnknownReference(KeyError)
         ├── DuplicateReference(ValueError)
         ├── UnknownCitation(KeyError)
+        ├── UnknownClaim(KeyError)           no claim for this citation and field
         ├── InvalidChange(ValueError)        a command that makes no sense now
+        │   └── InvalidClaim                 a claim's field or value (names event, citation, field)
         └── ReadOnlyTimeline(PermissionError) writing to an as-of view
 
 Warnings derive from :class:`TimelineWarning` (a :class:`UserWarning`)::
@@ -233,8 +235,40 @@ class UnknownCitation(DomainError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class UnknownClaim(DomainError, KeyError):
+    """The citation makes no claim on this field."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class InvalidChange(DomainError, ValueError):
     """A command that makes no sense in the current state."""
+
+
+class InvalidClaim(InvalidChange):
+    """A claim on a field that does not exist, or with a value that field cannot hold.
+
+    ``event_id``, ``citation_id`` and ``field`` say where; the message names all three.
+    """
+
+    def __init__(
+        self, message: str, *, event_id: str = "", citation_id: str = "", field: str = ""
+    ) -> None:
+        self.event_id = event_id
+        self.citation_id = citation_id
+        self.field = field
+        super().__init__(message)
+
+    @classmethod
+    def at(cls, event_id: str, citation_id: str, field: str, problem: str) -> InvalidClaim:
+        """The error for ``problem`` with the claim of ``citation_id`` on ``field``."""
+        return cls(
+            f"event {event_id!r}, citation {citation_id!r}, field {field!r}: {problem}",
+            event_id=event_id,
+            citation_id=citation_id,
+            field=field,
+        )
 
 
 class ReadOnlyTimeline(DomainError, PermissionError):

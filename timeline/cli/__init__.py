@@ -9,13 +9,14 @@ tab-separated lines when piped. Errors from :mod:`timeline` and
 
 The commands live by area: ``_journal`` (init, verify, dump, load, rebuild,
 stats), ``_events``, ``_references`` (references and citations),
+``_claims`` (what sources claim: claim, evidence, disputes, ...),
 ``_documents`` (chronology, bibliography) and ``_import`` (import, seed);
 ``_app`` holds the group and its global options, ``_output`` what they print.
 """
 
 from __future__ import annotations
 
-from timeline.cli import _documents, _events, _import, _journal, _references
+from timeline.cli import _claims, _documents, _events, _import, _journal, _references
 from timeline.cli._app import Writes, cli, main
 from timeline.cli._documents import (
     BIBLIOGRAPHY_FORMATS,
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 #: The command modules, imported for the commands they add to :data:`cli`.
-_AREAS = (_documents, _events, _import, _journal, _references)
+_AREAS = (_claims, _documents, _events, _import, _journal, _references)
 
 #: The commands that write a journal (or create one); ``--as-of`` refuses them.
 WRITE_COMMANDS = frozenset(name for name, c in cli.commands.items() if isinstance(c, Writes))

@@ -99,8 +99,8 @@ def import_(
     own zotero.sqlite (read-only, also while Zotero runs). Events: .toml,
     .yaml/.yml, .jsonl, .csv; event data sets (ACLED, ICEWS, GDELT, a
     spreadsheet) as .csv/.tsv/.tab with --mapping. References are added first,
-    then events, their citations and revisions. If anything fails, nothing is
-    written.
+    then events, their citations (with what their sources claim) and
+    revisions. If anything fails, nothing is written.
     """
     from pathlib import Path
 
@@ -121,7 +121,9 @@ def import_(
     )
     click.echo(
         f"imported {summary.references} references, {summary.events} events, "
-        f"{summary.citations} citations, {summary.revisions} revisions into {settings.journal}"
+        f"{summary.citations} citations, "
+        + (f"{summary.claims} claims, " if summary.claims else "")
+        + f"{summary.revisions} revisions into {settings.journal}"
     )
 
 

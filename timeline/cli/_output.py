@@ -118,7 +118,7 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]], title: st
 
 def event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
     from timeline.dates import format_edtf
-    from timeline.domain import encode_event
+    from timeline.domain import encode_claim, encode_event
 
     data = {
         ("category" if key == "kind" else key): value for key, value in encode_event(event).items()
@@ -130,6 +130,7 @@ def event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
         {"key": c.key, "locator": c.locator, "quote": c.quote, "supports": list(c.supports)}
         for c in timeline.citations_of(event.id)
     ]
+    data["claims"] = [encode_claim(claim) for claim in timeline.claims_of(event.id)]
     return data
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from timeline.cli._app import Writes, cli, open_timeline
+from timeline.cli._claims import claim_options, read_assignments
 from timeline.cli._output import echo_json, print_events, print_table, visible
 
 if TYPE_CHECKING:
@@ -21,6 +22,14 @@ if TYPE_CHECKING:
 @click.option("--locator", default="", help='Where in the work: "p. 104", "fn. 12", "§2".')
 @click.option("--quote", default="", help="A short quote in the original language.")
 @click.option("--supports", multiple=True, help="An event field the source supports (repeat).")
+@click.option(
+    "--claim",
+    "claims",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A value the source gives: when=1969-03-15, place=..., _casualties=31 (repeat).",
+)
+@claim_options
 @click.option("--reason", default="", help="Why the citation is added.")
 def cite(
     event_id: str,
@@ -28,12 +37,32 @@ def cite(
     locator: str,
     quote: str,
     supports: tuple[str, ...],
+    claims: tuple[str, ...],
+    stance: str,
+    rank: str,
+    lang: str,
+    calendar: str,
     reason: str,
 ) -> None:
-    """Cite reference KEY from event ID, with an optional locator."""
+    """Cite reference KEY from event ID, with an optional locator and what the source claims.
+
+    Each --claim is recorded with the citation (all or nothing) and never
+    changes the event's own fields: see `timeline evidence` and `timeline disputes`.
+    """
+    claimed = read_assignments(claims)
     with open_timeline() as timeline:
         citation = timeline.cite(
-            event_id, key, locator=locator, quote=quote, supports=supports, reason=reason
+            event_id,
+            key,
+            locator=locator,
+            quote=quote,
+            supports=supports,
+            claims=claimed,
+            stance=stance,
+            rank=rank,
+            lang=lang,
+            calendar=calendar,
+            reason=reason,
         )
     where = f" at {citation.locator}" if citation.locator else ""
     click.echo(f"{event_id} cites {key}{where}")

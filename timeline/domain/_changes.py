@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import attrs
 
 from citations import Reference
+from timeline.domain._claims import Claim
 from timeline.domain._model import Citation, Event
 from timeline.errors import InvalidChange
 
@@ -23,6 +24,10 @@ __all__ = [
     "Change",
     "CitationAdded",
     "CitationRemoved",
+    "ClaimFollowed",
+    "ClaimRecorded",
+    "ClaimRevised",
+    "ClaimWithdrawn",
     "EventChange",
     "EventRecorded",
     "EventRestored",
@@ -188,8 +193,62 @@ class CitationRemoved(_OnEvent):
     citation_id: str
 
 
+@attrs.frozen(kw_only=True)
+class _ClaimValue(_Change):
+    """A change stating a claim's whole value, stored in its event's stream."""
+
+    claim: Claim
+
+    @property
+    def event_id(self) -> str:
+        return self.claim.event_id
+
+    @property
+    def stream(self) -> str:
+        return event_stream(self.claim.event_id)
+
+
+@attrs.frozen(kw_only=True)
+class ClaimRecorded(_ClaimValue):
+    """A citation's source was found to claim a value for one field of its event."""
+
+    KIND: ClassVar[str] = "claim.recorded"
+
+
+@attrs.frozen(kw_only=True)
+class ClaimRevised(_ClaimValue):
+    """A claim was corrected (its value, stance or rank); ``claim`` is its new value."""
+
+    KIND: ClassVar[str] = "claim.revised"
+
+
+@attrs.frozen(kw_only=True)
+class ClaimWithdrawn(_OnEvent):
+    """A claim was withdrawn (the source does not say it, after all)."""
+
+    KIND: ClassVar[str] = "claim.withdrawn"
+    claim_id: str
+
+
+@attrs.frozen(kw_only=True)
+class ClaimFollowed(_OnEvent):
+    """The event's conclusion on the claim's field follows this claim; ``reason`` says why."""
+
+    KIND: ClassVar[str] = "claim.followed"
+    claim_id: str
+
+
 EventChange = (
-    EventRecorded | EventRevised | EventRetracted | EventRestored | CitationAdded | CitationRemoved
+    EventRecorded
+    | EventRevised
+    | EventRetracted
+    | EventRestored
+    | CitationAdded
+    | CitationRemoved
+    | ClaimRecorded
+    | ClaimRevised
+    | ClaimWithdrawn
+    | ClaimFollowed
 )
 """A change stored in an event's stream."""
 

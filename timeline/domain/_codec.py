@@ -20,6 +20,10 @@ from timeline.domain._changes import (
     Change,
     CitationAdded,
     CitationRemoved,
+    ClaimFollowed,
+    ClaimRecorded,
+    ClaimRevised,
+    ClaimWithdrawn,
     EventRecorded,
     EventRestored,
     EventRetracted,
@@ -28,6 +32,7 @@ from timeline.domain._changes import (
     ReferenceAmended,
     ReferenceMerged,
 )
+from timeline.domain._claims import Claim
 from timeline.domain._model import Actor, Citation, Event, LocalizedText, Place, Relation
 from timeline.errors import CorruptJournal, TimelineError
 from timeline.journal import Draft, KindRegistry, Record
@@ -37,9 +42,11 @@ __all__ = [
     "REGISTRY",
     "ChangeKind",
     "decode",
+    "decode_claim",
     "decode_event",
     "decode_reference",
     "encode",
+    "encode_claim",
     "encode_event",
     "encode_reference",
 ]
@@ -202,6 +209,51 @@ def _decode_citation(data: Mapping[str, Any]) -> Citation:
     )
 
 
+def _encode_claimed(field: str, value: Any) -> Any:
+    if field == "place":
+        return _encode_place(value)
+    if field in _EVENT_FIELD_CODECS:
+        return encode_event_field(field, value)
+    return value
+
+
+def _decode_claimed(field: str, data: Any) -> Any:
+    if field == "place":
+        return _decode_place(data)
+    if field in _EVENT_FIELD_CODECS:
+        return decode_event_field(field, data)
+    if isinstance(data, bool) or not isinstance(data, int | float | str):
+        raise TypeError(f"a claimed {field} is a number or a text, got {data!r:.60}")
+    return data
+
+
+def encode_claim(claim: Claim) -> JSON:
+    """A claim as a JSON object (its value as its field's codec writes it)."""
+    data: JSON = {
+        "citation_id": claim.citation_id,
+        "field": claim.field,
+        "value": _encode_claimed(claim.field, claim.value),
+        "stance": str(claim.stance),
+        "rank": str(claim.rank),
+    }
+    if claim.value_text:
+        data["value_text"] = claim.value_text
+    return data
+
+
+def decode_claim(data: Mapping[str, Any]) -> Claim:
+    """A claim from :func:`encode_claim`'s JSON."""
+    field = _s(data["field"])
+    return Claim(
+        _s(data["citation_id"]),
+        field,
+        _decode_claimed(field, data["value"]),
+        value_text=_s(data.get("value_text", "")),
+        stance=_s(data["stance"]),
+        rank=_s(data["rank"]),
+    )
+
+
 # -- changes -----------------------------------------------------------------
 
 Meta = dict[str, Any]
@@ -283,6 +335,30 @@ CHANGE_KINDS: tuple[ChangeKind[Any], ...] = (
         lambda c: {"event_id": c.event_id, "citation_id": c.citation_id},
         lambda data, meta: CitationRemoved(
             event_id=_s(data["event_id"]), citation_id=_s(data["citation_id"]), **meta
+        ),
+    ),
+    ChangeKind(
+        ClaimRecorded,
+        lambda c: {"claim": encode_claim(c.claim)},
+        lambda data, meta: ClaimRecorded(claim=decode_claim(data["claim"]), **meta),
+    ),
+    ChangeKind(
+        ClaimRevised,
+        lambda c: {"claim": encode_claim(c.claim)},
+        lambda data, meta: ClaimRevised(claim=decode_claim(data["claim"]), **meta),
+    ),
+    ChangeKind(
+        ClaimWithdrawn,
+        lambda c: {"event_id": c.event_id, "claim_id": c.claim_id},
+        lambda data, meta: ClaimWithdrawn(
+            event_id=_s(data["event_id"]), claim_id=_s(data["claim_id"]), **meta
+        ),
+    ),
+    ChangeKind(
+        ClaimFollowed,
+        lambda c: {"event_id": c.event_id, "claim_id": c.claim_id},
+        lambda data, meta: ClaimFollowed(
+            event_id=_s(data["event_id"]), claim_id=_s(data["claim_id"]), **meta
         ),
     ),
 )

@@ -4,23 +4,27 @@ A date is a date value, an EDTF string or a phrase ("early June 2019",
 "2019年6月初"); an actor ``"CHN"`` or ``"CHN:host"``; a place a name or a
 mapping of ``name``, ``country``, ``lat``, ``lon``; a relation a mapping of
 ``type`` and ``target``; a text one string (in the ``original`` language) or a
-mapping of language to text; a citation ``"key@p. 104"``. Bad input raises
+mapping of language to text; a citation ``"key@p. 104"``; a claim a field and
+a value of that field's kind (``when="1969-03-15"``, ``_casualties="31"``). Bad input raises
 :class:`InvalidChange` or a :class:`DateError` naming what is wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from timeline.dates import When, parse_date, parse_edtf
+from timeline.domain._claims import Claim, Rank, Stance, check_field
 from timeline.domain._model import Actor, Citation, LocalizedText, Place, Relation, RelationType
-from timeline.errors import DateError, InvalidChange, InvalidDate
+from timeline.errors import DateError, InvalidChange, InvalidClaim, InvalidDate
 
 __all__ = [
     "CALENDARS",
     "read_actor",
     "read_citation",
+    "read_claim",
     "read_event_fields",
     "read_place",
     "read_relation",
@@ -142,6 +146,75 @@ def read_citation(event_id: str, value: Citation | str) -> Citation:
     if not key.strip():
         raise InvalidChange(f"citation {value!r} has no reference key before '@'")
     return Citation(event_id, key.strip(), locator=locator)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _claimed_number(text: str) -> int | float | str:
+    """A number written as text (``"31"``, ``"1.5e3"``) as a number; other text as it is."""
+    stripped = text.strip()
+    if not _NUMBER.match(stripped):
+        return stripped
+    number = float(stripped)
+    return int(stripped) if stripped.lstrip("+-").isdigit() else number
+
+
+def _claimed_actors(value: Any) -> tuple[Actor, ...]:
+    items: Iterable[Any] = value.split(",") if isinstance(value, str) else value
+    return tuple(read_actor(item.strip() if isinstance(item, str) else item) for item in items)
+
+
+def read_claim(
+    citation_id: str,
+    field: str,
+    value: Any,
+    *,
+    lang: str = "en",
+    calendar: str = "gregorian",
+    document_date: When | str | None = None,
+    stance: Stance | str = Stance.SUPPORTS,
+    rank: Rank | str = Rank.NORMAL,
+) -> Claim:
+    """A claim of the citation ``citation_id`` on ``field`` from friendly input.
+
+    ``when`` reads a date value, EDTF or a phrase (in ``lang``, reckoned in
+    ``calendar``; the phrase is kept as ``value_text``); ``place`` a name or a
+    place mapping; ``actors`` ``"SUN:initiator, CHN"`` or a list; ``title`` a
+    text in ``lang`` or a mapping; a user field (``_casualties``) a number or a
+    text, numbers written as text read as numbers. Anything wrong raises
+    :class:`InvalidClaim` naming the event, the citation and the field.
+    """
+    event_id = citation_id.partition("/")[0]
+
+    def refuse(problem: str) -> InvalidClaim:
+        return InvalidClaim.at(event_id, citation_id, field, problem)
+
+    check_field(event_id, citation_id, field)
+    if stance not in tuple(Stance):
+        raise refuse(f"stance {stance!r} is not one of: {', '.join(Stance)}")
+    if rank not in tuple(Rank):
+        raise refuse(f"rank {rank!r} is not one of: {', '.join(Rank)}")
+    text = ""
+    claimed: Any
+    try:
+        if field == "when":
+            claimed, text = read_when(
+                value, lang=lang, calendar=calendar, document_date=document_date
+            )
+        elif field == "place":
+            claimed = read_place(value)
+        elif field == "actors":
+            claimed = _claimed_actors(value)
+        elif field == "title":
+            claimed = read_text(value, lang)
+        else:
+            claimed = _claimed_number(value) if isinstance(value, str) else value
+    except (DateError, InvalidChange) as exc:
+        if isinstance(exc, InvalidClaim):
+            raise
+        raise refuse(f"{value!r:.60} cannot be read: {exc}") from exc
+    return Claim(citation_id, field, claimed, value_text=text, stance=stance, rank=rank)
 
 
 _READERS: Mapping[str, Callable[[Any, str], Any]] = {

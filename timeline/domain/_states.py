@@ -1,7 +1,8 @@
 """The one domain transition: what a stream is after one more change.
 
 An event's stream folds into an :class:`EventState` (the event, its stream
-version, whether it is retracted, its citations in the order added); a
+version, whether it is retracted, its citations in the order added, the
+claims their sources make and the claims the editor follows); a
 reference's stream into a :class:`ReferenceState`. :func:`apply` is pure: the
 read models, :meth:`Timeline.history` and ``as_of`` all fold changes with it,
 so they cannot disagree on what a change means.
@@ -9,6 +10,7 @@ so they cannot disagree on what a change means.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from typing import overload
 
 import attrs
@@ -17,6 +19,10 @@ from citations import Reference
 from timeline.domain._changes import (
     CitationAdded,
     CitationRemoved,
+    ClaimFollowed,
+    ClaimRecorded,
+    ClaimRevised,
+    ClaimWithdrawn,
     EventChange,
     EventRecorded,
     EventRestored,
@@ -27,17 +33,19 @@ from timeline.domain._changes import (
     ReferenceChange,
     ReferenceMerged,
 )
+from timeline.domain._claims import Claim, Conclusion
 from timeline.domain._model import Citation, Event
 from timeline.errors import (
     DuplicateEvent,
     DuplicateReference,
     InvalidChange,
     UnknownCitation,
+    UnknownClaim,
     UnknownEvent,
     UnknownReference,
 )
 
-__all__ = ["EventState", "ReferenceState", "apply"]
+__all__ = ["EventState", "ReferenceState", "apply", "order_claims"]
 
 
 @attrs.frozen
@@ -45,17 +53,43 @@ class EventState:
     """An event as its stream's changes left it.
 
     ``version`` is the stream version of the last change (1 after the
-    recording); ``citations`` are in the order they were added.
+    recording); ``citations`` are in the order they were added; ``claims``
+    are what their sources claim, in citation order, then by field
+    (:func:`order_claims`); ``conclusions`` the claims the editor follows,
+    by field. The claims never change ``event``: it is the editor's conclusion.
     """
 
     event: Event
     version: int = 1
     retracted: bool = False
     citations: tuple[Citation, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    conclusions: tuple[Conclusion, ...] = ()
 
     def citation(self, citation_id: str) -> Citation | None:
         """The citation with this id, if the event has it."""
         return next((c for c in self.citations if c.id == citation_id), None)
+
+    def claim(self, claim_id: str) -> Claim | None:
+        """The claim with this id, if a citation of the event makes it."""
+        return next((c for c in self.claims if c.id == claim_id), None)
+
+
+def order_claims(citations: Sequence[Citation], claims: Iterable[Claim]) -> tuple[Claim, ...]:
+    """``claims`` in the order of their citations in ``citations``, then by field."""
+    place = {citation.id: n for n, citation in enumerate(citations)}
+    return tuple(sorted(claims, key=lambda c: (place.get(c.citation_id, len(place)), c.field)))
+
+
+def _without(state: EventState, gone: Callable[[Claim], bool], version: int) -> EventState:
+    """``state`` without the claims ``gone`` selects, and without the conclusions following them."""
+    dropped = {claim.id for claim in state.claims if gone(claim)}
+    return attrs.evolve(
+        state,
+        claims=tuple(c for c in state.claims if c.id not in dropped),
+        conclusions=tuple(c for c in state.conclusions if c.claim_id not in dropped),
+        version=version,
+    )
 
 
 @attrs.frozen
@@ -116,8 +150,48 @@ def _event(state: EventState | None, change: EventChange) -> EventState:
             if state.citation(citation_id) is None:
                 raise UnknownCitation(f"event {state.event.id!r} has no citation {citation_id!r}")
             citations = tuple(c for c in state.citations if c.id != citation_id)
-            return attrs.evolve(state, citations=citations, version=version)
+            state = _without(state, lambda claim: claim.citation_id == citation_id, version)
+            return attrs.evolve(state, citations=citations)
+        case ClaimRecorded() | ClaimRevised() | ClaimWithdrawn() | ClaimFollowed():
+            return _claimed(state, change, version)
     raise TypeError(f"not an event change: {change!r}")  # pragma: no cover - exhaustive
+
+
+def _claimed(
+    state: EventState,
+    change: ClaimRecorded | ClaimRevised | ClaimWithdrawn | ClaimFollowed,
+    version: int,
+) -> EventState:
+    event_id = state.event.id
+    if isinstance(change, ClaimWithdrawn | ClaimFollowed):
+        claim_id = change.claim_id
+        held = state.claim(claim_id)
+        if held is None:
+            raise UnknownClaim(f"event {event_id!r} has no claim {claim_id!r}")
+        if isinstance(change, ClaimWithdrawn):
+            return _without(state, lambda claim: claim.id == claim_id, version)
+        conclusions = [c for c in state.conclusions if c.field != held.field]
+        conclusions.append(Conclusion(held.field, claim_id, change.reason))
+        return attrs.evolve(
+            state, conclusions=tuple(sorted(conclusions, key=lambda c: c.field)), version=version
+        )
+    claim = change.claim
+    if state.citation(claim.citation_id) is None:
+        raise UnknownCitation(
+            f"event {event_id!r} has no citation {claim.citation_id!r} "
+            f"to claim its field {claim.field!r}"
+        )
+    held = state.claim(claim.id)
+    if isinstance(change, ClaimRecorded) and held is not None:
+        raise InvalidChange(
+            f"event {event_id!r}, citation {claim.citation_id!r} already claims "
+            f"field {claim.field!r}; revise that claim instead"
+        )
+    if isinstance(change, ClaimRevised) and held is None:
+        raise UnknownClaim(f"event {event_id!r} has no claim {claim.id!r} to revise")
+    others = [c for c in state.claims if c.id != claim.id]
+    claims = order_claims(state.citations, [*others, claim])
+    return attrs.evolve(state, claims=claims, version=version)
 
 
 def _reference(state: ReferenceState | None, change: ReferenceChange) -> ReferenceState:

@@ -13,12 +13,14 @@ from timeline.dates import When
 from timeline.domain import (
     CALENDARS,
     Citation,
+    Claim,
     Event,
     LocalizedText,
     Place,
     Relation,
     read_actor,
     read_citation,
+    read_claim,
     read_place,
     read_relation,
     read_text,
@@ -46,7 +48,18 @@ _EVENT_KEYS = {
     "places",
     "citations",
 }
-_CITATION_KEYS = {"key", "locator", "supports", "quote"}
+_CITATION_KEYS = {
+    "key",
+    "locator",
+    "supports",
+    "quote",
+    "claims",
+    "stance",
+    "rank",
+    "calendar",
+    "lang",
+}
+_CLAIM_KEYS = {"value", "stance", "rank"}
 TOO_DEEP = "lists and tables nested too deeply (an events file needs four levels)"
 
 
@@ -136,7 +149,7 @@ def _list(value: Any, where: Where, field: str) -> list[Any]:
     raise where.fail("expected a list", field)
 
 
-def _event(data: Any, where: Where) -> tuple[Event, list[Citation]]:
+def _event(data: Any, where: Where) -> tuple[Event, list[Citation], list[Claim]]:
     if not isinstance(data, Mapping):
         raise where.fail("expected a table of event fields")
     unknown = sorted(set(data) - _EVENT_KEYS)
@@ -171,11 +184,15 @@ def _event(data: Any, where: Where) -> tuple[Event, list[Citation]]:
         raise
     except (TimelineError, ValueError, TypeError) as exc:
         raise where.fail(str(exc)) from exc
-    citations = [
-        _citation(event.id, item, where)
-        for item in _list(data.get("citations"), where, "citations")
-    ]
-    return event, citations
+    citations: list[Citation] = []
+    claims: list[Claim] = []
+    lang = _str(data.get("lang") or original or "en", where, "lang")
+    for item in _list(data.get("citations"), where, "citations"):
+        citation = _citation(event.id, item, where)
+        citations.append(citation)
+        if isinstance(item, Mapping):
+            claims.extend(_claims(citation, item, lang, where))
+    return event, citations, claims
 
 
 def _category(data: Mapping[str, Any], where: Where) -> str:
@@ -236,6 +253,39 @@ def _citation(event_id: str, data: Any, where: Where) -> Citation:
         raise where.fail(str(exc), "citations") from exc
 
 
+def _claims(citation: Citation, data: Mapping[str, Any], lang: str, where: Where) -> list[Claim]:
+    """The claims of a citation table: ``claims = { when = "...", _casualties = 31 }``, each
+    value plain or a table ``{ value = ..., stance = ..., rank = ... }``; the citation's
+    ``stance``, ``rank``, ``calendar`` and ``lang`` apply to the plain ones."""
+    claimed = data.get("claims", {})
+    if not isinstance(claimed, Mapping):
+        raise where.fail("expected a table of field = value", "citations.claims")
+    stance = _str(data.get("stance", "supports"), where, "citations.stance")
+    rank = _str(data.get("rank", "normal"), where, "citations.rank")
+    calendar = _str(data.get("calendar", "gregorian"), where, "citations.calendar")
+    lang = _str(data.get("lang", lang), where, "citations.lang")
+    made = []
+    for field, value in claimed.items():
+        options = {"stance": stance, "rank": rank}
+        if isinstance(value, Mapping) and "value" in value:
+            unknown = sorted(set(value) - _CLAIM_KEYS)
+            if unknown:
+                raise where.fail(
+                    f"unknown claim field(s) {', '.join(unknown)}", f"citations.claims.{field}"
+                )
+            options.update(
+                {k: _str(value[k], where, f"citations.claims.{field}.{k}") for k in value}
+            )
+            value = value["value"]
+        try:
+            made.append(
+                read_claim(citation.id, str(field), value, lang=lang, calendar=calendar, **options)
+            )
+        except TimelineError as exc:
+            raise where.fail(str(exc), f"citations.claims.{field}") from exc
+    return made
+
+
 def _revision(data: Any, where: Where) -> Revision:
     if not isinstance(data, Mapping):
         raise where.fail("expected a revision table")
@@ -289,20 +339,26 @@ def entries_plan(
     event_origins: list[Origin] = []
     citations: list[Citation] = []
     citation_origins: list[Origin] = []
+    claims: list[Claim] = []
+    claim_origins: list[Origin] = []
     for data, where in events:
-        event, cited = _event(data, where)
+        event, cited, claimed = _event(data, where)
         parsed_events.append(event)
         event_origins.append(where.origin)
         citations.extend(cited)
         citation_origins.extend([where.origin] * len(cited))
+        claims.extend(claimed)
+        claim_origins.extend([where.origin] * len(claimed))
     parsed_revisions = [(_revision(data, where), where.origin) for data, where in revisions]
     return ImportPlan(
         events=tuple(parsed_events),
         citations=tuple(citations),
         revisions=tuple(revision for revision, _ in parsed_revisions),
+        claims=tuple(claims),
         source=source,
         event_origins=tuple(event_origins),
         citation_origins=tuple(citation_origins),
+        claim_origins=tuple(claim_origins),
         revision_origins=tuple(origin for _, origin in parsed_revisions),
     )
 

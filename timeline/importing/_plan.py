@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from citations import Reference
-from timeline.domain import Citation, Event
+from timeline.domain import Citation, Claim, Event
 
 if TYPE_CHECKING:
     from citations import Problem
@@ -51,7 +51,8 @@ def _origins(attribute: str) -> Any:
 
 @attrs.frozen
 class ImportPlan:
-    """What files ask to record: references, events, their citations, then revisions.
+    """What files ask to record: references, events, their citations and what those
+    citations' sources claim, then revisions.
 
     Each ``*_origins`` tuple gives the :class:`Origin` of the item at the same
     place (empty: every item comes from ``source``); :meth:`origin` reads them.
@@ -62,17 +63,26 @@ class ImportPlan:
     citations: tuple[Citation, ...] = ()
     revisions: tuple[Revision, ...] = ()
     source: str = "<input>"
+    claims: tuple[Claim, ...] = attrs.field(default=(), kw_only=True)
     references: tuple[Reference, ...] = attrs.field(default=(), kw_only=True)
     problems: tuple[Problem, ...] = attrs.field(default=(), kw_only=True)
     reference_origins: tuple[Origin, ...] = _origins("references")
     event_origins: tuple[Origin, ...] = _origins("events")
     citation_origins: tuple[Origin, ...] = _origins("citations")
+    claim_origins: tuple[Origin, ...] = _origins("claims")
     revision_origins: tuple[Origin, ...] = _origins("revisions")
 
     @property
     def size(self) -> int:
-        """How many changes the plan asks for: references, events, citations and revisions."""
-        return len(self.references) + len(self.events) + len(self.citations) + len(self.revisions)
+        """How many changes the plan asks for: references, events, citations, claims and
+        revisions."""
+        return (
+            len(self.references)
+            + len(self.events)
+            + len(self.citations)
+            + len(self.claims)
+            + len(self.revisions)
+        )
 
     def origin(self, items: str, index: int) -> Origin:
         """Where item ``index`` of ``items`` ("references", "events", ...) was read."""
@@ -83,7 +93,7 @@ class ImportPlan:
     def join(cls, plans: Sequence[ImportPlan]) -> ImportPlan:
         """One plan doing what ``plans`` do, in order; every item keeps its origin."""
         parts: dict[str, Any] = {"source": ", ".join(p.source for p in plans) or "<nothing>"}
-        for items in ("references", "events", "citations", "revisions"):
+        for items in ("references", "events", "citations", "claims", "revisions"):
             parts[items] = tuple(item for p in plans for item in getattr(p, items))
             parts[items[:-1] + "_origins"] = tuple(
                 p.origin(items, n) for p in plans for n in range(len(getattr(p, items)))

@@ -23,6 +23,11 @@ from timeline.domain import (
     Citation,
     CitationAdded,
     CitationRemoved,
+    Claim,
+    ClaimFollowed,
+    ClaimRecorded,
+    ClaimRevised,
+    ClaimWithdrawn,
     Event,
     EventRecorded,
     EventRestored,
@@ -84,6 +89,9 @@ class Story:
 
     def cite(self, event_id: str, key: str, locator: str = "") -> int:
         return self(CitationAdded(citation=Citation(event_id, key, locator=locator), **_META))
+
+    def claim(self, citation_id: str, field: str, value: Any, **options: Any) -> int:
+        return self(ClaimRecorded(claim=Claim(citation_id, field, value, **options), **_META))
 
 
 def _book(key: str, title: str) -> Reference:
@@ -229,6 +237,79 @@ class ViewsContract:
         assert _ids(views.events(EventQuery(citing=["k1"]), as_of=removed)) == []
         assert _ids(views.events(EventQuery(unsourced=True))) == ["a", "b"]
 
+    # -- claims -----------------------------------------------------------------
+
+    def test_claims_come_with_their_event_and_hold_as_of_each_seq(self, story: Story) -> None:
+        story.record("a")
+        story.record("b", "2001")
+        story.add("k1")
+        story.add("k2")
+        story.cite("a", "k2", "p. 2")
+        story.cite("a", "k1")
+        first = story.claim("a/k1", "when", parse_edtf("1969-03-15"), value_text="15 March")
+        story.claim("a/k2@p. 2", "_casualties", 31, stance="qualifies")
+        story.claim("a/k1", "_casualties", 68, rank="doubted")
+        view = story.views.event("a")
+        assert view is not None and view.version == 6
+        assert [c.id for c in view.claims] == [
+            "a/k2@p. 2#_casualties",
+            "a/k1#_casualties",
+            "a/k1#when",
+        ]
+        assert view.claim("a/k1#when") == Claim(
+            "a/k1", "when", parse_edtf("1969-03-15"), value_text="15 March"
+        )
+        old = story.views.event("a", as_of=first)
+        assert old is not None and [c.id for c in old.claims] == ["a/k1#when"]
+        assert view.event == old.event, "a claim never changes the event"
+        revised = story(
+            ClaimRevised(claim=Claim("a/k1", "_casualties", 70, rank="preferred"), **_META)
+        )
+        story(ClaimWithdrawn(event_id="a", claim_id="a/k2@p. 2#_casualties", **_META))
+        now = story.views.event("a")
+        assert now is not None and [(c.id, c.value) for c in now.claims] == [
+            ("a/k1#_casualties", 70),
+            ("a/k1#when", parse_edtf("1969-03-15")),
+        ]
+        then = story.views.event("a", as_of=revised)
+        assert then is not None and len(then.claims) == 3
+        assert _ids(story.views.events(EventQuery(claimed=True))) == ["a"]
+        assert _ids(story.views.events(EventQuery(claimed=True), as_of=first - 1)) == []
+
+    def test_a_followed_claim_is_the_conclusion_until_another_or_its_removal(
+        self, story: Story
+    ) -> None:
+        story.record("a")
+        story.add("k1")
+        story.add("k2")
+        story.cite("a", "k1")
+        story.cite("a", "k2")
+        story.claim("a/k1", "when", parse_edtf("1969-03-02"))
+        story.claim("a/k2", "when", parse_edtf("1969-03-15"))
+        story.claim("a/k2", "_casualties", 31)
+        first = story(ClaimFollowed(event_id="a", claim_id="a/k1#when", **_META))
+        story(ClaimFollowed(event_id="a", claim_id="a/k2#_casualties", author="x", reason="why"))
+        second = story(ClaimFollowed(event_id="a", claim_id="a/k2#when", author="y", reason="r"))
+        view = story.views.event("a", as_of=first)
+        assert view is not None and [(c.field, c.claim_id) for c in view.conclusions] == [
+            ("when", "a/k1#when")
+        ]
+        view = story.views.event("a", as_of=second)
+        assert view is not None and [(c.field, c.claim_id, c.reason) for c in view.conclusions] == [
+            ("_casualties", "a/k2#_casualties", "why"),
+            ("when", "a/k2#when", "r"),
+        ]
+        story(ClaimRevised(claim=Claim("a/k2", "when", parse_edtf("1969-03-16")), **_META))
+        view = story.views.event("a")
+        assert view is not None and [c.claim_id for c in view.conclusions] == [
+            "a/k2#_casualties",
+            "a/k2#when",
+        ]
+        story(CitationRemoved(event_id="a", citation_id="a/k2", **_META))
+        view = story.views.event("a")
+        assert view is not None
+        assert (view.conclusions, [c.id for c in view.claims]) == ((), ["a/k1#when"])
+
     # -- references -----------------------------------------------------------
 
     def test_references_amended_and_merged_hold_in_their_ranges(self, story: Story) -> None:
@@ -259,10 +340,16 @@ class ViewsContract:
         story.add("k1")
         story.add("k2")
         story.cite("a", "k1", "p. 1")
+        story.claim("a/k1@p. 1", "when", parse_edtf("1969-03"))
         story(EventRevised(event_id="a", fields={"title": LocalizedText.of("Renamed")}, **_META))
         story.cite("b", "k2")
+        story.claim("b/k2", "_casualties", 31)
+        story.claim("b/k2", "actors", (Actor.parse("SUN:initiator"),))
+        story(ClaimFollowed(event_id="b", claim_id="b/k2#_casualties", **_META))
         story(EventRetracted(event_id="b", **_META))
+        story(ClaimRevised(claim=Claim("b/k2", "_casualties", 58), **_META))
         story(ReferenceMerged(key="k2", into="k1", **_META))
+        story(ClaimWithdrawn(event_id="b", claim_id="b/k2#actors", **_META))
         story(CitationRemoved(event_id="a", citation_id="a/k1@p. 1", **_META))
         story(EventRestored(event_id="b", **_META))
 
@@ -283,9 +370,9 @@ class ViewsContract:
         assert answers(rebuilt) == answers(story.views)
         assert rebuilt.checkpoint() == story.records[-1].seq
         stepwise = self.make_views()
-        stepwise.rebuild(story.records[:4])
-        assert stepwise.checkpoint() == 4
-        assert stepwise.catch_up(story.records[4:])
+        stepwise.rebuild(story.records[:11])
+        assert stepwise.checkpoint() == 11
+        assert stepwise.catch_up(story.records[11:])
         assert answers(stepwise) == answers(story.views)
         assert story.views.differences(story.records) == ()
 

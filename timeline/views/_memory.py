@@ -86,6 +86,7 @@ def _matches(view: EventState, query: EventQuery) -> bool:
         and (not text or any(text in part.casefold() for part in _texts(event, query.lang)))
         and (not query.citing or bool(citing & set(query.citing)))
         and (not query.unsourced or not citing)
+        and (not query.claimed or bool(view.claims))
     )
 
 

@@ -46,8 +46,9 @@ class EventQuery:
     overlap them; ``actors``, ``categories`` and ``tags`` keep events with any of
     those; ``importance`` is a minimum; ``text`` is searched in titles and
     summaries (in ``lang`` only, if given); ``citing`` keeps events citing one
-    of these keys; ``unsourced`` keeps events citing nothing; ``ids`` (unless
-    None) keeps the events with these ids.
+    of these keys; ``unsourced`` keeps events citing nothing; ``claimed`` keeps
+    events whose citations claim a value for some field; ``ids`` (unless None)
+    keeps the events with these ids.
     """
 
     lower: int | None = None
@@ -61,6 +62,7 @@ class EventQuery:
     include_retracted: bool = False
     citing: tuple[str, ...] = attrs.field(default=(), converter=_keys)
     unsourced: bool = False
+    claimed: bool = False
     ids: frozenset[str] | None = attrs.field(default=None, converter=_ids)
 
 

@@ -17,7 +17,10 @@ versions that held then and nothing is replayed. The tables (documented in
   JSON; ``lower`` and ``upper`` its day bounds as Julian Day Numbers), with
   ``event_actors``, ``event_tags`` and the FTS5 (trigram) ``event_text``;
 - ``bib_references``: one row per version of a reference;
-- ``citations``: one row per citation, from its adding to its removal.
+- ``citations``: one row per citation, from its adding to its removal;
+- ``claims``: one row per version of a claim (``data`` the claim as JSON,
+  ``followed`` the reason when the event's conclusion follows it), from its
+  recording to its revision or withdrawal.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ from timeline.domain import (
     Citation,
     CitationAdded,
     CitationRemoved,
+    Claim,
+    ClaimFollowed,
+    ClaimRecorded,
+    ClaimRevised,
+    ClaimWithdrawn,
+    Conclusion,
     Event,
     EventRecorded,
     EventRestored,
@@ -46,10 +55,13 @@ from timeline.domain import (
     ReferenceMerged,
     ReferenceState,
     decode,
+    decode_claim,
     decode_event,
     decode_reference,
+    encode_claim,
     encode_event,
     encode_reference,
+    order_claims,
 )
 from timeline.errors import UntrustedJournal
 from timeline.journal import Record
@@ -57,7 +69,7 @@ from timeline.journal._sqlite import UNTRUSTED_ADVICE, SchemaObject, normal_sql,
 from timeline.views._port import Batch, EventQuery, Progress
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
-READ_MODEL_SCHEMA = 3
+READ_MODEL_SCHEMA = 4
 
 #: ``valid_to`` of a row version that still holds.
 OPEN = 1 << 62
@@ -79,6 +91,7 @@ _TABLES = (
     "event_text",
     "bib_references",
     "citations",
+    "claims",
 )
 
 #: Objects of older layouts (READ_MODEL_SCHEMA 2): accepted by type, dropped by a rebuild.
@@ -160,6 +173,18 @@ CREATE TABLE IF NOT EXISTS citations (
 );
 CREATE INDEX IF NOT EXISTS citations_of_event ON citations (event_id, valid_to);
 CREATE INDEX IF NOT EXISTS citations_of_key ON citations (key);
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    citation_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    data TEXT NOT NULL,
+    followed TEXT,
+    valid_from INTEGER NOT NULL,
+    valid_to INTEGER NOT NULL DEFAULT {OPEN},
+    PRIMARY KEY (id, valid_from)
+);
+CREATE INDEX IF NOT EXISTS claims_of_event ON claims (event_id, valid_to);
 """
 
 _json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
@@ -378,19 +403,46 @@ class SQLiteViews:
             found.setdefault(row[0], []).append(_citation(row))
         return found
 
+    def _claims(
+        self, event_ids: Sequence[str], as_of: int | None
+    ) -> dict[str, list[tuple[Claim, str | None]]]:
+        """Each event's claims that held at ``as_of``, with the reason it follows them."""
+        held, params = _held("x", as_of)
+        rows = self._conn.execute(
+            "SELECT x.event_id, x.data, x.followed FROM claims x "
+            f"WHERE x.event_id IN (SELECT value FROM json_each(?)) AND {held}",
+            [json.dumps(list(event_ids)), *params],
+        )
+        found: dict[str, list[tuple[Claim, str | None]]] = {}
+        for event_id, data, followed in rows:
+            found.setdefault(event_id, []).append((decode_claim(json.loads(data)), followed))
+        return found
+
     def _event_views(self, rows: list[Any], as_of: int | None) -> list[EventState]:
         if not rows:
             return []
-        citations = self._citations([row[0] for row in rows], as_of)
-        return [
-            EventState(
-                decode_event(json.loads(data)),
-                version,
-                bool(retracted),
-                tuple(citations.get(event_id, ())),
+        ids = [row[0] for row in rows]
+        citations = self._citations(ids, as_of)
+        claims = self._claims(ids, as_of)
+        views = []
+        for event_id, version, retracted, data in rows:
+            cited = tuple(citations.get(event_id, ()))
+            claimed = claims.get(event_id, [])
+            conclusions = sorted(
+                (Conclusion(c.field, c.id, why) for c, why in claimed if why is not None),
+                key=lambda conclusion: conclusion.field,
             )
-            for event_id, version, retracted, data in rows
-        ]
+            views.append(
+                EventState(
+                    decode_event(json.loads(data)),
+                    version,
+                    bool(retracted),
+                    cited,
+                    order_claims(cited, (claim for claim, _ in claimed)),
+                    tuple(conclusions),
+                )
+            )
+        return views
 
     def _select_events(self, where: list[str], params: list[Any], as_of: int | None) -> str:
         held, held_params = _held("e", as_of)
@@ -591,6 +643,7 @@ _KEYS: Mapping[str, tuple[str, ...]] = {
     "event_text": ("rowid",),
     "bib_references": ("key", "valid_from"),
     "citations": ("id", "valid_from"),
+    "claims": ("id", "valid_from"),
 }
 
 _SHADOWS = ("data", "idx", "content", "docsize", "config")
@@ -640,6 +693,10 @@ def _conditions(query: EventQuery, as_of: int | None) -> tuple[list[str], list[A
                 f"NOT EXISTS (SELECT 1 FROM citations x WHERE x.event_id = e.id AND {held})"
             )
             params.extend(held_params)
+    if query.claimed:
+        held, held_params = _held("x", as_of)
+        where.append(f"EXISTS (SELECT 1 FROM claims x WHERE x.event_id = e.id AND {held})")
+        params.extend(held_params)
     return where, params
 
 
@@ -664,7 +721,7 @@ def _text_condition(text: str, lang: str | None, params: list[Any]) -> str:
 
 
 #: Where ``valid_to`` is in a row of each versioned table.
-_VALID_TO = {"events": 5, "bib_references": 5, "citations": 7}
+_VALID_TO = {"events": 5, "bib_references": 5, "citations": 7, "claims": 7}
 
 
 class _Writer:
@@ -692,12 +749,16 @@ class _Writer:
         self._reference_rows: list[list[Any]] = []
         self._citations: dict[str, list[Any]] = {}
         self._citation_rows: list[list[Any]] = []
+        self._claim_rows: list[list[Any]] = []
+        self._new_claims: set[str] = set()  # claims whose row that holds is this batch's
         self._closed: dict[str, list[tuple[int, str]]] = {
             "events": [],
             "bib_references": [],
             "citations": [],
+            "claims": [],
         }
         self._held_events, self._held_references = self._read_held(changes)
+        self._claims = self._read_claims(changes)
 
     def _read_held(
         self, changes: Sequence[Change]
@@ -732,6 +793,64 @@ class _Writer:
         )
         return {row[0]: list(row) for row in events}, {row[0]: list(row) for row in references}
 
+    def _read_claims(self, changes: Sequence[Change]) -> dict[str, list[Any]]:
+        """The claim rows that hold now of the events whose claims ``changes`` may end."""
+        event_ids = sorted(
+            {
+                change.event_id
+                for change in changes
+                if isinstance(
+                    change, ClaimRevised | ClaimWithdrawn | ClaimFollowed | CitationRemoved
+                )
+            }
+        )
+        if not event_ids:
+            return {}
+        rows = self._conn.execute(
+            f"SELECT * FROM claims WHERE valid_to = {OPEN} "
+            "AND event_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(event_ids),),
+        )
+        return {row[0]: list(row) for row in rows}
+
+    def _claim_version(self, claim_id: str, seq: int, row: list[Any] | None) -> None:
+        """End the version of ``claim_id`` that holds now; ``row`` (if any) holds from ``seq``."""
+        current = self._claims.pop(claim_id, None)
+        if current is not None:
+            in_batch = claim_id in self._new_claims
+            self._close("claims", current if in_batch else None, claim_id, seq)
+        self._new_claims.discard(claim_id)
+        if row is not None:
+            self._claim_rows.append(row)
+            self._claims[claim_id] = row
+            self._new_claims.add(claim_id)
+
+    def _claim_row(self, claim: Claim, seq: int, followed: str | None) -> list[Any]:
+        data = _json(encode_claim(claim))
+        return [claim.id, claim.event_id, claim.citation_id, claim.field, data, followed, seq, OPEN]
+
+    def _claimed(self, change: Change, seq: int) -> None:
+        match change:
+            case ClaimRecorded(claim=claim):
+                self._claim_version(claim.id, seq, self._claim_row(claim, seq, None))
+            case ClaimRevised(claim=claim):
+                current = self._claims.get(claim.id)
+                followed = current[5] if current is not None else None
+                self._claim_version(claim.id, seq, self._claim_row(claim, seq, followed))
+            case ClaimWithdrawn(claim_id=claim_id):
+                self._claim_version(claim_id, seq, None)
+            case ClaimFollowed(event_id=event_id, claim_id=claim_id, reason=reason):
+                chosen = self._claims.get(claim_id)
+                if chosen is None:
+                    return
+                for other in [row for row in self._claims.values() if row is not chosen]:
+                    if other[1] == event_id and other[3] == chosen[3] and other[5] is not None:
+                        self._claim_version(other[0], seq, [*other[:5], None, seq, OPEN])
+                self._claim_version(claim_id, seq, [*chosen[:5], reason, seq, OPEN])
+            case CitationRemoved(citation_id=citation_id):
+                for claim_id in [k for k, row in self._claims.items() if row[2] == citation_id]:
+                    self._claim_version(claim_id, seq, None)
+
     def apply(self, record: Record, change: Change) -> None:
         seq = record.seq
         match change:
@@ -758,7 +877,11 @@ class _Writer:
                 self._event_version(c.event_id, record)
             case CitationRemoved(event_id=event_id, citation_id=citation_id):
                 self._close("citations", self._citations.pop(citation_id, None), citation_id, seq)
+                self._claimed(change, seq)
                 self._event_version(event_id, record)
+            case ClaimRecorded() | ClaimRevised() | ClaimWithdrawn() | ClaimFollowed():
+                self._claimed(change, seq)
+                self._event_version(change.event_id, record)
 
     def _close(self, table: str, row: list[Any] | None, key: str, seq: int) -> None:
         """End the version of ``key`` that holds now: this batch's ``row``, or the table's."""
@@ -875,6 +998,7 @@ class _Writer:
             ("events", self._event_rows),
             ("bib_references", self._reference_rows),
             ("citations", self._citation_rows),
+            ("claims", self._claim_rows),
         ]
         for table, rows in inserts:
             if rows:
