@@ -32,7 +32,7 @@ from timeline.domain import Actor, Citation, Event  # noqa: E402
 from timeline.importing import ImportPlan  # noqa: E402
 
 ACTORS = ["CHN", "RUS", "USA", "SUN", "KAZ", "IND"]
-KINDS = ["treaty", "statement", "visit", "meeting", "speech", "report"]
+CATEGORIES = ["treaty", "statement", "visit", "meeting", "speech", "report"]
 QUALIFIERS = ["", "", "", "~", "?"]
 
 
@@ -56,7 +56,7 @@ def _plan(n: int) -> tuple[ImportPlan, list[Reference]]:
             id=f"e{i}",
             when=parse_edtf(text),
             title={"en": f"Event {i} <between> states & co", "zh": f"事件{i}"},
-            kind=KINDS[i % len(KINDS)],
+            category=CATEGORIES[i % len(CATEGORIES)],
             actors=(Actor(ACTORS[i % len(ACTORS)]),),
             tags=(f"tag{i % 20}",),
         )

@@ -32,7 +32,7 @@ from timeline.domain import Citation, Event  # noqa: E402
 from timeline.importing import ImportPlan  # noqa: E402
 
 ACTORS = ["CHN", "RUS", "USA", "SUN", "KAZ", "IND"]
-KINDS = ["treaty", "statement", "visit", "meeting", "speech", "report"]
+CATEGORIES = ["treaty", "statement", "visit", "meeting", "speech", "report"]
 
 
 def _plan(n: int) -> tuple[ImportPlan, list[Reference]]:
@@ -53,7 +53,7 @@ def _plan(n: int) -> tuple[ImportPlan, list[Reference]]:
             id=f"e{i}",
             when=parse_edtf(f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}"),
             title={"en": f"Event {i} between states", "zh": f"事件{i}"},
-            kind=KINDS[i % len(KINDS)],
+            category=CATEGORIES[i % len(CATEGORIES)],
             actors=(),
             tags=(f"tag{i % 20}",),
             importance=1 + i % 3,
