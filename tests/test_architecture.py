@@ -24,10 +24,12 @@ ALLOWED = {
     "pybtex": ("citations/bibtex.py", "citations/formatting.py"),
     "yaml": ("timeline/importing/_yaml.py",),
     # citations/zotero.py reads Zotero's own database (read-only, immutable): the file is
-    # SQLite and no library reads it better than sqlite3; the journal's adapters own the rest
+    # SQLite and no library reads it better than sqlite3; citations/cache.py keeps formatted
+    # references in a file of its own; the journal's adapters own the rest
     "sqlite3": (
         "timeline/journal/_sqlite.py",
         "timeline/views/_sqlite.py",
+        "citations/cache.py",
         "citations/zotero.py",
     ),
     "sqlite_utils": ("timeline/journal/_sqlite.py",),
