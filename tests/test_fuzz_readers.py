@@ -473,9 +473,9 @@ def test_an_import_that_fails_at_any_step_changes_nothing(data: st.DataObject) -
         before = _state(timeline)
         events = list(plan.events)
         citations = list(plan.citations)
-        bad = data.draw(st.sampled_from(["duplicate-event", "unknown-key", "unknown-event"]))
-        if bad == "duplicate-event":
-            events.insert(data.draw(st.integers(0, len(events))), timeline.event("0001-existing"))
+        bad = data.draw(st.sampled_from(["repeated-citation", "unknown-key", "unknown-event"]))
+        if bad == "repeated-citation":
+            citations.insert(data.draw(st.integers(0, len(citations))), citations[0])
         else:
             wrong = citations[0] if citations else None
             assert wrong is not None

@@ -126,19 +126,21 @@ def test_yaml_jsonl_and_csv_events_name_their_lines(tmp_path: Path) -> None:
     ]
 
 
-def test_a_key_already_in_the_journal_is_refused_naming_file_line_and_key(
-    tmp_path: Path,
-) -> None:
-    """Importing a key the journal has names the file, the entry's line and the key."""
-    files = _files(tmp_path, refs_bib=BIB, again_bib=BIB.split("\n\n")[1])
+def test_a_key_already_in_the_journal_is_compared_not_refused(tmp_path: Path) -> None:
+    """Importing a key the journal has writes nothing when its entry is the same, and a
+    reference.amended naming the other file's line when it differs."""
+    changed = BIB.split("\n\n")[1].replace("中俄", "中华人民共和国和俄罗斯联邦")
+    files = _files(tmp_path, refs_bib=BIB, same_bib=BIB.split("\n\n")[1], again_bib=changed)
     with Timeline.open(":memory:") as tl:
         tl.import_plan(read_import([files["refs_bib"]]))
         head = tl.head()
-        with pytest.raises(DuplicateReference) as caught:
-            tl.import_plan(read_import([files["again_bib"]]))
-        assert str(caught.value).startswith(f"{files['again_bib']}:1: ")
-        assert "'mfa2001treaty'" in str(caught.value)
-        assert tl.head() == head
+        summary = tl.import_plan(read_import([files["same_bib"]]))
+        assert (summary.records, summary.unchanged, tl.head()) == (0, 1, head)
+        summary = tl.import_plan(read_import([files["again_bib"]]))
+        (record,) = [r for r in tl.records() if r.seq > head.seq]
+        assert (record.kind, record.stream) == ("reference.amended", "reference:mfa2001treaty")
+        assert record.payload["reason"] == f"imported from {files['again_bib']}:1"
+        assert summary.changed == 1 and summary.entries[0].diffs[0].field == "title"
 
 
 @pytest.mark.parametrize(
@@ -234,18 +236,20 @@ def test_import_into_builds_a_new_journal_whole_or_not_at_all(tmp_path: Path) ->
 
 def test_import_into_an_existing_journal_adds_to_it_all_or_nothing(tmp_path: Path) -> None:
     """An existing journal gets the plan in one transaction; a refusal leaves it as it was."""
+    from timeline.errors import UnknownReference
     from timeline.importing import import_into
 
-    files = _files(tmp_path, refs_bib=BIB, events_toml=EVENTS)
+    bad = EVENTS.replace('key = "mfa2001treaty"', 'key = "nobody1999"')
+    files = _files(tmp_path, refs_bib=BIB, events_toml=EVENTS, bad_toml=bad)
     target = tmp_path / "t.timeline"
     import_into(target, read_import([files["refs_bib"]]))
     with Timeline.open(target) as tl:
         head = tl.head()
-    with pytest.raises(DuplicateReference):
-        import_into(target, read_import([files["refs_bib"], files["events_toml"]]))
+    with pytest.raises(UnknownReference):
+        import_into(target, read_import([files["refs_bib"], files["bad_toml"]]))
     with Timeline.open(target) as tl:
         assert tl.head() == head
-    import_into(target, read_import([files["events_toml"]]))
+    import_into(target, read_import([files["refs_bib"], files["events_toml"]]))
     with Timeline.open(target) as tl:
         assert len(tl.events()) == 2
         assert tl.head().seq == head.seq + 4

@@ -6,7 +6,14 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from timeline.application import Dispute, FieldDiff, HistoryEntry, ImportSummary, Timeline
+    from timeline.application import (
+        Dispute,
+        FieldDiff,
+        HistoryEntry,
+        ImportedEntry,
+        ImportSummary,
+        Timeline,
+    )
     from timeline.chronology import Chronology, ChronologyEntry, JournalState
     from timeline.dates import (
         MAX_BOUND,
@@ -127,6 +134,7 @@ __all__ = [
     "ImportFailed",
     "ImportPlan",
     "ImportSummary",
+    "ImportedEntry",
     "InvalidChange",
     "InvalidClaim",
     "InvalidDate",
@@ -196,6 +204,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "FieldDiff",
         "HistoryEntry",
         "ImportSummary",
+        "ImportedEntry",
         "Timeline",
     ),
     "timeline.chronology": (

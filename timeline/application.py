@@ -10,6 +10,7 @@ command is lost without an error.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import getpass
 import os
@@ -89,7 +90,15 @@ from timeline.journal import GENESIS_HASH, NO_STREAM, ExpectedVersion, Journal, 
 from timeline.journal._sqlite import publish, remove_files, scratch_path
 from timeline.views import EventQuery, Views
 
-__all__ = ["Dispute", "FieldDiff", "HistoryEntry", "ImportSummary", "Timeline", "default_author"]
+__all__ = [
+    "Dispute",
+    "FieldDiff",
+    "HistoryEntry",
+    "ImportSummary",
+    "ImportedEntry",
+    "Timeline",
+    "default_author",
+]
 
 _RETRIES = 5
 
@@ -136,13 +145,33 @@ def _same_title(a: LocalizedText, b: LocalizedText) -> bool:
 
 @attrs.frozen
 class ImportSummary:
-    """How much an import recorded."""
+    """What an import recorded (or, for a dry run, would record), and what it found.
+
+    ``references``, ``events``, ``citations``, ``revisions`` and ``claims``
+    count the changes of each sort recorded (references added or amended,
+    events recorded, citations added, events revised, claims recorded or
+    revised); ``records`` all of them. ``added``, ``changed``, ``unchanged``,
+    ``missing`` and ``moved`` count the files' entries (references and events):
+    missing ones were imported from these files before and are gone from them
+    (``retracted`` of them were retracted); moved ones are references whose
+    item kept its identity in the source but has a new citation key. ``entries``
+    lists what is not unchanged, in the order found.
+    """
 
     references: int
     events: int
     citations: int
     revisions: int
     claims: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    moved: int = 0
+    retracted: int = 0
+    records: int = 0
+    dry_run: bool = False
+    entries: tuple[ImportedEntry, ...] = ()
 
 
 @attrs.frozen
@@ -152,6 +181,22 @@ class FieldDiff:
     field: str
     old: Any
     new: Any
+
+
+@attrs.frozen
+class ImportedEntry:
+    """What an import does with one entry: ``status`` is ``added``, ``changed``,
+    ``missing``, ``retracted`` (missing, and retracted by ``retract_missing``) or
+    ``moved``; ``kind`` ``reference``, ``event``, ``citation`` or ``claim``; ``id``
+    its key or id; ``origin`` where it was read (or, missing, the file it is gone
+    from); ``diffs`` the fields that change; ``note`` more (a moved key's new key)."""
+
+    status: str
+    kind: str
+    id: str
+    origin: str
+    diffs: tuple[FieldDiff, ...] = ()
+    note: str = ""
 
 
 @attrs.frozen
@@ -1018,8 +1063,22 @@ class Timeline:
         author: str | None = None,
         reason: str = "",
         progress: Callable[[int], None] | None = None,
+        dry_run: bool = False,
+        retract_missing: bool = False,
     ) -> ImportSummary:
-        """Add references, then record a plan's events, citations and revisions: all or nothing.
+        """Bring the timeline in step with a plan read from files: all or nothing.
+
+        An entry (reference or event) the timeline lacks is added; one it
+        holds is compared and only what changed is recorded (a
+        ``reference.amended``, an ``event.revised`` of the changed fields,
+        citations and claims added, revised or dropped); an unchanged one
+        writes nothing, so importing the same files twice writes nothing the
+        second time. Entries imported from these files before and gone from
+        them now are reported as missing; ``retract_missing=True`` retracts
+        such events (and drops such citations and claims of the plan's
+        events). A Zotero item whose citation key changed is reported as
+        moved and its reference amended under the old key, never duplicated.
+        ``dry_run=True`` plans it all and writes nothing.
 
         ``references`` come after the plan's own (read from ``plan.source``).
         Each change's reason names the file and line its item was read from
@@ -1027,7 +1086,7 @@ class Timeline:
         by one; the first refusal rolls back the whole import and is raised
         naming that file and line.
         """
-        if self.read_only:
+        if self.read_only and not dry_run:
             raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
         refs = [(ref, plan.origin("references", n)) for n, ref in enumerate(plan.references)]
         refs += [(ref, Origin(plan.source)) for ref in references]
@@ -1039,18 +1098,16 @@ class Timeline:
             "event id",
             DuplicateEvent,
         )
-        with self._journal.transaction():
-            changes = _Import(self, author, progress).plan(plan, refs, reason)
-            self._append_all(changes)
+        sync = _Import(self, author, progress, retract_missing=retract_missing)
+        if dry_run:
+            with self._journal.read_transaction():
+                sync.plan(plan, refs, reason)
+        else:
+            with self._journal.transaction():
+                self._append_all(sync.plan(plan, refs, reason))
         if progress is not None:
             progress(len(refs) + plan.size - len(plan.references))
-        return ImportSummary(
-            references=len(refs),
-            events=len(plan.events),
-            citations=len(plan.citations),
-            revisions=len(plan.revisions),
-            claims=len(plan.claims),
-        )
+        return sync.summary(dry_run)
 
     # -- maintenance ----------------------------------------------------------
 
@@ -1318,21 +1375,40 @@ def _adopted(claim: Claim) -> dict[str, Any]:
 
 
 class _Import:
-    """An import's changes, each checked as if made one by one, against the views read
-    once per table (events, references, events of the same dates) and kept up to date
-    here as the changes are planned."""
+    """An import as a sync: each entry of a plan compared with the timeline, and the
+    changes that bring the timeline in step, each checked as if made one by one.
+
+    The views are read once per table (events, references, events of the same dates)
+    and the journal once for what earlier imports of the same files wrote; the states
+    are kept up to date here as the changes are planned.
+    """
 
     def __init__(
-        self, timeline: Timeline, author: str | None, progress: Callable[[int], None] | None
+        self,
+        timeline: Timeline,
+        author: str | None,
+        progress: Callable[[int], None] | None,
+        *,
+        retract_missing: bool = False,
     ) -> None:
         self._timeline = timeline
         self._author = author
         self._progress = progress
+        self._retract_missing = retract_missing
         self._done = 0
         self._changes: list[tuple[Change, ExpectedVersion]] = []
         self._events: dict[str, EventState] = {}
-        self._keys: set[str] = set()
-        self._dated: dict[tuple[int, int], list[EventState]] = {}
+        self._before: set[str] = set()  # ids of the events the timeline held before
+        self._references: dict[str, ReferenceState] = {}
+        self._keys: set[str] = set()  # reference keys held, those this import adds too
+        self._titled: dict[tuple[tuple[int, int], str, str], list[EventState]] = {}
+        self._cited: set[str] = set()  # citation ids given by this import
+        self._claimed: set[str] = set()  # claim ids given by this import
+        self._found: list[ImportedEntry] = []
+        self._unchanged = 0
+        self._touched: dict[str, tuple[Origin, list[FieldDiff]]] = {}
+        self._earlier = _Earlier()
+        self._moved: dict[str, str] = {}  # new citation key -> the key kept
 
     def _emit(self, change: Change, expected: ExpectedVersion) -> None:
         self._changes.append((change, expected))
@@ -1343,21 +1419,27 @@ class _Import:
             self._progress(self._done)
 
     def _meta(self, author: str | None, reason: str) -> dict[str, str]:
-        return self._timeline._meta(author, reason)
+        return self._timeline._meta(author or self._author, reason)
 
     def _read(self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]]) -> None:
         views = self._timeline._views
+        self._earlier = _Earlier.read(self._timeline._journal, _sources(plan, refs))
         ids = {e.id for e in plan.events}
         ids.update(c.event_id for c in plan.citations)
         ids.update(r.event_id for r in plan.revisions)
+        ids.update(self._earlier.events)
         found = views.events(EventQuery(ids=ids, include_retracted=True))
         self._events = {view.event.id: view for view in found}
+        self._before = set(self._events)
         keys = {reference.key for reference, _ in refs} | {c.key for c in plan.citations}
-        self._keys = {
-            view.reference.key for view in views.references(keys=keys, include_merged=True)
-        }
+        keys.update(self._earlier.references)
+        keys.update(self._earlier.items.values())
+        held = views.references(keys=keys, include_merged=True)
+        self._references = {view.reference.key: view for view in held}
+        self._keys = set(self._references)
         for view in views.events_on({event.when.bounds for event in plan.events}):
-            self._dated.setdefault(view.event.when.bounds, []).append(view)
+            for title in _title_keys(view.event):
+                self._titled.setdefault(title, []).append(view)
 
     def plan(
         self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]], reason: str
@@ -1366,50 +1448,122 @@ class _Import:
         self._read(plan, refs)
         for reference, origin in refs:
             with _imported_from(origin):
-                self._reference(reference, _import_reason(reason, origin))
+                self._reference(reference, origin, _import_reason(reason, origin))
+        revised: dict[str, set[str]] = {}
+        for revision in plan.revisions:
+            names = revised.setdefault(revision.event_id, set())
+            names.update(name for name, _ in revision.fields)
+            if "when" in names:
+                names.add("when_text")
         for n, event in enumerate(plan.events):
             origin = plan.origin("events", n)
             with _imported_from(origin):
-                self._event(event, _import_reason(reason, origin), f"{origin}: ")
+                self._event(event, origin, _import_reason(reason, origin), revised)
         for n, cited in enumerate(plan.citations):
             origin = plan.origin("citations", n)
             with _imported_from(origin):
-                self._citation(cited, _import_reason(reason, origin))
+                self._citation(cited, origin, _import_reason(reason, origin))
         for n, claim in enumerate(plan.claims):
             origin = plan.origin("claims", n)
             with _imported_from(origin):
-                self._claim(claim, _import_reason(reason, origin))
+                self._claim(claim, origin, _import_reason(reason, origin))
+        self._gone_from_events(plan)
         for n, revision in enumerate(plan.revisions):
             origin = plan.origin("revisions", n)
             with _imported_from(origin):
-                self._revision(revision, _import_reason(revision.reason, origin))
+                self._revision(revision, origin, _import_reason(revision.reason, origin))
+        self._missing(plan, refs)
         return self._changes
 
-    def _reference(self, reference: Reference, reason: str) -> None:
-        if reference.key in self._keys:
-            raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
-        self._keys.add(reference.key)
-        self._emit(
-            ReferenceAdded(reference=reference, **self._meta(self._author, reason)), NO_STREAM
-        )
+    # -- entries --------------------------------------------------------------
+
+    def _reference(self, reference: Reference, origin: Origin, reason: str) -> None:
+        kept = self._earlier.items.get(str(origin)) if origin.stable else None
+        if kept is not None and kept != reference.key and kept in self._references:
+            self._found.append(
+                ImportedEntry(
+                    "moved", "reference", kept, str(origin), note=f"its key is now {reference.key}"
+                )
+            )
+            self._moved[reference.key] = kept
+            reference = Reference.as_stored(
+                kept,
+                reference.entry_type,
+                reference.fields,
+                reference.contributors,
+                reference.language,
+            )
+        current = self._references.get(reference.key)
+        meta = self._meta(None, reason)
+        if current is None:
+            if reference.key in self._keys:
+                raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
+            self._keys.add(reference.key)
+            self._emit(ReferenceAdded(reference=reference, **meta), NO_STREAM)
+            self._found.append(ImportedEntry("added", "reference", reference.key, str(origin)))
+        elif current.reference == reference:
+            self._unchanged += 1
+        else:
+            self._emit(ReferenceAmended(reference=reference, **meta), current.version)
+            diffs = _reference_diffs(current.reference, reference)
+            self._found.append(
+                ImportedEntry("changed", "reference", reference.key, str(origin), diffs)
+            )
         self._step()
 
-    def _event(self, event: Event, reason: str, where: str) -> None:
-        same_day = self._dated.setdefault(event.when.bounds, [])
-        if event.id in self._events:
-            raise DuplicateEvent(f"an event with id {event.id!r} already exists")
+    def _event(
+        self, event: Event, origin: Origin, reason: str, revised: Mapping[str, set[str]]
+    ) -> None:
+        current = self._events.get(event.id)
+        if current is not None:
+            self._touch(event.id, origin)
+            skip = revised.get(event.id, set())
+            fields = {
+                name: new
+                for name in EVENT_FIELDS
+                if name not in skip
+                and getattr(current.event, name) != (new := getattr(event, name))
+            }
+            if fields:
+                self._apply(
+                    EventRevised(event_id=event.id, fields=fields, **self._meta(None, reason))
+                )
+            self._step()
+            return
+        candidates = {
+            other.event.id: other
+            for title in _title_keys(event)
+            for other in self._titled.get(title, ())
+        }
         alike = sorted(
-            (other for other in same_day if _alike(event, other.event)),
+            (other for other in candidates.values() if _alike(event, other.event)),
             key=lambda other: other.event.id,
         )
         if alike:
-            _warn_alike(event, alike, where)
-        change = EventRecorded(event=event, **self._meta(self._author, reason))
+            _warn_alike(event, alike, f"{origin}: ")
+        change = EventRecorded(event=event, **self._meta(None, reason))
         self._emit(change, NO_STREAM)
         state = apply(None, change)
         self._events[event.id] = state
-        same_day.append(state)
+        for title in _title_keys(event):
+            self._titled.setdefault(title, []).append(state)
+        self._found.append(ImportedEntry("added", "event", event.id, str(origin)))
         self._step()
+
+    def _touch(self, event_id: str, origin: Origin) -> None:
+        """Count an event the timeline held as an entry of this import (read at ``origin``)."""
+        if event_id in self._before and event_id not in self._touched:
+            self._touched[event_id] = (origin, [])
+
+    def _apply(self, change: EventChange) -> None:
+        """Plan ``change`` on its event, noting what it changes on an event held before."""
+        current = self._current(change.event_id)
+        after = apply(current, change)
+        self._emit(change, current.version)
+        self._events[change.event_id] = after
+        touched = self._touched.get(change.event_id)
+        if touched is not None:
+            touched[1].extend((*_diffs(current, after), *_claim_diffs(current, after)))
 
     def _current(self, event_id: str) -> EventState:
         current = self._events.get(event_id)
@@ -1417,34 +1571,237 @@ class _Import:
             raise UnknownEvent(f"no event with id {event_id!r}")
         return current
 
-    def _citation(self, cited: Citation, reason: str) -> None:
+    def _citation(self, cited: Citation, origin: Origin, reason: str) -> None:
         citation = _new_citation(
             cited.event_id, cited.key, cited.locator, cited.quote, cited.supports
         )
         current = self._current(citation.event_id)
         if citation.key not in self._keys:
-            raise UnknownReference(f"no reference with key {citation.key!r}")
-        change = _citing(current, citation, self._meta(self._author, reason))
-        self._emit(change, current.version)
-        self._events[citation.event_id] = apply(current, change)
+            moved = [f"{new!r} (now the key of {kept!r})" for new, kept in self._moved.items()]
+            hint = f"; moved keys: {', '.join(moved)}" if moved else ""
+            raise UnknownReference(f"no reference with key {citation.key!r}{hint}")
+        meta = self._meta(None, reason)
+        self._touch(citation.event_id, origin)
+        held = current.citation(citation.id)
+        if citation.id in self._cited or held is None:
+            self._cited.add(citation.id)
+            self._apply(_citing(current, citation, meta))
+        elif held != citation:
+            self._apply(
+                CitationRemoved(event_id=citation.event_id, citation_id=citation.id, **meta)
+            )
+            self._apply(_citing(self._current(citation.event_id), citation, meta))
+        self._cited.add(citation.id)
         self._step()
 
-    def _claim(self, claim: Claim, reason: str) -> None:
+    def _claim(self, claim: Claim, origin: Origin, reason: str) -> None:
         current = self._current(claim.event_id)
-        change = ClaimRecorded(claim=claim, **self._meta(self._author, reason))
-        self._events[claim.event_id] = apply(current, change)
-        self._emit(change, current.version)
+        self._touch(claim.event_id, origin)
+        held = current.claim(claim.id)
+        meta = self._meta(None, reason)
+        if claim.id in self._claimed or held is None:
+            self._apply(ClaimRecorded(claim=claim, **meta))
+        elif held != claim:
+            self._apply(ClaimRevised(claim=claim, **meta))
+        self._claimed.add(claim.id)
         self._step()
 
-    def _revision(self, revision: Revision, reason: str) -> None:
+    def _revision(self, revision: Revision, origin: Origin, reason: str) -> None:
         fields = _revision_fields(revision.event_id, dict(revision.fields), "en")
         current = self._current(revision.event_id)
-        meta = self._meta(revision.author or self._author, reason)
+        self._touch(revision.event_id, origin)
+        meta = self._timeline._meta(revision.author or self._author, reason)
         _, change = _revision(current, fields, "en", meta)
         if change is not None:
-            self._emit(change, current.version)
-            self._events[revision.event_id] = apply(current, change)
+            self._apply(change)
         self._step()
+
+    # -- what is gone ---------------------------------------------------------
+
+    def _gone_from_events(self, plan: ImportPlan) -> None:
+        """The citations and claims of the plan's events held before that the plan lacks."""
+        for n, event in enumerate(plan.events):
+            if event.id not in self._before:
+                continue
+            origin = plan.origin("events", n)
+            reason = f"not in {origin} any more"
+            meta = self._meta(None, reason)
+            for citation in self._current(event.id).citations:
+                if citation.id not in self._cited:
+                    self._gone("citation", citation.id, origin)
+                    if self._retract_missing:
+                        self._apply(
+                            CitationRemoved(event_id=event.id, citation_id=citation.id, **meta)
+                        )
+            for claim in self._current(event.id).claims:
+                if claim.id not in self._claimed:
+                    self._gone("claim", claim.id, origin)
+                    if self._retract_missing:
+                        self._apply(ClaimWithdrawn(event_id=event.id, claim_id=claim.id, **meta))
+
+    def _gone(self, kind: str, name: str, origin: Origin | str) -> None:
+        status = "retracted" if self._retract_missing and kind != "reference" else "missing"
+        self._found.append(ImportedEntry(status, kind, name, str(origin)))
+
+    def _missing(self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]]) -> None:
+        """Entries earlier imports of these files wrote that the files lack now."""
+        present = {event.id for event in plan.events}
+        for event_id, source in self._earlier.events.items():
+            state = self._events.get(event_id)
+            if event_id in present or state is None or state.retracted:
+                continue
+            self._gone("event", event_id, source)
+            if self._retract_missing:
+                reason = f"not in {source} any more"
+                self._apply(EventRetracted(event_id=event_id, **self._meta(None, reason)))
+        keys = {reference.key for reference, _ in refs} | set(self._moved.values())
+        for key, source in self._earlier.references.items():
+            held = self._references.get(key)
+            if key not in keys and held is not None and held.merged_into is None:
+                self._gone("reference", key, source)
+
+    # -- the summary ----------------------------------------------------------
+
+    def summary(self, dry_run: bool) -> ImportSummary:
+        """What was planned, counted (see :class:`ImportSummary`)."""
+        changed = [
+            ImportedEntry("changed", "event", event_id, str(origin), tuple(diffs))
+            for event_id, (origin, diffs) in self._touched.items()
+            if diffs
+        ]
+        unchanged = self._unchanged + len(self._touched) - len(changed)
+        entries = [e for e in self._found if e.status in ("added", "changed", "moved")]
+        entries += changed
+        entries += [e for e in self._found if e.status in ("missing", "retracted")]
+        kinds = collections.Counter(change.KIND for change, _ in self._changes)
+        statuses = collections.Counter(entry.status for entry in entries)
+        return ImportSummary(
+            references=kinds["reference.added"] + kinds["reference.amended"],
+            events=kinds["event.recorded"],
+            citations=kinds["citation.added"],
+            revisions=kinds["event.revised"],
+            claims=kinds["claim.recorded"] + kinds["claim.revised"],
+            added=statuses["added"],
+            changed=statuses["changed"],
+            unchanged=unchanged,
+            missing=statuses["missing"] + statuses["retracted"],
+            moved=statuses["moved"],
+            retracted=statuses["retracted"],
+            records=len(self._changes),
+            dry_run=dry_run,
+            entries=tuple(entries),
+        )
+
+
+@attrs.define
+class _Earlier:
+    """What earlier imports of an import's files wrote: the events and references (each
+    with the file it names) and, for items whose identity the source keeps (Zotero's), the
+    reference key each item was imported under."""
+
+    events: dict[str, str] = attrs.field(factory=dict)
+    references: dict[str, str] = attrs.field(factory=dict)
+    items: dict[str, str] = attrs.field(factory=dict)
+
+    @classmethod
+    def read(cls, journal: Journal, sources: Mapping[str, str]) -> _Earlier:
+        """Scan the journal's reasons for ``imported from`` one of ``sources`` (spellings
+        of a path -> the path as this import names it)."""
+        earlier = cls()
+        if not sources or journal.head().seq == 0:
+            return earlier
+        spellings = sorted(sources, key=len, reverse=True)
+        with contextlib.closing(journal.read()) as records:
+            for record in records:
+                where = _imported_at(str(record.payload.get("reason", "")))
+                if where is None:
+                    continue
+                spelling = next((s for s in spellings if _names(where, s)), None)
+                if spelling is None:
+                    continue
+                source = sources[spelling]
+                kind, _, name = record.stream.partition(":")
+                if kind == "event":
+                    earlier.events[name] = source
+                elif kind == "reference":
+                    earlier.references[name] = source
+                    earlier.items[source + where[len(spelling) :]] = name
+        return earlier
+
+
+def _imported_at(reason: str) -> str | None:
+    """Where a record's reason says its item was imported from (``FILE:LINE``), or None."""
+    if reason.startswith("imported from "):
+        return reason[len("imported from ") :]
+    _, found, tail = reason.rpartition(" (imported from ")
+    return tail[:-1] if found and tail.endswith(")") else None
+
+
+def _names(where: str, source: str) -> bool:
+    """Whether an origin's text (``FILE:LINE``, ``FILE, item K``) names the file ``source``."""
+    if not where.startswith(source):
+        return False
+    rest = where[len(source) :]
+    return not rest or rest.startswith((":", ", "))
+
+
+def _sources(plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]]) -> dict[str, str]:
+    """The files a plan was read from, each under the spellings an earlier import may have
+    given it (as given, absolute, relative to the working folder)."""
+    names = {origin.source for _, origin in refs}
+    for items in ("events", "citations", "claims", "revisions"):
+        names.update(plan.origin(items, n).source for n in range(len(getattr(plan, items))))
+    spellings: dict[str, str] = {}
+    for name in names:
+        spellings[name] = name
+        if os.path.exists(name):
+            absolute = os.path.abspath(name)
+            spellings.setdefault(absolute, name)
+            with contextlib.suppress(ValueError):
+                spellings.setdefault(os.path.relpath(absolute), name)
+    return spellings
+
+
+def _title_keys(event: Event) -> list[tuple[tuple[int, int], str, str]]:
+    """Keys under which events with the same date and a title in common meet (one per
+    language of the title): the linear index of the duplicate check."""
+    return [
+        (event.when.bounds, lang, " ".join(text.casefold().split()))
+        for lang, text in event.title.as_dict().items()
+    ]
+
+
+def _reference_diffs(old: Reference, new: Reference) -> tuple[FieldDiff, ...]:
+    """The parts of a reference that differ: its type, language, contributors, fields."""
+    diffs = [
+        FieldDiff(name, a, b)
+        for name in ("entry_type", "language", "contributors")
+        if (a := getattr(old, name)) != (b := getattr(new, name))
+    ]
+    before, after = old.field_map, new.field_map
+    diffs += [
+        FieldDiff(name, before.get(name), after.get(name))
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    ]
+    return tuple(diffs)
+
+
+def _claim_diffs(before: EventState, after: EventState) -> list[FieldDiff]:
+    """The claims recorded, revised or dropped from one state of an event to the next."""
+    old = {claim.id: claim for claim in before.claims}
+    new = {claim.id: claim for claim in after.claims}
+    return [
+        FieldDiff(f"claim {name}", _claim_text(old.get(name)), _claim_text(new.get(name)))
+        for name in [*old, *(name for name in new if name not in old)]
+        if old.get(name) != new.get(name)
+    ]
+
+
+def _claim_text(claim: Claim | None) -> str | None:
+    if claim is None:
+        return None
+    return f"{claim.value_text or claim.value} ({claim.stance.value}, {claim.rank.value})"
 
 
 def _import_reason(reason: str, origin: Origin) -> str:

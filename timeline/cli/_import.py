@@ -100,7 +100,9 @@ def import_(
     .yaml/.yml, .jsonl, .csv; event data sets (ACLED, ICEWS, GDELT, a
     spreadsheet) as .csv/.tsv/.tab with --mapping. References are added first,
     then events, their citations (with what their sources claim) and
-    revisions. If anything fails, nothing is written.
+    revisions. An import is a sync: entries the journal holds are compared,
+    and only what changed is recorded (the same files again write nothing).
+    If anything fails, nothing is written.
     """
     from pathlib import Path
 
@@ -123,7 +125,9 @@ def import_(
         f"imported {summary.references} references, {summary.events} events, "
         f"{summary.citations} citations, "
         + (f"{summary.claims} claims, " if summary.claims else "")
-        + f"{summary.revisions} revisions into {settings.journal}"
+        + f"{summary.revisions} revisions into {settings.journal} "
+        f"({summary.added} added, {summary.changed} changed, {summary.unchanged} unchanged, "
+        f"{summary.missing} missing, {summary.moved} moved)"
     )
 
 

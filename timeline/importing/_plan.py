@@ -26,11 +26,16 @@ class Revision:
 
 @attrs.frozen
 class Origin:
-    """Where an imported item was read: its file and the line (or record) its entry starts at."""
+    """Where an imported item was read: its file and the line (or record) its entry starts at.
+
+    ``stable`` says that ``entry`` names the item itself, an identity its source
+    keeps when its citation key changes (a Zotero item), not a place in a file.
+    """
 
     source: str
     line: int | None = None
     entry: str = ""
+    stable: bool = attrs.field(default=False, kw_only=True)
 
     def __str__(self) -> str:
         if self.line is not None:

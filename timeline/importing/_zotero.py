@@ -20,5 +20,5 @@ def zotero_plan(path: Path, *, collection: str | None, library: int | None) -> I
     return ImportPlan(
         source=source,
         references=read.references,
-        reference_origins=tuple(Origin(source, entry=item) for item in read.items),
+        reference_origins=tuple(Origin(source, entry=item, stable=True) for item in read.items),
     )
