@@ -67,8 +67,10 @@ def formatter_digest() -> str:
 class FormattedCache:
     """Formatted text by (style digest, key), read from and written to one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        #: Read what is there, write nothing (and create no file).
+        self.read_only = read_only
         self._conn: sqlite3.Connection | None = None
         self._broken = False
         self._loaded: dict[str, dict[str, str]] = {}
@@ -89,8 +91,8 @@ class FormattedCache:
     def flush(self) -> int:
         """Write what was put since the last flush, in one transaction; returns the count."""
         pending, self._pending = self._pending, {}
-        conn = self._connection()
-        if not pending or conn is None:
+        conn = None if self.read_only or not pending else self._connection()
+        if conn is None:
             return 0
         formatter = formatter_digest()
         try:
@@ -129,8 +131,14 @@ class FormattedCache:
     def _connection(self) -> sqlite3.Connection | None:
         if self._conn is not None or self._broken:
             return self._conn
+        if self.read_only and not self.path.is_file():
+            return None
         try:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            if self.read_only:
+                uri = f"{self.path.absolute().as_uri()}?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None)
+            else:
+                conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         except sqlite3.Error as exc:
             self._give_up(f"cannot open it ({exc})")
             return None
@@ -140,7 +148,7 @@ class FormattedCache:
                 conn.close()
                 self._give_up(f"its layout {layout} is not this version's ({_LAYOUT})")
                 return None
-            if layout == 0:
+            if layout == 0 and not self.read_only:
                 with conn:
                     conn.execute(_SCHEMA)
                     conn.execute(f"PRAGMA user_version = {_LAYOUT}")
@@ -172,13 +180,14 @@ def current_cache() -> FormattedCache | None:
 
 
 @contextlib.contextmanager
-def formatted_cache(path: str | Path) -> Iterator[FormattedCache]:
+def formatted_cache(path: str | Path, *, read_only: bool = False) -> Iterator[FormattedCache]:
     """CSL formatting inside the block reads and fills the cache file at ``path``.
 
     The file is created when missing; what was formatted is written when the
-    block ends (also when it raises).
+    block ends (also when it raises). ``read_only``: read it if it is there,
+    write nothing.
     """
-    cache = FormattedCache(path)
+    cache = FormattedCache(path, read_only=read_only)
     token = _CURRENT.set(cache)
     try:
         yield cache

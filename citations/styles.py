@@ -629,8 +629,8 @@ class CSLStyle:
         cache = current_cache() if found is None else None
         if cache is not None:
             text = cache.get(self.digest, self._cache_key(store, key))
-            if text is not None:
-                value = tuple(map(tuple, json.loads(text))) if store is self.orders else text
+            value = _order(text, len(key[0])) if store is self.orders else text
+            if value is not None:
                 found = self.remember(store, key, value, keep=False)
         return found
 
@@ -672,6 +672,16 @@ class CSLStyle:
             root.set_locale_list(locale, validate=False)
             found = self._locales[locale] = root.locales
         return found
+
+
+def _order(text: str | None, count: int) -> tuple[tuple[int, str], ...] | None:
+    """A stored bibliography order of ``count`` references, or None when it is not one."""
+    try:
+        order = tuple((index, suffix) for index, suffix in json.loads(text or "null"))
+        fits = all(type(index) is int and type(suffix) is str for index, suffix in order)
+    except (TypeError, ValueError):
+        return None
+    return order if fits and sorted(index for index, _ in order) == list(range(count)) else None
 
 
 @functools.cache

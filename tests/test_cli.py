@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import pty
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -542,6 +543,23 @@ def test_chronology_md_is_self_contained_and_pandoc_cites(journal: Path) -> None
     assert "[@ouyang2021feilianmeng" in pandoc
     assert "[@ouyang2021feilianmeng" not in md
     assert "[^" in md
+
+
+def test_chronology_reads_the_references_an_earlier_process_formatted(journal: Path) -> None:
+    """`chronology` keeps formatted references in JOURNAL-formatted; a new process reads them
+    (the stored texts are altered here to show it formats nothing) and `bibliography` too."""
+    command = [sys.executable, "-m", "timeline", "--journal", str(journal)]
+    chronology = [*command, "chronology", "--format", "md", "--made-at", MADE_AT]
+    first = subprocess.run(chronology, capture_output=True, text=True, check=True).stdout
+    cache = journal.with_name(journal.name + "-formatted")
+    with sqlite3.connect(cache) as conn:
+        conn.execute("UPDATE formatted SET text = 'Stored ' || substr(key, 1, 1)")
+    again = subprocess.run(chronology, capture_output=True, text=True, check=True).stdout
+    assert "Ouyang" in first or "欧阳" in first
+    assert "Stored c" in again and "欧阳" not in again
+    listing = [*command, "bibliography", "--format", "text"]
+    bibliography = subprocess.run(listing, capture_output=True, text=True, check=True).stdout
+    assert bibliography == "Stored e\n" * 2
 
 
 def test_source_date_epoch_sets_made_at(journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:

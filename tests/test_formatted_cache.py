@@ -43,6 +43,14 @@ else:
 """
 
 
+@pytest.fixture(autouse=True)
+def _forget() -> None:
+    """The style starts each test with nothing formatted in this process."""
+    style = load_style(STYLE)
+    for store in (style.entries, style.orders, style.citations):
+        store.clear()
+
+
 def _in_new_process(cache: Path | None, style: str = STYLE) -> list[str]:
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(cache or ""), str(SEEDS), style],
@@ -154,3 +162,21 @@ def test_an_unusable_cache_is_left_aside_with_a_warning(
         assert format_citation(ref, STYLE, subsequent=True) == expected
     if content is not None:
         assert cache.read_bytes() == content
+
+
+def test_a_read_only_cache_is_read_and_never_written(tmp_path: Path) -> None:
+    """read_only: stored texts are used, nothing new is written, a missing file stays missing."""
+    cache, missing = tmp_path / "formatted", tmp_path / "missing"
+    refs = read_bibtex(SEEDS).references
+    with formatted_cache(cache):
+        format_bibliography(refs[:1], STYLE)
+    _tamper(cache)
+    before = cache.read_bytes()
+    load_style(STYLE).entries.clear()
+    with formatted_cache(cache, read_only=True):
+        assert format_bibliography(refs[:1], STYLE) == "TAMPERED e\n"
+        assert "TAMPERED" not in format_bibliography(refs[1:2], STYLE)
+    with formatted_cache(missing, read_only=True):
+        assert "TAMPERED" not in format_bibliography(refs[2:3], STYLE)
+    assert cache.read_bytes() == before
+    assert not missing.exists()

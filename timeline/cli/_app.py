@@ -125,6 +125,23 @@ def open_timeline(
             yield timeline
 
 
+def reference_cache() -> contextlib.AbstractContextManager[object]:
+    """The formatted-reference cache beside the journal file (``JOURNAL-formatted``):
+    a command that formats references reads what earlier ones formatted.
+
+    None for ``:memory:`` and ``file:`` URIs (they may name no folder to write in);
+    read, never written, under ``--as-of`` (which writes nothing).
+    """
+    settings = current_settings()
+    path = settings.journal
+    if str(path).startswith("file:") or str(path) == ":memory:":
+        return contextlib.nullcontext()
+    from citations import formatted_cache
+
+    cache = path.with_name(path.name + "-formatted")
+    return formatted_cache(cache, read_only=settings.as_of is not None)
+
+
 def output_stream(path: str | None) -> contextlib.AbstractContextManager[TextIO]:
     """A text stream for ``-o PATH`` (parents created), or stdout for ``-`` / no path."""
     if path is None or path == "-":

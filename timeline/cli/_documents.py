@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from timeline.cli._app import cli, open_timeline, output_stream, parse_made_at
+from timeline.cli._app import cli, open_timeline, output_stream, parse_made_at, reference_cache
 from timeline.cli._filters import filter_options, read_filters, warn_unknown_values
 from timeline.cli._output import spinner
 
@@ -207,7 +207,7 @@ def chronology(
         "main_font": main_font,
         "cjk_font": cjk_font,
     }
-    with open_timeline() as timeline:
+    with open_timeline() as timeline, reference_cache():
         count = write_chronology(
             timeline,
             fmt,
@@ -257,7 +257,7 @@ def bibliography(
     in a citation style as text, HTML or Markdown."""
     from timeline.documents import write_bibliography
 
-    with open_timeline() as timeline:
+    with open_timeline() as timeline, reference_cache():
         if cited:
             references = [ref for _key, ref in timeline.chronology().references]
         else:
