@@ -8,10 +8,12 @@ from pathlib import Path
 
 import attrs
 import pytest
+from click.testing import CliRunner, Result
 
 from tests.test_mapping import acled_row, write_csv
 from tests.zotero_db import Creator, Item, build
 from timeline import Timeline
+from timeline.cli import cli
 from timeline.importing import read_import
 
 BIB = """\
@@ -308,3 +310,43 @@ def test_a_dry_run_plans_the_same_and_writes_nothing(tmp_path: Path) -> None:
         done = tl.import_plan(read_import(paths))
     assert planned == attrs.evolve(done, dry_run=True)
     assert (planned.added, planned.unchanged, planned.records) == (2, 2, 5)
+
+
+def _cli(journal: Path, *args: str) -> Result:
+    result = CliRunner().invoke(cli, ["--journal", str(journal), "import", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_the_command_plans_with_dry_run_and_reports_as_json(tmp_path: Path) -> None:
+    """`import --dry-run` prints each entry it would add, change (with the field's old and
+    new value) or find missing, and leaves the journal's bytes as they were (and makes no
+    journal where there was none); `--json` gives the same as data."""
+    events, journal = tmp_path / "events.csv", tmp_path / "j.timeline"
+    events.write_text("id,when,title\ne,1973,E\nf,1974,F\n", "utf-8")
+    planned = _cli(journal, "--dry-run", str(events))
+    assert planned.stdout.splitlines()[:2] == [
+        f"added event e ({events}:2)",
+        f"added event f ({events}:3)",
+    ]
+    assert not journal.exists()
+    _cli(journal, str(events))
+    events.write_text("id,when,title\ne,1973,E2\n", "utf-8")
+    before = journal.read_bytes()
+    planned = _cli(journal, "--dry-run", str(events))
+    assert journal.read_bytes() == before
+    assert planned.stdout.splitlines() == [
+        f"changed event e ({events}:2): title: E -> E2",
+        f"missing event f ({events})",
+        f"would write 1 records to {journal} (0 added, 1 changed, 0 unchanged, 1 missing, "
+        "0 moved); nothing was written",
+    ]
+    report = json.loads(_cli(journal, "--json", "--retract-missing", str(events)).stdout)
+    assert (report["changed"], report["retracted"], report["records"]) == (1, 1, 2)
+    assert report["entries"][0]["changes"]["title"]["new"]["text"] == {"und": "E2"}
+    assert [(e["status"], e["id"]) for e in report["entries"]] == [
+        ("changed", "e"),
+        ("retracted", "f"),
+    ]
+    again = _cli(journal, str(events))
+    assert "(0 added, 0 changed, 1 unchanged, 0 missing, 0 moved)" in again.stdout

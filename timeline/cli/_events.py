@@ -11,7 +11,14 @@ import click
 
 from timeline.cli._app import Writes, cli, current_settings, open_timeline
 from timeline.cli._filters import filter_options, read_filters, warn_unknown_values
-from timeline.cli._output import echo_json, event_json, print_events, print_table, visible
+from timeline.cli._output import (
+    diff_value,
+    echo_json,
+    event_json,
+    print_events,
+    print_table,
+    visible,
+)
 from timeline.errors import MissingDocumentDate
 
 if TYPE_CHECKING:
@@ -264,18 +271,6 @@ def search(text: str, lang: str | None, as_json: bool, **options: Any) -> None:
         print_events(timeline, events, as_json, lang or "en")
 
 
-def _diff_value(value: Any, name: str) -> Any:
-    """A field's value before or after a change as JSON (EDTF for ``when``; None if unset)."""
-    from timeline.dates import format_edtf
-    from timeline.domain import EVENT_FIELDS, encode_event_field
-
-    if value is None or value == "":
-        return None
-    if name == "when":
-        return format_edtf(value)
-    return encode_event_field(name, value) if name in EVENT_FIELDS else value
-
-
 def _diff_text(value: Any) -> str:
     """A JSON field value as a table cell ("—" for None)."""
     if value is None:
@@ -295,7 +290,7 @@ def _history_json(entry: HistoryEntry) -> dict[str, Any]:
         "author": entry.author or None,
         "reason": entry.reason or None,
         "changes": {
-            d.field: {"old": _diff_value(d.old, d.field), "new": _diff_value(d.new, d.field)}
+            d.field: {"old": diff_value(d.old, d.field), "new": diff_value(d.new, d.field)}
             for d in entry.diffs
         },
     }

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from timeline.cli._app import Failure, Writes, cli, current_settings, open_timeline, parse_made_at
 from timeline.cli._documents import write_chronology
-from timeline.cli._output import progress_bar
+from timeline.cli._output import diff_value, echo_json, progress_bar
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from timeline.application import ImportSummary
+    from timeline.application import ImportedEntry, ImportSummary
 
 
 #: The title of the seed chronology written by ``timeline seed``.
@@ -30,6 +31,8 @@ def import_files(
     collection: str | None = None,
     library: int | None = None,
     mapping: str | None = None,
+    dry_run: bool = False,
+    retract_missing: bool = False,
 ) -> ImportSummary:
     """Read ``files`` (warning about what a tolerant read skipped), then import them."""
     from timeline.importing import import_into, read_import
@@ -56,6 +59,8 @@ def import_files(
             author=settings.author,
             busy_timeout=settings.busy_timeout,
             progress=bar,
+            dry_run=dry_run,
+            retract_missing=retract_missing,
         )
 
 
@@ -85,6 +90,19 @@ def import_files(
     help="Read .csv/.tsv/.tab data tables through this mapping file (column -> field), or "
     "a built-in one by name: acled (chosen unasked for a header with ACLED's columns).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print what the import would record (added, changed with field diffs, missing, "
+    "moved) and write nothing.",
+)
+@click.option(
+    "--retract-missing",
+    is_flag=True,
+    help="Retract the events an earlier import of these files recorded that they lack "
+    "now, and drop such citations and claims of their events (each reason names the file).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def import_(
     files: tuple[str, ...],
     tolerant: bool,
@@ -92,6 +110,9 @@ def import_(
     collection: str | None,
     library: int | None,
     mapping: str | None,
+    dry_run: bool,
+    retract_missing: bool,
+    as_json: bool,
 ) -> None:
     """Import references and events from FILES, all or nothing.
 
@@ -100,9 +121,15 @@ def import_(
     .yaml/.yml, .jsonl, .csv; event data sets (ACLED, ICEWS, GDELT, a
     spreadsheet) as .csv/.tsv/.tab with --mapping. References are added first,
     then events, their citations (with what their sources claim) and
-    revisions. An import is a sync: entries the journal holds are compared,
-    and only what changed is recorded (the same files again write nothing).
-    If anything fails, nothing is written.
+    revisions.
+
+    An import is a sync: an entry the journal holds already is compared, and
+    only what changed is recorded (a reference amended, an event revised in the
+    fields that changed), so the same files again write nothing. Entries an
+    earlier import of a file recorded and the file lacks now are listed as
+    missing (retracted with --retract-missing); a Zotero item whose citation key
+    changed is listed as moved and kept under its old key. If anything fails,
+    nothing is written.
     """
     from pathlib import Path
 
@@ -120,15 +147,85 @@ def import_(
         collection=collection,
         library=library,
         mapping=mapping,
+        dry_run=dry_run,
+        retract_missing=retract_missing,
     )
+    if as_json:
+        echo_json(summary_json(summary))
+        return
+    for entry in summary.entries:
+        if dry_run or entry.status in ("missing", "moved"):
+            click.echo(entry_text(entry), err=not dry_run)
+    if dry_run:
+        click.echo(
+            f"would write {summary.records} records to {settings.journal} ({_counts(summary)}); "
+            "nothing was written"
+        )
+        return
     click.echo(
         f"imported {summary.references} references, {summary.events} events, "
         f"{summary.citations} citations, "
         + (f"{summary.claims} claims, " if summary.claims else "")
-        + f"{summary.revisions} revisions into {settings.journal} "
-        f"({summary.added} added, {summary.changed} changed, {summary.unchanged} unchanged, "
-        f"{summary.missing} missing, {summary.moved} moved)"
+        + f"{summary.revisions} revisions into {settings.journal} ({_counts(summary)})"
     )
+    if summary.missing > summary.retracted:
+        click.echo(
+            "note: missing entries are kept; --retract-missing retracts the events", err=True
+        )
+
+
+def _counts(summary: ImportSummary) -> str:
+    return (
+        f"{summary.added} added, {summary.changed} changed, {summary.unchanged} unchanged, "
+        f"{summary.missing} missing, {summary.moved} moved"
+    )
+
+
+def entry_text(entry: ImportedEntry) -> str:
+    """One line per entry (``changed event e1 (events.toml:7): title: A -> B``)."""
+    line = f"{entry.status} {entry.kind} {entry.id} ({entry.origin})"
+    if entry.note:
+        line += f": {entry.note}"
+    if entry.diffs:
+        line += ": " + "; ".join(
+            f"{d.field}: {_text(diff_value(d.old, d.field))} -> {_text(diff_value(d.new, d.field))}"
+            for d in entry.diffs
+        )
+    return line
+
+
+def _text(value: Any) -> str:
+    """A diff's JSON value as text: a title or summary as its texts, None as (none)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict) and set(value) == {"text", "original"}:
+        return " / ".join(value["text"].values()) or "(none)"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def summary_json(summary: ImportSummary) -> dict[str, Any]:
+    """The summary as JSON: counts, then each entry with its field diffs (old, new)."""
+    counts = ("added", "changed", "unchanged", "missing", "moved", "retracted", "records")
+    recorded = ("references", "events", "citations", "revisions", "claims")
+    return {
+        "dry_run": summary.dry_run,
+        **{name: getattr(summary, name) for name in counts},
+        "recorded": {name: getattr(summary, name) for name in recorded},
+        "entries": [
+            {
+                "status": entry.status,
+                "kind": entry.kind,
+                "id": entry.id,
+                "origin": entry.origin,
+                **({"note": entry.note} if entry.note else {}),
+                "changes": {
+                    d.field: {"old": diff_value(d.old, d.field), "new": diff_value(d.new, d.field)}
+                    for d in entry.diffs
+                },
+            }
+            for entry in summary.entries
+        ],
+    }
 
 
 # -- the main job -------------------------------------------------------------------

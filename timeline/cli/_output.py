@@ -159,3 +159,17 @@ def print_events(timeline: Timeline, events: list[Event], as_json: bool, lang: s
         echo_json([event_json(timeline, e) for e in events])
     else:
         print_table(("id", "when", "category", "imp.", "title"), _event_rows(events, lang))
+
+
+def diff_value(value: Any, name: str) -> Any:
+    """A field's value before or after a change as JSON (EDTF for ``when``; None if unset)."""
+    from timeline.dates import format_edtf
+    from timeline.domain import EVENT_FIELDS, encode_event_field
+
+    if value is None or value == "":
+        return None
+    if name == "when":
+        return format_edtf(value)
+    if name == "contributors":
+        return [contributor.display_name() for contributor in value]
+    return encode_event_field(name, value) if name in EVENT_FIELDS else value

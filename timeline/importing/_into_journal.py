@@ -20,27 +20,50 @@ def import_into(
     author: str | None = None,
     busy_timeout: float = 30.0,
     progress: Callable[[int], None] | None = None,
+    dry_run: bool = False,
+    retract_missing: bool = False,
 ) -> ImportSummary:
-    """Record ``plan`` into the journal at ``path``, all or nothing.
+    """Bring the journal at ``path`` in step with ``plan``, all or nothing
+    (:meth:`Timeline.import_plan <timeline.Timeline.import_plan>`).
 
     A journal that does not exist yet is built in a hidden file beside
     ``path`` and appears only when the import succeeded (its parent folders
     are created); one that exists, also one another process created
     meanwhile, gets the plan in one transaction. ``progress`` receives the
-    number of changes recorded so far.
+    number of entries done so far. ``dry_run=True`` writes nothing, and
+    creates no file: the plan is made against the journal as it is (or an
+    empty one).
     """
     from timeline.application import Timeline
 
+    def run(timeline: Timeline) -> ImportSummary:
+        return timeline.import_plan(
+            plan,
+            author=author,
+            progress=progress,
+            dry_run=dry_run,
+            retract_missing=retract_missing,
+        )
+
     target = os.fspath(path)
+    if dry_run:
+        exists = os.path.lexists(target)
+        with Timeline.open(
+            target if exists else ":memory:",
+            author=author,
+            busy_timeout=busy_timeout,
+            read_only=exists,
+        ) as timeline:
+            return run(timeline)
     if not os.path.lexists(target):
         os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
         try:
             with Timeline.creating(target, author=author, busy_timeout=busy_timeout) as timeline:
-                return timeline.import_plan(plan, author=author, progress=progress)
+                return run(timeline)
         except JournalExists:
             pass  # another process made it meanwhile: import into it as into any journal
     with (
         Timeline.open(target, author=author, busy_timeout=busy_timeout) as timeline,
         timeline.typed_errors(),
     ):
-        return timeline.import_plan(plan, author=author, progress=progress)
+        return run(timeline)
