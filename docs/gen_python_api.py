@@ -22,7 +22,7 @@ MODULES = (
     ("timeline", "Historical dates, errors and the package's public names."),
     ("timeline.dates", "Dates: phrases by language, calendar day arithmetic, display."),
     ("timeline.application", "The `Timeline`: commands, queries and maintenance."),
-    ("timeline.views", "The views port, its typed values, and the SQLite and in-memory adapters."),
+    ("timeline.views", "The views port, its values, its SQLite, PostgreSQL and memory adapters."),
     ("timeline.testing.views", "The views contract every views adapter passes."),
     ("timeline.domain", "The domain: values, the changes a journal records, and their codec."),
     ("timeline.importing", "Reading reference and events files into an `ImportPlan`."),

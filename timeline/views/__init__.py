@@ -12,7 +12,9 @@ adapters keep every row version with the ``seq`` range it held in, so the
 past is read, not replayed.
 
 Adapters: :class:`SQLiteViews` (tables in the SQLite journal's file, sharing
-its connection) and :class:`MemoryViews` (plain Python structures).
+its connection), :class:`PostgresViews` (the same tables in a PostgreSQL
+journal's schema, sharing its connection) and :class:`MemoryViews` (plain
+Python structures).
 :mod:`timeline.testing.views` is the contract every adapter passes.
 """
 
@@ -23,7 +25,9 @@ from timeline.views._port import (
     Progress,
     Views,
 )
-from timeline.views._sqlite import OPEN, READ_MODEL_SCHEMA, SQLiteViews
+from timeline.views._postgres import PostgresViews
+from timeline.views._rows import OPEN
+from timeline.views._sqlite import READ_MODEL_SCHEMA, SQLiteViews
 
 __all__ = [
     "OPEN",
@@ -31,6 +35,7 @@ __all__ = [
     "Batch",
     "EventQuery",
     "MemoryViews",
+    "PostgresViews",
     "Progress",
     "SQLiteViews",
     "Views",

@@ -24,7 +24,7 @@ from timeline.domain import (
 from timeline.errors import DomainError
 from timeline.journal import Record
 from timeline.views._port import Batch, EventQuery, Progress
-from timeline.views._sqlite import OPEN
+from timeline.views._rows import OPEN
 
 
 @attrs.define

@@ -32,50 +32,24 @@ import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from citations import Reference
 from timeline.domain import (
     Change,
     Citation,
-    CitationAdded,
-    CitationRemoved,
     Claim,
-    ClaimFollowed,
-    ClaimRecorded,
-    ClaimRevised,
-    ClaimWithdrawn,
-    Conclusion,
-    Event,
-    EventRecorded,
-    EventRestored,
-    EventRetracted,
-    EventRevised,
     EventState,
-    ReferenceAdded,
-    ReferenceAmended,
-    ReferenceMerged,
     ReferenceState,
     decode,
     decode_claim,
-    decode_event,
     decode_reference,
-    encode_claim,
-    encode_event,
-    encode_reference,
-    order_claims,
 )
 from timeline.errors import UntrustedJournal
 from timeline.journal import Record
 from timeline.journal._sqlite import UNTRUSTED_ADVICE, SchemaObject, normal_sql, schema_objects
 from timeline.views._port import Batch, EventQuery, Progress
+from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 4
-
-#: ``valid_to`` of a row version that still holds.
-OPEN = 1 << 62
-
-#: Languages indexed for full-text search per event content (rowid slots in event_text).
-_TEXT_SLOTS = 64
 
 #: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
 _CHUNK = 5000
@@ -187,8 +161,6 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_of_event ON claims (event_id, valid_to);
 """
 
-_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-
 
 def _held(alias: str, as_of: int | None) -> tuple[str, list[int]]:
     """The condition that a row version of ``alias`` held at ``as_of`` (None: now)."""
@@ -219,13 +191,6 @@ def _expected() -> Mapping[str, tuple[str, str | None]]:
     found = {item.name: (item.type, normal_sql(item.sql)) for item in schema_objects(conn)}
     conn.close()
     return found
-
-
-def _citation(row: Sequence[Any]) -> Citation:
-    """A citation from ``event_id, key, locator, quote, supports`` columns."""
-    return Citation(
-        row[0], row[1], locator=row[2], quote=row[3], supports=tuple(json.loads(row[4]))
-    )
 
 
 _CITATION_COLUMNS = "event_id, key, locator, quote, supports"
@@ -338,7 +303,7 @@ class SQLiteViews:
         """Bring the tables up to date with ``batch``, in the caller's transaction."""
         if not batch:
             return
-        writer = _Writer(self._conn, [change for _, change in batch])
+        writer = RowWriter(_Tables(self._conn), [change for _, change in batch])
         for record, change in batch:
             writer.apply(record, change)
         writer.flush(batch[-1][0].seq)
@@ -400,7 +365,7 @@ class SQLiteViews:
         )
         found: dict[str, list[Citation]] = {}
         for row in rows:
-            found.setdefault(row[0], []).append(_citation(row))
+            found.setdefault(row[0], []).append(citation_of(row))
         return found
 
     def _claims(
@@ -422,27 +387,7 @@ class SQLiteViews:
         if not rows:
             return []
         ids = [row[0] for row in rows]
-        citations = self._citations(ids, as_of)
-        claims = self._claims(ids, as_of)
-        views = []
-        for event_id, version, retracted, data in rows:
-            cited = tuple(citations.get(event_id, ()))
-            claimed = claims.get(event_id, [])
-            conclusions = sorted(
-                (Conclusion(c.field, c.id, why) for c, why in claimed if why is not None),
-                key=lambda conclusion: conclusion.field,
-            )
-            views.append(
-                EventState(
-                    decode_event(json.loads(data)),
-                    version,
-                    bool(retracted),
-                    cited,
-                    order_claims(cited, (claim for claim, _ in claimed)),
-                    tuple(conclusions),
-                )
-            )
-        return views
+        return event_states(rows, self._citations(ids, as_of), self._claims(ids, as_of))
 
     def _select_events(self, where: list[str], params: list[Any], as_of: int | None) -> str:
         held, held_params = _held("e", as_of)
@@ -561,8 +506,9 @@ class SQLiteViews:
             rows = self._conn.execute(f"SELECT {order} FROM {table} ORDER BY {order}")
             yield table, rows.fetchall()
 
-    def _rows(self, table: str) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-        keys = _KEYS[table]
+    def keyed_rows(self, table: str) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        """A table's rows by their key columns (``KEYS``), each with every column."""
+        keys = KEYS[table]
         columns = [row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")]
         if table == "event_text":
             columns.append("rowid")  # event_text rows are found by their contents' rowids
@@ -579,8 +525,8 @@ class SQLiteViews:
         found: list[str] = []
         with contextlib.closing(SQLiteViews.in_memory(records).connection) as conn:
             fresh = SQLiteViews(conn)
-            for table, keys in _KEYS.items():
-                stored, journal = self._rows(table), fresh._rows(table)
+            for table, keys in KEYS.items():
+                stored, journal = self.keyed_rows(table), fresh.keyed_rows(table)
                 for key in sorted(stored.keys() | journal.keys(), key=repr):
                     if stored.get(key) == journal.get(key):
                         continue
@@ -634,7 +580,7 @@ class SQLiteViews:
 
 
 #: Each table's key columns (how a differing row is named).
-_KEYS: Mapping[str, tuple[str, ...]] = {
+KEYS: Mapping[str, tuple[str, ...]] = {
     "readmodel_checkpoint": ("name",),
     "events": ("id", "valid_from"),
     "event_contents": ("id", "content"),
@@ -720,295 +666,64 @@ def _text_condition(text: str, lang: str | None, params: list[Any]) -> str:
     return condition
 
 
-#: Where ``valid_to`` is in a row of each versioned table.
-_VALID_TO = {"events": 5, "bib_references": 5, "citations": 7, "claims": 7}
+class _Tables:
+    """The views' tables in a SQLite connection, as :class:`RowWriter` reads and writes them."""
 
-
-class _Writer:
-    """New row versions for a batch of changes, written per table by :meth:`flush`.
-
-    Rows written by this batch are kept (and updated) here; the rows of earlier
-    batches are read from the tables, and the versions they end are closed by
-    one UPDATE per table.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, changes: Sequence[Change]) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        (first,) = conn.execute(
+
+    def next_content(self) -> int:
+        (first,) = self._conn.execute(
             "SELECT coalesce(max(content), 0) + 1 FROM event_contents"
         ).fetchone()
-        self._next_content: int = first
-        self._events: dict[str, list[Any]] = {}  # id -> its newest row, written by this batch
-        self._event_rows: list[list[Any]] = []
-        self._contents: dict[int, Event] = {}
-        self._content_rows: list[tuple[Any, ...]] = []
-        self._actor_rows: list[tuple[Any, ...]] = []
-        self._tag_rows: list[tuple[Any, ...]] = []
-        self._text_rows: list[tuple[Any, ...]] = []
-        self._references: dict[str, list[Any]] = {}
-        self._reference_rows: list[list[Any]] = []
-        self._citations: dict[str, list[Any]] = {}
-        self._citation_rows: list[list[Any]] = []
-        self._claim_rows: list[list[Any]] = []
-        self._new_claims: set[str] = set()  # claims whose row that holds is this batch's
-        self._closed: dict[str, list[tuple[int, str]]] = {
-            "events": [],
-            "bib_references": [],
-            "citations": [],
-            "claims": [],
-        }
-        self._held_events, self._held_references = self._read_held(changes)
-        self._claims = self._read_claims(changes)
+        return int(first)
 
-    def _read_held(
-        self, changes: Sequence[Change]
-    ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-        """The rows that hold now of the events and references ``changes`` touch, read
-        with one query per table (so a batch costs the same queries at any size)."""
-        event_ids: set[str] = set()
-        keys: set[str] = set()
-        for change in changes:
-            match change:
-                case EventRecorded(event=event):
-                    event_ids.add(event.id)
-                case CitationAdded(citation=citation):
-                    event_ids.add(citation.event_id)
-                case ReferenceAdded(reference=ref) | ReferenceAmended(reference=ref):
-                    keys.add(ref.key)
-                case ReferenceMerged(key=key):
-                    keys.add(key)
-                case _:
-                    event_ids.add(change.event_id)
-        events = self._conn.execute(
+    def held_events(self, event_ids: Sequence[str]) -> Iterable[Sequence[Any]]:
+        return self._conn.execute(
             "SELECT e.id, e.version, e.retracted, e.content, e.valid_from, e.valid_to, c.data "
             f"FROM events e JOIN event_contents c USING (content) WHERE e.valid_to = {OPEN} "
             "AND e.id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(event_ids)),),
+            (json.dumps(list(event_ids)),),
         )
-        references = self._conn.execute(
+
+    def held_references(self, keys: Sequence[str]) -> Iterable[Sequence[Any]]:
+        return self._conn.execute(
             "SELECT key, version, entry_type, merged_into, valid_from, valid_to, data "
             f"FROM bib_references WHERE valid_to = {OPEN} "
             "AND key IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(keys)),),
+            (json.dumps(list(keys)),),
         )
-        return {row[0]: list(row) for row in events}, {row[0]: list(row) for row in references}
 
-    def _read_claims(self, changes: Sequence[Change]) -> dict[str, list[Any]]:
-        """The claim rows that hold now of the events whose claims ``changes`` may end."""
-        event_ids = sorted(
-            {
-                change.event_id
-                for change in changes
-                if isinstance(
-                    change, ClaimRevised | ClaimWithdrawn | ClaimFollowed | CitationRemoved
-                )
-            }
-        )
-        if not event_ids:
-            return {}
-        rows = self._conn.execute(
+    def held_claims(self, event_ids: Sequence[str]) -> Iterable[Sequence[Any]]:
+        return self._conn.execute(
             f"SELECT * FROM claims WHERE valid_to = {OPEN} "
             "AND event_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(event_ids),),
+            (json.dumps(list(event_ids)),),
         )
-        return {row[0]: list(row) for row in rows}
 
-    def _claim_version(self, claim_id: str, seq: int, row: list[Any] | None) -> None:
-        """End the version of ``claim_id`` that holds now; ``row`` (if any) holds from ``seq``."""
-        current = self._claims.pop(claim_id, None)
-        if current is not None:
-            in_batch = claim_id in self._new_claims
-            self._close("claims", current if in_batch else None, claim_id, seq)
-        self._new_claims.discard(claim_id)
-        if row is not None:
-            self._claim_rows.append(row)
-            self._claims[claim_id] = row
-            self._new_claims.add(claim_id)
-
-    def _claim_row(self, claim: Claim, seq: int, followed: str | None) -> list[Any]:
-        data = _json(encode_claim(claim))
-        return [claim.id, claim.event_id, claim.citation_id, claim.field, data, followed, seq, OPEN]
-
-    def _claimed(self, change: Change, seq: int) -> None:
-        match change:
-            case ClaimRecorded(claim=claim):
-                self._claim_version(claim.id, seq, self._claim_row(claim, seq, None))
-            case ClaimRevised(claim=claim):
-                current = self._claims.get(claim.id)
-                followed = current[5] if current is not None else None
-                self._claim_version(claim.id, seq, self._claim_row(claim, seq, followed))
-            case ClaimWithdrawn(claim_id=claim_id):
-                self._claim_version(claim_id, seq, None)
-            case ClaimFollowed(event_id=event_id, claim_id=claim_id, reason=reason):
-                chosen = self._claims.get(claim_id)
-                if chosen is None:
-                    return
-                for other in [row for row in self._claims.values() if row is not chosen]:
-                    if other[1] == event_id and other[3] == chosen[3] and other[5] is not None:
-                        self._claim_version(other[0], seq, [*other[:5], None, seq, OPEN])
-                self._claim_version(claim_id, seq, [*chosen[:5], reason, seq, OPEN])
-            case CitationRemoved(citation_id=citation_id):
-                for claim_id in [k for k, row in self._claims.items() if row[2] == citation_id]:
-                    self._claim_version(claim_id, seq, None)
-
-    def apply(self, record: Record, change: Change) -> None:
-        seq = record.seq
-        match change:
-            case EventRecorded(event=event):
-                self._event_version(event.id, record, content=self._content(event))
-            case EventRevised(event_id=event_id):
-                current = self._current_event(event_id)
-                if current is not None:
-                    revised = change.apply(self._event_of(event_id, current[3]))
-                    self._event_version(event_id, record, content=self._content(revised))
-            case EventRetracted(event_id=event_id):
-                self._event_version(event_id, record, retracted=True)
-            case EventRestored(event_id=event_id):
-                self._event_version(event_id, record, retracted=False)
-            case ReferenceAdded(reference=reference) | ReferenceAmended(reference=reference):
-                self._reference_version(reference.key, record, reference=reference)
-            case ReferenceMerged(key=key, into=into):
-                self._reference_version(key, record, merged_into=into)
-            case CitationAdded(citation=c):
-                row = [c.id, c.event_id, c.key, c.locator, c.quote, _json(list(c.supports)), seq]
-                row.append(OPEN)
-                self._citation_rows.append(row)
-                self._citations[c.id] = row
-                self._event_version(c.event_id, record)
-            case CitationRemoved(event_id=event_id, citation_id=citation_id):
-                self._close("citations", self._citations.pop(citation_id, None), citation_id, seq)
-                self._claimed(change, seq)
-                self._event_version(event_id, record)
-            case ClaimRecorded() | ClaimRevised() | ClaimWithdrawn() | ClaimFollowed():
-                self._claimed(change, seq)
-                self._event_version(change.event_id, record)
-
-    def _close(self, table: str, row: list[Any] | None, key: str, seq: int) -> None:
-        """End the version of ``key`` that holds now: this batch's ``row``, or the table's."""
-        if row is not None:
-            row[_VALID_TO[table]] = seq
-        else:
-            self._closed[table].append((seq, key))
-
-    def _content(self, event: Event) -> int:
-        content = self._next_content
-        self._next_content += 1
-        self._contents[content] = event
-        data = encode_event(event)
-        lower, upper = event.when.bounds
-        self._content_rows.append(
-            (
-                content,
-                event.id,
-                data["when"],
-                lower,
-                upper,
-                event.when.sort_key[2],
-                event.category,
-                event.importance,
-                _json(data),
-            )
-        )
-        self._actor_rows.extend((content, actor.code, actor.role) for actor in event.actors)
-        self._tag_rows.extend((content, tag) for tag in event.tags)
-        titles = event.title.as_dict()
-        summaries = event.summary.as_dict()
-        languages = sorted(set(titles) | set(summaries))[:_TEXT_SLOTS]
-        base = content * _TEXT_SLOTS
-        self._text_rows.extend(
-            (base + n, event.id, lang, titles.get(lang, ""), summaries.get(lang, ""))
-            for n, lang in enumerate(languages)
-        )
-        return content
-
-    def _event_of(self, event_id: str, content: int) -> Event:
-        event = self._contents.get(content)
-        if event is None:
-            event = decode_event(json.loads(self._held_events[event_id][6]))
-        return event
-
-    def _current_event(self, event_id: str) -> list[Any] | None:
-        """The row of ``event_id`` that holds now: this batch's, else the table's."""
-        return self._events.get(event_id) or self._held_events.get(event_id)
-
-    def _event_version(
+    def write(
         self,
-        event_id: str,
-        record: Record,
-        *,
-        content: int | None = None,
-        retracted: bool | None = None,
+        closed: Mapping[str, Sequence[tuple[int, str]]],
+        rows: Sequence[tuple[str, Sequence[Sequence[Any]]]],
+        seq: int,
     ) -> None:
-        current = self._current_event(event_id)
-        if current is None and content is None:
-            return  # a change to an event the views do not hold: nothing to show
-        if current is not None:
-            self._close("events", self._events.get(event_id), event_id, record.seq)
-        row = [
-            event_id,
-            record.version,
-            int(retracted if retracted is not None else bool(current and current[2])),
-            content if content is not None else current[3],  # type: ignore[index]
-            record.seq,
-            OPEN,
-        ]
-        self._event_rows.append(row)
-        self._events[event_id] = row
-
-    def _reference_version(
-        self,
-        key: str,
-        record: Record,
-        *,
-        reference: Reference | None = None,
-        merged_into: str | None = None,
-    ) -> None:
-        row = self._references.get(key)
-        current = row or self._held_references.get(key)
-        if current is None and reference is None:
-            return
-        if current is not None:
-            self._close("bib_references", row, key, record.seq)
-        new = [
-            key,
-            record.version,
-            reference.entry_type if reference is not None else current[2],  # type: ignore[index]
-            merged_into if merged_into is not None else (current[3] if current else None),
-            record.seq,
-            OPEN,
-            _json(encode_reference(reference)) if reference is not None else current[6],  # type: ignore[index]
-        ]
-        self._reference_rows.append(new)
-        self._references[key] = new
-
-    def flush(self, seq: int) -> None:
-        """Write the batch: versions ended first, then the new rows of each table."""
         conn = self._conn
-        for table, closed in self._closed.items():
-            if closed:
-                column = "key" if table == "bib_references" else "id"
+        for table, ended in closed.items():
+            if ended:
                 conn.executemany(
-                    f"UPDATE {table} SET valid_to = ? WHERE {column} = ? AND valid_to = {OPEN}",
-                    closed,
+                    f"UPDATE {table} SET valid_to = ? "
+                    f"WHERE {VERSIONED[table]} = ? AND valid_to = {OPEN}",
+                    ended,
                 )
-        inserts: list[tuple[str, Sequence[Sequence[Any]]]] = [
-            ("event_contents", self._content_rows),
-            ("event_actors", self._actor_rows),
-            ("event_tags", self._tag_rows),
-            ("events", self._event_rows),
-            ("bib_references", self._reference_rows),
-            ("citations", self._citation_rows),
-            ("claims", self._claim_rows),
-        ]
-        for table, rows in inserts:
-            if rows:
-                marks = ",".join("?" * len(rows[0]))
-                verb = "INSERT OR IGNORE" if table == "event_actors" else "INSERT"
-                conn.executemany(f"{verb} INTO {table} VALUES ({marks})", rows)
-        if self._text_rows:
-            conn.executemany(
-                "INSERT INTO event_text (rowid, event_id, lang, title, summary) "
-                "VALUES (?, ?, ?, ?, ?)",
-                self._text_rows,
-            )
+        for table, new in rows:
+            if table == "event_text":
+                conn.executemany(
+                    "INSERT INTO event_text (rowid, event_id, lang, title, summary) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    new,
+                )
+                continue
+            marks = ",".join("?" * len(new[0]))
+            verb = "INSERT OR IGNORE" if table == "event_actors" else "INSERT"
+            conn.executemany(f"{verb} INTO {table} VALUES ({marks})", new)
         conn.execute("UPDATE readmodel_checkpoint SET value = ? WHERE name = 'seq'", (seq,))

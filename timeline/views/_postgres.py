@@ -1,0 +1,622 @@
+"""The PostgreSQL views: the SQLite views' tables, in the journal's schema, on its connection.
+
+:class:`PostgresViews` keeps the tables of ``docs/reference/read-models.md``
+beside a :class:`~timeline.journal.PostgresJournal`'s records, in the same
+schema and through the same connection, so a command's record and its view
+rows commit in one transaction (the journal's advisory lock serialises the
+writers). Row versions are bitemporal as in SQLite (``valid_from`` and
+``valid_to`` journal ``seq`` numbers): an ``as_of`` query reads the versions
+that held then, nothing is replayed. Every query runs in a snapshot of its own
+taken when it starts, so a reader sees what other writers committed without
+reopening.
+
+Text search is a case-folded substring match (Python's ``str.casefold`` of the
+titles and summaries is stored beside them, the searched text is folded the
+same way, and ``strpos`` finds it): it needs no extension (``pg_trgm`` is not
+in every server) and, unlike splitting words at spaces, works for Chinese as
+for Russian and English.
+
+PostgreSQL text cannot hold NUL, so the views store every text with NUL and
+U+FFFF escaped (``\\uffff0`` and ``\\uffff\\uffff``) and unescape what they read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from timeline.domain import (
+    Change,
+    Citation,
+    Claim,
+    EventState,
+    ReferenceState,
+    decode,
+    decode_claim,
+    decode_reference,
+)
+from timeline.errors import UntrustedJournal
+from timeline.journal import PostgresJournal, Record
+from timeline.views._port import Batch, EventQuery, Progress
+from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
+from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["PostgresViews"]
+
+#: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
+_CHUNK = 5000
+
+_ORDER = "c.lower, c.upper DESC, c.sort_seconds, c.when_edtf, c.id"
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE
+
+#: Each table's columns, in the SQLite tables' order (``slot`` is event_text's rowid).
+_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "readmodel_checkpoint": ("name", "value"),
+    "events": ("id", "version", "retracted", "content", "valid_from", "valid_to"),
+    "event_contents": (
+        *("content", "id", "when_edtf", "lower", "upper", "sort_seconds", "kind"),
+        *("importance", "data"),
+    ),
+    "event_actors": ("content", "code", "role"),
+    "event_tags": ("content", "tag"),
+    "event_text": ("event_id", "lang", "title", "summary", "slot"),
+    "bib_references": (
+        *("key", "version", "entry_type", "merged_into", "valid_from", "valid_to", "data"),
+    ),
+    "citations": (
+        *("id", "event_id", "key", "locator", "quote", "supports", "valid_from", "valid_to"),
+    ),
+    "claims": (
+        *("id", "event_id", "citation_id", "field", "data", "followed", "valid_from"),
+        "valid_to",
+    ),
+}
+
+_T = 'text COLLATE "C" NOT NULL'  # byte order, as SQLite compares text
+
+_DDL = (
+    f"CREATE TABLE {{s}}.readmodel_checkpoint (name {_T} PRIMARY KEY, value bigint NOT NULL)",
+    f"""CREATE TABLE {{s}}.events (id {_T}, version bigint NOT NULL,
+        retracted integer NOT NULL, content bigint NOT NULL, valid_from bigint NOT NULL,
+        valid_to bigint NOT NULL, PRIMARY KEY (id, valid_from))""",
+    "CREATE INDEX events_held ON {s}.events (id, valid_to)",
+    "CREATE INDEX events_by_content ON {s}.events (content, valid_to)",
+    f"""CREATE TABLE {{s}}.event_contents (content bigint PRIMARY KEY, id {_T},
+        when_edtf {_T}, lower bigint NOT NULL, upper bigint NOT NULL,
+        sort_seconds bigint NOT NULL, kind {_T}, importance bigint NOT NULL, data {_T})""",
+    """CREATE INDEX event_contents_by_when
+        ON {s}.event_contents (lower, upper DESC, sort_seconds, when_edtf, id)""",
+    "CREATE INDEX event_contents_by_kind ON {s}.event_contents (kind)",
+    f"""CREATE TABLE {{s}}.event_actors (content bigint NOT NULL, code {_T}, role {_T},
+        PRIMARY KEY (content, code, role))""",
+    "CREATE INDEX event_actors_by_code ON {s}.event_actors (code)",
+    f"""CREATE TABLE {{s}}.event_tags (content bigint NOT NULL, tag {_T},
+        PRIMARY KEY (content, tag))""",
+    "CREATE INDEX event_tags_by_tag ON {s}.event_tags (tag)",
+    f"""CREATE TABLE {{s}}.event_text (slot bigint PRIMARY KEY, event_id {_T}, lang {_T},
+        title {_T}, summary {_T}, title_folded {_T}, summary_folded {_T})""",
+    f"""CREATE TABLE {{s}}.bib_references (key {_T}, version bigint NOT NULL,
+        entry_type {_T}, merged_into text COLLATE "C", valid_from bigint NOT NULL,
+        valid_to bigint NOT NULL, data {_T}, PRIMARY KEY (key, valid_from))""",
+    "CREATE INDEX bib_references_held ON {s}.bib_references (key, valid_to)",
+    "CREATE INDEX bib_references_by_merge ON {s}.bib_references (merged_into)",
+    f"""CREATE TABLE {{s}}.citations (id {_T}, event_id {_T}, key {_T}, locator {_T},
+        quote {_T}, supports {_T}, valid_from bigint NOT NULL, valid_to bigint NOT NULL,
+        PRIMARY KEY (id, valid_from))""",
+    "CREATE INDEX citations_of_event ON {s}.citations (event_id, valid_to)",
+    "CREATE INDEX citations_of_key ON {s}.citations (key)",
+    f"""CREATE TABLE {{s}}.claims (id {_T}, event_id {_T}, citation_id {_T}, field {_T},
+        data {_T}, followed text COLLATE "C", valid_from bigint NOT NULL,
+        valid_to bigint NOT NULL, PRIMARY KEY (id, valid_from))""",
+    "CREATE INDEX claims_of_event ON {s}.claims (event_id, valid_to)",
+)
+
+_ESCAPED = re.compile("\uffff(.)", re.S)
+
+
+def _put(value: Any) -> Any:
+    """A value as stored: text with NUL and U+FFFF escaped."""
+    if isinstance(value, str) and ("\x00" in value or "\uffff" in value):
+        return value.replace("\uffff", "\uffff\uffff").replace("\x00", "\uffff0")
+    return value
+
+
+def _get(value: Any) -> Any:
+    """A stored value as it was put."""
+    if isinstance(value, str) and "\uffff" in value:
+        return _ESCAPED.sub(lambda m: "\x00" if m[1] == "0" else m[1], value)
+    return value
+
+
+def _row(row: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(_get(value) for value in row)
+
+
+def _texts(values: Iterable[str]) -> list[str]:
+    return [_put(value) for value in values]
+
+
+def fold(text: str) -> str:
+    """Text as the search compares it: case-folded, without NUL."""
+    return text.casefold().replace("\x00", "")
+
+
+def _held(alias: str, as_of: int | None) -> tuple[str, list[int]]:
+    if as_of is None:
+        return f"{alias}.valid_to = {OPEN}", []
+    return f"{alias}.valid_from <= %s AND {alias}.valid_to > %s", [as_of, as_of]
+
+
+class PostgresViews:
+    """The views as tables in a :class:`PostgresJournal`'s schema, on its connection."""
+
+    def __init__(self, journal: PostgresJournal) -> None:
+        self._journal = journal
+        self._conn: psycopg.Connection[Any] = journal.connection
+        self._s = f'"{journal.target.schema}"'
+        self._shown = journal.target.shown
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[psycopg.Connection[Any]]:
+        """One snapshot for a query's statements (the caller's transaction, if any)."""
+        with self._journal.typed_errors(), self._journal.read_transaction():
+            yield self._conn
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[psycopg.Connection[Any]]:
+        """The caller's transaction, or one of its own."""
+        conn = self._conn
+        with self._journal.typed_errors():
+            if conn.info.transaction_status != _IDLE:
+                yield conn
+            else:
+                with conn.transaction():
+                    yield conn
+
+    def _exists(self) -> bool:
+        (found,) = self._conn.execute(
+            "SELECT to_regclass(%s)", (f"{self._s}.readmodel_checkpoint",)
+        ).fetchone() or (None,)
+        return found is not None
+
+    def open(self) -> None:
+        """Create the tables when missing (not when read-only); refuse foreign triggers."""
+        with self._journal.typed_errors():
+            if not self._exists() and not self._journal.read_only:
+                with self._journal.transaction():
+                    if not self._exists():
+                        self._create()
+            triggers = self._conn.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = ANY(%s) "
+                "AND NOT t.tgisinternal ORDER BY 1",
+                (self._journal.target.schema, [name for name in _COLUMNS]),
+            ).fetchall()
+        if triggers:
+            name, table = triggers[0]
+            raise UntrustedJournal(
+                f"{self._shown}: holds a trigger {name!r} on the views' table {table!r} that "
+                f"timeline did not create; it could change what is read, so the journal is "
+                f"not used (drop the trigger)"
+            )
+
+    def _create(self) -> None:
+        for statement in _DDL:
+            self._conn.execute(statement.replace("{s}", self._s))
+        self._conn.execute(
+            f"INSERT INTO {self._s}.readmodel_checkpoint VALUES ('schema', %s), ('seq', 0)",
+            (READ_MODEL_SCHEMA,),
+        )
+
+    def replica(self, records: Iterable[Record]) -> SQLiteViews:
+        """Views of ``records`` held in memory (SQLite's: the same tables and answers)."""
+        return SQLiteViews.in_memory(records)
+
+    def checkpoint(self) -> int | None:
+        """The last ``seq`` applied, or None when the tables are missing or of another layout."""
+        with self._reading() as conn:
+            if not self._exists():
+                return None
+            found = dict(
+                conn.execute(f"SELECT name, value FROM {self._s}.readmodel_checkpoint").fetchall()
+            )
+        if found.get("schema") != READ_MODEL_SCHEMA:
+            return None
+        return int(found["seq"])
+
+    # -- applying changes -----------------------------------------------------
+
+    def apply(self, batch: Batch) -> None:
+        """Bring the tables up to date with ``batch``, in the caller's transaction."""
+        if not batch:
+            return
+        with self._writing() as conn:
+            writer = RowWriter(_Tables(conn, self._s), [change for _, change in batch])
+            for record, change in batch:
+                writer.apply(record, change)
+            writer.flush(batch[-1][0].seq)
+
+    def _apply_records(self, records: Iterable[Record], progress: Progress | None) -> int:
+        count = 0
+        chunk: list[tuple[Record, Change]] = []
+        for record in records:
+            chunk.append((record, decode(record)))
+            count += 1
+            if len(chunk) == _CHUNK:
+                self.apply(chunk)
+                chunk = []
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+        self.apply(chunk)
+        if progress is not None:
+            progress(count)
+        return count
+
+    def catch_up(self, records: Iterable[Record], progress: Progress | None = None) -> bool:
+        """Apply ``records`` (those after the checkpoint); False, nothing applied, if they
+        do not fit the tables (their checkpoint was set back)."""
+        import psycopg
+
+        try:
+            with self._writing() as conn, conn.transaction():
+                self._apply_records(records, progress)
+        except (psycopg.IntegrityError, LookupError, TypeError):
+            return False
+        return True
+
+    def rebuild(self, records: Iterable[Record], progress: Progress | None = None) -> int:
+        """Drop the tables and build them again from ``records`` (the whole journal)."""
+        with self._writing() as conn:
+            for table in _COLUMNS:
+                conn.execute(f"DROP TABLE IF EXISTS {self._s}.{table}")
+            self._create()
+            return self._apply_records(records, progress)
+
+    # -- queries --------------------------------------------------------------
+
+    def _citations(
+        self, conn: psycopg.Connection[Any], event_ids: list[str], as_of: int | None
+    ) -> dict[str, list[Citation]]:
+        held, params = _held("x", as_of)
+        rows = conn.execute(
+            f"SELECT event_id, key, locator, quote, supports FROM {self._s}.citations x "
+            f"WHERE x.event_id = ANY(%s) AND {held} ORDER BY x.valid_from",
+            [_texts(event_ids), *params],
+        )
+        found: dict[str, list[Citation]] = {}
+        for row in rows:
+            values = _row(row)
+            found.setdefault(values[0], []).append(citation_of(values))
+        return found
+
+    def _claims(
+        self, conn: psycopg.Connection[Any], event_ids: list[str], as_of: int | None
+    ) -> dict[str, list[tuple[Claim, str | None]]]:
+        held, params = _held("x", as_of)
+        rows = conn.execute(
+            f"SELECT x.event_id, x.data, x.followed FROM {self._s}.claims x "
+            f"WHERE x.event_id = ANY(%s) AND {held}",
+            [_texts(event_ids), *params],
+        )
+        found: dict[str, list[tuple[Claim, str | None]]] = {}
+        for row in rows:
+            event_id, data, followed = _row(row)
+            found.setdefault(event_id, []).append((decode_claim(json.loads(data)), followed))
+        return found
+
+    def _events(self, sql: str, params: Sequence[Any], as_of: int | None) -> list[EventState]:
+        with self._reading() as conn:
+            rows = [_row(row) for row in conn.execute(sql, params)]
+            if not rows:
+                return []
+            ids = [row[0] for row in rows]
+            citations = self._citations(conn, ids, as_of)
+            claims = self._claims(conn, ids, as_of)
+        return event_states(rows, citations, claims)
+
+    def _select(self, where: list[str], params: list[Any], as_of: int | None) -> str:
+        held, held_params = _held("e", as_of)
+        params[:0] = held_params
+        clause = " AND ".join(where) if where else "true"
+        return (
+            f"SELECT e.id, e.version, e.retracted, c.data FROM {self._s}.event_contents c "
+            f"JOIN {self._s}.events e ON e.content = c.content AND {held} WHERE {clause} "
+            f"ORDER BY {_ORDER}"
+        )
+
+    def event(self, event_id: str, *, as_of: int | None = None) -> EventState | None:
+        """The event with this id (retracted or not), or None."""
+        params: list[Any] = [_put(event_id)]
+        found = self._events(self._select(["e.id = %s"], params, as_of), params, as_of)
+        return found[0] if found else None
+
+    def events(self, query: EventQuery, *, as_of: int | None = None) -> list[EventState]:
+        """The events ``query`` selects, in historical order."""
+        where, params = self._conditions(query, as_of)
+        return self._events(self._select(where, params, as_of), params, as_of)
+
+    def events_dated(
+        self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None
+    ) -> list[EventState]:
+        """Events (retracted too) with exactly these bounds; when there are more than 32 and
+        every text of ``title`` has 3 characters or more, only those whose title holds one."""
+        where = ["c.lower = %s", "c.upper = %s"]
+        params: list[Any] = [lower, upper]
+        first = list(params)
+        found = self._events(self._select(list(where), first, as_of) + " LIMIT 33", first, as_of)
+        if len(found) <= 32:
+            return found
+        texts = [text.strip() for text in title]
+        if texts and all(len(text) >= 3 for text in texts):
+            where.append(
+                f"c.content IN (SELECT t.slot / 64 FROM {self._s}.event_text t "
+                "WHERE t.title_folded LIKE ANY(%s))"
+            )
+            params.append([_pattern(text) for text in texts])
+        return self._events(self._select(where, params, as_of), params, as_of)
+
+    def events_on(
+        self, bounds: Collection[tuple[int, int]], *, as_of: int | None = None
+    ) -> list[EventState]:
+        """Events (retracted too) whose ``(lower, upper)`` day bounds are one of ``bounds``."""
+        if not bounds:
+            return []
+        pairs = sorted(bounds)
+        where = ["(c.lower, c.upper) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))"]
+        params: list[Any] = [[lower for lower, _ in pairs], [upper for _, upper in pairs]]
+        return self._events(self._select(where, params, as_of), params, as_of)
+
+    def reference(self, key: str, *, as_of: int | None = None) -> ReferenceState | None:
+        """The reference with this key (merged or not), or None."""
+        found = self.references(keys=[key], include_merged=True, as_of=as_of)
+        return found[0] if found else None
+
+    def references(
+        self,
+        *,
+        keys: Iterable[str] | None = None,
+        include_merged: bool = False,
+        as_of: int | None = None,
+    ) -> list[ReferenceState]:
+        """References by key: all of them, or those of ``keys``; merged ones when asked."""
+        held, held_params = _held("r", as_of)
+        where, params = [held], list[Any](held_params)
+        if keys is not None:
+            where.append("r.key = ANY(%s)")
+            params.append(_texts(keys))
+        if not include_merged:
+            where.append("r.merged_into IS NULL")
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT r.data, r.version, r.merged_into FROM {self._s}.bib_references r "
+                f"WHERE {' AND '.join(where)} ORDER BY r.key",
+                params,
+            ).fetchall()
+        return [
+            ReferenceState(decode_reference(json.loads(data)), version, merged)
+            for data, version, merged in map(_row, rows)
+        ]
+
+    def merged_into(self, key: str, *, as_of: int | None = None) -> list[str]:
+        """The keys of the references merged into ``key`` directly, sorted."""
+        held, params = _held("r", as_of)
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT r.key FROM {self._s}.bib_references r "
+                f"WHERE r.merged_into = %s AND {held} ORDER BY r.key",
+                [_put(key), *params],
+            ).fetchall()
+        return [_get(row[0]) for row in rows]
+
+    def _conditions(self, query: EventQuery, as_of: int | None) -> tuple[list[str], list[Any]]:
+        """The WHERE conditions (on contents ``c`` and event rows ``e``) selecting ``query``."""
+        s = self._s
+        where: list[str] = []
+        params: list[Any] = []
+        if not query.include_retracted:
+            where.append("e.retracted = 0")
+        if query.ids is not None:
+            where.append("e.id = ANY(%s)")
+            params.append(_texts(sorted(query.ids)))
+        if query.upper is not None:
+            where.append("c.lower <= %s")
+            params.append(query.upper)
+        if query.lower is not None:
+            where.append("c.upper >= %s")
+            params.append(query.lower)
+        for column, table, values in (
+            ("code", "event_actors", query.actors),
+            ("tag", "event_tags", query.tags),
+        ):
+            if values:
+                where.append(
+                    f"c.content IN (SELECT content FROM {s}.{table} WHERE {column} = ANY(%s))"
+                )
+                params.append(_texts(values))
+        if query.categories:
+            where.append("c.kind = ANY(%s)")
+            params.append(_texts(query.categories))
+        if query.importance is not None:
+            where.append("c.importance >= %s")
+            params.append(query.importance)
+        if query.text and fold(query.text):
+            pattern = _pattern(query.text)
+            lang = " AND t.lang = %s" if query.lang else ""
+            where.append(
+                f"c.content IN (SELECT t.slot / 64 FROM {s}.event_text t WHERE "
+                f"(t.title_folded LIKE %s OR t.summary_folded LIKE %s){lang})"
+            )
+            params.extend([pattern, pattern, *([_put(query.lang)] if query.lang else [])])
+        if query.citing or query.unsourced:
+            held, held_params = _held("x", as_of)
+            if query.citing:
+                where.append(
+                    f"e.id IN (SELECT x.event_id FROM {s}.citations x "
+                    f"WHERE x.key = ANY(%s) AND {held})"
+                )
+                params.extend([_texts(query.citing), *held_params])
+            if query.unsourced:
+                where.append(
+                    f"NOT EXISTS (SELECT 1 FROM {s}.citations x WHERE x.event_id = e.id AND {held})"
+                )
+                params.extend(held_params)
+        if query.claimed:
+            held, held_params = _held("x", as_of)
+            where.append(f"EXISTS (SELECT 1 FROM {s}.claims x WHERE x.event_id = e.id AND {held})")
+            params.extend(held_params)
+        return where, params
+
+    # -- checking -------------------------------------------------------------
+
+    def keyed_rows(self, table: str) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        """A table's rows by their key columns, each with every column (as SQLite's)."""
+        keys = tuple("slot" if key == "rowid" else key for key in KEYS[table])
+        columns = ", ".join(_COLUMNS[table])
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT {', '.join(keys)}, {columns} FROM {self._s}.{table} "
+                f"ORDER BY {', '.join(keys)}"
+            ).fetchall()
+        return {values[: len(keys)]: values[len(keys) :] for values in map(_row, rows)}
+
+    def differences(self, records: Iterable[Record], *, limit: int = 5) -> tuple[str, ...]:
+        """Where the tables differ from a replay of ``records`` (the journal's up to the
+        checkpoint), each naming the table and the row's key (at most ``limit``)."""
+        found: list[str] = []
+        fresh = SQLiteViews.in_memory(records)
+        try:
+            for table, keys in KEYS.items():
+                stored, journal = self.keyed_rows(table), fresh.keyed_rows(table)
+                for key in sorted(stored.keys() | journal.keys(), key=repr):
+                    if stored.get(key) == journal.get(key):
+                        continue
+                    what = ", ".join(
+                        f"{name}={value!r}" for name, value in zip(keys, key, strict=True)
+                    )
+                    state = (
+                        "is not in the journal"
+                        if key not in journal
+                        else "is missing"
+                        if key not in stored
+                        else "differs from the journal"
+                    )
+                    found.append(f"{table} row {what} {state}")
+                    if len(found) >= limit:
+                        return tuple(found)
+            found.extend(self._unfolded(limit - len(found)))
+        finally:
+            fresh.connection.close()
+        return tuple(found[:limit])
+
+    def _unfolded(self, limit: int) -> list[str]:
+        """event_text rows whose folded columns are not their texts folded."""
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT slot, title, summary, title_folded, summary_folded "
+                f"FROM {self._s}.event_text ORDER BY slot"
+            ).fetchall()
+        return [
+            f"event_text row slot={slot!r} has a search text that is not its title or summary"
+            for slot, title, summary, title_folded, summary_folded in rows
+            if (fold(_get(title)), fold(_get(summary))) != (title_folded, summary_folded)
+        ][:limit]
+
+    def damage(self) -> str:
+        """ "" : PostgreSQL checks its own pages; what the rows say is :meth:`differences`' part."""
+        return ""
+
+
+def _pattern(text: str) -> str:
+    """A LIKE pattern finding the folded ``text`` anywhere."""
+    folded = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{folded}%"
+
+
+class _Tables:
+    """The views' tables in a PostgreSQL schema, as :class:`RowWriter` reads and writes them."""
+
+    def __init__(self, conn: psycopg.Connection[Any], schema: str) -> None:
+        self._conn = conn
+        self._s = schema
+
+    def next_content(self) -> int:
+        (first,) = self._conn.execute(
+            f"SELECT coalesce(max(content), 0) + 1 FROM {self._s}.event_contents"
+        ).fetchone() or (1,)
+        return int(first)
+
+    def _held(self, sql: str, values: Sequence[str]) -> list[tuple[Any, ...]]:
+        if not values:
+            return []
+        return [_row(row) for row in self._conn.execute(sql, (_texts(values),))]
+
+    def held_events(self, event_ids: Sequence[str]) -> Iterable[Sequence[Any]]:
+        s = self._s
+        return self._held(
+            "SELECT e.id, e.version, e.retracted, e.content, e.valid_from, e.valid_to, c.data "
+            f"FROM {s}.events e JOIN {s}.event_contents c USING (content) "
+            f"WHERE e.valid_to = {OPEN} AND e.id = ANY(%s)",
+            event_ids,
+        )
+
+    def held_references(self, keys: Sequence[str]) -> Iterable[Sequence[Any]]:
+        return self._held(
+            f"SELECT {', '.join(_COLUMNS['bib_references'])} FROM {self._s}.bib_references "
+            f"WHERE valid_to = {OPEN} AND key = ANY(%s)",
+            keys,
+        )
+
+    def held_claims(self, event_ids: Sequence[str]) -> Iterable[Sequence[Any]]:
+        return self._held(
+            f"SELECT {', '.join(_COLUMNS['claims'])} FROM {self._s}.claims "
+            f"WHERE valid_to = {OPEN} AND event_id = ANY(%s)",
+            event_ids,
+        )
+
+    def write(
+        self,
+        closed: Mapping[str, Sequence[tuple[int, str]]],
+        rows: Sequence[tuple[str, Sequence[Sequence[Any]]]],
+        seq: int,
+    ) -> None:
+        s = self._s
+        with self._conn.cursor() as cursor:
+            for table, ended in closed.items():
+                if ended:
+                    cursor.executemany(
+                        f"UPDATE {s}.{table} SET valid_to = %s "
+                        f"WHERE {VERSIONED[table]} = %s AND valid_to = {OPEN}",
+                        [(valid_to, _put(key)) for valid_to, key in ended],
+                    )
+            for table, new in rows:
+                if table == "event_text":
+                    cursor.executemany(
+                        f"INSERT INTO {s}.event_text VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        [
+                            (
+                                slot,
+                                *_texts([event_id, lang, title, summary]),
+                                fold(title),
+                                fold(summary),
+                            )
+                            for slot, event_id, lang, title, summary in new
+                        ],
+                    )
+                    continue
+                marks = ", ".join(["%s"] * len(new[0]))
+                tail = " ON CONFLICT DO NOTHING" if table == "event_actors" else ""
+                columns = ", ".join(_COLUMNS[table])
+                cursor.executemany(
+                    f"INSERT INTO {s}.{table} ({columns}) VALUES ({marks}){tail}",
+                    [[_put(value) for value in row] for row in new],
+                )
+            cursor.execute(
+                f"UPDATE {s}.readmodel_checkpoint SET value = %s WHERE name = 'seq'", (seq,)
+            )
