@@ -48,11 +48,13 @@ def render() -> str:
         help_option_names=["-h", "--help"],
     )
     parts = [INTRO, "## timeline\n", "```text", _help(cli, "timeline", None), "```\n"]
-    for name in sorted(cli.commands):
+    for name in cli.list_commands(root):
+        command = cli.get_command(root, name)
+        assert command is not None, name
         parts += [
             f"## timeline {name}\n",
             "```text",
-            _help(cli.commands[name], name, root),
+            _help(command, name, root),
             "```\n",
         ]
     return "\n".join(parts)

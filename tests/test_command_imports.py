@@ -1,5 +1,6 @@
-"""A ``timeline`` command imports neither pandas nor numpy (issue 20).
+"""A ``timeline`` command imports neither pandas nor numpy, and ``--help`` no command module.
 
+Issue 20.
 sqlite-utils imports both whenever they are installed (about 1 s of CPU and
 47 MB per command), so the journal imports sqlite-utils only to create or
 migrate a file; nothing else may import them either. Each check runs the
@@ -10,11 +11,13 @@ installed or not, and lists what ``sys.modules`` holds afterwards.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from timeline import Timeline
+from timeline.cli._commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("pandas", "numpy")
@@ -76,3 +79,21 @@ def test_commands_on_a_journal_import_neither_pandas_nor_numpy(tmp_path: Path) -
         [*journal, "verify"],
     )
     assert result == {"tried": [], "loaded": []}
+
+
+def test_help_lists_every_command_without_importing_any_command_module() -> None:
+    """``timeline --help`` lists each command with its summary from the table alone."""
+    code = (
+        "import json, sys\nfrom timeline.cli import main\ntry:\n    main(['--help'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('timeline.cli.'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    *help_lines, loaded = done.stdout.splitlines()
+    assert json.loads(loaded) == ["timeline.cli._app", "timeline.cli._commands"]
+    listed = "\n".join(help_lines)
+    for name, entry in COMMANDS.items():
+        opening = re.escape(" ".join(entry.summary.split()[:3]))
+        assert re.search(rf"^  {name} +{opening}", listed, re.MULTILINE), name

@@ -146,7 +146,13 @@ def test_readme_main_job_is_one_line() -> None:
 
 
 def _all_commands() -> list[tuple[str, click.Command]]:
-    return sorted(cli.commands.items())
+    context = click.Context(cli)
+    commands = []
+    for name in cli.list_commands(context):
+        command = cli.get_command(context, name)
+        assert command is not None, f"{name} is in COMMANDS but its module does not define it"
+        commands.append((name, command))
+    return commands
 
 
 def test_every_command_is_documented_with_help() -> None:

@@ -11,19 +11,26 @@ The commands live by area: ``_journal`` (init, verify, dump, load, rebuild,
 stats), ``_events``, ``_references`` (references and citations),
 ``_claims`` (what sources claim: claim, evidence, disputes, ...),
 ``_documents`` (chronology, bibliography) and ``_import`` (import, seed);
-``_app`` holds the group and its global options, ``_output`` what they print.
+``_app`` holds the group and its global options, ``_commands`` the table of
+commands (module and summary, so that ``--help`` imports none), ``_output``
+what they print.
 """
 
 from __future__ import annotations
 
-from timeline.cli import _claims, _documents, _events, _import, _journal, _references
+from typing import TYPE_CHECKING, Any
+
+import click
+
 from timeline.cli._app import Writes, cli, main
-from timeline.cli._documents import (
-    BIBLIOGRAPHY_FORMATS,
-    CHRONOLOGY_DATES,
-    CHRONOLOGY_FORMATS,
-    CHRONOLOGY_GROUPINGS,
-)
+
+if TYPE_CHECKING:
+    from timeline.cli._documents import (
+        BIBLIOGRAPHY_FORMATS,
+        CHRONOLOGY_DATES,
+        CHRONOLOGY_FORMATS,
+        CHRONOLOGY_GROUPINGS,
+    )
 
 __all__ = [
     "BIBLIOGRAPHY_FORMATS",
@@ -36,8 +43,24 @@ __all__ = [
     "main",
 ]
 
-#: The command modules, imported for the commands they add to :data:`cli`.
-_AREAS = (_claims, _documents, _events, _import, _journal, _references)
+#: WRITE_COMMANDS: the commands that write a journal (or create one); ``--as-of``
+#: refuses them. It and the ``chronology``/``bibliography`` choices are made on
+#: first use (PEP 562): finding them imports the command modules, which
+#: ``timeline --help`` does not.
 
-#: The commands that write a journal (or create one); ``--as-of`` refuses them.
-WRITE_COMMANDS = frozenset(name for name, c in cli.commands.items() if isinstance(c, Writes))
+
+def __getattr__(name: str) -> Any:
+    if name == "WRITE_COMMANDS":
+        context = click.Context(cli)
+        commands = [cli.get_command(context, n) for n in cli.list_commands(context)]
+        return frozenset(c.name for c in commands if isinstance(c, Writes))
+    if name in {
+        "BIBLIOGRAPHY_FORMATS",
+        "CHRONOLOGY_DATES",
+        "CHRONOLOGY_FORMATS",
+        "CHRONOLOGY_GROUPINGS",
+    }:
+        from timeline.cli import _documents
+
+        return getattr(_documents, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

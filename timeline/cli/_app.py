@@ -1,8 +1,15 @@
-"""The ``timeline`` group: global options, opening the journal, errors as one line."""
+"""The ``timeline`` group: global options, opening the journal, errors as one line.
+
+``timeline --help`` imports this module and :mod:`timeline.cli._commands` only,
+so what the commands need (the library, its errors, progress bars) is imported
+where it is used.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import inspect
 import os
 import sys
 import warnings
@@ -12,9 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import click
 
-from citations.errors import CitationsError
-from timeline.cli._output import progress_bar
-from timeline.errors import ReadOnlyTimeline, TimelineError, TimelineWarning
+from timeline.cli._commands import COMMANDS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,6 +51,7 @@ def _parse_as_of(value: str | None, tz: str | None) -> int | datetime | None:
                 f"{value!r}: after 'seq:' give a record number, e.g. seq:42", param_hint="'--as-of'"
             )
         return int(number)
+    from timeline.errors import TimelineError
     from timeline.instants import read_instant
 
     try:
@@ -98,6 +104,7 @@ def open_timeline(
     opens the file without writing anything to it. SQLite errors come out typed.
     """
     from timeline.application import Timeline
+    from timeline.cli._output import progress_bar
 
     settings = current_settings()
     path = path or settings.journal
@@ -157,9 +164,48 @@ def output_stream(path: str | None) -> contextlib.AbstractContextManager[TextIO]
 
 
 class _Group(click.Group):
-    """A click group that turns library errors into one line on stderr and exit code 1."""
+    """The commands of :data:`COMMANDS`, each module imported when its command is needed.
+
+    ``timeline --help`` lists them with their summaries from the table alone
+    (click's lazy group pattern); a command's module adds it to the group when
+    imported, and its summary heads its help. Library errors come out as one
+    line on stderr and exit code 1.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is not None and cmd_name not in self.commands:
+            importlib.import_module(f"timeline.cli.{entry.module}")
+        return self.commands.get(cmd_name)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        entry = COMMANDS.get(name or "")
+        if entry is None:
+            raise LookupError(f"command {name!r} has no entry in timeline.cli._commands.COMMANDS")
+        details = inspect.cleandoc(cmd.help or "")
+        cmd.help = f"{entry.summary}\n\n{details}" if details else entry.summary
+        super().add_command(cmd, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries, shortened as click does, without importing any."""
+        import textwrap
+
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [
+            (name, textwrap.shorten(summary, limit, placeholder="...", break_on_hyphens=False))
+            for name, (_module, summary) in sorted(COMMANDS.items())
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from citations.errors import CitationsError
+        from timeline.errors import TimelineError, TimelineWarning
+
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("always", TimelineWarning)
@@ -182,6 +228,8 @@ class Writes(click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         if current_settings().as_of is not None:
+            from timeline.errors import ReadOnlyTimeline
+
             raise ReadOnlyTimeline(
                 f"--as-of shows the timeline as it stood then and never writes; "
                 f"run `timeline {self.name}` without --as-of"

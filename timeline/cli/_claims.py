@@ -149,9 +149,7 @@ def claim(
     calendar: str,
     reason: str,
 ) -> None:
-    """Record that the source KEY (at --locator) cited by event ID claims FIELD=VALUE.
-
-    FIELD is when, place, actors or title, or a field of your own with a
+    """FIELD is when, place, actors or title, or a field of your own with a
     leading underscore (_casualties=31, _fired_first=SUN). The event's own
     fields do not change: they are your conclusion.
     """
@@ -201,7 +199,6 @@ def revise_claim(
     calendar: str,
     reason: str,
 ) -> None:
-    """Correct the claim of source KEY on FIELD of event ID: its value, stance or rank."""
     with open_timeline() as timeline:
         made = timeline.revise_claim(
             event_id,
@@ -225,7 +222,6 @@ def revise_claim(
 @click.option("--locator", default="", help="The locator of the citation that claims it.")
 @click.option("--reason", required=True, help="Why the claim is withdrawn.")
 def withdraw_claim(event_id: str, key: str, field: str, locator: str, reason: str) -> None:
-    """Withdraw the claim of source KEY on FIELD of event ID (the event's fields stay)."""
     with open_timeline() as timeline:
         timeline.withdraw_claim(event_id, key, field, locator=locator, reason=reason)
     click.echo(f"withdrew the claim of {key} on {field}")
@@ -238,9 +234,7 @@ def withdraw_claim(event_id: str, key: str, field: str, locator: str, reason: st
 @click.option("--locator", default="", help="The locator of the citation that claims it.")
 @click.option("--reason", required=True, help="Why this source is followed.")
 def follow(event_id: str, key: str, field: str, locator: str, reason: str) -> None:
-    """Conclude FIELD of event ID from the claim of source KEY, saying why.
-
-    The event takes the claimed value (recorded as a revision with the same
+    """The event takes the claimed value (recorded as a revision with the same
     reason) when it holds another.
     """
     with open_timeline() as timeline:
@@ -253,7 +247,6 @@ def follow(event_id: str, key: str, field: str, locator: str, reason: str) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--lang", default="en", show_default=True, help="Language of dates and titles.")
 def claims_of(event_id: str, as_json: bool, lang: str) -> None:
-    """What the sources of event ID's citations claim, one claim a row."""
     from timeline.domain import claimed_text, field_label
 
     with open_timeline() as timeline:
@@ -284,7 +277,6 @@ def claims_of(event_id: str, as_json: bool, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--lang", default="en", show_default=True, help="Language of dates and titles.")
 def evidence(event_id: str, field: str | None, as_json: bool, lang: str) -> None:
-    """The claims on event ID (on FIELD, or every field) grouped by value, with their sources."""
     with open_timeline() as timeline:
         items = timeline.evidence(event_id, field)
     if as_json:
@@ -310,7 +302,6 @@ def _dispute_json(dispute: Dispute, lang: str) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--lang", default="en", show_default=True, help="Language of dates and titles.")
 def disputes(as_json: bool, lang: str, **options: Any) -> None:
-    """Events whose sources disagree, one row per event and field, in historical order."""
     from timeline.domain import claimed_text, field_label
 
     with open_timeline() as timeline:

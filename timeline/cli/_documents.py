@@ -198,7 +198,6 @@ def chronology(
     cjk_font: str,
     **options: Any,
 ) -> None:
-    """Write the chronology as Markdown, Pandoc Markdown, HTML, SVG, TimelineJS, CSV or LaTeX."""
     filters = read_filters(**options)
     latex = {
         "latex_layout": latex_layout,
@@ -253,8 +252,6 @@ def chronology(
 def bibliography(
     fmt: str, output: str | None, cited: bool, keep_private_fields: bool, style: str
 ) -> None:
-    """Write the references as BibTeX, biblatex or CSL-JSON sorted by key, or formatted
-    in a citation style as text, HTML or Markdown."""
     from timeline.documents import write_bibliography
 
     with open_timeline() as timeline, reference_cache():

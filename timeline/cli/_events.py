@@ -79,10 +79,7 @@ def add_event(
     document_date: str | None,
     reason: str,
 ) -> None:
-    """Put a new event on the timeline: WHEN (EDTF or a phrase such as "early June 2019") and TITLE.
-
-    Prints the new event's id.
-    """
+    """Prints the new event's id."""
     fields: dict[str, Any] = {"category": category, "importance": importance}
     if summary:
         fields["summary"] = summary
@@ -144,7 +141,6 @@ def revise(
     old_style: bool,
     document_date: str | None,
 ) -> None:
-    """Correct some fields of event ID; only what changes is recorded."""
     from timeline.domain import LocalizedText
 
     fields: dict[str, Any] = {}
@@ -186,7 +182,6 @@ def revise(
 @click.argument("event_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the event is withdrawn.")
 def retract(event_id: str, reason: str) -> None:
-    """Withdraw event ID from the timeline (it stays in the journal and its history)."""
     with open_timeline() as timeline:
         timeline.retract(event_id, reason=reason)
     click.echo(f"retracted {event_id}")
@@ -196,7 +191,6 @@ def retract(event_id: str, reason: str) -> None:
 @click.argument("event_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the event comes back.")
 def restore(event_id: str, reason: str) -> None:
-    """Put retracted event ID back on the timeline."""
     with open_timeline() as timeline:
         timeline.restore(event_id, reason=reason)
     click.echo(f"restored {event_id}")
@@ -210,7 +204,6 @@ def restore(event_id: str, reason: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--lang", default="en", show_default=True, help="Language of dates and titles.")
 def show_event(event_id: str, as_json: bool, lang: str) -> None:
-    """Show one event with its citations."""
     from timeline.dates import format_date, format_edtf
 
     with open_timeline() as timeline:
@@ -247,7 +240,6 @@ def show_event(event_id: str, as_json: bool, lang: str) -> None:
 @click.option("--lang", default="en", show_default=True, help="Language of the titles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_events(lang: str, as_json: bool, **options: Any) -> None:
-    """List events in historical order (a table on a terminal, JSON with --json)."""
     filters = read_filters(**options)
     with open_timeline() as timeline:
         events = timeline.events(**filters)
@@ -262,7 +254,6 @@ def list_events(lang: str, as_json: bool, **options: Any) -> None:
 @click.option("--lang", help="Search titles and summaries in this language only.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def search(text: str, lang: str | None, as_json: bool, **options: Any) -> None:
-    """Find events whose title or summary contains TEXT."""
     filters = read_filters(**options)
     with open_timeline() as timeline:
         events = timeline.events(text=text, lang=lang, **filters)
@@ -300,9 +291,7 @@ def _history_json(entry: HistoryEntry) -> dict[str, Any]:
 @click.argument("event_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(event_id: str, as_json: bool) -> None:
-    """Every change to event ID, oldest first: who, when, why and what changed.
-
-    The table shows when each change was recorded in --tz (default $TZ, else
+    """The table shows when each change was recorded in --tz (default $TZ, else
     the system's zone); --json gives UTC.
     """
     with open_timeline() as timeline:

@@ -114,9 +114,7 @@ def import_(
     retract_missing: bool,
     as_json: bool,
 ) -> None:
-    """Import references and events from FILES, all or nothing.
-
-    References: .bib (BibTeX or biblatex), .json (CSL-JSON), .ris, and Zotero's
+    """References: .bib (BibTeX or biblatex), .json (CSL-JSON), .ris, and Zotero's
     own zotero.sqlite (read-only, also while Zotero runs). Events: .toml,
     .yaml/.yml, .jsonl, .csv; event data sets (ACLED, ICEWS, GDELT, a
     spreadsheet) as .csv/.tsv/.tab with --mapping. References are added first,
@@ -243,9 +241,7 @@ def summary_json(summary: ImportSummary) -> dict[str, Any]:
 )
 @click.option("--made-at", metavar="INSTANT", help="The made-at time printed in the documents.")
 def seed(outdir: str, seeds_dir: str, made_at: str | None) -> None:
-    """Import the seed data set into OUTDIR/seed.timeline and write its documents to OUTDIR.
-
-    Writes chronology.md, chronology.html and references.bib: the same as
+    """Writes chronology.md, chronology.html and references.bib: the same as
     `import`, then `chronology --format md`, `--format html` and `bibliography`.
     """
     from pathlib import Path

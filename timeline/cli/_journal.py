@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 @cli.command(cls=Writes)
 def init() -> None:
-    """Create a new, empty journal at --journal."""
     path = current_settings().journal
     if path.exists():
         raise Failure(f"{path} already exists; choose another --journal")
@@ -30,10 +29,7 @@ def init() -> None:
 
 @cli.command()
 def verify() -> None:
-    """Check the hash chain and the read models against it; exit code 1 if anything differs.
-
-    Opens the journal read-only: verifying never writes to the file.
-    """
+    """Opens the journal read-only: verifying never writes to the file."""
     with open_timeline(read_only=True) as timeline:
         report = timeline.verify()
         head = timeline.head()
@@ -51,7 +47,6 @@ def verify() -> None:
 @cli.command()
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
 def dump(output: str | None) -> None:
-    """Write the whole journal as JSON Lines (one record per line)."""
     with open_timeline() as timeline, output_stream(output) as stream:
         count = timeline.dump(stream)
     if output and output != "-":
@@ -65,7 +60,6 @@ def dump(output: str | None) -> None:
     type=click.File("r", encoding="utf-8", errors="surrogateescape"),
 )
 def load(dump_file: TextIO) -> None:
-    """Create the journal at --journal from a JSON Lines dump (which must verify)."""
     from timeline.application import Timeline
 
     settings = current_settings()
@@ -83,7 +77,6 @@ def load(dump_file: TextIO) -> None:
 
 @cli.command(cls=Writes)
 def rebuild() -> None:
-    """Drop and rebuild the read models from the journal."""
     with open_timeline() as timeline:
         total = timeline.head().seq
         with progress_bar("rebuilding", total) as bar:
@@ -94,7 +87,6 @@ def rebuild() -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(as_json: bool) -> None:
-    """Count events, references, citations and journal records."""
     from timeline.dates import format_edtf
 
     with open_timeline() as timeline:

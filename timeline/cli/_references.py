@@ -44,9 +44,7 @@ def cite(
     calendar: str,
     reason: str,
 ) -> None:
-    """Cite reference KEY from event ID, with an optional locator and what the source claims.
-
-    Each --claim is recorded with the citation (all or nothing) and never
+    """Each --claim is recorded with the citation (all or nothing) and never
     changes the event's own fields: see `timeline evidence` and `timeline disputes`.
     """
     claimed = read_assignments(claims)
@@ -74,7 +72,6 @@ def cite(
 @click.option("--locator", default="", help="The locator of the citation to remove.")
 @click.option("--reason", required=True, help="Why the citation is removed.")
 def uncite(event_id: str, key: str, locator: str, reason: str) -> None:
-    """Remove the citation of KEY (at --locator) from event ID."""
     with open_timeline() as timeline:
         timeline.uncite(event_id, key, locator=locator, reason=reason)
     click.echo(f"{event_id} no longer cites {key}")
@@ -83,7 +80,6 @@ def uncite(event_id: str, key: str, locator: str, reason: str) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def duplicates(as_json: bool) -> None:
-    """List pairs of references that look like the same work, with the reasons."""
     from citations.duplicates import find_duplicates
 
     with open_timeline() as timeline:
@@ -102,7 +98,6 @@ def duplicates(as_json: bool) -> None:
 @click.option("--lang", default="en", show_default=True, help="Language of the titles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def events_citing(key: str, lang: str, as_json: bool) -> None:
-    """List the events citing reference KEY (or a reference merged into it), in historical order."""
     with open_timeline() as timeline:
         print_events(timeline, timeline.events_citing(key), as_json, lang)
 
@@ -111,7 +106,6 @@ def events_citing(key: str, lang: str, as_json: bool) -> None:
 @click.option("--lang", default="en", show_default=True, help="Language of the titles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def unsourced(lang: str, as_json: bool) -> None:
-    """List the events (not retracted) that cite nothing, in historical order."""
     with open_timeline() as timeline:
         print_events(timeline, timeline.unsourced(), as_json, lang)
 
@@ -134,7 +128,6 @@ def _reference_rows(references: Iterable[Reference], merged: set[str]) -> Iterat
 @click.option("--include-merged", is_flag=True, help="Keep references merged into others too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def references(include_merged: bool, as_json: bool) -> None:
-    """List the references by key: type, contributors and title (JSON: every field)."""
     with open_timeline() as timeline:
         every = timeline.references(include_merged=include_merged)
         kept = {ref.key for ref in timeline.references()} if include_merged else None
@@ -149,7 +142,6 @@ def references(include_merged: bool, as_json: bool) -> None:
 @click.argument("key")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def reference(key: str, as_json: bool) -> None:
-    """Show reference KEY: its type, contributors, language and every field."""
     with open_timeline() as timeline:
         found = timeline.reference(key)
         merged = key not in {ref.key for ref in timeline.references()}
@@ -196,10 +188,7 @@ def amend_reference(
     language: str | None,
     source: str | None,
 ) -> None:
-    """Correct reference KEY: some fields (--set, --unset, --type, --language) or all (--from).
-
-    Nothing is written when the content is unchanged.
-    """
+    """Nothing is written when the content is unchanged."""
     import attrs
 
     if not (sets or unsets or entry_type or language is not None or source):
@@ -248,7 +237,6 @@ def _reference_in(source: str, key: str) -> Reference:
 @click.argument("into")
 @click.option("--reason", required=True, help="Why KEY is a duplicate of INTO.")
 def merge_references(key: str, into: str, reason: str) -> None:
-    """Mark reference KEY as a duplicate of INTO: its citations count for INTO from now on."""
     with open_timeline() as timeline:
         timeline.merge_references(key, into, reason=reason)
     click.echo(f"merged {key} into {into}")
