@@ -111,3 +111,25 @@ def test_every_event_appears_exactly_once(chronology: Chronology, options: Docum
         assert latex.count(marker) == 1
         assert len(re.findall(f'<li id="event-{entry.event.id}"', page)) == 1
         assert svg.count(f'data-event="{entry.event.id}"') == 1
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2000), st.integers(0, 300)).map(lambda t: (t[0], t[0] + t[1])),
+        max_size=300,
+    )
+)
+def test_svg_rows_are_the_first_free_row(marks: list[tuple[int, int]]) -> None:
+    """The SVG's row tree puts each mark in the first row whose last occupant ends more
+    than 4 before it (else a new row), as scanning every row does."""
+    from timeline.documents.svg import _Rows
+
+    rows, ends = _Rows(), []
+    for left, right in marks:
+        expected = next((row for row, end in enumerate(ends) if end + 4 < left), len(ends))
+        if expected == len(ends):
+            ends.append(right)
+        else:
+            ends[expected] = right
+        assert rows.place(left, right) == expected
+    assert rows.count == len(ends)

@@ -75,7 +75,12 @@ _WORDS = {
 
 def date_lang(options: DocumentOptions) -> str:
     """The language dates and fixed words are written in: ``lang`` or a fallback, else 'en'."""
-    for tag in options.languages:
+    return _date_lang(options.lang, options.fallbacks)
+
+
+@functools.lru_cache(maxsize=256)  # asked for each date and word of every render
+def _date_lang(lang: str, fallbacks: tuple[str, ...]) -> str:
+    for tag in (lang, *fallbacks):
         primary = tag.split("-")[0].lower()
         if primary in _DATE_LANGS:
             return primary

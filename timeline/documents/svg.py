@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -231,6 +232,52 @@ def _fit(text: str, room: float) -> str:
     return text[:end].rstrip() + "…"
 
 
+class _Rows:
+    """The rows of one lane, each with where its last occupant ends (its occupants only
+    move right, so the last one ends furthest).
+
+    :meth:`place` puts a mark in the first row free before it: a tree of the rows'
+    minimum ends finds that row in O(log rows), where scanning every row took most
+    of a large chronology's drawing (some 280 rows a lane at 10,000 events).
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._leaves = 1
+        self._ends = [math.inf, math.inf]  # node i: the least end below it; leaves at 1 + i
+
+    def place(self, left: float, right: float) -> int:
+        """The first row whose occupant ends more than 4 before ``left``, else a new
+        row; either way its occupant now ends at ``right``."""
+        ends = self._ends
+        if ends[1] + 4 < left:
+            node = 1
+            while node < self._leaves:
+                node = 2 * node if ends[2 * node] + 4 < left else 2 * node + 1
+            row = node - self._leaves
+        else:
+            row = self.count
+            self.count += 1
+            if row == self._leaves:
+                ends = self._grow()
+        node = row + self._leaves
+        ends[node] = right
+        while node > 1:
+            node //= 2
+            ends[node] = min(ends[2 * node], ends[2 * node + 1])
+        return row
+
+    def _grow(self) -> list[float]:
+        """Twice the leaves (the new ones empty); returns the new tree."""
+        leaves = self._ends[self._leaves :]
+        self._leaves *= 2
+        ends = self._ends = [math.inf] * (2 * self._leaves)
+        ends[self._leaves : self._leaves + len(leaves)] = leaves
+        for node in range(self._leaves - 1, 0, -1):
+            ends[node] = min(ends[2 * node], ends[2 * node + 1])
+        return ends
+
+
 @attrs.frozen
 class _Placed:
     entry: ChronologyEntry
@@ -271,29 +318,21 @@ def render_svg(
         day = min(max(day, lo), hi)
         return round(_LEFT + (day - lo) * scale, 2)
 
-    lane_names: dict[str, list[float]] = {}
+    lane_names: dict[str, _Rows] = {}
     placed: list[_Placed] = []
     for entry, mark in zip(entries, marks, strict=True):
         lane = lane_of(entry.event, options)
-        rows = lane_names.setdefault(lane, [])
+        rows = lane_names.setdefault(lane, _Rows())
         widest = max(_text_width(t) for _, t in _labels(entry, options, languages))
         layout = _layout(mark, widest, x)
-        # first row whose last occupant ends before this one begins (each row's
-        # occupants only move right, so the last one ends furthest)
-        for row, free_from in enumerate(rows):
-            if free_from + 4 < layout.left:
-                rows[row] = layout.right
-                break
-        else:
-            row = len(rows)
-            rows.append(layout.right)
+        row = rows.place(layout.left, layout.right)
         placed.append(_Placed(entry, mark, lane, row, layout))
 
     lane_top: dict[str, float] = {}
     y = float(_TOP)
     for lane, rows in lane_names.items():
         lane_top[lane] = y
-        y += len(rows) * _ROW + _LANE_GAP
+        y += rows.count * _ROW + _LANE_GAP
     height = int(y + 8)
     unit, ticks = _ticks(lo, hi, plot, lang)
     title = escape_html(chronology.title)
