@@ -31,6 +31,7 @@ MODULES = (
         "timeline.documents",
         "Documents: Markdown, HTML, SVG, TimelineJS, CSV, LaTeX, bibliographies.",
     ),
+    ("timeline.web", "`timeline serve`: the web app over a journal (the `web` extra)."),
     ("citations", "The standalone bibliography library."),
 )
 

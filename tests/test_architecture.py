@@ -33,6 +33,10 @@ ALLOWED = {
         "citations/zotero.py",
     ),
     "sqlite_utils": ("timeline/journal/_sqlite.py",),
+    # the web app (the `web` extra): its framework, server and templates
+    "starlette": ("timeline/web/",),
+    "uvicorn": ("timeline/web/",),
+    "jinja2": ("timeline/web/",),
     "psycopg": ("timeline/journal/_postgres.py", "timeline/views/_postgres.py"),
     # the tests' throwaway PostgreSQL server: never the library
     "pgserver": (),
@@ -97,6 +101,30 @@ def test_library_is_imported_only_by_its_adapter(library: str) -> None:
     only in importing, sqlite3/sqlite_utils only in storage, timeline never from citations."""
     outside = {module for module in importers(library) if not allowed(library, module)}
     assert not outside, f"{library} imported outside {ALLOWED[library]}: {sorted(outside)}"
+
+
+def test_the_web_app_is_imported_only_when_served() -> None:
+    """Only ``timeline serve`` imports timeline.web, inside the command: every other
+    command (and ``import timeline``) works without the web extra installed."""
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            module = path.relative_to(ROOT).as_posix()
+            if module.startswith("timeline/web/"):
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            top = {id(node) for node in tree.body}
+            for node in ast.walk(tree):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [f"{node.module}.{a.name}" for a in node.names]
+                    if isinstance(node, ast.ImportFrom) and node.module
+                    else []
+                )
+                if any(n == "timeline.web" or n.startswith("timeline.web.") for n in names):
+                    found[module] = "module level" if id(node) in top else "in a function"
+    assert found == {"timeline/cli/_serve.py": "in a function"}
 
 
 def test_the_application_holds_no_sql() -> None:

@@ -10,7 +10,8 @@ tab-separated lines when piped. Errors from :mod:`timeline` and
 The commands live by area: ``_journal`` (init, verify, dump, load, rebuild,
 stats), ``_events``, ``_references`` (references and citations),
 ``_claims`` (what sources claim: claim, evidence, disputes, ...),
-``_documents`` (chronology, bibliography) and ``_import`` (import, seed);
+``_documents`` (chronology, bibliography), ``_import`` (import, seed) and
+``_serve`` (the web app);
 ``_app`` holds the group and its global options, ``_commands`` the table of
 commands (module and summary, so that ``--help`` imports none), ``_output``
 what they print.

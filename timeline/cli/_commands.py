@@ -118,6 +118,10 @@ COMMANDS: dict[str, Entry] = {
         "_import",
         "Import the seed data set into OUTDIR/seed.timeline and write its documents to OUTDIR.",
     ),
+    "serve": Entry(
+        "_serve",
+        "Browse, search and edit the journal in a web browser, at http://127.0.0.1:8000/.",
+    ),
     "stats": Entry("_journal", "Count events, references, citations and journal records."),
     "uncite": Entry("_references", "Remove the citation of KEY (at --locator) from event ID."),
     "unsourced": Entry(

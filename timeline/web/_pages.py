@@ -1,0 +1,185 @@
+"""The pages that read: events (filtered, searched, unsourced), an event, references,
+disputes, the journal's head and verify result. None of them writes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from citations import format_reference
+from citations.errors import CitationsError
+from timeline.errors import TimelineError, UnknownEvent, UnknownReference
+from timeline.web._render import Page, page
+
+__all__ = [
+    "disputes",
+    "event",
+    "events",
+    "handled",
+    "journal",
+    "reference",
+    "references",
+    "search",
+    "unsourced",
+]
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+#: The query parameters of the events filter form, with the keyword of Timeline.events.
+FILTERS = ("text", "actor", "category", "tag", "from", "to", "importance", "retracted")
+
+
+def handled(handler: Handler) -> Handler:
+    """A typed error from the library becomes a page saying what was wrong (nothing written)."""
+
+    @functools.wraps(handler)
+    async def answer(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except (UnknownEvent, UnknownReference) as exc:
+            return page(request, "error.html", 404, message=_sentence(exc))
+        except (TimelineError, CitationsError) as exc:
+            return page(request, "error.html", 400, message=_sentence(exc))
+
+    return answer
+
+
+def _sentence(exc: BaseException) -> str:
+    return " ".join((str(exc).strip() or type(exc).__name__).split())
+
+
+def event_filters(request: Request) -> dict[str, Any]:
+    """The keywords of :meth:`Timeline.events` that the filter form's parameters ask for."""
+    params = request.query_params
+    keywords: dict[str, Any] = {}
+    if text := params.get("text", "").strip():
+        keywords["text"] = text
+    for name, keyword in (("actor", "actors"), ("category", "categories"), ("tag", "tags")):
+        values = [v for item in params.getlist(name) for v in item.replace(",", " ").split()]
+        if values:
+            keywords[keyword] = values
+    start, end = params.get("from", "").strip(), params.get("to", "").strip()
+    if start or end:
+        keywords["between"] = (start or None, end or None)
+    importance = params.get("importance", "").strip()
+    if importance:
+        if importance not in ("1", "2", "3"):
+            from timeline.errors import InvalidChange
+
+            raise InvalidChange(f"importance is 1, 2 or 3, not {importance!r}")
+        keywords["importance"] = int(importance)
+    if params.get("retracted"):
+        keywords["include_retracted"] = True
+    return keywords
+
+
+@handled
+async def events(request: Request) -> Response:
+    """The events, filtered by the form's parameters, in historical order."""
+    view = Page(request)
+    filters = event_filters(request)
+    with view.timeline.read_transaction():
+        found = view.timeline.events(**filters)
+        retracted = {e.id for e in found if view.timeline.is_retracted(e.id)}
+    params = {name: request.query_params.get(name, "") for name in FILTERS}
+    return page(
+        request,
+        "events.html",
+        view=view,
+        heading="Events",
+        events=found,
+        retracted=retracted,
+        params=params,
+    )
+
+
+@handled
+async def search(request: Request) -> Response:
+    """Full-text search of titles and summaries (``?q=``)."""
+    view = Page(request)
+    query = request.query_params.get("q", "").strip()
+    found = view.timeline.events(text=query) if query else []
+    return page(request, "search.html", view=view, query=query, events=found)
+
+
+@handled
+async def unsourced(request: Request) -> Response:
+    """Events that cite nothing."""
+    view = Page(request)
+    found = view.timeline.unsourced()
+    return page(request, "list.html", view=view, heading="Unsourced events", events=found)
+
+
+@handled
+async def event(request: Request) -> Response:
+    """One event: its fields, citations with their references, claims and history."""
+    view = Page(request)
+    event_id = request.path_params["event_id"]
+    tl = view.timeline
+    with tl.read_transaction():
+        shown = tl.event(event_id)
+        citations = [
+            (citation, _formatted(tl, citation.key)) for citation in tl.citations_of(event_id)
+        ]
+        context = {
+            "event": shown,
+            "retracted": tl.is_retracted(event_id),
+            "citations": citations,
+            "evidence": tl.evidence(event_id),
+            "disputed": {d.field for d in tl.disputes() if d.event.id == event_id},
+            "history": tl.history(event_id),
+        }
+    return page(request, "event.html", view=view, **context)
+
+
+def _formatted(tl: Any, key: str) -> str:
+    """The reference as the default style lays it out (plain text, escaped by the page)."""
+    return format_reference(tl.reference(key))
+
+
+@handled
+async def references(request: Request) -> Response:
+    """All references, by key."""
+    view = Page(request)
+    found = [(ref, format_reference(ref)) for ref in view.timeline.references()]
+    return page(request, "references.html", view=view, references=found)
+
+
+@handled
+async def reference(request: Request) -> Response:
+    """One reference and the events citing it."""
+    view = Page(request)
+    key = request.path_params["key"]
+    with view.timeline.read_transaction():
+        ref = view.timeline.reference(key)
+        citing = view.timeline.events_citing(key)
+    return page(
+        request,
+        "reference.html",
+        view=view,
+        reference=ref,
+        formatted=format_reference(ref),
+        events=citing,
+    )
+
+
+@handled
+async def disputes(request: Request) -> Response:
+    """The fields of events whose sources disagree, each value with its sources."""
+    view = Page(request)
+    found = view.timeline.disputes(**event_filters(request))
+    return page(request, "disputes.html", view=view, disputes=found)
+
+
+@handled
+async def journal(request: Request) -> Response:
+    """The journal's head (last seq and hash) and what ``verify`` finds."""
+    view = Page(request)
+    with view.timeline.read_transaction():
+        head = view.timeline.head()
+        report = view.live.verify() if request.query_params.get("verify") else None
+    return page(request, "journal.html", view=view, head=head, report=report)
