@@ -44,12 +44,6 @@ ALLOWED = {
     "pandas": (),
     "numpy": (),
 }
-#: Private modules imported from outside their package, each with the issue that removes it.
-KNOWN_PRIVATE_IMPORTS = {
-    ("timeline.journal._sqlite", "timeline/application.py"): "issue 20: the adapter factory",
-    ("timeline.journal._sqlite", "timeline/views/_sqlite.py"): "issue 20: the views port",
-    ("timeline.journal._chain", "timeline/testing/journal.py"): "issue 20: the tamper hook",
-}
 
 
 def imported_libraries(path: Path) -> set[str]:
@@ -189,17 +183,5 @@ def test_the_private_scan_sees_every_form(tmp_path: Path) -> None:
 
 def test_private_modules_are_imported_only_inside_their_package() -> None:
     """Each package's ``__init__`` is its face: other packages import what it exports."""
-    crossed = faces_crossed() - set(KNOWN_PRIVATE_IMPORTS)
+    crossed = faces_crossed()
     assert not crossed, f"private modules imported from outside their package: {sorted(crossed)}"
-
-
-@pytest.mark.parametrize(
-    ("private", "module"),
-    [
-        pytest.param(private, module, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for (private, module), reason in KNOWN_PRIVATE_IMPORTS.items()
-    ],
-)
-def test_known_private_import_is_still_to_fix(private: str, module: str) -> None:
-    """Each fails until the import goes through the package face; then drop it from the list."""
-    assert private not in private_imports(ROOT / module)

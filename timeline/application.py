@@ -86,8 +86,15 @@ from timeline.errors import (
     VersionConflict,
 )
 from timeline.importing import ImportPlan, Origin, Revision
-from timeline.journal import GENESIS_HASH, NO_STREAM, ExpectedVersion, Journal, Record, VerifyReport
-from timeline.journal._sqlite import publish, remove_files, scratch_path
+from timeline.journal import (
+    GENESIS_HASH,
+    NO_STREAM,
+    ExpectedVersion,
+    Journal,
+    Record,
+    VerifyReport,
+    built_aside,
+)
 from timeline.views import EventQuery, Views
 
 __all__ = [
@@ -1191,13 +1198,11 @@ class Timeline:
         text = os.fspath(path)
         if os.path.lexists(text):
             raise JournalExists(f"{text} already exists")
-        scratch = scratch_path(text)
-        try:
-            with cls.open(scratch, author=author, busy_timeout=busy_timeout) as timeline:
-                yield timeline
-            publish(scratch, text)
-        finally:
-            remove_files(scratch)
+        with (
+            built_aside(text) as scratch,
+            cls.open(scratch, author=author, busy_timeout=busy_timeout) as timeline,
+        ):
+            yield timeline
 
     @classmethod
     def load(
@@ -1219,12 +1224,8 @@ class Timeline:
         text = os.fspath(path)
         if text in (":memory:", "") or os.path.lexists(text):
             return cls._load_into(fp, text, author, progress)
-        scratch = scratch_path(text)
-        try:
+        with built_aside(text) as scratch:
             cls._load_into(fp, scratch, author, progress).close()
-            publish(scratch, text)
-        finally:
-            remove_files(scratch)
         return cls.open(text, author=author)
 
     @classmethod

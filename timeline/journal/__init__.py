@@ -18,32 +18,51 @@ on the port. Three adapters: :class:`SQLiteJournal` (one SQLite file, or
 shared by writers on several machines; the ``postgres`` extra) and
 :class:`MemoryJournal` (a list in this process).
 ``timeline.testing.journal`` holds the contract every adapter passes.
+
+For the SQLite views kept in a journal's file and for tests: :func:`record_bytes`
+(the canonical bytes a record's hash covers), :func:`built_aside` (a new
+journal file built aside and published whole), and :func:`schema_objects`,
+:class:`SchemaObject`, :func:`normal_sql` and :data:`UNTRUSTED_ADVICE` (the
+check that a file holds only objects timeline created).
 """
 
-from timeline.journal._chain import GENESIS_HASH, VerifyReport
+from timeline.journal._chain import GENESIS_HASH, VerifyReport, record_bytes
 from timeline.journal._kinds import KindRegistry, Upcaster
 from timeline.journal._memory import MemoryJournal
 from timeline.journal._port import ANY, NO_STREAM, Batch, ExpectedVersion, Journal, Then
 from timeline.journal._postgres import PostgresJournal
 from timeline.journal._records import Draft, Head, Record, canonical_json
-from timeline.journal._sqlite import SQLiteJournal
+from timeline.journal._sqlite import (
+    UNTRUSTED_ADVICE,
+    SchemaObject,
+    SQLiteJournal,
+    built_aside,
+    normal_sql,
+    schema_objects,
+)
 
 __all__ = [
     "ANY",
-    "GENESIS_HASH",
-    "NO_STREAM",
     "Batch",
     "Draft",
     "ExpectedVersion",
+    "GENESIS_HASH",
     "Head",
     "Journal",
     "KindRegistry",
     "MemoryJournal",
+    "NO_STREAM",
     "PostgresJournal",
     "Record",
     "SQLiteJournal",
+    "SchemaObject",
     "Then",
+    "UNTRUSTED_ADVICE",
     "Upcaster",
     "VerifyReport",
+    "built_aside",
     "canonical_json",
+    "normal_sql",
+    "record_bytes",
+    "schema_objects",
 ]

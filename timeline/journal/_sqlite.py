@@ -57,11 +57,9 @@ __all__ = [
     "migrations",
     "SQLiteJournal",
     "SchemaObject",
+    "built_aside",
     "normal_sql",
-    "publish",
-    "remove_files",
     "schema_objects",
-    "scratch_path",
 ]
 
 #: ``PRAGMA application_id`` of a journal file ("TLJN").
@@ -753,20 +751,27 @@ def _migrate(conn: sqlite3.Connection, path: str) -> bool:
 _WRITERS_ONLY = frozenset({"0002_no_insert_trigger"})
 
 
-def scratch_path(path: str) -> str:
-    """A hidden path beside ``path`` for building a new journal no other process opens."""
+@contextlib.contextmanager
+def built_aside(path: str) -> Iterator[str]:
+    """A hidden path beside ``path`` to build a new journal in, published when the block succeeds.
+
+    No other process opens the hidden file; at the end of the block (the
+    journal built there closed) it appears at ``path`` whole, or
+    :class:`JournalExists` if another process created ``path`` meanwhile.
+    Whatever happens, the hidden file and SQLite's files beside it are removed.
+    """
     folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(folder, f".{name}.{os.getpid()}-{os.urandom(4).hex()}.new")
+    scratch = os.path.join(folder, f".{name}.{os.getpid()}-{os.urandom(4).hex()}.new")
+    try:
+        yield scratch
+        _publish(scratch, path)
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{scratch}{suffix}")
 
 
-def remove_files(path: str) -> None:
-    """Remove a journal file and the files SQLite keeps beside it (missing ones are fine)."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{path}{suffix}")
-
-
-def publish(scratch: str, path: str) -> None:
+def _publish(scratch: str, path: str) -> None:
     """Make the closed journal file ``scratch`` appear at ``path`` at once, never over a file.
 
     Its write-ahead log is folded into it first, so ``path`` is whole on its

@@ -48,8 +48,8 @@ from timeline.journal import (
     Journal,
     KindRegistry,
     canonical_json,
+    record_bytes,
 )
-from timeline.journal._chain import record_bytes
 
 __all__ = ["START", "Factory", "JournalContract", "StepClock", "draft"]
 

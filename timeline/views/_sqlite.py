@@ -43,8 +43,7 @@ from timeline.domain import (
     decode_reference,
 )
 from timeline.errors import UntrustedJournal
-from timeline.journal import Record
-from timeline.journal._sqlite import UNTRUSTED_ADVICE, SchemaObject, normal_sql, schema_objects
+from timeline.journal import UNTRUSTED_ADVICE, Record, SchemaObject, normal_sql, schema_objects
 from timeline.views._port import Batch, EventQuery, Progress
 from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
 
