@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
+import urllib.parse
 import warnings
 from pathlib import Path
 
 import pytest
 from tools import in_ci
 
-__all__ = ["server_url", "fresh_target"]
+__all__ = [
+    "PASSWORD_USER",
+    "fresh_target",
+    "password_login",
+    "server_url",
+    "with_login",
+]
 
 
 def _unavailable(reason: str) -> None:
@@ -54,3 +62,56 @@ def server_url() -> str:
 def fresh_target(url: str) -> str:
     """``url`` with a new, unused schema as its fragment."""
     return f"{url}#t_{os.urandom(6).hex()}"
+
+
+#: The role :func:`password_login` makes, which must give its password.
+PASSWORD_USER = "timeline_pw"
+
+
+def with_login(url: str, user: str, password: str | None = None, **params: str) -> str:
+    """``url`` logging in as ``user`` (with ``password``, if given), plus libpq ``params``."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    login = user if password is None else f"{user}:{urllib.parse.quote(password, safe='')}"
+    query = urllib.parse.parse_qsl(parts.query) + list(params.items())
+    return urllib.parse.urlunsplit(
+        (parts.scheme, f"{login}@{host}", parts.path, urllib.parse.urlencode(query), "")
+    )
+
+
+def password_login(url: str) -> str:
+    """The password of :data:`PASSWORD_USER`, a role the server makes log in with
+    scram-sha-256 (lines put first in its pg_hba.conf, then reloaded).
+
+    Needs the server's pg_hba.conf on this machine, writable (pgserver's is):
+    otherwise the test is skipped (failed under CI).
+    """
+    import psycopg
+
+    password = "pw-" + os.urandom(8).hex()
+    with psycopg.connect(url, autocommit=True) as admin:
+        (hba,) = admin.execute("SHOW hba_file").fetchone() or ("",)
+        rules = (
+            f"local all {PASSWORD_USER} scram-sha-256\nhost all {PASSWORD_USER} all scram-sha-256\n"
+        )
+        try:
+            text = Path(hba).read_text(encoding="utf-8")
+            if rules not in text:
+                Path(hba).write_text(rules + text, encoding="utf-8")
+        except OSError as exc:
+            _unavailable(f"the server's pg_hba.conf cannot be changed here ({exc})")
+        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (PASSWORD_USER,))
+        verb = "ALTER" if exists.fetchone() else "CREATE"
+        admin.execute(f"{verb} ROLE {PASSWORD_USER} LOGIN PASSWORD '{password}'")
+        admin.execute(f"GRANT CREATE ON DATABASE {admin.info.dbname} TO {PASSWORD_USER}")
+        admin.execute("SELECT pg_reload_conf()")
+    wrong = with_login(url, PASSWORD_USER, "not-" + password)
+    for _ in range(1000):  # the postmaster reloads on its signal: wait until it refuses
+        try:
+            psycopg.connect(wrong).close()
+        except psycopg.OperationalError as exc:
+            if "password" in str(exc):
+                return password
+            raise
+        time.sleep(0.01)
+    pytest.fail("the server never began asking for passwords after pg_reload_conf()")

@@ -22,7 +22,7 @@ from typing import Any, Literal, TextIO
 import attrs
 
 from citations import Reference
-from timeline._storage import Storage, open_storage
+from timeline._storage import Storage, open_storage, shown, storage_exists
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import When, format_edtf
 from timeline.domain import (
@@ -94,6 +94,7 @@ from timeline.journal import (
     Record,
     VerifyReport,
     built_aside,
+    is_postgres_target,
 )
 from timeline.views import EventQuery, Views
 
@@ -284,7 +285,10 @@ class Timeline:
         busy_timeout: float = 30.0,
         read_only: bool = False,
     ) -> Timeline:
-        """Open (or create) the timeline stored at ``path``.
+        """Open (or create) the timeline stored at ``path``: a file, ``":memory:"``, or a
+        PostgreSQL URL (``postgresql://user@host/db#schema``: the journal and its views in
+        that schema, ``timeline`` when no ``#schema`` is given; every libpq parameter, such as
+        ``sslmode``, ``passfile`` or ``service``, in its query; the ``postgres`` extra).
 
         Read models behind the journal (after a crash, or a journal loaded
         from a dump) are brought up to date here; ``progress`` sees the count.
@@ -1193,9 +1197,21 @@ class Timeline:
         It is built in a hidden file beside ``path`` that no other process
         opens, and linked into place at the end: a failure removes the hidden
         file and leaves ``path`` untouched. Raises :class:`JournalExists` if
-        ``path`` exists, also when another process created it meanwhile.
+        ``path`` exists, also when another process created it meanwhile. A
+        PostgreSQL URL's block is one transaction, in a schema holding no record.
         """
         text = os.fspath(path)
+        if is_postgres_target(text):
+            if storage_exists(text):
+                raise JournalExists(f"{shown(text)} holds a journal already")
+            with (
+                cls.open(text, author=author, busy_timeout=busy_timeout) as timeline,
+                timeline.transaction(),
+            ):
+                if timeline.head().seq:
+                    raise JournalExists(f"{shown(text)} holds a journal already")
+                yield timeline
+            return
         if os.path.lexists(text):
             raise JournalExists(f"{text} already exists")
         with (
@@ -1222,7 +1238,7 @@ class Timeline:
         them in one transaction. A dump that fails either check writes nothing.
         """
         text = os.fspath(path)
-        if text in (":memory:", "") or os.path.lexists(text):
+        if text in (":memory:", "") or is_postgres_target(text) or os.path.lexists(text):
             return cls._load_into(fp, text, author, progress)
         with built_aside(text) as scratch:
             cls._load_into(fp, scratch, author, progress).close()

@@ -33,7 +33,7 @@ DEFAULT_JOURNAL = "timeline.db"
 
 
 class Settings(NamedTuple):
-    journal: Path
+    journal: Path | str  # a file, or a postgresql:// URL (str)
     as_of: int | datetime | None
     author: str | None
     tz: str | None = None
@@ -80,6 +80,13 @@ def parse_made_at(value: str | None) -> datetime | None:
     return None
 
 
+def shown_journal() -> str:
+    """The journal as messages show it (a URL without its password)."""
+    from timeline._storage import shown
+
+    return shown(current_settings().journal)
+
+
 def current_settings() -> Settings:
     return click.get_current_context().find_object(Settings)  # type: ignore[return-value]
 
@@ -103,21 +110,26 @@ def open_timeline(
     A command that only reads runs in one snapshot of the file; ``read_only``
     opens the file without writing anything to it. SQLite errors come out typed.
     """
+    from pathlib import Path
+
     from timeline.application import Timeline
     from timeline.cli._output import progress_bar
 
     settings = current_settings()
-    path = path or settings.journal
-    uri = str(path).startswith("file:")
-    if not create and not uri and str(path) != ":memory:" and not path.exists():
-        raise Failure(f"no journal at {path}; create one with `timeline init` or `timeline import`")
-    if create and not uri:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    target = path or settings.journal
+    if isinstance(target, Path):
+        uri = str(target).startswith("file:")
+        if not create and not uri and str(target) != ":memory:" and not target.exists():
+            raise Failure(
+                f"no journal at {target}; create one with `timeline init` or `timeline import`"
+            )
+        if create and not uri:
+            target.parent.mkdir(parents=True, exist_ok=True)
     writes = isinstance(click.get_current_context().command, Writes)
     with (
         progress_bar("catching up", None) as progress,
         Timeline.open(
-            str(path) if uri else path,
+            target if isinstance(target, Path) and not uri else str(target),
             author=settings.author,
             progress=progress,
             busy_timeout=settings.busy_timeout,
@@ -136,12 +148,13 @@ def reference_cache() -> contextlib.AbstractContextManager[object]:
     """The formatted-reference cache beside the journal file (``JOURNAL-formatted``):
     a command that formats references reads what earlier ones formatted.
 
-    None for ``:memory:`` and ``file:`` URIs (they may name no folder to write in);
+    None for ``:memory:``, ``file:`` URIs (they may name no folder to write in) and
+    ``postgresql://`` URLs;
     read, never written, under ``--as-of`` (which writes nothing).
     """
     settings = current_settings()
     path = settings.journal
-    if str(path).startswith("file:") or str(path) == ":memory:":
+    if isinstance(path, str) or str(path).startswith("file:") or str(path) == ":memory:":
         return contextlib.nullcontext()
     from citations import formatted_cache
 
@@ -265,7 +278,10 @@ def sentence(exc: BaseException) -> str:
     envvar="TIMELINE_JOURNAL",
     default=DEFAULT_JOURNAL,
     show_default=True,
-    help="The journal file (default: $TIMELINE_JOURNAL, else ./timeline.db).",
+    help=(
+        "The journal file, or a PostgreSQL URL postgresql://USER@HOST/DB#SCHEMA "
+        "(default: $TIMELINE_JOURNAL, else ./timeline.db)."
+    ),
 )
 @click.option(
     "--as-of",
@@ -315,8 +331,10 @@ def cli(
     """
     from pathlib import Path
 
+    from timeline.journal import is_postgres_target
+
     ctx.obj = Settings(
-        journal=Path(journal),
+        journal=journal if is_postgres_target(journal) else Path(journal),
         as_of=_parse_as_of(as_of, tz),
         author=author,
         tz=tz,

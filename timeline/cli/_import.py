@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from timeline.cli._app import Failure, Writes, cli, current_settings, open_timeline, parse_made_at
+from timeline.cli._app import (
+    Failure,
+    Writes,
+    cli,
+    current_settings,
+    open_timeline,
+    parse_made_at,
+    shown_journal,
+)
 from timeline.cli._documents import write_chronology
 from timeline.cli._output import diff_value, echo_json, progress_bar
 
@@ -23,7 +31,7 @@ SEED_TITLE = "China–Russia relations: a chronology"
 
 
 def import_files(
-    journal: Path,
+    journal: Path | str,
     files: Sequence[Path],
     *,
     strict: bool = True,
@@ -156,7 +164,7 @@ def import_(
             click.echo(entry_text(entry), err=not dry_run)
     if dry_run:
         click.echo(
-            f"would write {summary.records} records to {settings.journal} ({_counts(summary)}); "
+            f"would write {summary.records} records to {shown_journal()} ({_counts(summary)}); "
             "nothing was written"
         )
         return
@@ -164,7 +172,7 @@ def import_(
         f"imported {summary.references} references, {summary.events} events, "
         f"{summary.citations} citations, "
         + (f"{summary.claims} claims, " if summary.claims else "")
-        + f"{summary.revisions} revisions into {settings.journal} ({_counts(summary)})"
+        + f"{summary.revisions} revisions into {shown_journal()} ({_counts(summary)})"
     )
     if summary.missing > summary.retracted:
         click.echo(

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from timeline.cli._app import Failure, Writes, cli, current_settings, open_timeline, output_stream
+from timeline.cli._app import (
+    Failure,
+    Writes,
+    cli,
+    current_settings,
+    open_timeline,
+    output_stream,
+    shown_journal,
+)
 from timeline.cli._output import echo_json, print_table, progress_bar
 
 if TYPE_CHECKING:
@@ -16,12 +24,18 @@ if TYPE_CHECKING:
 
 @cli.command(cls=Writes)
 def init() -> None:
-    path = current_settings().journal
-    if path.exists():
-        raise Failure(f"{path} already exists; choose another --journal")
+    _refuse_existing("choose another --journal")
     with open_timeline(create=True) as timeline:
         head = timeline.head()
-    click.echo(f"created journal {path} (head seq {head.seq})")
+    click.echo(f"created journal {shown_journal()} (head seq {head.seq})")
+
+
+def _refuse_existing(advice: str) -> None:
+    """Fail when a journal is at --journal already (a file, or a schema's tables)."""
+    from timeline._storage import storage_exists
+
+    if storage_exists(current_settings().journal):
+        raise Failure(f"{shown_journal()} already exists; {advice}")
 
 
 # -- maintenance --------------------------------------------------------------
@@ -64,15 +78,15 @@ def load(dump_file: TextIO) -> None:
 
     settings = current_settings()
     path = settings.journal
-    if path.exists():
-        raise Failure(f"{path} already exists; load into a new --journal")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _refuse_existing("load into a new --journal")
+    if not isinstance(path, str):
+        path.parent.mkdir(parents=True, exist_ok=True)
     with (
         progress_bar("loading", None) as progress,
         Timeline.load(dump_file, path, author=settings.author, progress=progress) as loaded,
     ):
         head = loaded.head()
-    click.echo(f"loaded {head.seq} records into {path}")
+    click.echo(f"loaded {head.seq} records into {shown_journal()}")
 
 
 @cli.command(cls=Writes)

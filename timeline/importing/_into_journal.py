@@ -6,7 +6,9 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from timeline._storage import storage_exists
 from timeline.errors import JournalExists
+from timeline.journal import is_postgres_target
 
 if TYPE_CHECKING:
     from timeline.application import ImportSummary
@@ -46,8 +48,8 @@ def import_into(
         )
 
     target = os.fspath(path)
+    exists = storage_exists(target)
     if dry_run:
-        exists = os.path.lexists(target)
         with Timeline.open(
             target if exists else ":memory:",
             author=author,
@@ -55,8 +57,9 @@ def import_into(
             read_only=exists,
         ) as timeline:
             return run(timeline)
-    if not os.path.lexists(target):
-        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    if not exists:
+        if not is_postgres_target(target):
+            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
         try:
             with Timeline.creating(target, author=author, busy_timeout=busy_timeout) as timeline:
                 return run(timeline)

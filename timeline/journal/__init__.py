@@ -30,7 +30,7 @@ from timeline.journal._chain import GENESIS_HASH, VerifyReport, record_bytes
 from timeline.journal._kinds import KindRegistry, Upcaster
 from timeline.journal._memory import MemoryJournal
 from timeline.journal._port import ANY, NO_STREAM, Batch, ExpectedVersion, Journal, Then
-from timeline.journal._postgres import PostgresJournal
+from timeline.journal._postgres import PostgresJournal, is_postgres_target
 from timeline.journal._records import Draft, Head, Record, canonical_json
 from timeline.journal._sqlite import (
     UNTRUSTED_ADVICE,
@@ -62,6 +62,7 @@ __all__ = [
     "VerifyReport",
     "built_aside",
     "canonical_json",
+    "is_postgres_target",
     "normal_sql",
     "record_bytes",
     "schema_objects",

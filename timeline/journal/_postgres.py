@@ -310,6 +310,11 @@ class PostgresJournal(ChainStore):
             raise
         return cls(conn, parsed, registry, clock, read_only=read_only)
 
+    @staticmethod
+    def shown(target: str) -> str:
+        """``target`` as messages show it: without its password, with its schema."""
+        return parse_target(target).shown
+
     @property
     def read_only(self) -> bool:
         """True when opened with ``read_only=True``."""
