@@ -57,7 +57,7 @@ def serve(host: str, port: int, token: str | None, read_only: bool) -> None:
             f"--host {host} is not a loopback address: give an access token with --token"
         )
     path = settings.journal
-    if not str(path).startswith("file:") and not path.exists():
+    if not isinstance(path, str) and not str(path).startswith("file:") and not path.exists():
         raise Failure(f"no journal at {path}; create one with `timeline init` or `timeline import`")
     from timeline.application import Timeline
 
