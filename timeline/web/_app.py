@@ -11,7 +11,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from timeline.application import Timeline
-from timeline.web import _pages
+from timeline.web import _edits, _pages
 from timeline.web._guard import Guard
 from timeline.web._render import LANGUAGES
 
@@ -37,6 +37,16 @@ def create_app(
         Route("/unsourced", _pages.unsourced),
         Route("/disputes", _pages.disputes),
         Route("/journal", _pages.journal),
+        Route("/new", _pages.new_event),
+        Route("/events", _edits.add_event, methods=["POST"]),
+        *(
+            Route(
+                f"/events/{{event_id}}/{name}",
+                getattr(_edits, name.replace("-", "_")),
+                methods=["POST"],
+            )
+            for name in _edits.EVENT_FORMS
+        ),
         Route("/events/{event_id:path}", _pages.event),
         Route("/references", _pages.references),
         Route("/references/{key:path}", _pages.reference),

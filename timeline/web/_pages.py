@@ -12,15 +12,18 @@ from starlette.responses import Response
 
 from citations import format_reference
 from citations.errors import CitationsError
+from timeline.application import Timeline
 from timeline.errors import TimelineError, UnknownEvent, UnknownReference
 from timeline.web._render import Page, page
 
 __all__ = [
     "disputes",
     "event",
+    "event_context",
     "events",
     "handled",
     "journal",
+    "new_event",
     "reference",
     "references",
     "search",
@@ -116,29 +119,41 @@ async def unsourced(request: Request) -> Response:
 
 @handled
 async def event(request: Request) -> Response:
-    """One event: its fields, citations with their references, claims and history."""
+    """One event: its fields, citations with their references, claims and history (and,
+    when editable, the forms that change it)."""
     view = Page(request)
-    event_id = request.path_params["event_id"]
-    tl = view.timeline
-    with tl.read_transaction():
-        shown = tl.event(event_id)
-        citations = [
-            (citation, _formatted(tl, citation.key)) for citation in tl.citations_of(event_id)
-        ]
-        context = {
-            "event": shown,
-            "retracted": tl.is_retracted(event_id),
-            "citations": citations,
-            "evidence": tl.evidence(event_id),
-            "disputed": {d.field for d in tl.disputes() if d.event.id == event_id},
-            "history": tl.history(event_id),
-        }
-    return page(request, "event.html", view=view, **context)
+    with view.timeline.read_transaction():
+        context = event_context(view.timeline, request.path_params["event_id"])
+    done = request.query_params.get("done", "")
+    notes = request.query_params.getlist("warning")
+    return page(request, "event.html", view=view, done=done, notes=notes, **context)
 
 
-def _formatted(tl: Any, key: str) -> str:
+def event_context(tl: Timeline, event_id: str) -> dict[str, Any]:
+    """What an event's page shows (read in the caller's snapshot)."""
+    history = tl.history(event_id)
+    return {
+        "event": tl.event(event_id),
+        "retracted": tl.is_retracted(event_id),
+        "citations": [(c, _formatted(tl, c.key)) for c in tl.citations_of(event_id)],
+        "evidence": tl.evidence(event_id),
+        "disputed": {d.field for d in tl.disputes() if d.event.id == event_id},
+        "history": history,
+        "version": len(history),
+        "keys": [ref.key for ref in tl.references()],
+    }
+
+
+def _formatted(tl: Timeline, key: str) -> str:
     """The reference as the default style lays it out (plain text, escaped by the page)."""
     return format_reference(tl.reference(key))
+
+
+@handled
+async def new_event(request: Request) -> Response:
+    """The form that records a new event."""
+    view = Page(request)
+    return page(request, "new.html", view=view, message=None, conflict=False, typed={})
 
 
 @handled

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import jinja2
 from starlette.requests import Request
@@ -18,7 +16,10 @@ from timeline.dates import MAX_BOUND, MIN_BOUND, format_date, format_edtf, jdn_t
 from timeline.domain import Actor, Event, Evidence, LocalizedText, Place
 from timeline.errors import InvalidChange, TimelineError
 
-__all__ = ["LANGUAGES", "Page", "page", "past_of"]
+__all__ = ["AUTHOR_COOKIE", "LANGUAGES", "Page", "author_of", "page", "past_of"]
+
+#: The cookie keeping the author a browser gave last (asked once, then filled in).
+AUTHOR_COOKIE = "timeline_author"
 
 #: The languages pages are shown in (titles, summaries, dates).
 LANGUAGES = ("en", "zh", "ru")
@@ -70,6 +71,10 @@ class Page:
     def edtf(self, event: Event) -> str:
         return format_edtf(event.when)
 
+    def actors(self, event: Event) -> str:
+        """The actors as the forms take them: ``CHN RUS:host``."""
+        return " ".join(f"{a.code}:{a.role}" if a.role else a.code for a in event.actors)
+
     def day(self, jdn: int) -> str:
         return "" if jdn in (MIN_BOUND, MAX_BOUND) else jdn_to_iso(jdn)
 
@@ -106,6 +111,11 @@ def past_of(text: str) -> int | Any:
     return read_instant(text)
 
 
+def author_of(request: Request) -> str:
+    """The author this browser gave last, or ''."""
+    return unquote(request.cookies.get(AUTHOR_COOKIE, ""))
+
+
 def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     """The template filled with ``values`` and what every page shows."""
     current: Page | None = values.pop("view", None)
@@ -119,13 +129,7 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
         csrf=request.scope.get("state", {}).get("csrf", ""),
         languages=LANGUAGES,
         request_path=request.url.path,
-        **values,
+        author=author_of(request),
+        **{"message": None, "conflict": False, "typed": {}, "done": "", "notes": [], **values},
     )
     return HTMLResponse(text, status_code=status)
-
-
-@contextlib.contextmanager
-def reading(timeline: Timeline) -> Iterator[Timeline]:
-    """Queries inside read one snapshot of the journal."""
-    with timeline.read_transaction():
-        yield timeline
