@@ -228,6 +228,11 @@ class Dispute:
     evidence: tuple[Evidence, ...]
 
 
+def _rekeyed(citation: Citation, surviving: Mapping[str, Reference]) -> Citation:
+    """The citation pointing to its reference's surviving key (merges followed)."""
+    return attrs.evolve(citation, key=surviving[citation.key].key)
+
+
 def _diffs(before: EventState | None, after: EventState) -> tuple[FieldDiff, ...]:
     """What changed from one state of an event to the next (``before`` None: recorded)."""
     old_event = before.event if before is not None else None
@@ -1025,8 +1030,16 @@ class Timeline:
             entries = tuple(
                 ChronologyEntry(
                     view.event,
-                    tuple(attrs.evolve(c, key=surviving[c.key].key) for c in view.citations),
+                    tuple(_rekeyed(c, surviving) for c in view.citations),
                     retracted=view.retracted,
+                    evidence=tuple(
+                        attrs.evolve(
+                            item,
+                            sources=tuple((k, _rekeyed(c, surviving)) for k, c in item.sources),
+                        )
+                        for item in evidence(view)
+                    ),
+                    disputed=disputed_fields(view),
                 )
                 for view in found
             )

@@ -1,5 +1,6 @@
 """The :class:`Chronology` projection: selected events in historical order, with
-their citations and the references they cite, and the journal state they came from.
+their citations, what their sources claim, the references they cite, and the
+journal state they came from.
 
 Every document renderer takes a :class:`Chronology`; the :class:`~timeline.Timeline`
 builds one with :meth:`~timeline.Timeline.chronology`.
@@ -13,7 +14,7 @@ from datetime import datetime
 import attrs
 
 from citations import Reference
-from timeline.domain import Citation, Event
+from timeline.domain import Citation, Event, Evidence
 
 __all__ = ["Chronology", "ChronologyEntry", "JournalState"]
 
@@ -28,11 +29,18 @@ class JournalState:
 
 @attrs.frozen
 class ChronologyEntry:
-    """One event of a chronology with its citations; ``retracted`` when it was withdrawn."""
+    """One event of a chronology with its citations; ``retracted`` when it was withdrawn.
+
+    ``evidence`` is what the citations' sources claim, grouped by field and
+    value (:func:`~timeline.domain.evidence`); ``disputed`` the fields whose
+    claims disagree (:func:`~timeline.domain.disputed_fields`).
+    """
 
     event: Event
     citations: tuple[Citation, ...] = ()
     retracted: bool = False
+    evidence: tuple[Evidence, ...] = ()
+    disputed: tuple[str, ...] = ()
 
 
 def _references(value: Mapping[str, Reference]) -> tuple[tuple[str, Reference], ...]:

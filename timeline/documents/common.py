@@ -1,25 +1,32 @@
 """What several document formats share: text in the chosen language, date labels,
-grouping under headings, lanes, footnote numbering, provenance and escaping.
+grouping under headings, lanes, footnote numbering, the accounts of disputed
+fields, provenance and escaping.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 
+from citations import Reference
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date, jdn_to_gregorian, phrase_lang
 from timeline.documents.options import DocumentOptions
-from timeline.domain import Citation, Event
+from timeline.domain import Citation, Event, Evidence, field_label, is_user_field
 
 __all__ = [
+    "Account",
+    "Claimed",
     "Footnote",
     "Group",
     "date_label",
+    "account_text",
+    "accounts",
     "as_written",
     "computed_label",
     "date_lang",
@@ -30,7 +37,9 @@ __all__ = [
     "group_entries",
     "lane_of",
     "made_at_text",
+    "named_sources",
     "provenance",
+    "source_name",
     "start_day",
     "summary_of",
     "title_of",
@@ -49,6 +58,12 @@ _WORDS = {
         "other": "Other",
         "none": "(none)",
         "events": "{n} events",
+        "disputed": "disputed",
+        "not": "not {value}",
+        "field.when": "date",
+        "field.place": "place",
+        "field.actors": "actors",
+        "field.title": "title",
     },
     "zh": {
         "retracted": "已撤回",
@@ -59,6 +74,12 @@ _WORDS = {
         "other": "其他",
         "none": "（无）",
         "events": "{n} 个事件",
+        "disputed": "有争议",
+        "not": "非{value}",
+        "field.when": "日期",
+        "field.place": "地点",
+        "field.actors": "行为体",
+        "field.title": "标题",
     },
     "ru": {
         "retracted": "отозвано",
@@ -69,6 +90,12 @@ _WORDS = {
         "other": "Прочее",
         "none": "(нет)",
         "events": "событий: {n}",
+        "disputed": "спорно",
+        "not": "не {value}",
+        "field.when": "дата",
+        "field.place": "место",
+        "field.actors": "участники",
+        "field.title": "название",
     },
 }
 
@@ -321,3 +348,137 @@ _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~^$@&!]|^[+\-.:=%]")
 def escape_markdown(text: str) -> str:
     """Text that Pandoc and CommonMark show as written, never as markup or raw HTML."""
     return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", " ".join(text.split()))
+
+
+@attrs.frozen
+class Claimed:
+    """One value the sources give for a field, as a document prints it.
+
+    ``text`` is the value in the document's language ("15 March 1969", "not
+    31" for a denial); ``citations`` the citations whose sources give it (none
+    for the event's own value that no source gives); ``concluded`` whether it
+    is the editor's conclusion (the event's value, or the claim followed).
+    """
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    concluded: bool = False
+    denied: bool = False
+
+
+@attrs.frozen
+class Account:
+    """A field of an entry whose sources give values other than the conclusion.
+
+    ``label`` names the field in the document's language ("date",
+    "casualties"); ``values`` come conclusion first, then the other values
+    as first claimed, denials last; ``disputed`` when the claims disagree.
+    """
+
+    field: str
+    label: str
+    values: tuple[Claimed, ...]
+    disputed: bool = False
+
+
+def _claimed_text(field: str, value: Any, options: DocumentOptions) -> str:
+    if field == "when":
+        return _label(value, date_lang(options), options.date_style)
+    if field == "place":
+        return str(value.name.get(options.lang, options.fallbacks))
+    if field == "actors":
+        return ", ".join(str(actor) for actor in value)
+    if field == "title":
+        return str(value.get(options.lang, options.fallbacks))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _own_text(event: Event, field: str, options: DocumentOptions) -> str:
+    """The event's own value of ``field`` as printed; '' when it has none."""
+    if field == "when":
+        return date_label(event, options)
+    if field == "place":
+        return "; ".join(p.name.get(options.lang, options.fallbacks) for p in event.places)
+    if field == "actors":
+        return ", ".join(str(actor) for actor in event.actors)
+    if field == "title":
+        return title_of(event, options) if event.title else ""
+    return ""
+
+
+def _value(item: Evidence, options: DocumentOptions) -> Claimed:
+    text = _claimed_text(item.field, item.value, options)
+    denied = not item.claims[0].asserts
+    if denied:
+        text = word(options, "not", value=text)
+    citations = tuple(dict.fromkeys(citation for _, citation in item.sources))
+    return Claimed(text, citations, concluded=item.concluded or item.followed, denied=denied)
+
+
+def accounts(entry: ChronologyEntry, options: DocumentOptions) -> tuple[Account, ...]:
+    """The fields of an entry whose sources claim values other than its conclusion, or
+    disagree: the date, title, place and actors, then user fields in the order first
+    claimed (a user field, ``_casualties``, always: the event has no value for it)."""
+    by_field: dict[str, list[Evidence]] = {}
+    for item in entry.evidence:
+        by_field.setdefault(item.field, []).append(item)
+    found = []
+    for field, items in by_field.items():
+        disputed = field in entry.disputed
+        if not disputed and not is_user_field(field) and all(i.concluded for i in items):
+            continue
+        values = [_value(item, options) for item in items]
+        own = _own_text(entry.event, field, options)
+        if own and not any(item.concluded for item in items):
+            values.insert(0, Claimed(own, concluded=True))
+        values.sort(key=lambda value: (not value.concluded, value.denied))
+        label = field_label(field) if is_user_field(field) else word(options, f"field.{field}")
+        found.append(Account(field, label, tuple(values), disputed))
+    return tuple(sorted(found, key=lambda account: _FIELD_ORDER.get(account.field, 4)))
+
+
+#: The event's own fields first, in the order an entry shows them; user fields after.
+_FIELD_ORDER = {"when": 0, "title": 1, "place": 2, "actors": 3}
+
+
+def source_name(reference: Reference | None, citation: Citation) -> str:
+    """A short name for a citation's source: its first contributor's family (or whole)
+    name, else the reference's title, else its key."""
+    if reference is not None:
+        for contributor in reference.contributors:
+            return contributor.family or contributor.literal
+        title = dict(reference.fields).get("title", "")
+        if title:
+            return title
+    return citation.key
+
+
+def account_text(
+    account: Account,
+    options: DocumentOptions,
+    escape: Callable[[str], str],
+    cite: Callable[[tuple[Citation, ...]], str],
+) -> str:
+    """An account as one line of a document: "date (disputed): 2 March 1969 (Smith; Li) —
+    15 March 1969 (Ivanov)"; ``cite`` writes a value's sources, already escaped, with
+    their own leading space (or '' for none), ``escape`` the rest."""
+    head = account.label
+    if account.disputed:
+        head += f" ({word(options, 'disputed')})"
+    values = " — ".join(escape(value.text) + cite(value.citations) for value in account.values)
+    return f"{escape(head)}: {values}"
+
+
+def named_sources(
+    chronology: Chronology, escape: Callable[[str], str]
+) -> Callable[[tuple[Citation, ...]], str]:
+    """A ``cite`` for :func:`account_text` naming each source: " (Smith; Li)"."""
+    references = chronology.reference_map
+
+    def cite(citations: tuple[Citation, ...]) -> str:
+        names = dict.fromkeys(source_name(references.get(c.key), c) for c in citations)
+        return f" ({escape('; '.join(names))})" if names else ""
+
+    return cite

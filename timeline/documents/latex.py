@@ -11,9 +11,14 @@ run ``xelatex``, ``biber`` or ``bibtex``, ``xelatex`` twice), or nothing for
 document's citation style (the formatter of every other document: the full
 reference the first time a work is cited, the style's short form after), and
 the references follow in the style's order; ``xelatex`` alone builds it.
+Where sources claim other values than the event's (or disagree), a small line
+per field follows the entry: each value with its sources (``\\cite`` keys, or
+the sources' names with the ``text`` backend).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import attrs
 
@@ -21,10 +26,13 @@ from citations import writable_key
 from citations.formatting import STYLES as PYBTEX_STYLES
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
+    account_text,
+    accounts,
     date_label,
     escape_latex,
     group_entries,
     made_at_text,
+    named_sources,
     provenance,
     summary_of,
     title_of,
@@ -61,8 +69,12 @@ def _cites(entry: ChronologyEntry, options: DocumentOptions, notes: _Notes | Non
         return ""
     if notes is not None:
         return "".join(notes(citation) for citation in entry.citations)
+    return _cite_keys(entry.citations)
+
+
+def _cite_keys(citations: tuple[Citation, ...]) -> str:
     parts = []
-    for citation in entry.citations:
+    for citation in citations:
         parts.append(f"\\cite{_optional(citation.locator)}{{{writable_key(citation.key)}}}")
     return "~" + "; ".join(parts) if parts else ""
 
@@ -80,7 +92,11 @@ def _optional(locator: str) -> str:
 
 
 def _body(
-    entry: ChronologyEntry, options: DocumentOptions, newline: str, notes: _Notes | None
+    entry: ChronologyEntry,
+    options: DocumentOptions,
+    newline: str,
+    notes: _Notes | None,
+    cite: Callable[[tuple[Citation, ...]], str],
 ) -> str:
     event = entry.event
     title = escape_latex(title_of(event, options))
@@ -90,7 +106,19 @@ def _body(
     summary = summary_of(event, options) if options.show_summaries else ""
     if summary:
         text += f"{newline}{{\\small {escape_latex(summary)}}}"
+    for account in accounts(entry, options):
+        text += f"{newline}{{\\small {account_text(account, options, escape_latex, cite)}}}"
     return text
+
+
+def _cite_for(
+    chronology: Chronology, options: DocumentOptions, notes: _Notes | None
+) -> Callable[[tuple[Citation, ...]], str]:
+    """How a claimed value's sources are written: ``\\cite`` keys for biber and BibTeX,
+    else their names ("(Smith; Li)")."""
+    if _cited(chronology, options) and notes is None:
+        return _cite_keys
+    return named_sources(chronology, escape_latex)
 
 
 def _breakable(text: str) -> str:
@@ -169,7 +197,7 @@ def _description(
         lines.append(r"\begin{description}")
         for entry in group.entries:
             label = escape_latex(date_label(entry.event, options))
-            body = _body(entry, options, _PAR, notes)
+            body = _body(entry, options, _PAR, notes, _cite_for(chronology, options, notes))
             lines.append(f"  \\item[{{{label}}}] {body}")
         lines += [r"\end{description}", ""]
     return lines
@@ -186,7 +214,7 @@ def _longtable(chronology: Chronology, options: DocumentOptions, notes: _Notes |
             lines.append(f"  \\multicolumn{{2}}{{@{{}}l}}{{\\textbf{{{heading}}}}} \\\\")
         for entry in group.entries:
             label = escape_latex(date_label(entry.event, options))
-            body = _body(entry, options, _NEWLINE, notes)
+            body = _body(entry, options, _NEWLINE, notes, _cite_for(chronology, options, notes))
             lines.append(f"  {label} & {body} \\\\")
     lines += [r"\end{longtable}", ""]
     return lines

@@ -4,22 +4,29 @@ The ``"pandoc"`` flavour writes ``[@key, p. 104]`` so that
 ``pandoc --citeproc --bibliography references.bib`` formats the sources; the
 ``"footnotes"`` flavour numbers every citation and writes the formatted
 reference in the footnote (the style's short form when the work was cited
-before), with the bibliography at the end in the style's order.
+before), with the bibliography at the end in the style's order. Where sources
+claim other values than the event's (or disagree), a line per field under the
+entry gives each value with its sources: "date (disputed): 2 March 1969
+(Smith; Li) — 15 March 1969 (Ivanov)", Pandoc citing each claim's source at it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Footnote,
+    account_text,
+    accounts,
     date_label,
     escape_markdown,
     footnotes,
     group_entries,
     made_at_text,
+    named_sources,
     provenance,
     summary_of,
     title_of,
@@ -62,7 +69,11 @@ def _note_text(note: Footnote, sources: Sources, first: bool) -> str:
 
 
 def _entry_line(
-    entry: ChronologyEntry, options: DocumentOptions, sources: str, summary_indent: str
+    entry: ChronologyEntry,
+    options: DocumentOptions,
+    sources: str,
+    summary_indent: str,
+    cite: Callable[[tuple[Citation, ...]], str],
 ) -> list[str]:
     event = entry.event
     head = f"**{escape_markdown(date_label(event, options))}** — "
@@ -73,6 +84,8 @@ def _entry_line(
     summary = summary_of(event, options) if options.show_summaries else ""
     if summary:
         lines += ["", summary_indent + escape_markdown(summary)]
+    for account in accounts(entry, options):
+        lines += ["", summary_indent + account_text(account, options, escape_markdown, cite)]
     return lines
 
 
@@ -109,6 +122,7 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
         if pandoc or not options.show_sources
         else formatted_sources(chronology, options, "markdown")
     )
+    cite = _pandoc_citations if pandoc else named_sources(chronology, escape_markdown)
     cited: set[str] = set()
     definitions: list[str] = []
     heading = "##"
@@ -125,7 +139,7 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
                     first = note.citation.key not in cited
                     cited.add(note.citation.key)
                     definitions.append(f"[^{note.number}]: {_note_text(note, sources, first)}")
-            lines += _entry_line(entry, options, marks, "  ")
+            lines += _entry_line(entry, options, marks, "  ", cite)
             lines.append("")
     if definitions:
         lines += [*definitions, ""]

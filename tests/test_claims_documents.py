@@ -1,0 +1,120 @@
+"""Every document shows what the sources claim where it differs from the conclusion:
+each value with its sources, disputes marked, in every format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from citations import Contributor, Reference
+from timeline import Timeline
+from timeline.chronology import Chronology
+from timeline.documents import DocumentOptions, render
+from timeline.documents.common import accounts
+
+MADE_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def _timeline() -> Timeline:
+    tl = Timeline.open(":memory:", author="test")
+    for key, name in (("smith", "Smith"), ("ivanov", "Ivanov")):
+        tl.add_reference(
+            Reference(key, "book", {"title": f"Account {key}", "date": "1970"}, [Contributor(name)])
+        )
+    tl.add_reference(
+        Reference("li", "book", {"title": "珍宝岛", "date": "1970"}, [Contributor(literal="李丹")])
+    )
+    tl.add_event(id="zb", when="1969-03-02", title="Zhenbao Island clash", actors=["CHN", "SUN"])
+    tl.add_event(id="quiet", when="1970-01", title="A quiet month")
+    tl.cite("zb", "smith", locator="p. 3", claims={"when": "2 March 1969", "_soviet_dead": 31})
+    tl.cite("zb", "li", claims={"when": "2 March 1969", "_soviet_dead": 58})
+    tl.cite("zb", "ivanov", claims={"when": "15 March 1969"})
+    tl.cite("quiet", "smith", claims={"when": "1970-01"})
+    return tl
+
+
+@pytest.fixture
+def chronology() -> Iterator[Chronology]:
+    with _timeline() as tl:
+        yield tl.chronology(made_at=MADE_AT)
+
+
+def test_an_entry_carries_its_evidence_and_disputed_fields(chronology: Chronology) -> None:
+    """The chronology holds each event's claims grouped by value and its disputed fields."""
+    zb, quiet = chronology.entries
+    assert zb.disputed == ("_soviet_dead", "when")
+    assert [(e.field, e.keys) for e in zb.evidence if e.field == "when"] == [
+        ("when", ("smith", "li")),
+        ("when", ("ivanov",)),
+    ]
+    assert quiet.disputed == () and [e.concluded for e in quiet.evidence] == [True]
+
+
+def test_accounts_give_the_conclusion_first_and_skip_agreeing_claims(
+    chronology: Chronology,
+) -> None:
+    """Only fields whose claims differ from the conclusion get an account, date first."""
+    zb, quiet = chronology.entries
+    when, dead = accounts(zb, DocumentOptions())
+    assert (when.label, when.disputed) == ("date", True)
+    assert [(v.text, v.concluded) for v in when.values] == [
+        ("2 March 1969", True),
+        ("15 March 1969", False),
+    ]
+    assert [v.text for v in dead.values] == ["31", "58"]
+    assert accounts(quiet, DocumentOptions()) == ()
+
+
+def test_an_unclaimed_conclusion_is_shown_before_the_claims() -> None:
+    """A conclusion no source gives still comes first, with no sources; denials come last."""
+    with _timeline() as tl:
+        tl.add_event(id="visit", when="2019-06", title="Visit")
+        tl.cite("visit", "smith", claims={"when": "2019-06-05"})
+        tl.cite("visit", "ivanov", claims={"when": "2019-06-05"}, stance="contradicts")
+        (entry,) = tl.chronology(between="2019").entries
+    (when,) = accounts(entry, DocumentOptions())
+    assert [(v.text, len(v.citations), v.denied) for v in when.values] == [
+        ("June 2019", 0, False),
+        ("5 June 2019", 1, False),
+        ("not 5 June 2019", 1, True),
+    ]
+
+
+def test_markdown_names_the_sources_of_each_claim(chronology: Chronology) -> None:
+    """Footnote Markdown: "2 March 1969 (Smith; 李丹) — 15 March 1969 (Ivanov)"."""
+    text = render(chronology, "markdown", DocumentOptions(flavour="footnotes"))
+    assert "  date (disputed): 2 March 1969 (Smith; 李丹) — 15 March 1969 (Ivanov)\n" in text
+    assert "  soviet dead (disputed): 31 (Smith) — 58 (李丹)\n" in text
+    assert text.count("(disputed)") == 2, "the quiet month's agreeing claim adds nothing"
+
+
+def test_pandoc_markdown_cites_each_claims_source_at_its_claim(chronology: Chronology) -> None:
+    """Pandoc Markdown cites the sources of each value where the value is written."""
+    text = render(chronology, "markdown", DocumentOptions(flavour="pandoc"))
+    assert "2 March 1969 [@smith, p. 3; @li] — 15 March 1969 [@ivanov]" in text
+
+
+def test_latex_cites_or_names_the_sources_of_each_claim(chronology: Chronology) -> None:
+    """LaTeX: ``\\cite`` keys at each value with biber, the sources' names with text."""
+    biber = render(chronology, "latex")
+    assert r"2 March 1969~\cite[p. 3]{smith}; \cite{li} — 15 March 1969~\cite{ivanov}" in biber
+    for layout in ("description", "longtable"):
+        options = DocumentOptions(latex_backend="text", latex_layout=layout)
+        text = render(chronology, "latex", options)
+        assert "{\\small date (disputed): 2 March 1969 (Smith; 李丹) — 15 March 1969 (Ivanov)}" in (
+            text
+        )
+
+
+def test_claimed_text_is_escaped_in_every_output() -> None:
+    """A claimed text with markup characters prints as written in Markdown and LaTeX."""
+    hostile = "100% & #1 _ {x} <b>*"
+    with _timeline() as tl:
+        tl.cite("quiet", "ivanov", claims={"_note": hostile})
+        chronology = tl.chronology(between="1970")
+    latex = render(chronology, "latex", DocumentOptions(latex_backend="text"))
+    assert r"note: 100\% \& \#1 \_ \{x\} <b>* (Ivanov)" in latex
+    markdown = render(chronology, "markdown", DocumentOptions(flavour="footnotes"))
+    assert r"note: 100% \& \#1 \_ \{x\} \<b\>\* (Ivanov)" in markdown
