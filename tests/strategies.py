@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import attrs
 from hypothesis import strategies as st
 
 from timeline.dates import Boundless, DateInterval, DateSet, HistoricalDate, When, days_in_month
@@ -325,3 +328,103 @@ def claims(draw: st.DrawFn, citation_id: str | None = None, field: str | None = 
         stance=draw(st.sampled_from(Stance)),
         rank=draw(st.sampled_from(Rank)),
     )
+
+
+# -- events files (export and import back) ---------------------------------------------
+
+_FILE_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12)
+_FILE_SLUG = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,10}", fullmatch=True)
+_FILE_TEXTS = st.dictionaries(
+    st.sampled_from(["en", "zh", "ru", "zh-Hant", "und"]), _FILE_TEXT.filter(str.strip), max_size=3
+)
+_NUMBER_LIKE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _file_claim_value(field: str) -> st.SearchStrategy[object]:
+    """A claimed value an events file gives back: text that reads as a number (``"31"``)
+    is read as that number, and claimed text is stripped, as the CLI reads it too."""
+    values = claimed_values(field)
+    if field.startswith("_"):
+        return values.filter(
+            lambda v: not isinstance(v, str) or (v == v.strip() and not _NUMBER_LIKE.match(v))
+        )
+    return values
+
+
+@st.composite
+def event_states(draw: st.DrawFn, event_id: str | None = None) -> object:
+    """An event with citations and claims as an events file can hold it: the summary's
+    original language is the title's when the summary has it (one ``original`` gives
+    both), a place's name is one text of unknown language or a table."""
+    from timeline.domain import (
+        Actor,
+        Citation,
+        Event,
+        EventState,
+        LocalizedText,
+        Place,
+        Relation,
+        RelationType,
+        order_claims,
+    )
+
+    chosen = event_id or draw(_FILE_SLUG)
+    titles = draw(_FILE_TEXTS.filter(bool))
+    original = draw(st.sampled_from(["", *titles]))
+    summaries = draw(_FILE_TEXTS)
+    place_names = st.one_of(
+        _FILE_TEXT.filter(str.strip).map(lambda t: LocalizedText.of(t.strip(), "und")),
+        _FILE_TEXTS.map(LocalizedText),
+    )
+    places = st.builds(
+        Place,
+        place_names,
+        country=st.sampled_from(["", "CN", "RU"]),
+        lat=st.none() | st.floats(-90, 90),
+        lon=st.none() | st.floats(-180, 180),
+    )
+    event = Event(
+        id=chosen,
+        when=draw(whens()),
+        title=LocalizedText(titles, original=original),
+        when_text=draw(_FILE_TEXT).strip(),
+        summary=LocalizedText(summaries, original=original if original in summaries else ""),
+        category=draw(_FILE_SLUG),
+        importance=draw(st.integers(1, 3)),
+        actors=draw(
+            st.lists(
+                st.builds(
+                    Actor,
+                    st.from_regex(r"[A-Z][A-Z0-9]{1,9}", fullmatch=True),
+                    st.sampled_from(["", "host", "target"]),
+                ),
+                max_size=3,
+                unique=True,
+            )
+        ),
+        places=draw(st.lists(places, max_size=2)),
+        tags=draw(st.lists(_FILE_SLUG, max_size=3)),
+        relations=draw(
+            st.lists(st.builds(Relation, st.sampled_from(RelationType), _FILE_SLUG), max_size=2)
+        ),
+    )
+    cited = draw(
+        st.lists(
+            st.builds(
+                Citation,
+                st.just(chosen),
+                st.sampled_from(["k1", "lukin2018", "mfa:2001"]),
+                locator=st.sampled_from(["", "p. 3", "§2"]),
+                quote=st.sampled_from(["", "a “quoted” line"]),
+                supports=st.lists(st.sampled_from(["when", "title", "places"]), max_size=2),
+            ),
+            max_size=3,
+            unique_by=lambda c: c.id,
+        )
+    )
+    made = []
+    for citation in cited:
+        for field in draw(st.lists(st.sampled_from(CLAIMED_FIELDS), max_size=2, unique=True)):
+            claim = draw(claims(citation.id, field))
+            made.append(attrs.evolve(claim, value=draw(_file_claim_value(field))))
+    return EventState(event, citations=tuple(cited), claims=order_claims(cited, made))

@@ -273,6 +273,7 @@ AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     "seed": ("seed", "{tmp}/seed-out", "--seeds", "{tmp}/seeds"),
     "event": ("event", "2019-06-visit"),
     "events": ("events",),
+    "export-events": ("export-events", "--format", "jsonl"),
     "search": ("search", "Zhenbao"),
     "history": ("history", "2019-06-visit"),
     "chronology": ("chronology", "--made-at", MADE_AT),

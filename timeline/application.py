@@ -69,6 +69,7 @@ from timeline.domain import (
 )
 from timeline.errors import (
     CorruptJournal,
+    DocumentError,
     DomainError,
     DuplicateEvent,
     DuplicateReference,
@@ -85,7 +86,7 @@ from timeline.errors import (
     UnknownReference,
     VersionConflict,
 )
-from timeline.importing import ImportPlan, Origin, Revision
+from timeline.importing import ImportPlan, Origin, Revision, write_events
 from timeline.journal import (
     GENESIS_HASH,
     NO_STREAM,
@@ -1051,6 +1052,20 @@ class Timeline:
                 made_at=made_at or datetime.now(UTC),
                 title=title,
             )
+
+    def export_events(self, fmt: str = "toml", **filters: Any) -> str:
+        """The events (``filters`` as :meth:`events`'s, retracted ones left out) with their
+        citations and claims as an events file in ``fmt``: ``toml``, ``jsonl`` or ``csv``.
+
+        The file imports back to the same events: edit it and import it, and
+        what you changed is recorded as revisions, nothing else. Raises
+        :class:`DocumentError` for an event the format cannot hold exactly
+        (CSV has no claims, quotes or place coordinates).
+        """
+        if filters.pop("include_retracted", False):
+            raise DocumentError("an events file holds no retractions; export without them")
+        query = _event_query(**filters)
+        return write_events(self._views.events(query, as_of=self._upto), fmt)
 
     def _surviving(self, keys: Iterable[str]) -> dict[str, Reference]:
         """Each key's surviving reference (merges followed), one query per merge step."""

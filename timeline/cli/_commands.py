@@ -76,6 +76,10 @@ COMMANDS: dict[str, Entry] = {
         "_claims",
         "The claims on event ID (on FIELD, or every field) grouped by value, with their sources.",
     ),
+    "export-events": Entry(
+        "_import",
+        "Write the events (not retracted) with their citations and claims as an events file.",
+    ),
     "follow": Entry(
         "_claims",
         "Conclude FIELD of event ID from the claim of source KEY, saying why.",

@@ -1,4 +1,5 @@
-"""Commands bringing data in: import, and seed (the main job on the seed data set)."""
+"""Commands bringing data in and out: import, export-events, and seed (the main job on the
+seed data set)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from timeline.cli._app import (
     cli,
     current_settings,
     open_timeline,
+    output_stream,
     parse_made_at,
     shown_journal,
 )
 from timeline.cli._documents import write_chronology
+from timeline.cli._filters import filter_options, read_filters
 from timeline.cli._output import diff_value, echo_json, progress_bar
 
 if TYPE_CHECKING:
@@ -232,6 +235,31 @@ def summary_json(summary: ImportSummary) -> dict[str, Any]:
             for entry in summary.entries
         ],
     }
+
+
+@cli.command("export-events")
+@filter_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["toml", "jsonl", "csv"]),
+    default="toml",
+    show_default=True,
+    help="The events file format.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+def export_events(fmt: str, output: str | None, **options: Any) -> None:
+    """Edit the file and `timeline import` it: what you changed is recorded as
+    revisions (with the file's line as the reason), nothing else. CSV holds no
+    claims, quotes or place coordinates: an event with them is refused, naming it.
+    """
+    filters = read_filters(**options)
+    if filters.pop("include_retracted"):
+        raise Failure("an events file holds no retractions; export without --include-retracted")
+    with open_timeline() as timeline:
+        text = timeline.export_events(fmt, **filters)
+    with output_stream(output) as stream:
+        stream.write(text)
 
 
 # -- the main job -------------------------------------------------------------------

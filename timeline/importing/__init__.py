@@ -17,12 +17,14 @@ Modules: ``_plan`` (the values), ``_entries`` (one entry's fields), one module
 per events format (``_toml``, ``_yaml``, ``_jsonl``, ``_csv``), ``_files``
 (files by suffix), ``_encoding`` (a BibTeX file's bytes against its encoding),
 ``_zotero`` (Zotero's database), ``_mapping`` (data tables such as ACLED's
-through a mapping file, ``mappings/`` holding the built-in ones) and
-``_into_journal``.
+through a mapping file, ``mappings/`` holding the built-in ones),
+``_into_journal`` and ``_export`` (events written back as an events file:
+:func:`write_events`).
 """
 
 from __future__ import annotations
 
+from timeline.importing._export import EXPORT_FORMATS, write_events
 from timeline.importing._files import (
     DATA_TABLES,
     EVENT_FORMATS,
@@ -38,6 +40,7 @@ from timeline.importing._plan import ImportPlan, Origin, Revision
 __all__ = [
     "DATA_TABLES",
     "EVENT_FORMATS",
+    "EXPORT_FORMATS",
     "EventMapping",
     "ImportPlan",
     "Origin",
@@ -49,4 +52,5 @@ __all__ = [
     "parse_events",
     "read_events",
     "read_import",
+    "write_events",
 ]

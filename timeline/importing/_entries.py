@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from timeline.dates import When
 from timeline.domain import (
     CALENDARS,
@@ -59,7 +61,7 @@ _CITATION_KEYS = {
     "calendar",
     "lang",
 }
-_CLAIM_KEYS = {"value", "stance", "rank"}
+_CLAIM_KEYS = {"value", "text", "stance", "rank"}
 TOO_DEEP = "lists and tables nested too deeply (an events file needs four levels)"
 
 
@@ -255,7 +257,8 @@ def _citation(event_id: str, data: Any, where: Where) -> Citation:
 
 def _claims(citation: Citation, data: Mapping[str, Any], lang: str, where: Where) -> list[Claim]:
     """The claims of a citation table: ``claims = { when = "...", _casualties = 31 }``, each
-    value plain or a table ``{ value = ..., stance = ..., rank = ... }``; the citation's
+    value plain or a table ``{ value = ..., text = ..., stance = ..., rank = ... }`` (``text``:
+    the value as the source wrote it, a date phrase); the citation's
     ``stance``, ``rank``, ``calendar`` and ``lang`` apply to the plain ones."""
     claimed = data.get("claims", {})
     if not isinstance(claimed, Mapping):
@@ -267,22 +270,24 @@ def _claims(citation: Citation, data: Mapping[str, Any], lang: str, where: Where
     made = []
     for field, value in claimed.items():
         options = {"stance": stance, "rank": rank}
+        text = ""
         if isinstance(value, Mapping) and "value" in value:
+            at = f"citations.claims.{field}"
             unknown = sorted(set(value) - _CLAIM_KEYS)
             if unknown:
-                raise where.fail(
-                    f"unknown claim field(s) {', '.join(unknown)}", f"citations.claims.{field}"
-                )
+                raise where.fail(f"unknown claim field(s) {', '.join(unknown)}", at)
             options.update(
-                {k: _str(value[k], where, f"citations.claims.{field}.{k}") for k in value}
+                {k: _str(value[k], where, f"{at}.{k}") for k in ("stance", "rank") if k in value}
             )
+            text = _str(value.get("text", ""), where, f"{at}.text")
             value = value["value"]
         try:
-            made.append(
-                read_claim(citation.id, str(field), value, lang=lang, calendar=calendar, **options)
+            claim = read_claim(
+                citation.id, str(field), value, lang=lang, calendar=calendar, **options
             )
         except TimelineError as exc:
             raise where.fail(str(exc), f"citations.claims.{field}") from exc
+        made.append(attrs.evolve(claim, value_text=text) if text else claim)
     return made
 
 
