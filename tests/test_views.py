@@ -12,8 +12,11 @@ import pytest
 
 from citations import Reference
 from timeline.application import Timeline
+from timeline.dates import parse_edtf
+from timeline.domain import Event, EventRecorded, decode, encode
+from timeline.journal import Record
 from timeline.testing.views import Story, ViewsContract
-from timeline.views import MemoryViews, SQLiteViews, Views, _sqlite
+from timeline.views import EventQuery, MemoryViews, SQLiteViews, Views, _sqlite
 
 DATA = Path(__file__).parent / "data" / "journals"
 
@@ -38,6 +41,33 @@ def test_a_rebuild_across_batches_equals_one_batch(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(_sqlite, "_CHUNK", 2)
     rebuilt = SQLiteViews.in_memory(story.records)
     assert list(rebuilt.snapshot()) == whole
+
+
+def test_a_failed_batch_inside_the_callers_transaction_undoes_only_itself() -> None:
+    """The savepoint is the batch's own: the caller's transaction stays open and keeps
+    the batches applied before it."""
+    story = Story(SQLiteViews.in_memory())
+    seq = story.record("a")
+    conn = story.views._conn  # type: ignore[attr-defined]
+    good, bad = (_appended(story, event_id) for event_id in ("b", "c"))
+    conn.execute("BEGIN")
+    story.views.apply([(good, decode(good))])
+    before = list(story.views.snapshot())  # type: ignore[attr-defined]
+    with pytest.raises(sqlite3.IntegrityError):
+        story.views.apply([(bad, decode(bad)), (bad, decode(bad))])
+    assert conn.in_transaction
+    assert list(story.views.snapshot()) == before  # type: ignore[attr-defined]
+    conn.execute("COMMIT")
+    assert [view.event.id for view in story.views.events(EventQuery())] == ["a", "b"]
+    assert story.views.checkpoint() == good.seq == seq + 1
+
+
+def _appended(story: Story, event_id: str) -> Record:
+    """The record of a new event appended to the story's journal, not yet applied."""
+    event = Event(id=event_id, when=parse_edtf("1970"), title={"en": event_id})
+    change = EventRecorded(event=event, author="test", reason="test")
+    (record,) = story.journal.append(change.stream, [encode(change)])
+    return record
 
 
 def _statements(conn: sqlite3.Connection, run: Callable[[], object]) -> int:

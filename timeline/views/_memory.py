@@ -100,16 +100,32 @@ class MemoryViews:
     # -- applying changes -----------------------------------------------------
 
     def apply(self, batch: Batch) -> None:
-        """Bring the views up to date with ``batch``: each stream's state after the
-        change (:func:`timeline.domain.apply`) holds from the record's ``seq``."""
-        for record, change in batch:
-            versions = self._streams.setdefault(change.stream, [])
-            current = versions[-1] if versions and versions[-1].valid_to == OPEN else None
-            state = apply(current.value if current else None, change)
-            if current is not None:
-                current.valid_to = record.seq
-            versions.append(_Held(record.seq, state))
-            self._seq = record.seq
+        """Bring the views up to date with ``batch``, all or nothing: each stream's state
+        after the change (:func:`timeline.domain.apply`) holds from the record's ``seq``.
+
+        A change that does not fit raises, and the batch's earlier changes are undone.
+        """
+        seq = self._seq
+        done: list[tuple[str, _Held | None]] = []  # (stream, the version the change ended)
+        try:
+            for record, change in batch:
+                versions = self._streams.get(change.stream, [])
+                current = versions[-1] if versions and versions[-1].valid_to == OPEN else None
+                state = apply(current.value if current else None, change)
+                if current is not None:
+                    current.valid_to = record.seq
+                self._streams.setdefault(change.stream, versions).append(_Held(record.seq, state))
+                done.append((change.stream, current))
+                self._seq = record.seq
+        except BaseException:
+            for stream, ended in reversed(done):
+                self._streams[stream].pop()
+                if ended is not None:
+                    ended.valid_to = OPEN
+                if not self._streams[stream]:
+                    del self._streams[stream]
+            self._seq = seq
+            raise
 
     def checkpoint(self) -> int | None:
         """The last ``seq`` applied."""

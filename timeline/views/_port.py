@@ -70,7 +70,8 @@ class Views(Protocol):
     """Read models derived from the journal, kept in step with it by :meth:`apply`."""
 
     def apply(self, batch: Batch) -> None:
-        """Bring the views up to date with ``batch`` (inside the journal's write transaction)."""
+        """Bring the views up to date with ``batch`` (inside the journal's write transaction),
+        all or nothing: if it raises, the views are as they were before."""
 
     def checkpoint(self) -> int | None:
         """The last ``seq`` applied, or None when the views must be rebuilt."""

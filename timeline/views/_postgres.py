@@ -234,10 +234,11 @@ class PostgresViews:
     # -- applying changes -----------------------------------------------------
 
     def apply(self, batch: Batch) -> None:
-        """Bring the tables up to date with ``batch``, in the caller's transaction."""
+        """Bring the tables up to date with ``batch``, in the caller's transaction, all
+        or nothing (in a savepoint, or a transaction of its own when none is open)."""
         if not batch:
             return
-        with self._writing() as conn:
+        with self._writing() as conn, conn.transaction():
             writer = RowWriter(_Tables(conn, self._s), [change for _, change in batch])
             for record, change in batch:
                 writer.apply(record, change)

@@ -299,13 +299,24 @@ class SQLiteViews:
     # -- applying changes -----------------------------------------------------
 
     def apply(self, batch: Batch) -> None:
-        """Bring the tables up to date with ``batch``, in the caller's transaction."""
+        """Bring the tables up to date with ``batch``, in the caller's transaction, all
+        or nothing: inside a savepoint, rolled back when a statement fails (while the
+        transaction is still open: SQLite ends it itself on some errors)."""
         if not batch:
             return
-        writer = RowWriter(_Tables(self._conn), [change for _, change in batch])
-        for record, change in batch:
-            writer.apply(record, change)
-        writer.flush(batch[-1][0].seq)
+        conn = self._conn
+        conn.execute("SAVEPOINT views_apply")
+        try:
+            writer = RowWriter(_Tables(conn), [change for _, change in batch])
+            for record, change in batch:
+                writer.apply(record, change)
+            writer.flush(batch[-1][0].seq)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO views_apply")
+                conn.execute("RELEASE views_apply")
+            raise
+        conn.execute("RELEASE views_apply")
 
     def _apply_records(self, records: Iterable[Record], progress: Progress | None) -> int:
         count = 0
