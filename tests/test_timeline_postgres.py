@@ -15,7 +15,7 @@ from postgres import PASSWORD_USER, fresh_target, password_login, with_login
 from citations import Reference
 from timeline.application import Timeline
 from timeline.cli import cli
-from timeline.errors import JournalExists, JournalUnavailable
+from timeline.errors import CorruptJournal, JournalExists, JournalUnavailable
 from timeline.importing import import_into, read_import
 
 
@@ -189,3 +189,52 @@ def _params(url: str) -> dict[str, str]:
     import psycopg.conninfo
 
     return {k: str(v) for k, v in psycopg.conninfo.conninfo_to_dict(url).items()}
+
+
+def test_copy_sqlite_to_postgresql_and_back_keeps_the_head(
+    tmp_path: Path, postgres_target: str
+) -> None:
+    """timeline copy SQLite -> PostgreSQL -> SQLite: the same records and head hash, the
+    same answers, each copy verified; a target holding a journal is refused."""
+    source, back = tmp_path / "t.timeline", tmp_path / "back.timeline"
+    with Timeline.open(source, author="a") as tl:
+        _story(tl)
+        head, records, events = tl.journal.head(), list(tl.records()), tl.events()
+    code, out = _cli("copy", str(source), postgres_target)
+    assert code == 0 and f"hash {head.hash}" in out and "verified" in out, out
+    counts: list[int] = []
+    assert Timeline.copy(postgres_target, back, progress=counts.append) == head
+    assert counts[-1] == head.seq
+    for copied in (postgres_target, back):
+        with Timeline.open(copied, read_only=True) as tl:
+            assert list(tl.records()) == records and tl.events() == events
+            assert tl.journal.head() == head and tl.verify().ok
+    code, out = _cli("copy", str(source), postgres_target)
+    assert code == 1 and "already" in out
+    with pytest.raises(JournalExists):
+        Timeline.copy(source, back)
+
+
+def test_a_copy_of_a_broken_chain_writes_nothing(tmp_path: Path, postgres_url: str) -> None:
+    """A source edited behind the journal's back is refused naming the seq; the target file
+    does not appear and the target schema holds no record."""
+    import psycopg
+
+    source = fresh_target(postgres_url)
+    with Timeline.open(source, author="a") as tl:
+        _story(tl)
+    schema = source.rpartition("#")[2]
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SET session_replication_role = replica")  # a superuser skips triggers
+        admin.execute(
+            f"UPDATE \"{schema}\".records SET payload = replace(payload, 'Clash', 'Clesh') "
+            "WHERE seq = 3"
+        )
+    for target in (str(tmp_path / "copy.timeline"), fresh_target(postgres_url)):
+        with pytest.raises(CorruptJournal, match="seq 3"):
+            Timeline.copy(source, target)
+        if "://" not in target:
+            assert not Path(target).exists()
+        else:
+            with Timeline.open(target, read_only=True) as tl:
+                assert tl.head().seq == 0

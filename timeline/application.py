@@ -91,6 +91,7 @@ from timeline.journal import (
     GENESIS_HASH,
     NO_STREAM,
     ExpectedVersion,
+    Head,
     Journal,
     Record,
     VerifyReport,
@@ -1247,6 +1248,47 @@ class Timeline:
             cls.open(scratch, author=author, busy_timeout=busy_timeout) as timeline,
         ):
             yield timeline
+
+    @classmethod
+    def copy(
+        cls,
+        source: str | os.PathLike[str],
+        target: str | os.PathLike[str],
+        *,
+        progress: Callable[[int], None] | None = None,
+        busy_timeout: float = 30.0,
+    ) -> Head:
+        """Copy the timeline at ``source`` into a new one at ``target``, all or nothing.
+
+        Either may be a file or a PostgreSQL URL. The records are read in one
+        snapshot of ``source`` and stored as they are (the same bytes, so the
+        same hashes and head hash); the views are built at ``target``, and the
+        copy is verified (its chain, its head against ``source``'s, its views
+        against its records) before it is kept. ``progress`` gets the count of
+        records copied. :class:`JournalExists` if ``target`` holds a journal;
+        a ``source`` whose chain is broken is :class:`CorruptJournal`; either
+        way nothing is written. Returns the copy's head.
+        """
+        storage = open_storage(source, busy_timeout=busy_timeout, read_only=True)
+        try:
+            with (
+                storage.typed_errors(),
+                cls.creating(target, busy_timeout=busy_timeout) as copied,
+                copied.transaction(),
+            ):
+                Journal.copy(storage.journal, copied._journal, progress)
+                copied._catch_up(None)
+                head, expected = copied.journal.head(), storage.journal.head()
+                report = copied.verify()
+                if not report.ok or head != expected:
+                    why = report.reason if not report.ok else f"its head is {head}, not {expected}"
+                    raise CorruptJournal(
+                        f"the copy of {shown(source)} at {shown(target)} does not verify: "
+                        f"{why}; nothing was written"
+                    )
+        finally:
+            storage.journal.close()
+        return head
 
     @classmethod
     def load(

@@ -53,6 +53,10 @@ COMMANDS: dict[str, Entry] = {
         "_claims",
         "What the sources of event ID's citations claim, one claim a row.",
     ),
+    "copy": Entry(
+        "_journal",
+        "Copy the journal at SOURCE into a new one at TARGET (files or PostgreSQL URLs), verified.",
+    ),
     "disputes": Entry(
         "_claims",
         "Events whose sources disagree, one row per event and field, in historical order.",

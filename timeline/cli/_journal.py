@@ -38,6 +38,32 @@ def _refuse_existing(advice: str) -> None:
         raise Failure(f"{shown_journal()} already exists; {advice}")
 
 
+@cli.command(cls=Writes)
+@click.argument("source", metavar="SOURCE")
+@click.argument("target", metavar="TARGET")
+def copy(source: str, target: str) -> None:
+    """SOURCE and TARGET are each a journal file or a PostgreSQL URL
+    (postgresql://USER@HOST/DB#SCHEMA); --journal is not used. The records are copied as
+    stored (the same hashes, the same head hash) from one snapshot of SOURCE, TARGET's
+    read models are built, and the copy is verified before it is kept: all or nothing.
+    A TARGET that holds a journal already is refused."""
+    import contextlib
+
+    from timeline._storage import open_storage, shown
+    from timeline.application import Timeline
+
+    with contextlib.closing(open_storage(source, read_only=True).journal) as journal:
+        total = journal.head().seq
+    with progress_bar("copying", total) as bar:
+        head = Timeline.copy(
+            source, target, progress=bar, busy_timeout=current_settings().busy_timeout
+        )
+    click.echo(
+        f"copied {head.seq} records from {shown(source)} to {shown(target)}, verified "
+        f"(head seq {head.seq} hash {head.hash})"
+    )
+
+
 # -- maintenance --------------------------------------------------------------
 
 

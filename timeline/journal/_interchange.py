@@ -10,10 +10,16 @@ unless the whole dump is good.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
-from timeline.errors import DumpFormatError, JournalUsageError, RecordIdConflict, TimelineError
+from timeline.errors import (
+    CorruptJournal,
+    DumpFormatError,
+    JournalUsageError,
+    RecordIdConflict,
+    TimelineError,
+)
 from timeline.journal._chain import GENESIS_HASH, INSTANT, ChainCheck, Row, record_text
 from timeline.journal._kinds import check_kind
 from timeline.journal._records import canonical_json
@@ -21,7 +27,7 @@ from timeline.journal._records import canonical_json
 if TYPE_CHECKING:
     from timeline.journal._port import Journal
 
-__all__ = ["DUMP_FORMAT", "dump", "load"]
+__all__ = ["DUMP_FORMAT", "copy", "dump", "load"]
 
 #: The first line of a JSON Lines dump.
 DUMP_FORMAT: Mapping[str, Any] = {"format": "timeline-journal-dump", "version": 1}
@@ -57,6 +63,38 @@ def load(fp: TextIO, into: Journal) -> int:
                 f"load needs an empty journal"
             )
         return _Loader(into).run(fp)
+
+
+def copy(source: Journal, into: Journal, progress: Callable[[int], None] | None = None) -> int:
+    """Copy every stored row of ``source`` (read in one snapshot) into the empty journal
+    ``into``, all or nothing, each row checked with the chain rules; return the count."""
+    with into.transaction():
+        held = into.head().seq
+        if held:
+            raise JournalUsageError(
+                f"cannot copy into {into}: it already holds {held} records; "
+                f"copy needs an empty journal"
+            )
+        check = ChainCheck()
+        batch: list[Row] = []
+        with source.read_transaction():
+            for row in source.rows():
+                reason = check.breaks(row)
+                if reason:
+                    raise CorruptJournal(
+                        f"{source}: seq {check.seq + 1} cannot be copied: {reason}; "
+                        f"nothing was copied"
+                    )
+                batch.append(row)
+                if len(batch) >= _LOAD_BATCH:
+                    into.restore(batch)
+                    batch.clear()
+                    if progress is not None:
+                        progress(check.seq)
+            into.restore(batch)
+        if progress is not None:
+            progress(check.seq)
+        return check.seq
 
 
 def _lines(fp: TextIO) -> Iterator[str]:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Protocol, TextIO
 
 from timeline.journal._chain import Row, VerifyReport, verify
-from timeline.journal._interchange import dump, load
+from timeline.journal._interchange import copy, dump, load
 from timeline.journal._kinds import KindRegistry
 from timeline.journal._records import Draft, Head, Record
 
@@ -172,3 +172,11 @@ class Journal(Protocol):
         Returns the number of records loaded.
         """
         return load(fp, into)
+
+    @staticmethod
+    def copy(source: Journal, into: Journal, progress: Callable[[int], None] | None = None) -> int:
+        """Copy every record of ``source`` into the empty journal ``into``, all or nothing:
+        the same rows, so the same hashes and head. A row of ``source`` that breaks the
+        chain rules is :class:`CorruptJournal` and nothing is written. ``progress`` gets
+        the count copied so far. Returns the count."""
+        return copy(source, into, progress)
