@@ -3,6 +3,10 @@ each value with its sources, disputes marked, in every format."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -11,7 +15,7 @@ import pytest
 from citations import Contributor, Reference
 from timeline import Timeline
 from timeline.chronology import Chronology
-from timeline.documents import DocumentOptions, render
+from timeline.documents import CLAIM_COLUMNS, DocumentOptions, render, render_svg
 from timeline.documents.common import accounts
 
 MADE_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -118,3 +122,71 @@ def test_claimed_text_is_escaped_in_every_output() -> None:
     assert r"note: 100\% \& \#1 \_ \{x\} <b>* (Ivanov)" in latex
     markdown = render(chronology, "markdown", DocumentOptions(flavour="footnotes"))
     assert r"note: 100% \& \#1 \_ \{x\} \<b\>\* (Ivanov)" in markdown
+    for name in ("html", "svg", "timelinejs"):
+        text = render(chronology, name)
+        assert "<b>" not in text and "&lt;b&gt;" in text, name
+
+
+def test_html_gives_each_account_under_its_entry_and_marks_disputes(
+    chronology: Chronology,
+) -> None:
+    """The HTML list has one line per account, the disputed ones marked, in each language."""
+    page = render(chronology, "html")
+    assert '<li id="event-zb" class="entry disputed"' in page
+    assert (
+        '<p class="account disputed" data-field="when">date (disputed): 2 March 1969 '
+        "(Smith; 李丹) — 15 March 1969 (Ivanov)</p>"
+    ) in page
+    assert 'id="event-quiet" class="entry"' in page and page.count('class="account') == 2
+
+
+def test_svg_draws_each_claimed_date_on_the_events_row(chronology: Chronology) -> None:
+    """Each date a source claims besides the event's own is a bar on the event's row at
+    that date; a disputed event is marked; the axis takes in the claimed dates."""
+    svg = render_svg(chronology)
+    zb = re.search(r'<g class="event disputed" data-event="zb"[^>]*>.*?</g>', svg)
+    assert zb is not None and 'data-disputed="_soviet_dead when"' in zb.group(0)
+    point = float(re.search(r'<circle class="point" cx="([\d.]+)" cy="([\d.]+)"', zb.group(0))[1])
+    (bar,) = re.findall(r'<rect class="claim" x="([\d.]+)" y="([\d.]+)"[^>]*fill="#c00"', zb[0])
+    assert float(bar[0]) > point, "15 March is drawn after 2 March"
+    assert '<tspan class="dispute"' in zb.group(0)
+    assert "15 March 1969 (Ivanov)" in zb.group(0), "the tooltip gives the accounts"
+    quiet = re.search(r'<g class="event" data-event="quiet">.*?</g>', svg)
+    assert quiet is not None and 'class="claim"' not in quiet.group(0)
+    with _timeline() as tl:
+        tl.cite("quiet", "ivanov", claims={"when": "1980"})
+        far = render_svg(tl.chronology(between="1970"))
+    assert 'data-unit="year"' in far, "a claim ten years on widens the axis to years"
+
+
+def test_timelinejs_slides_give_the_accounts(chronology: Chronology) -> None:
+    """A slide's text names each value's sources; disputed accounts are bold."""
+    slides = json.loads(render(chronology, "timelinejs"))["events"]
+    text = {slide["unique_id"]: slide["text"]["text"] for slide in slides}
+    assert (
+        "<p><strong>date (disputed): 2 March 1969 (Smith; 李丹) — 15 March 1969 (Ivanov)"
+        "</strong></p>"
+    ) in text["zb"]
+    assert "disputed" not in text["quiet"]
+
+
+def test_csv_has_one_row_per_claim_after_its_event(chronology: Chronology) -> None:
+    """CSV: each claim is a row with its event's id, field, value, source and stance."""
+    rows = list(csv.DictReader(io.StringIO(render(chronology, "csv"))))
+    assert [row["id"] for row in rows] == ["zb"] * 6 + ["quiet"] * 2
+    claims = [row for row in rows if row["claim.field"]]
+    assert [(r["claim.field"], r["claim.value"], r["claim.source"]) for r in claims] == [
+        ("_soviet_dead", "31", "smith"),
+        ("_soviet_dead", "58", "li"),
+        ("when", "1969-03-02", "smith"),
+        ("when", "1969-03-02", "li"),
+        ("when", "1969-03-15", "ivanov"),
+        ("when", "1970-01", "smith"),
+    ]
+    assert [r["claim.disputed"] for r in claims] == ["true"] * 5 + ["false"]
+    concluded = [r["claim.concluded"] for r in claims]
+    assert concluded == ["false", "false", "true", "true", "false", "true"]
+    assert claims[0]["claim.locator"] == "p. 3" and claims[0]["title"] == ""
+    assert all(row["journal_seq"] for row in rows)
+    header = next(csv.reader(io.StringIO(render(chronology, "csv"))))
+    assert tuple(header[-len(CLAIM_COLUMNS) :]) == CLAIM_COLUMNS

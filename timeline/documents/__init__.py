@@ -19,11 +19,12 @@ from timeline.documents.latex import render_latex
 from timeline.documents.markdown import render_markdown
 from timeline.documents.options import DocumentOptions, Period
 from timeline.documents.svg import render_svg
-from timeline.documents.table import render_csv
+from timeline.documents.table import CLAIM_COLUMNS, render_csv
 from timeline.documents.timelinejs import render_timelinejs
 from timeline.errors import DocumentError
 
 __all__ = [
+    "CLAIM_COLUMNS",
     "FORMATS",
     "DocumentFormat",
     "DocumentOptions",

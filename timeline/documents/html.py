@@ -5,7 +5,10 @@ chronology list with numbered source notes, and the bibliography; styles and
 the small script are inline, nothing is fetched. Where titles exist in several
 languages every language is in the page and buttons switch between them (CSS
 does the hiding, so the page reads without script too); ``#lang=zh`` in the
-address opens the page in that language. Every piece of user
+address opens the page in that language. Under an entry whose sources claim
+other values than its own, or disagree, a line per field gives each value with
+its sources (marked where disputed); the timeline draws each claimed date on the
+event's row. Every piece of user
 text is escaped. Script errors are written into ``#page-errors`` so a headless
 browser can check that the page ran cleanly.
 """
@@ -19,11 +22,14 @@ import attrs
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Footnote,
+    account_text,
+    accounts,
     date_label,
     escape_html,
     footnotes,
     group_entries,
     made_at_text,
+    named_sources,
     provenance,
     summary_of,
     title_of,
@@ -32,6 +38,7 @@ from timeline.documents.common import (
 from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
 from timeline.documents.svg import render_svg
+from timeline.domain import Citation
 
 __all__ = ["page_languages", "render_html"]
 
@@ -50,6 +57,8 @@ ol.chronology li{margin:.4rem 0}
 .retracted .title{text-decoration:line-through}
 .mark{color:#a00;font-size:.85rem}
 .summary{margin:.2rem 0 0 1.5rem;color:#444}
+.account{margin:.2rem 0 0 1.5rem;font-size:.9rem;color:#444}
+.account.disputed{border-left:3px solid #c00;padding-left:.4rem}
 sup a{text-decoration:none}
 #page-errors:empty{display:none}
 #page-errors{color:#a00}
@@ -121,9 +130,12 @@ def _entry(
     options: DocumentOptions,
     languages: _Variants,
     notes: tuple[Footnote, ...],
+    named: Callable[[tuple[Citation, ...]], str],
 ) -> str:
     event = entry.event
     classes = "entry retracted" if entry.retracted else "entry"
+    if entry.disputed:
+        classes += " disputed"
     date = _multi(options, languages, lambda o: date_label(event, o))
     title = _multi(options, languages, lambda o: title_of(event, o))
     parts = [
@@ -144,8 +156,23 @@ def _entry(
     if options.show_summaries and event.summary:
         summary = _multi(options, languages, lambda o: summary_of(event, o))
         parts.append(f'<p class="summary">{summary}</p>')
+    for n, account in enumerate(accounts(entry, options)):
+        told = _multi(options, languages, _account(entry, n, named))
+        kind = "account disputed" if account.disputed else "account"
+        parts.append(f'<p class="{kind}" data-field="{escape_html(account.field)}">{told}</p>')
     parts.append("</li>")
     return "".join(parts)
+
+
+def _account(
+    entry: ChronologyEntry, n: int, named: Callable[[tuple[Citation, ...]], str]
+) -> Callable[[DocumentOptions], str]:
+    """The ``n``-th account of an entry as text, in the language ``options`` asks."""
+
+    def text(options: DocumentOptions) -> str:
+        return account_text(accounts(entry, options)[n], options, str, named)
+
+    return text
 
 
 def _note(note: Footnote, sources: Sources, first: bool) -> str:
@@ -207,13 +234,15 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
     notes = footnotes(chronology.entries)
     sources = formatted_sources(chronology, options, "html") if options.show_sources else None
     variants = _variants(options, languages)
+    named = named_sources(chronology, str)
     for group in group_entries(chronology, options):
         body.append('<section class="group">')
         if group.label:
             body.append(f"<h2>{escape_html(group.label)}</h2>")
         body.append('<ol class="chronology">')
         body.extend(
-            _entry(entry, options, variants, notes[entry.event.id]) for entry in group.entries
+            _entry(entry, options, variants, notes[entry.event.id], named)
+            for entry in group.entries
         )
         body += ["</ol>", "</section>"]
     if sources is not None:

@@ -5,7 +5,10 @@ faded range between the loose bounds: the whole month of "June 2019", and for
 an approximate or uncertain date ("c. June 2019") that span widened by its own
 length on each side. Open-ended intervals run to the edge with an arrow.
 Events sit in lanes (by actor, tag or category); the axis picks its ticks from
-millennia down to days to suit the span shown.
+millennia down to days to suit the span shown. Each date a source claims other
+than the event's own is a thin bar under the event's mark on its row (red where
+the sources dispute the date); a disputed event's label ends with a red "!" and
+its tooltip gives every account with its sources.
 """
 
 from __future__ import annotations
@@ -29,11 +32,14 @@ from timeline.dates import (
     jdn_to_gregorian,
 )
 from timeline.documents.common import (
+    account_text,
+    accounts,
     date_label,
     date_lang,
     decade_label,
     escape_html,
     lane_of,
+    named_sources,
     provenance,
     title_of,
     word,
@@ -42,7 +48,7 @@ from timeline.documents.common import (
 from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
 
-__all__ = ["Mark", "loose_bounds", "mark_of", "render_svg"]
+__all__ = ["Mark", "claimed_spans", "loose_bounds", "mark_of", "render_svg"]
 
 _LEFT = 120
 _RIGHT = 16
@@ -62,6 +68,9 @@ _PALETTE = (
     "#7f7f7f",
     "#bcbd22",
 )
+_DISPUTED = "#c00"
+_CLAIMED = "#777"
+_DISPUTE_MARK = " !"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -177,10 +186,20 @@ def _ticks(lo: int, hi: int, width: float, lang: str) -> tuple[str, tuple[_Tick,
     return "year", ()
 
 
-def _extent(marks: Sequence[Mark]) -> tuple[int, int]:
+def claimed_spans(entry: ChronologyEntry) -> tuple[tuple[int, int], ...]:
+    """The days (JDN bounds) of each date a source asserts for the entry other than its own."""
+    return tuple(
+        item.value.bounds
+        for item in entry.evidence
+        if item.field == "when" and item.claims[0].asserts and not item.concluded
+    )
+
+
+def _extent(marks: Sequence[Mark], claimed: Sequence[tuple[int, int]]) -> tuple[int, int]:
     days = [
         d for m in marks for d in (*m.loose, *(m.solid or ())) if d not in (MIN_BOUND, MAX_BOUND)
     ]
+    days += [d for span in claimed for d in span if d not in (MIN_BOUND, MAX_BOUND)]
     if not days:
         return gregorian_to_jdn(2000, 1, 1), gregorian_to_jdn(2000, 12, 31)
     lo, hi = min(days), max(days)
@@ -285,6 +304,7 @@ class _Placed:
     lane: str
     row: int
     layout: _Layout
+    claimed: tuple[tuple[float, float], ...] = ()
 
 
 def _labels(
@@ -311,7 +331,8 @@ def render_svg(
     plot = width - _LEFT - _RIGHT
     entries = chronology.entries
     marks = [mark_of(entry.event.when) for entry in entries]
-    lo, hi = _extent(marks)
+    claimed = [claimed_spans(entry) for entry in entries]
+    lo, hi = _extent(marks, [span for spans in claimed for span in spans])
     scale = plot / max(1, hi - lo)
 
     def x(day: int) -> float:
@@ -320,13 +341,17 @@ def render_svg(
 
     lane_names: dict[str, _Rows] = {}
     placed: list[_Placed] = []
-    for entry, mark in zip(entries, marks, strict=True):
+    for entry, mark, spans in zip(entries, marks, claimed, strict=True):
         lane = lane_of(entry.event, options)
         rows = lane_names.setdefault(lane, _Rows())
         widest = max(_text_width(t) for _, t in _labels(entry, options, languages))
+        widest += _text_width(_DISPUTE_MARK) if entry.disputed else 0
         layout = _layout(mark, widest, x)
-        row = rows.place(layout.left, layout.right)
-        placed.append(_Placed(entry, mark, lane, row, layout))
+        bars = tuple((x(lower), x(upper)) for lower, upper in spans)
+        left = min([layout.left, *(a - 2 for a, _ in bars)])
+        right = max([layout.right, *(b + 2 for _, b in bars)])
+        row = rows.place(left, right)
+        placed.append(_Placed(entry, mark, lane, row, layout, bars))
 
     lane_top: dict[str, float] = {}
     y = float(_TOP)
@@ -366,8 +391,14 @@ def render_svg(
         )
     colours = {lane: _PALETTE[i % len(_PALETTE)] for i, lane in enumerate(lane_top)}
     sources = formatted_sources(chronology, options, "text") if options.show_sources else None
+    named = named_sources(chronology, str)
     for item in placed:
         cites = _cites(item.entry, sources)
+        told = [
+            account_text(account, options, str, named) for account in accounts(item.entry, options)
+        ]
+        if told:
+            cites = " — ".join(filter(None, [cites, *told]))
         out.append(
             _event(item, options, languages, x, lane_top[item.lane], colours[item.lane], cites)
         )
@@ -395,6 +426,8 @@ def _event(
     event = entry.event
     cy = lane_top + item.row * _ROW + _ROW / 2
     classes = "event retracted" if entry.retracted else "event"
+    if entry.disputed:
+        classes += " disputed"
     label = title_of(event, options)
     tooltip = f"{date_label(event, options)} — {label}"
     if entry.retracted:
@@ -404,6 +437,7 @@ def _event(
     parts = [
         f'<g class="{classes}" data-event="{escape_html(event.id)}"'
         + (' opacity="0.45"' if entry.retracted else "")
+        + (f' data-disputed="{escape_html(" ".join(entry.disputed))}"' if entry.disputed else "")
         + ">",
         f"<title>{escape_html(tooltip)}</title>",
     ]
@@ -436,18 +470,28 @@ def _event(
                     f'<line class="open" x1="{at - direction * 14}" y1="{cy}" x2="{at}" '
                     f'y2="{cy}" stroke="#555" stroke-width="1.5" marker-end="url(#tl-arrow)"/>'
                 )
+    claim_colour = _DISPUTED if "when" in entry.disputed else _CLAIMED
+    for claim_lo, claim_hi in item.claimed:
+        parts.append(
+            f'<rect class="claim" x="{claim_lo}" y="{cy + 7}" '
+            f'width="{max(2.0, round(claim_hi - claim_lo, 2))}" height="3" '
+            f'fill="{claim_colour}"/>'
+        )
     if entry.retracted:
         parts.append(
             f'<line class="strike" x1="{lo_x - 2}" y1="{cy}" x2="{end_x + 2}" y2="{cy}" '
             'stroke="#000" stroke-width="1"/>'
         )
-    labels = [(lang, _fit(text, layout.room)) for lang, text in _labels(entry, options, languages)]
+    room = layout.room - (_text_width(_DISPUTE_MARK) if entry.disputed else 0)
+    labels = [(lang, _fit(text, room)) for lang, text in _labels(entry, options, languages)]
     spans = "".join(
         f'<tspan class="t" data-l="{escape_html(lang)}">{escape_html(text)}</tspan>'
         if lang
         else escape_html(text)
         for lang, text in labels
     )
+    if entry.disputed:
+        spans += f'<tspan class="dispute" fill="{_DISPUTED}">{_DISPUTE_MARK}</tspan>'
     parts.append(
         f'<text x="{layout.text_x}" y="{cy + 4}" text-anchor="{layout.anchor}" '
         f'fill="#222">{spans}</text>'

@@ -9,23 +9,29 @@ begins, drops an era's end equal to its start and then refuses the whole
 timeline ("All eras must have start and end dates"), so an end on the last day
 itself would refuse any heading holding one one-day event. A slide's sources
 are its citations formatted in the document's citation style, each in full
-with its locator (a slide is read on its own).
+with its locator (a slide is read on its own); where sources claim other values
+than the event's, or disagree, the slide text gives each value with the names of
+its sources (in bold where disputed).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.dates import DateInterval, DateSet, HistoricalDate, jdn_to_gregorian
 from timeline.documents.common import (
+    account_text,
+    accounts,
     computed_label,
     date_label,
     end_day,
     escape_html,
     group_entries,
     lane_of,
+    named_sources,
     provenance,
     start_day,
     summary_of,
@@ -34,6 +40,7 @@ from timeline.documents.common import (
 )
 from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
+from timeline.domain import Citation
 
 __all__ = ["render_timelinejs", "timelinejs_date", "timelinejs_document"]
 
@@ -92,11 +99,19 @@ def _needs_display_date(entry: ChronologyEntry, options: DocumentOptions) -> boo
     )
 
 
-def _text(entry: ChronologyEntry, options: DocumentOptions, sources: Sources | None) -> str:
+def _text(
+    entry: ChronologyEntry,
+    options: DocumentOptions,
+    sources: Sources | None,
+    named: Callable[[tuple[Citation, ...]], str],
+) -> str:
     parts = []
     summary = summary_of(entry.event, options) if options.show_summaries else ""
     if summary:
         parts.append(f"<p>{escape_html(summary)}</p>")
+    for account in accounts(entry, options):
+        text = account_text(account, options, escape_html, named)
+        parts.append(f"<p><strong>{text}</strong></p>" if account.disputed else f"<p>{text}</p>")
     if entry.retracted:
         parts.append(f"<p><em>({escape_html(word(options, 'retracted'))})</em></p>")
     if sources is not None and entry.citations:
@@ -111,6 +126,7 @@ def timelinejs_document(
     """The TimelineJS3 document as a dict (see :func:`render_timelinejs`)."""
     options = options or DocumentOptions()
     sources = formatted_sources(chronology, options, "html") if options.show_sources else None
+    named = named_sources(chronology, escape_html)
     events = []
     for entry in chronology.entries:
         event = entry.event
@@ -121,7 +137,7 @@ def timelinejs_document(
         item: dict[str, Any] = {
             "unique_id": event.id,
             "start_date": start,
-            "text": {"headline": headline, "text": _text(entry, options, sources)},
+            "text": {"headline": headline, "text": _text(entry, options, sources, named)},
         }
         if end is not None:
             item["end_date"] = end
