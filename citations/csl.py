@@ -35,7 +35,7 @@ from typing import Any
 from citations.errors import CSLJSONParseError, InvalidReference
 from citations.keys import KeyRegistry
 from citations.languages import language_tag
-from citations.markup import csl_text, join_title
+from citations.markup import csl_text, join_title, plain_text
 from citations.model import Contributor, Reference, Role, role_rank
 from citations.sources import read_utf8
 from citations.xdata import resolve_xdata
@@ -276,13 +276,17 @@ def _titles_to_csl(entry_type: str, fields: Mapping[str, str]) -> dict[str, str]
     return {variable: text for variable, text in titles.items() if text}
 
 
+#: Types whose ``number`` is a journal's issue number (CSL ``issue``, with biblatex's ``issue``).
+_ISSUES = frozenset({"article", "periodical", "suppperiodical"})
+
+
 def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
     record: dict[str, Any] = _titles_to_csl(entry_type, fields)
     publishers = [fields[name] for name in _PUBLISHERS if name in fields]
     if publishers:
         record["publisher"] = "; ".join(_text(value) for value in publishers)
     issue = [fields[name] for name in ("number", "issue") if name in fields]
-    if entry_type == "article" and issue:
+    if entry_type in _ISSUES and issue:
         record["issue"] = ", ".join(_text(value) for value in issue)
     for name, value in fields.items():
         variable = CSL_FIELDS.get(name)
@@ -291,7 +295,7 @@ def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
         if name in _DATES:
             record[_DATES[name]] = _date_to_csl(value)
         elif name == "number":
-            if entry_type != "article":
+            if entry_type not in _ISSUES:
                 record["number"] = _text(value)
         elif name == "type":
             record["genre"] = _GENRES.get(value, _text(value))
@@ -301,7 +305,7 @@ def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
             record[variable] = value if name in _VERBATIM else _text(value)
     if "date" not in fields and "year" in fields:
         record["issued"] = _year_to_csl(fields["year"], fields.get("month", ""))
-    if entry_type != "article" and "issue" in fields:
+    if entry_type not in _ISSUES and "issue" in fields:
         record["issue"] = _text(fields["issue"])
     return record
 
@@ -312,6 +316,8 @@ def _year_to_csl(year: str, month: str) -> dict[str, Any]:
         if month.strip().isdecimal() and 1 <= int(month) <= 12:
             parts.append(int(month))
         return {"date-parts": [parts]}
+    if not month.strip() and re.fullmatch(r"-?\d{1,4}/-?\d{1,4}", year.strip()):
+        return _date_to_csl(year.strip())  # a range of years, "1957/1990"
     return {"literal": year}
 
 
@@ -321,15 +327,17 @@ def _csl_year(year: int) -> int:
 
 
 def _name_to_csl(person: Contributor) -> dict[str, str]:
+    """A name's parts as CSL's, each as the text LaTeX would print (``{\\TeX} {Users}``:
+    "TeX Users"); CSL names hold no markup."""
     if person.literal:
-        return {"literal": person.literal}
-    name = {"family": person.family}
+        return {"literal": plain_text(person.literal)}
+    name = {"family": plain_text(person.family)}
     if person.given:
-        name["given"] = person.given
+        name["given"] = plain_text(person.given)
     if person.particle:
-        name["non-dropping-particle"] = person.particle
+        name["non-dropping-particle"] = plain_text(person.particle)
     if person.suffix:
-        name["suffix"] = person.suffix
+        name["suffix"] = plain_text(person.suffix)
     return name
 
 

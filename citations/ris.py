@@ -194,12 +194,15 @@ def _one_line(value: str) -> str:
 
 
 def _name(person: Contributor) -> str:
+    """``Family, Given, Suffix`` (the particle before the family name), as plain text."""
     if person.literal:
-        return person.literal
-    family = f"{person.particle} {person.family}" if person.particle else person.family
+        return plain_text(person.literal)
+    family, given = plain_text(person.family), plain_text(person.given)
+    if person.particle:
+        family = f"{plain_text(person.particle)} {family}"
     if person.suffix:
-        return f"{family}, {person.given}, {person.suffix}"
-    return f"{family}, {person.given}" if person.given else f"{family},"
+        return f"{family}, {given}, {plain_text(person.suffix)}"
+    return f"{family}, {given}" if given else f"{family},"
 
 
 # ------------------------------------------------------------------ reading
