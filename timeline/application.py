@@ -1524,7 +1524,8 @@ class _Import:
         held = views.references(keys=keys, include_merged=True)
         self._references = {view.reference.key: view for view in held}
         self._keys = set(self._references)
-        for view in views.events_on({event.when.bounds for event in plan.events}):
+        new = {event.when.bounds for event in plan.events if event.id not in self._events}
+        for view in views.events_on(new) if new else ():
             for title in _title_keys(view.event):
                 self._titled.setdefault(title, []).append(view)
 
@@ -1659,6 +1660,13 @@ class _Import:
         return current
 
     def _citation(self, cited: Citation, origin: Origin, reason: str) -> None:
+        state = self._events.get(cited.event_id)
+        held = state.citation(cited.id) if state is not None else None
+        if held == cited and cited.event_id in self._before and cited.id not in self._cited:
+            self._touch(cited.event_id, origin)  # unchanged: the common case of a re-import
+            self._cited.add(cited.id)
+            self._step()
+            return
         citation = _new_citation(
             cited.event_id, cited.key, cited.locator, cited.quote, cited.supports
         )

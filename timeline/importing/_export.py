@@ -193,11 +193,17 @@ def _check(text: str, fmt: str, states: Sequence[EventState]) -> None:
     except TimelineError as exc:
         raise DocumentError(f"the events cannot be written as {fmt}: {exc}") from exc
     events = {event.id: event for event in plan.events}
+    citations: dict[str, list[Citation]] = {}
+    for citation in plan.citations:
+        citations.setdefault(citation.event_id, []).append(citation)
+    claims: dict[str, list[Claim]] = {}
+    for claim in plan.claims:
+        claims.setdefault(claim.event_id, []).append(claim)
     for state in states:
         event_id = state.event.id
         read = events.get(event_id)
-        cited = [c for c in plan.citations if c.event_id == event_id]
-        claimed = sorted((c for c in plan.claims if c.event_id == event_id), key=_claim_key)
+        cited = citations.get(event_id, [])
+        claimed = sorted(claims.get(event_id, []), key=_claim_key)
         lost = (
             "its fields"
             if read != state.event
