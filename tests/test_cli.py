@@ -330,6 +330,11 @@ AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     "claims-of": ("claims-of", "1969-03-02-zhenbao"),
     "evidence": ("evidence", "1969-03-02-zhenbao", "when"),
     "disputes": ("disputes",),
+    "define-period": ("define-period", "Thaw", "--start", "1953", "--end", "1964"),
+    "revise-period": ("revise-period", "cold-war", "--end", "1989", "--reason", "r"),
+    "retract-period": ("retract-period", "cold-war", "--reason", "r"),
+    "period": ("period", "cold-war"),
+    "periods": ("periods", "--label", "Cold War"),
 }
 
 
@@ -369,6 +374,7 @@ def test_as_of_never_writes(
     (tmp_path / "seeds" / "events.toml").write_bytes(events.read_bytes())
     ok(journal, "dump", "-o", str(tmp_path / "dump.jsonl"))
     ok(journal, "retract", "2019-06-visit", "--reason", "so that restore has work")
+    ok(journal, "define-period", "Cold War", "--id", "cold-war", "--start", "1947")
     head = json.loads(ok(journal, "stats", "--json").stdout)["records"]
     args = [a.replace("{tmp}", str(tmp_path)) for a in AS_OF_ARGS[command]]
     before = _files(tmp_path)

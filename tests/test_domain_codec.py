@@ -32,12 +32,17 @@ from timeline.domain import (
     ClaimRecorded,
     ClaimRevised,
     ClaimWithdrawn,
+    Coverage,
     Event,
     EventRecorded,
     EventRestored,
     EventRetracted,
     EventRevised,
     LocalizedText,
+    Period,
+    PeriodDefined,
+    PeriodRetracted,
+    PeriodRevised,
     Place,
     ReferenceAdded,
     ReferenceAmended,
@@ -87,6 +92,32 @@ BOOK = Reference(
 )
 CITATION = Citation("1969-zhenbao", "lukin2018", locator="p. 104", quote="q", supports=("when",))
 META = {"author": "ana", "reason": "why"}
+COLD_WAR = Period(
+    id="cold-war-gaddis2005",
+    label={"en": "Cold War", "zh": "冷战"},
+    start=parse_edtf("1947"),
+    end=parse_edtf("1991-12-26"),
+    end_text="26 December 1991",
+    region="Europe and beyond",
+    coverage=[Coverage("http://www.wikidata.org/entity/Q46", "Europe")],
+    source="gaddis2005",
+    locator="p. 5",
+    note="from the Truman Doctrine",
+    aliases=[("ru", "холодная война")],
+)
+COLD_WAR_PAYLOAD = {
+    "id": "cold-war-gaddis2005",
+    "label": {"text": {"en": "Cold War", "zh": "冷战"}, "original": ""},
+    "start": "1947",
+    "end": "1991-12-26",
+    "end_text": "26 December 1991",
+    "region": "Europe and beyond",
+    "coverage": [{"id": "http://www.wikidata.org/entity/Q46", "label": "Europe"}],
+    "source": "gaddis2005",
+    "locator": "p. 5",
+    "note": "from the Truman Doctrine",
+    "aliases": [["ru", "холодная война"]],
+}
 CLAIM = Claim(
     CITATION.id,
     "when",
@@ -209,6 +240,18 @@ RELEASED: dict[str, tuple[Change, dict[str, Any]]] = {
         ClaimWithdrawn(event_id="1969-zhenbao", claim_id=CLAIM.id, **META),
         {**META, "claim_id": "1969-zhenbao/lukin2018@p. 104#when", "event_id": "1969-zhenbao"},
     ),
+    "period.defined": (
+        PeriodDefined(period=COLD_WAR, **META),
+        {**META, "period": COLD_WAR_PAYLOAD},
+    ),
+    "period.revised": (
+        PeriodRevised(period=attrs.evolve(COLD_WAR, start=None), **META),
+        {**META, "period": {**COLD_WAR_PAYLOAD, "start": None}},
+    ),
+    "period.retracted": (
+        PeriodRetracted(period_id="cold-war-gaddis2005", **META),
+        {**META, "period_id": "cold-war-gaddis2005"},
+    ),
     "claim.followed": (
         ClaimFollowed(event_id="1969-zhenbao", claim_id=CLAIM.id, **META),
         {**META, "claim_id": "1969-zhenbao/lukin2018@p. 104#when", "event_id": "1969-zhenbao"},
@@ -307,6 +350,30 @@ def revised_fields(draw: st.DrawFn) -> dict[str, Any]:
     return {name: getattr(event, name) for name in names}
 
 
+@st.composite
+def periods(draw: st.DrawFn) -> Period:
+    """Any period definition: ends given or not, every part drawn."""
+    ends = draw(st.lists(st.none() | whens(), min_size=2, max_size=2))
+    if ends[0] is not None and ends[1] is not None and ends[1].bounds[1] < ends[0].bounds[0]:
+        ends.reverse()
+        if ends[1].bounds[1] < ends[0].bounds[0]:
+            ends[1] = None
+    return Period(
+        id=draw(_SLUG),
+        label=LocalizedText(draw(_TEXTS.filter(bool))),
+        start=ends[0],
+        end=ends[1],
+        start_text=draw(_TEXT),
+        end_text=draw(_TEXT),
+        region=draw(_TEXT),
+        coverage=draw(st.lists(st.builds(Coverage, _TEXT, _TEXT), max_size=2)),
+        source=draw(_TEXT),
+        locator=draw(_TEXT),
+        note=draw(_TEXT),
+        aliases=draw(st.lists(st.tuples(_LANG, _TEXT), max_size=2)),
+    )
+
+
 #: A strategy for each type a change's attribute may have (as the class annotates it).
 FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "str": _TEXT,
@@ -314,6 +381,7 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "Reference": references(),
     "Citation": citations(),
     "Claim": claims(),
+    "Period": periods(),
     "tuple[tuple[str, Any], ...]": revised_fields(),
 }
 

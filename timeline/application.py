@@ -28,6 +28,7 @@ from timeline.dates import When, format_edtf
 from timeline.domain import (
     CLAIM_FIELDS,
     EVENT_FIELDS,
+    PERIODS_STREAM,
     Change,
     Citation,
     CitationAdded,
@@ -46,6 +47,12 @@ from timeline.domain import (
     EventState,
     Evidence,
     LocalizedText,
+    Period,
+    PeriodBook,
+    PeriodChange,
+    PeriodDefined,
+    PeriodRetracted,
+    PeriodRevised,
     Rank,
     ReferenceAdded,
     ReferenceAmended,
@@ -72,6 +79,7 @@ from timeline.errors import (
     DocumentError,
     DomainError,
     DuplicateEvent,
+    DuplicatePeriod,
     DuplicateReference,
     InvalidChange,
     InvalidClaim,
@@ -278,6 +286,7 @@ class Timeline:
         self._stored = views  # the views kept with the journal (self._views may be a replica)
         self._author = author or default_author()
         self._upto = upto
+        self._book: tuple[int, PeriodBook] | None = None  # the periods stream's fold, by version
 
     # -- opening --------------------------------------------------------------
 
@@ -837,6 +846,165 @@ class Timeline:
 
         self._append(build)
 
+    # -- periods --------------------------------------------------------------
+
+    def _periods(self) -> PeriodBook:
+        """The fold of the periods stream (up to ``as_of``), kept while the stream is unchanged."""
+        version = self._journal.stream_version(PERIODS_STREAM)
+        if self._book is not None and self._book[0] == version and self._upto is None:
+            return self._book[1]
+        changes = []
+        for record in self._journal.read_stream(PERIODS_STREAM, upto=self._upto):
+            change = decode(record)
+            if not isinstance(change, PeriodDefined | PeriodRevised | PeriodRetracted):
+                raise CorruptJournal(
+                    f"record seq {record.seq}: {record.kind} in the periods stream"
+                )
+            changes.append(change)
+        try:
+            book = PeriodBook.of(changes)
+        except DomainError as exc:
+            raise CorruptJournal(f"the periods stream: {exc}") from exc
+        if self._upto is None:
+            self._book = (version, book)
+        return book
+
+    def _append_period(self, make: Callable[[PeriodBook], PeriodChange]) -> None:
+        """Append the change ``make`` builds from the periods as they stand (retried when
+        another writer got there first); a definition's source must be a reference."""
+        made: list[PeriodChange] = []
+
+        def build() -> tuple[Change, ExpectedVersion]:
+            book = self._periods()
+            made[:] = [make(book)]
+            return made[0], (book.version or NO_STREAM)
+
+        def check() -> None:
+            change = made[0]
+            if isinstance(change, PeriodDefined | PeriodRevised) and change.period.source:
+                self._require_reference(change.period.source)
+
+        self._append(build, check=check)
+
+    def define_period(
+        self,
+        period: Period | None = None,
+        *,
+        id: str | None = None,
+        label: LocalizedText | Mapping[str, str] | str | None = None,
+        start: When | str | None = None,
+        end: When | str | None = None,
+        source: str = "",
+        locator: str = "",
+        lang: str = "en",
+        reason: str = "",
+        author: str | None = None,
+        **fields: Any,
+    ) -> Period:
+        """Record a source's definition of a named period and return it.
+
+        Pass a :class:`Period`, or its parts: ``label`` a mapping of language to
+        name, or one name in ``lang``; ``start`` and ``end`` dates, EDTF or
+        phrases in ``lang`` (an interval when the source gives a range: ``"-0480/-0475"``;
+        None when it gives none); ``source`` the key of the reference defining it
+        and ``locator`` where in it; ``region``, ``coverage``, ``note``, ``aliases``,
+        ``start_text`` and ``end_text`` as :class:`Period` has them. Rival
+        definitions of one label are allowed, each with its own id (derived from
+        the label and the source without ``id``). Raises :class:`DuplicatePeriod`
+        for a taken id, :class:`UnknownReference` for an unknown source.
+        """
+        if period is None:
+            if label is None:
+                raise InvalidChange("a period needs at least a `label`")
+            labels = read_text(label, lang)
+            period = Period(
+                id=id or "unnamed",
+                label=labels,
+                start=_period_end(start, lang, fields, "start_text"),
+                end=_period_end(end, lang, fields, "end_text"),
+                source=source,
+                locator=locator,
+                **fields,
+            )
+            if id is None:
+                period = attrs.evolve(period, id=self._derive_period_id(period))
+
+        def make(book: PeriodBook) -> PeriodChange:
+            if book.get(period.id) is not None:
+                raise DuplicatePeriod(f"a period with id {period.id!r} already exists")
+            return PeriodDefined(period=period, **self._meta(author, reason))
+
+        self._append_period(make)
+        return period
+
+    def _derive_period_id(self, period: Period) -> str:
+        words = _slug(period.label.get("en")) or _slug(period.label.get(period.label.original))
+        candidate = "-".join(part for part in (words or "period", _slug(period.source)) if part)
+        book = self._periods()
+        unique, n = candidate, 2
+        while book.get(unique) is not None:
+            unique, n = f"{candidate}-{n}", n + 1
+        return unique
+
+    def revise_period(
+        self,
+        period_id: str,
+        *,
+        reason: str,
+        author: str | None = None,
+        lang: str = "en",
+        **fields: Any,
+    ) -> Period:
+        """Correct some parts of a period definition (as :meth:`define_period` names them;
+        ``label`` replaces every label); returns the revised definition. Raises
+        :class:`UnknownPeriod`, :class:`InvalidChange` for a part periods do not have."""
+        unknown = sorted(set(fields) - set(_PERIOD_PARTS))
+        if unknown:
+            raise InvalidChange(
+                f"period {period_id!r}: {', '.join(map(repr, unknown))} is not a part of a "
+                f"period; use one of: {', '.join(_PERIOD_PARTS)}"
+            )
+        result: list[Period] = []
+
+        def make(book: PeriodBook) -> PeriodChange:
+            current = book.require(period_id).period
+            values = dict(fields)
+            if "label" in values:
+                values["label"] = read_text(values["label"], lang)
+            for end in ("start", "end"):
+                if end in values:
+                    values[end] = _period_end(values[end], lang, values, f"{end}_text")
+            revised = attrs.evolve(current, **values)
+            if revised == current:
+                raise InvalidChange(f"revising period {period_id!r} changes nothing")
+            result[:] = [revised]
+            return PeriodRevised(period=revised, **self._meta(author, reason))
+
+        self._append_period(make)
+        return result[0]
+
+    def retract_period(self, period_id: str, *, reason: str, author: str | None = None) -> None:
+        """Withdraw a period definition; it stays in the journal, and events dated during it
+        keep their id."""
+        if not reason.strip():
+            raise InvalidChange(f"retracting period {period_id!r} needs a reason")
+
+        def make(book: PeriodBook) -> PeriodChange:
+            if book.require(period_id).retracted:
+                raise InvalidChange(f"period {period_id!r} is already retracted")
+            return PeriodRetracted(period_id=period_id, **self._meta(author, reason))
+
+        self._append_period(make)
+
+    def period(self, period_id: str) -> Period:
+        """The period definition with this id (retracted or not); raises :class:`UnknownPeriod`."""
+        return self._periods().require(period_id).period
+
+    def periods(self, *, label: str | None = None, include_retracted: bool = False) -> list[Period]:
+        """Period definitions (those with ``label`` among their names, if given: rival
+        definitions of one label are all there), in the order they were defined."""
+        return self._periods().periods(label=label, include_retracted=include_retracted)
+
     # -- queries --------------------------------------------------------------
 
     def event(self, event_id: str) -> Event:
@@ -1337,6 +1505,22 @@ class Timeline:
     def records(self) -> Iterator[Record]:
         """The journal records this timeline shows, in order."""
         return self._journal.read(upto=self._upto)
+
+
+#: The parts of a period :meth:`Timeline.revise_period` may change.
+_PERIOD_PARTS = tuple(field.name for field in attrs.fields(Period) if field.name != "id")
+
+
+def _period_end(
+    value: When | str | None, lang: str, fields: dict[str, Any], text_field: str
+) -> When | None:
+    """A period's start or end read from a date or text; a phrase is kept as written."""
+    if value is None:
+        return None
+    when, text = read_when(value, lang=lang)
+    if text and not fields.get(text_field):
+        fields[text_field] = text
+    return when
 
 
 def _alike(event: Event, other: Event) -> bool:

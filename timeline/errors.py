@@ -38,6 +38,9 @@ subclasses the nearest builtin, so callers can catch what they already know::
         ├── DuplicateReference(ValueError)
         ├── UnknownCitation(KeyError)
         ├── UnknownClaim(KeyError)           no claim for this citation and field
+        ├── UnknownPeriod(KeyError)          no period definition has this id or label
+        ├── DuplicatePeriod(ValueError)      a period definition with this id exists
+        ├── AmbiguousPeriod(ValueError)      a label several definitions give (names them)
         ├── InvalidChange(ValueError)        a command that makes no sense now
         │   └── InvalidClaim                 a claim's field or value (names event, citation, field)
         └── ReadOnlyTimeline(PermissionError) writing to an as-of view
@@ -240,6 +243,25 @@ class UnknownClaim(DomainError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class UnknownPeriod(DomainError, KeyError):
+    """No period definition has this id (or this label)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class DuplicatePeriod(DomainError, ValueError):
+    """A period definition with this id already exists."""
+
+
+class AmbiguousPeriod(DomainError, ValueError):
+    """A label that several period definitions give; ``definitions`` lists their ids."""
+
+    def __init__(self, message: str, definitions: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.definitions = definitions
 
 
 class InvalidChange(DomainError, ValueError):

@@ -57,6 +57,10 @@ COMMANDS: dict[str, Entry] = {
         "_journal",
         "Copy the journal at SOURCE into a new one at TARGET (files or PostgreSQL URLs), verified.",
     ),
+    "define-period": Entry(
+        "_periods",
+        "Record a source's definition of the named period LABEL: dates, source and locator.",
+    ),
     "disputes": Entry(
         "_claims",
         "Events whose sources disagree, one row per event and field, in historical order.",
@@ -102,6 +106,11 @@ COMMANDS: dict[str, Entry] = {
         "_references",
         "Mark reference KEY as a duplicate of INTO: its citations count for INTO from now on.",
     ),
+    "period": Entry("_periods", "Show the period definition ID."),
+    "periods": Entry(
+        "_periods",
+        "List period definitions (of --label: every rival definition), in the order defined.",
+    ),
     "rebuild": Entry("_journal", "Drop and rebuild the read models from the journal."),
     "reference": Entry(
         "_references",
@@ -116,10 +125,17 @@ COMMANDS: dict[str, Entry] = {
         "_events",
         "Withdraw event ID from the timeline (it stays in the journal and its history).",
     ),
+    "retract-period": Entry(
+        "_periods", "Withdraw the period definition ID (it stays in the journal)."
+    ),
     "revise": Entry("_events", "Correct some fields of event ID; only what changes is recorded."),
     "revise-claim": Entry(
         "_claims",
         "Correct the claim of source KEY on FIELD of event ID: its value, stance or rank.",
+    ),
+    "revise-period": Entry(
+        "_periods",
+        "Correct some parts of the period definition ID; only what is given changes.",
     ),
     "search": Entry("_events", "Find events whose title or summary contains TEXT."),
     "seed": Entry(

@@ -24,6 +24,12 @@
       state = None
       for record in journal.read_stream(event_stream(event_id)):
           state = apply(state, decode(record))
+- Periods (:class:`Period`, :class:`Coverage`): a source's definition of a named
+  period (labels, region, start and end as dates, citation key and locator),
+  recorded, revised and retracted by :class:`PeriodDefined`, :class:`PeriodRevised`
+  and :class:`PeriodRetracted` in the one stream :data:`PERIODS_STREAM`;
+  :class:`PeriodBook` folds that stream (rival definitions of one label
+  each keep their own id).
 - Claims (:class:`Claim`, :class:`Stance`, :class:`Rank`, :class:`Conclusion`):
   the value a citation's source gives for one field of its event (``when``,
   ``place``, ``actors``, ``title``, or a user field ``_name``), recorded,
@@ -46,6 +52,7 @@ from __future__ import annotations
 
 from timeline.domain._changes import (
     EVENT_FIELDS,
+    PERIODS_STREAM,
     Change,
     CitationAdded,
     CitationRemoved,
@@ -58,6 +65,10 @@ from timeline.domain._changes import (
     EventRestored,
     EventRetracted,
     EventRevised,
+    PeriodChange,
+    PeriodDefined,
+    PeriodRetracted,
+    PeriodRevised,
     ReferenceAdded,
     ReferenceAmended,
     ReferenceChange,
@@ -84,11 +95,13 @@ from timeline.domain._codec import (
     decode_claim,
     decode_event,
     decode_event_field,
+    decode_period,
     decode_reference,
     encode,
     encode_claim,
     encode_event,
     encode_event_field,
+    encode_period,
     encode_reference,
 )
 from timeline.domain._evidence import (
@@ -123,6 +136,8 @@ from timeline.domain._model import (
     RelationType,
     citation_id,
 )
+from timeline.domain._period_book import PeriodBook
+from timeline.domain._periods import Coverage, Period, PeriodState, label_key
 from timeline.domain._states import EventState, ReferenceState, apply, order_claims
 
 __all__ = [
@@ -141,6 +156,7 @@ __all__ = [
     "ClaimRevised",
     "ClaimWithdrawn",
     "Conclusion",
+    "Coverage",
     "EVENT_CATEGORIES",
     "EVENT_FIELDS",
     "Event",
@@ -152,6 +168,14 @@ __all__ = [
     "EventState",
     "Evidence",
     "LocalizedText",
+    "PERIODS_STREAM",
+    "Period",
+    "PeriodBook",
+    "PeriodChange",
+    "PeriodDefined",
+    "PeriodRetracted",
+    "PeriodRevised",
+    "PeriodState",
     "Place",
     "REGISTRY",
     "Rank",
@@ -166,14 +190,15 @@ __all__ = [
     "agree",
     "apply",
     "check_field",
-    "claimed_text",
     "citation_id",
     "claim_id",
+    "claimed_text",
     "concluded",
     "decode",
     "decode_claim",
     "decode_event",
     "decode_event_field",
+    "decode_period",
     "decode_reference",
     "disagree",
     "disputed_fields",
@@ -181,11 +206,13 @@ __all__ = [
     "encode_claim",
     "encode_event",
     "encode_event_field",
+    "encode_period",
     "encode_reference",
     "event_stream",
     "evidence",
     "field_label",
     "is_user_field",
+    "label_key",
     "order_claims",
     "read_actor",
     "read_citation",

@@ -3,7 +3,8 @@
 Each change is a frozen value named noun + past participle, with a stable
 ``KIND`` string stored in the journal (never a class path) and the ``stream``
 it belongs to: ``event:<id>`` for an event and its citations,
-``reference:<key>`` for a reference. Every change carries who made it
+``reference:<key>`` for a reference, ``periods`` for every period definition
+(one stream, so that all of them are read at once). Every change carries who made it
 (``author``) and why (``reason``).
 """
 
@@ -17,6 +18,7 @@ import attrs
 from citations import Reference
 from timeline.domain._claims import Claim
 from timeline.domain._model import Citation, Event
+from timeline.domain._periods import Period
 from timeline.errors import InvalidChange
 
 __all__ = [
@@ -33,10 +35,15 @@ __all__ = [
     "EventRestored",
     "EventRetracted",
     "EventRevised",
+    "PeriodChange",
+    "PeriodDefined",
+    "PeriodRetracted",
+    "PeriodRevised",
     "ReferenceAdded",
     "ReferenceAmended",
     "ReferenceChange",
     "ReferenceMerged",
+    "PERIODS_STREAM",
     "event_stream",
     "reference_stream",
 ]
@@ -48,6 +55,10 @@ EVENT_FIELDS = tuple(field.name for field in attrs.fields(Event) if field.name !
 def event_stream(event_id: str) -> str:
     """The journal stream of an event and its citations."""
     return f"event:{event_id}"
+
+
+#: The journal stream of every period definition.
+PERIODS_STREAM = "periods"
 
 
 def reference_stream(key: str) -> str:
@@ -238,6 +249,43 @@ class ClaimFollowed(_OnEvent):
     claim_id: str
 
 
+@attrs.frozen(kw_only=True)
+class _WholePeriod(_Change):
+    """A change that states a period definition's whole value."""
+
+    period: Period
+
+    @property
+    def stream(self) -> str:
+        return PERIODS_STREAM
+
+
+@attrs.frozen(kw_only=True)
+class PeriodDefined(_WholePeriod):
+    """A source's definition of a named period was recorded."""
+
+    KIND: ClassVar[str] = "period.defined"
+
+
+@attrs.frozen(kw_only=True)
+class PeriodRevised(_WholePeriod):
+    """A period definition was corrected; ``period`` is its new value (same id)."""
+
+    KIND: ClassVar[str] = "period.revised"
+
+
+@attrs.frozen(kw_only=True)
+class PeriodRetracted(_Change):
+    """A period definition was withdrawn (it stays in the journal)."""
+
+    KIND: ClassVar[str] = "period.retracted"
+    period_id: str
+
+    @property
+    def stream(self) -> str:
+        return PERIODS_STREAM
+
+
 EventChange = (
     EventRecorded
     | EventRevised
@@ -255,5 +303,8 @@ EventChange = (
 ReferenceChange = ReferenceAdded | ReferenceAmended | ReferenceMerged
 """A change stored in a reference's stream."""
 
-Change = EventChange | ReferenceChange
+PeriodChange = PeriodDefined | PeriodRevised | PeriodRetracted
+"""A change stored in the periods stream."""
+
+Change = EventChange | ReferenceChange | PeriodChange
 """Any change a journal record states."""

@@ -28,12 +28,16 @@ from timeline.domain._changes import (
     EventRestored,
     EventRetracted,
     EventRevised,
+    PeriodDefined,
+    PeriodRetracted,
+    PeriodRevised,
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
 )
 from timeline.domain._claims import Claim
 from timeline.domain._model import Actor, Citation, Event, LocalizedText, Place, Relation
+from timeline.domain._periods import Coverage, Period
 from timeline.errors import CorruptJournal, TimelineError
 from timeline.journal import Draft, KindRegistry, Record
 
@@ -44,10 +48,12 @@ __all__ = [
     "decode",
     "decode_claim",
     "decode_event",
+    "decode_period",
     "decode_reference",
     "encode",
     "encode_claim",
     "encode_event",
+    "encode_period",
     "encode_reference",
 ]
 
@@ -254,6 +260,56 @@ def decode_claim(data: Mapping[str, Any]) -> Claim:
     )
 
 
+def _encode_when(when: Any) -> str | None:
+    return None if when is None else format_edtf(when)
+
+
+def _decode_when(data: Any) -> Any:
+    return None if data is None else parse_edtf(_s(data))
+
+
+def encode_period(period: Period) -> JSON:
+    """A period definition as a JSON object (empty parts left out)."""
+    data: JSON = {
+        "id": period.id,
+        "label": _encode_text(period.label),
+        "start": _encode_when(period.start),
+        "end": _encode_when(period.end),
+    }
+    optional = {
+        "start_text": period.start_text,
+        "end_text": period.end_text,
+        "region": period.region,
+        "coverage": [{"id": c.id, "label": c.label} for c in period.coverage],
+        "source": period.source,
+        "locator": period.locator,
+        "note": period.note,
+        "aliases": [[lang, text] for lang, text in period.aliases],
+    }
+    data.update((name, value) for name, value in optional.items() if value)
+    return data
+
+
+def decode_period(data: Mapping[str, Any]) -> Period:
+    """A period definition from :func:`encode_period`'s JSON."""
+    return Period(
+        id=_s(data["id"]),
+        label=_decode_text(data["label"]),
+        start=_decode_when(data["start"]),
+        end=_decode_when(data["end"]),
+        start_text=_s(data.get("start_text", "")),
+        end_text=_s(data.get("end_text", "")),
+        region=_s(data.get("region", "")),
+        coverage=tuple(
+            Coverage(_s(item["id"]), _s(item["label"])) for item in data.get("coverage", ())
+        ),
+        source=_s(data.get("source", "")),
+        locator=_s(data.get("locator", "")),
+        note=_s(data.get("note", "")),
+        aliases=tuple((_s(lang), _s(text)) for lang, text in data.get("aliases", ())),
+    )
+
+
 # -- changes -----------------------------------------------------------------
 
 Meta = dict[str, Any]
@@ -360,6 +416,21 @@ CHANGE_KINDS: tuple[ChangeKind[Any], ...] = (
         lambda data, meta: ClaimFollowed(
             event_id=_s(data["event_id"]), claim_id=_s(data["claim_id"]), **meta
         ),
+    ),
+    ChangeKind(
+        PeriodDefined,
+        lambda c: {"period": encode_period(c.period)},
+        lambda data, meta: PeriodDefined(period=decode_period(data["period"]), **meta),
+    ),
+    ChangeKind(
+        PeriodRevised,
+        lambda c: {"period": encode_period(c.period)},
+        lambda data, meta: PeriodRevised(period=decode_period(data["period"]), **meta),
+    ),
+    ChangeKind(
+        PeriodRetracted,
+        lambda c: {"period_id": c.period_id},
+        lambda data, meta: PeriodRetracted(period_id=_s(data["period_id"]), **meta),
     ),
 )
 

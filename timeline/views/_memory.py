@@ -14,6 +14,9 @@ import attrs
 from timeline.domain import (
     Event,
     EventState,
+    PeriodDefined,
+    PeriodRetracted,
+    PeriodRevised,
     ReferenceState,
     apply,
     decode,
@@ -104,11 +107,15 @@ class MemoryViews:
         after the change (:func:`timeline.domain.apply`) holds from the record's ``seq``.
 
         A change that does not fit raises, and the batch's earlier changes are undone.
+        Period changes are no views' business: the timeline folds their stream itself.
         """
         seq = self._seq
         done: list[tuple[str, _Held | None]] = []  # (stream, the version the change ended)
         try:
             for record, change in batch:
+                if isinstance(change, PeriodDefined | PeriodRevised | PeriodRetracted):
+                    self._seq = record.seq
+                    continue
                 versions = self._streams.get(change.stream, [])
                 current = versions[-1] if versions and versions[-1].valid_to == OPEN else None
                 state = apply(current.value if current else None, change)

@@ -32,6 +32,9 @@ from timeline.domain import (
     EventRetracted,
     EventRevised,
     EventState,
+    PeriodDefined,
+    PeriodRetracted,
+    PeriodRevised,
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
@@ -172,6 +175,8 @@ class RowWriter:
                     keys.add(ref.key)
                 case ReferenceMerged(key=key):
                     keys.add(key)
+                case PeriodDefined() | PeriodRevised() | PeriodRetracted():
+                    pass  # the timeline folds the periods stream itself
                 case _:
                     event_ids.add(change.event_id)
         events = self._tables.held_events(sorted(event_ids))

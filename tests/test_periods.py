@@ -1,0 +1,171 @@
+"""Named periods as sourced records: definitions with sources, rivals, revisions, retractions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from citations import Contributor, Reference
+from timeline import (
+    DuplicatePeriod,
+    InvalidChange,
+    Period,
+    Timeline,
+    UnknownPeriod,
+    UnknownReference,
+)
+from timeline.dates import format_edtf
+
+GADDIS = Reference(
+    "gaddis2005",
+    "book",
+    {"title": "The Cold War: A New History", "date": "2005"},
+    [Contributor(family="Gaddis", given="John Lewis")],
+    language="en",
+)
+WESTAD = Reference(
+    "westad2017",
+    "book",
+    {"title": "The Cold War: A World History", "date": "2017"},
+    [Contributor(family="Westad", given="Odd Arne")],
+    language="en",
+)
+
+
+@pytest.fixture
+def tl() -> Timeline:
+    timeline = Timeline.open(":memory:", author="ana")
+    timeline.add_reference(GADDIS)
+    timeline.add_reference(WESTAD)
+    return timeline
+
+
+def test_a_definition_keeps_its_source_locator_and_dates(tl: Timeline) -> None:
+    """define_period records labels, dates read from text, the source and its locator."""
+    period = tl.define_period(
+        label={"en": "Cold War", "zh": "冷战", "ru": "холодная война"},
+        start="1947",
+        end="26 December 1991",
+        source="gaddis2005",
+        locator="p. 5",
+        region="worldwide",
+        reason="Gaddis's span",
+    )
+    assert period.id == "cold-war-gaddis2005"
+    assert format_edtf(period.end) == "1991-12-26"  # type: ignore[arg-type]
+    assert period.end_text == "26 December 1991"
+    assert tl.period(period.id) == period
+    assert tl.periods(label="冷战") == [period]
+    assert tl.periods(label="COLD WAR") == [period]
+
+
+def test_rival_definitions_of_one_label_are_both_kept(tl: Timeline) -> None:
+    """Two sources defining "Cold War" differently are two periods, each with its source."""
+    first = tl.define_period(label="Cold War", start="1947", end="1991", source="gaddis2005")
+    second = tl.define_period(label="Cold War", start="1945", end="1989", source="westad2017")
+    assert [p.source for p in tl.periods(label="Cold War")] == ["gaddis2005", "westad2017"]
+    assert first.id != second.id
+    assert first.bounds != second.bounds
+
+
+def test_uncertain_ends_and_an_open_end(tl: Timeline) -> None:
+    """A start given as a range of years, and an end the source does not give."""
+    period = tl.define_period(
+        id="reiwa", label={"ja": "令和"}, start="2019-05-01", end_text="present"
+    )
+    warring = tl.define_period(
+        id="warring-states",
+        label={"en": "Warring States", "zh": "战国"},
+        start="-0480/-0474",
+        end="-0220",
+    )
+    assert period.end is None and period.bounds[1] == 2**53
+    assert format_edtf(warring.start) == "-0480/-0474"  # type: ignore[arg-type]
+    assert warring.bounds[0] == warring.start.bounds[0]  # type: ignore[union-attr]
+
+
+def test_revise_and_retract_with_author_and_reason(tl: Timeline) -> None:
+    """A revision replaces the parts given; a retraction hides the definition but keeps it."""
+    period = tl.define_period(id="cold-war", label="Cold War", start="1947", end="1991")
+    revised = tl.revise_period("cold-war", end="1989", reason="ends with the Wall", author="bo")
+    assert format_edtf(revised.end) == "1989"  # type: ignore[arg-type]
+    assert revised.start == period.start
+    tl.retract_period("cold-war", reason="superseded")
+    assert tl.periods() == []
+    assert tl.periods(include_retracted=True) == [revised]
+    assert tl.period("cold-war") == revised
+    records = [r for r in tl.journal.read_stream("periods")]
+    assert [(r.kind, r.payload["author"], r.payload["reason"]) for r in records] == [
+        ("period.defined", "ana", ""),
+        ("period.revised", "bo", "ends with the Wall"),
+        ("period.retracted", "ana", "superseded"),
+    ]
+
+
+def test_as_of_shows_the_definition_then(tl: Timeline) -> None:
+    """An as-of view reads the periods stream up to its seq."""
+    tl.define_period(id="cold-war", label="Cold War", start="1947", end="1991")
+    seq = tl.head().seq
+    tl.revise_period("cold-war", end="1989", reason="r")
+    assert format_edtf(tl.as_of(seq).period("cold-war").end) == "1991"  # type: ignore[arg-type]
+    assert format_edtf(tl.period("cold-war").end) == "1989"  # type: ignore[arg-type]
+
+
+def test_bad_commands_raise_typed_errors_and_write_nothing(tl: Timeline) -> None:
+    """A taken id, an unknown source, an unknown period, a part periods lack, no reason."""
+    tl.define_period(id="cold-war", label="Cold War", start="1947", end="1991")
+    head = tl.head().seq
+    with pytest.raises(DuplicatePeriod, match="'cold-war' already exists"):
+        tl.define_period(id="cold-war", label="Cold War")
+    with pytest.raises(UnknownReference, match="no reference with key 'nobody2000'"):
+        tl.define_period(label="Cold War", source="nobody2000")
+    with pytest.raises(UnknownPeriod, match="no period with id 'thaw'"):
+        tl.revise_period("thaw", end="1964", reason="r")
+    with pytest.raises(InvalidChange, match="'colour' is not a part of a period"):
+        tl.revise_period("cold-war", colour="red", reason="r")
+    with pytest.raises(InvalidChange, match="needs a reason"):
+        tl.retract_period("cold-war", reason=" ")
+    with pytest.raises(InvalidChange, match="ends before it starts"):
+        tl.define_period(label="Thaw", start="1964", end="1953")
+    assert tl.head().seq == head
+
+
+def test_periods_survive_reopening_and_verify(tmp_path: Path) -> None:
+    """Definitions are journal records: a reopened file has them, and verify passes."""
+    path = tmp_path / "t.db"
+    with Timeline.open(path, author="ana") as tl:
+        tl.define_period(id="cold-war", label="Cold War", start="1947", end="1991")
+        tl.add_event(id="berlin", when="1961-08-13", title="Berlin Wall")
+    with Timeline.open(path) as tl:
+        assert [p.id for p in tl.periods()] == ["cold-war"]
+        assert tl.verify().ok
+        assert isinstance(tl.period("cold-war"), Period)
+
+
+def test_the_period_commands(tmp_path: Path) -> None:
+    """define-period, revise-period, retract-period, period and periods over one journal."""
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    journal = tmp_path / "t.db"
+
+    def ok(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["--journal", str(journal), *args])
+        assert result.exit_code == 0, (result.stdout, result.stderr)
+        return result.stdout
+
+    ok("init")
+    assert ok("define-period", "Cold War", "--label", "zh=冷战", "--start", "1947", "--end", "1991")
+    assert ok("define-period", "Cold War", "--start", "1945", "--end", "1989") == "cold-war-2\n"
+    rows = ok("periods", "--label", "cold war").splitlines()
+    assert [row.split("\t")[0] for row in rows] == ["id", "cold-war", "cold-war-2"]
+    ok("revise-period", "cold-war-2", "--end", "1990", "--reason", "the treaty")
+    data = json.loads(ok("period", "cold-war-2", "--json"))
+    assert (data["end"], data["to"]) == ("1990", "1990-12-31")
+    ok("retract-period", "cold-war-2", "--reason", "superseded")
+    assert [p["id"] for p in json.loads(ok("periods", "--json"))] == ["cold-war"]
+    result = CliRunner().invoke(cli, ["--journal", str(journal), "period", "thaw"])
+    assert (result.exit_code, result.stderr) == (1, "error: no period with id 'thaw'\n")
