@@ -15,6 +15,7 @@ import pytest
 from citations import Contributor, Reference
 from timeline import Timeline
 from timeline.chronology import Chronology
+from timeline.dates import parse_edtf
 from timeline.documents import CLAIM_COLUMNS, DocumentOptions, render, render_svg
 from timeline.documents.common import accounts
 
@@ -190,3 +191,39 @@ def test_csv_has_one_row_per_claim_after_its_event(chronology: Chronology) -> No
     assert all(row["journal_seq"] for row in rows)
     header = next(csv.reader(io.StringIO(render(chronology, "csv"))))
     assert tuple(header[-len(CLAIM_COLUMNS) :]) == CLAIM_COLUMNS
+
+
+def test_the_seed_records_the_disagreements_of_its_sources() -> None:
+    """The seed data set's disputes: an article against the record or the document it cites,
+    and who fired first at Zhenbao; the events keep their concluded dates."""
+    from pathlib import Path
+
+    from timeline.importing import read_import
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    with Timeline.open(":memory:") as tl:
+        tl.import_plan(read_import([seeds / "references.bib", seeds / "events.toml"]))
+        found = {(d.event.id, d.field): [e.keys for e in d.evidence] for d in tl.disputes()}
+        chronology = tl.chronology(between=("2020-10", "2020-11"))
+        concluded = tl.event("2020-11-03-us-presidential-election").when
+    assert concluded == parse_edtf("2020-11-03")
+    assert found == {
+        ("1969-03-02-zhenbao-island-clash", "_fired_first"): [
+            ("robinson1972sino", "goldstein2001return"),
+            ("maxwell1973chinese",),
+        ],
+        ("2019-04-29-skinner-clash-remarks", "when"): [
+            ("duanchuanmei2022beijing",),
+            ("skinner2019remarks",),
+        ],
+        ("2020-10-29-14th-five-year-plan-proposal", "when"): [
+            ("ouyang2021feilianmeng",),
+            ("zhonggongzhongyang2020zhiding",),
+        ],
+        ("2020-11-03-us-presidential-election", "when"): [
+            ("duanchuanmei2022beijing",),
+            ("fec2022federal",),
+        ],
+    }
+    text = render(chronology, "markdown", DocumentOptions(flavour="footnotes"))
+    assert "date (disputed): 3 November 2020 (Federal Election Commission) — 2021 (端传媒)" in text

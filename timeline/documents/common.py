@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from citations import Reference
+from citations import Reference, is_cjk
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date, jdn_to_gregorian, phrase_lang
 from timeline.documents.options import DocumentOptions
@@ -444,11 +444,13 @@ _FIELD_ORDER = {"when": 0, "title": 1, "place": 2, "actors": 3}
 
 
 def source_name(reference: Reference | None, citation: Citation) -> str:
-    """A short name for a citation's source: its first contributor's family (or whole)
-    name, else the reference's title, else its key."""
+    """A short name for a citation's source: its first contributor's family name (a CJK
+    or undivided name whole), else the reference's title, else its key."""
     if reference is not None:
         for contributor in reference.contributors:
-            return contributor.family or contributor.literal
+            if contributor.literal or is_cjk(contributor.family):
+                return contributor.display_name
+            return contributor.family
         title = dict(reference.fields).get("title", "")
         if title:
             return title
