@@ -350,3 +350,23 @@ def test_the_command_plans_with_dry_run_and_reports_as_json(tmp_path: Path) -> N
     ]
     again = _cli(journal, str(events))
     assert "(0 added, 0 changed, 1 unchanged, 0 missing, 0 moved)" in again.stdout
+
+
+def test_a_bibtex_key_that_changed_is_reported_as_moved_by_content_or_doi(
+    tmp_path: Path,
+) -> None:
+    """A .bib has no item ids: a new key whose entry is the old one's (same content, or the
+    same DOI) is reported as moved and kept under the old key, not added beside it."""
+    path = tmp_path / "refs.bib"
+    entry = "@book{%s,\n  title = {China and Russia},\n  doi = {10.1/X},\n  date = {%s},\n}\n"
+    path.write_text(entry % ("lukin2018", "2018"), "utf-8")
+    with Timeline.open(":memory:") as tl:
+        tl.import_plan(read_import([path]))
+        path.write_text(entry % ("lukin2018a", "2018"), "utf-8")
+        same = tl.import_plan(read_import([path]))
+        assert (same.moved, same.added, same.missing, same.records) == (1, 0, 0, 0)
+        path.write_text((entry % ("lukin2019", "2019")).replace("10.1/X", "10.1/x"), "utf-8")
+        redated = tl.import_plan(read_import([path]))
+        assert (redated.moved, redated.changed, redated.records) == (1, 1, 1)
+        assert [r.key for r in tl.references()] == ["lukin2018"]
+        assert tl.reference("lukin2018").get("date") == "2019"

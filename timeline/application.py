@@ -171,8 +171,9 @@ class ImportSummary:
     revised); ``records`` all of them. ``added``, ``changed``, ``unchanged``,
     ``missing`` and ``moved`` count the files' entries (references and events):
     missing ones were imported from these files before and are gone from them
-    (``retracted`` of them were retracted); moved ones are references whose
-    item kept its identity in the source but has a new citation key. ``entries``
+    (``retracted`` of them were retracted); moved ones are references with a
+    new citation key that are one gone from the files under an old key (the same
+    Zotero item, or the same content or DOI). ``entries``
     lists what is not unchanged, in the order found.
     """
 
@@ -1284,8 +1285,9 @@ class Timeline:
         second time. Entries imported from these files before and gone from
         them now are reported as missing; ``retract_missing=True`` retracts
         such events (and drops such citations and claims of the plan's
-        events). A Zotero item whose citation key changed is reported as
-        moved and its reference amended under the old key, never duplicated.
+        events). A reference whose citation key changed (the same Zotero item,
+        or, in any file, an entry with the content or DOI of one gone from it)
+        is reported as moved and amended under the old key, never duplicated.
         ``dry_run=True`` plans it all and writes nothing.
 
         ``references`` come after the plan's own (read from ``plan.source``).
@@ -1680,6 +1682,8 @@ class _Import:
         self._touched: dict[str, tuple[Origin, list[FieldDiff]]] = {}
         self._earlier = _Earlier()
         self._moved: dict[str, str] = {}  # new citation key -> the key kept
+        # what identifies a reference gone from the files (its content, its DOI) -> its key
+        self._gone_signs: dict[tuple[str, ...], str] = {}
 
     def _emit(self, change: Change, expected: ExpectedVersion) -> None:
         self._changes.append((change, expected))
@@ -1708,6 +1712,12 @@ class _Import:
         held = views.references(keys=keys, include_merged=True)
         self._references = {view.reference.key: view for view in held}
         self._keys = set(self._references)
+        present = {reference.key for reference, _ in refs}
+        for key in self._earlier.references:
+            gone = self._references.get(key)
+            if key not in present and gone is not None and gone.merged_into is None:
+                for sign in _signs(gone.reference):
+                    self._gone_signs.setdefault(sign, key)
         new = {event.when.bounds for event in plan.events if event.id not in self._events}
         for view in views.events_on(new) if new else ():
             for title in _title_keys(view.event):
@@ -1751,7 +1761,13 @@ class _Import:
 
     def _reference(self, reference: Reference, origin: Origin, reason: str) -> None:
         kept = self._earlier.items.get(str(origin)) if origin.stable else None
+        if kept is None and reference.key not in self._references:
+            kept = next(
+                (self._gone_signs[s] for s in _signs(reference) if s in self._gone_signs), None
+            )
         if kept is not None and kept != reference.key and kept in self._references:
+            for sign in _signs(self._references[kept].reference):
+                self._gone_signs.pop(sign, None)
             self._found.append(
                 ImportedEntry(
                     "moved", "reference", kept, str(origin), note=f"its key is now {reference.key}"
@@ -2048,6 +2064,17 @@ def _title_keys(event: Event) -> list[tuple[tuple[int, int], str, str]]:
         (event.when.bounds, lang, " ".join(text.casefold().split()))
         for lang, text in event.title.as_dict().items()
     ]
+
+
+def _signs(reference: Reference) -> list[tuple[str, ...]]:
+    """What says a reference under a new key is one gone from the files under an old one:
+    the same content, or the same DOI."""
+    content = repr((reference.entry_type, reference.fields, reference.contributors))
+    signs: list[tuple[str, ...]] = [("content", content, reference.language)]
+    doi = (reference.get("doi") or "").strip().casefold()
+    if doi:
+        signs.append(("doi", doi))
+    return signs
 
 
 def _reference_diffs(old: Reference, new: Reference) -> tuple[FieldDiff, ...]:

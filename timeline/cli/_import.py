@@ -136,9 +136,10 @@ def import_(
     only what changed is recorded (a reference amended, an event revised in the
     fields that changed), so the same files again write nothing. Entries an
     earlier import of a file recorded and the file lacks now are listed as
-    missing (retracted with --retract-missing); a Zotero item whose citation key
-    changed is listed as moved and kept under its old key. If anything fails,
-    nothing is written.
+    missing (retracted with --retract-missing); a reference whose citation key
+    changed (the same Zotero item, or an entry with the content or DOI of one
+    gone from the file) is listed as moved and kept under its old key. If
+    anything fails, nothing is written.
     """
     from pathlib import Path
 
@@ -179,7 +180,9 @@ def import_(
     )
     if summary.missing > summary.retracted:
         click.echo(
-            "note: missing entries are kept; --retract-missing retracts the events", err=True
+            "note: missing entries are kept; --retract-missing retracts missing events "
+            "(references stay)",
+            err=True,
         )
 
 
@@ -197,10 +200,21 @@ def entry_text(entry: ImportedEntry) -> str:
         line += f": {entry.note}"
     if entry.diffs:
         line += ": " + "; ".join(
-            f"{d.field}: {_text(diff_value(d.old, d.field))} -> {_text(diff_value(d.new, d.field))}"
+            f"{d.field}: {_text(_value(entry, d.old, d.field))} -> "
+            f"{_text(_value(entry, d.new, d.field))}"
             for d in entry.diffs
         )
     return line
+
+
+def _value(entry: ImportedEntry, value: Any, field: str) -> Any:
+    """A diff's value as JSON: an event field as its codec writes it, a reference's
+    contributors as their names, anything else as it is."""
+    if entry.kind == "event":
+        return diff_value(value, field)
+    if field == "contributors" and value is not None:
+        return [contributor.display_name() for contributor in value]
+    return value
 
 
 def _text(value: Any) -> str:
@@ -228,7 +242,10 @@ def summary_json(summary: ImportSummary) -> dict[str, Any]:
                 "origin": entry.origin,
                 **({"note": entry.note} if entry.note else {}),
                 "changes": {
-                    d.field: {"old": diff_value(d.old, d.field), "new": diff_value(d.new, d.field)}
+                    d.field: {
+                        "old": _value(entry, d.old, d.field),
+                        "new": _value(entry, d.new, d.field),
+                    }
                     for d in entry.diffs
                 },
             }

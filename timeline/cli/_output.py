@@ -170,6 +170,4 @@ def diff_value(value: Any, name: str) -> Any:
         return None
     if name == "when":
         return format_edtf(value)
-    if name == "contributors":
-        return [contributor.display_name() for contributor in value]
     return encode_event_field(name, value) if name in EVENT_FIELDS else value
