@@ -37,6 +37,7 @@ def create_app(
         Route("/unsourced", _pages.unsourced),
         Route("/disputes", _pages.disputes),
         Route("/journal", _pages.journal),
+        Route("/api/events", _pages.events_data),
         Route("/new", _pages.new_event),
         Route("/events", _edits.add_event, methods=["POST"]),
         *(

@@ -8,19 +8,22 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from citations import format_reference
 from citations.errors import CitationsError
 from timeline.application import Timeline
 from timeline.errors import TimelineError, UnknownEvent, UnknownReference
+from timeline.web._actors import actor_name
 from timeline.web._render import Page, page
+from timeline.web._spans import viewer_item
 
 __all__ = [
     "disputes",
     "event",
     "event_context",
     "events",
+    "events_data",
     "handled",
     "journal",
     "new_event",
@@ -31,6 +34,9 @@ __all__ = [
 ]
 
 Handler = Callable[[Request], Awaitable[Response]]
+
+#: The most events the events page lists (the viewer draws them all).
+LISTED = 500
 
 #: The query parameters of the events filter form, with the keyword of Timeline.events.
 FILTERS = ("text", "actor", "category", "tag", "from", "to", "importance", "retracted")
@@ -87,7 +93,7 @@ async def events(request: Request) -> Response:
     filters = event_filters(request)
     with view.timeline.read_transaction():
         found = view.timeline.events(**filters)
-        retracted = {e.id for e in found if view.timeline.is_retracted(e.id)}
+        retracted = {e.id for e in found[:LISTED] if view.timeline.is_retracted(e.id)}
     params = {name: request.query_params.get(name, "") for name in FILTERS}
     return page(
         request,
@@ -97,6 +103,7 @@ async def events(request: Request) -> Response:
         events=found,
         retracted=retracted,
         params=params,
+        shown=LISTED,
     )
 
 
@@ -140,6 +147,7 @@ def event_context(tl: Timeline, event_id: str) -> dict[str, Any]:
         "disputed": {d.field for d in tl.disputes() if d.event.id == event_id},
         "history": history,
         "version": len(history),
+        "versions": {event_id: len(history)},
         "keys": [ref.key for ref in tl.references()],
     }
 
@@ -186,8 +194,14 @@ async def reference(request: Request) -> Response:
 async def disputes(request: Request) -> Response:
     """The fields of events whose sources disagree, each value with its sources."""
     view = Page(request)
-    found = view.timeline.disputes(**event_filters(request))
-    return page(request, "disputes.html", view=view, disputes=found)
+    with view.timeline.read_transaction():
+        found = view.timeline.disputes(**event_filters(request))
+        versions = (
+            {d.event.id: len(view.timeline.history(d.event.id)) for d in found}
+            if view.editable
+            else {}
+        )
+    return page(request, "disputes.html", view=view, disputes=found, versions=versions)
 
 
 @handled
@@ -198,3 +212,29 @@ async def journal(request: Request) -> Response:
         head = view.timeline.head()
         report = view.live.verify() if request.query_params.get("verify") else None
     return page(request, "journal.html", view=view, head=head, report=report)
+
+
+@handled
+async def events_data(request: Request) -> Response:
+    """The filtered events as the viewer draws them (JSON): each with its title in the
+    page's language, lanes, date spans (JDN days, ``null`` for an open end) and marks."""
+    view = Page(request)
+    filters = event_filters(request)
+    with view.timeline.read_transaction():
+        found = view.timeline.events(**filters)
+        disputed = {d.event.id for d in view.timeline.disputes(**filters)}
+        retracted = (
+            {e.id for e in found if view.timeline.is_retracted(e.id)}
+            if filters.get("include_retracted")
+            else set()
+        )
+    codes = sorted({a.code for e in found for a in e.actors})
+    return JSONResponse(
+        {
+            "lang": view.lang,
+            "actors": {code: actor_name(code, view.lang) for code in codes},
+            "events": [
+                viewer_item(e, view.title(e), e.id in disputed, e.id in retracted) for e in found
+            ],
+        }
+    )
