@@ -294,6 +294,7 @@
   if (laneSelect) { laneSelect.addEventListener("change", function () { if (data) { layout(); } }); }
   window.addEventListener("resize", function () { if (data) { resize(); } });
 
+  api.drawing = function () { return pending; };  // a change not drawn yet
   api.zoom = zoom; api.pan = pan; api.fit = function () { fit(); schedule(); };
   api.view = function () { return { start: iso(dayAt(LABEL)), end: iso(dayAt(width)) }; };
   api.showPeriod = function (fromIso, toIso) {
