@@ -62,6 +62,19 @@ def test_a_failed_batch_inside_the_callers_transaction_undoes_only_itself() -> N
     assert story.views.checkpoint() == good.seq == seq + 1
 
 
+def test_a_rebuild_creates_the_indexes_it_left_for_after_the_load() -> None:
+    """The indexes deferred while loading exist after a rebuild, as new views create them;
+    and the versions it closed at once end where the next begins (merges, revisions)."""
+    story = Story(SQLiteViews.in_memory())
+    ViewsContract()._story(story)
+    rebuilt = SQLiteViews.in_memory(story.records)
+    objects = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    fresh = sqlite3.connect(":memory:")
+    SQLiteViews(fresh).rebuild([])
+    assert rebuilt.connection.execute(objects).fetchall() == fresh.execute(objects).fetchall()
+    assert list(rebuilt.snapshot()) == list(story.views.snapshot())  # type: ignore[attr-defined]
+
+
 def _appended(story: Story, event_id: str) -> Record:
     """The record of a new event appended to the story's journal, not yet applied."""
     event = Event(id=event_id, when=parse_edtf("1970"), title={"en": event_id})

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -168,14 +169,39 @@ def _held(alias: str, as_of: int | None) -> tuple[str, list[int]]:
     return f"{alias}.valid_from <= ? AND {alias}.valid_to > ?", [as_of, as_of]
 
 
-def _create(conn: sqlite3.Connection) -> None:
+#: The indexes a rebuild creates after loading the rows (the load reads rows by their
+#: primary keys, and claims by event).
+_INDEX = re.compile(r"CREATE INDEX IF NOT EXISTS (\w+)")
+_DEFERRED = frozenset(_INDEX.findall(_DDL)) - {"claims_of_event"}
+
+#: The versioned tables whose versions always end where the next begins (a rebuild
+#: closes them all at once) and the column naming the entity.
+_SUPERSEDED = {"events": "id", "bib_references": "key"}
+
+
+def _create(conn: sqlite3.Connection, *, deferred: bool = True) -> None:
+    """Create the tables and indexes that are missing (those of :data:`_DEFERRED` only
+    when ``deferred``)."""
     for statement in _DDL.split(";"):
-        if statement.strip():
+        name = _INDEX.search(statement)
+        if statement.strip() and (deferred or name is None or name[1] not in _DEFERRED):
             conn.execute(statement)
     conn.execute(
         "INSERT OR IGNORE INTO readmodel_checkpoint (name, value) VALUES ('schema', ?), ('seq', 0)",
         (READ_MODEL_SCHEMA,),
     )
+
+
+def _close_superseded(conn: sqlite3.Connection) -> None:
+    """End each version of :data:`_SUPERSEDED` that a later one follows where that one
+    begins: one window-function UPDATE per table, after a rebuild's load."""
+    for table, key in _SUPERSEDED.items():
+        conn.execute(
+            f"UPDATE {table} SET valid_to = later.valid_from FROM (SELECT rowid AS version, "
+            f"lead(valid_from) OVER (PARTITION BY {key} ORDER BY valid_from) AS valid_from "
+            f"FROM {table}) AS later WHERE {table}.rowid = later.version "
+            f"AND later.valid_from IS NOT NULL AND later.valid_from < {table}.valid_to"
+        )
 
 
 #: FTS5 keeps its index in these tables; their SQL is SQLite's, so only their type is checked.
@@ -302,12 +328,17 @@ class SQLiteViews:
         """Bring the tables up to date with ``batch``, in the caller's transaction, all
         or nothing: inside a savepoint, rolled back when a statement fails (while the
         transaction is still open: SQLite ends it itself on some errors)."""
+        self._apply(batch, loading=False)
+
+    def _apply(self, batch: Batch, *, loading: bool) -> None:
+        """:meth:`apply`; ``loading`` (a rebuild) leaves superseded versions to
+        :func:`_close_superseded`."""
         if not batch:
             return
         conn = self._conn
         conn.execute("SAVEPOINT views_apply")
         try:
-            writer = RowWriter(_Tables(conn), [change for _, change in batch])
+            writer = RowWriter(_Tables(conn, loading=loading), [change for _, change in batch])
             for record, change in batch:
                 writer.apply(record, change)
             writer.flush(batch[-1][0].seq)
@@ -318,18 +349,20 @@ class SQLiteViews:
             raise
         conn.execute("RELEASE views_apply")
 
-    def _apply_records(self, records: Iterable[Record], progress: Progress | None) -> int:
+    def _apply_records(
+        self, records: Iterable[Record], progress: Progress | None, *, loading: bool = False
+    ) -> int:
         count = 0
         chunk: list[tuple[Record, Change]] = []
         for record in records:
             chunk.append((record, decode(record)))
             count += 1
             if len(chunk) == _CHUNK:
-                self.apply(chunk)
+                self._apply(chunk, loading=loading)
                 chunk = []
             if progress is not None and count % 1000 == 0:
                 progress(count)
-        self.apply(chunk)
+        self._apply(chunk, loading=loading)
         if progress is not None:
             progress(count)
         return count
@@ -354,11 +387,29 @@ class SQLiteViews:
             self._conn.execute(f"DROP TABLE IF EXISTS {table}")
 
     def rebuild(self, records: Iterable[Record], progress: Progress | None = None) -> int:
-        """Drop the tables and build them again from ``records`` (the whole journal)."""
-        self.drop()
-        _create(self._conn)
+        """Drop the tables and build them again from ``records`` (the whole journal).
+
+        The rows are loaded first, with only the indexes the load reads by; the
+        versions that later ones supersede are closed by one UPDATE per table, and
+        the other indexes are created last (each built once, not kept up to date
+        row by row). All in one savepoint: the half-built tables are never seen.
+        """
+        conn = self._conn
+        conn.execute("SAVEPOINT views_rebuild")
+        try:
+            self.drop()
+            _create(conn, deferred=False)
+            count = self._apply_records(records, progress, loading=True)
+            _close_superseded(conn)
+            _create(conn)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO views_rebuild")
+                conn.execute("RELEASE views_rebuild")
+            raise
+        conn.execute("RELEASE views_rebuild")
         self._complete = True
-        return self._apply_records(records, progress)
+        return count
 
     # -- queries --------------------------------------------------------------
 
@@ -677,10 +728,17 @@ def _text_condition(text: str, lang: str | None, params: list[Any]) -> str:
 
 
 class _Tables:
-    """The views' tables in a SQLite connection, as :class:`RowWriter` reads and writes them."""
+    """The views' tables in a SQLite connection, as :class:`RowWriter` reads and writes them.
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    While ``loading`` (a rebuild), the versions of :data:`_SUPERSEDED` that a batch
+    ends are left open, so several versions of an entity may be open: the one that
+    holds is the newest (each ``held_`` query returns the versions in ``valid_from``
+    order, and the writer keeps the last).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, *, loading: bool = False) -> None:
         self._conn = conn
+        self._loading = loading
 
     def next_content(self) -> int:
         (first,) = self._conn.execute(
@@ -692,7 +750,7 @@ class _Tables:
         return self._conn.execute(
             "SELECT e.id, e.version, e.retracted, e.content, e.valid_from, e.valid_to, c.data "
             f"FROM events e JOIN event_contents c USING (content) WHERE e.valid_to = {OPEN} "
-            "AND e.id IN (SELECT value FROM json_each(?))",
+            "AND e.id IN (SELECT value FROM json_each(?)) ORDER BY e.valid_from",
             (json.dumps(list(event_ids)),),
         )
 
@@ -700,7 +758,7 @@ class _Tables:
         return self._conn.execute(
             "SELECT key, version, entry_type, merged_into, valid_from, valid_to, data "
             f"FROM bib_references WHERE valid_to = {OPEN} "
-            "AND key IN (SELECT value FROM json_each(?))",
+            "AND key IN (SELECT value FROM json_each(?)) ORDER BY valid_from",
             (json.dumps(list(keys)),),
         )
 
@@ -719,7 +777,7 @@ class _Tables:
     ) -> None:
         conn = self._conn
         for table, ended in closed.items():
-            if ended:
+            if ended and not (self._loading and table in _SUPERSEDED):
                 conn.executemany(
                     f"UPDATE {table} SET valid_to = ? "
                     f"WHERE {VERSIONED[table]} = ? AND valid_to = {OPEN}",
