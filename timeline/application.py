@@ -395,32 +395,37 @@ class Timeline:
         check: Callable[[], None] | None = None,
     ) -> Record | None:
         """Build changes (to one stream) from the current state and append them, retrying
-        lost races; returns the first record."""
+        lost races; returns the first record.
+
+        The last attempt builds inside the write transaction, holding the journal's lock:
+        the state it reads is the latest, so however many writers race, it cannot lose."""
         if self.read_only:
             raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
         for attempt in range(_RETRIES):
-            built = build()
-            if built is None:
-                return None
-            made, expected = built
-            changes = [made] if isinstance(made, Change) else list(made)
+            last = attempt == _RETRIES - 1
+            with self._journal.transaction() if last else contextlib.nullcontext():
+                built = build()
+                if built is None:
+                    return None
+                made, expected = built
+                changes = [made] if isinstance(made, Change) else list(made)
 
-            def then(records: Sequence[Record], changes: list[Change] = changes) -> None:
-                if check is not None:
-                    check()
-                self._views.apply(list(zip(records, changes, strict=True)))
+                def then(records: Sequence[Record], changes: list[Change] = changes) -> None:
+                    if check is not None:
+                        check()
+                    self._views.apply(list(zip(records, changes, strict=True)))
 
-            try:
-                stored = self._journal.append(
-                    changes[0].stream,
-                    [encode(change) for change in changes],
-                    expected_version=expected,
-                    then=then,
-                )
-            except VersionConflict:
-                if attempt == _RETRIES - 1:
-                    raise
-                continue
+                try:
+                    stored = self._journal.append(
+                        changes[0].stream,
+                        [encode(change) for change in changes],
+                        expected_version=expected,
+                        then=then,
+                    )
+                except VersionConflict:
+                    if last:
+                        raise
+                    continue
             return stored[0]
         raise AssertionError("unreachable")  # pragma: no cover
 
