@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -227,3 +228,111 @@ def test_the_seed_records_the_disagreements_of_its_sources() -> None:
     }
     text = render(chronology, "markdown", DocumentOptions(flavour="footnotes"))
     assert "date (disputed): 3 November 2020 (Federal Election Commission) — 2021 (端传媒)" in text
+
+
+# -- Wikidata-style export -------------------------------------------------------
+
+
+def _statements(tl: Timeline, event_id: str) -> dict[str, list[dict[str, Any]]]:
+    from timeline.documents import render_wikidata
+
+    document = json.loads(render_wikidata(tl.chronology()))
+    assert set(document) == {"entities", "journal", "made_at"}
+    claims: dict[str, list[dict[str, Any]]] = document["entities"][event_id]["claims"]
+    return claims
+
+
+def _value(snak: dict[str, Any]) -> Any:
+    return snak["datavalue"]["value"]
+
+
+def test_wikidata_gives_one_statement_per_claim_with_its_reference_and_rank() -> None:
+    """Each claim is a statement: its value, rank (doubted and denied: deprecated) and a
+    reference with the work's title, authors and the citation's locator as page(s)."""
+    with _timeline() as tl:
+        tl.cite("zb", "smith", locator="p. 9", claims={"_soviet_dead": 31}, rank="doubted")
+        tl.cite("zb", "li", locator="p. 2", claims={"_soviet_dead": 58}, stance="contradicts")
+        claims = _statements(tl, "zb")
+        assert "quiet" in json.loads(render(tl.chronology(), "wikidata"))["entities"]
+        tl.add_event(id="plain", when="1971", title="No claims")
+        assert "plain" not in json.loads(render(tl.chronology(), "wikidata"))["entities"]
+    assert len(claims["P585"]) == 3 and len(claims["_soviet_dead"]) == 4
+    by_page = {
+        _value(s["references"][0]["snaks"].get("P304", [{"datavalue": {"value": ""}}])[0]): s
+        for s in claims["_soviet_dead"]
+    }
+    first, doubted, denied = by_page["p. 3"], by_page["p. 9"], by_page["p. 2"]
+    assert _value(first["mainsnak"]) == {"amount": "+31", "unit": "1"}
+    assert (first["rank"], doubted["rank"], denied["rank"]) == (
+        "normal",
+        "deprecated",
+        "deprecated",
+    )
+    assert denied["stance"] == "contradicts" and "stance" not in first
+    (reference,) = doubted["references"]
+    assert reference["citation"] == "smith"
+    snaks = reference["snaks"]
+    assert snaks["P248"][0]["snaktype"] == "somevalue"
+    assert _value(snaks["P304"][0]) == "p. 9"
+    assert _value(snaks["P2093"][0]) == "Smith"
+    assert _value(snaks["P1476"][0]) == {"language": "und", "text": "Account smith"}
+    assert _value(snaks["P577"][0])["precision"] == 9
+
+
+@pytest.mark.parametrize(
+    ("claimed", "calendar", "prop", "time", "precision", "model"),
+    [
+        ("1969-03-02", "gregorian", "P585", "+1969-03-02T00:00:00Z", 11, "Q1985727"),
+        ("1969-03", "gregorian", "P585", "+1969-03-00T00:00:00Z", 10, "Q1985727"),
+        ("1917-10-25", "julian", "P585", "+1917-10-25T00:00:00Z", 11, "Q1985786"),
+        ("-0220", "gregorian", "P585", "-0221-00-00T00:00:00Z", 9, "Q1985727"),
+        ("196X", "gregorian", "P585", "+1965-00-00T00:00:00Z", 8, "Q1985727"),
+        ("1969-03-02/1969-03-15", "gregorian", "P580", "+1969-03-02T00:00:00Z", 11, "Q1985727"),
+    ],
+)
+def test_wikidata_dates_keep_their_precision_and_calendar(
+    claimed: str, calendar: str, prop: str, time: str, precision: int, model: str
+) -> None:
+    """Dates are Wikidata time values at their precision, Julian ones in the Julian model
+    with their own day (not relabelled), BCE years without a year 0."""
+    with _timeline() as tl:
+        tl.add_event(id="x", when="1900", title="X")
+        tl.cite("x", "smith", claims={"when": claimed}, calendar=calendar)
+        (statement,) = _statements(tl, "x")[prop]
+    value = _value(statement["mainsnak"])
+    assert isinstance(value, dict)
+    assert (value["time"], value["precision"]) == (time, precision)
+    assert value["calendarmodel"] == f"http://www.wikidata.org/entity/{model}"
+    if prop == "P580":
+        (end,) = statement["qualifiers"]["P582"]
+        assert _value(end)["time"] == "+1969-03-15T00:00:00Z"
+
+
+def test_wikidata_marks_approximate_dates_sets_places_and_actors() -> None:
+    """circa for an approximate date, earliest and latest days for a set or a season, a
+    place named as its names with coordinates, actors named as their codes."""
+    with _timeline() as tl:
+        tl.add_event(id="x", when="1900", title="X")
+        tl.cite("x", "smith", claims={"when": "1969-03~", "actors": "SUN:initiator, CHN"})
+        place = {"name": {"en": "Zhenbao", "ru": "Даманский"}, "lat": 46.49, "lon": 133.84}
+        tl.cite("x", "li", claims={"when": "[1969-03-02,1969-03-15]", "place": place})
+        tl.cite("x", "ivanov", claims={"when": "1969-21"})
+        claims = _statements(tl, "x")
+    circa, one_of, spring = claims["P585"]
+    assert _value(circa["qualifiers"]["P1480"][0])["id"] == "Q5727902"
+    assert one_of["mainsnak"]["snaktype"] == "somevalue"
+    earliest = one_of["qualifiers"]["P1319"][0]
+    latest = one_of["qualifiers"]["P1326"][0]
+    assert (_value(earliest)["time"], _value(latest)["time"]) == (
+        "+1969-03-02T00:00:00Z",
+        "+1969-03-15T00:00:00Z",
+    )
+    assert _value(spring["mainsnak"])["precision"] == 9
+    assert "P1319" in spring["qualifiers"]
+    (where,) = claims["P276"]
+    named = [_value(s) for s in where["qualifiers"]["P1932"]]
+    assert named == ["Zhenbao", "Даманский"]
+    coordinates = _value(where["qualifiers"]["P625"][0])
+    assert (coordinates["latitude"], coordinates["longitude"]) == (46.49, 133.84)
+    (who,) = claims["P710"]
+    assert [_value(s) for s in who["qualifiers"]["P1932"]] == ["SUN:initiator", "CHN"]

@@ -278,7 +278,9 @@ def test_golden_files(name: str) -> None:
     assert text.encode("utf-8") == path.read_bytes()
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "html", "svg", "timelinejs", "csv", "latex"])
+@pytest.mark.parametrize(
+    "fmt", ["markdown", "html", "svg", "timelinejs", "csv", "latex", "wikidata"]
+)
 def test_every_document_names_its_journal_state_and_time(fmt: str) -> None:
     """Chronology documents carry the head seq, its hash and the time they were made."""
     text = render(SAMPLE, fmt)

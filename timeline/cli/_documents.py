@@ -24,6 +24,7 @@ CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
     "timelinejs": ("timelinejs", "pandoc"),
     "csv": ("csv", "pandoc"),
     "latex": ("latex", "pandoc"),
+    "wikidata": ("wikidata", "pandoc"),
 }
 
 #: ``bibliography --format`` choices (timeline.documents.options.BIBLIOGRAPHY_FORMATS,
@@ -113,7 +114,8 @@ def write_chronology(
     type=click.Choice(list(CHRONOLOGY_FORMATS)),
     default="md",
     show_default=True,
-    help="md: self-contained Markdown with footnotes; pandoc: Markdown with [@key] citations.",
+    help="md: self-contained Markdown with footnotes; pandoc: Markdown with [@key] citations; "
+    "wikidata: the claims as Wikidata-style statements (JSON).",
 )
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
 @click.option("--title", default="Chronology", show_default=True, help="The document title.")

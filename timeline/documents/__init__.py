@@ -21,6 +21,7 @@ from timeline.documents.options import DocumentOptions, Period
 from timeline.documents.svg import render_svg
 from timeline.documents.table import CLAIM_COLUMNS, render_csv
 from timeline.documents.timelinejs import render_timelinejs
+from timeline.documents.wikidata import render_wikidata
 from timeline.errors import DocumentError
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "render_markdown",
     "render_svg",
     "render_timelinejs",
+    "render_wikidata",
     "write_bibliography",
 ]
 
@@ -69,6 +71,7 @@ FORMATS: dict[str, DocumentFormat] = {
         DocumentFormat("timelinejs", ".json", "application/json", render_timelinejs),
         DocumentFormat("csv", ".csv", "text/csv", render_csv),
         DocumentFormat("latex", ".tex", "application/x-tex", render_latex),
+        DocumentFormat("wikidata", ".json", "application/json", render_wikidata),
         DocumentFormat(
             "bibtex",
             ".bib",
