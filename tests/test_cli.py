@@ -273,6 +273,7 @@ AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     "seed": ("seed", "{tmp}/seed-out", "--seeds", "{tmp}/seeds"),
     "event": ("event", "2019-06-visit"),
     "events": ("events",),
+    "diff": ("diff", "--since", "seq:1"),
     "export-events": ("export-events", "--format", "jsonl"),
     "search": ("search", "Zhenbao"),
     "history": ("history", "2019-06-visit"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from timeline.application import (
+        Difference,
         Dispute,
         FieldDiff,
         HistoryEntry,
@@ -123,6 +124,7 @@ __all__ = [
     "DateError",
     "DateInterval",
     "DateSet",
+    "Difference",
     "Dispute",
     "DocumentError",
     "DocumentOptions",
@@ -210,6 +212,7 @@ __all__ = [
 #: imports only what its command uses.
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "timeline.application": (
+        "Difference",
         "Dispute",
         "FieldDiff",
         "HistoryEntry",

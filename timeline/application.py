@@ -109,6 +109,7 @@ from timeline.journal import (
 from timeline.views import EventQuery, Views
 
 __all__ = [
+    "Difference",
     "Dispute",
     "FieldDiff",
     "HistoryEntry",
@@ -216,6 +217,20 @@ class ImportedEntry:
     origin: str
     diffs: tuple[FieldDiff, ...] = ()
     note: str = ""
+
+
+@attrs.frozen
+class Difference:
+    """What changed about one event or reference between two states of the journal.
+
+    ``status`` is ``added``, ``changed``, ``retracted`` or ``restored`` (an event),
+    ``added``, ``changed`` or ``merged`` (a reference); ``diffs`` the fields, citations
+    and claims that differ (``None``: absent on that side)."""
+
+    status: str
+    kind: str
+    id: str
+    diffs: tuple[FieldDiff, ...] = ()
 
 
 @attrs.frozen
@@ -1228,6 +1243,32 @@ class Timeline:
                 title=title,
             )
 
+    def diff(self, since: int | datetime, until: int | datetime | None = None) -> list[Difference]:
+        """What changed between journal ``since`` and ``until`` (a seq or an aware
+        instant; ``until`` defaults to what this timeline shows): events added, revised
+        (with field diffs, citations and claims), retracted or restored, references added,
+        amended or merged, one :class:`Difference` each, in the order first changed."""
+        before = self.as_of(since)._upto or 0
+        after = self.as_of(until)._upto if until is not None else self.head().seq
+        if after is None or after < before:
+            raise InvalidChange(f"diff needs until ({after}) at or after since ({before})")
+        streams: dict[str, None] = {}
+        with contextlib.closing(self._journal.read(after=before, upto=after)) as records:
+            for record in records:
+                streams.setdefault(record.stream, None)
+        found = []
+        for stream in streams:
+            kind, _, name = stream.partition(":")
+            if kind == "event":
+                old, new = (self._views.event(name, as_of=at) for at in (before, after))
+                if new is not None:
+                    found.append(_event_difference(old, new))
+            elif kind == "reference":
+                was, now = (self._views.reference(name, as_of=at) for at in (before, after))
+                if now is not None:
+                    found.append(_reference_difference(was, now))
+        return [difference for difference in found if difference.diffs]
+
     def export_events(self, fmt: str = "toml", **filters: Any) -> str:
         """The events (``filters`` as :meth:`events`'s, retracted ones left out) with their
         citations and claims as an events file in ``fmt``: ``toml``, ``jsonl`` or ``csv``.
@@ -2082,6 +2123,30 @@ def _signs(reference: Reference) -> list[tuple[str, ...]]:
     return signs
 
 
+def _event_difference(before: EventState | None, after: EventState) -> Difference:
+    """An event's :class:`Difference` from one state to another (None: not yet recorded)."""
+    diffs = (*_diffs(before, after), *_claim_diffs(before, after))
+    if before is None:
+        status = "added"
+    elif before.retracted != after.retracted:
+        status = "retracted" if after.retracted else "restored"
+    else:
+        status = "changed"
+    return Difference(status, "event", after.event.id, tuple(diffs))
+
+
+def _reference_difference(before: ReferenceState | None, after: ReferenceState) -> Difference:
+    """A reference's :class:`Difference` from one state to another."""
+    key = after.reference.key
+    if before is None:
+        return Difference("added", "reference", key, (FieldDiff("key", None, key),))
+    diffs = _reference_diffs(before.reference, after.reference)
+    if before.merged_into != after.merged_into:
+        merged = FieldDiff("merged_into", before.merged_into, after.merged_into)
+        return Difference("merged", "reference", key, (*diffs, merged))
+    return Difference("changed", "reference", key, diffs)
+
+
 def _reference_diffs(old: Reference, new: Reference) -> tuple[FieldDiff, ...]:
     """The parts of a reference that differ: its type, language, contributors, fields."""
     diffs = [
@@ -2098,9 +2163,9 @@ def _reference_diffs(old: Reference, new: Reference) -> tuple[FieldDiff, ...]:
     return tuple(diffs)
 
 
-def _claim_diffs(before: EventState, after: EventState) -> list[FieldDiff]:
+def _claim_diffs(before: EventState | None, after: EventState) -> list[FieldDiff]:
     """The claims recorded, revised or dropped from one state of an event to the next."""
-    old = {claim.id: claim for claim in before.claims}
+    old = {claim.id: claim for claim in before.claims} if before is not None else {}
     new = {claim.id: claim for claim in after.claims}
     return [
         FieldDiff(f"claim {name}", _claim_text(old.get(name)), _claim_text(new.get(name)))

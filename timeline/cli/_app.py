@@ -64,6 +64,14 @@ def _parse_as_of(value: str | None, tz: str | None) -> int | datetime | None:
         ) from None
 
 
+def parse_moment(value: str | None, tz: str | None, option: str) -> int | datetime | None:
+    """``seq:N`` or an instant given to ``option`` (as ``--as-of`` reads it)."""
+    try:
+        return _parse_as_of(value, tz)
+    except click.BadParameter as exc:
+        raise click.BadParameter(exc.message, param_hint=f"'{option}'") from exc
+
+
 def parse_made_at(value: str | None) -> datetime | None:
     """``--made-at`` (ISO instant), else ``$SOURCE_DATE_EPOCH``, else None (now)."""
     if value:

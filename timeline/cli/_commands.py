@@ -61,6 +61,11 @@ COMMANDS: dict[str, Entry] = {
         "_periods",
         "Record a source's definition of the named period LABEL: dates, source and locator.",
     ),
+    "diff": Entry(
+        "_events",
+        "What changed between two states of the journal (--since, --until): events and "
+        "references added, revised, retracted, merged.",
+    ),
     "disputes": Entry(
         "_claims",
         "Events whose sources disagree, one row per event and field, in historical order.",

@@ -22,7 +22,7 @@ from timeline.cli._output import (
 from timeline.errors import MissingDocumentDate
 
 if TYPE_CHECKING:
-    from timeline.application import HistoryEntry
+    from timeline.application import Difference, HistoryEntry
 
 # -- commands on events -------------------------------------------------------
 
@@ -321,3 +321,71 @@ def history(event_id: str, as_json: bool) -> None:
             )
         )
     print_table(("seq", "recorded at", "change", "author", "reason", "what changed"), rows)
+
+
+@cli.command("diff")
+@click.option(
+    "--since", required=True, metavar="MOMENT", help="The earlier state: seq:N or an instant."
+)
+@click.option(
+    "--until",
+    metavar="MOMENT",
+    help="The later state: seq:N or an instant (default: the head, or --as-of).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md"]),
+    default="text",
+    show_default=True,
+    help="Lines of text, JSON, or a Markdown page.",
+)
+def diff(since: str, until: str | None, fmt: str) -> None:
+    """One line per event or reference that changed, with the fields that differ
+    (old -> new): events added, revised, retracted or restored; references added,
+    amended or merged. `--format md` writes a "what changed since" page, for a
+    draft you submitted at seq:N.
+    """
+    from timeline.cli._app import parse_moment
+
+    settings = current_settings()
+    start = parse_moment(since, settings.tz, "--since")
+    end = parse_moment(until, settings.tz, "--until")
+    with open_timeline() as timeline:
+        found = timeline.diff(start if start is not None else 0, end)
+    rows = [_difference_json(d) for d in found]
+    if fmt == "json":
+        echo_json(rows)
+        return
+    if fmt == "md":
+        click.echo(f"# What changed since {since}\n")
+        if not rows:
+            click.echo("Nothing changed.")
+    for row in rows:
+        changes = "; ".join(
+            f"{name}: {_diff_text(d['old'])} → {_diff_text(d['new'])}"
+            for name, d in row["changes"].items()
+        )
+        line = f"{row['status']} {row['kind']} {row['id']}"
+        if row["status"] != "added" and changes:
+            line += f": {changes}"
+        click.echo(f"- {line}" if fmt == "md" else visible(line))
+
+
+def _difference_json(difference: Difference) -> dict[str, Any]:
+    def value(raw: Any, name: str) -> Any:
+        if difference.kind == "event":
+            return diff_value(raw, name)
+        if name == "contributors" and raw is not None:
+            return [contributor.display_name() for contributor in raw]
+        return raw
+
+    return {
+        "status": difference.status,
+        "kind": difference.kind,
+        "id": difference.id,
+        "changes": {
+            d.field: {"old": value(d.old, d.field), "new": value(d.new, d.field)}
+            for d in difference.diffs
+        },
+    }
