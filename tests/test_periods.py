@@ -169,3 +169,63 @@ def test_the_period_commands(tmp_path: Path) -> None:
     assert [p["id"] for p in json.loads(ok("periods", "--json"))] == ["cold-war"]
     result = CliRunner().invoke(cli, ["--journal", str(journal), "period", "thaw"])
     assert (result.exit_code, result.stderr) == (1, "error: no period with id 'thaw'\n")
+    assert ok("add-event", "-", "Arms race", "--during", "冷战", "--id", "arms") == "arms\n"
+    ok("add-event", "1961-08-13", "Berlin Wall", "--id", "wall")
+    ok("add-event", "1945-07-17", "Potsdam", "--id", "potsdam")
+    found = json.loads(ok("events", "--during", "cold-war", "--json"))
+    assert [(e["id"], e.get("during")) for e in found] == [("arms", "cold-war"), ("wall", None)]
+
+
+def test_an_event_dated_during_a_period_takes_its_span_and_label(tl: Timeline) -> None:
+    """add_event(during=) without when: the definition's span, its label as the phrase."""
+    tl.define_period(
+        id="plan-14", label={"zh": "十四五", "en": "14th five-year plan"}, start="2021", end="2025"
+    )
+    event = tl.add_event(title={"zh": "某项目"}, during="十四五", lang="zh")
+    assert (format_edtf(event.when), event.when_text, event.during) == (
+        "2021/2025",
+        "十四五",
+        "plan-14",
+    )
+    assert tl.event(event.id).during == "plan-14"
+
+
+def test_events_during_a_period_and_the_rivals_it_asks_about(tl: Timeline) -> None:
+    """events(during=) keeps events dated by it or within its span; a label with rival
+    definitions is refused naming each, and an id chooses one."""
+    from timeline import AmbiguousPeriod
+
+    tl.define_period(label="Cold War", start="1947", end="1991", source="gaddis2005")
+    tl.define_period(label="Cold War", start="1945", end="1989", source="westad2017")
+    tl.add_event(id="potsdam", when="1945-07-17", title="Potsdam Conference")
+    tl.add_event(id="wall", when="1961-08-13", title="Berlin Wall")
+    tl.add_event(id="ussr-ends", when="1991-12-26", title="The USSR dissolved")
+    tl.add_event(id="arms-race", title="Arms race", during="cold-war-gaddis2005")
+    with pytest.raises(AmbiguousPeriod, match="'cold war' has 2 definitions") as raised:
+        tl.events(during="cold war")
+    assert raised.value.definitions == ("cold-war-gaddis2005", "cold-war-westad2017")
+    assert "cold-war-gaddis2005 (gaddis2005: 1947–1991)" in str(raised.value)
+    gaddis = [e.id for e in tl.events(during="cold-war-gaddis2005")]
+    westad = [e.id for e in tl.events(during="cold-war-westad2017")]
+    assert gaddis == ["arms-race", "wall", "ussr-ends"]
+    assert westad == ["potsdam", "wall"]
+    between = tl.events(during="cold-war-gaddis2005", between="1960/1970")
+    assert [e.id for e in between] == ["arms-race", "wall"]  # both overlap the 1960s
+
+
+def test_a_date_outside_the_period_or_an_unknown_period_is_refused(tl: Timeline) -> None:
+    """An event's date must lie in the span of the period it is dated by."""
+    tl.define_period(id="thaw", label="Khrushchev Thaw", start="1953", end="1964")
+    head = tl.head().seq
+    with pytest.raises(InvalidChange, match=r"1968 is not within period thaw \(1953–1964\)"):
+        tl.add_event(id="prague", when="1968", title="Prague Spring", during="thaw")
+    with pytest.raises(
+        UnknownPeriod, match="no period definition has the id or label 'Stagnation'"
+    ):
+        tl.add_event(title="Brezhnev", during="Stagnation")
+    with pytest.raises(UnknownPeriod):
+        tl.events(during="Stagnation")
+    assert tl.head().seq == head
+    tl.add_event(id="secret-speech", when="1956-02-25", title="Secret Speech")
+    revised = tl.revise("secret-speech", during="Khrushchev Thaw", reason="the source's frame")
+    assert revised.during == "thaw"

@@ -24,7 +24,14 @@ import attrs
 from citations import Reference
 from timeline._storage import Storage, open_storage, shown, storage_exists
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
-from timeline.dates import When, format_edtf
+from timeline.dates import (
+    Boundless,
+    DateInterval,
+    HistoricalDate,
+    When,
+    format_edtf,
+    jdn_to_gregorian,
+)
 from timeline.domain import (
     CLAIM_FIELDS,
     EVENT_FIELDS,
@@ -75,6 +82,7 @@ from timeline.domain import (
     read_when,
 )
 from timeline.errors import (
+    AmbiguousPeriod,
     CorruptJournal,
     DocumentError,
     DomainError,
@@ -91,6 +99,7 @@ from timeline.errors import (
     UnknownCitation,
     UnknownClaim,
     UnknownEvent,
+    UnknownPeriod,
     UnknownReference,
     VersionConflict,
 )
@@ -459,6 +468,7 @@ class Timeline:
         author: str | None = None,
         old_style: bool = False,
         document_date: When | str | None = None,
+        during: str | None = None,
         **fields: Any,
     ) -> Event:
         """Put a new event on the timeline and return it.
@@ -474,14 +484,25 @@ class Timeline:
         ``1969-03-02-zhen-bao-dao-shi-jian``). Raises :class:`DuplicateEvent`
         if the id is taken; warns :class:`PossibleDuplicateEvent` (and records
         it all the same) when an event with the same date and title exists.
+        ``during`` dates it by a period definition (its id, or a label only one
+        definition has): without ``when`` its date is that definition's span and
+        its phrase the period's label; with ``when``, the date must lie in the span.
         """
         if event is None:
-            if when is None or title is None:
-                raise InvalidChange("an event needs at least `when` and `title`")
+            period = None if during is None else self._resolve_period(during)
+            if title is None or (when is None and period is None):
+                raise InvalidChange("an event needs at least `when` (or `during`) and `title`")
             calendar = "old-style" if old_style else "gregorian"
-            when_value, when_text = read_when(
-                when, lang=lang, calendar=calendar, document_date=document_date
-            )
+            if when is None:
+                assert period is not None
+                when_value, when_text = _period_span(period), period.label.get(lang)
+            else:
+                when_value, when_text = read_when(
+                    when, lang=lang, calendar=calendar, document_date=document_date
+                )
+            if period is not None:
+                _check_during(id or "the new event", when_value, period)
+                fields["during"] = period.id
             titles = read_text(title, lang)
             fields.setdefault("when_text", when_text)
             event = Event(
@@ -554,6 +575,11 @@ class Timeline:
         fields = _revision_fields(
             event_id, fields, lang, old_style=old_style, document_date=document_date
         )
+        if fields.get("during"):
+            period = self._resolve_period(fields["during"])
+            fields["during"] = period.id
+            if "when" in fields:
+                _check_during(event_id, fields["when"], period)
         result: list[Event] = []
 
         def build() -> tuple[Change, int] | None:
@@ -1017,6 +1043,26 @@ class Timeline:
 
         self._append_period(make)
 
+    def _resolve_period(self, name: str) -> Period:
+        """The period definition with id ``name``, else the one definition labelled ``name``."""
+        book = self._periods()
+        held = book.get(name)
+        if held is not None:
+            return held.period
+        found = book.periods(label=name)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise UnknownPeriod(
+                f"no period definition has the id or label {name!r}; "
+                "record one with define_period (timeline define-period)"
+            )
+        rivals = "; ".join(_period_line(p) for p in found)
+        raise AmbiguousPeriod(
+            f"{name!r} has {len(found)} definitions: {rivals}; name one by its id",
+            tuple(p.id for p in found),
+        )
+
     def period(self, period_id: str) -> Period:
         """The period definition with this id (retracted or not); raises :class:`UnknownPeriod`."""
         return self._periods().require(period_id).period
@@ -1047,6 +1093,7 @@ class Timeline:
         text: str | None = None,
         lang: str | None = None,
         include_retracted: bool = False,
+        during: str | None = None,
     ) -> list[Event]:
         """Events in historical order, filtered.
 
@@ -1054,7 +1101,9 @@ class Timeline:
         or a ``(start, end)`` pair (``None`` for an open end); ``actors``,
         ``categories`` and ``tags`` keep events with any of those; ``importance``
         is a minimum; ``text`` searches titles and summaries (in ``lang``
-        only, if given).
+        only, if given). ``during`` (a period definition's id, or a label only one
+        definition has, else :class:`AmbiguousPeriod` names them) keeps the events
+        dated by that definition and those whose dates lie within its span.
         """
         query = _event_query(
             between=between,
@@ -1066,7 +1115,21 @@ class Timeline:
             lang=lang,
             include_retracted=include_retracted,
         )
-        return [view.event for view in self._views.events(query, as_of=self._upto)]
+        if during is None:
+            return [view.event for view in self._views.events(query, as_of=self._upto)]
+        period = self._resolve_period(during)
+        lower, upper = period.bounds
+        query = attrs.evolve(
+            query,
+            lower=lower if query.lower is None else max(lower, query.lower),
+            upper=upper if query.upper is None else min(upper, query.upper),
+        )
+        return [
+            view.event
+            for view in self._views.events(query, as_of=self._upto)
+            if view.event.during == period.id
+            or (lower <= view.event.when.bounds[0] and view.event.when.bounds[1] <= upper)
+        ]
 
     def references(self, *, include_merged: bool = False) -> list[Reference]:
         """All references, by key; merged duplicates only when asked."""
@@ -1557,6 +1620,50 @@ class Timeline:
 
 #: The parts of a period :meth:`Timeline.revise_period` may change.
 _PERIOD_PARTS = tuple(field.name for field in attrs.fields(Period) if field.name != "id")
+
+
+def _period_line(period: Period) -> str:
+    """A definition in a line: id (source, locator: start-end)."""
+    ends = "–".join(
+        text or (format_edtf(when) if when is not None else "..")
+        for when, text in ((period.start, period.start_text), (period.end, period.end_text))
+    )
+    source = ", ".join(part for part in (period.source, period.locator) if part)
+    return f"{period.id} ({source + ': ' if source else ''}{ends})"
+
+
+def _period_span(period: Period) -> When:
+    """The span of a definition as a date: from its start's earliest to its end's latest."""
+    start = _end_point(period.start, first=True)
+    end = _end_point(period.end, first=False)
+    if isinstance(start, Boundless) and isinstance(end, Boundless):
+        raise InvalidChange(
+            f"period {period.id!r} gives no dates; date the event with `when` as well"
+        )
+    if start == end:
+        return start  # type: ignore[return-value]
+    return DateInterval(start, end)
+
+
+def _end_point(when: When | None, *, first: bool) -> HistoricalDate | Boundless:
+    if when is None:
+        return Boundless.OPEN
+    if isinstance(when, HistoricalDate):
+        return when
+    if isinstance(when, DateInterval):
+        point = when.start if first else when.end
+        return point
+    lower, upper = when.bounds
+    return HistoricalDate(*jdn_to_gregorian(lower if first else upper))
+
+
+def _check_during(event_id: str, when: When, period: Period) -> None:
+    """Refuse a date outside the span of the period an event is dated by."""
+    lower, upper = period.bounds
+    if when.bounds[0] < lower or when.bounds[1] > upper:
+        raise InvalidChange(
+            f"event {event_id!r}: {format_edtf(when)} is not within period {_period_line(period)}"
+        )
 
 
 def _period_end(

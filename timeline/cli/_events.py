@@ -63,6 +63,12 @@ def _document_date_flag() -> Iterator[None]:
     metavar="EDTF",
     help="The date of the source, for relative phrases (last June, 去年6月).",
 )
+@click.option(
+    "--during",
+    metavar="PERIOD",
+    help="Date it by a period definition (its id, or a label one definition has); "
+    "WHEN - takes the period's span.",
+)
 @click.option("--reason", default="", help="Why the event is recorded.")
 def add_event(
     when: str,
@@ -77,6 +83,7 @@ def add_event(
     cites: tuple[str, ...],
     old_style: bool,
     document_date: str | None,
+    during: str | None,
     reason: str,
 ) -> None:
     """Prints the new event's id."""
@@ -92,12 +99,13 @@ def add_event(
     with open_timeline() as timeline, timeline.transaction(), _document_date_flag():
         event = timeline.add_event(
             id=event_id,
-            when=when,
+            when=None if when == "-" and during else when,
             title=title,
             lang=lang,
             reason=reason,
             old_style=old_style,
             document_date=document_date,
+            during=during,
             **fields,
         )
         for cite in cites:
@@ -237,12 +245,18 @@ def show_event(event_id: str, as_json: bool, lang: str) -> None:
 
 @cli.command("events")
 @filter_options
+@click.option(
+    "--during",
+    metavar="PERIOD",
+    help="Keep events dated by a period definition (its id, or a label one definition has) "
+    "or within its span.",
+)
 @click.option("--lang", default="en", show_default=True, help="Language of the titles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_events(lang: str, as_json: bool, **options: Any) -> None:
+def list_events(lang: str, as_json: bool, during: str | None, **options: Any) -> None:
     filters = read_filters(**options)
     with open_timeline() as timeline:
-        events = timeline.events(**filters)
+        events = timeline.events(during=during, **filters)
         if not events:
             warn_unknown_values(timeline, filters)
         print_events(timeline, events, as_json, lang)

@@ -121,7 +121,12 @@ _EVENT_FIELD_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]
         lambda relations: [{"type": str(r.type), "target": r.target} for r in relations],
         lambda data: tuple(Relation(_s(item["type"]), _s(item["target"])) for item in data),
     ),
+    "during": (str, _s),
 }
+
+#: Event fields left out of an event's JSON when empty (the payloads written before
+#: they existed hold no such key).
+_OMITTED_WHEN_EMPTY = {"during": ""}
 
 
 #: Event fields stored under another key: the one the released code wrote
@@ -152,14 +157,18 @@ def encode_event(event: Event) -> JSON:
     """An event as a JSON object."""
     data: JSON = {"id": event.id}
     for name in _EVENT_FIELD_CODECS:
-        data[_stored_key(name)] = encode_event_field(name, getattr(event, name))
+        value = getattr(event, name)
+        if name not in _OMITTED_WHEN_EMPTY or value != _OMITTED_WHEN_EMPTY[name]:
+            data[_stored_key(name)] = encode_event_field(name, value)
     return data
 
 
 def decode_event(data: Mapping[str, Any]) -> Event:
     """An event from :func:`encode_event`'s JSON."""
     values = {
-        name: decode_event_field(name, data[_stored_key(name)]) for name in _EVENT_FIELD_CODECS
+        name: decode_event_field(name, data[_stored_key(name)])
+        for name in _EVENT_FIELD_CODECS
+        if name not in _OMITTED_WHEN_EMPTY or _stored_key(name) in data
     }
     return Event(id=_s(data["id"]), **values)
 

@@ -239,7 +239,8 @@ class Event:
     """A historical event on the timeline.
 
     ``id`` is a readable slug (``1969-03-02-zhenbao-island-clash``); ``when`` is
-    its historical date and ``when_text`` the date as a source wrote it.
+    its historical date and ``when_text`` the date as a source wrote it;
+    ``during`` the id of the period definition it is dated by ("" for none).
     """
 
     id: str = attrs.field(converter=_event_id)
@@ -253,8 +254,11 @@ class Event:
     tags: tuple[str, ...] = attrs.field(factory=tuple, converter=_tags)
     importance: int = attrs.field(default=2, validator=_importance)
     relations: tuple[Relation, ...] = attrs.field(factory=tuple, converter=_relations)
+    during: str = ""
 
     def __attrs_post_init__(self) -> None:
+        if self.during:
+            check_slug(self.during, f"event {self.id!r}: period id")
         if not self.title:
             raise InvalidChange(f"event {self.id!r} needs a title in at least one language")
 
