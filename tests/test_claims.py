@@ -3,7 +3,9 @@ editor's conclusion; evidence grouped by value, disputes, and claims as of any s
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,8 @@ from strategies import claimed_values
 from citations import Reference
 from timeline import Timeline
 from timeline.dates import parse_edtf
+from timeline.documents import DocumentOptions, render
+from timeline.documents.common import accounts
 from timeline.domain import (
     CitationRemoved,
     Claim,
@@ -319,6 +323,52 @@ def test_as_of_k_shows_exactly_the_claims_recorded_by_seq_k(ops: list[tuple[Any,
         rebuilt = tl.evidence("zb"), tl.evidence("visit")
         tl.rebuild()
         assert (tl.evidence("zb"), tl.evidence("visit")) == rebuilt
+
+
+@_SETTINGS
+@given(ops=operations())
+def test_claims_round_trip_through_dump_and_load(ops: list[tuple[Any, ...]]) -> None:
+    """Whatever claims a timeline holds, a dump loaded into a new journal holds the same."""
+    with _timeline() as tl:
+        for op in ops:
+            _run(tl, op)
+        dump = io.StringIO()
+        tl.dump(dump)
+        expected = [(tl.claims_of(event), tl.evidence(event)) for event in _EVENTS]
+    dump.seek(0)
+    with Timeline.load(dump, ":memory:") as loaded:
+        assert [(loaded.claims_of(e), loaded.evidence(e)) for e in _EVENTS] == expected
+
+
+@_SETTINGS
+@given(ops=operations())
+def test_every_output_shows_each_dispute_and_each_claim(ops: list[tuple[Any, ...]]) -> None:
+    """Markdown and HTML give a disputed account for every disputed field, CSV a row per
+    claim, Wikidata a statement per claim."""
+    with _timeline() as tl:
+        for op in ops:
+            _run(tl, op)
+        chronology = tl.chronology()
+        disputed = {(d.event.id, d.field) for d in tl.disputes()}
+        claims = [claim for event in _EVENTS for claim in tl.claims_of(event)]
+    shown = {
+        (entry.event.id, account.field)
+        for entry in chronology
+        for account in accounts(entry, DocumentOptions())
+        if account.disputed
+    }
+    assert shown == disputed
+    markdown = render(chronology, "markdown", DocumentOptions(flavour="footnotes"))
+    assert markdown.count(" (disputed): ") == len(disputed)
+    page = render(chronology, "html")
+    assert page.count('<p class="account disputed"') == len(disputed)
+    rows = list(csv.DictReader(io.StringIO(render(chronology, "csv"))))
+    assert sorted(r["claim.source"] for r in rows if r.get("claim.field")) == sorted(
+        claim.citation_id.partition("/")[2].partition("@")[0] for claim in claims
+    )
+    statements = json.loads(render(chronology, "wikidata"))["entities"]
+    ids = [s["id"] for e in statements.values() for group in e["claims"].values() for s in group]
+    assert sorted(ids) == sorted(claim.id for claim in claims)
 
 
 def test_evidence_groups_equal_values_and_a_claim_changes_nothing_else() -> None:
