@@ -315,3 +315,25 @@ def test_serve_refuses_a_missing_journal(tmp_path: Path) -> None:
     )
     assert run.returncode == 1 and "no journal at" in run.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_the_viewer_data_holds_each_date_as_its_bounds(client: Client) -> None:
+    """/api/events: each event's spans (outer and sure days), lanes, marks and the actor
+    names in the page's language, filtered as the page is."""
+    import json
+
+    from timeline.dates import gregorian_to_jdn
+
+    data = json.loads(client.get("/api/events?lang=ru").text)
+    by_id = {item["i"]: item for item in data["events"]}
+    assert list(by_id) == ["1689-nerchinsk", "1969-zhenbao", "hostile-event", "2019-visit"]
+    day = gregorian_to_jdn(1969, 3, 2)
+    assert by_id["1969-zhenbao"]["s"] == [[day, day, day, day]]
+    assert by_id["1969-zhenbao"]["d"] == 1 and "d" not in by_id["2019-visit"]
+    year = [gregorian_to_jdn(2001, 1, 1), None, None, gregorian_to_jdn(2001, 12, 31)]
+    assert by_id["hostile-event"]["s"] == [year]
+    visit = by_id["2019-visit"]["s"][0]
+    assert visit == [gregorian_to_jdn(2019, 6, 5), visit[0], gregorian_to_jdn(2019, 6, 7), visit[3]]
+    assert data["actors"]["QING"] == "Империя Цин" and data["actors"]["SUN"] == "СССР"
+    narrowed = json.loads(client.get("/api/events?actor=QING").text)
+    assert [item["i"] for item in narrowed["events"]] == ["1689-nerchinsk"]

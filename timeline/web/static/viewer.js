@@ -19,7 +19,8 @@
   var laneSelect = document.getElementById("viewer-lanes");
   var AXIS = 34, ROW = 24, LABEL = 140, OPEN = 1e15;
   var api = window.timelineViewer = {
-    ready: false, count: 0, drawn: 0, frames: [], lanes: [], error: ""
+    ready: false, count: 0, drawn: 0, frames: [], lanes: [], error: "",
+    timing: {}  // milliseconds since navigation: data parsed, first frame drawn
   };
   var data = null, lanes = [], start = 0, perDay = 1, width = 0, height = 0, pending = false;
   var frame = 0;  // the count of frames drawn: where an item was drawn is kept with it
@@ -232,6 +233,7 @@
     api.drawn = drawn; api.visible = total;
     api.frames.push(performance.now() - began);
     if (api.frames.length > 2000) { api.frames.splice(0, 1000); }
+    if (!api.ready) { api.timing.drawn = performance.now(); }
     api.ready = true;
   }
   function schedule() { if (!pending && data) { pending = true; window.requestAnimationFrame(draw); } }
@@ -314,7 +316,7 @@
   fetch(canvas.getAttribute("data-src"), { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
     .then(function (loaded) {
-      data = loaded; api.count = data.events.length;
+      data = loaded; api.count = data.events.length; api.timing.fetched = performance.now();
       data.events.forEach(prepare);
       width = canvas.clientWidth; layout(); fit(); schedule();
     })

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""The web viewer with N events in headless Chromium: load, zoom and pan frames.
+
+Usage: python bench/web.py [N] [JOURNAL]   (default 50000; JOURNAL reused if it exists)
+
+Imports N events (bench/workload.py's data, 1-3 citations each) into JOURNAL
+(a temporary file unless given), serves it with ``timeline serve --port 0``
+and opens the events page in Debian's Chromium through Playwright (the Python
+package; chromium at /usr/bin/chromium). Prints ``name value`` lines:
+
+- ``load_ms``: navigation start to the first frame drawn with every event (the
+  page, the JSON of all events fetched and parsed, lanes laid out, the first
+  frame), on a second visit (the first warms the server);
+- ``first_frame_ms``: from the data parsed to the first frame drawn;
+- ``zoom_frame_p95_ms`` and ``pan_frame_p95_ms``: the 95th percentile of the
+  script time of one frame over 100 wheel-sized zoom steps (in, then out) and
+  100 pan steps at a zoom showing about a decade (the targets: load under
+  2 s, a frame under 16 ms);
+- ``vis_timeline_load_ms``: vis-timeline (its npm package, installed into
+  ``$TIMELINEJS_CACHE`` or ``~/.cache/timeline-citations/npm`` when npm is
+  there) loading the same events in the same browser, from navigation start
+  to its first ``changed`` event, or ``did-not-finish`` after LIMIT seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import workload  # first: it puts the repository before bench/ on sys.path
+
+LIMIT = 120.0  # seconds a peer gets to show the events
+VIS_TIMELINE = "vis-timeline@7.7.3"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def _journal(n: int, path: Path) -> None:
+    if path.exists():
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        refs, events = workload.write_files(n, Path(folder))
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "timeline",
+                "--journal",
+                str(path),
+                "import",
+                str(refs),
+                str(events),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def _frames(page: Any, action: str, steps: int) -> list[float]:
+    """Script time of each frame after ``steps`` calls of ``action`` (one frame each)."""
+    page.evaluate("() => { window.timelineViewer.frames.length = 0; }")
+    for _ in range(steps):
+        page.evaluate(f"() => window.timelineViewer.{action}")
+        page.wait_for_function("() => !window.timelineViewer.drawing()")
+    return list(page.evaluate("() => window.timelineViewer.frames"))
+
+
+def _ours(browser: Any, url: str) -> dict[str, float]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(url, timeout=LIMIT * 1000)  # a first visit warms the server (and the cache)
+    page.wait_for_function(
+        "() => window.timelineViewer && window.timelineViewer.ready", timeout=LIMIT * 1000
+    )
+    page.goto(url, timeout=LIMIT * 1000)
+    page.wait_for_function(
+        "() => window.timelineViewer && window.timelineViewer.ready", timeout=LIMIT * 1000
+    )
+    timing = page.evaluate("() => window.timelineViewer.timing")
+    count = page.evaluate("() => window.timelineViewer.count")
+    zoom = _frames(page, "zoom(1.15)", 50) + _frames(page, "zoom(1 / 1.15)", 50)
+    page.evaluate("() => window.timelineViewer.showPeriod('1960-01-01', '1970-01-01')")
+    page.wait_for_function("() => !window.timelineViewer.drawing()")
+    pan = _frames(page, "pan(-12)", 100)
+    page.close()
+    return {
+        "events": count,
+        "load_ms": timing["drawn"],
+        "first_frame_ms": timing["drawn"] - timing["fetched"],
+        "zoom_frame_p95_ms": _p95(zoom),
+        "pan_frame_p95_ms": _p95(pan),
+    }
+
+
+def _vis_timeline() -> Path | None:
+    """vis-timeline's standalone build, installed with npm on first use (None without npm)."""
+    default = Path.home() / ".cache" / "timeline-citations" / "npm"
+    cache = Path(os.environ.get("TIMELINEJS_CACHE", default))
+    script = cache / "node_modules/vis-timeline/standalone/umd/vis-timeline-graph2d.min.js"
+    if not script.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(cache), VIS_TIMELINE],
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0 or not script.is_file():
+            return None
+    return script
+
+
+def _vis(browser: Any, url: str, folder: Path) -> str:
+    """vis-timeline given the same events (one item per event, grouped by first actor)."""
+    script = _vis_timeline()
+    if script is None:
+        return "not-installed"
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    data = page.request.get(url + "api/events").json()
+    items = [
+        {
+            "id": item["i"],
+            "content": item["t"],
+            "group": (item["a"] or ["-"])[0],
+            "start": _iso(item["s"][0][0] or item["s"][0][3]),
+            "type": "point",
+        }
+        for item in data["events"]
+    ]
+    groups = sorted({item["group"] for item in items})
+    html = folder / "vis.html"
+    html.write_text(
+        "<!doctype html><meta charset=utf-8><div id=t></div>"
+        f"<script src='{script.as_uri()}'></script><script>"
+        "window.shown=null;var t0=performance.now();"
+        f"var items=new vis.DataSet({json.dumps(items)});"
+        f"var groups=new vis.DataSet({json.dumps([{'id': g, 'content': g} for g in groups])});"
+        "var tl=new vis.Timeline(document.getElementById('t'),items,groups,{});"
+        "tl.once('changed',function(){window.shown=performance.now();});"
+        "</script>",
+        encoding="utf-8",
+    )
+    page.goto(html.as_uri(), timeout=LIMIT * 1000)
+    try:
+        page.wait_for_function("() => window.shown !== null", timeout=LIMIT * 1000)
+    except Exception:  # Playwright's TimeoutError: it did not show them within LIMIT
+        return "did-not-finish"
+    shown = page.evaluate("() => window.shown")
+    page.close()
+    return f"{shown:.0f}"
+
+
+def _iso(jdn: int) -> str:
+    from timeline.dates import jdn_to_iso
+
+    return jdn_to_iso(jdn)
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    with tempfile.TemporaryDirectory() as folder:
+        journal = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(folder) / "bench.timeline"
+        _journal(n, journal)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "timeline", "--journal", str(journal), "serve", "--port=0"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.stdout is not None
+            found = re.match(r"serving (\S+) ", server.stdout.readline())
+            assert found, "timeline serve printed no address"
+            url = found.group(1)
+            with sync_playwright() as driver:
+                browser = driver.chromium.launch(
+                    executable_path="/usr/bin/chromium", headless=True, args=FLAGS
+                )
+                figures: dict[str, Any] = _ours(browser, url)
+                figures["vis_timeline_load_ms"] = _vis(browser, url, Path(folder))
+                browser.close()
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait()
+    for name, value in figures.items():
+        print(f"{name} {value:.1f}" if isinstance(value, float) else f"{name} {value}")
+
+
+if __name__ == "__main__":
+    main()
