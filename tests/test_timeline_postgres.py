@@ -238,3 +238,37 @@ def test_a_copy_of_a_broken_chain_writes_nothing(tmp_path: Path, postgres_url: s
         else:
             with Timeline.open(target, read_only=True) as tl:
                 assert tl.head().seq == 0
+
+
+def test_a_connection_dropped_mid_import_writes_nothing(
+    tmp_path: Path, postgres_target: str
+) -> None:
+    """The server ends the importing connection after its 100th entry (pg_terminate_backend,
+    as a restart does): JournalUnavailable naming the connection, and no record of the import."""
+    import psycopg
+
+    with Timeline.open(postgres_target, author="a") as tl:
+        tl.add_event(id="before", when="1969", title="Before")
+    events = tmp_path / "events.toml"
+    events.write_text(
+        "".join(
+            f'[[event]]\nid = "e{n}"\nwhen = "{1900 + n}"\ntitle = "E {n}"\n' for n in range(300)
+        ),
+        encoding="utf-8",
+    )
+    admin = psycopg.connect(postgres_target.partition("#")[0], autocommit=True)
+    seen: list[int] = []
+
+    def drop(done: int) -> None:
+        seen.append(done)
+        if done == 100:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'timeline' AND pid <> pg_backend_pid()"
+            )
+
+    with admin, pytest.raises(JournalUnavailable, match="connection"):
+        import_into(postgres_target, read_import([events]), author="a", progress=drop)
+    assert 100 in seen
+    with Timeline.open(postgres_target, read_only=True) as tl:
+        assert [e.id for e in tl.events()] == ["before"] and tl.verify().ok
