@@ -336,3 +336,18 @@ def test_wikidata_marks_approximate_dates_sets_places_and_actors() -> None:
     assert (coordinates["latitude"], coordinates["longitude"]) == (46.49, 133.84)
     (who,) = claims["P710"]
     assert [_value(s) for s in who["qualifiers"]["P1932"]] == ["SUN:initiator", "CHN"]
+
+
+def test_a_chronology_as_of_a_past_seq_shows_the_claims_of_that_day() -> None:
+    """as_of(k)'s documents show the accounts recorded by seq k, not those after."""
+    with _timeline() as tl:
+        before = tl.head().seq
+        tl.cite("quiet", "ivanov", claims={"when": "1971-05"})
+        after = tl.head().seq
+        past = tl.as_of(before).chronology(between="1970")
+        now = tl.as_of(after).chronology(between="1970")
+    options = DocumentOptions(flavour="footnotes")
+    assert "(disputed)" not in render(past, "markdown", options)
+    assert "date (disputed): January 1970 (Smith) — May 1971 (Ivanov)" in render(
+        now, "markdown", options
+    )
