@@ -336,6 +336,11 @@ AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     "retract-period": ("retract-period", "cold-war", "--reason", "r"),
     "period": ("period", "cold-war"),
     "periods": ("periods", "--label", "Cold War"),
+    "import-periodo": (
+        "import-periodo",
+        str(Path(__file__).parent / "data" / "periodo-sample.jsonld"),
+    ),
+    "export-periodo": ("export-periodo",),
 }
 
 

@@ -229,3 +229,76 @@ def test_a_date_outside_the_period_or_an_unknown_period_is_refused(tl: Timeline)
     tl.add_event(id="secret-speech", when="1956-02-25", title="Secret Speech")
     revised = tl.revise("secret-speech", during="Khrushchev Thaw", reason="the source's frame")
     assert revised.during == "thaw"
+
+
+# -- PeriodO ------------------------------------------------------------------
+
+PERIODO = Path(__file__).parent / "data" / "periodo-sample.jsonld"
+
+
+def test_periodo_is_read_into_references_and_periods(tl: Timeline) -> None:
+    """Each authority is a reference, each period a definition citing it with its locator,
+    labels by language, coverage, ranges of years and an open stop."""
+    counts = tl.import_periodo(PERIODO)
+    assert counts == {"references": 2, "defined": 4, "revised": 0, "unchanged": 0}
+    warring = tl.period("p0tst01ws1")
+    assert (warring.source, warring.locator) == ("periodo-p0tst01", "p. 587, table 8.1")
+    assert format_edtf(warring.start) == "-0480/-0474"  # type: ignore[arg-type]
+    assert warring.start_text == "481 or 475 B.C."
+    assert warring.label.get("zh") == "战国"
+    assert warring.coverage[0].label == "China"
+    assert tl.period("p0tst01sp1").locator == "p. 587"  # the authority's locator
+    assert tl.period("p0tst02rw1").end is None
+    assert dict(tl.reference("periodo-p0tst01").fields)["title"].startswith("The Cambridge")
+    # "Warring States" names a Chinese and a Japanese period: the label asks which
+    assert [p.id for p in tl.periods(label="Warring States")] == ["p0tst01ws1", "p0tst02sg1"]
+    assert tl.import_periodo(PERIODO) == {
+        "references": 0,
+        "defined": 0,
+        "revised": 0,
+        "unchanged": 4,
+    }
+
+
+def test_periodo_round_trips(tl: Timeline, tmp_path: Path) -> None:
+    """Export, then import into a new timeline: the same periods and sources; the exported
+    JSON keeps the file's labels, years, coverage and locators."""
+    tl.import_periodo(PERIODO)
+    exported = tl.export_periodo()
+    original = json.loads(PERIODO.read_text(encoding="utf-8"))
+    for authority_id, authority in original["authorities"].items():
+        out = exported["authorities"][authority_id]
+        assert out["source"]["creators"] == authority["source"]["creators"]
+        for period_id, period in authority["periods"].items():
+            written = out["periods"][period_id]
+            for name in ("label", "languageTag", "start", "stop", "spatialCoverage"):
+                assert written[name] == period[name], (period_id, name)
+            assert {k: sorted(v) for k, v in written["localizedLabels"].items()} == {
+                k: sorted(v) for k, v in period["localizedLabels"].items()
+            }
+    path = tmp_path / "out.jsonld"
+    path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    again = Timeline.open(":memory:", author="bo")
+    again.import_periodo(path)
+    assert again.periods() == tl.periods()
+    keys = ["periodo-p0tst01", "periodo-p0tst02"]
+    assert [again.reference(key) for key in keys] == [tl.reference(key) for key in keys]
+
+
+def test_a_bad_periodo_file_names_where_and_writes_nothing(tl: Timeline, tmp_path: Path) -> None:
+    """A year that is not one, a missing label, not JSON: ImportFailed naming the period."""
+    from timeline import ImportFailed
+
+    data = json.loads(PERIODO.read_text(encoding="utf-8"))
+    data["authorities"]["p0tst02"]["periods"]["p0tst02sg1"]["start"]["in"]["year"] = "c. 1467"
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    head = tl.head().seq
+    with pytest.raises(
+        ImportFailed, match=r"authority p0tst02, period p0tst02sg1\.start\.in\.year"
+    ):
+        tl.import_periodo(bad)
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="not a PeriodO JSON-LD file"):
+        tl.import_periodo(bad)
+    assert tl.head().seq == head

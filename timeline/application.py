@@ -1043,6 +1043,57 @@ class Timeline:
 
         self._append_period(make)
 
+    def import_periodo(
+        self, path: str | os.PathLike[str], *, reason: str = "", author: str | None = None
+    ) -> dict[str, int]:
+        """Read a PeriodO JSON-LD file: each authority's source becomes a reference
+        (``periodo-ID``, added unless its key exists) and each period a definition citing
+        it, defined if new, revised if changed, left alone if the same (so importing a
+        file again writes nothing). Returns the counts (``references``, ``defined``,
+        ``revised``, ``unchanged``). Raises :class:`ImportFailed` naming file and period;
+        nothing is written then."""
+        from timeline.importing import read_periodo
+
+        references, periods = read_periodo(path)
+        reason = reason or f"imported from {os.fspath(path)}"
+        counts = dict.fromkeys(("references", "defined", "revised", "unchanged"), 0)
+        with self.transaction():
+            for reference in references:
+                if self._views.reference(reference.key) is None:
+                    self.add_reference(reference, reason=reason, author=author)
+                    counts["references"] += 1
+            meta = self._meta(author, reason)
+
+            def build() -> tuple[list[Change], ExpectedVersion] | None:
+                book = self._periods()
+                changes: list[Change] = []
+                for key in ("defined", "revised", "unchanged"):
+                    counts[key] = 0
+                for period in periods:
+                    held = book.get(period.id)
+                    if held is None:
+                        changes.append(PeriodDefined(period=period, **meta))
+                        counts["defined"] += 1
+                    elif held.period != period:
+                        changes.append(PeriodRevised(period=period, **meta))
+                        counts["revised"] += 1
+                    else:
+                        counts["unchanged"] += 1
+                return (changes, book.version or NO_STREAM) if changes else None
+
+            self._append(build)
+        return counts
+
+    def export_periodo(self, *, include_retracted: bool = False) -> dict[str, Any]:
+        """The period definitions as PeriodO JSON-LD, one authority per source reference
+        (dates as years, PeriodO's precision)."""
+        from timeline.importing import write_periodo
+
+        periods = self.periods(include_retracted=include_retracted)
+        keys = sorted({p.source for p in periods if p.source})
+        found = self._views.references(keys=keys, include_merged=True, as_of=self._upto)
+        return write_periodo(periods, {state.reference.key: state.reference for state in found})
+
     def _resolve_period(self, name: str) -> Period:
         """The period definition with id ``name``, else the one definition labelled ``name``."""
         book = self._periods()

@@ -93,6 +93,9 @@ COMMANDS: dict[str, Entry] = {
         "_import",
         "Write the events (not retracted) with their citations and claims as an events file.",
     ),
+    "export-periodo": Entry(
+        "_periods", "Write the period definitions as PeriodO JSON-LD, one authority per source."
+    ),
     "follow": Entry(
         "_claims",
         "Conclude FIELD of event ID from the claim of source KEY, saying why.",
@@ -102,6 +105,10 @@ COMMANDS: dict[str, Entry] = {
         "Every change to event ID, oldest first: who, when, why and what changed.",
     ),
     "import": Entry("_import", "Import references and events from FILES, all or nothing."),
+    "import-periodo": Entry(
+        "_periods",
+        "Import PeriodO JSON-LD period definitions from PATH, with their sources as references.",
+    ),
     "init": Entry("_journal", "Create a new, empty journal at --journal."),
     "load": Entry(
         "_journal",

@@ -190,3 +190,31 @@ def periods(label: str | None, include_retracted: bool, as_json: bool, lang: str
         echo_json([period_json(p) for p in found])
     else:
         print_periods(found, lang)
+
+
+@cli.command("import-periodo", cls=Writes)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--reason", default="", help="Why (default: imported from PATH).")
+def import_periodo(path: str, reason: str) -> None:
+    """Each authority's source becomes a reference periodo-ID, each period a definition
+    citing it; importing the same file again writes nothing."""
+    with open_timeline() as timeline:
+        counts = timeline.import_periodo(path, reason=reason)
+    click.echo(", ".join(f"{count} {name}" for name, count in counts.items()))
+
+
+@cli.command("export-periodo")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--include-retracted", is_flag=True, help="Retracted definitions too.")
+def export_periodo(output: str | None, include_retracted: bool) -> None:
+    """One authority per source reference; dates as years, PeriodO's precision."""
+    import json
+    from pathlib import Path
+
+    with open_timeline() as timeline:
+        data = timeline.export_periodo(include_retracted=include_retracted)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

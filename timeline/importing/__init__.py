@@ -18,6 +18,7 @@ per events format (``_toml``, ``_yaml``, ``_jsonl``, ``_csv``), ``_files``
 (files by suffix), ``_encoding`` (a BibTeX file's bytes against its encoding),
 ``_zotero`` (Zotero's database), ``_mapping`` (data tables such as ACLED's
 through a mapping file, ``mappings/`` holding the built-in ones),
+``_periodo`` (PeriodO's JSON-LD period definitions, read and written),
 ``_into_journal`` and ``_export`` (events written back as an events file:
 :func:`write_events`).
 """
@@ -35,6 +36,7 @@ from timeline.importing._files import (
 )
 from timeline.importing._into_journal import import_into
 from timeline.importing._mapping import EventMapping, load_mapping, mapped_plan
+from timeline.importing._periodo import PERIODO_CONTEXT, read_periodo, write_periodo
 from timeline.importing._plan import ImportPlan, Origin, Revision
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "EventMapping",
     "ImportPlan",
     "Origin",
+    "PERIODO_CONTEXT",
     "REFERENCE_FORMATS",
     "Revision",
     "import_into",
@@ -52,5 +55,7 @@ __all__ = [
     "parse_events",
     "read_events",
     "read_import",
+    "read_periodo",
     "write_events",
+    "write_periodo",
 ]
