@@ -96,6 +96,8 @@ def test_revise_and_retract_with_author_and_reason(tl: Timeline) -> None:
     assert tl.periods() == []
     assert tl.periods(include_retracted=True) == [revised]
     assert tl.period("cold-war") == revised
+    fresh = tl.as_of(tl.head().seq)  # folds the stream anew; the timeline kept its own
+    assert fresh.periods(include_retracted=True) == tl.periods(include_retracted=True)
     records = [r for r in tl.journal.read_stream("periods")]
     assert [(r.kind, r.payload["author"], r.payload["reason"]) for r in records] == [
         ("period.defined", "ana", ""),
@@ -252,6 +254,8 @@ def test_periodo_is_read_into_references_and_periods(tl: Timeline) -> None:
     assert dict(tl.reference("periodo-p0tst01").fields)["title"].startswith("The Cambridge")
     # "Warring States" names a Chinese and a Japanese period: the label asks which
     assert [p.id for p in tl.periods(label="Warring States")] == ["p0tst01ws1", "p0tst02sg1"]
+    fresh = tl.as_of(tl.head().seq)
+    assert fresh.periods() == tl.periods()
     assert tl.import_periodo(PERIODO) == {
         "references": 0,
         "defined": 0,

@@ -920,10 +920,11 @@ class Timeline:
         """Append the change ``make`` builds from the periods as they stand (retried when
         another writer got there first); a definition's source must be a reference."""
         made: list[PeriodChange] = []
+        used: list[PeriodBook] = []
 
         def build() -> tuple[Change, ExpectedVersion]:
             book = self._periods()
-            made[:] = [make(book)]
+            made[:], used[:] = [make(book)], [book]
             return made[0], (book.version or NO_STREAM)
 
         def check() -> None:
@@ -932,6 +933,15 @@ class Timeline:
                 self._require_reference(change.period.source)
 
         self._append(build, check=check)
+        self._advance(used[0], made)
+
+    def _advance(self, book: PeriodBook, changes: Sequence[PeriodChange]) -> None:
+        """Fold ``changes``, just appended after ``book``'s version, into the kept book
+        (so that defining periods one by one does not read the stream each time)."""
+        if self._book is not None and self._book[1] is book:
+            for change in changes:
+                book.apply(change)
+            self._book = (book.version, book)
 
     def define_period(
         self,
@@ -1079,9 +1089,18 @@ class Timeline:
                         counts["revised"] += 1
                     else:
                         counts["unchanged"] += 1
+                used[:] = [book]
+                planned[:] = changes
                 return (changes, book.version or NO_STREAM) if changes else None
 
+            used: list[PeriodBook] = []
+            planned: list[Change] = []
             self._append(build)
+            if planned:
+                self._advance(
+                    used[0],
+                    [c for c in planned if isinstance(c, PeriodDefined | PeriodRevised)],
+                )
         return counts
 
     def export_periodo(self, *, include_retracted: bool = False) -> dict[str, Any]:
