@@ -269,6 +269,7 @@ AS_OF_ARGS: dict[str, tuple[str, ...]] = {
     "cite": ("cite", "2019-06-visit", "mfa2001treaty"),
     "uncite": ("uncite", "2001-07-16-treaty", "mfa2001treaty", "--reason", "r"),
     "load": ("--journal", "{tmp}/loaded.timeline", "load", "{tmp}/dump.jsonl"),
+    "copy": ("copy", "{tmp}/j.timeline", "{tmp}/copied.timeline"),
     "rebuild": ("rebuild",),
     "seed": ("seed", "{tmp}/seed-out", "--seeds", "{tmp}/seeds"),
     "event": ("event", "2019-06-visit"),
