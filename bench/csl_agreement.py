@@ -32,9 +32,23 @@ from citations.styles import STYLES, load_style, render_marked, style_bibliograp
 _LABEL = re.compile(r"^\s*(?:\[\d+\]|\d+\.)\s*")
 
 
+_RANGE = re.compile(r"\b(\d+)([–-])(\d+)\b")
+
+
+def _full_range(match: re.Match[str]) -> str:
+    """A page range in full, "985–997" for "985–97": Pandoc 2.17 predates CSL 1.0.2's
+    ``page-range-format="chicago-16"``, which Chicago's styles ask for."""
+    first, dash, last = match.groups()
+    if len(last) < len(first) and int(first[-len(last) :]) < int(last):
+        last = first[: len(first) - len(last)] + last
+    return first + dash + last
+
+
 def normalised(text: str) -> str:
-    """``text`` without its label ("[3]", "3."), whitespace and punctuation, NFC."""
+    """``text`` without its label ("[3]", "3."), whitespace and punctuation, NFC; page
+    ranges in full (see :func:`_full_range`)."""
     text = _LABEL.sub("", unicodedata.normalize("NFC", text))
+    text = _RANGE.sub(_full_range, text)
     return "".join(
         c for c in text if not c.isspace() and not unicodedata.category(c).startswith(("P", "S"))
     )

@@ -1,20 +1,25 @@
 """Reference formatting benchmark: a chronology's warm render against today's, and cold styles.
 
-Usage: python bench/formatting.py [N]   (default 10000)
+Usage: python bench/formatting.py [N] [--no-bibliographies]   (N: default 10000)
 
 In one run:
 
 - a chronology of N events citing N/10 references (bench/chronology.py's data)
   rendered as self-contained Markdown and as HTML: with pybtex's ``plain``
   style, which formats every reference again on each render (what every
-  render did before CSL styles), then with the default CSL style cold (empty
-  cache) and warm (a second render of the same chronology);
+  render did before CSL styles), then with the default CSL style cold
+  (nothing formatted yet, the persistent cache filled as ``timeline
+  chronology`` fills it), warm (a second render in the same process) and
+  stored (this process's memory emptied, the persistent cache filled: what a
+  new ``timeline chronology`` process pays after the first);
 - N references formatted cold as a bibliography by pybtex's ``plain`` style
   and by the CSL styles (each with an empty cache).
 
-Prints ``name value`` lines: seconds, and ratios (``warm_speedup`` is today's
-seconds over the warm render's; ``cold_vs_pybtex`` is pybtex's seconds over the
-style's, so 0.5 means half pybtex's speed).
+Prints ``name value`` lines: CPU seconds of this process (the machine is shared,
+so wall time would measure the others' load too), and ratios (``warm_speedup`` and
+``stored_speedup`` are today's seconds over the warm or stored render's;
+``cold_vs_pybtex`` is pybtex's seconds over the style's, so 0.5 means half
+pybtex's speed).
 """
 
 from __future__ import annotations
@@ -30,20 +35,34 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from bench.chronology import _plan  # noqa: E402
-from citations import Contributor, Reference, format_bibliography, load_style  # noqa: E402
+from citations import (  # noqa: E402
+    Contributor,
+    CSLStyle,
+    Reference,
+    format_bibliography,
+    formatted_cache,
+    load_style,
+)
 from timeline.application import Timeline  # noqa: E402
 from timeline.chronology import Chronology  # noqa: E402
 from timeline.documents import DocumentOptions, render  # noqa: E402
 
 
 def _timed(action: Callable[[], object]) -> float:
-    start = time.perf_counter()
+    """The CPU seconds ``action`` takes (other processes' load does not count)."""
+    start = time.process_time()
     action()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def _rendering(chronology: Chronology, fmt: str, options: DocumentOptions) -> float:
     return _timed(lambda: render(chronology, fmt, options))
+
+
+def _forget(style: CSLStyle) -> None:
+    """Empty what ``style`` formatted in this process, as a new process starts."""
+    for store in (style.entries, style.orders, style.citations):
+        store.clear()
 
 
 def _references(n: int) -> list[Reference]:
@@ -71,7 +90,8 @@ def _references(n: int) -> list[Reference]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    numbers = [arg for arg in sys.argv[1:] if arg.isdecimal()]
+    n = int(numbers[0]) if numbers else 10_000
     figures: dict[str, float] = {}
     plan, refs = _plan(n)
     with (
@@ -84,22 +104,35 @@ def main() -> None:
         today = DocumentOptions(flavour="footnotes", style="plain")
         figures[f"{fmt}_today_pybtex_s"] = _rendering(chronology, fmt, today)
         options = DocumentOptions(flavour="footnotes")
-        load_style(options.citation_style).entries.clear()
-        figures[f"{fmt}_csl_cold_s"] = _rendering(chronology, fmt, options)
-        figures[f"{fmt}_csl_warm_s"] = _rendering(chronology, fmt, options)
-        figures[f"{fmt}_warm_speedup"] = (
-            figures[f"{fmt}_today_pybtex_s"] / figures[f"{fmt}_csl_warm_s"]
-        )
+        style = load_style(options.citation_style)
+        _forget(style)
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = Path(tmp) / "bench.timeline-formatted"
+            with formatted_cache(cache):
+                figures[f"{fmt}_csl_cold_s"] = _rendering(chronology, fmt, options)
+            figures[f"{fmt}_csl_warm_s"] = _rendering(chronology, fmt, options)
+            _forget(style)
+            with formatted_cache(cache):
+                figures[f"{fmt}_csl_stored_s"] = _rendering(chronology, fmt, options)
+        for kind in ("warm", "stored"):
+            figures[f"{fmt}_{kind}_speedup"] = (
+                figures[f"{fmt}_today_pybtex_s"] / figures[f"{fmt}_csl_{kind}_s"]
+            )
+    if "--no-bibliographies" in sys.argv:
+        _print(figures)
+        return
     many = _references(n)
     pybtex = _timed(lambda: format_bibliography(many, "plain"))
     figures["cold_pybtex_plain_s"] = pybtex
     for name in ("chicago-author-date", "apa", "gb-t-7714-2015-numeric", "gost-r-7.0.5-2008"):
-        style = load_style(name)
-        style.entries.clear()
-        style.orders.clear()
+        _forget(load_style(name))
         seconds = _timed(lambda name=name: format_bibliography(many, name))  # type: ignore[misc]
         figures[f"cold_{name}_s"] = seconds
         figures[f"cold_{name}_vs_pybtex"] = pybtex / seconds
+    _print(figures)
+
+
+def _print(figures: dict[str, float]) -> None:
     for name, value in figures.items():
         print(f"{name} {value:.4g}")
 

@@ -1025,6 +1025,7 @@ _LOCATORS = (
 _DUMMY = {"id": "dummy", "type": "book", "title": "-"}
 
 
+@functools.lru_cache(maxsize=4096)  # asked for each citation of every render
 def parse_locator(text: str) -> tuple[str, str] | None:
     """("page", "104") for "p. 104"; note, section, chapter, volume likewise; else None."""
     for pattern, label in _LOCATORS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import attrs
@@ -191,14 +192,29 @@ def test_formatting_is_cached_per_reference(seeds: dict[str, Reference]) -> None
 def test_agrees_with_pandoc_citeproc(name: str) -> None:
     """Each shipped style agrees with pandoc --citeproc on the seeds (docs/formatting.md)."""
     require_tool("pandoc")
-    from bench.csl_agreement import agreement
+    from bench.csl_agreement import agreement, normalised
 
     refs = list(read_bibtex(SEEDS).references)
-    agreed, ours, _theirs = agreement(refs, name)
-    # GB/T 7714 note: Pandoc drops an article's page range from the bibliography; Chicago
-    # notes: Pandoc prints "nos." for an issue "1, Summer" (both in the docs)
-    floor = {"gb-t-7714-2015-note": 0.9, "chicago-notes": 0.85}.get(name, 0.95)
-    assert len(agreed) / len(ours) >= floor
+    agreed, ours, theirs = agreement(refs, name)
+    explained = {
+        key
+        for key in set(ours) - set(agreed)
+        if key in theirs and normalised(_as_pandoc(name, ours[key])) == normalised(theirs[key])
+    }
+    assert (len(agreed) + len(explained)) / len(ours) >= 0.95
+    assert len(agreed) / len(ours) >= 0.85
+
+
+def _as_pandoc(style: str, text: str) -> str:
+    """Our entry with the one difference docs/formatting.md explains for ``style`` made as
+    Pandoc makes it: GB/T 7714 note: Pandoc leaves an article's page range out of the
+    bibliography (the style's ``locator`` macro prints it without a locator, §8.8.2);
+    Chicago notes: Pandoc reads the issue "1, Summer" as two and prints "nos."."""
+    if style == "gb-t-7714-2015-note":
+        return re.sub(r"(\)|\d): \d+[-–]\d+\.", r"\1.", text)
+    if style == "chicago-notes":
+        return text.replace(", no. ", ", nos. ")
+    return text
 
 
 def test_title_case_only_for_english_and_never_inside_braces() -> None:

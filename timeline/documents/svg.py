@@ -108,6 +108,7 @@ def loose_bounds(when: When) -> tuple[int, int]:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every event's date on every render
 def mark_of(when: When) -> Mark:
     """The :class:`Mark` of a date: a point for an instant, a bar for an interval."""
     lower, upper = when.bounds
@@ -305,6 +306,8 @@ class _Placed:
     row: int
     layout: _Layout
     claimed: tuple[tuple[float, float], ...] = ()
+    #: (language, title) per label language, as :func:`_labels` gives them.
+    labels: list[tuple[str, str]] = attrs.field(factory=list, eq=False)
 
 
 def _labels(
@@ -344,14 +347,15 @@ def render_svg(
     for entry, mark, spans in zip(entries, marks, claimed, strict=True):
         lane = lane_of(entry.event, options)
         rows = lane_names.setdefault(lane, _Rows())
-        widest = max(_text_width(t) for _, t in _labels(entry, options, languages))
+        labels = _labels(entry, options, languages)
+        widest = max(_text_width(t) for _, t in labels)
         widest += _text_width(_DISPUTE_MARK) if entry.disputed else 0
         layout = _layout(mark, widest, x)
         bars = tuple((x(lower), x(upper)) for lower, upper in spans)
         left = min([layout.left, *(a - 2 for a, _ in bars)])
         right = max([layout.right, *(b + 2 for _, b in bars)])
         row = rows.place(left, right)
-        placed.append(_Placed(entry, mark, lane, row, layout, bars))
+        placed.append(_Placed(entry, mark, lane, row, layout, bars, labels))
 
     lane_top: dict[str, float] = {}
     y = float(_TOP)
@@ -483,7 +487,7 @@ def _event(
             'stroke="#000" stroke-width="1"/>'
         )
     room = layout.room - (_text_width(_DISPUTE_MARK) if entry.disputed else 0)
-    labels = [(lang, _fit(text, room)) for lang, text in _labels(entry, options, languages)]
+    labels = [(lang, _fit(text, room)) for lang, text in item.labels]
     spans = "".join(
         f'<tspan class="t" data-l="{escape_html(lang)}">{escape_html(text)}</tspan>'
         if lang

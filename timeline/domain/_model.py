@@ -112,6 +112,9 @@ class LocalizedText:
 
     def get(self, lang: str, fallbacks: Iterable[str] = ("en",)) -> str:
         """The text in ``lang``, else in the first fallback present, else the original, else any."""
+        for tag, text in self.values:  # the usual case, asked for every label of every render
+            if tag == lang:
+                return text
         texts = dict(self.values)
         for candidate in (lang, *fallbacks, self.original):
             if candidate in texts:
