@@ -209,6 +209,28 @@
     }
     return out;
   }
+  /* Where more events show than there are pixels, a lane is drawn as the count of events
+   * over each pixel column (darker where more): one rectangle a column, not one an event. */
+  function drawDensity(items, row, lane) {
+    var columns = new Uint32Array(Math.ceil(width) + 1), rest = [];
+    items.forEach(function (item) {
+      if (item.lo === -OPEN || item.hi === OPEN) { rest.push(item); return; }
+      var a = Math.max(Math.floor(x(item.lo)), LABEL), d = Math.min(Math.ceil(x(item.hi)), width);
+      if (d - a > 40) { rest.push(item); return; }
+      for (var c = a; c <= d; c++) { columns[c] += 1; }
+    });
+    ctx.fillStyle = "#2a5db0";
+    for (var c = LABEL; c < columns.length; c++) {
+      if (columns[c]) {
+        ctx.globalAlpha = Math.min(1, 0.2 + columns[c] / 12);
+        ctx.fillRect(c, row + 5, 1, ROW - 10);
+      }
+    }
+    ctx.globalAlpha = 1;
+    lane.labels = false;
+    rest.forEach(function (item) { drawItem(item, row, lane); });
+    return items.length;
+  }
   function draw() {
     pending = false;
     frame += 1;
@@ -226,7 +248,8 @@
       ctx.fillStyle = n % 2 ? "#fafafa" : "#f0f3f8"; ctx.fillRect(0, row, width, ROW);
       ctx.save(); ctx.beginPath(); ctx.rect(LABEL, row, width - LABEL, ROW); ctx.clip();
       var state = { labels: labels, free: 0 };
-      shown[n].forEach(function (item) { if (drawItem(item, row, state)) { drawn++; } });
+      if (shown[n].length > (width - LABEL) * 2) { drawn += drawDensity(shown[n], row, state); }
+      else { shown[n].forEach(function (item) { if (drawItem(item, row, state)) { drawn++; } }); }
       ctx.restore();
       ctx.fillStyle = "#333"; ctx.fillText(lane.name.slice(0, 20), 6, row + ROW / 2);
     });
