@@ -42,7 +42,7 @@ from timeline.errors import UntrustedJournal
 from timeline.journal import PostgresJournal, Record
 from timeline.views._port import Batch, EventQuery, Progress
 from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
-from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews
+from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews, row_differences
 
 if TYPE_CHECKING:
     import psycopg
@@ -490,30 +490,13 @@ class PostgresViews:
     def differences(self, records: Iterable[Record], *, limit: int = 5) -> tuple[str, ...]:
         """Where the tables differ from a replay of ``records`` (the journal's up to the
         checkpoint), each naming the table and the row's key (at most ``limit``)."""
-        found: list[str] = []
         fresh = SQLiteViews.in_memory(records)
         try:
-            for table, keys in KEYS.items():
-                stored, journal = self.keyed_rows(table), fresh.keyed_rows(table)
-                for key in sorted(stored.keys() | journal.keys(), key=repr):
-                    if stored.get(key) == journal.get(key):
-                        continue
-                    what = ", ".join(
-                        f"{name}={value!r}" for name, value in zip(keys, key, strict=True)
-                    )
-                    state = (
-                        "is not in the journal"
-                        if key not in journal
-                        else "is missing"
-                        if key not in stored
-                        else "differs from the journal"
-                    )
-                    found.append(f"{table} row {what} {state}")
-                    if len(found) >= limit:
-                        return tuple(found)
-            found.extend(self._unfolded(limit - len(found)))
+            found = row_differences(self, fresh, limit)
         finally:
             fresh.connection.close()
+        if len(found) < limit:
+            found.extend(self._unfolded(limit - len(found)))
         return tuple(found[:limit])
 
     def _unfolded(self, limit: int) -> list[str]:

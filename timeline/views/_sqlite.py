@@ -31,7 +31,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from timeline.domain import (
     Change,
@@ -583,27 +583,10 @@ class SQLiteViews:
         """Where the tables differ from a replay of ``records`` (the journal's up to the
         checkpoint), each naming the table and the row's key (at most ``limit``), then what
         FTS5's integrity check finds wrong with the full-text index."""
-        found: list[str] = []
         with contextlib.closing(SQLiteViews.in_memory(records).connection) as conn:
-            fresh = SQLiteViews(conn)
-            for table, keys in KEYS.items():
-                stored, journal = self.keyed_rows(table), fresh.keyed_rows(table)
-                for key in sorted(stored.keys() | journal.keys(), key=repr):
-                    if stored.get(key) == journal.get(key):
-                        continue
-                    what = ", ".join(
-                        f"{name}={value!r}" for name, value in zip(keys, key, strict=True)
-                    )
-                    state = (
-                        "is not in the journal"
-                        if key not in journal
-                        else "is missing"
-                        if key not in stored
-                        else "differs from the journal"
-                    )
-                    found.append(f"{table} row {what} {state}")
-                    if len(found) >= limit:
-                        return tuple(found)
+            found = row_differences(self, SQLiteViews(conn), limit)
+        if len(found) >= limit:
+            return tuple(found)
         damage = self.text_index_damage()
         return (*found, damage) if damage else tuple(found)
 
@@ -795,3 +778,32 @@ class _Tables:
             verb = "INSERT OR IGNORE" if table == "event_actors" else "INSERT"
             conn.executemany(f"{verb} INTO {table} VALUES ({marks})", new)
         conn.execute("UPDATE readmodel_checkpoint SET value = ? WHERE name = 'seq'", (seq,))
+
+
+class KeyedRows(Protocol):
+    """A views adapter whose tables can be read by their ``KEYS``."""
+
+    def keyed_rows(self, table: str) -> dict[tuple[Any, ...], tuple[Any, ...]]: ...
+
+
+def row_differences(stored: KeyedRows, journal: KeyedRows, limit: int) -> list[str]:
+    """The rows of ``stored`` that differ from ``journal``'s (a replay of the journal),
+    each naming its table and key, at most ``limit``."""
+    found: list[str] = []
+    for table, keys in KEYS.items():
+        have, want = stored.keyed_rows(table), journal.keyed_rows(table)
+        for key in sorted(have.keys() | want.keys(), key=repr):
+            if have.get(key) == want.get(key):
+                continue
+            what = ", ".join(f"{name}={value!r}" for name, value in zip(keys, key, strict=True))
+            state = (
+                "is not in the journal"
+                if key not in want
+                else "is missing"
+                if key not in have
+                else "differs from the journal"
+            )
+            found.append(f"{table} row {what} {state}")
+            if len(found) >= limit:
+                return found
+    return found
