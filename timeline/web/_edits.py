@@ -308,30 +308,24 @@ def _claim(tl: Timeline, form: Form, author: str) -> str:
     return form["event"]
 
 
-def _follow(tl: Timeline, form: Form, author: str) -> str:
-    key, locator = _citation(tl, form["event"], form.get("citation", ""))
-    tl.follow(
-        form["event"],
-        key,
-        _text(form, "field"),
-        locator=locator,
-        reason=_text(form, "reason"),
-        author=author,
-    )
-    return form["event"]
+def _on_claim(command: Callable[..., object]) -> Command:
+    """A form that runs ``command`` (``Timeline.follow``, ``Timeline.withdraw_claim``) on the
+    claim the form names by its citation and field."""
 
+    def run(tl: Timeline, form: Form, author: str) -> str:
+        key, locator = _citation(tl, form["event"], form.get("citation", ""))
+        command(
+            tl,
+            form["event"],
+            key,
+            _text(form, "field"),
+            locator=locator,
+            reason=_text(form, "reason"),
+            author=author,
+        )
+        return form["event"]
 
-def _withdraw_claim(tl: Timeline, form: Form, author: str) -> str:
-    key, locator = _citation(tl, form["event"], form.get("citation", ""))
-    tl.withdraw_claim(
-        form["event"],
-        key,
-        _text(form, "field"),
-        locator=locator,
-        reason=_text(form, "reason"),
-        author=author,
-    )
-    return form["event"]
+    return run
 
 
 add_event = edit(_add_event)
@@ -341,5 +335,5 @@ restore = edit(_restore, needs_reason=True)
 cite = edit(_cite)
 uncite = edit(_uncite, needs_reason=True)
 claim = edit(_claim)
-follow = edit(_follow, needs_reason=True)
-withdraw_claim = edit(_withdraw_claim, needs_reason=True)
+follow = edit(_on_claim(Timeline.follow), needs_reason=True)
+withdraw_claim = edit(_on_claim(Timeline.withdraw_claim), needs_reason=True)
