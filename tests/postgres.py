@@ -7,11 +7,14 @@ under CI (``CI=true``) it fails it. Each test gets a schema of its own
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 import time
 import urllib.parse
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ from tools import in_ci
 __all__ = [
     "PASSWORD_USER",
     "fresh_target",
+    "own_server",
     "password_login",
     "server_url",
     "with_login",
@@ -57,6 +61,36 @@ def server_url() -> str:
         _unavailable(f"pgserver could not start a PostgreSQL server ({exc!r})")
     url: str = server.get_uri()
     return url
+
+
+@contextlib.contextmanager
+def own_server() -> Iterator[tuple[str, Callable[[], None]]]:
+    """A throwaway pgserver PostgreSQL of the caller's own (never the session's, which
+    other tests share): its URL, and a function restarting it (``pg_ctl restart -m fast``:
+    every session ended, the server back when it returns). Stopped and deleted after."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        _unavailable(f"psycopg is not installed ({exc})")
+    data = Path(tempfile.mkdtemp(prefix="timeline-test-postgres-own-"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs warns that XDG_RUNTIME_DIR is unset
+            import pgserver
+            from pgserver._commands import pg_ctl
+
+            server = pgserver.get_server(data, cleanup_mode="delete")
+    except Exception as exc:  # any failure to start is a reason to skip outside CI
+        shutil.rmtree(data, ignore_errors=True)
+        _unavailable(f"pgserver could not start a PostgreSQL server ({exc!r})")
+
+    def restart() -> None:
+        pg_ctl(["-w", "-m", "fast", "restart"], pgdata=data, user=server.system_user, timeout=60)
+
+    try:
+        yield server.get_uri(), restart
+    finally:
+        server.cleanup()
 
 
 def fresh_target(url: str) -> str:

@@ -1,7 +1,9 @@
-"""Several OS processes on one PostgreSQL journal: 8 concurrent writers, and SIGKILL mid-append.
+"""Several OS processes on one PostgreSQL journal: 8 concurrent writers, SIGKILL mid-append,
+and the server restarted mid-import.
 
 Children are synchronised through pipes (never by sleeping): each writer waits for the
-parent's start, and the killed writer tells the parent where it is before it is killed.
+parent's start, the killed writer tells the parent where it is before it is killed, and the
+importer waits mid-way while the parent restarts the server.
 """
 
 from __future__ import annotations
@@ -10,14 +12,17 @@ import os
 import signal
 from collections import Counter
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pytest
 from faults import context, finish
+from postgres import PASSWORD_USER, own_server, password_login, with_login
 
 from citations import Reference
 from timeline.application import Timeline
-from timeline.errors import VersionConflict
+from timeline.errors import JournalUnavailable, VersionConflict
+from timeline.importing import import_into, read_import
 
 pytestmark = pytest.mark.slow
 
@@ -152,3 +157,59 @@ def test_a_writer_killed_mid_append_leaves_nothing_and_frees_the_lock(
         conn: Any = tl.journal.connection  # type: ignore[attr-defined]
         gone = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (backend,))
         assert gone.fetchone() == (0,)
+
+
+def _importer(target: str, events: str, told: Connection) -> None:
+    """Import ``events``; after the 100th entry tell the parent and wait for its word (it
+    restarts the server meanwhile); then tell it the import's outcome."""
+
+    def progress(done: int) -> None:
+        if done == 100:
+            told.send("at 100")
+            told.recv()
+
+    try:
+        summary = import_into(target, read_import([Path(events)]), author="i", progress=progress)
+        told.send(("imported", str(summary.records)))
+    except JournalUnavailable as exc:
+        told.send(("JournalUnavailable", str(exc)))
+
+
+def test_a_server_restarted_mid_import_leaves_nothing_and_the_retry_succeeds(
+    tmp_path: Path,
+) -> None:
+    """A server of the test's own restarted (pg_ctl restart -m fast) while a child's import of
+    300 events is in its transaction: the child gets JournalUnavailable saying the server
+    restarted, without the URL's password; none of the import is stored, the journal
+    verifies, and the same import run again afterwards stores all of it."""
+    events = tmp_path / "events.toml"
+    events.write_text(
+        "".join(
+            f'[[event]]\nid = "e{n}"\nwhen = "{1900 + n}"\ntitle = "E {n}"\n' for n in range(300)
+        ),
+        encoding="utf-8",
+    )
+    with own_server() as (url, restart):
+        password = password_login(url)
+        target = with_login(url, PASSWORD_USER, password) + "#restarted"
+        with Timeline.open(target, author="a") as tl:
+            tl.add_event(id="before", when="1969", title="Before")
+        ctx = context()
+        here, there = ctx.Pipe()
+        process = ctx.Process(target=_importer, args=(target, str(events), there))
+        process.start()
+        there.close()
+        assert here.recv() == "at 100"
+        restart()
+        here.send("go on")
+        kind, said = here.recv()
+        assert finish(process) == 0
+        assert kind == "JournalUnavailable", said
+        assert "shut down or restarted" in said and "nothing of this command" in said, said
+        assert password not in said and PASSWORD_USER in said
+        with Timeline.open(target, read_only=True) as tl:
+            assert [e.id for e in tl.events()] == ["before"] and tl.verify().ok
+        summary = import_into(target, read_import([events]), author="i")
+        with Timeline.open(target, read_only=True) as tl:
+            assert len(tl.events()) == 301 and tl.head().seq == 301 and tl.verify().ok
+        assert summary.records == summary.events == 300

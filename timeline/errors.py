@@ -122,7 +122,8 @@ class JournalIOError(JournalError, OSError):
 
 
 class JournalUnavailable(JournalError, OSError):
-    """The journal file cannot be opened: it is missing, a folder, or not readable."""
+    """The journal cannot be reached: a file missing, a folder or not readable, or a
+    PostgreSQL server that cannot be reached or ended the connection."""
 
 
 class JournalBusy(JournalError, TimeoutError):

@@ -186,6 +186,13 @@ def _translate(target: PostgresTarget, exc: psycopg.Error) -> Exception:
         )
     if isinstance(exc, psycopg.errors.UndefinedTable):
         return NotAJournal(f"{where}: the journal's tables are missing ({says})")
+    errors = psycopg.errors
+    if isinstance(exc, (errors.AdminShutdown, errors.CrashShutdown, errors.CannotConnectNow)):
+        return JournalUnavailable(
+            f"{where}: the PostgreSQL server ended the connection: it was shut down or restarted, "
+            f"or an administrator ended the session ({says}); nothing of this command was "
+            f"written; try again once the server is back"
+        )
     if isinstance(exc, psycopg.OperationalError):
         return JournalUnavailable(
             f"{where}: cannot reach the PostgreSQL server, or it dropped the connection "
