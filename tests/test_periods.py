@@ -10,6 +10,7 @@ import pytest
 from citations import Contributor, Reference
 from timeline import (
     DuplicatePeriod,
+    ImportFailed,
     InvalidChange,
     Period,
     Timeline,
@@ -306,3 +307,78 @@ def test_a_bad_periodo_file_names_where_and_writes_nothing(tl: Timeline, tmp_pat
     with pytest.raises(ImportFailed, match="not a PeriodO JSON-LD file"):
         tl.import_periodo(bad)
     assert tl.head().seq == head
+
+
+_DATED = """
+[[event]]
+id = "dam"
+when = "2022"
+during = "plan-14"
+original = "zh"
+title = "某水坝开工"
+
+[[event]]
+id = "plan"
+when = "2021/2025"
+when_text = "十四五"
+during = "plan-14"
+original = "zh"
+title = "十四五规划"
+"""
+
+
+@pytest.mark.parametrize("fmt", ["toml", "jsonl", "csv"])
+def test_during_in_an_events_file_round_trips_through_export(tl: Timeline, fmt: str) -> None:
+    """An events file's `during` names a definition by id; the events come back from
+    export-events in every format with it, and importing the export writes nothing."""
+    from timeline.importing import parse_events
+
+    tl.define_period(id="plan-14", label={"zh": "十四五"}, start="2021", end="2025")
+    tl.import_plan(parse_events(_DATED, "toml", source="dated.toml"))
+    assert [e.id for e in tl.events(during="十四五")] == ["plan", "dam"]
+    text = tl.export_events(fmt)
+    assert "plan-14" in text
+    head = tl.head()
+    tl.import_plan(parse_events(text, fmt, source=f"again.{fmt}"))
+    assert tl.head() == head
+    with Timeline.open(":memory:", author="bo") as other:
+        other.define_period(id="plan-14", label={"zh": "十四五"}, start="2021", end="2025")
+        other.import_plan(parse_events(text, fmt, source=f"x.{fmt}"))
+        assert [other.event(i) for i in ("dam", "plan")] == [tl.event(i) for i in ("dam", "plan")]
+
+
+def test_during_in_an_events_file_refuses_an_unknown_period_or_a_date_outside_it(
+    tl: Timeline,
+) -> None:
+    """An unknown period, or a `when` outside the definition's span, refuses the whole file
+    naming it and its line; nothing is written."""
+    from timeline.importing import parse_events
+
+    head = tl.head()
+    with pytest.raises(UnknownPeriod, match=r"dated\.toml:2: .*'plan-14'.*nothing was imported"):
+        tl.import_plan(parse_events(_DATED, "toml", source="dated.toml"))
+    tl.define_period(id="plan-14", label={"zh": "十四五"}, start="2021", end="2025")
+    head = tl.head()
+    outside = _DATED.replace('when = "2022"', 'when = "2019"')
+    with pytest.raises(InvalidChange, match=r"dated\.toml:2: event 'dam': 2019 is not within"):
+        tl.import_plan(parse_events(outside, "toml", source="dated.toml"))
+    assert tl.head() == head
+    not_an_id = r"field 'during': '十四五' is not a period definition's id"
+    with pytest.raises(ImportFailed, match=not_an_id):
+        parse_events(_DATED.replace('"plan-14"', '"十四五"', 1), "toml", source="dated.toml")
+
+
+def test_a_revision_in_an_events_file_dates_an_event_by_a_period_label(tl: Timeline) -> None:
+    """A revision's `during` may be a label only one definition has: the id is recorded,
+    so importing the file again writes nothing."""
+    from timeline.importing import parse_events
+
+    tl.define_period(id="plan-14", label={"zh": "十四五"}, start="2021", end="2025")
+    text = _DATED.split("[[event]]")[1].replace('during = "plan-14"\n', "")
+    revision = '[[revision]]\nevent = "dam"\nreason = "r"\nset = { during = "十四五" }\n'
+    text = f"[[event]]{text}{revision}"
+    tl.import_plan(parse_events(text, "toml", source="dated.toml"))
+    assert tl.event("dam").during == "plan-14"
+    head = tl.head()
+    tl.import_plan(parse_events(text, "toml", source="dated.toml"))
+    assert tl.head() == head

@@ -575,11 +575,7 @@ class Timeline:
         fields = _revision_fields(
             event_id, fields, lang, old_style=old_style, document_date=document_date
         )
-        if fields.get("during"):
-            period = self._resolve_period(fields["during"])
-            fields["during"] = period.id
-            if "when" in fields:
-                _check_during(event_id, fields["when"], period)
+        self._dated_by(event_id, fields)
         result: list[Event] = []
 
         def build() -> tuple[Change, int] | None:
@@ -1112,6 +1108,14 @@ class Timeline:
         keys = sorted({p.source for p in periods if p.source})
         found = self._views.references(keys=keys, include_merged=True, as_of=self._upto)
         return write_periodo(periods, {state.reference.key: state.reference for state in found})
+
+    def _dated_by(self, event_id: str, fields: dict[str, Any]) -> None:
+        """``fields["during"]`` as a definition's id; a ``when`` beside it must lie in its span."""
+        if fields.get("during"):
+            period = self._resolve_period(fields["during"])
+            fields["during"] = period.id
+            if "when" in fields:
+                _check_during(event_id, fields["when"], period)
 
     def _resolve_period(self, name: str) -> Period:
         """The period definition with id ``name``, else the one definition labelled ``name``."""
@@ -2025,6 +2029,10 @@ class _Import:
     def _event(
         self, event: Event, origin: Origin, reason: str, revised: Mapping[str, set[str]]
     ) -> None:
+        if event.during:
+            dated: dict[str, Any] = {"during": event.during, "when": event.when}
+            self._timeline._dated_by(event.id, dated)
+            event = attrs.evolve(event, during=dated["during"])
         current = self._events.get(event.id)
         if current is not None:
             self._touch(event.id, origin)
@@ -2126,6 +2134,7 @@ class _Import:
 
     def _revision(self, revision: Revision, origin: Origin, reason: str) -> None:
         fields = _revision_fields(revision.event_id, dict(revision.fields), "en")
+        self._timeline._dated_by(revision.event_id, fields)
         current = self._current(revision.event_id)
         self._touch(revision.event_id, origin)
         meta = self._timeline._meta(revision.author or self._author, reason)

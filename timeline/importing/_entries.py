@@ -6,6 +6,7 @@ entry (its line when known) and the field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -37,6 +38,7 @@ _EVENT_KEYS = {
     "when_text",
     "calendar",
     "document_date",
+    "during",
     "lang",
     "category",
     "kind",
@@ -62,6 +64,7 @@ _CITATION_KEYS = {
     "lang",
 }
 _CLAIM_KEYS = {"value", "text", "stance", "rank"}
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 TOO_DEEP = "lists and tables nested too deeply (an events file needs four levels)"
 
 
@@ -141,6 +144,17 @@ def _when(data: Mapping[str, Any], where: Where) -> tuple[When, str]:
     return when, text or phrase
 
 
+def _during(data: Mapping[str, Any], where: Where) -> str:
+    """The id of the period definition the event is dated by (a label could gain a rival)."""
+    during = _str(data.get("during", ""), where, "during")
+    if during and not _SLUG.fullmatch(during):
+        raise where.fail(
+            f"{during!r} is not a period definition's id (a slug; `timeline periods` lists them)",
+            "during",
+        )
+    return during
+
+
 def _list(value: Any, where: Where, field: str) -> list[Any]:
     if value is None:
         return []
@@ -181,6 +195,7 @@ def _event(data: Any, where: Where) -> tuple[Event, list[Citation], list[Claim]]
             relations=tuple(
                 _relation(r, where) for r in _list(data.get("relations"), where, "relations")
             ),
+            during=_during(data, where),
         )
     except ImportFailed:
         raise

@@ -90,6 +90,8 @@ def event_entry(state: EventState) -> dict[str, Any]:
     data: dict[str, Any] = {"id": event.id, "when": format_edtf(event.when)}
     if event.when_text:
         data["when_text"] = event.when_text
+    if event.during:
+        data["during"] = event.during
     if event.title.original:
         data["original"] = event.title.original
     data["title"] = dict(event.title.values)
@@ -161,7 +163,9 @@ def _csv(entries: Sequence[dict[str, Any]]) -> str:
     """One row per event; titles and summaries a column per language, lists joined by ``;``."""
     langs = {name: sorted({lang for e in entries for lang in e.get(name, {})}) for name in
              ("title", "summary")}  # fmt: skip
-    columns = ["id", "when", "when_text", "original"]
+    columns = ["id", "when", "when_text"]
+    columns += ["during"] if any("during" in entry for entry in entries) else []
+    columns += ["original"]
     columns += [f"title.{lang}" for lang in langs["title"]]
     columns += [f"summary.{lang}" for lang in langs["summary"]]
     columns += ["category", "importance", "actors", "tags", "places", "citations"]
