@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -89,10 +88,6 @@ def write_csv(path: Path, n: int) -> None:
             writer.writerow(row.values())
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def stream_phase(path: str) -> dict[str, float]:
     mapping = load_mapping("acled")
     start = time.perf_counter()
@@ -101,7 +96,7 @@ def stream_phase(path: str) -> dict[str, float]:
         for _event, _citation, _origin in mapped_rows(stream, mapping, path):
             count += 1
     elapsed = time.perf_counter() - start
-    return {"rows_per_s": count / elapsed, "rss_mb": _peak_rss_mb()}
+    return {"rows_per_s": count / elapsed, "rss_mb": workload.peak_rss_mb()}
 
 
 def import_phase(path: str, journal: str) -> dict[str, float]:
@@ -110,7 +105,7 @@ def import_phase(path: str, journal: str) -> dict[str, float]:
     summary = import_into(journal, plan)
     elapsed = time.perf_counter() - start
     changes = summary.references + summary.events + summary.citations
-    return {"changes_per_s": changes / elapsed, "rss_mb": _peak_rss_mb()}
+    return {"changes_per_s": changes / elapsed, "rss_mb": workload.peak_rss_mb()}
 
 
 def main() -> None:

@@ -17,19 +17,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, and bench/timeline.py
-# would shadow the timeline package: drop it, and make the project importable.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
-
-from citations import Contributor, Reference  # noqa: E402
-from timeline.application import Timeline  # noqa: E402
-from timeline.chronology import Chronology  # noqa: E402
-from timeline.dates import parse_edtf  # noqa: E402
-from timeline.documents import FORMATS, DocumentOptions  # noqa: E402
-from timeline.domain import Actor, Citation, Event  # noqa: E402
-from timeline.importing import ImportPlan  # noqa: E402
+from citations import Contributor, Reference
+from timeline.application import Timeline
+from timeline.chronology import Chronology
+from timeline.dates import parse_edtf
+from timeline.documents import FORMATS, DocumentOptions
+from timeline.domain import Actor, Citation, Event
+from timeline.importing import ImportPlan
 
 ACTORS = ["CHN", "RUS", "USA", "SUN", "KAZ", "IND"]
 CATEGORIES = ["treaty", "statement", "visit", "meeting", "speech", "report"]

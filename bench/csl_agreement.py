@@ -20,14 +20,10 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
-
-from citations import read_bibtex  # noqa: E402
-from citations.csl import to_csl  # noqa: E402
-from citations.model import Reference  # noqa: E402
-from citations.styles import STYLES, load_style, render_marked, style_bibliography  # noqa: E402
+from citations import read_bibtex
+from citations.csl import to_csl
+from citations.model import Reference
+from citations.styles import STYLES, load_style, render_marked, style_bibliography
 
 _LABEL = re.compile(r"^\s*(?:\[\d+\]|\d+\.)\s*")
 
@@ -108,7 +104,9 @@ def agreement(refs: list[Reference], name: str) -> tuple[list[str], dict[str, st
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     show = "--show" in sys.argv
-    path = Path(args[0]) if args else _HERE.parent / "seeds" / "references.bib"
+    path = (
+        Path(args[0]) if args else Path(__file__).resolve().parents[1] / "seeds" / "references.bib"
+    )
     refs = list(read_bibtex(path).references)
     for name in STYLES:
         agreed, ours, theirs = agreement(refs, name)

@@ -30,12 +30,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
+from chronology import _plan
 
-from bench.chronology import _plan  # noqa: E402
-from citations import (  # noqa: E402
+from citations import (
     Contributor,
     CSLStyle,
     Reference,
@@ -43,9 +40,9 @@ from citations import (  # noqa: E402
     formatted_cache,
     load_style,
 )
-from timeline.application import Timeline  # noqa: E402
-from timeline.chronology import Chronology  # noqa: E402
-from timeline.documents import DocumentOptions, render  # noqa: E402
+from timeline.application import Timeline
+from timeline.chronology import Chronology
+from timeline.documents import DocumentOptions, render
 
 
 def _timed(action: Callable[[], object]) -> float:

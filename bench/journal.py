@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import resource
 import sqlite3
 import sys
 import tempfile
@@ -17,39 +16,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-# bench/ holds a timeline.py of its own: import the package from the repository root
-_ROOT = str(Path(__file__).resolve().parents[1])
-sys.path[:] = [
-    _ROOT,
-    *(
-        entry
-        for entry in sys.path
-        if Path(entry or ".").resolve() != Path(__file__).parent.resolve()
-    ),
-]
+from workload import payload, peak_rss_mb
 
 BATCH = 1000
-
-
-def _payload(n: int) -> dict[str, Any]:
-    """A ~150-byte payload."""
-    return {
-        "event_id": f"event-{n:08d}",
-        "title": {"en": f"Treaty number {n}", "zh": "条约"},
-        "when": f"{1800 + n % 200}-{1 + n % 12:02d}-{1 + n % 28:02d}",
-        "tags": ["treaty", "border"],
-        "importance": n % 5,
-    }
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _journal_batch(path: str, n: int) -> dict[str, float]:
     from timeline.journal import Draft, SQLiteJournal
 
-    drafts = [Draft("event.recorded", _payload(i)) for i in range(n)]
+    drafts = [Draft("event.recorded", payload(i)) for i in range(n)]
     with SQLiteJournal.open(path) as journal:
         start = time.perf_counter()
         for offset in range(0, n, BATCH):
@@ -66,9 +41,7 @@ def _journal_multi(path: str, n: int) -> dict[str, float]:
     i = 0
     while i < n:
         size = min(1 + i % 3, n - i)
-        parts.append(
-            (f"event-{i}", [Draft("event.recorded", _payload(i + k)) for k in range(size)])
-        )
+        parts.append((f"event-{i}", [Draft("event.recorded", payload(i + k)) for k in range(size)]))
         i += size
     with SQLiteJournal.open(path) as journal:
         start = time.perf_counter()
@@ -98,7 +71,7 @@ def _journal_read(path: str) -> dict[str, float]:
         elapsed = time.perf_counter() - start
     return {
         "journal_read_records_per_s": count / elapsed,
-        "journal_read_peak_rss_mb": _peak_rss_mb(),
+        "journal_read_peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -108,7 +81,7 @@ def _journal_single(path: str, n: int, synchronous: str) -> dict[str, float]:
     with SQLiteJournal.open(path, synchronous=synchronous) as journal:  # type: ignore[arg-type]
         start = time.perf_counter()
         for i in range(n):
-            journal.append(f"single-{i % 20}", [Draft("event.recorded", _payload(i))])
+            journal.append(f"single-{i % 20}", [Draft("event.recorded", payload(i))])
         elapsed = time.perf_counter() - start
     return {f"journal_single_append_{synchronous.lower()}_commits_per_s": n / elapsed}
 
@@ -125,7 +98,7 @@ def _plain_connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection
 
 
 def _plain_batch(path: str, n: int) -> dict[str, float]:
-    payloads = [_payload(i) for i in range(n)]
+    payloads = [payload(i) for i in range(n)]
     conn = _plain_connect(path)
     start = time.perf_counter()
     for offset in range(0, n, BATCH):
@@ -147,14 +120,14 @@ def _plain_read(path: str) -> dict[str, float]:
     conn = sqlite3.connect(path)
     start = time.perf_counter()
     count = 0
-    for _seq, _stream, _version, _kind, payload in conn.execute(
+    for _seq, _stream, _version, _kind, text in conn.execute(
         "SELECT seq, stream, version, kind, payload FROM records ORDER BY seq"
     ):
-        json.loads(payload)["title"]
+        json.loads(text)["title"]
         count += 1
     elapsed = time.perf_counter() - start
     conn.close()
-    return {"plain_read_records_per_s": count / elapsed, "plain_read_peak_rss_mb": _peak_rss_mb()}
+    return {"plain_read_records_per_s": count / elapsed, "plain_read_peak_rss_mb": peak_rss_mb()}
 
 
 def _plain_single(path: str, n: int, synchronous: str) -> dict[str, float]:
@@ -163,7 +136,7 @@ def _plain_single(path: str, n: int, synchronous: str) -> dict[str, float]:
     for i in range(n):
         conn.execute(
             "INSERT INTO records (stream, version, kind, payload) VALUES (?, ?, ?, ?)",
-            (f"single-{i % 20}", i, "event.recorded", json.dumps(_payload(i))),
+            (f"single-{i % 20}", i, "event.recorded", json.dumps(payload(i))),
         )
     elapsed = time.perf_counter() - start
     conn.close()

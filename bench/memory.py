@@ -10,28 +10,21 @@ the journal (``baseline_rss_mb_<N>``: the interpreter with the package imported)
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-_HERE = Path(__file__).resolve().parent
-# bench/timeline.py would shadow the timeline package: put the repository root first
-sys.path[:] = [str(_HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != _HERE)]
+from workload import peak_rss_mb
 
 BATCH = 1000
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def append_and_replay(path: str, n: int) -> dict[str, float]:
     """Append ``n`` records in batches of 1000 over 50 streams, then read them all back."""
     from timeline.journal import Draft, SQLiteJournal
 
-    baseline = _peak_rss_mb()
+    baseline = peak_rss_mb()
     with SQLiteJournal.open(path) as journal:
         for offset in range(0, n, BATCH):
             journal.append(
@@ -43,7 +36,7 @@ def append_and_replay(path: str, n: int) -> dict[str, float]:
             )
         count = sum(1 for _record in journal.read())
     assert count == n
-    return {f"baseline_rss_mb_{n}": baseline, f"journal_peak_rss_mb_{n}": _peak_rss_mb()}
+    return {f"baseline_rss_mb_{n}": baseline, f"journal_peak_rss_mb_{n}": peak_rss_mb()}
 
 
 def _run(queue: Any, n: int) -> None:

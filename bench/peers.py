@@ -20,34 +20,16 @@ from __future__ import annotations
 import importlib.util
 import json
 import multiprocessing
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-_HERE = Path(__file__).resolve().parent
-# bench/timeline.py would shadow the timeline package: put the repository root first
-sys.path[:] = [str(_HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != _HERE)]
+from workload import payload, peak_rss_mb
 
 BATCH = 1000
 STREAMS = 50
-
-
-def _payload(n: int) -> dict[str, Any]:
-    """The payload of bench/journal.py (about 150 bytes)."""
-    return {
-        "event_id": f"event-{n:08d}",
-        "title": {"en": f"Treaty number {n}", "zh": "条约"},
-        "when": f"{1800 + n % 200}-{1 + n % 12:02d}-{1 + n % 28:02d}",
-        "tags": ["treaty", "border"],
-        "importance": n % 5,
-    }
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _recorder(path: str) -> Any:
@@ -74,7 +56,7 @@ def eventsourcing_append(path: str, n: int) -> dict[str, float]:
                 originator_id=f"stream-{stream}",
                 originator_version=version + i + 1,
                 topic="event.recorded",
-                state=json.dumps(_payload(offset + i)).encode(),
+                state=json.dumps(payload(offset + i)).encode(),
             )
             for i in range(min(BATCH, n - offset))
         ]
@@ -103,7 +85,7 @@ def eventsourcing_replay(path: str) -> dict[str, float]:
     recorder.datastore.close()
     return {
         "eventsourcing_replay_records_per_s": count / elapsed,
-        "eventsourcing_replay_peak_rss_mb": _peak_rss_mb(),
+        "eventsourcing_replay_peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -163,7 +145,7 @@ def eventsourcing_store_append(path: str, n: int) -> dict[str, float]:
                     originator_id=ids[stream],
                     originator_version=versions[stream] + i + 1,
                     timestamp=datetime.now(UTC),
-                    payload=_payload(offset + i),
+                    payload=payload(offset + i),
                 )
                 for i in range(size)
             ]
@@ -198,7 +180,9 @@ def eventsourcing_store_replay(path: str) -> dict[str, float]:
 
 
 def _bibtex_corpus() -> str:
-    spec = importlib.util.spec_from_file_location("bench_bibtex", _HERE / "bibtex.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_bibtex", Path(__file__).with_name("bibtex.py")
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -34,31 +34,11 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-# bench/ holds a timeline.py of its own: import the package from the repository root
-_ROOT = str(Path(__file__).resolve().parents[1])
-sys.path[:] = [
-    _ROOT,
-    *(
-        entry
-        for entry in sys.path
-        if Path(entry or ".").resolve() != Path(__file__).parent.resolve()
-    ),
-]
+from workload import payload
 
 BATCH = 1000
 WRITERS = 8
 COMMITS = 200
-
-
-def _payload(n: int) -> dict[str, Any]:
-    """A ~150-byte payload."""
-    return {
-        "event_id": f"event-{n:08d}",
-        "title": {"en": f"Treaty number {n}", "zh": "条约"},
-        "when": f"{1800 + n % 200}-{1 + n % 12:02d}-{1 + n % 28:02d}",
-        "tags": ["treaty", "border"],
-        "importance": n % 5,
-    }
 
 
 def _server() -> str:
@@ -81,7 +61,7 @@ def _schema(url: str, name: str) -> str:
 def _ours(url: str, n: int) -> tuple[float, float]:
     from timeline.journal import Draft, PostgresJournal
 
-    drafts = [Draft("event.recorded", _payload(i)) for i in range(n)]
+    drafts = [Draft("event.recorded", payload(i)) for i in range(n)]
     with PostgresJournal.open(_schema(url, "ours")) as journal:
         start = time.perf_counter()
         for offset in range(0, n, BATCH):
@@ -125,7 +105,7 @@ def _theirs(url: str, n: int) -> tuple[float, float]:
                     originator_id=stream,
                     originator_version=i - offset + 1,
                     topic="event.recorded",
-                    state=json.dumps(_payload(i), ensure_ascii=False).encode(),
+                    state=json.dumps(payload(i), ensure_ascii=False).encode(),
                 )
                 for i in range(offset, min(offset + BATCH, n))
             ]
@@ -160,7 +140,7 @@ def _writer(target: str, worker: int, go: Any) -> None:
         go.send("ready")
         go.recv()
         for n in range(COMMITS):
-            journal.append(f"writer-{worker}", [Draft("event.recorded", _payload(n))])
+            journal.append(f"writer-{worker}", [Draft("event.recorded", payload(n))])
 
 
 def _writers(url: str, writers: int) -> float:

@@ -13,7 +13,6 @@ the middle, and the Markdown chronology. Prints ``NAME_rss_mb_N`` and
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import sys
 import tempfile
 import time
@@ -47,7 +46,7 @@ def _phase(name: str, folder: str) -> tuple[float, float]:
                     render(tl.chronology(), "markdown"), encoding="utf-8"
                 )
     took = time.perf_counter() - start
-    return took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return took, workload.peak_rss_mb()
 
 
 def _run(queue: Any, name: str, folder: str) -> None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import resource
 import sqlite3
 import sys
 import tempfile
@@ -45,10 +44,6 @@ BATCH = 1000
 QUERY: dict[str, Any] = {"actors": ["RUS"], "between": "1950/1960", "categories": ["treaty"]}
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def import_phase(path: str, n: int, folder: str) -> dict[str, float]:
     start = time.perf_counter()
     plan = workload.plan(n, Path(folder))
@@ -62,7 +57,7 @@ def import_phase(path: str, n: int, folder: str) -> dict[str, float]:
         "read_files_s": read,
         "import_changes_per_s": plan.size / elapsed,
         "import_records": records,
-        "import_rss_mb": _peak_rss_mb(),
+        "import_rss_mb": workload.peak_rss_mb(),
     }
 
 
@@ -95,7 +90,7 @@ def rebuild_phase(path: str) -> dict[str, float]:
     return {
         "rebuild_records_per_s": count / elapsed,
         "rebuild_records_per_cpu_s": count / cpu,
-        "rebuild_rss_mb": _peak_rss_mb(),
+        "rebuild_rss_mb": workload.peak_rss_mb(),
     }
 
 
@@ -195,7 +190,7 @@ def as_of_phase(path: str) -> dict[str, float]:
         "query_head_ms": head * 1000,
         "query_as_of_middle_ms": past * 1000,
         "query_as_of_middle_events": found,
-        "as_of_rss_mb": _peak_rss_mb(),
+        "as_of_rss_mb": workload.peak_rss_mb(),
     }
 
 

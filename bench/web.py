@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import workload  # first: it puts the repository before bench/ on sys.path
+import workload
 
 LIMIT = 300.0  # seconds a peer gets to show the events
 VIS_TIMELINE = "vis-timeline@7.7.3"

@@ -10,18 +10,28 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import sys
+import resource
 from pathlib import Path
 from typing import Any
 
-_HERE = Path(__file__).resolve().parent
-# bench/timeline.py would shadow the timeline package: the repository root first, bench/
-# last (where the scripts find this module, also in their spawned children)
-_OTHERS = [p for p in sys.path if Path(p or ".").resolve() not in (_HERE, _HERE.parent)]
-sys.path[:] = [str(_HERE.parent), *_OTHERS, str(_HERE)]
-
 ACTORS = ("CHN", "RUS", "USA", "SUN", "KAZ", "IND")
 KINDS = ("treaty", "statement", "visit", "meeting", "speech", "report")
+
+
+def payload(n: int) -> dict[str, Any]:
+    """A ~150-byte ``event.recorded`` payload, for the journal-only benchmarks."""
+    return {
+        "event_id": f"event-{n:08d}",
+        "title": {"en": f"Treaty number {n}", "zh": "条约"},
+        "when": f"{1800 + n % 200}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+        "tags": ["treaty", "border"],
+        "importance": n % 5,
+    }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def event_fields(i: int, references: int) -> dict[str, Any]:

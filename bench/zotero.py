@@ -24,16 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
-# Run as a script, bench/ comes first on sys.path and bench/timeline.py would shadow
-# the timeline package: put the repository root (and tests/, for the builder) there.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path[:0] = [str(_HERE.parent), str(_HERE.parent / "tests")]
+# the Zotero database builder lives with the tests
+sys.path.append(str(Path(__file__).resolve().parents[1] / "tests"))
 
-from zotero_db import Creator, Item, build  # noqa: E402
+from zotero_db import Creator, Item, build
 
-from citations import parse_csl_json, read_zotero, write_csl_json  # noqa: E402
-from timeline.importing import import_into, read_import  # noqa: E402
+from citations import parse_csl_json, read_zotero, write_csl_json
+from timeline.importing import import_into, read_import
 
 _TYPES = ("journalArticle", "book", "bookSection", "webpage", "report", "thesis")
 _WORDS = [

@@ -1,6 +1,6 @@
 """Timeline benchmark: recording, rebuilding, querying and as-of on an N-event journal.
 
-Usage: python bench/timeline.py [N]   (default 20000)
+Usage: python bench/operations.py [N]   (default 20000)
 
 Prints one ``name value`` line per figure. Each phase runs in a child process so
 its peak RSS is its own. The reference ("limit") is a bare loop that reads every
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import resource
 import sqlite3
 import sys
 import tempfile
@@ -19,17 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-# Run as a script, bench/ comes first on sys.path and this file would shadow the
-# timeline package: put the repository root there instead.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
+from workload import peak_rss_mb
 
-from citations import Contributor, Reference  # noqa: E402
-from timeline.application import Timeline  # noqa: E402
-from timeline.dates import parse_edtf  # noqa: E402
-from timeline.domain import Citation, Event  # noqa: E402
-from timeline.importing import ImportPlan  # noqa: E402
+from citations import Contributor, Reference
+from timeline.application import Timeline
+from timeline.dates import parse_edtf
+from timeline.domain import Citation, Event
+from timeline.importing import ImportPlan
 
 ACTORS = ["CHN", "RUS", "USA", "SUN", "KAZ", "IND"]
 CATEGORIES = ["treaty", "statement", "visit", "meeting", "speech", "report"]
@@ -63,10 +58,6 @@ def _plan(n: int) -> tuple[ImportPlan, list[Reference]]:
     return ImportPlan(tuple(events), tuple(citations), (), "bench"), refs
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _record(path: str, n: int, queue: Any) -> None:
     plan, refs = _plan(n)
     with Timeline.open(path, author="bench") as tl:
@@ -74,7 +65,7 @@ def _record(path: str, n: int, queue: Any) -> None:
         tl.import_plan(plan, refs)
         elapsed = time.perf_counter() - start
     queue.put(
-        {"record_changes_per_s": (len(refs) + 2 * n) / elapsed, "record_rss_mb": _peak_rss_mb()}
+        {"record_changes_per_s": (len(refs) + 2 * n) / elapsed, "record_rss_mb": peak_rss_mb()}
     )
 
 
@@ -92,7 +83,7 @@ def _rebuild(path: str, queue: Any) -> None:
         start = time.perf_counter()
         count = tl.rebuild()
         elapsed = time.perf_counter() - start
-    queue.put({"rebuild_records_per_s": count / elapsed, "rebuild_rss_mb": _peak_rss_mb()})
+    queue.put({"rebuild_records_per_s": count / elapsed, "rebuild_rss_mb": peak_rss_mb()})
 
 
 def _query(path: str, queue: Any) -> None:
@@ -117,7 +108,7 @@ def _query(path: str, queue: Any) -> None:
             "filtered_query_ms": query_ms,
             "text_query_ms": text_ms,
             "as_of_half_journal_s": as_of_s,
-            "query_rss_mb": _peak_rss_mb(),
+            "query_rss_mb": peak_rss_mb(),
         }
     )
 
