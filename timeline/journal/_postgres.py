@@ -193,6 +193,12 @@ def _translate(target: PostgresTarget, exc: psycopg.Error) -> Exception:
             f"or an administrator ended the session ({says}); nothing of this command was "
             f"written; try again once the server is back"
         )
+    if isinstance(exc, psycopg.OperationalError) and re.search(r"\bSSL\b|certificate", says):
+        return JournalUnavailable(
+            f"{where}: the TLS connection to the server could not be set up or verified "
+            f"({says}); check sslmode, sslrootcert and the server's certificate; nothing of "
+            f"this command was written"
+        )
     if isinstance(exc, psycopg.OperationalError):
         return JournalUnavailable(
             f"{where}: cannot reach the PostgreSQL server, or it dropped the connection "
