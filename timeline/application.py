@@ -22,6 +22,7 @@ from typing import Any, Literal, TextIO
 import attrs
 
 from citations import Reference
+from timeline._collector import collector_paused
 from timeline._storage import Storage, open_storage, shown, storage_exists
 from timeline.chronology import Chronology, ChronologyEntry, JournalState
 from timeline.dates import (
@@ -373,7 +374,7 @@ class Timeline:
             self._views = self._replica()
             return
         try:
-            with self._journal.transaction():
+            with self._journal.transaction(), collector_paused():
                 seq = self._views.checkpoint()
                 head = self._journal.head().seq
                 if seq is None or seq > head or not self._caught_up(seq, progress):
@@ -1493,10 +1494,10 @@ class Timeline:
         )
         sync = _Import(self, author, progress, retract_missing=retract_missing)
         if dry_run:
-            with self._journal.read_transaction():
+            with self._journal.read_transaction(), collector_paused():
                 sync.plan(plan, refs, reason)
         else:
-            with self._journal.transaction():
+            with self._journal.transaction(), collector_paused():
                 self._append_all(sync.plan(plan, refs, reason))
         if progress is not None:
             progress(len(refs) + plan.size - len(plan.references))
@@ -1558,6 +1559,7 @@ class Timeline:
         with (
             self._journal.transaction(),
             contextlib.closing(self._journal.read()) as records,
+            collector_paused(),
         ):
             return self._views.rebuild(records, progress)
 
