@@ -16,8 +16,9 @@ from timeline import (
     Timeline,
     UnknownPeriod,
     UnknownReference,
+    UnparsableDate,
 )
-from timeline.dates import format_edtf
+from timeline.dates import format_edtf, parse_date
 
 GADDIS = Reference(
     "gaddis2005",
@@ -382,3 +383,38 @@ def test_a_revision_in_an_events_file_dates_an_event_by_a_period_label(tl: Timel
     head = tl.head()
     tl.import_plan(parse_events(text, "toml", source="dated.toml"))
     assert tl.head() == head
+
+
+def test_the_five_year_plans_are_recorded_periods_with_their_source() -> None:
+    """seeds/prc-five-year-plans.jsonld defines the PRC's plans 1-15 as periods citing their
+    source; events(during="十四五") finds the events of the 14th through the journal, and
+    parse_date no longer reads a plan's name as a date of its own."""
+    plans = Path(__file__).resolve().parent.parent / "seeds" / "prc-five-year-plans.jsonld"
+    with Timeline.open(":memory:", author="ana") as tl:
+        assert tl.import_periodo(plans)["defined"] == 15
+        spans = {p.id: format_edtf(tl_span(p)) for p in tl.periods()}
+        assert spans["prc-fyp-01"] == "1953/1957" and spans["prc-fyp-03"] == "1966/1970"
+        assert [p.id for p in tl.periods(label="十五")] == ["prc-fyp-10"]  # not 十五五
+        assert [p.id for p in tl.periods(label="14th five-year plan")] == ["prc-fyp-14"]
+        fourteenth = tl.period("prc-fyp-14")
+        assert (fourteenth.source, fourteenth.region) == (
+            "periodo-prc-five-year-plans",
+            "People's Republic of China",
+        )
+        source = dict(tl.reference(fourteenth.source).fields)
+        assert source["url"] == "https://en.wikipedia.org/wiki/Five-year_plans_of_China"
+        tl.add_event(id="plan", title={"zh": "规划纲要"}, during="十四五", lang="zh")
+        tl.add_event(id="dam", when="2023-05", title="Dam", during="prc-fyp-14")
+        tl.add_event(id="before", when="2019", title="Earlier")
+        assert [e.id for e in tl.events(during="十四五")] == ["plan", "dam"]
+        assert tl.event("plan").when_text == "第十四个五年规划"
+    with pytest.raises(UnparsableDate):
+        parse_date("十四五", lang="zh")
+
+
+def tl_span(period: Period) -> object:
+    """A definition's start and end as one interval."""
+    from timeline.dates import DateInterval, HistoricalDate
+
+    assert isinstance(period.start, HistoricalDate) and isinstance(period.end, HistoricalDate)
+    return DateInterval(period.start, period.end)

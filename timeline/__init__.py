@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from timeline.dates import (
         MAX_BOUND,
         MIN_BOUND,
-        NAMED_PERIODS,
         DateInterval,
         DateSet,
         HistoricalDate,
@@ -165,7 +164,6 @@ __all__ = [
     "MappingError",
     "MemoryJournal",
     "MissingDocumentDate",
-    "NAMED_PERIODS",
     "NO_STREAM",
     "NotAJournal",
     "ParsedDate",
@@ -228,7 +226,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "timeline.dates": (
         "MAX_BOUND",
         "MIN_BOUND",
-        "NAMED_PERIODS",
         "DateInterval",
         "DateSet",
         "HistoricalDate",

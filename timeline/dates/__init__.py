@@ -29,14 +29,12 @@ from timeline.dates._model import (
     HistoricalDate,
     When,
 )
-from timeline.dates._periods import NAMED_PERIODS
 from timeline.dates._phrases import LANGS, ParsedDate, parse_date, phrase_lang
 
 __all__ = [
     "LANGS",
     "MAX_BOUND",
     "MIN_BOUND",
-    "NAMED_PERIODS",
     "Boundless",
     "DateInterval",
     "DateSet",

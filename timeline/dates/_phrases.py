@@ -6,7 +6,7 @@ Every convention (``early`` = first four years of a decade, 上旬 = days 1-10,
 as ``2/4/2022`` raises :class:`AmbiguousDate` (or, on request, becomes an EDTF
 set of its readings). Each language has its reader (``_phrases_en``, ``_zh``,
 ``_ru``); this module picks it, and applies what holds for all of them: EDTF
-text, named periods, relative dates, the Old Style policy.
+text, relative dates, the Old Style policy.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import attrs
 
 from timeline.dates._edtf import format_edtf, parse_edtf
 from timeline.dates._model import Boundless, DateInterval, DateSet, HistoricalDate, When
-from timeline.dates._periods import named_period
 from timeline.dates._phrases_en import EnglishReader
 from timeline.dates._phrases_ru import RussianReader
 from timeline.dates._phrases_zh import ChineseReader
@@ -81,9 +80,7 @@ def parse_date(
             edtf_error = exc
         policy = old_style and lang in _OLD_STYLE_LANGS and not _STYLE_MARKER.search(clean)
         reader = reader_class(ambiguous == "set", "julian" if policy else "gregorian")
-        when = named_period(base)
-        if when is None:
-            when = reader.read(clean)
+        when = reader.read(clean)
         if when is None:
             specific = isinstance(edtf_error, InvalidDate) or "qualifier" in str(edtf_error)
             if specific and edtf_error is not None:
