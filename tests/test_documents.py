@@ -296,11 +296,14 @@ def test_rendering_is_deterministic() -> None:
 
 
 def test_html_escapes_hostile_titles() -> None:
-    """A <script> title shows as text in the page and in the drawing, never as markup."""
+    """A <script> title shows as text in the page and in the viewer's data, never as markup."""
     page = render_html(SAMPLE)
     assert HOSTILE_HTML not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert page.count("<script>") == 2  # the page's own two inline scripts
+    assert page.count("<script>") == 3  # the page's own inline scripts and the viewer's
+    data = page.split('<script type="application/json" id="viewer-data">')[1]
+    data = data.split("</script>")[0]
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in data and "<" not in data
     svg = render_svg(SAMPLE)
     assert HOSTILE_HTML not in svg and "&lt;script&gt;" in svg
 

@@ -19,6 +19,7 @@ from tools import HANG, in_ci, require_tool
 
 from citations import Reference
 from timeline import Timeline, format_edtf
+from timeline.documents import render
 
 #: Text that would run script if any page put it into markup unescaped.
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>\'"&'
@@ -123,6 +124,14 @@ class Tab:
     def viewer(self, expression: str) -> Any:
         return self.page.evaluate(f"window.timelineViewer.{expression}")
 
+    def click_event(self, event_id: str, start: str, end: str) -> None:
+        """Show the days from ``start`` to ``end`` and click where the event is drawn."""
+        self.viewer(f"showPeriod({start!r}, {end!r})")
+        self.page.wait_for_function(f"() => window.timelineViewer.where({event_id!r}) !== null")
+        spot = self.viewer(f"where({event_id!r})")
+        box = self.page.locator("#viewer").bounding_box()
+        self.page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+
     def close(self) -> None:
         assert self.errors == [] and self.dialogs == []
         self.page.close()
@@ -177,11 +186,7 @@ def test_zoom_and_pan_move_the_view(tab: Tab, url: str) -> None:
 def test_a_click_on_an_event_opens_its_page(tab: Tab, url: str) -> None:
     """Clicking an event's mark in the viewer opens the event's page."""
     page = tab.open(url)
-    tab.viewer("showPeriod('1689-01-01', '1689-12-31')")
-    page.wait_for_function("() => window.timelineViewer.where('1689-nerchinsk') !== null")
-    spot = tab.viewer("where('1689-nerchinsk')")
-    box = page.locator("#viewer").bounding_box()
-    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    tab.click_event("1689-nerchinsk", "1689-01-01", "1689-12-31")
     page.wait_for_url("**/events/1689-nerchinsk")
     assert page.locator("h1").inner_text() == "Treaty of Nerchinsk"
 
@@ -301,3 +306,36 @@ def test_hostile_text_never_runs(tab: Tab, url: str) -> None:
         assert page.evaluate("window.pwned") is None, path
     page = tab.open(url + "events/hostile")
     assert page.locator("h1").inner_text() == HOSTILE
+
+
+def test_the_html_chronology_draws_what_the_app_shows_offline(
+    context: Any, url: str, journal: Path, tmp_path: Path
+) -> None:
+    """The exported HTML page runs the app's viewer from its own file with no request
+    beyond it: the same lanes and marks as the app, Chinese names after its language
+    switch, a click on an event scrolls to its entry, hostile text inert."""
+    app = Tab(context)
+    app.open(url)
+    shown = {name: app.viewer(name) for name in ("count", "lanes", "drawn")}
+    app.close()
+    with Timeline.open(journal, read_only=True) as tl:
+        exported = tmp_path / "chronology.html"
+        exported.write_text(render(tl.chronology(), "html"), "utf-8")
+    tab = Tab(context)
+    asked: list[str] = []
+    tab.page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url == exported.as_uri()
+            else (asked.append(route.request.url), route.abort())
+        ),
+    )
+    page = tab.open(exported.as_uri())
+    assert {name: tab.viewer(name) for name in shown} == shown
+    tab.click_event("1689-nerchinsk", "1689-01-01", "1689-12-31")
+    page.wait_for_function("() => window.location.hash === '#event-1689-nerchinsk'")
+    page.click("[data-set-lang=zh]")
+    assert "中国" in tab.viewer("lanes")
+    assert page.evaluate("window.pwned") is None and asked == []
+    tab.close()

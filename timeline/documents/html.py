@@ -1,14 +1,15 @@
 """A chronology as one standalone HTML page that works offline.
 
-The page holds the visual timeline (inline SVG from :mod:`.svg`), the
-chronology list with numbered source notes, and the bibliography; styles and
-the small script are inline, nothing is fetched. Where titles exist in several
+The page holds the visual timeline (the app's viewer, :mod:`timeline.viewer`:
+its script, controls and styles inline, the events embedded as JSON), the
+chronology list with numbered source notes, and the bibliography; nothing is
+fetched. Where titles exist in several
 languages every language is in the page and buttons switch between them (CSS
 does the hiding, so the page reads without script too); ``#lang=zh`` in the
 address opens the page in that language. Under an entry whose sources claim
 other values than its own, or disagree, a line per field gives each value with
-its sources (marked where disputed); the timeline draws each claimed date on the
-event's row. Every piece of user
+its sources (marked where disputed); the timeline draws each claimed date under the
+event. Every piece of user
 text is escaped. Script errors are written into ``#page-errors`` so a headless
 browser can check that the page ran cleanly.
 """
@@ -37,8 +38,9 @@ from timeline.documents.common import (
 )
 from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
-from timeline.documents.svg import render_svg
+from timeline.documents.svg import claimed_dates
 from timeline.domain import Citation
+from timeline.viewer import actor_name, asset, embedded_data, viewer_item
 
 __all__ = ["page_languages", "render_html"]
 
@@ -74,6 +76,7 @@ _BODY_SCRIPT = """
 var root=document.documentElement;
 function show(lang){
 root.setAttribute('data-lang',lang);root.setAttribute('lang',lang);
+if(window.timelineViewer){window.timelineViewer.language(lang);}
 var buttons=document.querySelectorAll('[data-set-lang]');
 for(var i=0;i<buttons.length;i++){
 buttons[i].setAttribute('aria-pressed',String(buttons[i].getAttribute('data-set-lang')===lang));}
@@ -186,6 +189,52 @@ def _note(note: Footnote, sources: Sources, first: bool) -> str:
     )
 
 
+def _viewer_data(
+    chronology: Chronology, options: DocumentOptions, languages: Sequence[str]
+) -> dict[str, object]:
+    """The events as the viewer draws them, with titles and actor names in each language."""
+    shown = languages or (options.lang,)
+    codes = sorted({actor.code for entry in chronology for actor in entry.event.actors})
+    names = {lang: {code: actor_name(code, lang) for code in codes} for lang in shown}
+    return {
+        "lang": options.lang,
+        "actors": names[options.lang],
+        "names": names,
+        "titles": {
+            lang: [title_of(entry.event, variant) for entry in chronology]
+            for lang, variant in _variants(options, shown)
+        },
+        "events": [
+            viewer_item(
+                entry.event,
+                title_of(entry.event, options),
+                bool(entry.disputed),
+                entry.retracted,
+                claimed_dates(entry),
+            )
+            for entry in chronology
+        ],
+    }
+
+
+def _viewer(chronology: Chronology, options: DocumentOptions, languages: Sequence[str]) -> str:
+    """The viewer's controls, canvas, data and script (the same files the app serves)."""
+    data = embedded_data(_viewer_data(chronology, options, languages))
+    return "".join(
+        [
+            '<figure class="visual">',
+            asset("controls.html"),
+            '<canvas id="viewer" tabindex="0" aria-label="timeline of the events below" '
+            f'data-embedded="viewer-data" data-lanes="{escape_html(options.lanes)}" '
+            'data-event-link="#event-__ID__"></canvas>',
+            '<p id="viewer-tip" role="status" hidden></p>',
+            "</figure>",
+            f'<script type="application/json" id="viewer-data">{data}</script>',
+            f"<script>{asset('viewer.js')}</script>",
+        ]
+    )
+
+
 def _language_css(languages: Sequence[str]) -> str:
     return "".join(
         f'html[data-lang="{lang}"] .t:not([data-l="{lang}"]){{display:none}}\n'
@@ -210,7 +259,7 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
         f'<meta name="journal-hash" content="{escape_html(state.hash)}">',
         f'<meta name="made-at" content="{made_at_text(chronology)}">',
         f"<title>{title}</title>",
-        f"<style>{_CSS}{_language_css(languages)}</style>",
+        f"<style>{_CSS}{asset('viewer.css')}{_language_css(languages)}</style>",
         f"<script>{_HEAD_SCRIPT}</script>",
         "</head>",
         "<body>",
@@ -227,10 +276,7 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
         )
         head.append(f'<nav class="languages">{buttons}</nav>')
     head.append("</header>")
-    body = [
-        f'<figure class="visual">{render_svg(chronology, options, languages)}</figure>',
-        "<main>",
-    ]
+    body = [_viewer(chronology, options, languages), "<main>"]
     notes = footnotes(chronology.entries)
     sources = formatted_sources(chronology, options, "html") if options.show_sources else None
     variants = _variants(options, languages)

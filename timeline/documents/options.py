@@ -176,8 +176,9 @@ class DocumentOptions:
     - ``flavour`` (Markdown): ``"pandoc"`` (``[@key, p. 104]``) or
       ``"footnotes"`` (numbered footnotes with the formatted reference).
     - ``bom`` (CSV): start with a UTF-8 byte order mark for spreadsheets.
-    - ``lanes`` (SVG, HTML): lanes by ``"actor"``, ``"tag"``, ``"category"`` or ``"none"``.
-    - ``width`` (SVG, HTML): the drawing's width in pixels.
+    - ``lanes`` (SVG, HTML): lanes by ``"actor"``, ``"tag"``, ``"category"`` or ``"none"``
+      (in HTML the lanes the viewer opens with; its reader can switch).
+    - ``width`` (SVG): the drawing's width in pixels (the HTML viewer fills the page).
     - ``latex_layout``, ``latex_backend``, ``latex_style``, ``bibliography_file``,
       ``main_font``, ``cjk_font`` (LaTeX): ``description`` or ``longtable``;
       ``biber`` (biblatex), ``bibtex`` (natbib) or ``text`` (the references

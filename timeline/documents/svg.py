@@ -48,7 +48,7 @@ from timeline.documents.common import (
 from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
 
-__all__ = ["Mark", "claimed_spans", "loose_bounds", "mark_of", "render_svg"]
+__all__ = ["Mark", "claimed_dates", "claimed_spans", "loose_bounds", "mark_of", "render_svg"]
 
 _LEFT = 120
 _RIGHT = 16
@@ -187,13 +187,18 @@ def _ticks(lo: int, hi: int, width: float, lang: str) -> tuple[str, tuple[_Tick,
     return "year", ()
 
 
-def claimed_spans(entry: ChronologyEntry) -> tuple[tuple[int, int], ...]:
-    """The days (JDN bounds) of each date a source asserts for the entry other than its own."""
+def claimed_dates(entry: ChronologyEntry) -> tuple[When, ...]:
+    """Each date a source asserts for the entry other than its own."""
     return tuple(
-        item.value.bounds
+        item.value
         for item in entry.evidence
         if item.field == "when" and item.claims[0].asserts and not item.concluded
     )
+
+
+def claimed_spans(entry: ChronologyEntry) -> tuple[tuple[int, int], ...]:
+    """The days (JDN bounds) of each date a source asserts for the entry other than its own."""
+    return tuple(date.bounds for date in claimed_dates(entry))
 
 
 def _extent(marks: Sequence[Mark], claimed: Sequence[tuple[int, int]]) -> tuple[int, int]:

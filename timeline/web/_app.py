@@ -11,6 +11,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from timeline.application import Timeline
+from timeline.viewer import ASSETS
 from timeline.web import _edits, _pages
 from timeline.web._guard import Guard
 from timeline.web._render import LANGUAGES
@@ -52,6 +53,7 @@ def create_app(
         Route("/references", _pages.references),
         Route("/references/{key:path}", _pages.reference),
         Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
+        Mount("/viewer", StaticFiles(directory=ASSETS), name="viewer"),
     ]
     app = Starlette(
         routes=routes,

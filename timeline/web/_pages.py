@@ -14,9 +14,8 @@ from citations import format_reference
 from citations.errors import CitationsError
 from timeline.application import Timeline
 from timeline.errors import TimelineError, UnknownEvent, UnknownReference
-from timeline.web._actors import actor_name
+from timeline.viewer import actor_name, viewer_item
 from timeline.web._render import Page, page
-from timeline.web._spans import viewer_item
 
 __all__ = [
     "disputes",
@@ -222,19 +221,31 @@ async def events_data(request: Request) -> Response:
     filters = event_filters(request)
     with view.timeline.read_transaction():
         found = view.timeline.events(**filters)
-        disputed = {d.event.id for d in view.timeline.disputes(**filters)}
+        found_disputes = view.timeline.disputes(**filters)
         retracted = (
             {e.id for e in found if view.timeline.is_retracted(e.id)}
             if filters.get("include_retracted")
             else set()
         )
+    disputed = {d.event.id for d in found_disputes}
+    claimed: dict[str, list[Any]] = {}
+    for dispute in found_disputes:
+        if dispute.field == "when":
+            claimed.setdefault(dispute.event.id, []).extend(
+                item.value
+                for item in dispute.evidence
+                if not item.concluded and item.claims[0].asserts
+            )
     codes = sorted({a.code for e in found for a in e.actors})
     return JSONResponse(
         {
             "lang": view.lang,
             "actors": {code: actor_name(code, view.lang) for code in codes},
             "events": [
-                viewer_item(e, view.title(e), e.id in disputed, e.id in retracted) for e in found
+                viewer_item(
+                    e, view.title(e), e.id in disputed, e.id in retracted, claimed.get(e.id, ())
+                )
+                for e in found
             ],
         }
     )

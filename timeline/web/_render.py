@@ -15,6 +15,7 @@ from timeline.application import Timeline
 from timeline.dates import MAX_BOUND, MIN_BOUND, format_date, format_edtf, jdn_to_iso
 from timeline.domain import Actor, Event, Evidence, LocalizedText, Place
 from timeline.errors import InvalidChange, TimelineError
+from timeline.viewer import asset
 
 __all__ = ["AUTHOR_COOKIE", "LANGUAGES", "Page", "author_of", "page", "past_of"]
 
@@ -31,6 +32,8 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+#: The viewer's controls, the same markup as in the HTML chronology.
+_ENV.globals["viewer_controls"] = asset("controls.html")  # |safe: our own file
 
 
 class Page:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from timeline.dates import MAX_BOUND, MIN_BOUND, DateInterval, DateSet, HistoricalDate, When
@@ -35,8 +36,17 @@ def spans(when: When) -> list[list[int | None]]:
     return [[lower, *day, upper]]
 
 
-def viewer_item(event: Event, title: str, disputed: bool, retracted: bool) -> dict[str, Any]:
-    """One event for the viewer, with short keys (the data of 50,000 events is sent at once)."""
+def viewer_item(
+    event: Event,
+    title: str,
+    disputed: bool,
+    retracted: bool,
+    claimed: Iterable[When] = (),
+) -> dict[str, Any]:
+    """One event for the viewer, with short keys (the data of 50,000 events is sent at once).
+
+    ``claimed``: the other dates its sources give, drawn under the event's own.
+    """
     when = event.when
     item: dict[str, Any] = {
         "i": event.id,
@@ -56,4 +66,6 @@ def viewer_item(event: Event, title: str, disputed: bool, retracted: bool) -> di
         item["d"] = 1
     if retracted:
         item["r"] = 1
+    if other := [span for date in claimed for span in spans(date)]:
+        item["k"] = other
     return item

@@ -1,14 +1,16 @@
 /* The timeline viewer: one zoomable, pannable Canvas from millennia to days.
  *
- * Reads the events from the JSON at the canvas's data-src (the page's filters,
- * language and as-of moment), draws one lane per actor, category or tag (an
- * event in every lane it belongs to), and draws each date as what it is: a day
- * as a tick, a month or year as a pale band (it happened on one day in it), an
- * interval's sure part solid inside its possible extent, an open end fading to
- * the edge, an "or" set as hollow members joined by a dotted line, approximate
- * or uncertain dates outlined with dashes, disputed events marked in red.
- * window.timelineViewer lets tests and benchmarks drive it and read its frame
- * times. No library, no network beyond its own JSON.
+ * Reads the events from the JSON at the canvas's data-src (the app: the page's
+ * filters, language and as-of moment) or from the JSON element named by its
+ * data-embedded (the HTML chronology: one offline file), draws one lane per
+ * actor, category or tag (an event in every lane it belongs to), and draws each
+ * date as what it is: a day as a tick, a month or year as a pale band (it
+ * happened on one day in it), an interval's sure part solid inside its possible
+ * extent, an open end fading to the edge, an "or" set as hollow members joined
+ * by a dotted line, approximate or uncertain dates outlined with dashes,
+ * disputed events marked in red, the other dates its sources claim as red
+ * strokes under it. window.timelineViewer lets tests and benchmarks drive it
+ * and read its frame times. No library, no network beyond its own JSON.
  */
 (function () {
   "use strict";
@@ -17,6 +19,7 @@
   var ctx = canvas.getContext("2d");
   var tip = document.getElementById("viewer-tip");
   var laneSelect = document.getElementById("viewer-lanes");
+  if (laneSelect && canvas.getAttribute("data-lanes")) { laneSelect.value = canvas.getAttribute("data-lanes"); }
   var AXIS = 34, ROW = 24, LABEL = 140, OPEN = 1e15;
   var api = window.timelineViewer = {
     ready: false, count: 0, drawn: 0, frames: [], lanes: [], error: "",
@@ -51,6 +54,7 @@
 
   /* -- lanes ---------------------------------------------------------------- */
   function laneKeys(item, mode) {
+    if (mode === "none") { return [""]; }
     if (mode === "category") { return [item.c]; }
     if (mode === "tag") { return item.g.length ? item.g : ["—"]; }
     return item.a.length ? item.a : ["—"];
@@ -71,7 +75,7 @@
         closed.push(item); longest = Math.max(longest, item.hi - item.lo);
       });
       closed.sort(function (p, q) { return p.lo - q.lo; });
-      var name = mode === "actor" ? (data.actors[key] || key) : key;
+      var name = mode === "actor" ? (data.actors[key] || key) : mode === "none" ? "" : key;
       return { key: key, name: name, items: closed, open: open, longest: longest };
     });
     api.lanes = lanes.map(function (lane) { return lane.name; });
@@ -177,6 +181,14 @@
       last = last === null ? d : Math.max(last, d);
     });
     if (first === null) { return false; }
+    if (item.k) {  // the other dates its sources claim: red strokes along the row's foot
+      ctx.fillStyle = "#b3263e";
+      item.k.forEach(function (s) {
+        var a = s[0] === null ? left : Math.max(x(s[0]), left - 5);
+        var d = s[3] === null ? right : Math.min(x(s[3] + 1), right + 5);
+        if (d >= left && a <= right) { ctx.fillRect(a, row + ROW - 4, Math.max(d - a, 2), 2); }
+      });
+    }
     if (hollow && item.s.length > 1) {
       ctx.strokeStyle = colour; ctx.setLineDash([2, 3]); ctx.beginPath();
       ctx.moveTo(first, row + ROW / 2); ctx.lineTo(last, row + ROW / 2); ctx.stroke();
@@ -336,12 +348,30 @@
     return found && { x: (found[0] + found[1]) / 2, y: found[2] + ROW / 2 };
   };
 
-  fetch(canvas.getAttribute("data-src"), { credentials: "same-origin" })
-    .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
-    .then(function (loaded) {
-      data = loaded; api.count = data.events.length; api.timing.fetched = performance.now();
-      data.events.forEach(prepare);
-      width = canvas.clientWidth; layout(); fit(); schedule();
-    })
-    .catch(function (e) { api.error = String(e); api.ready = true; });
+  /* The HTML chronology holds every language: titles by language, actor names by language. */
+  var wantedLang = null;
+  api.language = function (lang) {
+    wantedLang = lang;
+    if (!data || !data.titles || !data.titles[lang]) { return; }
+    data.lang = lang; data.actors = data.names[lang];
+    data.events.forEach(function (item, n) { item.t = data.titles[lang][n]; });
+    layout();
+  };
+  function begin(loaded) {
+    data = loaded; api.count = data.events.length; api.timing.fetched = performance.now();
+    data.events.forEach(prepare);
+    width = canvas.clientWidth;
+    if (wantedLang) { api.language(wantedLang); } else { layout(); }
+    fit(); schedule();
+  }
+  var embedded = canvas.getAttribute("data-embedded");
+  if (embedded) {
+    try { begin(JSON.parse(document.getElementById(embedded).textContent)); }
+    catch (e) { api.error = String(e); api.ready = true; }
+  } else {
+    fetch(canvas.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+      .then(begin)
+      .catch(function (e) { api.error = String(e); api.ready = true; });
+  }
 })();
