@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from postgres import fresh_target, with_login
 
 from timeline.application import Timeline
+from timeline.cli import cli
 from timeline.errors import JournalReadOnly
 
 PAGE = Path(__file__).parent.parent / "docs" / "how-to" / "share-a-journal-on-postgresql.md"
@@ -99,3 +101,24 @@ def test_the_reader_reads_and_can_write_nothing(postgres_url: str) -> None:
         statements = [insert, *_statements(schema)]
         assert _refused(tl, statements) == statements
         assert tl.head().seq == 1 and tl.verify().ok
+
+
+def test_the_roles_keep_their_rights_after_a_rebuild(postgres_url: str) -> None:
+    """The owner's `timeline rebuild` drops and recreates the views: afterwards the writer
+    still records and revises, the reader still reads and still may not write."""
+    owner = fresh_target(postgres_url)
+    with Timeline.open(owner, author="owner") as tl:
+        tl.add_event(id="a", when="1969", title="A")
+    schema = owner.rpartition("#")[2]
+    writer, reader = _grant(postgres_url, schema)
+    done = CliRunner().invoke(cli, ["--journal", owner, "rebuild"])
+    assert done.exit_code == 0, done.output
+    with Timeline.open(_as(postgres_url, writer, schema), author="w") as tl:
+        tl.add_event(id="b", when="1970", title="B")
+        tl.revise("a", importance=3, reason="checked")
+    with Timeline.open(_as(postgres_url, reader, schema), author="r") as tl:
+        events = tl.events()
+        assert [e.id for e in events] == ["a", "b"] and events[0].importance == 3
+        with pytest.raises(JournalReadOnly, match="may not"):
+            tl.add_event(id="c", when="1971", title="C")
+        assert tl.head().seq == 3 and tl.verify().ok

@@ -46,11 +46,19 @@ from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews, row_dif
 
 if TYPE_CHECKING:
     import psycopg
+    import psycopg.sql
 
 __all__ = ["PostgresViews"]
 
 #: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
 _CHUNK = 5000
+
+#: The table privileges a rebuild grants again (as aclexplode names them and GRANT spells
+#: them; MAINTAIN is PostgreSQL 17's).
+_PRIVILEGES = (
+    *("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "MAINTAIN",
+)
 
 _ORDER = "c.lower, c.upper DESC, c.sort_seconds, c.when_edtf, c.id"
 _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE
@@ -273,12 +281,42 @@ class PostgresViews:
         return True
 
     def rebuild(self, records: Iterable[Record], progress: Progress | None = None) -> int:
-        """Drop the tables and build them again from ``records`` (the whole journal)."""
+        """Drop the tables and build them again from ``records`` (the whole journal).
+
+        The privileges other roles held on each table (the writer and reader roles'
+        GRANTs) are granted again on the table built anew.
+        """
         with self._writing() as conn:
+            grants = self._grants(conn)
             for table in _COLUMNS:
                 conn.execute(f"DROP TABLE IF EXISTS {self._s}.{table}")
             self._create()
+            for statement in grants:
+                conn.execute(statement)
             return self._apply_records(records, progress)
+
+    def _grants(self, conn: psycopg.Connection[Any]) -> list[psycopg.sql.Composed]:
+        """The GRANTs giving back what roles other than the owner may do on the tables."""
+        from psycopg import sql
+
+        rows = conn.execute(
+            "SELECT c.relname, a.privilege_type, a.grantee, pg_get_userbyid(a.grantee), "
+            "a.is_grantable FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "CROSS JOIN LATERAL aclexplode(c.relacl) a WHERE n.nspname = %s "
+            "AND c.relname = ANY(%s) AND a.privilege_type = ANY(%s) AND a.grantee <> c.relowner "
+            "ORDER BY 1, 3, 2",
+            (self._journal.target.schema, list(_COLUMNS), list(_PRIVILEGES)),
+        ).fetchall()
+        return [
+            sql.SQL("GRANT {} ON {}.{} TO {}{}").format(
+                sql.SQL(privilege),  # one of _PRIVILEGES
+                sql.Identifier(self._journal.target.schema),
+                sql.Identifier(table),
+                sql.SQL("PUBLIC") if grantee == 0 else sql.Identifier(name),
+                sql.SQL(" WITH GRANT OPTION" if grantable else ""),
+            )
+            for table, privilege, grantee, name, grantable in rows
+        ]
 
     # -- queries --------------------------------------------------------------
 
