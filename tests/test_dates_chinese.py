@@ -86,6 +86,7 @@ def test_days_before_1582_are_julian() -> None:
         ("中秋节", InvalidDate, "a lunar date needs its year"),
         ("民国0年", InvalidDate, "民国 years start at 元年"),
         ("农历2300年正月初一", InvalidDate, "lunar years 102 BCE to 2200 are covered"),
+        ("1969年闰正月", InvalidDate, "the lunar year 1969 has no 闰1月"),
     ],
 )
 def test_bad_calendar_phrases_are_refused_by_name(

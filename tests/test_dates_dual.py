@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline import ContradictoryDate, InvalidDate, read_events
+from timeline import ContradictoryDate, InvalidDate, UnparsableDate, read_events
 from timeline.dates import HistoricalDate, format_edtf, jdn_to_gregorian, jdn_to_julian, parse_date
 
 RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа")
@@ -29,6 +29,11 @@ EN_MONTHS += ("September", "October", "November", "December")
         ("1917年10月25日（公历11月7日）", "zh", "1917-11-07 julian=1917-10-25"),
         ("1918年1月13日（俄历12月31日）", "zh", "1918-01-13 julian=1917-12-31"),
         ("1900年1月31日（农历正月初一）", "zh", "1900-01-31"),
+        ("16/28 May 1858", "en", "1858-05-28 julian=1858-05-16"),
+        ("25 октября/7 ноября 1917 г.", "ru", "1917-11-07 julian=1917-10-25"),
+        ("宣统三年八月十九日（1911年10月10日）", "zh", "1911-10-10"),
+        ("1711年4月20日（康熙五十年三月）", "zh", "1711-04-20"),
+        ("民国三十八年（1949年）", "zh", "1949"),
     ],
 )
 def test_dual_dates_read_both_readings(phrase: str, lang: str, edtf: str) -> None:
@@ -44,6 +49,10 @@ def test_dual_dates_read_both_readings(phrase: str, lang: str, edtf: str) -> Non
         ("1917年11月8日（俄历10月25日）", "zh", "not 8.11.1917"),
         ("31 December 1917 (13 January 1917)", "en", "not 13.01.1917"),
         ("1911年10月10日（阴历八月二十）", "zh", "the day is 8月19日 of the lunar year 1911"),
+        ("16/29 мая 1858 г.", "ru", "is 28.05.1858 in the Gregorian calendar, not 29.05.1858"),
+        ("康熙五十年三月（1711年5月）", "zh", "is 1711-04-18/1711-05-16, which 1711年5月"),
+        ("康熙二十八年（1690年）", "zh", "is 1689-01-21/1690-02-08, which 1690年 (1690) does not"),
+        ("1911年10月11日（宣统三年八月十九日）", "zh", "宣统3年8月19日 is 1911-10-10"),
     ],
 )
 def test_dual_dates_that_disagree_are_refused(phrase: str, lang: str, words: str) -> None:
@@ -118,3 +127,9 @@ def test_import_option_old_style_and_document_date(tmp_path: Path) -> None:
     events = {event.id: event for event in read_events(path).events}
     assert format_edtf(events["a"].when) == "1917-11-07 julian=1917-10-25"
     assert format_edtf(events["b"].when) == "2019-06"
+
+
+def test_a_slash_after_1918_is_not_read_as_two_styles() -> None:
+    """ "the night of 16/17 June 1941" names two days, not an Old and a New Style date."""
+    with pytest.raises(UnparsableDate):
+        parse_date("16/17 June 1941")

@@ -41,8 +41,8 @@ class RussianReader(Reader):
 
     def read(self, text: str) -> When | None:
         s = text.lower().strip(" .,;")
-        julian = re.search(r"\s*(\(ст\.\s?ст\.\)|ст\.\s?ст\.?|\(?по старому стилю\)?)$", s)
-        gregorian = re.search(r"\s*(\(н\.\s?ст\.\)|н\.\s?ст\.?|\(?по новому стилю\)?)$", s)
+        julian = re.search(r"\s*(\(ст\.\s?ст\.\)|(по )?ст\.\s?ст\.?|\(?по старому стилю\)?)$", s)
+        gregorian = re.search(r"\s*(\(н\.\s?ст\.\)|(по )?н\.\s?ст\.?|\(?по новому стилю\)?)$", s)
         if julian or gregorian:
             found = julian or gregorian
             assert found is not None
@@ -87,7 +87,7 @@ class RussianReader(Reader):
         qualifier = ""
         m = re.match(r"(около|ок\.|примерно|приблизительно|приблиз\.)\s*", s)
         if m:
-            qualifier, s = "~", s[m.end() :]
+            qualifier, s = "~", re.sub(r"^(в|во)\s+", "", s[m.end() :])
         m = re.match(r"(возможно|вероятно),?\s+", s)
         if m:
             qualifier, s = qualifier + "?", s[m.end() :]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from timeline.dates._edtf import format_edtf
 from timeline.dates._model import HistoricalDate, When
 from timeline.dates._phrases_zh_calendars import check_lunar, read_chinese_calendar
 from timeline.dates._reading import (
@@ -19,7 +20,7 @@ from timeline.dates._reading import (
     qualify,
     year_part,
 )
-from timeline.errors import AmbiguousDate, InvalidDate
+from timeline.errors import AmbiguousDate, ContradictoryDate, InvalidDate
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
@@ -96,6 +97,8 @@ class ChineseReader(Reader):
     def read(self, text: str) -> When | None:
         s = text.strip("。,，")
         dual = _zh_dual(s)
+        if dual is None:
+            dual = self._glossed(s)
         if dual is not None:
             return dual
         m = re.fullmatch(r"(.+?)(?:或者|或是|或)(.+)", s)
@@ -122,6 +125,30 @@ class ChineseReader(Reader):
                 word.update({"之后": "after", "后": "after", "以来": "since", "至今": "since"})
                 return bounded(word[m[2]], inner)
         return self.point(s)
+
+    def _glossed(self, s: str) -> When | None:
+        """A date in a Chinese calendar beside its Gregorian reading, either way round:
+        ``康熙五十年三月（1711年4月）``, ``1911年10月10日（宣统三年八月十九日）``.
+
+        The Gregorian reading must hold the other's first day (a table gives the
+        month a lunar month begins in), or lie within it; the value is the outer one.
+        """
+        m = re.fullmatch(r"([^()]+)\(([^()]+)\)", s)
+        if m is None:
+            return None
+        for chinese_text, gregorian_text in ((m[1], m[2]), (m[2], m[1])):
+            chinese = read_chinese_calendar(chinese_text)
+            gregorian = None if chinese is None else self._core(gregorian_text)
+            if chinese is None or gregorian is None:
+                continue
+            (low, high), (first, last) = gregorian.bounds, chinese.bounds
+            if not (low <= first <= high or first <= low <= high <= last):
+                raise ContradictoryDate(
+                    f"{chinese_text} is {format_edtf(chinese)}, "
+                    f"which {gregorian_text} ({format_edtf(gregorian)}) does not hold"
+                )
+            return chinese if chinese_text == m[1] else gregorian
+        return None
 
     def point(self, text: str) -> When | None:
         s = text

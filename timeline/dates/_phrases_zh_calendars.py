@@ -247,6 +247,8 @@ _LUNAR_PHRASE = re.compile(
     rf"(?:{_LUNAR}(?P<year1>\d{{1,4}})年|(?P<year2>\d{{1,4}})年{_LUNAR})"
     rf"(?:{_FESTIVAL}|{_LEAP}?{_MONTH}(?:{_DAY})?)?"
 )
+#: A leap month is lunar without 农历: 2020年闰四月.
+_LEAP_PHRASE = re.compile(rf"(?P<year>\d{{1,4}})年{_LEAP}{_MONTH}(?:{_DAY})?")
 _FESTIVAL_PHRASE = re.compile(rf"(?P<year>\d{{1,4}})年(?:{_LUNAR})?{_FESTIVAL}")
 
 
@@ -257,6 +259,9 @@ def _read_lunar(s: str) -> When | None:
         if match["festival"]:
             return _festival(year, match["festival"])
         return _lunar_value(year, match["leap"], match["month"], match["day"])
+    match = _LEAP_PHRASE.fullmatch(s)
+    if match:
+        return _lunar_value(int(match["year"]), match["leap"], match["month"], match["day"])
     match = _FESTIVAL_PHRASE.fullmatch(s)
     if match:
         year, name = int(match["year"]), match["festival"]

@@ -213,12 +213,15 @@ def bounded(word: str, inner: When) -> When:
 
 def dual_phrase(s: str, month: str, number: Callable[[str], int], year_word: str) -> When | None:
     """A dual date: ``25 October (7 November) 1917``, ``16 (28) мая 1858``,
-    ``31 December 1917 (13 January 1918)``, ``7 November [O.S. 25 October] 1917``."""
+    ``31 December 1917 (13 January 1918)``, ``7 November [O.S. 25 October] 1917``, and
+    with a slash, before 1919: ``16/28 мая 1858``, ``25 октября/7 ноября 1917``."""
     year = rf"(\d{{3,4}})(?:{year_word})?"
     m = re.fullmatch(rf"(\d{{1,2}}) {month} \((\d{{1,2}}) {month}\),? {year}", s)
+    m = m or _slashed(rf"(\d{{1,2}}) {month} ?/ ?(\d{{1,2}}) {month},? {year}", s, 5)
     if m:
         return dual_date((int(m[5]), number(m[2]), int(m[1])), (None, number(m[4]), int(m[3])))
     m = re.fullmatch(rf"(\d{{1,2}}) \((\d{{1,2}})\) {month},? {year}", s)
+    m = m or _slashed(rf"(\d{{1,2}}) ?/ ?(\d{{1,2}}) {month},? {year}", s, 4)
     if m:
         return dual_date((int(m[4]), number(m[3]), int(m[1])), (None, number(m[3]), int(m[2])))
     m = re.fullmatch(rf"(\d{{1,2}}) {month},? {year} \((\d{{1,2}}) {month},? {year}\)", s)
@@ -231,6 +234,12 @@ def dual_phrase(s: str, month: str, number: Callable[[str], int], year_word: str
     if m:
         return dual_date((int(m[5]), number(m[4]), int(m[3])), (None, number(m[2]), int(m[1])))
     return None
+
+
+def _slashed(pattern: str, s: str, year_group: int) -> re.Match[str] | None:
+    """A dual date with a slash; after 1918 "16/17 June 1941" is a night, not two styles."""
+    m = re.fullmatch(pattern, s)
+    return m if m and int(m[year_group]) <= 1918 else None
 
 
 def dual_date(old: tuple[int, int, int], new: tuple[int | None, int, int]) -> When:
