@@ -1,6 +1,7 @@
 """The PostgreSQL journal beside eventsourcing's PostgreSQL recorder, on one server, in one run.
 
-Usage: ``python bench/postgres.py [N]`` (default N = 50000) prints ``name value`` lines.
+Usage: ``python bench/postgres.py [N [COMMITS]]`` (default N = 50000, COMMITS = 200) prints
+``name value`` lines.
 The server is ``$TIMELINE_BENCH_POSTGRES`` (a libpq URL), else a throwaway one started
 from the ``pgserver`` wheel (the test extra). eventsourcing comes from the ``bench`` extra
 (``eventsourcing[postgres]``).
@@ -10,7 +11,7 @@ from the ``pgserver`` wheel (the test extra). eventsourcing comes from the ``ben
   against ``PostgresApplicationRecorder.insert_events`` (the same payloads as JSON bytes);
 - replay: every record read back in order with its payload decoded (``journal.read()``
   against ``select_notifications`` pages of 1000 and ``json.loads`` of each state);
-- 8 writers: 8 processes each making 200 one-record commits to its own stream at once
+- 8 writers: 8 processes each making COMMITS one-record commits to its own stream at once
   (they start together on a signal); records/s over the wall time, then ``verify``;
   and one such process alone, for comparison (each commit waits for the server's
   flush to disk, and the journal's lock lets one writer commit at a time).
@@ -38,7 +39,6 @@ from workload import payload
 
 BATCH = 1000
 WRITERS = 8
-COMMITS = 200
 
 
 def _server() -> str:
@@ -133,24 +133,26 @@ def _theirs(url: str, n: int) -> tuple[float, float]:
     return appended, replayed
 
 
-def _writer(target: str, worker: int, go: Any) -> None:
+def _writer(target: str, worker: int, commits: int, go: Any) -> None:
     from timeline.journal import Draft, PostgresJournal
 
     with PostgresJournal.open(target) as journal:
         go.send("ready")
         go.recv()
-        for n in range(COMMITS):
+        for n in range(commits):
             journal.append(f"writer-{worker}", [Draft("event.recorded", payload(n))])
 
 
-def _writers(url: str, writers: int) -> float:
+def _writers(url: str, writers: int, commits: int) -> float:
     from timeline.journal import PostgresJournal
 
     target = _schema(url, "writers")
     PostgresJournal.open(target).close()
     ctx = multiprocessing.get_context("spawn")
     pipes = [ctx.Pipe() for _ in range(writers)]
-    workers = [ctx.Process(target=_writer, args=(target, w, pipes[w][1])) for w in range(writers)]
+    workers = [
+        ctx.Process(target=_writer, args=(target, w, commits, pipes[w][1])) for w in range(writers)
+    ]
     for worker in workers:
         worker.start()
     for here, _ in pipes:
@@ -163,12 +165,13 @@ def _writers(url: str, writers: int) -> float:
         assert worker.exitcode == 0
     elapsed = time.perf_counter() - start
     with PostgresJournal.open(target) as journal:
-        assert journal.head().seq == writers * COMMITS and journal.verify().ok
-    return writers * COMMITS / elapsed
+        assert journal.head().seq == writers * commits and journal.verify().ok
+    return writers * commits / elapsed
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    commits = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     url = _server()
     ours: list[tuple[float, float]] = []
     theirs: list[tuple[float, float]] = []
@@ -184,8 +187,8 @@ def main() -> None:
     print(f"postgres_replay_records_per_s {n / replay_ours:.0f}")
     print(f"eventsourcing_replay_records_per_s {n / replay_theirs:.0f}")
     print(f"postgres_replay_vs_eventsourcing {replay_theirs / replay_ours:.2f}")
-    print(f"postgres_1_writer_commits_per_s {_writers(url, 1):.0f}")
-    print(f"postgres_{WRITERS}_writers_commits_per_s {_writers(url, WRITERS):.0f}")
+    print(f"postgres_1_writer_commits_per_s {_writers(url, 1, commits):.0f}")
+    print(f"postgres_{WRITERS}_writers_commits_per_s {_writers(url, WRITERS, commits):.0f}")
 
 
 if __name__ == "__main__":
