@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from citations.eprints import eprint_url
 from citations.errors import CSLJSONParseError, InvalidReference
 from citations.keys import KeyRegistry
 from citations.languages import language_tag
@@ -199,7 +200,7 @@ _PARTS = frozenset(
 )
 _TITLE_FIELDS = frozenset(
     prefix + part
-    for prefix in ("", "main", "book", "journal")
+    for prefix in ("", "main", "book", "journal", "issue")
     for part in ("title", "subtitle", "titleaddon")
 )
 #: Fields CSL's one ``publisher`` holds, joined with "; " in this order (as Pandoc does).
@@ -261,11 +262,16 @@ def _titles_to_csl(entry_type: str, fields: Mapping[str, str]) -> dict[str, str]
 
     A volume of a multi-volume work has the work's title (``maintitle``) as its CSL
     ``title`` and its own as ``volume-title``; a part of one (a chapter) has the
-    work's title as ``container-title`` and the volume's as ``volume-title``.
+    work's title as ``container-title`` and the volume's as ``volume-title``. An
+    issue of a periodical (``@periodical`` with an ``issuetitle``) has the issue's
+    title as ``title`` and the periodical's as ``container-title``, as Pandoc reads it.
     """
     own, main = _title(fields, ""), _title(fields, "main")
     book, journal = _title(fields, "book"), _title(fields, "journal")
     titles = {"title": own}
+    issue = _title(fields, "issue")
+    if entry_type == "periodical" and issue:
+        return {"title": issue, "container-title": own}
     if entry_type in _PARTS:
         titles["container-title"] = main or book
         titles["volume-title"] = book if main else ""
@@ -307,6 +313,12 @@ def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:
         record["issued"] = _year_to_csl(fields["year"], fields.get("month", ""))
     if entry_type not in _ISSUES and "issue" in fields:
         record["issue"] = _text(fields["issue"])
+    if "part" in fields:  # biblatex prints the physical part after the volume: 7.2
+        record["volume"] = ".".join(
+            _text(fields[name]) for name in ("volume", "part") if name in fields
+        )
+    if "url" not in fields and eprint_url(fields):
+        record["URL"] = eprint_url(fields)
     return record
 
 
@@ -577,6 +589,10 @@ def _reference(
         if name == "pages":
             text = _PAGE_DASH.sub("--", text)
         fields[name] = text if name in _VERBATIM else _untext(text)
+    if entry_type == "periodical" and "journaltitle" in fields:  # an issue: to_csl's inverse
+        if "title" in fields:
+            fields["issuetitle"] = fields["title"]
+        fields["title"] = fields.pop("journaltitle")
     volume = fields.pop("volume-title", "")
     if volume:  # the inverse of _titles_to_csl
         if entry_type in _PARTS:

@@ -10,7 +10,9 @@ field) take babel/polyglossia language names instead: ``chinese``,
 ``langid`` names a language, not a country: ``zh-CN`` and ``zh-TW`` are both
 written ``chinese`` (read back as ``zh``), ``ru-RU`` is ``russian`` (read back
 as ``ru``). Where babel and biblatex tell regions apart (``american``,
-``british``, ``brazilian``, ``naustrian``) the region survives the round trip.
+``british``, ``brazilian``, ``naustrian``) the region survives the round trip,
+and so does the German spelling: babel's ``german`` (the 1901 orthography) is
+``de-1901``, ``ngerman`` (the 1996 one) is ``de``.
 Every name written is one that babel, polyglossia and biblatex accept (and the
 ones biblatex-gb7714-2015 and biblatex-gost test for: ``chinese``,
 ``russian``, ``english``); tests/test_languages.py checks them with biber and
@@ -49,6 +51,9 @@ LANGID_NAMES: Mapping[str, str] = MappingProxyType(
         "de": "ngerman",
         "de-AT": "naustrian",
         "de-CH": "nswissgerman",
+        "de-1901": "german",
+        "de-AT-1901": "austrian",
+        "de-CH-1901": "swissgerman",
         "fr": "french",
         "es": "spanish",
         "ca": "catalan",
@@ -87,9 +92,6 @@ LANGID_NAMES: Mapping[str, str] = MappingProxyType(
 LANGUAGE_TAGS: Mapping[str, str] = MappingProxyType(
     {
         **{name: tag for tag, name in LANGID_NAMES.items()},
-        "german": "de",
-        "austrian": "de-AT",
-        "swissgerman": "de-CH",
         "usenglish": "en-US",
         "ukenglish": "en-GB",
         "chinese-simplified": "zh-Hans",

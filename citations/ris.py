@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from citations.eprints import eprint_url
 from citations.errors import InvalidReference, RISParseError
 from citations.keys import KeyRegistry
 from citations.languages import language_tag
@@ -133,7 +134,7 @@ def _record(ref: Reference) -> str:
     lines = [f"TY  - {ris_type}", f"ID  - {ref.key}"]
     for role, tag in _ROLE_TAGS:
         lines.extend(f"{tag}  - {_name(person)}" for person in ref.contributors_in(role))
-    lines.extend(f"{tag}  - {value}" for tag, value in _tag_values(fields).items())
+    lines.extend(f"{tag}  - {value}" for tag, value in _tag_values(ref.entry_type, fields).items())
     date = fields.get("date")
     if date:
         match = _ISO_DATE.match(date)
@@ -156,21 +157,28 @@ def _record(ref: Reference) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _tag_values(fields: Mapping[str, str]) -> dict[str, str]:
+def _tag_values(entry_type: str, fields: Mapping[str, str]) -> dict[str, str]:
     """Each single-valued tag once, in :data:`_TAGS` order, as plain text.
 
     The title parts join into one title (``TI`` "Title: Subtitle. Addon", ``T2``
     likewise); fields sharing a tag (``institution``, ``organization``,
     ``howpublished`` and ``publisher`` in ``PB``, in CSL-JSON's order,
     ``isbn`` and ``issn`` in ``SN``, ``number`` and ``issue`` in ``IS``) are joined;
-    ``journaltitle`` wins over ``booktitle`` in ``T2``.
+    ``journaltitle`` wins over ``booktitle`` in ``T2``. As in CSL-JSON, an issue of a
+    periodical has its own title in ``TI`` and the periodical's in ``T2``, a ``part``
+    follows its volume (``VL`` 7.2), and an ``eprint`` biblatex links is the ``UR``
+    of an entry without a ``url``.
     """
     values: dict[str, list[str]] = {}
     titled = {
-        "title": join_title(*(fields.get(name, "") for name in _TITLE_PARTS[""])),
-        "journaltitle": join_title(*(fields.get(name, "") for name in _TITLE_PARTS["journal"])),
-        "booktitle": join_title(*(fields.get(name, "") for name in _TITLE_PARTS["book"])),
+        prefix + "title": join_title(*(fields.get(name, "") for name in parts))
+        for prefix, parts in _TITLE_PARTS.items()
     }
+    if entry_type == "periodical" and titled["issuetitle"]:
+        titled["journaltitle"], titled["title"] = titled["title"], titled["issuetitle"]
+    if "part" in fields:
+        titled["volume"] = ".".join(fields[name] for name in ("volume", "part") if name in fields)
+    titled["url"] = fields.get("url") or eprint_url(fields)
     for name, tag in _TAGS:
         value = titled.get(name) or fields.get(name, "")
         if value:
@@ -183,7 +191,7 @@ def _tag_values(fields: Mapping[str, str]) -> dict[str, str]:
 
 _TITLE_PARTS = {
     prefix: tuple(prefix + part for part in ("title", "subtitle", "titleaddon"))
-    for prefix in ("", "journal", "book")
+    for prefix in ("", "journal", "book", "issue")
 }
 #: Tags two fields may share, with what joins them; any other tag takes its first field.
 _JOINED_TAGS = {"PB": "; ", "SN": "; ", "IS": ", "}

@@ -139,8 +139,9 @@ def normalised(variable: str, value: Any, *, ours: bool) -> object:
 
 def _periodical(record: dict[str, Any]) -> dict[str, Any]:
     """A ``@periodical`` is CSL 1.0.2's ``periodical`` with its title here; Pandoc 2.17
-    has no such type and makes it an ``article-journal`` whose container is the title."""
-    if record.get("type") == "periodical" and "title" in record:
+    has no such type and makes it an ``article-journal`` whose container is the title
+    (an issue with its own title has the periodical's as container in both)."""
+    if record.get("type") == "periodical" and "title" in record and "container-title" not in record:
         return {**record, "container-title": record["title"]}
     return record
 

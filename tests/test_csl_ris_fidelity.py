@@ -12,6 +12,7 @@ from tools import HANG, biber_reading, require_tool
 
 from citations import (
     parse_bibtex,
+    parse_csl_json,
     read_bibtex,
     resolve_xdata,
     write_bibtex,
@@ -112,6 +113,46 @@ def test_csl_agrees_with_pandocs_conversion(tmp_path: pathlib.Path) -> None:
         for variable in _COMPARED:
             assert ours[key].get(variable) == theirs[key].get(variable), (key, variable)
     assert ours["art"]["issue"] == theirs["art"]["issue"]
+
+
+LINKED = """\
+@article{arxiv, title = {Higher-dimensional algebra}, journaltitle = {TAC}, date = {2004},
+  eprint = {math/0307200v3}, eprinttype = {arxiv}}
+@book{gb, title = {The importance of being earnest}, year = {1899},
+  eprint = {4HIWAAAAYAAJ}, eprinttype = {googlebooks}}
+@online{own, title = {Its own link}, url = {https://example.org/x}, date = {2004},
+  eprint = {1008.2849}, eprinttype = {arxiv}}
+@book{part, title = {Biographia literaria}, maintitle = {Collected works}, volume = {7},
+  part = {2}, date = {1983}}
+@periodical{issue, title = {Computers and Graphics}, issuetitle = {Semantic {3D} media},
+  issuesubtitle = {A subtitle}, volume = {35}, number = {4}, year = {2011}}
+"""
+
+
+def test_eprint_links_parts_and_issue_titles_survive_in_csl_and_ris() -> None:
+    """An eprint biblatex links is the URL of an entry without one; a part follows its
+    volume (7.2, as biblatex prints it); a periodical's issue has its own title, and the
+    periodical is its container."""
+    refs = parse_bibtex(LINKED).references
+    csl = {record["id"]: record for record in json.loads(write_csl_json(refs))}
+    assert csl["arxiv"]["URL"] == "https://arxiv.org/abs/math/0307200v3"
+    assert csl["gb"]["URL"] == "https://books.google.com/books?id=4HIWAAAAYAAJ"
+    assert csl["own"]["URL"] == "https://example.org/x"
+    assert csl["part"]["volume"] == "7.2"
+    assert (csl["issue"]["title"], csl["issue"]["container-title"]) == (
+        'Semantic <span class="nocase">3D</span> media: A subtitle',
+        "Computers and Graphics",
+    )
+    ris = {record.split("\n")[1]: record.split("\n") for record in write_ris(refs).split("\n\n")}
+    assert "UR  - https://arxiv.org/abs/math/0307200v3" in ris["ID  - arxiv"]
+    assert "UR  - https://example.org/x" in ris["ID  - own"]
+    assert "VL  - 7.2" in ris["ID  - part"]
+    assert {"TI  - Semantic 3D media: A subtitle", "T2  - Computers and Graphics"} <= set(
+        ris["ID  - issue"]
+    )
+    (issue,) = parse_csl_json(json.dumps([csl["issue"]]))
+    assert issue.field_map["title"] == "Computers and Graphics"
+    assert issue.field_map["issuetitle"] == "Semantic {3D} media: A subtitle"
 
 
 XDATA = """\
