@@ -69,6 +69,7 @@ from citations.cache import current_cache
 from citations.csl import to_csl
 from citations.errors import FormatError
 from citations.model import Reference, is_cjk
+from citations.sorting import sorted_items
 
 __all__ = [
     "OUTPUTS",
@@ -932,10 +933,10 @@ def _sorted(
     source = CiteProcJSON(records)
     citeproc.root.locales = style.locales(locale or style.default_locale)
     bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
-    for index in range(len(refs)):
-        bibliography.register(Citation([CitationItem(f"r{index}")]))
-    bibliography.sort()
-    order = [int(item.key[1:]) for item in bibliography.items]
+    items = [CitationItem(f"r{index}") for index in range(len(refs))]
+    Citation(items).bibliography = bibliography  # register() checks each key against a list
+    bibliography.keys = [item.key for item in items]
+    order = [int(item.key[1:]) for item in sorted_items(items, citeproc.root.bibliography.layout)]
     if style.sorts_by_language:
         order.sort(key=lambda index: _language_rank(style.sorts_by_language, refs[index]))
     suffixes = _year_suffixes(style, [refs[index] for index in order])
