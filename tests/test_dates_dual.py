@@ -53,6 +53,7 @@ def test_dual_dates_read_both_readings(phrase: str, lang: str, edtf: str) -> Non
         ("康熙五十年三月（1711年5月）", "zh", "is 1711-04-18/1711-05-16, which 1711年5月"),
         ("康熙二十八年（1690年）", "zh", "is 1689-01-21/1690-02-08, which 1690年 (1690) does not"),
         ("1911年10月11日（宣统三年八月十九日）", "zh", "宣统3年8月19日 is 1911-10-10"),
+        ("1706(康熙四十四年)", "zh", "which 1706年 (1706) does not hold"),
     ],
 )
 def test_dual_dates_that_disagree_are_refused(phrase: str, lang: str, words: str) -> None:

@@ -9,6 +9,11 @@ from timeline.dates import DateSet, format_edtf, parse_date
 
 EN = [
     ("1969", "1969"),
+    ("January 11--12, 1982", "1982-01-11/1982-01-12"),  # TeX's en dash, as .bib files write it
+    ("23--25 August 2005", "2005-08-23/2005-08-25"),
+    ("August 30--September 3, 2004", "2004-08-30/2004-09-03"),
+    ("May 16–17, 1985", "1985-05-16/1985-05-17"),
+    ("August 30 AD", "0030-08"),
     ("March 1969", "1969-03"),
     ("2 March 1969", "1969-03-02"),
     ("2nd of March 1969", "1969-03-02"),
@@ -66,6 +71,10 @@ EN = [
 ]
 
 ZH = [
+    ("至2024年", "../2024"),
+    ("直到2035年", "../2035"),
+    ("1705(康熙四十四年)", "1705"),  # a year field with its era year
+    ("1947(民国三十六年)", "1947"),
     ("1969年", "1969"),
     ("1969年3月", "1969-03"),
     ("1969年3月2日", "1969-03-02"),
@@ -191,6 +200,7 @@ def test_russian_phrases(text: str, edtf: str) -> None:
         ("25 октября (8 ноября) 1917", "ru", InvalidDate, "not 8.11"),
         ("0 BC", "en", InvalidDate, "no year 0 BCE"),
         ("next Tuesday", "en", UnparsableDate, "'next Tuesday'"),
+        ("August 30", "en", UnparsableDate, "not a date phrase"),  # a day, not the year 30
         ("明天", "zh", MissingDocumentDate, "needs the date of the document"),
         ("завтра", "ru", MissingDocumentDate, "needs the date of the document"),
         ("", "en", UnparsableDate, "empty"),

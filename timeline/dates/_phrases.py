@@ -159,5 +159,7 @@ def _document(value: When | str | None, text: str) -> HistoricalDate | None:
 
 
 def _normalise(text: str) -> str:
-    """NFKC, trimmed, runs of white space as one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).strip())
+    """NFKC, trimmed, runs of white space as one space, TeX's dashes (``--``, ``---``) as
+    the dashes they stand for."""
+    text = unicodedata.normalize("NFKC", text).strip().replace("---", "—").replace("--", "–")
+    return re.sub(r"\s+", " ", text)

@@ -92,6 +92,14 @@ class EnglishReader(Reader):
             return bounded(m[1].lower(), inner)
         return self.point(s)
 
+    def _end(self, left: str, right: str) -> When | None:
+        """The right side may borrow the left's month ("January 11–12, 1982")."""
+        end = self.point(right)
+        month = re.match(rf"{_EN_MONTH}\s+\d", left.lower())
+        if end is None and month and re.fullmatch(r"\d{1,2},?\s+\d{3,4}", right.strip()):
+            end = self.point(f"{month[1]} {right}")
+        return end
+
     def _year_range(self, left: str, right: str) -> When | None:
         if len(right) == 2:  # 1969-72
             right = left[: len(left) - 2] + right
@@ -139,7 +147,7 @@ class EnglishReader(Reader):
             bce = m[4]
             return self._date(plain_year(m[3], _bce(bce)), _en_month(m[2]), int(m[1]))
         m = re.fullmatch(rf"{_EN_MONTH}\s+(\d{{1,4}})" + era, low)
-        if m:
+        if m and (len(m[2]) > 2 or m[3]):  # "August 30" is a day without its year
             return self._date(plain_year(m[2], _bce(m[3])), _en_month(m[1]))
         m = re.fullmatch(r"(\d{3})0s", low)
         if m:

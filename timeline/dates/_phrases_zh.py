@@ -117,6 +117,11 @@ class ChineseReader(Reader):
             value = self._range(left, right)
             if value is not None:
                 return value
+        m = re.fullmatch(r"(?:至|直到|直至)(.+)", s)  # 至2024年: until 2024
+        if m:
+            inner = self.point(m[1])
+            if inner is not None:
+                return bounded("until", inner)
         m = re.fullmatch(r"(.+?)(以前|之前|前|以后|之后|后|以来|至今)", s)
         if m and not m[1].endswith("公元"):
             inner = self.point(m[1])
@@ -138,6 +143,8 @@ class ChineseReader(Reader):
             return None
         for chinese_text, gregorian_text in ((m[1], m[2]), (m[2], m[1])):
             chinese = read_chinese_calendar(chinese_text)
+            if re.fullmatch(r"\d{3,4}", gregorian_text):  # a year field: 1705(康熙四十四年)
+                gregorian_text += "年"
             gregorian = None if chinese is None else self._core(gregorian_text)
             if chinese is None or gregorian is None:
                 continue

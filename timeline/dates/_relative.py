@@ -119,12 +119,17 @@ def _en_named_month(d: _Document, m: re.Match[str]) -> str:
         "this": d.year,
         "next": d.year if month > current else d.year + 1,
     }[m[1].lower()]
-    return f"{MONTH_NAMES[month - 1]} {year}"
+    return _en_month_of(year, month)
 
 
 def _en_month(d: _Document, m: re.Match[str]) -> str:
     year, month = d.shifted_month(_EN_STEPS[m[1].lower()])
-    return f"{MONTH_NAMES[month - 1]} {year}"
+    return _en_month_of(year, month)
+
+
+def _en_month_of(year: int, month: int) -> str:
+    """ "June 2019"; a year below 100 marked AD, as "June 30" would be a day."""
+    return f"{MONTH_NAMES[month - 1]} {year}" + (" AD" if 0 < year < 100 else "")
 
 
 def _en_day(d: _Document, m: re.Match[str]) -> str:
