@@ -144,17 +144,27 @@ def _record(ref: Reference) -> str:
         lines.append(f"PY  - {fields['year']}")
     if "urldate" in fields:
         lines.append(f"Y2  - {fields['urldate']}")
-    pages = fields.get("pages")
-    if pages:
-        first, *rest = re.split(r"\s*(?:--|–)\s*", pages, maxsplit=1)
-        lines.append(f"SP  - {first}")
-        lines.extend(f"EP  - {last}" for last in rest)
+    lines.extend(_pages(fields.get("pages", "")))
     keywords = fields.get("keywords", "")
     lines.extend(f"KW  - {word.strip()}" for word in keywords.split(",") if word.strip())
     if ref.language:
         lines.append(f"LA  - {language_tag(ref.language)}")
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
+
+
+#: One page range, as biber reads one: ``97--99``, ``97–99`` or ``e1-e5``.
+_PAGE_RANGE = re.compile(r"([^\s,;–-]+)\s*(?:–|-)\s*([^\s,;–-]+)")
+
+
+def _pages(pages: str) -> list[str]:
+    """``SP`` and ``EP`` of one page range; ``SP`` alone holds one page or a list of
+    ranges (``431–456, 791–823``), as plain text."""
+    text = _one_line(plain_text(pages))
+    match = _PAGE_RANGE.fullmatch(text)
+    if match:
+        return [f"SP  - {match[1]}", f"EP  - {match[2]}"]
+    return [f"SP  - {text}"] if text else []
 
 
 def _tag_values(entry_type: str, fields: Mapping[str, str]) -> dict[str, str]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 import subprocess
 
+import pytest
 from tools import HANG, biber_reading, require_tool
 
 from citations import (
@@ -77,6 +79,49 @@ def test_no_latex_markup_reaches_csl_or_ris() -> None:
     ris = write_ris(refs)
     assert "\\" not in ris and "{" not in ris and "--" not in ris and "<" not in ris
     assert "TI  - An emphatic NATO study, 1990–2000: With a subtitle. An addon\n" in ris
+
+
+_MARKUP = re.compile(r"\\[A-Za-z]|[{}$]|(?<!-)--(?!-)")
+_CORPUS = [
+    pytest.param(path, id=path.name, marks=[pytest.mark.slow] if path.name == "tugboat.bib" else [])
+    for path in sorted(pathlib.Path(__file__).parent.joinpath("data", "bib").glob("*.bib"))
+]  # tugboat.bib (2720 entries, ~5 s) is slow, as in the biber round trip
+
+
+@pytest.mark.parametrize("path", _CORPUS)
+def test_no_latex_markup_reaches_csl_or_ris_from_the_corpus(path: pathlib.Path) -> None:
+    """No command, brace, math or ``--`` in any CSL-JSON text, name or RIS value written
+    from a corpus file (but a brace the source prints, TUGboat's ``$\\{$Meta$\\}$``)."""
+    encoding = "gbk" if ".gbk." in path.name else "utf-8"
+    refs = read_bibtex(path, encoding=encoding, strict=False).references
+    found = []
+    for record in json.loads(write_csl_json(refs)):
+        for variable, value in record.items():
+            texts = [value] if isinstance(value, str) else []
+            if variable in ("author", "editor", "translator", "container-author"):
+                texts = [part for name in value for part in name.values()]
+            if variable not in ("id", "URL", "DOI"):
+                found += [(record["id"], variable, t) for t in texts if _MARKUP.search(t)]
+    for line in write_ris(refs).splitlines():
+        if line[:2] not in ("ID", "UR", "DO") and _MARKUP.search(line):
+            found.append(("RIS", line[:2], line))
+    printed = "{Meta}Font Forum redux"  # the braces are the title's text
+    assert [entry for entry in found if printed not in entry[2]] == []
+
+
+def test_ris_pages_are_plain_text_with_one_range_split() -> None:
+    """SP and EP split one range (``--``, ``-``, braced or not); a list of ranges or a
+    page that is no range stays whole in SP; empty pages write no SP."""
+    bib = (
+        "@article{a, title = {T}, pages = {{011-012}}}\n"
+        "@article{b, title = {T}, pages = {431--456, 791--823}}\n"
+        "@article{c, title = {T}, pages = {{}}}\n"
+    )
+    records = write_ris(parse_bibtex(bib).references).split("\n\n")
+    pages = [line for line in records[0].splitlines() if line[:2] in ("SP", "EP")]
+    assert pages == ["SP  - 011", "EP  - 012"]
+    assert "SP  - 431–456, 791–823" in records[1].splitlines()
+    assert "SP  -" not in records[2] and "EP  -" not in records[2]
 
 
 def test_ris_writes_each_single_valued_tag_once() -> None:
