@@ -236,3 +236,59 @@ def test_example_screenshot_shows_the_checked_in_html() -> None:
     digest = hashlib.sha256((DOCS / "examples" / "chronology.html").read_bytes()).hexdigest()
     recorded = (DOCS / "examples" / "chronology.png.sha256").read_text(encoding="utf-8").split()[0]
     assert recorded == digest, "run python docs/examples/regenerate.py"
+
+
+_PHRASES = DOCS / "reference" / "date-phrases.md"
+_OPTION = re.compile(r'`(document_date)="([^"]+)"`|`(old_style)=True`')
+
+
+def _options(cell: str) -> dict[str, object]:
+    found = _OPTION.fullmatch(cell.strip()) if cell.strip() else None
+    assert found or not cell.strip(), f"unknown option {cell!r} in {_PHRASES.name}"
+    if found is None:
+        return {}
+    return {found[1]: found[2]} if found[1] else {"old_style": True}
+
+
+def _phrase_rows() -> list[tuple[str, str, dict[str, object], str]]:
+    """Each row of docs/reference/date-phrases.md: phrase, language, options, EDTF or error."""
+    rows, lang = [], ""
+    for line in _PHRASES.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r'## .*\(`lang="(\w+)"`\)', line)
+        if heading:
+            lang = heading[1]
+        elif line.startswith("## "):
+            lang = ""
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if not line.startswith("| ") or cells[0] in ("phrase", "---"):
+            continue
+        if lang:
+            rows.append((cells[0], lang, _options(cells[2]), cells[1].strip("`")))
+        else:
+            rows.append((cells[0], cells[1], _options(cells[2]), cells[3].strip("`")))
+    return rows
+
+
+@pytest.mark.parametrize(("phrase", "lang", "options", "shown"), _phrase_rows())
+def test_date_phrase_reference_rows_read_as_shown(
+    phrase: str, lang: str, options: dict[str, object], shown: str
+) -> None:
+    """Every row of the date phrase reference reads to its EDTF, or raises its error."""
+    from timeline import errors
+    from timeline.dates import format_edtf, parse_date
+
+    error = getattr(errors, shown, None)
+    if isinstance(error, type):
+        with pytest.raises(error) as caught:
+            parse_date(phrase, lang, **options)  # type: ignore[arg-type]
+        assert type(caught.value) is error
+    else:
+        assert format_edtf(parse_date(phrase, lang, **options).when) == shown  # type: ignore[arg-type]
+
+
+def test_date_phrase_reference_covers_every_language() -> None:
+    """The reference has rows for each language parse_date reads, and refusals."""
+    from timeline.dates import LANGS
+
+    langs = [lang for _phrase, lang, _options, _shown in _phrase_rows()]
+    assert all(langs.count(lang) >= 40 for lang in LANGS)

@@ -202,7 +202,7 @@ class ChineseReader(Reader):
         m = re.fullmatch(r"(\d+)年(度)?", s)
         if m:
             return self._date(plain_year(m[1], bce))
-        m = re.fullmatch(r"(\d+)(年初|年中|年底|年末)", s)
+        m = re.fullmatch(r"(\d+)年?(年初|年中|年底|年末)", s)  # 2020年底, 2020年年底
         if m:
             return year_part(plain_year(m[1], bce), parts[m[2]])
         m = re.fullmatch(r"(\d+)年(上|下)半年", s)
