@@ -418,3 +418,24 @@ def tl_span(period: Period) -> object:
 
     assert isinstance(period.start, HistoricalDate) and isinstance(period.end, HistoricalDate)
     return DateInterval(period.start, period.end)
+
+
+def test_a_revised_date_must_stay_within_the_period_it_is_dated_by(tl: Timeline) -> None:
+    """revise(when=) of an event dated by a period, by hand or in a file's revision, is
+    refused outside the period's span; an entry with `during` and no `when` is refused
+    naming the field."""
+    from timeline.importing import parse_events
+
+    tl.define_period(id="plan-14", label={"zh": "十四五"}, start="2021", end="2025")
+    tl.add_event(id="dam", when="2022", title="Dam", during="plan-14")
+    head = tl.head()
+    with pytest.raises(InvalidChange, match=r"event 'dam': 2030 is not within period plan-14"):
+        tl.revise("dam", when="2030", reason="a later start")
+    revision = '[[revision]]\nevent = "dam"\nreason = "r"\nset = { when = "2030" }\n'
+    with pytest.raises(InvalidChange, match=r"fix\.toml:1: event 'dam': 2030 is not within"):
+        tl.import_plan(parse_events(revision, "toml", source="fix.toml"))
+    assert tl.head() == head
+    assert tl.revise("dam", when="2024", reason="the source's year").when_text == ""
+    undated = _DATED.replace('when = "2022"\n', "", 1)
+    with pytest.raises(ImportFailed, match=r"field 'when': missing: an event dated by a period"):
+        parse_events(undated, "toml", source="dated.toml")

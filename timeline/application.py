@@ -576,12 +576,14 @@ class Timeline:
         fields = _revision_fields(
             event_id, fields, lang, old_style=old_style, document_date=document_date
         )
-        self._dated_by(event_id, fields)
+        self._dated_by(fields)
         result: list[Event] = []
 
         def build() -> tuple[Change, int] | None:
             current = self._current_event(event_id)
             revised, change = _revision(current, fields, lang, self._meta(author, reason))
+            if change is not None:
+                self._within_period(revised)
             result[:] = [revised]
             return None if change is None else (change, current.version)
 
@@ -1110,13 +1112,16 @@ class Timeline:
         found = self._views.references(keys=keys, include_merged=True, as_of=self._upto)
         return write_periodo(periods, {state.reference.key: state.reference for state in found})
 
-    def _dated_by(self, event_id: str, fields: dict[str, Any]) -> None:
-        """``fields["during"]`` as a definition's id; a ``when`` beside it must lie in its span."""
+    def _dated_by(self, fields: dict[str, Any]) -> None:
+        """``fields["during"]`` (an id, or a label only one definition has) as the id."""
         if fields.get("during"):
-            period = self._resolve_period(fields["during"])
-            fields["during"] = period.id
-            if "when" in fields:
-                _check_during(event_id, fields["when"], period)
+            fields["during"] = self._resolve_period(fields["during"]).id
+
+    def _within_period(self, event: Event) -> None:
+        """Refuse an event whose date is outside the span of the period it is dated by."""
+        held = self._periods().get(event.during) if event.during else None
+        if held is not None:
+            _check_during(event.id, event.when, held.period)
 
     def _resolve_period(self, name: str) -> Period:
         """The period definition with id ``name``, else the one definition labelled ``name``."""
@@ -2032,9 +2037,8 @@ class _Import:
         self, event: Event, origin: Origin, reason: str, revised: Mapping[str, set[str]]
     ) -> None:
         if event.during:
-            dated: dict[str, Any] = {"during": event.during, "when": event.when}
-            self._timeline._dated_by(event.id, dated)
-            event = attrs.evolve(event, during=dated["during"])
+            event = attrs.evolve(event, during=self._timeline._resolve_period(event.during).id)
+            self._timeline._within_period(event)
         current = self._events.get(event.id)
         if current is not None:
             self._touch(event.id, origin)
@@ -2136,12 +2140,13 @@ class _Import:
 
     def _revision(self, revision: Revision, origin: Origin, reason: str) -> None:
         fields = _revision_fields(revision.event_id, dict(revision.fields), "en")
-        self._timeline._dated_by(revision.event_id, fields)
+        self._timeline._dated_by(fields)
         current = self._current(revision.event_id)
         self._touch(revision.event_id, origin)
         meta = self._timeline._meta(revision.author or self._author, reason)
-        _, change = _revision(current, fields, "en", meta)
+        revised, change = _revision(current, fields, "en", meta)
         if change is not None:
+            self._timeline._within_period(revised)
             self._apply(change)
         self._step()
 

@@ -126,6 +126,12 @@ def _when(data: Mapping[str, Any], where: Where) -> tuple[When, str]:
         raise where.fail("expected text", "when_text")
     if raw is None and text:
         raw = text
+    if raw is None and data.get("during"):
+        raise where.fail(
+            "missing: an event dated by a period gives `when` too, the period's span or a "
+            "date within it (export-events writes both)",
+            "when",
+        )
     if not isinstance(raw, str | int):
         raise where.fail("missing or not text (an EDTF date such as 1969-03-02)", "when")
     calendar = _str(data.get("calendar", "gregorian"), where, "calendar")
