@@ -75,11 +75,25 @@
         closed.push(item); longest = Math.max(longest, item.hi - item.lo);
       });
       closed.sort(function (p, q) { return p.lo - q.lo; });
+      var los = new Float64Array(closed.length), his = new Float64Array(closed.length);
+      var kinds = new Uint8Array(closed.length);
+      closed.forEach(function (item, n) { los[n] = item.lo; his[n] = item.hi; kinds[n] = kindOf(item); });
       var name = mode === "actor" ? (data.actors[key] || key) : mode === "none" ? "" : key;
-      return { key: key, name: name, items: closed, open: open, longest: longest };
+      return {
+        key: key, name: name, items: closed, open: open, longest: longest,
+        los: los, his: his, kinds: kinds
+      };
     });
     api.lanes = lanes.map(function (lane) { return lane.name; });
     resize();
+  }
+  /* What a crowded lane needs to know of an event: whether it is sure of its day (or of
+   * part of its span), disputed, or drawn only one by one (several spans, an "or" set,
+   * claimed dates, retracted). */
+  var POSSIBLE = 1, DISPUTED = 2, SINGLE = 4;
+  function kindOf(item) {
+    if (item.s.length > 1 || item.o || item.k || item.r) { return SINGLE; }
+    return (item.s[0][1] === null ? POSSIBLE : 0) | (item.d ? DISPUTED : 0);
   }
   function prepare(item) {
     var lo = OPEN, hi = -OPEN;
@@ -153,34 +167,69 @@
       else { y += n; day = jdn(y, 1, 1); }
     }
   }
-  function band(px0, px1, row, fill, alpha) {
-    ctx.globalAlpha = alpha; ctx.fillStyle = fill;
-    ctx.fillRect(px0, row + 5, Math.max(px1 - px0, 2), ROW - 10);
-    ctx.globalAlpha = 1;
+  /* A lane's fills are gathered by colour and opacity and filled as one path each (paler
+   * first), so thousands of events are a few fills; what an event has besides its bands
+   * (outlines, marks, its label) is drawn over them. */
+  var fills = {}, fillKeys = [], overlays = [];
+  function queue(colour, alpha, a, d, row) {
+    var key = alpha + colour, list = fills[key];
+    if (!list) { list = fills[key] = []; fillKeys.push(key); }
+    list.push(a, Math.max(d - a, 2));
   }
+  function flush(row, lane) {
+    fillKeys.sort();
+    for (var k = 0; k < fillKeys.length; k++) {
+      var key = fillKeys[k], list = fills[key], at = key.indexOf("#");
+      ctx.globalAlpha = Number(key.slice(0, at)); ctx.fillStyle = key.slice(at);
+      ctx.beginPath();
+      for (var i = 0; i < list.length; i += 2) { ctx.rect(list[i], row + 5, list[i + 1], ROW - 10); }
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1; fills = {}; fillKeys = [];
+    for (var n = 0; n < overlays.length; n += 3) { overlay(overlays[n], overlays[n + 1], overlays[n + 2], row, lane); }
+    overlays.length = 0;
+  }
+  function colourOf(item) { return item.d ? "#b3263e" : item.r ? "#999" : "#2a5db0"; }
   function drawItem(item, row, lane) {
-    var colour = item.d ? "#b3263e" : item.r ? "#999" : "#2a5db0";
-    var left = LABEL, right = width, first = null, last = null, hollow = !!item.o;
-    item.s.forEach(function (s) {
+    var colour = colourOf(item), left = LABEL, right = width, first = null, last = null;
+    var hollow = !!item.o, spans = item.s;
+    for (var n = 0; n < spans.length; n++) {
+      var s = spans[n];
       var a = s[0] === null ? left : Math.max(x(s[0]), left - 5);
       var d = s[3] === null ? right : Math.min(x(s[3] + 1), right + 5);
-      if (d < left || a > right) { return; }
+      if (d < left || a > right) { continue; }
       if (s[0] === null || s[3] === null) {
         var g = ctx.createLinearGradient(a, 0, d, 0);
         g.addColorStop(s[0] === null ? 0 : 1, "rgba(42,93,176,0)");
         g.addColorStop(s[0] === null ? 1 : 0, "rgba(42,93,176,0.45)");
         ctx.fillStyle = g; ctx.fillRect(a, row + 5, Math.max(d - a, 2), ROW - 10);
-      } else if (hollow) {
-        ctx.strokeStyle = colour; ctx.lineWidth = 1.5;
-        ctx.strokeRect(a, row + 5.5, Math.max(d - a, 2), ROW - 11);
-      } else {
-        band(a, d, row, colour, s[1] === null ? 0.3 : 0.2);
+      } else if (!hollow && !(s[1] === s[0] && s[2] === s[3])) {
+        queue(colour, s[1] === null ? 0.3 : 0.2, a, d, row);
       }
-      if (s[1] !== null && !hollow) { band(Math.max(x(s[1]), left), Math.min(x(s[2] + 1), right), row, colour, 1); }
+      if (s[1] !== null && !hollow) { queue(colour, 1, Math.max(x(s[1]), left), Math.min(x(s[2] + 1), right), row); }
       first = first === null ? a : Math.min(first, a);
       last = last === null ? d : Math.max(last, d);
-    });
+    }
     if (first === null) { return false; }
+    if (hollow || item.k || item.f || item.d || lane.labels) { overlays.push(item, first, last); }
+    item.x0 = first; item.x1 = last; item.y0 = row; item.seen = frame;  // where it was drawn
+    return true;
+  }
+  function overlay(item, first, last, row, lane) {
+    var colour = colourOf(item), left = LABEL, right = width;
+    if (item.o) {  // one of these dates: hollow members joined by dots
+      ctx.strokeStyle = colour; ctx.lineWidth = 1.5;
+      item.s.forEach(function (s) {
+        if (s[0] === null || s[3] === null) { return; }
+        var a = Math.max(x(s[0]), left - 5), d = Math.min(x(s[3] + 1), right + 5);
+        if (d >= left && a <= right) { ctx.strokeRect(a, row + 5.5, Math.max(d - a, 2), ROW - 11); }
+      });
+      if (item.s.length > 1) {
+        ctx.setLineDash([2, 3]); ctx.beginPath();
+        ctx.moveTo(first, row + ROW / 2); ctx.lineTo(last, row + ROW / 2); ctx.stroke();
+        ctx.setLineDash([]);
+      }
+    }
     if (item.k) {  // the other dates its sources claim: red strokes along the row's foot
       ctx.fillStyle = "#b3263e";
       item.k.forEach(function (s) {
@@ -188,11 +237,6 @@
         var d = s[3] === null ? right : Math.min(x(s[3] + 1), right + 5);
         if (d >= left && a <= right) { ctx.fillRect(a, row + ROW - 4, Math.max(d - a, 2), 2); }
       });
-    }
-    if (hollow && item.s.length > 1) {
-      ctx.strokeStyle = colour; ctx.setLineDash([2, 3]); ctx.beginPath();
-      ctx.moveTo(first, row + ROW / 2); ctx.lineTo(last, row + ROW / 2); ctx.stroke();
-      ctx.setLineDash([]);
     }
     if (item.f) {
       ctx.strokeStyle = colour; ctx.setLineDash([3, 2]); ctx.lineWidth = 1;
@@ -209,39 +253,73 @@
       ctx.fillText(text, at, row + ROW / 2);
       lane.free = at + ctx.measureText(text).width + 10;
     }
-    item.px = [first, last, row, frame];
-    return true;
   }
   function visible(lane, from, to) {
     var items = lane.items, lo = 0, hi = items.length, since = from - lane.longest, out = [];
-    lane.open.forEach(function (item) { if (item.hi >= from && item.lo <= to) { out.push(item); } });
+    for (var n = 0; n < lane.open.length; n++) {
+      if (lane.open[n].hi >= from && lane.open[n].lo <= to) { out.push(lane.open[n]); }
+    }
     while (lo < hi) { var mid = (lo + hi) >> 1; if (items[mid].lo < since) { lo = mid + 1; } else { hi = mid; } }
     for (var i = lo; i < items.length && items[i].lo <= to; i++) {
       if (items[i].hi >= from) { out.push(items[i]); }
     }
     return out;
   }
-  /* Where more events show than there are pixels, a lane is drawn as the count of events
-   * over each pixel column (darker where more): one rectangle a column, not one an event. */
-  function drawDensity(items, row, lane) {
-    var columns = new Uint32Array(Math.ceil(width) + 1), rest = [];
-    items.forEach(function (item) {
-      if (item.lo === -OPEN || item.hi === OPEN) { rest.push(item); return; }
-      var a = Math.max(Math.floor(x(item.lo)), LABEL), d = Math.min(Math.ceil(x(item.hi)), width);
-      if (d - a > 40) { rest.push(item); return; }
-      for (var c = a; c <= d; c++) { columns[c] += 1; }
-    });
-    ctx.fillStyle = "#2a5db0";
-    for (var c = LABEL; c < columns.length; c++) {
-      if (columns[c]) {
-        ctx.globalAlpha = Math.min(1, 0.2 + columns[c] / 12);
-        ctx.fillRect(c, row + 5, 1, ROW - 10);
+  /* The lane's closed events that may show from day ``from`` to ``to``: the index of the
+   * first (found by halving: none starts after ``to`` or ends before ``from - longest``)
+   * and of the one after the last. */
+  function range(lane, from, to) {
+    var los = lane.los, lo = 0, hi = los.length, since = from - lane.longest;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (los[mid] < since) { lo = mid + 1; } else { hi = mid; } }
+    var end = lo; hi = los.length;
+    while (end < hi) { var m = (end + hi) >> 1; if (los[m] <= to) { end = m + 1; } else { hi = m; } }
+    return [lo, end];
+  }
+  /* Where events show closer than two pixels apart, a lane is drawn as how many events
+   * touch each column: sure ones darker the more there are, those sure of no day pale,
+   * disputed ones red on top; runs of columns alike are one rectangle, and the typed arrays
+   * of the lane are all that is read. Wide events and those drawn one by one (open ends,
+   * "or" sets, claimed dates) are drawn as usual over it. */
+  var columns = null;
+  function drawDensity(lane, first, end, from, row, state) {
+    var size = Math.ceil(width) + 1;
+    if (!columns || columns[0].length !== size) {
+      columns = [new Uint16Array(size), new Uint16Array(size), new Uint16Array(size)];
+    }
+    var possible = columns[0], sure = columns[1], disputed = columns[2];
+    possible.fill(0); sure.fill(0); disputed.fill(0);
+    var los = lane.los, his = lane.his, kinds = lane.kinds, count = 0, last = width - 1;
+    for (var i = first; i < end; i++) {
+      if (his[i] < from) { continue; }
+      count++;
+      var kind = kinds[i];
+      var a = Math.floor(LABEL + (los[i] - start) * perDay), d = Math.ceil(LABEL + (his[i] - start) * perDay) - 1;
+      if (kind & SINGLE || d - a > 40) { drawItem(lane.items[i], row, state); continue; }
+      var into = kind & DISPUTED ? disputed : kind & POSSIBLE ? possible : sure;
+      if (a < LABEL) { a = LABEL; }
+      if (d > last) { d = last; }
+      if (d < a + 1) { d = a + 1; }  // at least two pixels, as a mark drawn alone
+      for (var c = a; c <= d; c++) { into[c]++; }
+    }
+    columnFills(possible, [0, 0.2, 0.35], "#2a5db0", row);
+    columnFills(sure, [0, 0.55, 0.8, 1], "#2a5db0", row);
+    columnFills(disputed, [0, 1], "#b3263e", row);
+    return count;
+  }
+  function columnFills(counts, alphas, colour, row) {
+    var top = alphas.length - 1;
+    ctx.fillStyle = colour;
+    for (var level = 1; level <= top; level++) {
+      ctx.globalAlpha = alphas[level]; ctx.beginPath();
+      for (var c = LABEL; c < counts.length; c++) {
+        if (Math.min(counts[c], top) !== level) { continue; }
+        var from = c;
+        while (c + 1 < counts.length && Math.min(counts[c + 1], top) === level) { c++; }
+        ctx.rect(from, row + 5, c + 1 - from, ROW - 10);
       }
+      ctx.fill();
     }
     ctx.globalAlpha = 1;
-    lane.labels = false;
-    rest.forEach(function (item) { drawItem(item, row, lane); });
-    return items.length;
   }
   function draw() {
     pending = false;
@@ -250,18 +328,36 @@
     ctx.clearRect(0, 0, width, height);
     var from = dayAt(LABEL), to = dayAt(width);
     drawAxis(to);
-    var shown = lanes.map(function (lane) { return visible(lane, from, to); });
-    var total = shown.reduce(function (n, items) { return n + items.length; }, 0);
-    var labels = total <= 400;
+    var ranges = lanes.map(function (lane) { return range(lane, from, to); });
+    var crowded = ranges.map(function (r, n) {
+      return r[1] - r[0] + lanes[n].open.length > (width - LABEL) / 2;  // closer than 2 px
+    });
+    var total = 0;
+    ranges.forEach(function (r, n) {
+      var his = lanes[n].his;
+      if (crowded[n]) { return; }
+      for (var i = r[0]; i < r[1]; i++) { if (his[i] >= from) { total++; } }
+    });
+    var labels = total <= 400 && crowded.indexOf(true) < 0;
     ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "middle";
     var drawn = 0;
     lanes.forEach(function (lane, n) {
-      var row = AXIS + n * ROW;
+      var row = AXIS + n * ROW, r = ranges[n];
       ctx.fillStyle = n % 2 ? "#fafafa" : "#f0f3f8"; ctx.fillRect(0, row, width, ROW);
       ctx.save(); ctx.beginPath(); ctx.rect(LABEL, row, width - LABEL, ROW); ctx.clip();
-      var state = { labels: labels, free: 0 };
-      if (shown[n].length > (width - LABEL) * 2) { drawn += drawDensity(shown[n], row, state); }
-      else { shown[n].forEach(function (item) { if (drawItem(item, row, state)) { drawn++; } }); }
+      var state = { labels: labels && !crowded[n], free: 0 };
+      for (var o = 0; o < lane.open.length; o++) {
+        if (lane.open[o].hi >= from && lane.open[o].lo <= to && drawItem(lane.open[o], row, state)) { drawn++; }
+      }
+      if (crowded[n]) {
+        var shown = drawDensity(lane, r[0], r[1], from, row, state);
+        drawn += shown; total += shown;
+      } else {
+        for (var i = r[0]; i < r[1]; i++) {
+          if (lane.his[i] >= from && drawItem(lane.items[i], row, state)) { drawn++; }
+        }
+      }
+      flush(row, state);
       ctx.restore();
       ctx.fillStyle = "#333"; ctx.fillText(lane.name.slice(0, 20), 6, row + ROW / 2);
     });
@@ -286,8 +382,7 @@
     if (n < 0 || n >= lanes.length || px < LABEL) { return null; }
     var found = null, day = dayAt(px), slack = 3 / perDay;
     visible(lanes[n], day - slack, day + slack).forEach(function (item) {
-      var at = item.px;
-      if (at && at[3] === frame && at[2] === AXIS + n * ROW && px >= at[0] - 3 && px <= at[1] + 3) { found = item; }
+      if (item.seen === frame && item.y0 === AXIS + n * ROW && px >= item.x0 - 3 && px <= item.x1 + 3) { found = item; }
     });
     return found;
   }
@@ -343,9 +438,9 @@
   api.where = function (id) {
     var found = null;
     lanes.forEach(function (lane) {
-      lane.items.concat(lane.open).forEach(function (item) { if (item.i === id && item.px && item.px[3] === frame) { found = item.px; } });
+      lane.items.concat(lane.open).forEach(function (item) { if (item.i === id && item.seen === frame) { found = item; } });
     });
-    return found && { x: (found[0] + found[1]) / 2, y: found[2] + ROW / 2 };
+    return found && { x: (found.x0 + found.x1) / 2, y: found.y0 + ROW / 2 };
   };
 
   /* The HTML chronology holds every language: titles by language, actor names by language. */
