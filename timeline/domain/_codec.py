@@ -9,6 +9,7 @@ old payloads on read.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -76,8 +77,15 @@ def _encode_text(text: LocalizedText) -> JSON:
     return {"text": dict(text.values), "original": text.original}
 
 
+#: The text of an event without a summary (most events): one value shared by all of them.
+_NO_TEXT = LocalizedText()
+
+
 def _decode_text(data: Mapping[str, Any]) -> LocalizedText:
-    return LocalizedText(data["text"], original=data.get("original", ""))
+    texts, original = data["text"], data.get("original", "")
+    if texts == {} and original == "":
+        return _NO_TEXT
+    return LocalizedText(texts, original=original)
 
 
 def _encode_place(place: Place) -> JSON:
@@ -89,6 +97,10 @@ def _encode_place(place: Place) -> JSON:
     if place.lon is not None:
         data["lon"] = place.lon
     return data
+
+
+#: Actors of stored events, each text read once (a journal names few actors, many times).
+_actor = functools.lru_cache(maxsize=1 << 12)(Actor.parse)
 
 
 def _decode_place(data: Mapping[str, Any]) -> Place:
@@ -109,17 +121,17 @@ _EVENT_FIELD_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]
     "category": (str, _s),
     "actors": (
         lambda actors: [str(actor) for actor in actors],
-        lambda data: tuple(Actor.parse(_s(text)) for text in data),
+        lambda data: tuple([_actor(_s(text)) for text in data]),
     ),
     "places": (
         lambda places: [_encode_place(place) for place in places],
-        lambda data: tuple(_decode_place(item) for item in data),
+        lambda data: tuple([_decode_place(item) for item in data]),
     ),
-    "tags": (list, lambda data: tuple(_s(tag) for tag in data)),
+    "tags": (list, lambda data: tuple([_s(tag) for tag in data])),
     "importance": (int, int),
     "relations": (
         lambda relations: [{"type": str(r.type), "target": r.target} for r in relations],
-        lambda data: tuple(Relation(_s(item["type"]), _s(item["target"])) for item in data),
+        lambda data: tuple([Relation(_s(item["type"]), _s(item["target"])) for item in data]),
     ),
     "during": (str, _s),
 }
@@ -163,13 +175,19 @@ def encode_event(event: Event) -> JSON:
     return data
 
 
+#: Each event field's name, stored key, decoder and whether its key may be missing.
+_EVENT_DECODERS = tuple(
+    (name, _stored_key(name), decoder, name in _OMITTED_WHEN_EMPTY)
+    for name, (_, decoder) in _EVENT_FIELD_CODECS.items()
+)
+
+
 def decode_event(data: Mapping[str, Any]) -> Event:
     """An event from :func:`encode_event`'s JSON."""
-    values = {
-        name: decode_event_field(name, data[_stored_key(name)])
-        for name in _EVENT_FIELD_CODECS
-        if name not in _OMITTED_WHEN_EMPTY or _stored_key(name) in data
-    }
+    values = {}
+    for name, key, decoder, optional in _EVENT_DECODERS:
+        if not optional or key in data:
+            values[name] = decoder(data[key])
     return Event(id=_s(data["id"]), **values)
 
 

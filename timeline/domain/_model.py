@@ -9,6 +9,7 @@ set of possible dates).
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -76,12 +77,18 @@ class RelationType(enum.StrEnum):
     CONTRADICTS = "contradicts"
 
 
+@functools.lru_cache(maxsize=1 << 10)  # a journal's texts are in few languages, read many times
+def _language(lang: str) -> str:
+    if not _LANG.match(lang):
+        raise InvalidChange(f"{lang!r} is not a BCP 47 language tag (such as 'en', 'zh-Hant')")
+    return lang
+
+
 def _texts(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    items = value.items() if isinstance(value, Mapping) else value
+    items = value.items() if isinstance(value, dict | Mapping) else value
     result: dict[str, str] = {}
     for lang, text in items:
-        if not _LANG.match(lang):
-            raise InvalidChange(f"{lang!r} is not a BCP 47 language tag (such as 'en', 'zh-Hant')")
+        _language(lang)
         if not isinstance(text, str):
             raise InvalidChange(f"text for language {lang!r} must be a string, got {text!r}")
         if text.strip():
@@ -209,12 +216,17 @@ def _importance(_instance: object, _attribute: object, value: int) -> None:
         raise InvalidChange(f"importance must be 1, 2 or 3, got {value!r}")
 
 
+@functools.lru_cache(maxsize=1 << 12)  # few categories and tags, on every event read
+def _word(value: str, what: str) -> str:
+    return check_slug(value.strip().lower(), what)
+
+
 def _category(value: str) -> str:
-    return check_slug(value.strip().lower(), "event category")
+    return _word(value, "event category")
 
 
 def _tags(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({check_slug(tag.strip().lower(), "tag") for tag in value}))
+    return tuple(sorted({_word(tag, "tag") for tag in value}))
 
 
 def _event_id(value: str) -> str:
@@ -234,6 +246,8 @@ def _relations(value: Iterable[Relation]) -> tuple[Relation, ...]:
 
 
 def _supports(value: Iterable[str]) -> tuple[str, ...]:
+    if value == ():  # most citations support the whole event
+        return ()
     return tuple(sorted(set(value)))
 
 

@@ -41,7 +41,14 @@ from timeline.domain import (
 from timeline.errors import UntrustedJournal
 from timeline.journal import PostgresJournal, Record
 from timeline.views._port import Batch, EventQuery, Progress
-from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
+from timeline.views._rows import (
+    OPEN,
+    VERSIONED,
+    RowWriter,
+    citation_of,
+    decoding,
+    event_states,
+)
 from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews, row_differences
 
 if TYPE_CHECKING:
@@ -356,9 +363,11 @@ class PostgresViews:
             if not rows:
                 return []
             ids = [row[0] for row in rows]
-            citations = self._citations(conn, ids, as_of)
-            claims = self._claims(conn, ids, as_of)
-        return event_states(rows, citations, claims)
+            with decoding():
+                citations = self._citations(conn, ids, as_of)
+                claims = self._claims(conn, ids, as_of)
+        with decoding():
+            return event_states(rows, citations, claims)
 
     def _select(self, where: list[str], params: list[Any], as_of: int | None) -> str:
         held, held_params = _held("e", as_of)

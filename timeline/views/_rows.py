@@ -10,8 +10,10 @@ each in its own SQL.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from citations import Reference
@@ -59,11 +61,28 @@ to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", 
 VERSIONED = {"events": "id", "bib_references": "key", "citations": "id", "claims": "id"}
 
 
+@contextlib.contextmanager
+def decoding() -> Iterator[None]:
+    """Pause the cyclic garbage collector while query rows become values.
+
+    The values of a large result are many small objects and hold no cycles: each
+    collection the allocations set off finds nothing to free, and at 50,000
+    events they took a third of the time. The collector is resumed after (if it
+    ran before), and collects as usual from then on.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def citation_of(row: Sequence[Any]) -> Citation:
     """A citation from ``event_id, key, locator, quote, supports`` columns."""
-    return Citation(
-        row[0], row[1], locator=row[2], quote=row[3], supports=tuple(json.loads(row[4]))
-    )
+    supports = () if row[4] == "[]" else tuple(json.loads(row[4]))
+    return Citation(row[0], row[1], locator=row[2], quote=row[3], supports=supports)
 
 
 def event_states(
@@ -76,14 +95,18 @@ def event_states(
     views = []
     for event_id, version, retracted, data in rows:
         cited = tuple(citations.get(event_id, ()))
-        claimed = claims.get(event_id, [])
+        event = decode_event(json.loads(data))
+        claimed = claims.get(event_id)
+        if not claimed:
+            views.append(EventState(event, version, bool(retracted), cited))
+            continue
         conclusions = sorted(
             (Conclusion(c.field, c.id, why) for c, why in claimed if why is not None),
             key=lambda conclusion: conclusion.field,
         )
         views.append(
             EventState(
-                decode_event(json.loads(data)),
+                event,
                 version,
                 bool(retracted),
                 cited,
