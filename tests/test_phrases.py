@@ -160,6 +160,8 @@ RU = [
     ("25 октября 1917 г. по ст. ст.", "1917-11-07 julian=1917-10-25"),
     ("7 ноября 1917 г. по н. ст.", "1917-11-07"),
     ("примерно в 1969 г.", "1969~"),
+    ("16(28) мая 1858 г.", "1858-05-28 julian=1858-05-16"),
+    ("со 2 по 16 марта 1969 г.", "1969-03-02/1969-03-16"),
     ("около в 1969 году", "1969~"),
 ]
 
@@ -194,6 +196,8 @@ def test_russian_phrases(text: str, edtf: str) -> None:
         ("2/4/2022", "en", AmbiguousDate, "2022-02-04 or 2022-04-02"),
         ("1900s", "en", AmbiguousDate, "decade 1900-1909 or the century"),
         ("90年代", "zh", AmbiguousDate, "century is not given"),
+        ("в середине 60-х гг.", "ru", AmbiguousDate, "write 1960-е or 1860-е"),
+        ("60-е годы", "ru", AmbiguousDate, "the century is not given"),
         ("31/4/2022", "en", InvalidDate, "neither day/month nor month/day"),
         ("29 February 2019", "en", InvalidDate, "2019 is not a leap year"),
         ("2019年2月29日", "zh", InvalidDate, "2019 is not a leap year"),

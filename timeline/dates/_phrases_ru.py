@@ -17,6 +17,7 @@ from timeline.dates._reading import (
     plain_year,
     qualify,
 )
+from timeline.errors import AmbiguousDate
 
 _RU_STEMS = ("янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 _RU_MONTH = r"(янв[а-я]*|фев[а-я]*|мар[а-я]*|апр[а-я]*|ма[йяе]|июн[а-я]*|июл[а-я]*|авг[а-я]*|сен[а-я]*|окт[а-я]*|ноя[а-я]*|дек[а-я]*)"  # noqa: E501
@@ -36,6 +37,13 @@ def _roman(word: str) -> int:
     return total
 
 
+def _refuse_decade_without_century(s: str) -> None:
+    """60-х (гг.): the 1960s or the 1860s? Refused like 90年代, never guessed."""
+    m = re.fullmatch(r"(\d0)-[хе](?:\s*(?:гг\.?|годы|годов|годах))?", s)
+    if m:
+        raise AmbiguousDate(f"{s!r}: the century is not given; write 19{m[1]}-е or 18{m[1]}-е")
+
+
 class RussianReader(Reader):
     """Russian phrases; every convention is listed in ``docs/dates.md``."""
 
@@ -49,6 +57,7 @@ class RussianReader(Reader):
             if julian:
                 return self._in_julian(self.read, s[: found.start()])
             return self.read(s[: found.start()])
+        s = re.sub(r"(\d)\((\d)", r"\1 (\2", s)  # 16(28) мая 1858 г.
         dual = dual_phrase(s, _RU_MONTH, _ru_month, r" г\.?| года?")
         if dual is not None:
             return dual
@@ -58,7 +67,7 @@ class RussianReader(Reader):
             value = self._one_of(m[1], m[2])
             if value is not None:
                 return value
-        m = re.fullmatch(r"(?:между|с)\s+(.+?)\s+(?:и|по|до)\s+(.+)", s)
+        m = re.fullmatch(r"(?:между|с|со)\s+(.+?)\s+(?:и|по|до)\s+(.+)", s)
         if m:
             value = self._range(m[1], m[2])
             if value is not None:
@@ -124,6 +133,7 @@ class RussianReader(Reader):
         if m:
             part = {"нач": "early", "сер": "mid", "кон": "late"}[m[1][:3]]
             rest = re.sub(r"\s*(гг\.?|г\.?|года|годов|годах)$", "", m[2])
+            _refuse_decade_without_century(rest)
             ages = re.fullmatch(r"([ivxlc]+)\s+век[а-я]*", rest)
             if ages:
                 return century_part(_roman(ages[1]), part, bce)
@@ -131,6 +141,7 @@ class RussianReader(Reader):
         m = re.fullmatch(r"(\d{3}0)-[хе]", s)
         if m:
             return decade_part(int(m[1]), None)
+        _refuse_decade_without_century(s)
         m = re.fullmatch(r"([ivxlc]+)\s+(век|века|веке)", s)
         if m:
             return century(_roman(m[1]), bce)
