@@ -137,11 +137,10 @@ def test_a_journal_over_verified_tls(tls_server: TLSServer) -> None:
     """With sslmode=verify-full and the root that signed the server's certificate, the CLI
     and the library record and read; the server reports the session encrypted."""
     target = tls_server.url(sslmode="verify-full", sslrootcert=str(tls_server.root))
-    runner = CliRunner()
-    added = runner.invoke(
-        cli, ["add-event", "1969-03-02", "Clash", "--id", "clash"], env={"TIMELINE_JOURNAL": target}
-    )
-    assert added.exit_code == 0, added.output
+    env = {"TIMELINE_JOURNAL": target}
+    for command in (["init"], ["add-event", "1969-03-02", "Clash", "--id", "clash"]):
+        done = CliRunner().invoke(cli, command, env=env)
+        assert done.exit_code == 0, done.output
     with Timeline.open(target, author="a") as tl:
         tl.add_event(id="treaty", when="2001-07-16", title="Treaty")
         assert [e.id for e in tl.events()] == ["clash", "treaty"] and tl.verify().ok

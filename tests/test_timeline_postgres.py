@@ -118,6 +118,17 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def test_the_cli_refuses_a_schema_that_holds_no_journal(postgres_target: str) -> None:
+    """A command other than init, import, load or copy on a schema without a journal (a
+    mistyped name) fails as on a missing file, and creates nothing there."""
+    from timeline._storage import storage_exists
+
+    for command in (["events"], ["add-event", "1969", "Clash", "--id", "clash"]):
+        code, out = _cli("--journal", postgres_target, *command)
+        assert code == 1 and "no journal at" in out and "timeline init" in out, out
+    assert not storage_exists(postgres_target)
+
+
 def test_the_cli_takes_a_url_in_journal_and_in_the_environment(postgres_target: str) -> None:
     """--journal URL and $TIMELINE_JOURNAL=URL reach the same PostgreSQL timeline."""
     code, out = _cli("--journal", postgres_target, "init")
@@ -153,7 +164,7 @@ def test_passwords_stay_out_of_output_errors_and_records(postgres_url: str) -> N
         tl.dump(dump)
         assert password not in dump.getvalue() and password not in repr(tl.journal)
     wrong = target.replace(password, "wrong-" + password[3:])
-    with pytest.raises(JournalUnavailable, match="password") as caught:
+    with pytest.raises(JournalUnavailable, match=r"could not connect.*password") as caught:
         Timeline.open(wrong)
     assert password[3:] not in str(caught.value) and PASSWORD_USER in str(caught.value)
     code, out = _cli("--journal", wrong, "events")

@@ -109,6 +109,20 @@ class Failure(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
+def require_journal(target: Path | str) -> None:
+    """Fail unless a journal is at ``target`` (a file, or a PostgreSQL schema's tables), so
+    a mistyped path or schema is an error rather than a new, empty journal. ``:memory:``
+    and ``file:`` URIs are left to SQLite."""
+    from timeline._storage import shown, storage_exists
+
+    text = str(target)
+    if text == ":memory:" or text.startswith("file:") or storage_exists(target):
+        return
+    raise Failure(
+        f"no journal at {shown(text)}; create one with `timeline init` or `timeline import`"
+    )
+
+
 @contextlib.contextmanager
 def open_timeline(
     *, path: Path | None = None, create: bool = False, read_only: bool = False
@@ -125,12 +139,10 @@ def open_timeline(
 
     settings = current_settings()
     target = path or settings.journal
+    if not create:
+        require_journal(target)
     if isinstance(target, Path):
         uri = str(target).startswith("file:")
-        if not create and not uri and str(target) != ":memory:" and not target.exists():
-            raise Failure(
-                f"no journal at {target}; create one with `timeline init` or `timeline import`"
-            )
         if create and not uri:
             target.parent.mkdir(parents=True, exist_ok=True)
     writes = isinstance(click.get_current_context().command, Writes)

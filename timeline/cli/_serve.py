@@ -6,7 +6,7 @@ import contextlib
 
 import click
 
-from timeline.cli._app import Failure, Writes, cli, current_settings
+from timeline.cli._app import Failure, Writes, cli, current_settings, require_journal
 
 #: The libraries of the ``web`` extra; without them ``serve`` says how to install them.
 _WEB_LIBRARIES = frozenset({"starlette", "uvicorn", "jinja2", "anyio", "h11"})
@@ -57,8 +57,7 @@ def serve(host: str, port: int, token: str | None, read_only: bool) -> None:
             f"--host {host} is not a loopback address: give an access token with --token"
         )
     path = settings.journal
-    if not isinstance(path, str) and not str(path).startswith("file:") and not path.exists():
-        raise Failure(f"no journal at {path}; create one with `timeline init` or `timeline import`")
+    require_journal(path)
     from timeline.application import Timeline
 
     with (

@@ -153,8 +153,9 @@ def _says(target: PostgresTarget, exc: BaseException) -> str:
     return f"PostgreSQL says {target.scrub(text)!r}" + (f" (SQLSTATE {state})" if state else "")
 
 
-def _translate(target: PostgresTarget, exc: psycopg.Error) -> Exception:
-    """Our typed error for a psycopg error (messages never hold the password)."""
+def _translate(target: PostgresTarget, exc: psycopg.Error, connecting: bool = False) -> Exception:
+    """Our typed error for a psycopg error (messages never hold the password);
+    ``connecting``: raised while connecting."""
     psycopg = _driver()
     where = target.shown
     says = _says(target, exc)
@@ -199,6 +200,11 @@ def _translate(target: PostgresTarget, exc: psycopg.Error) -> Exception:
             f"({says}); check sslmode, sslrootcert and the server's certificate; nothing of "
             f"this command was written"
         )
+    if isinstance(exc, psycopg.OperationalError) and connecting:
+        return JournalUnavailable(
+            f"{where}: could not connect to the PostgreSQL server: it cannot be reached, or it "
+            f"refused the login or the database ({says}); nothing was written"
+        )
     if isinstance(exc, psycopg.OperationalError):
         return JournalUnavailable(
             f"{where}: cannot reach the PostgreSQL server, or it dropped the connection "
@@ -208,13 +214,14 @@ def _translate(target: PostgresTarget, exc: psycopg.Error) -> Exception:
 
 
 @contextlib.contextmanager
-def postgres_errors(target: PostgresTarget) -> Iterator[None]:
-    """A context turning psycopg errors into the typed errors of :mod:`timeline.errors`."""
+def postgres_errors(target: PostgresTarget, *, connecting: bool = False) -> Iterator[None]:
+    """A context turning psycopg errors into the typed errors of :mod:`timeline.errors`
+    (``connecting``: around opening the connection)."""
     psycopg = _driver()
     try:
         yield
     except psycopg.Error as exc:
-        raise _translate(target, exc) from None
+        raise _translate(target, exc, connecting) from None
 
 
 def _ddl(schema: str) -> tuple[str, ...]:
@@ -310,7 +317,7 @@ class PostgresJournal(ChainStore):
         params = psycopg.conninfo.conninfo_to_dict(parsed.conninfo)
         params.setdefault("connect_timeout", 10)
         params.setdefault("application_name", "timeline")
-        with postgres_errors(parsed):
+        with postgres_errors(parsed, connecting=True):
             conn = psycopg.connect(**params, autocommit=True)
         try:
             with postgres_errors(parsed):
