@@ -28,6 +28,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from timeline._collector import collector_paused
 from timeline.domain import (
     Change,
     Citation,
@@ -41,14 +42,7 @@ from timeline.domain import (
 from timeline.errors import UntrustedJournal
 from timeline.journal import PostgresJournal, Record
 from timeline.views._port import Batch, EventQuery, Progress
-from timeline.views._rows import (
-    OPEN,
-    VERSIONED,
-    RowWriter,
-    citation_of,
-    decoding,
-    event_states,
-)
+from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
 from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews, row_differences
 
 if TYPE_CHECKING:
@@ -363,10 +357,10 @@ class PostgresViews:
             if not rows:
                 return []
             ids = [row[0] for row in rows]
-            with decoding():
+            with collector_paused():
                 citations = self._citations(conn, ids, as_of)
                 claims = self._claims(conn, ids, as_of)
-        with decoding():
+        with collector_paused():
             return event_states(rows, citations, claims)
 
     def _select(self, where: list[str], params: list[Any], as_of: int | None) -> str:

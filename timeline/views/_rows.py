@@ -10,10 +10,8 @@ each in its own SQL.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from citations import Reference
@@ -59,24 +57,6 @@ to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", 
 
 #: The versioned tables and the column naming the entity a row is a version of.
 VERSIONED = {"events": "id", "bib_references": "key", "citations": "id", "claims": "id"}
-
-
-@contextlib.contextmanager
-def decoding() -> Iterator[None]:
-    """Pause the cyclic garbage collector while query rows become values.
-
-    The values of a large result are many small objects and hold no cycles: each
-    collection the allocations set off finds nothing to free, and at 50,000
-    events they took a third of the time. The collector is resumed after (if it
-    ran before), and collects as usual from then on.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def citation_of(row: Sequence[Any]) -> Citation:

@@ -33,6 +33,7 @@ import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
+from timeline._collector import collector_paused
 from timeline.domain import (
     Change,
     Citation,
@@ -46,14 +47,7 @@ from timeline.domain import (
 from timeline.errors import UntrustedJournal
 from timeline.journal import UNTRUSTED_ADVICE, Record, SchemaObject, normal_sql, schema_objects
 from timeline.views._port import Batch, EventQuery, Progress
-from timeline.views._rows import (
-    OPEN,
-    VERSIONED,
-    RowWriter,
-    citation_of,
-    decoding,
-    event_states,
-)
+from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 4
@@ -455,7 +449,7 @@ class SQLiteViews:
         if not rows:
             return []
         ids = [row[0] for row in rows]
-        with decoding():
+        with collector_paused():
             return event_states(rows, self._citations(ids, as_of), self._claims(ids, as_of))
 
     def _select_events(self, where: list[str], params: list[Any], as_of: int | None) -> str:
