@@ -213,7 +213,8 @@ def bounded(word: str, inner: When) -> When:
 
 def dual_phrase(s: str, month: str, number: Callable[[str], int], year_word: str) -> When | None:
     """A dual date: ``25 October (7 November) 1917``, ``16 (28) мая 1858``,
-    ``31 December 1917 (13 January 1918)``, ``7 November [O.S. 25 October] 1917``, and
+    ``31 December 1917 (13 January 1918)``, ``25 October 1917 (7 November)``,
+    ``7 November [O.S. 25 October] 1917``, and
     with a slash, before 1919: ``16/28 мая 1858``, ``25 октября/7 ноября 1917``."""
     year = rf"(\d{{3,4}})(?:{year_word})?"
     m = re.fullmatch(rf"(\d{{1,2}}) {month} \((\d{{1,2}}) {month}\),? {year}", s)
@@ -227,6 +228,9 @@ def dual_phrase(s: str, month: str, number: Callable[[str], int], year_word: str
     m = re.fullmatch(rf"(\d{{1,2}}) {month},? {year} \((\d{{1,2}}) {month},? {year}\)", s)
     if m:
         return dual_date((int(m[3]), number(m[2]), int(m[1])), (int(m[6]), number(m[5]), int(m[4])))
+    m = re.fullmatch(rf"(\d{{1,2}}) {month},? {year} \((\d{{1,2}}) {month}\)", s)
+    if m:  # 25 октября 1917 г. (7 ноября): the bracket's year is the same, or the next
+        return dual_date((int(m[3]), number(m[2]), int(m[1])), (None, number(m[5]), int(m[4])))
     old_style = r"(?:o\.\s?s\.?|ст\.\s?ст\.)"
     m = re.fullmatch(
         rf"(\d{{1,2}}) {month} [\[(]{old_style},? (\d{{1,2}}) {month}[\])],? {year}", s
