@@ -206,6 +206,10 @@ def test_as_of_shows_the_past_and_nothing_is_written(client: Client, journal: Pa
     page = client.get(f"/events/2019-visit?as_of=seq:{seq}")
     assert "Xi visits Moscow" in page.text and page.forms() == []
     assert client.get("/events/1900-gone?as_of=seq:3").status == 404  # not recorded yet
+    checked = client.get(f"/journal?as_of=seq:{seq}&verify=1").text
+    assert f"verify: ok, {seq} records checked: the hash chain as it stood at record {seq}" in (
+        checked
+    )
     assert 'href="/events/1689-nerchinsk?as_of=seq%3A' in past.text  # links keep the past
     for path in ("/", "/disputes", "/journal?verify=1", "/events/1969-zhenbao", "/references"):
         assert client.get(f"{path}?as_of=seq:{seq}").status == 200

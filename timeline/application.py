@@ -1517,10 +1517,11 @@ class Timeline:
         integrity check of the file, and compares the stored read models with
         a replay of the journal up to their checkpoint: a row changed, added
         or removed behind the library's back is named in ``differences``
-        (:meth:`rebuild` repairs it). An as-of view checks the chain only.
+        (:meth:`rebuild` repairs it). An as-of view checks the chain up to its
+        record only (the journal as it stood then).
         """
         with self._journal.read_transaction():
-            report = self._journal.verify()
+            report = self._journal.verify(upto=self._upto)
             if not report.ok or self.read_only:
                 return report
             damage = self._stored.damage()

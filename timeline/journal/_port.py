@@ -146,14 +146,16 @@ class Journal(Protocol):
         """Release the storage."""
         ...
 
-    def verify(self) -> VerifyReport:
+    def verify(self, upto: int | None = None) -> VerifyReport:
         """Re-walk the hash chain from the first record; report the first bad ``seq``.
 
         Also checks that seq has no gaps, versions follow on within each
-        stream, and ``recorded_at`` never goes back.
+        stream, and ``recorded_at`` never goes back. ``upto``: the records up
+        to that ``seq`` only (the journal as it stood then).
         """
         with self.read_transaction():
-            return verify(self.rows())
+            rows = self.rows()
+            return verify(rows if upto is None else (row for row in rows if row[0] <= upto))
 
     def dump(self, fp: TextIO) -> int:
         """Write the journal as JSON Lines: a header, one record per line, a closing line.

@@ -461,6 +461,15 @@ class JournalContract:
         assert not report.ok and report.first_bad_seq == bad and report.checked == bad - 1
         assert "hash" in report.reason
 
+    def test_verify_upto_checks_the_journal_as_it_stood(self, journal: Journal) -> None:
+        """verify(upto=N) walks records 1..N only: a record changed after N does not fail it."""
+        for n in range(6):
+            journal.append("s", [draft(n=n)])
+        self.edit_behind_its_back(journal, 5, '{"n":99}')
+        report = journal.verify(upto=4)
+        assert (report.ok, report.checked) == (True, 4)
+        assert (journal.verify(upto=5).ok, journal.verify(upto=5).first_bad_seq) == (False, 5)
+
     def test_verify_finds_a_deleted_record(self, journal: Journal) -> None:
         """A record deleted behind the journal's back is reported as the missing seq."""
         journal.append("s", [draft(n=n) for n in range(5)])

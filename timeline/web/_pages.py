@@ -209,7 +209,7 @@ async def journal(request: Request) -> Response:
     view = Page(request)
     with view.timeline.read_transaction():
         head = view.timeline.head()
-        report = view.live.verify() if request.query_params.get("verify") else None
+        report = view.timeline.verify() if request.query_params.get("verify") else None
     return page(request, "journal.html", view=view, head=head, report=report)
 
 
