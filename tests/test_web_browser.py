@@ -339,3 +339,55 @@ def test_the_html_chronology_draws_what_the_app_shows_offline(
     assert "中国" in tab.viewer("lanes")
     assert page.evaluate("window.pwned") is None and asked == []
     tab.close()
+
+
+def test_uncertain_dates_are_drawn_as_what_they_are(context: Any, tmp_path: Path) -> None:
+    """In one lane: a day solid, a month pale (one day in it), an interval solid where it
+    surely ran and pale where it may have, an open end reaching the edge, an "or" set
+    hollow; events overlapping in time sit in sub-rows, the others share the first."""
+    with Timeline.open(tmp_path / "j.timeline", author="setup") as tl:
+        for key, when in (
+            ("day", "1969-03-02"),
+            ("month", "1969-03"),
+            ("span", "1969-03-10/1969-04"),
+            ("open", "1969-05/.."),
+            ("either", "[1969-06,1969-08]"),
+            ("later", "1969-10-01"),
+        ):
+            tl.add_event(id=key, when=when, title=key, actors=["TST"])
+        exported = tmp_path / "chronology.html"
+        exported.write_text(render(tl.chronology(), "html"), "utf-8")
+    tab = Tab(context)
+    page = tab.open(exported.as_uri())
+    tab.viewer("showPeriod('1969-01-01', '1969-12-31')")
+    page.wait_for_function("() => !window.timelineViewer.drawing()")
+    rows = {key: tab.viewer(f"where({key!r}).y") for key in ("day", "month", "span", "later")}
+    assert rows["day"] == rows["later"] != rows["month"] != rows["span"]
+
+    def pixel(day: str, key: str, up: int = 0) -> list[int]:
+        return list(
+            page.evaluate(
+                "([x, y]) => Array.from(document.getElementById('viewer').getContext('2d')"
+                ".getImageData(x, y, 1, 1).data.slice(0, 3))",
+                [tab.viewer(f"xOf({day!r})") + 1, tab.viewer(f"where({key!r}).y") - up],
+            )
+        )
+
+    solid, background = [42, 93, 176], pixel("1969-01-15", "day")
+
+    def pale(colour: list[int]) -> bool:
+        return colour not in (solid, background) and colour[2] > colour[0]
+
+    assert pixel("1969-03-02", "day") == solid
+    assert pale(pixel("1969-03-20", "month"))
+    assert pixel("1969-03-20", "span") == solid and pale(pixel("1969-04-15", "span"))
+    assert pixel("1969-03-04", "day") == background  # a day is that day only
+
+    def strength(colour: list[int]) -> int:
+        return sum(abs(c - b) for c, b in zip(colour, background, strict=True))
+
+    fading = [strength(pixel(day, "open")) for day in ("1969-06-15", "1969-09-15", "1969-12-15")]
+    assert fading == sorted(fading, reverse=True) and fading[-1] > 0, "open: fades to the edge"
+    assert pixel("1969-06-15", "either", up=4) == background, "an 'or' member is hollow"
+    assert pixel("1969-06-01", "either", up=4) != background, "and outlined"
+    tab.close()

@@ -10,7 +10,8 @@
  * by a dotted line, approximate or uncertain dates outlined with dashes,
  * disputed events marked in red, the other dates its sources claim as red
  * strokes under it. window.timelineViewer lets tests and benchmarks drive it
- * and read its frame times. No library, no network beyond its own JSON.
+ * and read its frame times. Events of a lane that overlap in time sit in sub-rows.
+ * No library, no network beyond its own JSON.
  */
 (function () {
   "use strict";
@@ -20,7 +21,9 @@
   var tip = document.getElementById("viewer-tip");
   var laneSelect = document.getElementById("viewer-lanes");
   if (laneSelect && canvas.getAttribute("data-lanes")) { laneSelect.value = canvas.getAttribute("data-lanes"); }
-  var AXIS = 34, ROW = 24, LABEL = 140, OPEN = 1e15;
+  // a lane's events that overlap in time are stacked in sub-rows SUB pixels apart, at
+  // most DEPTH of them (more share the least busy one); a lane of one sub-row is ROW high
+  var AXIS = 34, ROW = 24, SUB = 18, DEPTH = 4, LABEL = 140, OPEN = 1e15;
   var api = window.timelineViewer = {
     ready: false, count: 0, drawn: 0, frames: [], lanes: [], error: "",
     timing: {}  // milliseconds since navigation: data parsed, first frame drawn
@@ -79,11 +82,16 @@
       var kinds = new Uint8Array(closed.length);
       closed.forEach(function (item, n) { los[n] = item.lo; his[n] = item.hi; kinds[n] = kindOf(item); });
       var name = mode === "actor" ? (data.actors[key] || key) : mode === "none" ? "" : key;
-      return {
+      var lane = {
         key: key, name: name, items: closed, open: open, longest: longest,
-        los: los, his: his, kinds: kinds
+        los: los, his: his, kinds: kinds, subs: new Uint8Array(closed.length),
+        openSubs: new Uint8Array(open.length), depth: 1, top: 0, height: ROW
       };
+      stack(lane);
+      return lane;
     });
+    var top = AXIS;
+    lanes.forEach(function (lane) { lane.top = top; top += lane.height; });
     api.lanes = lanes.map(function (lane) { return lane.name; });
     resize();
   }
@@ -94,6 +102,26 @@
   function kindOf(item) {
     if (item.s.length > 1 || item.o || item.k || item.r) { return SINGLE; }
     return (item.s[0][1] === null ? POSSIBLE : 0) | (item.d ? DISPUTED : 0);
+  }
+  /* Each event of the lane in the first sub-row free when it begins (in order of
+   * beginning; an open start begins first, an open end never frees its sub-row). */
+  function stack(lane) {
+    var order = [], ends = [];
+    lane.open.forEach(function (item, n) { order.push([item.lo, item.hi, lane.openSubs, n]); });
+    lane.items.forEach(function (item, n) { order.push([item.lo, item.hi, lane.subs, n]); });
+    order.sort(function (p, q) { return p[0] - q[0]; });
+    order.forEach(function (entry) {
+      var sub = -1, least = 0;
+      for (var k = 0; k < ends.length; k++) {
+        if (ends[k] <= entry[0]) { sub = k; break; }
+        if (ends[k] < ends[least]) { least = k; }
+      }
+      if (sub < 0) { sub = ends.length < DEPTH ? ends.length : least; }
+      ends[sub] = Math.max(ends[sub] || -OPEN, entry[1]);
+      entry[2][entry[3]] = sub;
+    });
+    lane.depth = Math.max(ends.length, 1);
+    lane.height = ROW + (lane.depth - 1) * SUB;
   }
   function prepare(item) {
     var lo = OPEN, hi = -OPEN;
@@ -110,7 +138,7 @@
   function resize() {
     var ratio = window.devicePixelRatio || 1;
     width = canvas.clientWidth;
-    height = AXIS + Math.max(lanes.length, 1) * ROW + 6;
+    height = (lanes.length ? lanes[lanes.length - 1].top + lanes[lanes.length - 1].height : AXIS + ROW) + 6;
     canvas.style.height = height + "px";
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
@@ -174,19 +202,19 @@
   function queue(colour, alpha, a, d, row) {
     var key = alpha + colour, list = fills[key];
     if (!list) { list = fills[key] = []; fillKeys.push(key); }
-    list.push(a, Math.max(d - a, 2));
+    list.push(a, Math.max(d - a, 2), row);
   }
-  function flush(row, lane) {
+  function flush(lane) {
     fillKeys.sort();
     for (var k = 0; k < fillKeys.length; k++) {
       var key = fillKeys[k], list = fills[key], at = key.indexOf("#");
       ctx.globalAlpha = Number(key.slice(0, at)); ctx.fillStyle = key.slice(at);
       ctx.beginPath();
-      for (var i = 0; i < list.length; i += 2) { ctx.rect(list[i], row + 5, list[i + 1], ROW - 10); }
+      for (var i = 0; i < list.length; i += 3) { ctx.rect(list[i], list[i + 2] + 5, list[i + 1], ROW - 10); }
       ctx.fill();
     }
     ctx.globalAlpha = 1; fills = {}; fillKeys = [];
-    for (var n = 0; n < overlays.length; n += 3) { overlay(overlays[n], overlays[n + 1], overlays[n + 2], row, lane); }
+    for (var n = 0; n < overlays.length; n += 4) { overlay(overlays[n], overlays[n + 1], overlays[n + 2], overlays[n + 3], lane); }
     overlays.length = 0;
   }
   function colourOf(item) { return item.d ? "#b3263e" : item.r ? "#999" : "#2a5db0"; }
@@ -211,7 +239,7 @@
       last = last === null ? d : Math.max(last, d);
     }
     if (first === null) { return false; }
-    if (hollow || item.k || item.f || item.d || lane.labels) { overlays.push(item, first, last); }
+    if (hollow || item.k || item.f || item.d || lane.labels) { overlays.push(item, first, last, row); }
     item.x0 = first; item.x1 = last; item.y0 = row; item.seen = frame;  // where it was drawn
     return true;
   }
@@ -247,11 +275,12 @@
       ctx.lineTo(first + 7, row + 2); ctx.lineTo(first, row + 9); ctx.fill();
     }
     var at = Math.max(last, first + 3) + 3;
-    if (lane.labels && at >= lane.free) {  // a label only where the previous one ended
+    var sub = Math.round((row - lane.top) / SUB);  // lane: the drawing state, its top kept
+    if (lane.labels && at >= (lane.free[sub] || 0)) {  // a label only where the previous one ended
       var text = item.t + (item.f ? " " + item.f : "");
       ctx.fillStyle = item.r ? "#888" : "#222";
       ctx.fillText(text, at, row + ROW / 2);
-      lane.free = at + ctx.measureText(text).width + 10;
+      lane.free[sub] = at + ctx.measureText(text).width + 10;
     }
   }
   function visible(lane, from, to) {
@@ -294,19 +323,19 @@
       count++;
       var kind = kinds[i];
       var a = Math.floor(LABEL + (los[i] - start) * perDay), d = Math.ceil(LABEL + (his[i] - start) * perDay) - 1;
-      if (kind & SINGLE || d - a > 40) { drawItem(lane.items[i], row, state); continue; }
+      if (kind & SINGLE || d - a > 40) { drawItem(lane.items[i], row + lane.subs[i] * SUB, state); continue; }
       var into = kind & DISPUTED ? disputed : kind & POSSIBLE ? possible : sure;
       if (a < LABEL) { a = LABEL; }
       if (d > last) { d = last; }
       if (d < a + 1) { d = a + 1; }  // at least two pixels, as a mark drawn alone
       for (var c = a; c <= d; c++) { into[c]++; }
     }
-    columnFills(possible, [0, 0.2, 0.35], "#2a5db0", row);
-    columnFills(sure, [0, 0.55, 0.8, 1], "#2a5db0", row);
-    columnFills(disputed, [0, 1], "#b3263e", row);
+    columnFills(possible, [0, 0.2, 0.35], "#2a5db0", row, lane.height);
+    columnFills(sure, [0, 0.55, 0.8, 1], "#2a5db0", row, lane.height);
+    columnFills(disputed, [0, 1], "#b3263e", row, lane.height);
     return count;
   }
-  function columnFills(counts, alphas, colour, row) {
+  function columnFills(counts, alphas, colour, row, height) {
     var top = alphas.length - 1;
     ctx.fillStyle = colour;
     for (var level = 1; level <= top; level++) {
@@ -315,7 +344,7 @@
         if (Math.min(counts[c], top) !== level) { continue; }
         var from = c;
         while (c + 1 < counts.length && Math.min(counts[c + 1], top) === level) { c++; }
-        ctx.rect(from, row + 5, c + 1 - from, ROW - 10);
+        ctx.rect(from, row + 5, c + 1 - from, height - 10);
       }
       ctx.fill();
     }
@@ -342,24 +371,25 @@
     ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "middle";
     var drawn = 0;
     lanes.forEach(function (lane, n) {
-      var row = AXIS + n * ROW, r = ranges[n];
-      ctx.fillStyle = n % 2 ? "#fafafa" : "#f0f3f8"; ctx.fillRect(0, row, width, ROW);
-      ctx.save(); ctx.beginPath(); ctx.rect(LABEL, row, width - LABEL, ROW); ctx.clip();
-      var state = { labels: labels && !crowded[n], free: 0 };
+      var row = lane.top, r = ranges[n];
+      ctx.fillStyle = n % 2 ? "#fafafa" : "#f0f3f8"; ctx.fillRect(0, row, width, lane.height);
+      ctx.save(); ctx.beginPath(); ctx.rect(LABEL, row, width - LABEL, lane.height); ctx.clip();
+      var state = { labels: labels && !crowded[n], free: [], top: row };
       for (var o = 0; o < lane.open.length; o++) {
-        if (lane.open[o].hi >= from && lane.open[o].lo <= to && drawItem(lane.open[o], row, state)) { drawn++; }
+        var item = lane.open[o];
+        if (item.hi >= from && item.lo <= to && drawItem(item, row + lane.openSubs[o] * SUB, state)) { drawn++; }
       }
       if (crowded[n]) {
         var shown = drawDensity(lane, r[0], r[1], from, row, state);
         drawn += shown; total += shown;
       } else {
         for (var i = r[0]; i < r[1]; i++) {
-          if (lane.his[i] >= from && drawItem(lane.items[i], row, state)) { drawn++; }
+          if (lane.his[i] >= from && drawItem(lane.items[i], row + lane.subs[i] * SUB, state)) { drawn++; }
         }
       }
-      flush(row, state);
+      flush(state);
       ctx.restore();
-      ctx.fillStyle = "#333"; ctx.fillText(lane.name.slice(0, 20), 6, row + ROW / 2);
+      ctx.fillStyle = "#333"; ctx.fillText(lane.name.slice(0, 20), 6, row + lane.height / 2);
     });
     api.drawn = drawn; api.visible = total;
     api.frames.push(performance.now() - began);
@@ -378,11 +408,13 @@
   }
   function pan(px) { start -= px / perDay; schedule(); }
   function hit(px, py) {
-    var n = Math.floor((py - AXIS) / ROW);
-    if (n < 0 || n >= lanes.length || px < LABEL) { return null; }
-    var found = null, day = dayAt(px), slack = 3 / perDay;
-    visible(lanes[n], day - slack, day + slack).forEach(function (item) {
-      if (item.seen === frame && item.y0 === AXIS + n * ROW && px >= item.x0 - 3 && px <= item.x1 + 3) { found = item; }
+    var lane = null;
+    lanes.forEach(function (each) { if (py >= each.top && py < each.top + each.height) { lane = each; } });
+    if (!lane || px < LABEL) { return null; }
+    var sub = Math.max(0, Math.min(lane.depth - 1, Math.floor((py - lane.top - 3) / SUB)));
+    var found = null, day = dayAt(px), slack = 3 / perDay, y0 = lane.top + sub * SUB;
+    visible(lane, day - slack, day + slack).forEach(function (item) {
+      if (item.seen === frame && item.y0 === y0 && px >= item.x0 - 3 && px <= item.x1 + 3) { found = item; }
     });
     return found;
   }
@@ -434,6 +466,7 @@
     var lo = jdn(a[0], a[1] || 1, a[2] || 1), hi = jdn(b[0], b[1] || 12, b[2] || 28);
     perDay = clampZoom((width - LABEL) / Math.max(hi - lo, 1)); start = lo; schedule();
   };
+  api.xOf = function (isoDay) { var a = isoDay.split("-").map(Number); return x(jdn(a[0], a[1], a[2])); };
   api.hitAt = function (px, py) { var item = hit(px, py); return item ? item.i : null; };
   api.where = function (id) {
     var found = null;
