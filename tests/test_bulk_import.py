@@ -6,6 +6,7 @@ import gc
 import sqlite3
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +15,8 @@ from citations import Reference
 from timeline import PossibleDuplicateEvent, Timeline
 from timeline.dates import parse_edtf
 from timeline.domain import Citation, Event
-from timeline.errors import InvalidChange, UnknownEvent, UnknownReference
-from timeline.importing import ImportPlan, Revision
+from timeline.errors import ImportFailed, InvalidChange, UnknownEvent, UnknownReference
+from timeline.importing import ImportPlan, Revision, read_import
 from timeline.views import SQLiteViews
 
 
@@ -170,3 +171,13 @@ def test_an_import_and_a_rebuild_pause_the_garbage_collector_until_they_end() ->
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+def test_reading_files_that_fail_leaves_the_garbage_collector_running(tmp_path: Path) -> None:
+    """read_import pauses the collector while it reads (it makes as many values as an
+    import) and restores it when a file is refused."""
+    (tmp_path / "events.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("", encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"notes\.txt"):
+        read_import([tmp_path / "events.jsonl", tmp_path / "notes.txt"])
+    assert gc.isenabled()

@@ -1996,7 +1996,7 @@ class _Import:
 
     def _reference(self, reference: Reference, origin: Origin, reason: str) -> None:
         kept = self._earlier.items.get(str(origin)) if origin.stable else None
-        if kept is None and reference.key not in self._references:
+        if kept is None and self._gone_signs and reference.key not in self._references:
             kept = next(
                 (self._gone_signs[s] for s in _signs(reference) if s in self._gone_signs), None
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from timeline._collector import collector_paused
 from timeline.errors import ImportFailed
 from timeline.importing._csv import csv_plan
 from timeline.importing._encoding import check_encoding
@@ -145,19 +146,31 @@ def read_import(
     """
     plans = []
     loaded: EventMapping | None = load_mapping(mapping) if mapping is not None else None
-    for path in map(Path, paths):
-        suffix = path.suffix.lower()
-        if loaded is not None and suffix in DATA_TABLES:
-            plans.append(mapped_plan(path, loaded))
-        elif suffix == ".csv" and _built_in_fits(path):
-            plans.append(mapped_plan(path))
-        elif suffix in REFERENCE_FORMATS:
-            plans.append(_reference_plan(path, strict, encoding, collection, library))
-        elif suffix in EVENT_FORMATS:
-            plans.append(read_events(path))
-        else:
-            known = ", ".join(sorted({*REFERENCE_FORMATS, *EVENT_FORMATS}))
-            raise ImportFailed(
-                f"{path}: cannot tell what the file holds from its suffix; use one of {known}"
-            )
-    return ImportPlan.join(plans)
+    with collector_paused():
+        for path in map(Path, paths):
+            plans.append(_plan_of(path, loaded, strict, encoding, collection, library))
+        return ImportPlan.join(plans)
+
+
+def _plan_of(
+    path: Path,
+    loaded: EventMapping | None,
+    strict: bool,
+    encoding: str,
+    collection: str | None,
+    library: int | None,
+) -> ImportPlan:
+    """One file's plan, read by what its suffix (or its header) says it holds."""
+    suffix = path.suffix.lower()
+    if loaded is not None and suffix in DATA_TABLES:
+        return mapped_plan(path, loaded)
+    if suffix == ".csv" and _built_in_fits(path):
+        return mapped_plan(path)
+    if suffix in REFERENCE_FORMATS:
+        return _reference_plan(path, strict, encoding, collection, library)
+    if suffix in EVENT_FORMATS:
+        return read_events(path)
+    known = ", ".join(sorted({*REFERENCE_FORMATS, *EVENT_FORMATS}))
+    raise ImportFailed(
+        f"{path}: cannot tell what the file holds from its suffix; use one of {known}"
+    )
