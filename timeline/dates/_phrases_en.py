@@ -90,7 +90,7 @@ class EnglishReader(Reader):
             if inner is None:
                 return None
             return bounded(m[1].lower(), inner)
-        return self.point(s)
+        return self._point_or_both(s, r"(?<=\S)\s+and")
 
     def _end(self, left: str, right: str) -> When | None:
         """The right side may borrow the left's month ("January 11–12, 1982")."""

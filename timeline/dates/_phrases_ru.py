@@ -88,7 +88,7 @@ class RussianReader(Reader):
                     word = {"до": "before", "после": "after", "с": "since", "по": "until"}
                     word["начиная с"] = "since"
                     return bounded(word[m[1]], inner)
-        return self.point(s)
+        return self._point_or_both(s, r"(?<=\S)\s+и")
 
     def point(self, text: str) -> When | None:
         s = text.lower().strip(" .,")

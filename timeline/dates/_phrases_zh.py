@@ -88,11 +88,11 @@ class ChineseReader(Reader):
                     break
         return end
 
-    def _one_of(self, left: str, right: str) -> When | None:
+    def _one_of(self, left: str, right: str, all_of: bool = False) -> When | None:
         """1969年或1970年, and 1969或1970年 (the left borrows 年)."""
         if re.fullmatch(r"\d+", left) and right.endswith("年"):
             left += "年"
-        return super()._one_of(left, right)
+        return super()._one_of(left, right, all_of)
 
     def read(self, text: str) -> When | None:
         s = text.strip("。,，")
@@ -129,7 +129,7 @@ class ChineseReader(Reader):
                 word = {"以前": "before", "之前": "before", "前": "before", "以后": "after"}
                 word.update({"之后": "after", "后": "after", "以来": "since", "至今": "since"})
                 return bounded(word[m[2]], inner)
-        return self.point(s)
+        return self._point_or_both(s, "和|与|及")
 
     def _glossed(self, s: str) -> When | None:
         """A date in a Chinese calendar beside its Gregorian reading, either way round:

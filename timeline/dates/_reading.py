@@ -312,17 +312,24 @@ class Reader(abc.ABC):
         pair = self._pair(left, right)
         return None if pair is None else interval(*pair)
 
-    def _one_of(self, left: str, right: str) -> When | None:
-        """``1969 or 1970``, ``March or April 1969``, 1969年或1970年: an EDTF one-of set."""
+    def _one_of(self, left: str, right: str, all_of: bool = False) -> When | None:
+        """``1969 or 1970``, ``March or April 1969``, 1969年或1970年: an EDTF one-of set;
+        ``all_of``: "2 and 15 March 1969", an all-of set."""
         pair = self._pair(left, right)
         if pair is None:
             return None
         members = []
         for value in pair:
             if isinstance(value, DateSet):
-                raise InvalidDate(f"{format_edtf(value)}: a set cannot be one choice of another")
+                raise InvalidDate(f"{format_edtf(value)}: a set cannot be one member of another")
             members.append(value)
-        return DateSet(tuple(sorted(set(members))))
+        return DateSet(tuple(sorted(set(members))), all_of=all_of)
+
+    def _point_or_both(self, s: str, conjunction: str) -> When | None:
+        """``s`` as one date, else as two joined by ``conjunction`` (all of them)."""
+        value = self.point(s)
+        m = None if value is not None else re.fullmatch(rf"(.+?)\s*(?:{conjunction})\s*(.+)", s)
+        return self._one_of(m[1], m[2], all_of=True) if m else value
 
     def _pair(self, left: str, right: str) -> tuple[When, When] | None:
         """Two phrases read alike; the left may borrow the right's tail."""
