@@ -1834,7 +1834,7 @@ def _new_citation(
 
 def _citing(current: EventState, citation: Citation, meta: Mapping[str, str]) -> CitationAdded:
     """The change citing ``citation`` from the event; refused if it cites it already."""
-    if any(cited.id == citation.id for cited in current.citations):
+    if current.citation(citation.id) is not None:
         raise InvalidChange(
             f"event {citation.event_id!r} already cites {citation.key!r} at {citation.locator!r}"
         )

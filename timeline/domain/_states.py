@@ -65,10 +65,20 @@ class EventState:
     citations: tuple[Citation, ...] = ()
     claims: tuple[Claim, ...] = ()
     conclusions: tuple[Conclusion, ...] = ()
+    # citations by id, made on the first lookup and carried to the next state by a
+    # citation.added, so that citing an event N times costs O(N), not O(N^2)
+    _by_id: dict[str, Citation] | None = attrs.field(default=None, eq=False, repr=False)
 
     def citation(self, citation_id: str) -> Citation | None:
         """The citation with this id, if the event has it."""
-        return next((c for c in self.citations if c.id == citation_id), None)
+        return self._citations_by_id().get(citation_id)
+
+    def _citations_by_id(self) -> dict[str, Citation]:
+        if self._by_id is None:
+            # a cache of values the frozen fields fix: setting it changes no state
+            object.__setattr__(self, "_by_id", {c.id: c for c in self.citations})
+        assert self._by_id is not None
+        return self._by_id
 
     def claim(self, claim_id: str) -> Claim | None:
         """The claim with this id, if a citation of the event makes it."""
@@ -142,16 +152,18 @@ def _event(state: EventState | None, change: EventChange) -> EventState:
                 raise InvalidChange(f"event {state.event.id!r} is {being}")
             return attrs.evolve(state, retracted=retracted, version=version)
         case CitationAdded(citation=citation):
-            if state.citation(citation.id) is not None:
+            by_id = state._citations_by_id()
+            if citation.id in by_id:
                 raise InvalidChange(f"event {state.event.id!r} already cites {citation.id!r}")
             citations = (*state.citations, citation)
-            return attrs.evolve(state, citations=citations, version=version)
+            by_id = {**by_id, citation.id: citation}
+            return attrs.evolve(state, citations=citations, version=version, by_id=by_id)
         case CitationRemoved(citation_id=citation_id):
             if state.citation(citation_id) is None:
                 raise UnknownCitation(f"event {state.event.id!r} has no citation {citation_id!r}")
             citations = tuple(c for c in state.citations if c.id != citation_id)
             state = _without(state, lambda claim: claim.citation_id == citation_id, version)
-            return attrs.evolve(state, citations=citations)
+            return attrs.evolve(state, citations=citations, by_id=None)
         case ClaimRecorded() | ClaimRevised() | ClaimWithdrawn() | ClaimFollowed():
             return _claimed(state, change, version)
     raise TypeError(f"not an event change: {change!r}")  # pragma: no cover - exhaustive
