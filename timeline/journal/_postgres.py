@@ -372,6 +372,9 @@ class PostgresJournal(ChainStore):
 
         The lock (``pg_advisory_xact_lock``) is taken first, so the head read
         inside is the latest one and no other writer appends until the commit.
+        A connection lost during the COMMIT with no word from the server is
+        :class:`JournalUnavailable` saying the command may or may not be
+        stored (the server may have committed it before the connection went).
         """
         if self._reading:
             raise JournalUsageError(
@@ -380,10 +383,25 @@ class PostgresJournal(ChainStore):
             )
         conn = self._conn
         outer = conn.info.transaction_status == _IDLE
-        with self.typed_errors(), conn.transaction():
-            if outer:
-                conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (self._lock,))
-            yield
+        committing = False
+        with self.typed_errors():
+            try:
+                with conn.transaction():
+                    if outer:
+                        conn.execute(
+                            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (self._lock,)
+                        )
+                    yield
+                    committing = outer
+            except _driver().OperationalError as exc:
+                if not committing or exc.sqlstate is not None:
+                    raise  # the server said why it ended the transaction: it is not stored
+                raise JournalUnavailable(
+                    f"{self._target.shown}: the connection to the PostgreSQL server was lost "
+                    f"while it committed ({_says(self._target, exc)}): the command may or may "
+                    f"not be stored; look (timeline events, timeline verify) before running it "
+                    f"again"
+                ) from None
 
     @contextlib.contextmanager
     def read_transaction(self) -> Iterator[None]:
