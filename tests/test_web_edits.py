@@ -299,3 +299,90 @@ def test_read_only_serves_no_form_and_writes_nothing(journal: Path) -> None:
         )
         assert reply.status == 403 and "read-only" in message(reply)
     assert digest(journal) == before
+
+
+def _last_reference_record(journal: Path, key: str) -> tuple[str, str, str]:
+    """The kind, author and reason of the last record of the reference's stream."""
+    from timeline.domain import decode, reference_stream
+
+    with Timeline.open(journal, read_only=True) as tl:
+        last = list(tl.journal.read_stream(reference_stream(key)))[-1]
+    change = decode(last)
+    return last.kind, change.author, change.reason
+
+
+def test_a_reference_is_amended_and_merged_by_its_forms(url: str, journal: Path) -> None:
+    """The reference page's forms: a correction replaces its fields (an emptied one goes, a
+    new one comes) as one signed reference.amended; a duplicate is merged into another
+    key and the answer shows the surviving one; no author or no reason writes nothing."""
+    with Timeline.open(journal, author="setup") as tl:
+        tl.add_reference(Reference("dup1969", "book", {"title": "Damansky (copy)"}))
+    client = Client(url)
+    page = client.get("/references/sov1969")
+    form = {
+        "csrf": page.field("csrf"),
+        "version": page.field("version"),
+        "entry_type": "book",
+        "field:title": "Damansky Island, 1969",
+        "field:date": "",
+        "new-field": "publisher",
+        "new-value": "Voenizdat",
+        "reason": "the title page",
+    }
+    before = head(journal)
+    for missing, text in (("author", "say who you are"), ("reason", "give a reason")):
+        refused = client.post("/references/sov1969/amend", {**form, "author": "Ana", missing: ""})
+        assert refused.status == 400 and text in message(refused)
+    assert head(journal) == before
+    reply = client.post("/references/sov1969/amend", {**form, "author": "Ana"})
+    assert reply.status == 303, message(reply)
+    assert reply.headers["location"].startswith("/references/sov1969?done=")
+    with Timeline.open(journal, read_only=True) as tl:
+        fields = dict(tl.reference("sov1969").fields)
+    assert fields == {"title": "Damansky Island, 1969", "publisher": "Voenizdat"}
+    assert _last_reference_record(journal, "sov1969") == (
+        "reference.amended",
+        "Ana",
+        "the title page",
+    )
+    page = client.get("/references/dup1969")
+    reply = client.post(
+        "/references/dup1969/merge",
+        {
+            "csrf": page.field("csrf"),
+            "version": page.field("version"),
+            "into": "sov1969",
+            "reason": "the same book",
+            "author": "Bo",
+        },
+    )
+    assert reply.status == 303 and reply.headers["location"].startswith("/references/sov1969?")
+    with Timeline.open(journal, read_only=True) as tl:
+        assert "dup1969" not in {ref.key for ref in tl.references()}
+    assert _last_reference_record(journal, "dup1969")[1:] == ("Bo", "the same book")
+
+
+def test_a_reference_changed_first_by_another_is_a_conflict(url: str, journal: Path) -> None:
+    """A reference amended elsewhere after its page was opened: the form is refused with who
+    changed it, and nothing is written."""
+    client = Client(url)
+    page = client.get("/references/chn1969")
+    with Timeline.open(journal, author="setup") as tl:
+        tl.amend_reference(
+            Reference("chn1969", "book", {"title": "珍宝岛事件", "date": "1969"}), reason="typo"
+        )
+    before = head(journal)
+    reply = client.post(
+        "/references/chn1969/amend",
+        {
+            "csrf": page.field("csrf"),
+            "version": page.field("version"),
+            "entry_type": "book",
+            "field:title": "Zhenbao",
+            "reason": "English title",
+            "author": "Ana",
+        },
+    )
+    assert reply.status == 409
+    assert "was changed by setup (reference.amended" in message(reply)
+    assert "nothing of yours was saved" in message(reply) and head(journal) == before

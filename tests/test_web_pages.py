@@ -167,6 +167,34 @@ def test_an_event_page_shows_fields_citations_claims_and_history(client: Client)
     assert '<td class="old">Xi visits Moscow</td><td class="new">Xi&#39;s state visit' in revised
 
 
+def test_two_records_of_an_events_history_are_compared(client: Client, journal: Path) -> None:
+    """?compare=A&to=B on an event's page: each field that differs between the event at
+    record A and at record B (titles in every language), its citations too; the same record
+    twice differs in nothing; a record not of its history is refused."""
+    with Timeline.open(journal, read_only=True) as tl:
+        visit = [entry.seq for entry in tl.history("2019-visit")]
+        clash = [entry.seq for entry in tl.history("1969-zhenbao")]
+
+    def table(path: str) -> str:
+        text = client.get(path).text
+        start = text.index('<table class="diffs comparison">')
+        return text[start : text.index("</table>", start)]
+
+    shown = table(f"/events/2019-visit?compare={visit[0]}&to={visit[-1]}")
+    assert f"From record {visit[0]} to record {visit[-1]}" in shown
+    assert (
+        '<th>title</th><td class="old">en: Xi visits Moscow</td>'
+        '<td class="new">en: Xi&#39;s state visit to Moscow</td>'
+    ) in shown
+    assert "<th>when</th>" in shown and "<th>category</th>" not in shown
+    cited = table(f"/events/1969-zhenbao?compare={clash[0]}&to={clash[-1]}")
+    assert '<th>citations</th><td class="old"></td>' in cited
+    assert "sov1969, ch. 2, westad2022next, p. 104</td>" in cited
+    assert "nothing differs" in table(f"/events/2019-visit?compare={visit[0]}&to={visit[0]}")
+    refused = client.get(f"/events/2019-visit?compare={clash[0]}&to={visit[0]}")
+    assert refused.status == 400 and "name two records of this event" in refused.text
+
+
 def test_a_reference_page_lists_the_events_citing_it(client: Client) -> None:
     """/references/KEY: the reference formatted, its fields, and the events that cite it."""
     reply = client.get("/references/sov1969")

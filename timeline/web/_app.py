@@ -51,6 +51,10 @@ def create_app(
         ),
         Route("/events/{event_id:path}", _pages.event),
         Route("/references", _pages.references),
+        *(
+            Route(f"/references/{{key:path}}/{name}", getattr(_edits, name), methods=["POST"])
+            for name in _edits.REFERENCE_FORMS
+        ),
         Route("/references/{key:path}", _pages.reference),
         Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
         Mount("/viewer", StaticFiles(directory=ASSETS), name="viewer"),

@@ -1,12 +1,13 @@
-"""The forms that write: record, revise, retract, restore, cite, uncite, claim, follow.
+"""The forms that write: record, revise, retract, restore, cite, uncite, claim, follow
+an event; amend and merge a reference.
 
 Each form is one call of a :class:`~timeline.Timeline` command (one journal
 record, or the few one command makes) with the author and a reason. A form
 is refused before anything is written when its CSRF field is wrong, the app
-serves read-only, the author is missing, or the event changed since the form
-was shown (its version then is in the form: someone else edited first). A
-refusal by the library (a bad date, an unknown key) shows the form again
-with the library's message and what was typed.
+serves read-only, the author is missing, or the event or reference changed
+since the form was shown (its version then is in the form: someone else
+edited first). A refusal by the library (a bad date, an unknown key) shows
+the form again with the library's message and what was typed.
 """
 
 from __future__ import annotations
@@ -17,24 +18,29 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+import attrs
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from citations import Reference
 from citations.errors import CitationsError
 from timeline.application import Timeline
-from timeline.domain import LocalizedText
+from timeline.domain import LocalizedText, decode, event_stream, reference_stream
 from timeline.errors import InvalidChange, TimelineError, TimelineWarning
 from timeline.web._guard import MAX_BODY, same
-from timeline.web._pages import event_context
+from timeline.web._pages import event_context, reference_context
 from timeline.web._render import AUTHOR_COOKIE, Page, page
 
 __all__ = [
     "EVENT_FORMS",
+    "REFERENCE_FORMS",
     "EditConflict",
     "add_event",
+    "amend",
     "cite",
     "claim",
     "follow",
+    "merge",
     "restore",
     "retract",
     "revise",
@@ -53,6 +59,8 @@ EVENT_FORMS = (
     "follow",
     "withdraw-claim",
 )
+#: The forms on a reference's page, each posted to /references/KEY/NAME.
+REFERENCE_FORMS = ("amend", "merge")
 
 Form = Mapping[str, str]
 #: A command run from a form: the timeline, the form, the author -> the event id shown next.
@@ -60,7 +68,7 @@ Command = Callable[[Timeline, Form, str], str]
 
 
 class EditConflict(InvalidChange):
-    """The event changed after the form was shown: someone else edited it first."""
+    """The event or reference changed after the form was shown: someone else edited it first."""
 
 
 class _Refused(Exception):
@@ -88,7 +96,23 @@ async def _read_form(request: Request) -> dict[str, str]:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def edit(command: Command, *, needs_reason: bool = False) -> Handler:
+@attrs.frozen
+class _Subject:
+    """What a form changes: the path parameter naming it, the journal stream its version is
+    of, and the page showing it (with the form again after a refusal)."""
+
+    param: str
+    stream: Callable[[str], str]
+    context: Callable[[Timeline, str], dict[str, Any]]
+    template: str
+    path: str
+
+
+_EVENT = _Subject("event_id", event_stream, event_context, "event.html", "/events/")
+_REFERENCE = _Subject("key", reference_stream, reference_context, "reference.html", "/references/")
+
+
+def edit(command: Command, *, needs_reason: bool = False, subject: _Subject = _EVENT) -> Handler:
     """A POST handler running ``command`` in one write transaction, with every check first."""
 
     @functools.wraps(command)
@@ -97,7 +121,7 @@ def edit(command: Command, *, needs_reason: bool = False) -> Handler:
             message = "an as-of view shows the past, which cannot be changed"
             return page(request, "error.html", 403, message=message)
         view = Page(request)
-        event_id = request.path_params.get("event_id")
+        event_id = request.path_params.get(subject.param)
         form: dict[str, str] = {}
         try:
             if view.read_only:
@@ -105,7 +129,7 @@ def edit(command: Command, *, needs_reason: bool = False) -> Handler:
             form = await _read_form(request)
             form["form"] = request.url.path.rsplit("/", 1)[-1]  # which form (re-shown on error)
             if event_id is not None:
-                form["event"] = event_id
+                form[subject.param.removesuffix("_id")] = event_id
             if not same(form.get("csrf", ""), request.scope["state"]["csrf"]):
                 raise _Refused(403, "this form has expired (its CSRF field is wrong): reload")
             author = " ".join(form.get("author", "").split())
@@ -117,16 +141,21 @@ def edit(command: Command, *, needs_reason: bool = False) -> Handler:
                 warnings.simplefilter("always", TimelineWarning)
                 with view.live.transaction():
                     if event_id is not None:
-                        _check_version(view.live, event_id, form.get("version", ""))
+                        _check_version(view.live, subject, event_id, form.get("version", ""))
                     shown = command(view.live, form, author)
         except _Refused as exc:
-            return _again(request, view, event_id, form, exc.status, str(exc))
+            return _again(request, view, subject, event_id, form, exc.status, str(exc))
         except EditConflict as exc:
-            return _again(request, view, event_id, form, 409, str(exc), conflict=True)
+            return _again(request, view, subject, event_id, form, 409, str(exc), conflict=True)
         except (TimelineError, CitationsError) as exc:
-            return _again(request, view, event_id, form, 400, " ".join(str(exc).split()))
+            message = " ".join(str(exc).split())
+            return _again(request, view, subject, event_id, form, 400, message)
         notes = [str(w.message) for w in caught]
-        target = view.link(f"/events/{shown}", done=view.live.head().seq, warning=notes or None)
+        target = view.link(
+            subject.path + quote(shown, safe="/:"),
+            done=view.live.head().seq,
+            warning=notes or None,
+        )
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(AUTHOR_COOKIE, quote(author), httponly=True, samesite="strict")
         return response
@@ -134,21 +163,25 @@ def edit(command: Command, *, needs_reason: bool = False) -> Handler:
     return handler
 
 
-def _check_version(timeline: Timeline, event_id: str, seen: str) -> None:
-    """Refuse with :class:`EditConflict` when the event's stream moved past ``seen``."""
-    history = timeline.history(event_id)
-    if seen != str(len(history)):
-        last = history[-1]
+def _check_version(timeline: Timeline, subject: _Subject, name: str, seen: str) -> None:
+    """Refuse with :class:`EditConflict` when the subject's stream moved past ``seen``."""
+    subject.context(timeline, name)  # an unknown event or reference is refused first
+    stream = subject.stream(name)
+    if seen != str(timeline.journal.stream_version(stream)):
+        last = list(timeline.journal.read_stream(stream))[-1]  # it exists: it has a record
+        change = decode(last)
+        what = "event" if subject is _EVENT else "reference"
         raise EditConflict(
-            f"event {event_id!r} was changed by {last.author} ({last.kind}, record {last.seq}"
-            f"{': ' + last.reason if last.reason else ''}) after you opened it; nothing of yours "
-            "was saved: look at the change below, then make yours again"
+            f"{what} {name!r} was changed by {change.author} ({last.kind}, record {last.seq}"
+            f"{': ' + change.reason if change.reason else ''}) after you opened it; nothing of "
+            "yours was saved: look at the change below, then make yours again"
         )
 
 
 def _again(
     request: Request,
     view: Page,
+    subject: _Subject,
     event_id: str | None,
     form: Mapping[str, str],
     status: int,
@@ -161,10 +194,10 @@ def _again(
     if event_id is not None:
         try:
             with view.live.read_transaction():
-                context = event_context(view.live, event_id)
+                context = subject.context(view.live, event_id)
         except (TimelineError, CitationsError):
             return page(request, "error.html", status, view=view, message=message)
-        return page(request, "event.html", status, view=view, **context, **values)
+        return page(request, subject.template, status, view=view, **context, **values)
     return page(request, "new.html", status, view=view, **values)
 
 
@@ -328,6 +361,38 @@ def _on_claim(command: Callable[..., object]) -> Command:
     return run
 
 
+def _amend(tl: Timeline, form: Form, author: str) -> str:
+    """The reference with the form's entry type and fields (an emptied field is dropped, a
+    new one added); its names, language and key stay as they are."""
+    current = tl.reference(form["key"])
+    fields = {
+        name.removeprefix("field:"): value.strip()
+        for name, value in form.items()
+        if name.startswith("field:") and value.strip()
+    }
+    if _text(form, "new-field") and _text(form, "new-value"):
+        fields[_text(form, "new-field").lower()] = _text(form, "new-value")
+    amended = Reference(
+        current.key,
+        _text(form, "entry_type") or current.entry_type,
+        fields,
+        current.contributors,
+        current.language,
+    )
+    if amended == current:
+        raise InvalidChange(f"nothing to change: the form holds reference {current.key!r} as it is")
+    tl.amend_reference(amended, reason=_text(form, "reason"), author=author)
+    return current.key
+
+
+def _merge(tl: Timeline, form: Form, author: str) -> str:
+    into = _text(form, "into")
+    if not into:
+        raise InvalidChange("say which reference this one duplicates (its key)")
+    tl.merge_references(form["key"], into, reason=_text(form, "reason"), author=author)
+    return into
+
+
 add_event = edit(_add_event)
 revise = edit(_revise, needs_reason=True)
 retract = edit(_retract, needs_reason=True)
@@ -337,3 +402,5 @@ uncite = edit(_uncite, needs_reason=True)
 claim = edit(_claim)
 follow = edit(_on_claim(Timeline.follow), needs_reason=True)
 withdraw_claim = edit(_on_claim(Timeline.withdraw_claim), needs_reason=True)
+amend = edit(_amend, needs_reason=True, subject=_REFERENCE)
+merge = edit(_merge, needs_reason=True, subject=_REFERENCE)

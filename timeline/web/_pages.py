@@ -7,17 +7,20 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import attrs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from citations import format_reference
 from citations.errors import CitationsError
-from timeline.application import Timeline
-from timeline.errors import TimelineError, UnknownEvent, UnknownReference
+from timeline.application import FieldDiff, Timeline
+from timeline.domain import Event, LocalizedText, reference_stream
+from timeline.errors import InvalidChange, TimelineError, UnknownEvent, UnknownReference
 from timeline.viewer import actor_name, viewer_item
 from timeline.web._render import Page, page
 
 __all__ = [
+    "compare",
     "disputes",
     "event",
     "event_context",
@@ -27,6 +30,7 @@ __all__ = [
     "journal",
     "new_event",
     "reference",
+    "reference_context",
     "references",
     "search",
     "unsourced",
@@ -76,8 +80,6 @@ def event_filters(request: Request) -> dict[str, Any]:
     importance = params.get("importance", "").strip()
     if importance:
         if importance not in ("1", "2", "3"):
-            from timeline.errors import InvalidChange
-
             raise InvalidChange(f"importance is 1, 2 or 3, not {importance!r}")
         keywords["importance"] = int(importance)
     if params.get("retracted"):
@@ -128,11 +130,67 @@ async def event(request: Request) -> Response:
     """One event: its fields, citations with their references, claims and history (and,
     when editable, the forms that change it)."""
     view = Page(request)
+    event_id = request.path_params["event_id"]
     with view.timeline.read_transaction():
-        context = event_context(view.timeline, request.path_params["event_id"])
+        context = event_context(view.timeline, event_id)
+        pair = _pair(request, [entry.seq for entry in context["history"]])
+        comparison = compare(view.timeline, event_id, *pair) if pair else None
     done = request.query_params.get("done", "")
     notes = request.query_params.getlist("warning")
-    return page(request, "event.html", view=view, done=done, notes=notes, **context)
+    return page(
+        request,
+        "event.html",
+        view=view,
+        done=done,
+        notes=notes,
+        pair=pair,
+        comparison=comparison,
+        **context,
+    )
+
+
+def _pair(request: Request, seqs: list[int]) -> tuple[int, int] | None:
+    """The two records of the event's history that ``?compare=A&to=B`` names, if any."""
+    first, second = request.query_params.get("compare", ""), request.query_params.get("to", "")
+    if not first and not second:
+        return None
+    if not (first.isdigit() and second.isdigit() and {int(first), int(second)} <= set(seqs)):
+        shown = ", ".join(map(str, seqs))
+        raise InvalidChange(
+            f"compare and to name two records of this event's history ({shown}), "
+            f"not {first!r} and {second!r}"
+        )
+    return int(first), int(second)
+
+
+def compare(tl: Timeline, event_id: str, first: int, second: int) -> list[FieldDiff]:
+    """What differs in the event between journal records ``first`` and ``second``: each
+    field, retracted or not, and its citations (key and locator)."""
+    before, after = tl.as_of(first), tl.as_of(second)
+    old, new = before.event(event_id), after.event(event_id)
+    diffs = [
+        FieldDiff(field.name, _comparable(getattr(old, field.name)), _comparable(value))
+        for field in attrs.fields(Event)
+        if (value := getattr(new, field.name)) != getattr(old, field.name)
+    ]
+    retracted = (before.is_retracted(event_id), after.is_retracted(event_id))
+    if retracted[0] != retracted[1]:
+        diffs.append(FieldDiff("retracted", *retracted))
+    cited = [
+        {f"{c.key}, {c.locator}" if c.locator else c.key for c in side.citations_of(event_id)}
+        for side in (before, after)
+    ]
+    if cited[0] != cited[1]:
+        diffs.append(FieldDiff("citations", sorted(cited[0]), sorted(cited[1])))
+    return diffs
+
+
+def _comparable(value: Any) -> Any:
+    """A text in every language it has (a diff shows a Chinese title changed on an English
+    page too); anything else as it is."""
+    if isinstance(value, LocalizedText):
+        return "; ".join(f"{lang}: {text}" for lang, text in value.values)
+    return value
 
 
 def event_context(tl: Timeline, event_id: str) -> dict[str, Any]:
@@ -175,18 +233,23 @@ async def references(request: Request) -> Response:
 async def reference(request: Request) -> Response:
     """One reference and the events citing it."""
     view = Page(request)
-    key = request.path_params["key"]
     with view.timeline.read_transaction():
-        ref = view.timeline.reference(key)
-        citing = view.timeline.events_citing(key)
-    return page(
-        request,
-        "reference.html",
-        view=view,
-        reference=ref,
-        formatted=format_reference(ref),
-        events=citing,
-    )
+        context = reference_context(view.timeline, request.path_params["key"])
+    done = request.query_params.get("done", "")
+    return page(request, "reference.html", view=view, done=done, **context)
+
+
+def reference_context(tl: Timeline, key: str) -> dict[str, Any]:
+    """What a reference's page shows (read in the caller's snapshot); ``version`` is its
+    stream's, which its forms carry to see whether someone changed it first."""
+    ref = tl.reference(key)
+    return {
+        "reference": ref,
+        "formatted": format_reference(ref),
+        "events": tl.events_citing(key),
+        "version": tl.journal.stream_version(reference_stream(key)),
+        "keys": [other.key for other in tl.references() if other.key != key],
+    }
 
 
 @handled

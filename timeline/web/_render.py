@@ -133,6 +133,15 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
         languages=LANGUAGES,
         request_path=request.url.path,
         author=author_of(request),
-        **{"message": None, "conflict": False, "typed": {}, "done": "", "notes": [], **values},
+        **{
+            "message": None,
+            "conflict": False,
+            "typed": {},
+            "done": "",
+            "notes": [],
+            "pair": None,
+            "comparison": None,
+            **values,
+        },
     )
     return HTMLResponse(text, status_code=status)
