@@ -34,6 +34,7 @@ What is corrected here, measured against ``pandoc --citeproc`` (docs/formatting.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import html
@@ -42,7 +43,7 @@ import json
 import re
 import unicodedata
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
 from typing import Any
@@ -70,6 +71,7 @@ from citations.csl import to_csl
 from citations.errors import FormatError
 from citations.model import Reference, is_cjk
 from citations.sorting import sorted_items
+from citations.specialised import specialise
 
 __all__ = [
     "OUTPUTS",
@@ -370,6 +372,13 @@ _memoise_element_answers()
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+def _locale_language(context: Any) -> str:
+    """The primary language of the locale ``context``'s style is formatting in ("zh", "en")."""
+    locales = context.get_root().locales
+    language = next((lang for lang in (loc.get(_XML_LANG) for loc in locales) if lang), "")
+    return str(language).split("-")[0]
+
+
 def _ordinal(number: int, context: Any) -> str:
     """``number`` with its locale's ordinal suffix ("2-е", "3"), English's only as a fallback.
 
@@ -380,8 +389,7 @@ def _ordinal(number: int, context: Any) -> str:
     language-less ones) are searched first, then the fallbacks.
     """
     locales = context.get_root().locales
-    language = next((lang for lang in (loc.get(_XML_LANG) for loc in locales) if lang), "")
-    primary = language.split("-")[0]
+    primary = _locale_language(context)
     own = [loc for loc in locales if (loc.get(_XML_LANG) or primary).split("-")[0] == primary]
     rest = [loc for loc in locales if loc not in own]
     digits = str(number)
@@ -434,10 +442,15 @@ def _title_case(text: Any) -> str:
 
 
 def _correct_ordinals_and_title_case() -> None:
+    """Ordinals by :func:`_ordinal`, CSL title case by :func:`_title_case`, and a
+    ``cs:label``'s ``text-case`` applied in its locale's language: citeproc-py gave a label
+    no language, so ``text-case="title"`` never applied (APA printed "(ed.)", "trans.")."""
     _citeproc_model.to_ordinal = _ordinal
     original_case = _citeproc_model.TextCased.case
 
     def case(self: Any, text: Any, language: str | None = None) -> Any:
+        if language is None and isinstance(self, _citeproc_model.Label):
+            language = _locale_language(self)  # a label is a term: the locale's language
         if self.get("text-case") == "title" and language == "en":
             return _title_case(text)
         return original_case(self, text, language)
@@ -602,7 +615,10 @@ class CSLStyle:
     cites_locator: bool  # the citation layout prints the locator
     #: Each entry in its own language's locale (see :meth:`locale_for`), else the style's.
     per_item_locales: bool
+    #: The style's XML as citeproc-py parsed it (after the corrections of :func:`_load`).
+    source: bytes = attrs.field(repr=False)
     _locales: dict[str, list[Any]] = attrs.field(factory=dict)
+    _specialised: dict[tuple[str, frozenset[str]], Any] = attrs.field(factory=dict)
     #: Formatted entries: (reference, locale, year suffix, number) -> marked text.
     entries: dict[_EntryKey, str] = attrs.field(factory=dict)
     #: Bibliography orders: (references, locale) -> (index, year suffix) in order.
@@ -665,6 +681,16 @@ class CSLStyle:
             return csl_locale(ref.language, self.default_locale)
         return self.default_locale
 
+    def specialised(self, kind: tuple[str, frozenset[str]]) -> Any:
+        """The parsed style with its tests on the type and variables decided for entries of
+        ``kind`` (:func:`citations.specialised.specialise`), built once."""
+        found = self._specialised.get(kind)
+        if found is None:
+            found = _parsed(specialise(self.source, *kind), self.path)
+            found.root.formatter = _MARKED
+            self._specialised[kind] = found
+        return found
+
     def locales(self, locale: str) -> list[Any]:
         """citeproc-py's locale list for ``locale`` (e.g. "zh-CN"), built once."""
         found = self._locales.get(locale)
@@ -700,12 +726,8 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
     _separators_need_both_sides(root)
     if path.stem.startswith("gost-r-7-0-5"):
         _gost_edition(root)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = CitationStylesStyle(io.BytesIO(etree.tostring(tree)), validate=False)
-    except Exception as exc:  # citeproc-py raises bare errors on styles it cannot take
-        raise FormatError(f"CSL style {str(path)!r}: citeproc-py cannot use it ({exc})") from exc
+    source = etree.tostring(tree)
+    parsed = _parsed(source, path)
     if parsed.root.bibliography is None:
         raise FormatError(f"CSL style {str(path)!r} has no bibliography layout")
     stem = path.stem
@@ -730,6 +752,7 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
             for macro in root.iterfind("cs:macro", _NS)
         ),
         path=path,
+        source=source,
         citeproc=parsed,
         default_locale=root.get("default-locale", "en-US"),
         per_item_locales="gb-t-7714" in stem
@@ -738,6 +761,16 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
         is_note=root.get("class") == "note",
         sorts_by_language=family,
     )
+
+
+def _parsed(source: bytes, path: Path) -> Any:
+    """citeproc-py's parsed style of the XML ``source`` (read from ``path``)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return CitationStylesStyle(io.BytesIO(source), validate=False)
+    except Exception as exc:  # citeproc-py raises bare errors on styles it cannot take
+        raise FormatError(f"CSL style {str(path)!r}: citeproc-py cannot use it ({exc})") from exc
 
 
 def _prints(root: Any, element: Any, variable: str) -> bool:
@@ -910,12 +943,24 @@ def _year_suffixes(style: CSLStyle, refs: Sequence[Reference]) -> list[str]:
     return suffixes
 
 
-def _after_year(text: str, year: str, suffix: str) -> str:
-    """``text`` with ``suffix`` after the first standalone ``year`` outside a URL."""
+_DATE_FIELDS = ("urldate", "eventdate", "origdate")
+
+
+def _after_year(text: str, ref: Reference, suffix: str) -> str:
+    """``text`` with ``suffix`` after the first standalone year of ``ref``'s date outside a
+    URL, else after the first of another date's year (its access date's, "29.01.2021b").
+
+    CSL: an implicit year suffix follows "the first year rendered through ``cs:date`` in
+    the bibliographic entry", which is another date's when the entry prints no issued year.
+    """
     urls = [match.span() for match in _URL.finditer(text)]
-    for match in re.finditer(rf"(?<![\d/.-]){re.escape(year)}(?![\d/-])", text):
-        if not any(start <= match.start() < end for start, end in urls):
-            return text[: match.end()] + suffix + text[match.end() :]
+    others = (re.search(r"-?\d{4}", ref.get(name) or "") for name in _DATE_FIELDS)
+    years = [ref.year, *(match.group() for match in others if match)]
+    for year in dict.fromkeys(year for year in years if year):
+        pattern = rf"(?:(?<![\d/.-])|(?<=\d\d\.)){re.escape(year)}(?![\d/-])"
+        for match in re.finditer(pattern, text):
+            if not any(start <= match.start() < end for start, end in urls):
+                return text[: match.end()] + suffix + text[match.end() :]
     return text
 
 
@@ -924,13 +969,17 @@ def _names_key(ref: Reference) -> tuple[str, ...]:
     return tuple(person.sort_name for person in people) or (ref.title,)
 
 
+def _source(refs: Sequence[Reference], indices: Iterable[int]) -> Any:
+    """citeproc-py's references for ``refs[index]`` of each of ``indices``, keyed "r{index}"."""
+    return CiteProcJSON([_record(refs[index], f"r{index}") for index in indices])
+
+
 def _sorted(
-    refs: Sequence[Reference], style: CSLStyle, locale: str | None
+    refs: Sequence[Reference], style: CSLStyle, locale: str | None, source: Any
 ) -> tuple[tuple[int, str], ...]:
-    """(index into ``refs``, year suffix) in the style's order."""
-    records = [_record(ref, f"r{index}") for index, ref in enumerate(refs)]
+    """(index into ``refs``, year suffix) in the style's order; ``source`` is their
+    :func:`_source`."""
     citeproc = style.citeproc
-    source = CiteProcJSON(records)
     citeproc.root.locales = style.locales(locale or style.default_locale)
     bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
     items = [CitationItem(f"r{index}") for index in range(len(refs))]
@@ -961,8 +1010,10 @@ def style_bibliography(
         warnings.simplefilter("ignore")
         order_key = (tuple(refs), locale)
         ordered = style.recall(style.orders, order_key)
+        source = None
         if ordered is None:
-            ordered = style.remember(style.orders, order_key, _sorted(refs, style, locale))
+            source = _source(refs, range(len(refs)))
+            ordered = style.remember(style.orders, order_key, _sorted(refs, style, locale, source))
         texts: list[str | None] = []
         missing = []
         for position, (index, suffix) in enumerate(ordered, start=1):
@@ -973,7 +1024,7 @@ def style_bibliography(
             if texts[-1] is None:
                 missing.append((position, index, key))
         for (position, _index, _key), text in zip(
-            missing, _render_entries(refs, ordered, missing, style), strict=True
+            missing, _render_entries(refs, ordered, missing, style, source), strict=True
         ):
             texts[position - 1] = text
         return [
@@ -988,31 +1039,69 @@ def _render_entries(
     ordered: Sequence[tuple[int, str]],
     missing: Sequence[tuple[int, int, _EntryKey]],
     style: CSLStyle,
+    source: Any = None,
 ) -> list[str]:
-    """The ``missing`` entries formatted (and remembered), in their order."""
+    """The ``missing`` entries formatted (and remembered), in their order; ``source``
+    is the :func:`_source` of all ``refs`` when the caller made it.
+
+    Where many entries share a type and a set of variables, they are laid out by
+    the style with those tests decided (:func:`citations.specialised.specialise`).
+    """
     if not missing:
         return []
     citeproc = style.citeproc
-    records = [_record(refs[index], f"r{index}") for _position, index, _key in missing]
-    source = CiteProcJSON(records)
+    if source is None:
+        source = _source(refs, (index for _position, index, _key in missing))
     bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
-    bibliography.keys = [f"r{index}" for index, _suffix in ordered]
-    layout = citeproc.root.bibliography.layout
-    texts = []
-    for _position, index, key in missing:
-        ref, chosen, suffix, _number = key
+    bibliography.keys = _Keys(f"r{index}" for index, _suffix in ordered)
+    items = []
+    for _position, index, (_ref, _chosen, suffix, _number) in missing:
         item = CitationItem(f"r{index}")
         Citation([item]).bibliography = bibliography
         if suffix and style.year_suffix == "variable":
             source[item.key]["year_suffix"] = suffix
-        citeproc.root.locales = style.locales(chosen)
+        items.append(item)
+    kinds = [_kind(source[item.key]) for item in items]
+    counts = collections.Counter(kinds)
+    texts = []
+    for item, kind, (_position, _index, key) in zip(items, kinds, missing, strict=True):
+        ref, chosen, suffix, _number = key
+        locales = style.locales(chosen)
+        citeproc.root.locales = locales
         piq = citeproc.root.get_locale_option("punctuation-in-quote").lower() == "true"
-        (rendered,) = layout.render_bibliography([item]) or [""]
+        laid_out = style.specialised(kind) if counts[kind] >= _SPECIALISE_AT else citeproc
+        laid_out.root.locales = locales
+        (rendered,) = laid_out.root.bibliography.layout.render_bibliography([item]) or [""]
         text = str(rendered)
         if suffix and style.year_suffix == "implicit":
-            text = _after_year(text, ref.year, suffix)
+            text = _after_year(text, ref, suffix)
         texts.append(style.remember(style.entries, key, _chinese_dates(_tidy(text, piq), chosen)))
     return texts
+
+
+#: Entries of one kind (type and variables) from which a bibliography lays them out with
+#: the style specialised for it: building one costs about as much as rendering that many.
+_SPECIALISE_AT = 20
+
+
+def _kind(reference: Mapping[str, Any]) -> tuple[str, frozenset[str]]:
+    """What the specialised style decides on: the entry's CSL type and variables."""
+    return str(reference["type"]), frozenset(reference)
+
+
+class _Keys(list[str]):
+    """citeproc-py's list of a bibliography's keys, whose ``index`` (an entry's citation
+    number, asked for each entry) is a dict look-up instead of a scan."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        super().__init__(keys)
+        self._positions = {key: position for position, key in enumerate(self)}
+
+    def index(self, key: str, *_bounds: Any) -> int:
+        try:
+            return self._positions[key]
+        except KeyError:
+            raise ValueError(f"{key!r} is not in the bibliography") from None
 
 
 _LOCATORS = (

@@ -83,7 +83,7 @@ def test_an_english_style_prints_english_terms_for_every_item() -> None:
     assert "edited by Пётр Петров" in chicago and "под редакцией" not in chicago
     assert "Smith, John, Ann Jones, Bob Brown, and Gail Green. 2020." in chicago
     assert "魏伟, 陈骁, 张亚婕, and 郝思婧" in chicago and "和" not in chicago
-    assert "In П. Петров (ed.), Сборник статей (pp. 9–42)" in format_reference(RU, "apa")
+    assert "In П. Петров (Ed.), Сборник статей (pp. 9–42)" in format_reference(RU, "apa")
     assert "/ под ред. П. Петров. Москва: Наука, 2019. С. 9–42." in format_reference(
         RU, "gost-r-7.0.5-2008"
     )
@@ -313,3 +313,41 @@ def test_title_case_capitalises_each_part_of_a_hyphenated_word() -> None:
     assert "The Sino-Soviet Split and the Non-Aligned World (Video)" in text
     up_to_date = attrs.evolve(ref, fields={"title": "an up-to-date view", "date": "2001"})
     assert "An Up-to-Date View" in format_reference(up_to_date, "chicago-author-date")
+
+
+def test_labels_take_the_styles_text_case() -> None:
+    """APA's editor and translator labels are title-cased ("Eds.", "Trans."), as its
+    ``text-case="title"`` asks, for an English work and for a Chinese one in English terms."""
+    chapter = Reference(
+        "k",
+        "incollection",
+        {"title": "A chapter", "booktitle": "The book", "publisher": "P", "date": "2001"},
+        [
+            Contributor(family="Smith", given="John"),
+            *(Contributor(family=f, given="J.", role=Role.EDITOR) for f in ("Doe", "Roe")),
+        ],
+        "en",
+    )
+    assert "In J. Doe & J. Roe (Eds.), The book." in format_reference(chapter, "apa")
+    translated = attrs.evolve(
+        ZH4,
+        entry_type="book",
+        contributors=[
+            *ZH4.contributors[:1],
+            Contributor(family="王", given="义桅", role=Role.TRANSLATOR),
+        ],
+    )
+    assert "(王义桅, Trans.)" in format_reference(translated, "apa")
+
+
+def test_an_implicit_year_suffix_follows_the_first_date_printed(
+    seeds: dict[str, Reference],
+) -> None:
+    """CSL puts an implicit year suffix after the first year a ``cs:date`` prints: the issued
+    year, or the access date's in a ГОСТ web page entry that prints no issued year."""
+    refs = [seeds["xi2020jingji"], seeds["xi2020quanguo"]]
+    gost = format_bibliography(refs, "gost-r-7.0.5-2008").splitlines()
+    assert gost[0].endswith("// 2020a.")
+    assert gost[1].endswith("(见于: 29.01.2021b).")  # a Chinese work: zh-CN terms
+    chicago = format_bibliography(refs, "chicago-author-date")
+    assert "习近平. 2020a. “在全国抗击" in chicago and "习近平. 2020b. “在经济" in chicago
