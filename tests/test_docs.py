@@ -292,3 +292,12 @@ def test_date_phrase_reference_covers_every_language() -> None:
 
     langs = [lang for _phrase, lang, _options, _shown in _phrase_rows()]
     assert all(langs.count(lang) >= 40 for lang in LANGS)
+
+
+def test_every_app_screenshot_is_shown_in_the_docs() -> None:
+    """docs/examples/screenshots.py's files are checked in and each is shown by a page."""
+    shots = _load(DOCS / "examples" / "screenshots.py").SHOTS
+    pages = "".join(path.read_text("utf-8") for path in DOCS.rglob("*.md"))
+    for name in shots:
+        assert (DOCS / "images" / name).stat().st_size > 1000, name
+        assert f"](images/{name})" in pages, f"no page shows docs/images/{name}"
