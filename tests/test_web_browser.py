@@ -391,3 +391,52 @@ def test_uncertain_dates_are_drawn_as_what_they_are(context: Any, tmp_path: Path
     assert pixel("1969-06-15", "either", up=4) == background, "an 'or' member is hollow"
     assert pixel("1969-06-01", "either", up=4) != background, "and outlined"
     tab.close()
+
+
+def test_hostile_text_in_the_new_forms_and_the_export_never_runs(
+    context: Any, url: str, journal: Path, tmp_path: Path
+) -> None:
+    """Markup typed into the reference and claim forms (fields, a new field, the reason, the
+    author, a key to merge into) and shown back in the reference page, the event's history
+    and its comparison, the refusal, and the exported HTML page: text, never script."""
+    tab = Tab(context)
+    page = tab.open(url + "references/chn1969")
+    amend = page.locator("form#amend")
+    amend.locator("input[name='field:title']").fill(HOSTILE + " (amended)")
+    amend.locator("input[name=new-field]").fill("note")
+    amend.locator("input[name=new-value]").fill(HOSTILE)
+    amend.locator("input[name=reason]").fill(HOSTILE)
+    amend.locator("input[name=author]").fill(HOSTILE)
+    amend.locator("button[type=submit]").click()
+    page.wait_for_selector("p.done")
+    assert page.locator("dl.fields").inner_text().count(HOSTILE) == 2
+    merge = page.locator("form#merge")
+    merge.locator("input[name=into]").fill(HOSTILE)
+    merge.locator("input[name=reason]").fill(HOSTILE)
+    with page.expect_navigation():
+        merge.locator("button[type=submit]").click()
+    assert HOSTILE[:40] in page.locator("p.error").inner_text()  # the key, quoted as text
+    page = tab.open(url + "events/1969-zhenbao")
+    claim = page.locator("form#claim")
+    claim.locator("select[name=field]").select_option("_")
+    claim.locator("input[name=custom]").fill("note")
+    claim.locator("input[name=value]").fill(HOSTILE)
+    claim.locator("button[type=submit]").click()
+    page.wait_for_selector("p.done")
+    with Timeline.open(journal, read_only=True) as tl:
+        seqs = [entry.seq for entry in tl.history("1969-zhenbao")]
+        exported = tmp_path / "chronology.html"
+        exported.write_text(render(tl.chronology(), "html"), "utf-8")
+    for path in (
+        f"events/1969-zhenbao?compare={seqs[0]}&to={seqs[-1]}",
+        "references/chn1969",
+        "disputes",
+    ):
+        page = tab.open(url + path)
+        assert page.evaluate("window.pwned") is None, path
+    assert HOSTILE in page.locator("main").inner_text()
+    page = tab.open(exported.as_uri())
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("main").inner_text().count(HOSTILE) >= 3  # title, locator, the claim
+    tab.errors = [e for e in tab.errors if "400" not in e]  # the refused merge itself
+    tab.close()
