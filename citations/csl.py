@@ -210,6 +210,8 @@ _VERBATIM = frozenset({"url", "doi", "isbn", "issn"})
 _NOTE_KEY = re.compile(r"^[ \t]*citation key[ \t]*:[ \t]*(\S+)[ \t]*(?:\n|$)", re.I | re.M)
 _URI = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
 _SIMPLE_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+#: The time of an EDTF/ISO 8601 date and time (``2001-01-03T15:00:00Z``): CSL dates have none.
+_TIME = re.compile(r"(?<=\d-\d\d)T\d\d(?::\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d(?::?\d\d)?)?$")
 
 
 # ------------------------------------------------------------------ writing
@@ -360,7 +362,7 @@ def _date_to_csl(value: str) -> dict[str, Any]:
     parts: list[list[int]] = []
     if len(ends) <= 2:
         for end in ends:
-            match = _SIMPLE_DATE.match(end)
+            match = _SIMPLE_DATE.match(_TIME.sub("", end))
             if match is None:
                 return {"raw": value}
             year, *rest = (int(group) for group in match.groups() if group is not None)

@@ -279,6 +279,18 @@ TEXT_COMMANDS = frozenset(
         "LaTeX",
         "LaTeXe",
         "url",
+        # biblatex's punctuation commands (biblatex-gost's shorttitles end
+        # "~\\textellipsis\\isdot"): each only adds or suppresses a punctuation mark
+        "isdot",
+        "adddot",
+        "addcomma",
+        "addcolon",
+        "addsemicolon",
+        "addperiod",
+        "addspace",
+        "addnbspace",
+        "addthinspace",
+        "nopunct",
     ]
 )
 #: Math-mode commands kept inside ``$...$``: Greek letters, operators, relations,
@@ -296,7 +308,7 @@ MATH_COMMANDS = frozenset(
     ldots cdots vdots ddots langle rangle lfloor rfloor lceil rceil left right
     log ln exp sin cos tan lim max min sup inf det arg deg gcd
     hat bar tilde vec dot ddot breve check acute grave overline underline
-    mathrm mathit mathbf mathsf mathtt mathcal textrm""".split()  # noqa: SIM905
+    mathrm mathit mathbf mathsf mathtt mathcal textrm mbox text""".split()  # noqa: SIM905
 )
 #: One-character commands kept in text (``\\&``, accents ``\\'``, spacing ``\\,``).
 _TEXT_SYMBOLS = frozenset("&%#_${}'`^\"~=., ;:!-/")

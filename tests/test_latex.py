@@ -144,6 +144,9 @@ def test_output_holds_only_safe_commands_and_no_caret_pairs(text: str, ascii: bo
         ("a\rb\x00c\x1c^^\x1c", r"a b c \textasciicircum{}\textasciicircum{} "),
         (r"\\ \path|x| \{", r"\textbackslash{}\textbackslash{} \textbackslash{}path|x| \{"),
         (r"\@@input x \emph@x", r"\textbackslash{}@@input x \textbackslash{}emph@x"),
+        # biblatex's punctuation commands, a text box in math (biblatex-gost, iso690 corpus)
+        (r"Remarque \textellipsis\isdot", r"Remarque \textellipsis\isdot"),
+        (r"radix-2\({}^{\mbox{k}}\)", r"radix-2\({}^{\mbox{k}}\)"),
     ],
 )
 def test_escaping_keeps_what_is_known_to_be_safe(text: str, written: str) -> None:

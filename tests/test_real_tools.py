@@ -28,6 +28,7 @@ _DATA_WARNINGS = re.compile(
     r"empty |can't use both|there's a number but no|to sort, need|multiple volumes"
     r"|Missing mandatory field|invalid in data model|Invalid field '|Invalid value of field"
     r"|legacy year field|Invalid format '.*' of date field|ISBN '|ISSN '"
+    r"|I didn't find a database entry for (?:xref|crossref|related entry|xdata) "
 )
 
 

@@ -90,12 +90,13 @@ def _percent(value: str) -> str:
     return re.sub(r"[\\{}\s^]", lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), value)
 
 
-_DOTS = re.compile(r"\\l?dots(?:\{\}|\s+|(?![A-Za-z]))")
+_DOTS = re.compile(r"\\(?:l?dots|textellipsis)(?:\{\}|\s+|(?![A-Za-z]))")
 
 
 def _symbols(text: str) -> str:
     """Text symbols are read as Unicode, the space after them gobbled as TeX does (``\\dots
-    or`` is ``…or``); a control space ``\\ `` and ``{}`` after a command are both a space."""
+    or`` is ``…or``, ``\\textellipsis`` likewise); a control space ``\\ `` and ``{}`` after
+    a command are both a space."""
     return _DOTS.sub("…", text).replace("\\ ", " ")
 
 
