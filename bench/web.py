@@ -20,7 +20,10 @@ package; chromium at /usr/bin/chromium). Prints ``name value`` lines:
 - ``vis_timeline_load_ms``: vis-timeline (its npm package, installed into
   ``$TIMELINEJS_CACHE`` or ``~/.cache/timeline-citations/npm`` when npm is
   there) loading the same events in the same browser, from navigation start
-  to its first ``changed`` event, or ``did-not-finish`` after LIMIT seconds.
+  to its first ``changed`` event, or ``did-not-finish`` after LIMIT seconds;
+- ``timelinejs_load_ms``: TimelineJS 3 (its npm package, in the same cache)
+  given the same events as slides, navigation start to its ``loaded`` event
+  (or ``did-not-finish``).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import workload
 
 LIMIT = 300.0  # seconds a peer gets to show the events
 VIS_TIMELINE = "vis-timeline@7.7.3"
+TIMELINEJS = "@knight-lab/timelinejs@3.9.11"
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -116,61 +120,98 @@ def _ours(browser: Any, url: str) -> dict[str, float]:
     }
 
 
-def _vis_timeline() -> Path | None:
-    """vis-timeline's standalone build, installed with npm on first use (None without npm)."""
+def _npm_file(package: str, path: str) -> Path | None:
+    """A file of an npm package, installed on first use (None without npm)."""
     default = Path.home() / ".cache" / "timeline-citations" / "npm"
     cache = Path(os.environ.get("TIMELINEJS_CACHE", default))
-    script = cache / "node_modules/vis-timeline/standalone/umd/vis-timeline-graph2d.min.js"
-    if not script.is_file():
+    found = cache / "node_modules" / path
+    if not found.is_file():
         cache.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(cache), VIS_TIMELINE],
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(cache), package],
             capture_output=True,
             check=False,
         )
-        if done.returncode != 0 or not script.is_file():
+        if done.returncode != 0 or not found.is_file():
             return None
-    return script
+    return found
 
 
-def _vis(browser: Any, url: str, folder: Path) -> str:
+def _peer(browser: Any, folder: Path, name: str, head: str, script: str) -> str:
+    """A peer's page (``head``, then ``script`` that sets ``window.shown`` when the peer has
+    shown the events): milliseconds from navigation start to then, or did-not-finish."""
+    html = folder / f"{name}.html"
+    html.write_text(
+        f"<!doctype html><meta charset=utf-8>{head}<div id=t style='height:600px'></div>"
+        f"<script>window.shown=null;{script}</script>",
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(html.as_uri(), timeout=LIMIT * 1000)
+    try:
+        page.wait_for_function("() => window.shown !== null", timeout=LIMIT * 1000)
+    except Exception:  # Playwright's TimeoutError: it did not show them within LIMIT
+        page.close()
+        return "did-not-finish"
+    shown = page.evaluate("() => window.shown")
+    page.close()
+    return f"{shown:.0f}"
+
+
+def _vis(browser: Any, data: dict[str, Any], folder: Path) -> str:
     """vis-timeline given the same events (one item per event, grouped by first actor)."""
-    script = _vis_timeline()
+    script = _npm_file(VIS_TIMELINE, "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js")
     if script is None:
         return "not-installed"
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    data = page.request.get(url + "api/events", timeout=LIMIT * 1000).json()
     items = [
         {
             "id": item["i"],
             "content": item["t"],
             "group": (item["a"] or ["-"])[0],
-            "start": _iso(item["s"][0][0] or item["s"][0][3]),
+            "start": _iso(_day(item)),
             "type": "point",
         }
         for item in data["events"]
     ]
-    groups = sorted({item["group"] for item in items})
-    html = folder / "vis.html"
-    html.write_text(
-        "<!doctype html><meta charset=utf-8><div id=t></div>"
-        f"<script src='{script.as_uri()}'></script><script>"
-        "window.shown=null;var t0=performance.now();"
+    groups = [{"id": g, "content": g} for g in sorted({item["group"] for item in items})]
+    return _peer(
+        browser,
+        folder,
+        "vis",
+        f"<script src='{script.as_uri()}'></script>",
         f"var items=new vis.DataSet({json.dumps(items)});"
-        f"var groups=new vis.DataSet({json.dumps([{'id': g, 'content': g} for g in groups])});"
+        f"var groups=new vis.DataSet({json.dumps(groups)});"
         "var tl=new vis.Timeline(document.getElementById('t'),items,groups,{});"
-        "tl.once('changed',function(){window.shown=performance.now();});"
-        "</script>",
-        encoding="utf-8",
+        "tl.once('changed',function(){window.shown=performance.now();});",
     )
-    page.goto(html.as_uri(), timeout=LIMIT * 1000)
-    try:
-        page.wait_for_function("() => window.shown !== null", timeout=LIMIT * 1000)
-    except Exception:  # Playwright's TimeoutError: it did not show them within LIMIT
-        return "did-not-finish"
-    shown = page.evaluate("() => window.shown")
-    page.close()
-    return f"{shown:.0f}"
+
+
+def _timelinejs(browser: Any, data: dict[str, Any], folder: Path) -> str:
+    """TimelineJS 3 given the same events, one slide each (its headline the title)."""
+    script = _npm_file(TIMELINEJS, "@knight-lab/timelinejs/dist/js/timeline.js")
+    if script is None:
+        return "not-installed"
+    css = script.parent.parent / "css" / "timeline.css"
+    events = []
+    for item in data["events"]:
+        year, month, day = (int(part) for part in _iso(_day(item)).split("-"))
+        start = {"year": year, "month": month, "day": day}
+        events.append({"start_date": start, "text": {"headline": item["t"]}})
+    document = json.dumps({"events": events}).replace("</", "<\\/")
+    return _peer(
+        browser,
+        folder,
+        "timelinejs",
+        f"<link rel=stylesheet href='{css.as_uri()}'><script src='{script.as_uri()}'></script>",
+        f"var tl=new TL.Timeline('t',{document});"
+        "tl.on('loaded',function(){window.shown=performance.now();});",
+    )
+
+
+def _day(item: dict[str, Any]) -> int:
+    """An event's first known day (JDN) as the viewer's data gives it."""
+    span = item["s"][0]
+    return int(span[0] if span[0] is not None else span[3])
 
 
 def _iso(jdn: int) -> str:
@@ -201,7 +242,11 @@ def main() -> None:
                     executable_path="/usr/bin/chromium", headless=True, args=FLAGS
                 )
                 _print(_ours(browser, url))
-                _print({"vis_timeline_load_ms": _vis(browser, url, Path(folder))})
+                page = browser.new_page()
+                data = page.request.get(url + "api/events", timeout=LIMIT * 1000).json()
+                page.close()
+                _print({"vis_timeline_load_ms": _vis(browser, data, Path(folder))})
+                _print({"timelinejs_load_ms": _timelinejs(browser, data, Path(folder))})
                 browser.close()
         finally:
             server.send_signal(signal.SIGINT)
