@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from citations import (
     format_citation,
     format_reference,
     parse_bibtex,
+    parse_csl_json,
     read_bibtex,
 )
 from citations.styles import STYLES, load_style, style_bibliography
@@ -351,3 +353,18 @@ def test_an_implicit_year_suffix_follows_the_first_date_printed(
     assert gost[1].endswith("(见于: 29.01.2021b).")  # a Chinese work: zh-CN terms
     chicago = format_bibliography(refs, "chicago-author-date")
     assert "习近平. 2020a. “在全国抗击" in chicago and "习近平. 2020b. “在经济" in chicago
+
+
+def test_csl_nocase_spans_keep_their_case_through_a_style() -> None:
+    """A CSL-JSON title's ``nocase`` spans stay as written when Chicago title-cases the rest."""
+    title = (
+        'the sino-soviet border clash of 1969: from <span class="nocase">zhenbao</span>'
+        ' island to the <span class="nocase">iPhone</span> and NATO'
+    )
+    record = {"id": "a", "type": "article-journal", "language": "en", "title": title}
+    record |= {"container-title": "Cold War History", "issued": {"date-parts": [[2012]]}}
+    (ref,) = parse_csl_json(json.dumps([record]))
+    assert (
+        "“The Sino-Soviet Border Clash of 1969: From zhenbao Island to the iPhone and NATO.”"
+        in format_reference(ref, "chicago-author-date")
+    )
