@@ -17,14 +17,15 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Mapping
-from typing import Literal
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal
 
 import attrs
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
-from pybtex.database.input.bibtex import LowLevelParser, UndefinedMacro, month_names
+from pybtex.database.input.bibtex import LowLevelParser, SkipEntry, UndefinedMacro, month_names
 from pybtex.exceptions import PybtexError
+from pybtex.scanner import Pattern, PybtexSyntaxError
 from pybtex.utils import CaseInsensitiveDict
 
 from citations.casing import CASED_FIELDS, protect_capitals
@@ -248,12 +249,39 @@ def _check_size(size: int, unit: str, name: str) -> None:
         )
 
 
+_AT_OR_COMMENT = re.compile(r"@|%[^\r\n]*")
+
+
 class _Parser(LowLevelParser):  # type: ignore[misc]
     """pybtex's tokenizer, stopped before it joins a value longer than MAX_FIELD_CHARS.
 
     ``a # a # a`` keeps references to one macro text until the parts are joined,
     so checking the summed length here bounds memory against macro doubling.
+    Between the fields of an entry, a ``%`` starts a comment to the end of the line,
+    as biber reads it (``isbn = {...},% made up``); inside a value it is text.
     """
+
+    WHITESPACE = Pattern(r"(?:\s|%[^\r\n]*)+", "whitespace")
+    pos: int
+
+    def parse_bibliography(self) -> Iterator[tuple[str, Any]]:
+        """pybtex's loop over the commands, but an ``@`` in a ``%`` comment line between
+        entries starts none (``% @phdthesis is an alias``), as in biber."""
+        while True:
+            match = _AT_OR_COMMENT.search(self.text, self.pos)
+            if match is None:
+                return
+            self.update_lineno(self.text[self.pos : match.end()])
+            self.pos = match.end()
+            if match[0] != "@":
+                continue
+            self.command_start = self.pos - 1
+            try:
+                yield tuple(self.parse_command())
+            except PybtexSyntaxError as error:
+                self.handle_error(error)
+            except SkipEntry:
+                pass
 
     def parse_value(self) -> None:
         line = self.lineno  # where the value starts
@@ -805,8 +833,10 @@ def _entry(ref: Reference, classic: bool, ascii: bool, keep_private: bool, out: 
         entry_type = "misc"
     if ref.language:
         fields["langid"] = langid_name(ref.language)
-    if is_known(fields.get("language", "")):
-        fields["language"] = langid_name(fields["language"])  # a key biblatex localises
+    language = fields.get("language", "")
+    if is_known(language) and langid_name(language).lower() != language.strip().lower():
+        # a tag or code (zh-CN, rus) as a key biblatex localises; a name stays as written
+        fields["language"] = langid_name(language)
     raw: frozenset[str] = frozenset()
     if classic:
         entry_type, raw = _classic(entry_type, fields)

@@ -591,9 +591,9 @@ def _reference(
         if name == "pages":
             text = _PAGE_DASH.sub("--", text)
         fields[name] = text if name in _VERBATIM else _untext(text)
-    if entry_type == "periodical" and "journaltitle" in fields:  # an issue: to_csl's inverse
-        if "title" in fields:
-            fields["issuetitle"] = fields["title"]
+    if entry_type == "periodical" and "journaltitle" in fields and "title" in fields:
+        # an issue of a periodical: the inverse of _titles_to_csl
+        fields["issuetitle"] = fields["title"]
         fields["title"] = fields.pop("journaltitle")
     volume = fields.pop("volume-title", "")
     if volume:  # the inverse of _titles_to_csl

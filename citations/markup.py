@@ -74,8 +74,10 @@ _QUOTE_MARKS = {"``": "“", "''": "”", "`": "‘"}
 _ONE_ARGUMENT = frozenset(
     {"url", "mbox", "hbox", "text", "textrm", "textsf", "texttt", "textup", "textnormal",
      "textmd", "ensuremath", "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "mathcal",
-     "uppercase", "MakeUppercase", "lowercase", "MakeLowercase", "foreignlanguage"}
+     "uppercase", "MakeUppercase", "lowercase", "MakeLowercase"}
 )  # fmt: skip
+#: Commands whose second argument is the text they print (the first a URL or a language).
+_SECOND_ARGUMENT = frozenset({"href", "foreignlanguage"})
 _MATH = re.compile(r"\$([^$]+)\$|\\\((.*?)\\\)", re.DOTALL)
 #: A command name in math, ended by a space so that the text after the math does not
 #: join it: ``1$\Sigma$u+`` is "1Σu+", not the unknown command ``\Sigmau``.
@@ -179,7 +181,9 @@ class _Converter:
         if name in _DIMENSIONED:
             self.dimension()
             return ""
-        known = name in _TAGS or name in _QUOTES or name in _ONE_ARGUMENT or name == "href"
+        known = (
+            name in _TAGS or name in _QUOTES or name in _ONE_ARGUMENT or name in _SECOND_ARGUMENT
+        )
         if spaced and not known:
             return ""
         argument = self.argument()
@@ -190,7 +194,7 @@ class _Converter:
         if name in _QUOTES:
             left, right = _QUOTES[name]
             return left + argument + right
-        if name == "href":  # \href{url}{text}: the text
+        if name in _SECOND_ARGUMENT:  # \href{url}{text}, \foreignlanguage{language}{text}
             return self.argument() or argument
         return argument
 

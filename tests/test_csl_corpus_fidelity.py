@@ -139,6 +139,20 @@ def _series(value: str) -> str:
     return match[1] if match else value
 
 
+_OPEN_RANGE = re.compile(r"(\.\.|-?\d{4}(?:-\d\d){0,2})~?/(\.\.|-?\d{4}(?:-\d\d){0,2})")
+
+
+def _open_range(date: dict[str, Any]) -> object:
+    """An open range: CSL-JSON has none, so we keep EDTF's (``{"raw": "1980/.."}``);
+    Pandoc writes the open end as year 0 (``[[1980], [0]]``)."""
+    match = _OPEN_RANGE.fullmatch(date.get("raw", ""))
+    if match is None or ".." not in match.groups():
+        return date.get("date-parts")
+    return [
+        [0] if end == ".." else [int(part) for part in end.split("-")] for end in match.groups()
+    ]
+
+
 def normalised(variable: str, value: Any, *, ours: bool) -> object:
     """A CSL variable's value with the documented normalisations applied."""
     if variable == "language":  # Pandoc gives a langid a region: english is en-US
@@ -146,7 +160,7 @@ def normalised(variable: str, value: Any, *, ours: bool) -> object:
     if variable in ("author", "editor", "translator"):
         return [_name(name, ours=ours) for name in value]
     if variable == "issued":
-        return value.get("date-parts")
+        return _open_range(value) if ours else value.get("date-parts")
     if variable == "collection-title" and not ours:
         value = _series(value)
     return _text(value, ours=ours)

@@ -117,6 +117,8 @@ def test_bibtex_language_field_without_langid_is_the_language() -> None:
     assert ref.language == "zh-CN"
     written = write_bibtex([ref])
     assert "langid = {chinese}" in written and "language = {chinese}" in written
+    (named,) = parse_bibtex("@book{a, title={T}, language={English}}").references
+    assert "language = {English}" in write_bibtex([named])  # a name stays as written
 
 
 def _run(args: list[str], cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:

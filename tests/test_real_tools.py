@@ -27,7 +27,7 @@ CORPUS = sorted(path.name for path in DATA.glob("*.bib") if path.name != "broad.
 _DATA_WARNINGS = re.compile(
     r"empty |can't use both|there's a number but no|to sort, need|multiple volumes"
     r"|Missing mandatory field|invalid in data model|Invalid field '|Invalid value of field"
-    r"|legacy year field|Invalid format '.*' of date field|ISBN '|ISSN '"
+    r"|legacy year field|Invalid format '.*' of date field|ISBN '|ISSN '|Invalid ISSN"
     r"|I didn't find a database entry for (?:xref|crossref|related entry|xdata) "
 )
 
