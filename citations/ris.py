@@ -141,7 +141,7 @@ def _record(ref: Reference) -> str:
         lines.append(f"PY  - {date[:4] if date[:4].isdecimal() else date}")
         lines.append(f"DA  - {'/'.join(g for g in match.groups() if g) if match else date}")
     elif "year" in fields:
-        lines.append(f"PY  - {fields['year']}")
+        lines.append(f"PY  - {_one_line(plain_text(fields['year']))}")
     if "urldate" in fields:
         lines.append(f"Y2  - {fields['urldate']}")
     lines.extend(_pages(fields.get("pages", "")))

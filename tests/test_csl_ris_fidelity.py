@@ -122,6 +122,8 @@ def test_ris_pages_are_plain_text_with_one_range_split() -> None:
     assert pages == ["SP  - 011", "EP  - 012"]
     assert "SP  - 431–456, 791–823" in records[1].splitlines()
     assert "SP  -" not in records[2] and "EP  -" not in records[2]
+    (year,) = parse_bibtex("@book{y, title = {T}, year = {1995--1996}}").references
+    assert "PY  - 1995–1996" in write_ris([year]).splitlines()  # a year is plain text too
 
 
 def test_ris_writes_each_single_valued_tag_once() -> None:

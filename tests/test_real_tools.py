@@ -29,6 +29,7 @@ _DATA_WARNINGS = re.compile(
     r"|Missing mandatory field|invalid in data model|Invalid field '|Invalid value of field"
     r"|legacy year field|Invalid format '.*' of date field|ISBN '|ISSN '|Invalid ISSN"
     r"|I didn't find a database entry for (?:xref|crossref|related entry|xdata) "
+    r"|Overwriting field '(?:year|month)' with \w+ value from field 'date'"
 )
 
 
