@@ -22,9 +22,11 @@ EVENTS = ("1969-zhenbao", "2001-treaty", "2014-gas-deal")
 
 
 def context() -> Any:
-    """A forkserver context whose server has the timeline package imported already."""
+    """A forkserver context whose server has imported what opening a journal imports
+    (the timeline package, and sqlite-utils for the migrations), so the processes a
+    test races start at once instead of importing in turn under the journal's lock."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["timeline.application"])
+    ctx.set_forkserver_preload(["timeline.application", "sqlite_utils.migrations"])
     return ctx
 
 
