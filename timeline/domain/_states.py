@@ -67,7 +67,7 @@ class EventState:
     conclusions: tuple[Conclusion, ...] = ()
     # citations by id, made on the first lookup and carried to the next state by a
     # citation.added, so that citing an event N times costs O(N), not O(N^2)
-    _by_id: dict[str, Citation] | None = attrs.field(default=None, eq=False, repr=False)
+    _by_id: dict[str, Citation] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def citation(self, citation_id: str) -> Citation | None:
         """The citation with this id, if the event has it."""
@@ -75,10 +75,14 @@ class EventState:
 
     def _citations_by_id(self) -> dict[str, Citation]:
         if self._by_id is None:
-            # a cache of values the frozen fields fix: setting it changes no state
-            object.__setattr__(self, "_by_id", {c.id: c for c in self.citations})
+            self._index({c.id: c for c in self.citations})
         assert self._by_id is not None
         return self._by_id
+
+    def _index(self, by_id: dict[str, Citation]) -> EventState:
+        # a cache of what the frozen citations fix: setting it changes no state
+        object.__setattr__(self, "_by_id", by_id)
+        return self
 
     def claim(self, claim_id: str) -> Claim | None:
         """The claim with this id, if a citation of the event makes it."""
@@ -156,14 +160,14 @@ def _event(state: EventState | None, change: EventChange) -> EventState:
             if citation.id in by_id:
                 raise InvalidChange(f"event {state.event.id!r} already cites {citation.id!r}")
             citations = (*state.citations, citation)
-            by_id = {**by_id, citation.id: citation}
-            return attrs.evolve(state, citations=citations, version=version, by_id=by_id)
+            added = attrs.evolve(state, citations=citations, version=version)
+            return added._index({**by_id, citation.id: citation})
         case CitationRemoved(citation_id=citation_id):
             if state.citation(citation_id) is None:
                 raise UnknownCitation(f"event {state.event.id!r} has no citation {citation_id!r}")
             citations = tuple(c for c in state.citations if c.id != citation_id)
             state = _without(state, lambda claim: claim.citation_id == citation_id, version)
-            return attrs.evolve(state, citations=citations, by_id=None)
+            return attrs.evolve(state, citations=citations)
         case ClaimRecorded() | ClaimRevised() | ClaimWithdrawn() | ClaimFollowed():
             return _claimed(state, change, version)
     raise TypeError(f"not an event change: {change!r}")  # pragma: no cover - exhaustive
