@@ -510,6 +510,9 @@ class _Reader:
         than :data:`MAX_CROSSREF_DEPTH` raises :class:`LimitExceeded`.
         """
         lowered = {key.lower(): key for key in entries}
+        for named in entries.values():  # a crossref may name an alias (ids), as in biber
+            for alias in filter(None, named.fields.get("ids", "").replace(" ", "").split(",")):
+                lowered.setdefault(alias.lower(), named.key)
         depth: dict[str, int] = {}  # resolved entries: how many parents above each
         for first in list(entries.values()):
             chain: list[_Entry] = []
@@ -760,12 +763,32 @@ def write_bibtex(
     if dialect not in ("bibtex", "biblatex"):
         raise ValueError(f"dialect must be 'bibtex' or 'biblatex', not {dialect!r}")
     classic = dialect == "bibtex"
+    refs = tuple(refs)
+    if classic:
+        refs = _classic_crossrefs(refs)
     out: list[str] = []
     for ref in refs:
         if out:
             out.append("\n")
         _entry(ref, classic, ascii, keep_private_fields, out)
     return "".join(out)
+
+
+def _classic_crossrefs(refs: tuple[Reference, ...]) -> tuple[Reference, ...]:
+    """BibTeX knows no ``ids`` and stops with an error at a ``crossref`` naming no entry:
+    a crossref by alias names the entry's key, one naming no entry written is left out
+    (biber ignores it with a warning; the reader warned too)."""
+    keys = {ref.key.lower(): ref.key for ref in refs}
+    for ref in refs:
+        for alias in filter(None, (ref.get("ids") or "").replace(" ", "").split(",")):
+            keys.setdefault(alias.lower(), ref.key)
+    fixed = []
+    for ref in refs:
+        target = ref.get("crossref")
+        if target is not None and keys.get(target.strip().lower()) != target:
+            ref = ref.with_fields(crossref=keys.get(target.strip().lower()))
+        fixed.append(ref)
+    return tuple(fixed)
 
 
 _ESCAPED, _VERBATIM_FIELD, _MONTH_FIELD, _KEYS_FIELD, _SWITCHED_OFF = 0, 1, 2, 3, 4

@@ -58,6 +58,23 @@ def test_percent_comments_between_fields_and_entries_are_comments() -> None:
     ]
 
 
+def test_a_crossref_by_alias_inherits_and_bibtex_gets_keys_it_knows() -> None:
+    """A crossref may name an ``ids`` alias, as biber reads it; classic BibTeX (no
+    ``ids``, an error at a crossref naming no entry) gets the key, or no crossref."""
+    text = (
+        "@book{parent, ids = {alias}, title = {The book}, publisher = {P}, date = {1934}}\n"
+        "@inbook{child, title = {A part}, crossref = {alias}}\n"
+        "@inbook{lost, title = {Another}, crossref = {missing}}\n"
+    )
+    resolved = parse_bibtex(text).by_key()
+    assert resolved["child"].field_map["booktitle"] == "The book"
+    classic = write_bibtex(parse_bibtex(text, resolve_crossref=False).references, dialect="bibtex")
+    assert "crossref = {parent}" in classic and "missing" not in classic
+    assert "crossref = {alias}" in write_bibtex(
+        parse_bibtex(text, resolve_crossref=False).references
+    )
+
+
 def test_comments_preamble_and_free_text_are_handled() -> None:
     """Free text and % comments are skipped; @preamble is kept; a macro can be a whole value."""
     result = read_bibtex(DATA / "bibtexparser-comments_spaces_and_declarations.bib")

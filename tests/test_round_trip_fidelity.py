@@ -142,7 +142,7 @@ _ENTRY_KEY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^\s,]+)\s*,")
 _KEY_FIELD = re.compile(
     r"\b(?:crossref|xref|xdata|related|entryset|ids)\s*=\s*[{\"]([^}\"]*)", re.IGNORECASE
 )
-_MACRO = re.compile(r"@\s*string\s*[{(]\s*([^\s=]+)", re.IGNORECASE)
+_MACRO = re.compile(r"@\s*string\s*[{(]", re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,8 +154,10 @@ class _File:
     reported: frozenset[tuple[str, str]]
     keys: frozenset[str]  # the keys of its entries (biber's reading of them is its share)
     ours: frozenset[str]  # the keys of the references we read from it
-    names: frozenset[str]  # keys, keys it refers to and @string macros, case-folded
-    alone: bool  # a skipped entry may be unbalanced text, which would swallow the next file
+    names: frozenset[str]  # its keys and the keys it refers to, case-folded
+    # a skipped entry may be unbalanced text, which would swallow the next file; biber's
+    # output writes a value that is a macro's name bare, read back as the macro
+    alone: bool
 
 
 @functools.cache
@@ -187,18 +189,17 @@ def _file(name: str) -> _File:
         reported=frozenset(reported),
         keys=frozenset(keys),
         ours=frozenset(ref.key for ref in result.references),
-        names=frozenset(
-            name.casefold() for name in keys | referred | set(_MACRO.findall(original))
-        ),
-        alone=result.skipped > 0 or name in _SLOW,
+        names=frozenset(name.casefold() for name in keys | referred),
+        alone=result.skipped > 0 or name in _SLOW or bool(_MACRO.search(original)),
     )
 
 
 @functools.cache
 def _batches() -> dict[str, tuple[str, ...]]:
     """Corpus file -> the files biber reads with it in one run (biber takes seconds to
-    start): files join while their keys, the keys they refer to and their macros are
-    disjoint, so each entry biber reads is one file's and resolves as in that file alone."""
+    start): files join while their keys and the keys they refer to are disjoint; a file
+    with ``@string`` macros or a skipped entry is read alone (``_File.alone``). So each
+    entry biber reads is one file's and reads as in that file alone."""
     batches: list[tuple[list[str], set[str]]] = []
     for name in sorted(path.name for path in DATA.glob("*.bib")):
         file = _file(name)
