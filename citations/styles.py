@@ -34,7 +34,6 @@ What is corrected here, measured against ``pandoc --citeproc`` (docs/formatting.
 
 from __future__ import annotations
 
-import collections
 import functools
 import hashlib
 import html
@@ -71,7 +70,6 @@ from citations.csl import to_csl
 from citations.errors import FormatError
 from citations.model import Reference, is_cjk
 from citations.sorting import sorted_items
-from citations.specialised import specialise
 
 __all__ = [
     "OUTPUTS",
@@ -615,10 +613,7 @@ class CSLStyle:
     cites_locator: bool  # the citation layout prints the locator
     #: Each entry in its own language's locale (see :meth:`locale_for`), else the style's.
     per_item_locales: bool
-    #: The style's XML as citeproc-py parsed it (after the corrections of :func:`_load`).
-    source: bytes = attrs.field(repr=False)
     _locales: dict[str, list[Any]] = attrs.field(factory=dict)
-    _specialised: dict[tuple[str, frozenset[str]], Any] = attrs.field(factory=dict)
     #: Formatted entries: (reference, locale, year suffix, number) -> marked text.
     entries: dict[_EntryKey, str] = attrs.field(factory=dict)
     #: Bibliography orders: (references, locale) -> (index, year suffix) in order.
@@ -681,16 +676,6 @@ class CSLStyle:
             return csl_locale(ref.language, self.default_locale)
         return self.default_locale
 
-    def specialised(self, kind: tuple[str, frozenset[str]]) -> Any:
-        """The parsed style with its tests on the type and variables decided for entries of
-        ``kind`` (:func:`citations.specialised.specialise`), built once."""
-        found = self._specialised.get(kind)
-        if found is None:
-            found = _parsed(specialise(self.source, *kind), self.path)
-            found.root.formatter = _MARKED
-            self._specialised[kind] = found
-        return found
-
     def locales(self, locale: str) -> list[Any]:
         """citeproc-py's locale list for ``locale`` (e.g. "zh-CN"), built once."""
         found = self._locales.get(locale)
@@ -752,7 +737,6 @@ def _load(path: Path, _mtime: float, name: str) -> CSLStyle:
             for macro in root.iterfind("cs:macro", _NS)
         ),
         path=path,
-        source=source,
         citeproc=parsed,
         default_locale=root.get("default-locale", "en-US"),
         per_item_locales="gb-t-7714" in stem
@@ -1042,11 +1026,7 @@ def _render_entries(
     source: Any = None,
 ) -> list[str]:
     """The ``missing`` entries formatted (and remembered), in their order; ``source``
-    is the :func:`_source` of all ``refs`` when the caller made it.
-
-    Where many entries share a type and a set of variables, they are laid out by
-    the style with those tests decided (:func:`citations.specialised.specialise`).
-    """
+    is the :func:`_source` of all ``refs`` when the caller made it."""
     if not missing:
         return []
     citeproc = style.citeproc
@@ -1054,39 +1034,22 @@ def _render_entries(
         source = _source(refs, (index for _position, index, _key in missing))
     bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
     bibliography.keys = _Keys(f"r{index}" for index, _suffix in ordered)
-    items = []
-    for _position, index, (_ref, _chosen, suffix, _number) in missing:
+    layout = citeproc.root.bibliography.layout
+    texts = []
+    for _position, index, key in missing:
+        ref, chosen, suffix, _number = key
         item = CitationItem(f"r{index}")
         Citation([item]).bibliography = bibliography
         if suffix and style.year_suffix == "variable":
             source[item.key]["year_suffix"] = suffix
-        items.append(item)
-    kinds = [_kind(source[item.key]) for item in items]
-    counts = collections.Counter(kinds)
-    texts = []
-    for item, kind, (_position, _index, key) in zip(items, kinds, missing, strict=True):
-        ref, chosen, suffix, _number = key
-        locales = style.locales(chosen)
-        citeproc.root.locales = locales
+        citeproc.root.locales = style.locales(chosen)
         piq = citeproc.root.get_locale_option("punctuation-in-quote").lower() == "true"
-        laid_out = style.specialised(kind) if counts[kind] >= _SPECIALISE_AT else citeproc
-        laid_out.root.locales = locales
-        (rendered,) = laid_out.root.bibliography.layout.render_bibliography([item]) or [""]
+        (rendered,) = layout.render_bibliography([item]) or [""]
         text = str(rendered)
         if suffix and style.year_suffix == "implicit":
             text = _after_year(text, ref, suffix)
         texts.append(style.remember(style.entries, key, _chinese_dates(_tidy(text, piq), chosen)))
     return texts
-
-
-#: Entries of one kind (type and variables) from which a bibliography lays them out with
-#: the style specialised for it: building one costs about as much as rendering that many.
-_SPECIALISE_AT = 20
-
-
-def _kind(reference: Mapping[str, Any]) -> tuple[str, frozenset[str]]:
-    """What the specialised style decides on: the entry's CSL type and variables."""
-    return str(reference["type"]), frozenset(reference)
 
 
 class _Keys(list[str]):

@@ -10,9 +10,9 @@ import pytest
 from citeproc import Citation, CitationItem, CitationStylesBibliography
 from citeproc.source.json import CiteProcJSON
 
-from citations import Reference, read_bibtex, styles
+from citations import Reference, read_bibtex
 from citations.sorting import sorted_items
-from citations.styles import _MARKED, STYLES, CSLStyle, _record, load_style, style_bibliography
+from citations.styles import _MARKED, STYLES, _record, load_style
 
 SEEDS = Path(__file__).parent.parent / "seeds" / "references.bib"
 
@@ -51,26 +51,3 @@ def test_the_order_is_citeproc_pys(name: str, refs: list[Reference]) -> None:
     assert order == theirs.keys
     sorts = root.bibliography.find("cs:sort", root.nsmap) is not None
     assert (order != [item.key for item in items]) == sorts
-
-
-def _forget(style: CSLStyle) -> None:
-    for store in (style.entries, style.orders, style.citations):
-        store.clear()
-
-
-@pytest.mark.parametrize("name", list(STYLES))
-def test_specialised_styles_lay_out_as_the_style(
-    name: str, refs: list[Reference], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every entry laid out by the style specialised for its kind (type and variables) is
-    the entry citeproc-py lays out with the style itself."""
-    style = load_style(name)
-    _forget(style)
-    monkeypatch.setattr(styles, "_SPECIALISE_AT", len(refs) + 1)
-    plain = style_bibliography(refs, style)
-    _forget(style)
-    monkeypatch.setattr(styles, "_SPECIALISE_AT", 1)
-    specialised = style_bibliography(refs, style)
-    _forget(style)
-    assert style._specialised  # the specialised styles were used
-    assert specialised == plain
