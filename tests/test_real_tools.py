@@ -25,7 +25,7 @@ CORPUS = sorted(path.name for path in DATA.glob("*.bib") if path.name != "broad.
 
 # bibtex (plain.bst) and biber warnings that describe the input data, not our output.
 _DATA_WARNINGS = re.compile(
-    r"empty |can't use both|there's a number but no|to sort, need|multiple volumes"
+    r"empty |can't use both|there's a (?:number|month) but no|to sort, need|multiple volumes"
     r"|Missing mandatory field|invalid in data model|Invalid field '|Invalid value of field"
     r"|legacy year field|Invalid format '.*' of date field|ISBN '|ISSN '|Invalid ISSN"
     r"|I didn't find a database entry for (?:xref|crossref|related entry|xdata) "

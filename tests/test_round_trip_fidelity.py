@@ -90,6 +90,8 @@ def _percent(value: str) -> str:
     return re.sub(r"[\\{}\s^]", lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), value)
 
 
+#: A command ended by ``{}`` or by spaces (``\\textasciitilde{}user``, ``\\textasciitilde user``).
+_ENDED = re.compile(r"(\\[A-Za-z]+)(?:\{\}|\s+)")
 _DOTS = re.compile(r"\\(?:l?dots|textellipsis)(?:\{\}|\s+|(?![A-Za-z]))")
 
 
@@ -97,7 +99,7 @@ def _symbols(text: str) -> str:
     """Text symbols are read as Unicode, the space after them gobbled as TeX does (``\\dots
     or`` is ``…or``, ``\\textellipsis`` likewise); a control space ``\\ `` and ``{}`` after
     a command are both a space."""
-    return _DOTS.sub("…", text).replace("\\ ", " ")
+    return _ENDED.sub(r"\1 ", _DOTS.sub("…", text).replace("\\ ", " "))
 
 
 #: ``langid`` names for a script or a transliteration are written as the language's name.
