@@ -17,7 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from citations import Contributor, Reference
+from workload import articles
+
+from citations import Reference
 from timeline.application import Timeline
 from timeline.chronology import Chronology
 from timeline.dates import parse_edtf
@@ -31,15 +33,7 @@ QUALIFIERS = ["", "", "", "~", "?"]
 
 
 def _plan(n: int) -> tuple[ImportPlan, list[Reference]]:
-    refs = [
-        Reference(
-            f"ref{i}",
-            "article",
-            {"title": f"Article number {i}", "date": str(1950 + i % 70), "journaltitle": "Journal"},
-            [Contributor(family="Author", given=str(i))],
-        )
-        for i in range(max(1, n // 10))
-    ]
+    refs = articles(max(1, n // 10))
     events, citations = [], []
     for i in range(n):
         year = 1800 + i % 220

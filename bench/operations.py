@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workload import peak_rss_mb
+from workload import articles, peak_rss_mb
 
-from citations import Contributor, Reference
+from citations import Reference
 from timeline.application import Timeline
 from timeline.dates import parse_edtf
 from timeline.domain import Citation, Event
@@ -31,15 +31,7 @@ CATEGORIES = ["treaty", "statement", "visit", "meeting", "speech", "report"]
 
 
 def _plan(n: int) -> tuple[ImportPlan, list[Reference]]:
-    refs = [
-        Reference(
-            f"ref{i}",
-            "article",
-            {"title": f"Article number {i}", "date": str(1950 + i % 70), "journaltitle": "Journal"},
-            [Contributor(family="Author", given=str(i))],
-        )
-        for i in range(max(1, n // 10))
-    ]
+    refs = articles(max(1, n // 10))
     events = []
     citations = []
     for i in range(n):

@@ -14,6 +14,8 @@ import resource
 from pathlib import Path
 from typing import Any
 
+from citations import Contributor, Reference
+
 ACTORS = ("CHN", "RUS", "USA", "SUN", "KAZ", "IND")
 KINDS = ("treaty", "statement", "visit", "meeting", "speech", "report")
 
@@ -27,6 +29,19 @@ def payload(n: int) -> dict[str, Any]:
         "tags": ["treaty", "border"],
         "importance": n % 5,
     }
+
+
+def articles(count: int) -> list[Reference]:
+    """``count`` journal articles, keys ``ref0``, ``ref1``, ... (one author each)."""
+    return [
+        Reference(
+            f"ref{i}",
+            "article",
+            {"title": f"Article number {i}", "date": str(1950 + i % 70), "journaltitle": "Journal"},
+            [Contributor(family="Author", given=str(i))],
+        )
+        for i in range(count)
+    ]
 
 
 def peak_rss_mb() -> float:
