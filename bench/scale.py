@@ -6,7 +6,8 @@ compares 10,000 and 100,000 events (a few minutes); with it, 100,000 and 1,000,0
 size, events with 1-3 citations each (``bench/workload.py``) go through what a user runs, each in a
 fresh spawned process so its peak RSS is its own: the import from files
 (``read_import`` + ``import_into``), a full rebuild, a filtered query ``as_of``
-the middle, and the Markdown chronology. Prints ``NAME_rss_mb_N`` and
+the middle, and the Markdown chronology (streamed: ``chronology(stream=True)``
+written with ``write_markdown``). Prints ``NAME_rss_mb_N`` and
 ``NAME_s_N`` (wall seconds) for each phase, and ``NAME_rss_large_vs_small``.
 """
 
@@ -22,7 +23,7 @@ from typing import Any
 import workload
 
 from timeline import Timeline
-from timeline.documents import render
+from timeline.documents import write_markdown
 from timeline.importing import import_into, read_import
 
 PHASES = ("import", "rebuild", "as_of", "markdown")
@@ -42,9 +43,8 @@ def _phase(name: str, folder: str) -> tuple[float, float]:
             elif name == "as_of":
                 tl.as_of(tl.head().seq // 2).events(actors=["RUS"], between="1950/1960")
             else:
-                (root / "chronology.md").write_text(
-                    render(tl.chronology(), "markdown"), encoding="utf-8"
-                )
+                with (root / "chronology.md").open("w", encoding="utf-8") as out:
+                    write_markdown(tl.chronology(stream=True), out)
     took = time.perf_counter() - start
     return took, workload.peak_rss_mb()
 

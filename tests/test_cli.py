@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import click
@@ -853,6 +854,26 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         stderr = process.stderr.read()
     assert process.wait() == 0
     assert stderr == b""
+
+
+def test_a_chronology_failing_part_way_leaves_the_output_file_as_it_was(
+    journal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Markdown is written as it is made: the file is replaced only once it is complete."""
+    import timeline.documents
+    from timeline.errors import DocumentError
+
+    def failing(chronology: object, out: TextIO, options: object = None) -> int:
+        out.write("# half a document")
+        raise DocumentError("failed part way")
+
+    monkeypatch.setattr(timeline.documents, "write_markdown", failing)
+    target = journal.parent / "out.md"
+    target.write_text("the earlier document", encoding="utf-8")
+    result = run(journal, "chronology", "--format", "md", "-o", str(target))
+    assert result.exit_code == 1 and "failed part way" in result.stderr
+    assert target.read_text(encoding="utf-8") == "the earlier document"
+    assert not [p for p in journal.parent.iterdir() if p.name.endswith(".part")]
 
 
 def test_a_pipe_closed_before_any_output_ends_quietly(journal: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from citations import Contributor, Reference
 from timeline.application import Timeline
 from timeline.dates import parse_edtf
+from timeline.documents import render_markdown, write_markdown
 from timeline.domain import REGISTRY, Event, EventRecorded, encode
 from timeline.errors import (
     CorruptJournal,
@@ -278,6 +279,27 @@ def test_chronology_names_its_state_and_carries_citations(tl: Timeline) -> None:
     assert chronology.entries[0].citations[0].locator == "p. 104"
     assert chronology.state == tl.head()
     assert chronology.reference_map["lukin2018pivot"].title.startswith("China and Russia")
+
+
+def test_a_streamed_chronology_is_the_chronology_read_as_of_its_state(tl: Timeline) -> None:
+    """stream=True gives the same entries and references, read anew on each pass from the
+    state it names: what is written after it is not in it."""
+    _seed(tl)
+    tl.add_reference(_book("other2019"))
+    tl.cite("2001-treaty", "other2019")
+    tl.merge_references("other2019", into="lukin2018pivot", reason="duplicate")
+    made = datetime(2026, 1, 2, tzinfo=UTC)
+    chronology = tl.chronology(made_at=made)
+    streamed = tl.chronology(made_at=made, stream=True)
+    assert tuple(streamed.entries) == chronology.entries
+    assert (streamed.references, streamed.state) == (chronology.references, chronology.state)
+    tl.add_event(id="2022-statement", when="2022-02-04", title="Statement")
+    tl.retract("1969", reason="a year is not an event")
+    assert tuple(streamed.entries) == chronology.entries
+    assert len(streamed) == 3 and streamed.entries[-1] == chronology.entries[-1]
+    out = io.StringIO()
+    assert write_markdown(streamed, out) == 3
+    assert out.getvalue() == render_markdown(chronology)
 
 
 def test_load_of_a_dump_that_verifies_but_does_not_decode_writes_nothing(tmp_path: Path) -> None:

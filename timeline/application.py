@@ -24,7 +24,7 @@ import attrs
 from citations import Reference
 from timeline._collector import collector_paused
 from timeline._storage import Storage, open_storage, shown, storage_exists
-from timeline.chronology import Chronology, ChronologyEntry, JournalState
+from timeline.chronology import Chronology, ChronologyEntry, JournalState, StreamedEntries
 from timeline.dates import (
     Boundless,
     DateInterval,
@@ -267,6 +267,20 @@ class Dispute:
 def _rekeyed(citation: Citation, surviving: Mapping[str, Reference]) -> Citation:
     """The citation pointing to its reference's surviving key (merges followed)."""
     return attrs.evolve(citation, key=surviving[citation.key].key)
+
+
+def _entry(view: EventState, surviving: Mapping[str, Reference]) -> ChronologyEntry:
+    """A chronology's entry for an event, its citations pointing to surviving references."""
+    return ChronologyEntry(
+        view.event,
+        tuple(_rekeyed(c, surviving) for c in view.citations),
+        retracted=view.retracted,
+        evidence=tuple(
+            attrs.evolve(item, sources=tuple((k, _rekeyed(c, surviving)) for k, c in item.sources))
+            for item in evidence(view)
+        ),
+        disputed=disputed_fields(view),
+    )
 
 
 def _diffs(before: EventState | None, after: EventState) -> tuple[FieldDiff, ...]:
@@ -1349,42 +1363,46 @@ class Timeline:
         title: str = "Chronology",
         include_retracted: bool = False,
         made_at: datetime | None = None,
+        stream: bool = False,
         **filters: Any,
     ) -> Chronology:
         """The selected events with their citations and the references they cite.
 
         ``filters`` are those of :meth:`events`. Citations of merged references
         point to the surviving reference. Read from one snapshot of the file, so
-        its ``state`` is the journal state its entries show.
+        its ``state`` is the journal state its entries show. ``stream=True`` reads
+        the entries from the views a page at a time whenever they are iterated
+        (:class:`~timeline.chronology.StreamedEntries`, as of that state: later
+        writes are not seen), so that a document of any length is written in
+        bounded memory (:func:`~timeline.documents.write_markdown`).
         """
         with self.read_transaction():
             query = _event_query(include_retracted=include_retracted, **filters)
-            found = self._views.events(query, as_of=self._upto)
-            surviving = self._surviving({c.key for view in found for c in view.citations})
-            entries = tuple(
-                ChronologyEntry(
-                    view.event,
-                    tuple(_rekeyed(c, surviving) for c in view.citations),
-                    retracted=view.retracted,
-                    evidence=tuple(
-                        attrs.evolve(
-                            item,
-                            sources=tuple((k, _rekeyed(c, surviving)) for k, c in item.sources),
-                        )
-                        for item in evidence(view)
-                    ),
-                    disputed=disputed_fields(view),
+            state = self.head()
+            if stream:
+                surviving = self._surviving(self._views.cited_keys(query, as_of=self._upto))
+                entries: Sequence[ChronologyEntry] = StreamedEntries(
+                    lambda: self._entries(query, state.seq, surviving)
                 )
-                for view in found
-            )
+            else:
+                found = self._views.events(query, as_of=self._upto)
+                surviving = self._surviving({c.key for view in found for c in view.citations})
+                entries = tuple(_entry(view, surviving) for view in found)
             references = {reference.key: reference for reference in surviving.values()}
             return Chronology(
                 entries=entries,
                 references=references,
-                state=self.head(),
+                state=state,
                 made_at=made_at or datetime.now(UTC),
                 title=title,
             )
+
+    def _entries(
+        self, query: EventQuery, seq: int, surviving: Mapping[str, Reference]
+    ) -> Iterator[ChronologyEntry]:
+        """The entries of a streamed chronology: its events as of ``seq``, page by page."""
+        for view in self._views.iter_events(query, as_of=seq):
+            yield _entry(view, surviving)
 
     def diff(self, since: int | datetime, until: int | datetime | None = None) -> list[Difference]:
         """What changed between journal ``since`` and ``until`` (a seq or an aware

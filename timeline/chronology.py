@@ -8,15 +8,16 @@ builds one with :meth:`~timeline.Timeline.chronology`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
+from typing import overload
 
 import attrs
 
 from citations import Reference
 from timeline.domain import Citation, Event, Evidence
 
-__all__ = ["Chronology", "ChronologyEntry", "JournalState"]
+__all__ = ["Chronology", "ChronologyEntry", "JournalState", "StreamedEntries"]
 
 
 @attrs.frozen
@@ -43,6 +44,32 @@ class ChronologyEntry:
     disputed: tuple[str, ...] = ()
 
 
+class StreamedEntries(Sequence[ChronologyEntry]):
+    """A chronology's entries, read anew by ``read`` each time they are iterated.
+
+    :meth:`~timeline.Timeline.chronology` with ``stream=True`` gives these: a page of
+    events at a time comes from the views, as of the chronology's state, so a
+    renderer that goes through them once (as :func:`~timeline.documents.write_markdown`
+    does) holds a page, not the document. ``len()`` and indexing read them all.
+    """
+
+    def __init__(self, read: Callable[[], Iterator[ChronologyEntry]]) -> None:
+        self._read = read
+
+    def __iter__(self) -> Iterator[ChronologyEntry]:
+        return self._read()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._read())
+
+    @overload
+    def __getitem__(self, index: int) -> ChronologyEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ChronologyEntry, ...]: ...
+    def __getitem__(self, index: int | slice) -> ChronologyEntry | tuple[ChronologyEntry, ...]:
+        return tuple(self._read())[index]
+
+
 def _references(value: Mapping[str, Reference]) -> tuple[tuple[str, Reference], ...]:
     return tuple(sorted(value.items()))
 
@@ -51,11 +78,12 @@ def _references(value: Mapping[str, Reference]) -> tuple[tuple[str, Reference], 
 class Chronology:
     """Events in historical order, the references they cite, and where they came from.
 
-    ``references`` holds every reference cited by an entry (keyed by citation
-    key, sorted); ``made_at`` is when the chronology was built (UTC).
+    ``entries`` is a tuple, or :class:`StreamedEntries` read from the views as
+    they are iterated; ``references`` holds every reference cited by an entry (keyed
+    by citation key, sorted); ``made_at`` is when the chronology was built (UTC).
     """
 
-    entries: tuple[ChronologyEntry, ...]
+    entries: Sequence[ChronologyEntry]
     references: tuple[tuple[str, Reference], ...] = attrs.field(converter=_references)
     state: JournalState
     made_at: datetime

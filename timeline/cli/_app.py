@@ -183,14 +183,30 @@ def reference_cache() -> contextlib.AbstractContextManager[object]:
 
 
 def output_stream(path: str | None) -> contextlib.AbstractContextManager[TextIO]:
-    """A text stream for ``-o PATH`` (parents created), or stdout for ``-`` / no path."""
+    """A text stream for ``-o PATH`` (parents created), or stdout for ``-`` / no path.
+
+    A file is written beside PATH and moved onto it when the stream closes without an
+    error, so that a failure part way (a document written as it is made) leaves PATH
+    as it was.
+    """
     if path is None or path == "-":
         return contextlib.nullcontext(sys.stdout)
+    return _replacing(path)
+
+
+@contextlib.contextmanager
+def _replacing(path: str) -> Iterator[TextIO]:
     from pathlib import Path
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return target.open("w", encoding="utf-8", newline="")
+    part = target.with_name(f".{target.name}.part")
+    try:
+        with part.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 # -- the group --------------------------------------------------------------------

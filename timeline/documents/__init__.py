@@ -16,7 +16,7 @@ from timeline.chronology import Chronology
 from timeline.documents.bibliography import render_bibliography, write_bibliography
 from timeline.documents.html import render_html
 from timeline.documents.latex import render_latex
-from timeline.documents.markdown import render_markdown
+from timeline.documents.markdown import render_markdown, write_markdown
 from timeline.documents.options import DocumentOptions, Period
 from timeline.documents.svg import render_svg
 from timeline.documents.table import CLAIM_COLUMNS, render_csv
@@ -40,6 +40,7 @@ __all__ = [
     "render_timelinejs",
     "render_wikidata",
     "write_bibliography",
+    "write_markdown",
 ]
 
 

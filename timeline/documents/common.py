@@ -6,8 +6,9 @@ fields, provenance and escaping.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +36,7 @@ __all__ = [
     "escape_markdown",
     "footnotes",
     "group_entries",
+    "grouped",
     "lane_of",
     "made_at_text",
     "named_sources",
@@ -234,21 +236,18 @@ def _group_key(entry: ChronologyEntry, options: DocumentOptions) -> tuple[int, s
     return year, year_label(year, lang)
 
 
+def grouped(
+    entries: Iterable[ChronologyEntry], options: DocumentOptions
+) -> Iterator[tuple[str, Iterator[ChronologyEntry]]]:
+    """The runs of ``entries`` that share a year, decade or named period, as they come:
+    each run's label and its entries (read one run at a time)."""
+    for (_, label), run in itertools.groupby(entries, lambda entry: _group_key(entry, options)):
+        yield label, run
+
+
 def group_entries(chronology: Chronology, options: DocumentOptions) -> tuple[Group, ...]:
     """The entries in order, split into runs that share a year, decade or named period."""
-    groups: list[Group] = []
-    current: tuple[int, str] | None = None
-    bucket: list[ChronologyEntry] = []
-    for entry in chronology.entries:
-        key = _group_key(entry, options)
-        if key != current and bucket:
-            groups.append(Group(current[1] if current else "", tuple(bucket)))
-            bucket = []
-        current = key
-        bucket.append(entry)
-    if bucket:
-        groups.append(Group(current[1] if current else "", tuple(bucket)))
-    return tuple(groups)
+    return tuple(Group(label, tuple(run)) for label, run in grouped(chronology.entries, options))
 
 
 def lane_of(event: Event, options: DocumentOptions) -> str:

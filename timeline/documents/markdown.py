@@ -12,9 +12,12 @@ entry gives each value with its sources: "date (disputed): 2 March 1969
 
 from __future__ import annotations
 
+import io
 import json
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
 
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
@@ -23,8 +26,7 @@ from timeline.documents.common import (
     accounts,
     date_label,
     escape_markdown,
-    footnotes,
-    group_entries,
+    grouped,
     made_at_text,
     named_sources,
     provenance,
@@ -36,7 +38,10 @@ from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
 from timeline.domain import Citation
 
-__all__ = ["pandoc_key", "render_markdown"]
+__all__ = ["pandoc_key", "render_markdown", "write_markdown"]
+
+#: Bytes of footnote definitions held in memory before they spill to a temporary file.
+_SPOOLED = 1 << 20
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?$")
 
@@ -97,13 +102,14 @@ def _provenance(chronology: Chronology, options: DocumentOptions) -> str:
     return escape_markdown(provenance(chronology, options)).replace(full, grouped)
 
 
-def render_markdown(chronology: Chronology, options: DocumentOptions | None = None) -> str:
-    """The chronology as Markdown in ``options.flavour`` (``"pandoc"`` or ``"footnotes"``)."""
-    options = options or DocumentOptions()
+def _lines(
+    chronology: Chronology, entries: Iterable[ChronologyEntry], options: DocumentOptions
+) -> Iterator[str]:
+    """The document's lines, an entry of ``entries`` at a time (the footnotes' definitions
+    wait in a spooled file for the end, so that memory stays bounded however many)."""
     pandoc = options.flavour == "pandoc"
-    lines: list[str] = []
     if pandoc:
-        lines += [
+        yield from [
             "---",
             f"title: {json.dumps(escape_markdown(chronology.title), ensure_ascii=False)}",
             f"lang: {json.dumps(options.lang)}",
@@ -114,9 +120,8 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
             "",
         ]
     else:
-        lines += [f"# {escape_markdown(chronology.title)}", ""]
-    lines += [f"*{_provenance(chronology, options)}*", ""]
-    notes = footnotes(chronology.entries)
+        yield from [f"# {escape_markdown(chronology.title)}", ""]
+    yield from [f"*{_provenance(chronology, options)}*", ""]
     sources = (
         None
         if pandoc or not options.show_sources
@@ -124,29 +129,69 @@ def render_markdown(chronology: Chronology, options: DocumentOptions | None = No
     )
     cite = _pandoc_citations if pandoc else named_sources(chronology, escape_markdown)
     cited: set[str] = set()
-    definitions: list[str] = []
+    number = 0
     heading = "##"
-    for group in group_entries(chronology, options):
-        if group.label:
-            lines += [f"{heading} {escape_markdown(group.label)}", ""]
-        for entry in group.entries:
-            marks = ""
-            if options.show_sources and pandoc:
-                marks = _pandoc_citations(entry.citations)
-            elif sources is not None:
-                for note in notes[entry.event.id]:
-                    marks += f"[^{note.number}]"
-                    first = note.citation.key not in cited
-                    cited.add(note.citation.key)
-                    definitions.append(f"[^{note.number}]: {_note_text(note, sources, first)}")
-            lines += _entry_line(entry, options, marks, "  ", cite)
-            lines.append("")
-    if definitions:
-        lines += [*definitions, ""]
+    with tempfile.SpooledTemporaryFile(_SPOOLED) as definitions:
+        for label, run in grouped(entries, options):
+            if label:
+                yield from [f"{heading} {escape_markdown(label)}", ""]
+            for entry in run:
+                marks = ""
+                if options.show_sources and pandoc:
+                    marks = _pandoc_citations(entry.citations)
+                elif sources is not None:
+                    for citation in entry.citations:
+                        number += 1
+                        note = Footnote(number, citation)
+                        marks += f"[^{number}]"
+                        first = citation.key not in cited
+                        cited.add(citation.key)
+                        text = _note_text(note, sources, first)
+                        definitions.write(f"[^{number}]: {text}\n".encode())
+                yield from _entry_line(entry, options, marks, "  ", cite)
+                yield ""
+        if number:
+            definitions.seek(0)
+            yield from (line[:-1].decode() for line in definitions)
+            yield ""
     if options.show_sources and chronology.references:
-        lines += [f"{heading} {word(options, 'references')}", ""]
+        yield from [f"{heading} {word(options, 'references')}", ""]
         if sources is None:
-            lines += ["::: {#refs}", ":::", ""]
+            yield from ["::: {#refs}", ":::", ""]
         else:
-            lines += [f"- {entry}" for _key, entry in sources.entries]
-    return "\n".join(lines).rstrip("\n") + "\n"
+            yield from [f"- {entry}" for _key, entry in sources.entries]
+
+
+def write_markdown(
+    chronology: Chronology, out: TextIO, options: DocumentOptions | None = None
+) -> int:
+    """Write :func:`render_markdown`'s text to ``out`` as it is made, an entry at a time;
+    returns the number of entries. With a chronology made with ``stream=True`` the
+    memory it takes does not grow with the number of events (the footnotes flavour
+    keeps the formatted references it cites)."""
+    count = 0
+
+    def counted() -> Iterator[ChronologyEntry]:
+        nonlocal count
+        for entry in chronology.entries:
+            count += 1
+            yield entry
+
+    held = ""  # the newlines at the end so far: the document ends with exactly one
+    for index, line in enumerate(_lines(chronology, counted(), options or DocumentOptions())):
+        piece = line if index == 0 else "\n" + line
+        text = piece.rstrip("\n")
+        if text:
+            out.write(held + text)
+            held = piece[len(text) :]
+        else:
+            held += piece
+    out.write("\n")
+    return count
+
+
+def render_markdown(chronology: Chronology, options: DocumentOptions | None = None) -> str:
+    """The chronology as Markdown in ``options.flavour`` (``"pandoc"`` or ``"footnotes"``)."""
+    out = io.StringIO()
+    write_markdown(chronology, out, options)
+    return out.getvalue()

@@ -209,6 +209,38 @@ class ViewsContract:
         assert _ids(story.views.events(chosen)) == ["b", "c"]
         assert _ids(story.views.events(EventQuery(ids=[]))) == []
 
+    def test_iter_events_reads_in_pages_what_events_answers(self, story: Story) -> None:
+        for n in range(5):
+            story.record(f"e{n}", f"{1969 + n % 3}-03-0{1 + n}")
+        story.add("k1")
+        story.add("k2")
+        cited = story.cite("e1", "k2", "p. 2")
+        story.cite("e1", "k1")
+        story.cite("e4", "k2")
+        story(EventRetracted(event_id="e2", **_META))
+        for query in (EventQuery(), EventQuery(include_retracted=True), EventQuery(ids=[])):
+            for as_of in (None, cited):
+                expected = story.views.events(query, as_of=as_of)
+                for page in (1, 2, 100):
+                    found = list(story.views.iter_events(query, as_of=as_of, page=page))
+                    assert found == expected
+
+    def test_cited_keys_are_those_the_selected_events_cite(self, story: Story) -> None:
+        story.record("a")
+        story.record("b", "2001")
+        for key in ("k1", "k2", "k3"):
+            story.add(key)
+        story.cite("a", "k2")
+        story.cite("a", "k1", "p. 1")
+        story.cite("a", "k1", "p. 2")
+        first = story.cite("b", "k3")
+        story(CitationRemoved(event_id="b", citation_id="b/k3", **_META))
+        views = story.views
+        assert views.cited_keys(EventQuery()) == ["k1", "k2"]
+        assert views.cited_keys(EventQuery(), as_of=first) == ["k1", "k2", "k3"]
+        assert views.cited_keys(EventQuery(ids=["b"]), as_of=first) == ["k3"]
+        assert views.cited_keys(EventQuery(ids=["b"])) == []
+
     def test_a_batch_that_fails_part_way_changes_nothing(self, story: Story) -> None:
         """All or nothing: a batch whose last change does not fit leaves the views as they
         were (its first change undone), and they take the next batch as before."""

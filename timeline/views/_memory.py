@@ -6,7 +6,7 @@ Each entity keeps its versions in order, each with the ``seq`` range it held in
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -188,6 +188,17 @@ class MemoryViews:
     def events(self, query: EventQuery, *, as_of: int | None = None) -> list[EventState]:
         """The events ``query`` selects, in historical order."""
         return [view for view in self._all(as_of) if _matches(view, query)]
+
+    def iter_events(
+        self, query: EventQuery, *, as_of: int | None = None, page: int = 2000
+    ) -> Iterator[EventState]:
+        """The events of :meth:`events` (held in memory already: ``page`` changes nothing)."""
+        yield from self.events(query, as_of=as_of)
+
+    def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
+        """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""
+        found = self.events(query, as_of=as_of)
+        return sorted({citation.key for view in found for citation in view.citations})
 
     def events_dated(
         self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None

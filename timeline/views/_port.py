@@ -7,7 +7,7 @@ journal ``seq`` at or before it, answered from the row versions that held then
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Protocol
 
 import attrs
@@ -87,6 +87,15 @@ class Views(Protocol):
 
     def events(self, query: EventQuery, *, as_of: int | None = None) -> list[EventState]:
         """The events ``query`` selects, in historical order."""
+
+    def iter_events(
+        self, query: EventQuery, *, as_of: int | None = None, page: int = 2000
+    ) -> Iterator[EventState]:
+        """The events of :meth:`events`, read ``page`` events at a time (the memory they
+        take is a page's, not the result's); close the iterator when stopping early."""
+
+    def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
+        """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""
 
     def events_dated(
         self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None

@@ -23,6 +23,7 @@ U+FFFF escaped (``\\uffff0`` and ``\\uffff\\uffff``) and unescape what they read
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -62,6 +63,9 @@ _PRIVILEGES = (
 )
 
 _ORDER = "c.lower, c.upper DESC, c.sort_seconds, c.when_edtf, c.id"
+
+#: The numbers of :meth:`PostgresViews.iter_events`'s cursors (each open one named anew).
+_CURSORS = itertools.count(1)
 _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE
 
 #: Each table's columns, in the SQLite tables' order (``slot`` is event_text's rowid).
@@ -363,15 +367,53 @@ class PostgresViews:
         with collector_paused():
             return event_states(rows, citations, claims)
 
-    def _select(self, where: list[str], params: list[Any], as_of: int | None) -> str:
+    def _select(
+        self, where: list[str], params: list[Any], as_of: int | None, *, ids: bool = False
+    ) -> str:
+        """The query of the events ``where`` selects (``ids``: their ids only, unordered)."""
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "true"
+        columns = "e.id" if ids else "e.id, e.version, e.retracted, c.data"
         return (
-            f"SELECT e.id, e.version, e.retracted, c.data FROM {self._s}.event_contents c "
-            f"JOIN {self._s}.events e ON e.content = c.content AND {held} WHERE {clause} "
-            f"ORDER BY {_ORDER}"
+            f"SELECT {columns} FROM {self._s}.event_contents c "
+            f"JOIN {self._s}.events e ON e.content = c.content AND {held} WHERE {clause}"
+            + ("" if ids else f" ORDER BY {_ORDER}")
         )
+
+    def iter_events(
+        self, query: EventQuery, *, as_of: int | None = None, page: int = 2000
+    ) -> Iterator[EventState]:
+        """The events of :meth:`events`, read ``page`` at a time through a server-side
+        cursor (each page's citations and claims with two more statements), in one
+        snapshot."""
+        where, params = self._conditions(query, as_of)
+        sql = self._select(where, params, as_of)
+        with (
+            self._reading() as conn,
+            conn.cursor(name=f"timeline_events_{next(_CURSORS)}") as cursor,
+        ):
+            cursor.execute(sql, params)
+            while rows := [_row(row) for row in cursor.fetchmany(page)]:
+                ids = [row[0] for row in rows]
+                with collector_paused():
+                    citations = self._citations(conn, ids, as_of)
+                    claims = self._claims(conn, ids, as_of)
+                    views = event_states(rows, citations, claims)
+                yield from views
+
+    def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
+        """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""
+        where, params = self._conditions(query, as_of)
+        events = self._select(where, params, as_of, ids=True)
+        held, held_params = _held("x", as_of)
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT DISTINCT x.key FROM {self._s}.citations x "
+                f"WHERE {held} AND x.event_id IN ({events})",
+                [*held_params, *params],
+            )
+            return sorted(_get(key) for (key,) in rows)
 
     def event(self, event_id: str, *, as_of: int | None = None) -> EventState | None:
         """The event with this id (retracted or not), or None."""

@@ -55,6 +55,9 @@ READ_MODEL_SCHEMA = 4
 #: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
 _CHUNK = 5000
 
+#: The columns of an event query's rows (``event_states`` reads them).
+_EVENT_COLUMNS = "e.id, e.version, e.retracted, c.data"
+
 #: ORDER BY clause giving event contents in the historical total order of their dates.
 _ORDER = "c.lower, c.upper DESC, c.sort_seconds, c.when_edtf, c.id"
 
@@ -452,20 +455,24 @@ class SQLiteViews:
         with collector_paused():
             return event_states(rows, self._citations(ids, as_of), self._claims(ids, as_of))
 
-    def _select_events(self, where: list[str], params: list[Any], as_of: int | None) -> str:
+    def _select_events(
+        self, where: list[str], params: list[Any], as_of: int | None, *, ids: bool = False
+    ) -> str:
+        """The query of the events ``where`` selects (``ids``: their ids only, unordered)."""
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "1"
+        columns, order = ("e.id", "") if ids else (_EVENT_COLUMNS, f" ORDER BY {_ORDER}")
         return (
-            "SELECT e.id, e.version, e.retracted, c.data FROM event_contents c "
-            f"JOIN events e ON e.content = c.content AND {held} WHERE {clause} ORDER BY {_ORDER}"
+            f"SELECT {columns} FROM event_contents c "
+            f"JOIN events e ON e.content = c.content AND {held} WHERE {clause}{order}"
         )
 
     def event(self, event_id: str, *, as_of: int | None = None) -> EventState | None:
         """The event with this id (retracted or not), or None."""
         held, params = _held("e", as_of)
         rows = self._conn.execute(
-            "SELECT e.id, e.version, e.retracted, c.data FROM events e "
+            f"SELECT {_EVENT_COLUMNS} FROM events e "
             f"JOIN event_contents c ON c.content = e.content WHERE e.id = ? AND {held}",
             [event_id, *params],
         ).fetchall()
@@ -477,6 +484,31 @@ class SQLiteViews:
         where, params = _conditions(query, as_of)
         sql = self._select_events(where, params, as_of)
         return self._event_views(self._conn.execute(sql, params).fetchall(), as_of)
+
+    def iter_events(
+        self, query: EventQuery, *, as_of: int | None = None, page: int = 2000
+    ) -> Iterator[EventState]:
+        """The events of :meth:`events`, read ``page`` at a time from one statement (each
+        page's citations and claims with two more)."""
+        where, params = _conditions(query, as_of)
+        cursor = self._conn.execute(self._select_events(where, params, as_of), params)
+        try:
+            while rows := cursor.fetchmany(page):
+                yield from self._event_views(rows, as_of)
+        finally:
+            cursor.close()
+
+    def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
+        """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""
+        where, params = _conditions(query, as_of)
+        events = self._select_events(where, params, as_of, ids=True)
+        held, held_params = _held("x", as_of)
+        rows = self._conn.execute(
+            f"SELECT DISTINCT x.key FROM citations x WHERE {held} AND x.event_id IN ({events}) "
+            "ORDER BY x.key",
+            [*held_params, *params],
+        )
+        return [key for (key,) in rows]
 
     def events_dated(
         self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None
