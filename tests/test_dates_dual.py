@@ -29,6 +29,10 @@ EN_MONTHS += ("September", "October", "November", "December")
         ("1917年10月25日（公历11月7日）", "zh", "1917-11-07 julian=1917-10-25"),
         ("1918年1月13日（俄历12月31日）", "zh", "1918-01-13 julian=1917-12-31"),
         ("1900年1月31日（农历正月初一）", "zh", "1900-01-31"),
+        ("1917年10月25日(11月7日)", "zh", "1917-11-07 julian=1917-10-25"),
+        ("1917年11月7日（10月25日）", "zh", "1917-11-07 julian=1917-10-25"),
+        ("1918年1月13日(12月31日)", "zh", "1918-01-13 julian=1917-12-31"),
+        ("1917年12月31日(1918年1月13日)", "zh", "1918-01-13 julian=1917-12-31"),
         ("16/28 May 1858", "en", "1858-05-28 julian=1858-05-16"),
         ("25 октября 1917 г. (7 ноября)", "ru", "1917-11-07 julian=1917-10-25"),
         ("31 декабря 1917 г. (13 января)", "ru", "1918-01-13 julian=1917-12-31"),
@@ -50,6 +54,7 @@ def test_dual_dates_read_both_readings(phrase: str, lang: str, edtf: str) -> Non
         ("25 October (8 November) 1917", "en", "is 7.11.1917 in the Gregorian calendar"),
         ("16 (29) мая 1858 г.", "ru", "is 28.05.1858 in the Gregorian calendar, not 29.05.1858"),
         ("1917年11月8日（俄历10月25日）", "zh", "not 8.11.1917"),
+        ("1917年10月25日(11月8日)", "zh", "is 7.11.1917 in the Gregorian calendar, not 8.11.1917"),
         ("31 December 1917 (13 January 1917)", "en", "not 13.01.1917"),
         ("1911年10月10日（阴历八月二十）", "zh", "the day is 8月19日 of the lunar year 1911"),
         ("16/29 мая 1858 г.", "ru", "is 28.05.1858 in the Gregorian calendar, not 29.05.1858"),
@@ -96,6 +101,8 @@ def test_any_consistent_dual_date_reads_to_its_day(jdn: int) -> None:
         ("7 ноября 1917 г. (н. ст.)", "ru", "1917-11-07"),
         ("16 (28) мая 1858 г.", "ru", "1858-05-28 julian=1858-05-16"),
         ("1917-10-25", "ru", "1917-10-25"),
+        ("мая 16 дня 1858 года", "ru", "1858-05-28 julian=1858-05-16"),
+        ("в 1858-м году", "ru", "1858-01-13/1859-01-12 julian=1858"),
         ("1917年10月25日", "zh", "1917-10-25"),
     ],
 )
@@ -138,3 +145,9 @@ def test_a_slash_after_1918_is_not_read_as_two_styles() -> None:
     """ "the night of 16/17 June 1941" names two days, not an Old and a New Style date."""
     with pytest.raises(UnparsableDate):
         parse_date("16/17 June 1941")
+
+
+def test_an_unmarked_bracket_after_1918_is_not_read_as_two_styles() -> None:
+    """1950年10月25日(11月7日) is no Old Style date: after 1918 it is not read as one."""
+    with pytest.raises(UnparsableDate):
+        parse_date("1950年10月25日(11月7日)", "zh")

@@ -114,6 +114,10 @@ class RussianReader(Reader):
         s = re.sub(r"\s*до\s?н\.\s?э\.?$", "", s)
         s = re.sub(r"\s*(н\.\s?э\.?)$", "", s)
         s = re.sub(r"\s*(гг\.?|г\.?|года|году|год|годы|годах|годов|годами)$", "", s).strip()
+        s = re.sub(r"(\d)-(?:м|й|го|му)$", r"\1", s)  # 1858-м (году), an ordinal year
+        m = re.fullmatch(rf"{_RU_MONTH}\s+(\d{{1,2}})(?:-?го)?\s+(?:дня|числа)\s+(\d{{1,4}})", s)
+        if m:  # мая 16 дня 1858 года, as treaties and chronicles write a day
+            return self._date(plain_year(m[3], bce), _ru_month(m[1]), int(m[2]))
         m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s)
         if m:
             return self._date(int(m[3]), int(m[2]), int(m[1]))

@@ -251,6 +251,9 @@ def _zh_dual(s: str) -> When | None:
         s,
     )
     if m is None:
+        unmarked = _zh_unmarked_dual(s)
+        if unmarked is not None:
+            return unmarked
         lunar = re.fullmatch(r"(\d+)年(\d+)月(\d+)[日号]\((?:农历|阴历|旧历|農曆|陰曆)(.+)\)", s)
         if lunar is None:
             return None
@@ -265,3 +268,18 @@ def _zh_dual(s: str) -> When | None:
     if year is None:  # 1918年1月13日（俄历12月31日）: the Julian day is in the year before
         year = outer[0] - 1 if int(m[6]) > outer[1] else outer[0]
     return dual_date((year, int(m[6]), int(m[7])), outer)
+
+
+def _zh_unmarked_dual(s: str) -> When | None:
+    """``1917年10月25日(11月7日)``: a bracket without 俄历 or 公历, before 1919, is the other
+    style of the outer day, whichever way round holds (else the Julian outer one is refused)."""
+    m = re.fullmatch(r"(\d{3,4})年(\d+)月(\d+)[日号]\((?:(\d{3,4})年)?(\d+)月(\d+)[日号]\)", s)
+    if m is None or int(m[1]) > 1918:
+        return None
+    outer = (int(m[1]), int(m[2]), int(m[3]))
+    inner = (int(m[4]) if m[4] else None, int(m[5]), int(m[6]))
+    year = inner[0] or (outer[0] - 1 if inner[1] > outer[1] else outer[0])
+    try:
+        return dual_date((year, inner[1], inner[2]), outer)  # 1917年11月7日(10月25日)
+    except (ContradictoryDate, InvalidDate):
+        return dual_date(outer, inner)
