@@ -127,7 +127,10 @@ class Tab:
     def click_event(self, event_id: str, start: str, end: str) -> None:
         """Show the days from ``start`` to ``end`` and click where the event is drawn."""
         self.viewer(f"showPeriod({start!r}, {end!r})")
-        self.page.wait_for_function(f"() => window.timelineViewer.where({event_id!r}) !== null")
+        self.page.wait_for_function(  # drawn in the new frame, not the one before showPeriod
+            "() => !window.timelineViewer.drawing()"
+            f" && window.timelineViewer.where({event_id!r}) !== null"
+        )
         spot = self.viewer(f"where({event_id!r})")
         box = self.page.locator("#viewer").bounding_box()
         self.page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
