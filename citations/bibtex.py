@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -38,6 +38,13 @@ from citations.markup import join_title
 from citations.model import Contributor, Reference, Role, is_cjk, role_rank
 from citations.private import is_private
 from citations.sources import read_bytes
+from citations.xnames import (
+    extended_name,
+    is_extended,
+    list_option,
+    read_extended,
+    with_list_options,
+)
 
 __all__ = [
     "MAX_BIBTEX_CHARS",
@@ -340,6 +347,10 @@ class _Reader:
             self.problems[-1], message=message + "; the entry is skipped", skipped=True
         )
 
+    def warner(self, line: int, key: str, field: str) -> Callable[[str], None]:
+        """A warning about field ``field`` of entry ``key``, as a function of its text."""
+        return lambda message: self.problem(line, key, f"field {field!r}: {message}", "warning")
+
     def line_at(self, pos: int) -> int:
         if pos < self._line_pos:
             self._line_pos, self._line = 0, 1
@@ -466,7 +477,7 @@ class _Reader:
             role = _ROLES.get(name)
             if role is not None:
                 try:
-                    contributors.extend(_names(raw, role))
+                    contributors.extend(_names(raw, role, self.warner(line, key, name)))
                 except (PybtexError, InvalidReference) as exc:
                     self.skip(line, key, f"field {name!r}: bad name list {raw!r}: {exc}")
                     return None
@@ -678,14 +689,27 @@ def _part(words: list[str]) -> str:
     return latex_to_unicode(text)
 
 
-def _names(value: str, role: Role) -> list[Contributor]:
+def _extended_part(value: str) -> str:
+    """A part's value in the extended format: ties are spaces, outer braces go."""
+    return _part([_TIE.sub(" ", value)])
+
+
+def _names(value: str, role: Role, warn: Callable[[str], None]) -> list[Contributor]:
     people = []
+    list_options: dict[str, str] = {}
     for name in split_name_list(value):
         name = name.strip()
         if not name:
             continue
+        option = list_option(name)
+        if option is not None:
+            list_options[option[0]] = option[1]
+            continue
         if _enclosed(name):
             people.append(Contributor(literal=latex_to_unicode(name[1:-1]), role=role))
+            continue
+        if is_extended(name):
+            people.append(read_extended(name, role, _extended_part, warn))
             continue
         if "," not in name and not name.isascii() and is_cjk(name):
             people.append(Contributor(literal=latex_to_unicode(name), role=role))
@@ -702,7 +726,7 @@ def _names(value: str, role: Role) -> list[Contributor]:
                 role=role,
             )
         )
-    return people
+    return with_list_options(people, list_options, warn) if list_options else people
 
 
 #: A tie between two characters of a name (not ``\\~`` the accent); pybtex would split
@@ -833,13 +857,34 @@ def _escaped_ascii(value: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _name_plain(person: Contributor) -> str:
-    return _name(person, False)
+def _name_biblatex(person: Contributor, ascii: bool) -> str:
+    """biblatex's extended format where the plain form would lose a part or option."""
+    plain = _name(person, ascii)
+    if person.is_literal or (
+        person.useprefix is None
+        and not person.initials
+        and not person.options
+        and _reads_back(plain, person)
+    ):
+        return plain
+    return extended_name(person, _escaped_ascii if ascii else _escaped) or plain
 
 
 @functools.lru_cache(maxsize=4096)
-def _name_ascii(person: Contributor) -> str:
-    return _name(person, True)
+def _name_bibtex(person: Contributor, ascii: bool) -> str:
+    """The plain form: classic BibTeX has no place for useprefix, initials or options."""
+    return _name(person, ascii)
+
+
+def _reads_back(plain: str, person: Contributor) -> bool:
+    """True when the plain form ``plain`` of ``person`` reads back as ``person`` here
+    and in biber: a capitalised particle (``Van de``, which biber reads as part of the
+    family name) and a family name alone with a space (braced, a literal) do not."""
+    if not person.particle and (person.given or person.suffix or " " not in person.family):
+        return True
+    if any(not word[:1].islower() for word in person.particle.split()):
+        return False
+    return _names(plain, person.role, lambda _message: None) == [person]
 
 
 _ROLE_START = {role: f"  {role.value} = {{" for role in Role}
@@ -867,10 +912,10 @@ def _entry(ref: Reference, classic: bool, ascii: bool, keep_private: bool, out: 
     lines: list[str] = []
     escape = _escaped_ascii if ascii else _escaped
     if ref.contributors:
-        name_of = _name_ascii if ascii else _name_plain
+        name_of = _name_bibtex if classic else _name_biblatex
         by_role: dict[Role, list[str]] = {}
         for person in ref.contributors:
-            written = name_of(person)
+            written = name_of(person, ascii)
             names = by_role.get(person.role)
             if names is None:
                 by_role[person.role] = [written]
@@ -1008,7 +1053,8 @@ def _name(person: Contributor, ascii: bool) -> str:
     if family == "others" and not (person.given or person.particle or person.suffix):
         return "others"
     # Braces keep a family name whole: bibtex would split "de la Cruz" or "García Márquez".
-    # Alone, a braced name reads back as a literal: BibTeX cannot tell the two apart.
+    # Alone, a braced name reads back as a literal: classic BibTeX cannot tell the two
+    # apart (biblatex's extended format can: _name_biblatex).
     guarded = "," in family or " " in family or bool(_AND.search(family))
     if person.given or person.suffix:
         guarded = guarded or family[:1].islower()

@@ -40,6 +40,7 @@ from citations.markup import csl_text, join_title, plain_text
 from citations.model import Contributor, Reference, Role, role_rank
 from citations.sources import read_utf8
 from citations.xdata import resolve_xdata
+from citations.xnames import uses_prefix
 
 __all__ = [
     "CSL_FIELDS",
@@ -244,10 +245,11 @@ def to_csl(ref: Reference) -> dict[str, Any]:
     record: dict[str, Any] = {"id": ref.key, "type": csl_type}
     if ref.language:
         record["language"] = language_tag(ref.language)
+    options = fields.get("options", "")
     for person in ref.contributors:
         variable = CSL_ROLES.get(person.role)
         if variable is not None:
-            record.setdefault(variable, []).append(_name_to_csl(person))
+            record.setdefault(variable, []).append(_name_to_csl(person, options))
     record.update(_fields_to_csl(entry_type, fields))
     return record
 
@@ -340,16 +342,19 @@ def _csl_year(year: int) -> int:
     return year - 1 if year <= 0 else year
 
 
-def _name_to_csl(person: Contributor) -> dict[str, str]:
+def _name_to_csl(person: Contributor, options: str) -> dict[str, str]:
     """A name's parts as CSL's, each as the text LaTeX would print (``{\\TeX} {Users}``:
-    "TeX Users"); CSL names hold no markup."""
+    "TeX Users"); CSL names hold no markup. The particle is non-dropping where
+    biblatex's ``useprefix`` is true (the name's, else the entry's ``options``), else
+    dropping, as biblatex prints it ("Gogh, Vincent van")."""
     if person.literal:
         return {"literal": plain_text(person.literal)}
     name = {"family": plain_text(person.family)}
     if person.given:
         name["given"] = plain_text(person.given)
     if person.particle:
-        name["non-dropping-particle"] = plain_text(person.particle)
+        kind = "non-dropping-particle" if uses_prefix(person, options) else "dropping-particle"
+        name[kind] = plain_text(person.particle)
     if person.suffix:
         name["suffix"] = plain_text(person.suffix)
     return name
@@ -701,11 +706,11 @@ def _name_from_csl(name: object, role: Role, variable: str) -> Contributor:
     if literal:
         return Contributor(literal=_string(literal, variable), role=role)
     family = _string(name.get("family", ""), variable)
-    particles = [
-        _string(name[part], variable)
+    particles = {
+        part: _string(name[part], variable)
         for part in ("dropping-particle", "non-dropping-particle")
         if name.get(part)
-    ]
+    }
     given = _string(name.get("given", ""), variable)
     if not family:
         if not given:
@@ -714,9 +719,12 @@ def _name_from_csl(name: object, role: Role, variable: str) -> Contributor:
     return Contributor(
         family=family,
         given=given,
-        particle=" ".join(particles),
+        particle=" ".join(particles.values()),
         suffix=_string(name.get("suffix", ""), variable),
         role=role,
+        # a non-dropping particle alone is biblatex's useprefix=true; a dropping one its
+        # default (false); both are joined, undecided
+        useprefix=True if list(particles) == ["non-dropping-particle"] else None,
     )
 
 

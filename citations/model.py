@@ -19,7 +19,15 @@ from citations.casing import CASED_FIELDS, unbrace_capitals
 from citations.errors import InvalidReference
 from citations.keycheck import check_key
 
-__all__ = ["IDENTIFIER_FIELDS", "Contributor", "Reference", "Role", "is_cjk", "role_rank"]
+__all__ = [
+    "IDENTIFIER_FIELDS",
+    "NAME_PARTS",
+    "Contributor",
+    "Reference",
+    "Role",
+    "is_cjk",
+    "role_rank",
+]
 
 #: Fields that identify a work rather than describe it.
 IDENTIFIER_FIELDS = ("doi", "isbn", "issn", "url", "eprint")
@@ -78,6 +86,23 @@ def _strip(value: str) -> str:
     return " ".join(_unicode(value, "a name").split())
 
 
+#: The parts of a name (biblatex's data model constant ``nameparts``; ``prefix`` is
+#: :attr:`Contributor.particle`).
+NAME_PARTS = ("family", "given", "prefix", "suffix")
+
+
+def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    pairs = {str(name).strip().lower(): _strip(str(text)) for name, text in items}
+    return tuple(sorted((name, text) for name, text in pairs.items() if text))
+
+
+def _useprefix(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidReference(f"useprefix must be true, false or None, got {value!r}")
+
+
 @attrs.frozen
 class Contributor:
     """A person or organisation with a role in a work.
@@ -86,6 +111,12 @@ class Contributor:
     ``literal`` is set, never both. ``literal`` holds a name that must not be
     split: an organisation, or a CJK name written as one unit (欧阳向英).
     ``transliteration`` is an optional Latin-script form of the name.
+
+    biblatex's extended name format adds the rest: ``useprefix`` (whether the
+    particle counts with the family name in citations and sorting; None: the
+    entry's ``options`` or biblatex's default, false, decide), ``initials`` (a
+    part's initials as written, ``{"given": "JPS"}``) and ``options`` (other
+    per-name options, ``{"sortingnamekeytemplatename": "test"}``).
     """
 
     family: str = attrs.field(default="", converter=_strip)
@@ -95,6 +126,9 @@ class Contributor:
     literal: str = attrs.field(default="", converter=_strip)
     role: Role = attrs.field(default=Role.AUTHOR, converter=Role)
     transliteration: str = attrs.field(default="", converter=_strip)
+    useprefix: bool | None = attrs.field(default=None, converter=_useprefix)
+    initials: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_pairs)
+    options: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_pairs)
 
     def __attrs_post_init__(self) -> None:
         if bool(self.literal) == bool(self.family):
@@ -106,6 +140,17 @@ class Contributor:
             raise InvalidReference(
                 f"literal name {self.literal!r} cannot also have given, particle or suffix parts"
             )
+        present = {"family": self.family, "given": self.given, "prefix": self.particle}
+        present["suffix"] = self.suffix
+        for part, _ in self.initials:
+            if not present.get(part):
+                parts = ", ".join(name for name in NAME_PARTS if present[name])
+                raise InvalidReference(
+                    f"name {self.display_name!r}: initials for {part!r}, "
+                    f"which is not one of its parts ({parts})"
+                )
+        if "useprefix" in dict(self.options):
+            raise InvalidReference("useprefix is Contributor.useprefix, not one of its options")
 
     @property
     def is_literal(self) -> bool:

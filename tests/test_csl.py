@@ -89,7 +89,7 @@ def test_article_maps_to_csl_variables() -> None:
             {
                 "family": "Poussin",
                 "given": "Charles",
-                "non-dropping-particle": "de la Vallée",
+                "dropping-particle": "de la Vallée",
                 "suffix": "Jr.",
             },
         ],

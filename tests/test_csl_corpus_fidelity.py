@@ -125,9 +125,8 @@ def _text(value: str, *, ours: bool) -> str:
 
 def _name(name: dict[str, str], *, ours: bool) -> str:
     """A name as its parts' text: a family-only name is our ``literal`` (corporate bodies,
-    CJK names), Pandoc's ``family``; biblatex's prefix is our ``non-dropping-particle``
-    (printed with the family name, as Zotero reads "van der Laan"), Pandoc's
-    ``dropping-particle``."""
+    CJK names), Pandoc's ``family``; a particle's kind is not compared (Pandoc reads a
+    bare ``options = {useprefix}`` as false, biber as true)."""
     if "literal" in name:
         return _text(name["literal"], ours=ours)
     parts = ("given", "dropping-particle", "non-dropping-particle", "family", "suffix")

@@ -192,11 +192,19 @@ def decode_event(data: Mapping[str, Any]) -> Event:
 
 
 def _encode_contributor(person: Contributor) -> JSON:
-    return {
+    data: JSON = {
         name: value
         for name in ("family", "given", "particle", "suffix", "literal", "role", "transliteration")
         if (value := str(getattr(person, name)))
     }
+    # biblatex's extended name format, only when set: older records keep their bytes
+    if person.useprefix is not None:
+        data["useprefix"] = person.useprefix
+    if person.initials:
+        data["initials"] = dict(person.initials)
+    if person.options:
+        data["options"] = dict(person.options)
+    return data
 
 
 def encode_reference(reference: Reference) -> JSON:
