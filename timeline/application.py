@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import getpass
+import itertools
 import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,6 +27,8 @@ from timeline._collector import collector_paused
 from timeline._storage import Storage, open_storage, shown, storage_exists
 from timeline.chronology import Chronology, ChronologyEntry, JournalState, StreamedEntries
 from timeline.dates import (
+    MAX_BOUND,
+    MIN_BOUND,
     Boundless,
     DateInterval,
     HistoricalDate,
@@ -37,6 +40,7 @@ from timeline.domain import (
     CLAIM_FIELDS,
     EVENT_FIELDS,
     PERIODS_STREAM,
+    UNDATED,
     Change,
     Citation,
     CitationAdded,
@@ -116,7 +120,7 @@ from timeline.journal import (
     built_aside,
     is_postgres_target,
 )
-from timeline.views import EventQuery, Views
+from timeline.views import EventQuery, Views, event_order
 
 __all__ = [
     "Difference",
@@ -283,13 +287,21 @@ def _entry(view: EventState, surviving: Mapping[str, Reference]) -> ChronologyEn
     )
 
 
+def _field(event: Event | None, name: str) -> Any:
+    """A field's value as a history shows it: None for an absent event, and for the
+    ``when`` of one with no date of its own."""
+    if event is None or (name == "when" and event.when_from_period):
+        return None
+    return getattr(event, name)
+
+
 def _diffs(before: EventState | None, after: EventState) -> tuple[FieldDiff, ...]:
     """What changed from one state of an event to the next (``before`` None: recorded)."""
     old_event = before.event if before is not None else None
     diffs = [
         FieldDiff(name, old, new)
         for name in EVENT_FIELDS
-        if (old := getattr(old_event, name, None)) != (new := getattr(after.event, name))
+        if (old := _field(old_event, name)) != (new := _field(after.event, name))
     ]
     if before is not None and before.retracted != after.retracted:
         diffs.append(FieldDiff("retracted", before.retracted, after.retracted))
@@ -500,8 +512,10 @@ class Timeline:
         if the id is taken; warns :class:`PossibleDuplicateEvent` (and records
         it all the same) when an event with the same date and title exists.
         ``during`` dates it by a period definition (its id, or a label only one
-        definition has): without ``when`` its date is that definition's span and
-        its phrase the period's label; with ``when``, the date must lie in the span.
+        definition has, else :class:`AmbiguousPeriod` names them): without ``when``
+        the event has no date of its own (``when_from_period``; the journal stores
+        none) and shows the definition's span as it stands, its phrase the period's
+        label; with ``when``, the date must lie in the span.
         """
         if event is None:
             period = None if during is None else self._resolve_period(during)
@@ -524,6 +538,7 @@ class Timeline:
                 id=id or self._derive_id(when_value, titles),
                 when=when_value,
                 title=titles,
+                when_from_period=when is None,
                 **read_event_fields(fields, lang=lang),
             )
         return self._record(event, author=author, reason=reason)
@@ -566,7 +581,57 @@ class Timeline:
         current = self._views.event(event_id, as_of=self._upto)
         if current is None:
             raise UnknownEvent(f"no event with id {event_id!r}")
-        return current
+        return next(self._dated([current]))
+
+    def _events(self, query: EventQuery) -> list[EventState]:
+        """The events ``query`` selects as this timeline shows them, in historical order."""
+        return list(self._dated(self._views.events(query, as_of=self._upto), query))
+
+    def _dated(
+        self, states: Iterable[EventState], query: EventQuery | None = None
+    ) -> Iterator[EventState]:
+        """``states`` (in the views' historical order) with each event dated only by a period
+        given the span of that definition as this timeline shows it (so, as of a seq, the
+        span it had then) and put in its place; those whose span misses ``query``'s dates
+        are left out. The views hold such events at every day, so they come first."""
+        found = iter(states)
+        undated: list[EventState] = []
+        for state in found:
+            if not state.event.when_from_period:
+                found = itertools.chain([state], found)
+                break
+            undated.append(state)
+        if undated:
+            book = self._periods()
+            lower = MIN_BOUND if query is None or query.lower is None else query.lower
+            upper = MAX_BOUND if query is None or query.upper is None else query.upper
+            placed = []
+            for state in undated:
+                held = book.get(state.event.during)
+                span = UNDATED if held is None else _period_span(held.period, UNDATED)
+                if span.bounds[0] <= upper and span.bounds[1] >= lower:
+                    placed.append(attrs.evolve(state, event=attrs.evolve(state.event, when=span)))
+            undated = sorted(placed, key=event_order, reverse=True)
+        for state in found:
+            while undated and event_order(undated[-1]) <= event_order(state):
+                yield undated.pop()
+            yield state
+        yield from reversed(undated)
+
+    def _cited_keys(self, query: EventQuery) -> set[str]:
+        """The reference keys the events ``query`` selects cite, as this timeline shows them:
+        not those cited only by events dated by a period whose span misses its dates."""
+        keys = set(self._views.cited_keys(query, as_of=self._upto))
+        if query.lower is None and query.upper is None:
+            return keys
+        found = self._views.iter_events(query, as_of=self._upto, page=64)  # they come first
+        undated = list(itertools.takewhile(lambda s: s.event.when_from_period, found))
+        shown = {state.event.id for state in self._dated(undated, query)}
+        for key in {c.key for s in undated if s.event.id not in shown for c in s.citations}:
+            citing = self._views.events(attrs.evolve(query, citing=(key,)), as_of=self._upto)
+            if next(self._dated(citing, query), None) is None:
+                keys.discard(key)
+        return keys
 
     def revise(
         self,
@@ -602,7 +667,7 @@ class Timeline:
             return None if change is None else (change, current.version)
 
         self._append(build)
-        return result[0]
+        return next(self._dated([EventState(result[0])])).event
 
     def _set_retracted(
         self, event_id: str, retracted: bool, reason: str, author: str | None
@@ -1132,9 +1197,12 @@ class Timeline:
             fields["during"] = self._resolve_period(fields["during"]).id
 
     def _within_period(self, event: Event) -> None:
-        """Refuse an event whose date is outside the span of the period it is dated by."""
+        """Refuse an event whose date is outside the span of the period it is dated by, or
+        dated only by a period that gives no dates."""
         held = self._periods().get(event.during) if event.during else None
-        if held is not None:
+        if held is not None and event.when_from_period:
+            _period_span(held.period)
+        elif held is not None:
             _check_during(event.id, event.when, held.period)
 
     def _resolve_period(self, name: str) -> Period:
@@ -1210,7 +1278,7 @@ class Timeline:
             include_retracted=include_retracted,
         )
         if during is None:
-            return [view.event for view in self._views.events(query, as_of=self._upto)]
+            return [view.event for view in self._events(query)]
         period = self._resolve_period(during)
         lower, upper = period.bounds
         query = attrs.evolve(
@@ -1220,7 +1288,7 @@ class Timeline:
         )
         return [
             view.event
-            for view in self._views.events(query, as_of=self._upto)
+            for view in self._events(query)
             if view.event.during == period.id
             or (lower <= view.event.when.bounds[0] and view.event.when.bounds[1] <= upper)
         ]
@@ -1283,7 +1351,7 @@ class Timeline:
         )
         return [
             Dispute(view.event, name, evidence(view, name))
-            for view in self._views.events(query, as_of=self._upto)
+            for view in self._events(query)
             for name in disputed_fields(view)
         ]
 
@@ -1291,12 +1359,12 @@ class Timeline:
         """Events citing ``key`` or any reference merged into it, in historical order."""
         self._current_reference(key)
         keys = (key, *self._views.merged_into(key, as_of=self._upto))
-        found = self._views.events(EventQuery(citing=keys), as_of=self._upto)
+        found = self._events(EventQuery(citing=keys))
         return [view.event for view in found]
 
     def unsourced(self) -> list[Event]:
         """Events (not retracted) that cite nothing, in historical order."""
-        found = self._views.events(EventQuery(unsourced=True), as_of=self._upto)
+        found = self._events(EventQuery(unsourced=True))
         return [view.event for view in found]
 
     def history(self, event_id: str) -> list[HistoryEntry]:
@@ -1380,12 +1448,12 @@ class Timeline:
             query = _event_query(include_retracted=include_retracted, **filters)
             state = self.head()
             if stream:
-                surviving = self._surviving(self._views.cited_keys(query, as_of=self._upto))
+                surviving = self._surviving(self._cited_keys(query))
                 entries: Sequence[ChronologyEntry] = StreamedEntries(
                     lambda: self._entries(query, state.seq, surviving)
                 )
             else:
-                found = self._views.events(query, as_of=self._upto)
+                found = self._events(query)
                 surviving = self._surviving({c.key for view in found for c in view.citations})
                 entries = tuple(_entry(view, surviving) for view in found)
             references = {reference.key: reference for reference in surviving.values()}
@@ -1401,7 +1469,7 @@ class Timeline:
         self, query: EventQuery, seq: int, surviving: Mapping[str, Reference]
     ) -> Iterator[ChronologyEntry]:
         """The entries of a streamed chronology: its events as of ``seq``, page by page."""
-        for view in self._views.iter_events(query, as_of=seq):
+        for view in self.as_of(seq)._dated(self._views.iter_events(query, as_of=seq), query):
             yield _entry(view, surviving)
 
     def diff(self, since: int | datetime, until: int | datetime | None = None) -> list[Difference]:
@@ -1442,7 +1510,7 @@ class Timeline:
         if filters.pop("include_retracted", False):
             raise DocumentError("an events file holds no retractions; export without them")
         query = _event_query(**filters)
-        return write_events(self._views.events(query, as_of=self._upto), fmt)
+        return write_events(self._events(query), fmt)
 
     def _surviving(self, keys: Iterable[str]) -> dict[str, Reference]:
         """Each key's surviving reference (merges followed), one query per merge step."""
@@ -1732,11 +1800,14 @@ def _period_line(period: Period) -> str:
     return f"{period.id} ({source + ': ' if source else ''}{ends})"
 
 
-def _period_span(period: Period) -> When:
-    """The span of a definition as a date: from its start's earliest to its end's latest."""
+def _period_span(period: Period, undated: When | None = None) -> When:
+    """The span of a definition as a date: from its start's earliest to its end's latest
+    (``undated`` for one that gives no dates, else refused)."""
     start = _end_point(period.start, first=True)
     end = _end_point(period.end, first=False)
     if isinstance(start, Boundless) and isinstance(end, Boundless):
+        if undated is not None:
+            return undated
         raise InvalidChange(
             f"period {period.id!r} gives no dates; date the event with `when` as well"
         )
@@ -1814,7 +1885,9 @@ def _revision_fields(
             f"cannot revise {', '.join(unknown)} of event {event_id!r}; "
             f"revisable fields: {', '.join(EVENT_FIELDS)}"
         )
-    if "when" in fields:
+    if fields.get("when", "") is None:
+        fields.setdefault("when_text", "")  # no date of its own: its period's span
+    elif "when" in fields:
         # The phrase as written describes the old date: a new phrase replaces it,
         # an EDTF date (or a date value) clears it, unless `when_text` is given too.
         fields["when"], when_text = read_when(
@@ -1830,14 +1903,22 @@ def _revision_fields(
 def _revision(
     current: EventState, fields: Mapping[str, Any], lang: str, meta: Mapping[str, str]
 ) -> tuple[Event, EventRevised | None]:
-    """The event revised with ``fields``, and the change (None when nothing changes)."""
+    """The event revised with ``fields``, and the change (None when nothing changes).
+    A ``when`` given to an event dated by its period only is a date of its own; None
+    leaves it dated by its period only."""
     event = current.event
-    revised = attrs.evolve(event, **read_event_fields(fields, lang=lang))
-    changed = {name: getattr(revised, name) for name in fields}
-    changed = {k: v for k, v in changed.items() if getattr(event, k) != v}
+    values = read_event_fields({k: v for k, v in fields.items() if k != "when"}, lang=lang)
+    revised = attrs.evolve(event, **values)
+    changed = {k: getattr(revised, k) for k in values if getattr(event, k) != getattr(revised, k)}
+    own = fields.get("when")
+    if "when" in fields and (
+        (own is None) != event.when_from_period or (own is not None and own != event.when)
+    ):
+        changed["when"] = own
     if not changed:
-        return revised, None
-    return revised, EventRevised(event_id=event.id, fields=changed, **meta)
+        return event, None
+    change = EventRevised(event_id=event.id, fields=changed, **meta)
+    return change.apply(event), change
 
 
 def _new_citation(
@@ -2068,6 +2149,8 @@ class _Import:
                 if name not in skip
                 and getattr(current.event, name) != (new := getattr(event, name))
             }
+            if "when" in fields and event.when_from_period:
+                fields["when"] = None  # now dated by its period only
             if fields:
                 self._apply(
                     EventRevised(event_id=event.id, fields=fields, **self._meta(None, reason))

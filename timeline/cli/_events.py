@@ -67,7 +67,7 @@ def _document_date_flag() -> Iterator[None]:
     "--during",
     metavar="PERIOD",
     help="Date it by a period definition (its id, or a label one definition has); "
-    "WHEN - takes the period's span.",
+    "WHEN - gives it no date of its own: it shows the period's span as it stands.",
 )
 @click.option("--reason", default="", help="Why the event is recorded.")
 def add_event(
@@ -226,6 +226,9 @@ def show_event(event_id: str, as_json: bool, lang: str) -> None:
         ]
         if event.when_text:
             lines.append(f"  as written: {event.when_text}")
+        if event.during:
+            own = "  (no date of its own: the period's span)" if event.when_from_period else ""
+            lines.append(f"  during:     {event.during}{own}")
         for language, text in event.title.values:
             lines.append(f"  title.{language}:{' ' * max(1, 6 - len(language))}{text}")
         for language, text in event.summary.values:

@@ -124,6 +124,8 @@ def event_json(timeline: Timeline, event: Event) -> dict[str, Any]:
         ("category" if key == "kind" else key): value for key, value in encode_event(event).items()
     }
     data["when"] = format_edtf(event.when)
+    if event.when_from_period:
+        data["when_from_period"] = True  # `when` is the span of the period `during` names
     data["lower"], data["upper"] = (_iso_day(day) for day in event.when.bounds)
     data["retracted"] = timeline.is_retracted(event.id)
     data["citations"] = [

@@ -137,13 +137,17 @@ def date_label(event: Event, options: DocumentOptions) -> str:
     ``"as-written"``: the source's phrase ("early June 2019") when it is in
     the document's language, else the label of the date ("2 March 1969",
     "c. June 2019?"); ``"computed"``: always that label; ``"both"``: the
-    phrase with the label after it, "early June 2019 (1–10 June 2019)".
+    phrase with the label after it, "early June 2019 (1–10 June 2019)". An event
+    dated only by a period shows its label with the span, "十四五 (2021—2025年)",
+    unless ``"computed"``.
     """
     computed = computed_label(event, options)
     phrase = as_written(event, options)
     if not phrase or options.dates == "computed" or phrase == computed:
         return computed
-    return f"{phrase} ({computed})" if options.dates == "both" else phrase
+    if options.dates == "both" or event.when_from_period:
+        return f"{phrase} ({computed})"
+    return phrase
 
 
 def computed_label(event: Event, options: DocumentOptions) -> str:

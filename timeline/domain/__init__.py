@@ -127,6 +127,7 @@ from timeline.domain._input import (
 )
 from timeline.domain._model import (
     EVENT_CATEGORIES,
+    UNDATED,
     Actor,
     Citation,
     Event,
@@ -141,6 +142,7 @@ from timeline.domain._periods import Coverage, Period, PeriodState, label_key
 from timeline.domain._states import EventState, ReferenceState, apply, order_claims
 
 __all__ = [
+    "UNDATED",
     "Actor",
     "CALENDARS",
     "CHANGE_KINDS",

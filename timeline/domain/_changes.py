@@ -17,7 +17,7 @@ import attrs
 
 from citations import Reference
 from timeline.domain._claims import Claim
-from timeline.domain._model import Citation, Event
+from timeline.domain._model import UNDATED, Citation, Event
 from timeline.domain._periods import Period
 from timeline.errors import InvalidChange
 
@@ -48,8 +48,11 @@ __all__ = [
     "reference_stream",
 ]
 
-#: The event fields a revision may change (everything but the id).
-EVENT_FIELDS = tuple(field.name for field in attrs.fields(Event) if field.name != "id")
+#: The event fields a revision may change (everything but the id; ``when_from_period``
+#: follows ``when``: a revised ``when`` of None leaves the event dated by its period only).
+EVENT_FIELDS = tuple(
+    field.name for field in attrs.fields(Event) if field.name not in ("id", "when_from_period")
+)
 
 
 def event_stream(event_id: str) -> str:
@@ -96,12 +99,18 @@ class _WholeReference(_Change):
         return reference_stream(self.reference.key)
 
 
+def _as_recorded(event: Event) -> Event:
+    """The event as its record holds it: one dated by its period only at :data:`UNDATED`
+    (the span the timeline gave it is no part of it)."""
+    return attrs.evolve(event, when=UNDATED) if event.when_from_period else event
+
+
 @attrs.frozen(kw_only=True)
 class EventRecorded(_Change):
     """A new event was put on the timeline."""
 
     KIND: ClassVar[str] = "event.recorded"
-    event: Event
+    event: Event = attrs.field(converter=_as_recorded)
 
     @property
     def event_id(self) -> str:
@@ -135,8 +144,12 @@ class EventRevised(_OnEvent):
     fields: tuple[tuple[str, Any], ...] = attrs.field(converter=_revised_fields)
 
     def apply(self, event: Event) -> Event:
-        """The event with this revision's fields set."""
-        return attrs.evolve(event, **dict(self.fields))
+        """The event with this revision's fields set (``when`` None: no date of its own)."""
+        values = dict(self.fields)
+        if "when" in values:
+            values["when_from_period"] = values["when"] is None
+            values["when"] = values["when"] if values["when"] is not None else UNDATED
+        return attrs.evolve(event, **values)
 
 
 @attrs.frozen(kw_only=True)

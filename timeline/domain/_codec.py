@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from citations import Contributor, Reference
-from timeline.dates import format_edtf, parse_edtf
+from timeline.dates import When, format_edtf, parse_edtf
 from timeline.domain._changes import (
     Change,
     CitationAdded,
@@ -37,7 +37,15 @@ from timeline.domain._changes import (
     ReferenceMerged,
 )
 from timeline.domain._claims import Claim
-from timeline.domain._model import Actor, Citation, Event, LocalizedText, Place, Relation
+from timeline.domain._model import (
+    UNDATED,
+    Actor,
+    Citation,
+    Event,
+    LocalizedText,
+    Place,
+    Relation,
+)
 from timeline.domain._periods import Coverage, Period
 from timeline.errors import CorruptJournal, TimelineError
 from timeline.journal import Draft, KindRegistry, Record
@@ -112,9 +120,19 @@ def _decode_place(data: Mapping[str, Any]) -> Place:
     )
 
 
+def _encode_when(when: When | None) -> str | None:
+    return None if when is None else format_edtf(when)
+
+
+def _decode_when(data: Any) -> When | None:
+    """An EDTF date, or None (a period's open end; a revision's ``when`` that leaves the
+    event dated by its period only)."""
+    return None if data is None else parse_edtf(_s(data))
+
+
 #: How each event field is written to and read from JSON.
 _EVENT_FIELD_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
-    "when": (format_edtf, parse_edtf),
+    "when": (_encode_when, _decode_when),
     "when_text": (str, _s),
     "title": (_encode_text, _decode_text),
     "summary": (_encode_text, _decode_text),
@@ -166,10 +184,12 @@ def decode_event_field(name: str, data: Any) -> Any:
 
 
 def encode_event(event: Event) -> JSON:
-    """An event as a JSON object."""
+    """An event as a JSON object (with no ``when`` when it has no date of its own)."""
     data: JSON = {"id": event.id}
     for name in _EVENT_FIELD_CODECS:
         value = getattr(event, name)
+        if name == "when" and event.when_from_period:
+            continue
         if name not in _OMITTED_WHEN_EMPTY or value != _OMITTED_WHEN_EMPTY[name]:
             data[_stored_key(name)] = encode_event_field(name, value)
     return data
@@ -177,17 +197,20 @@ def encode_event(event: Event) -> JSON:
 
 #: Each event field's name, stored key, decoder and whether its key may be missing.
 _EVENT_DECODERS = tuple(
-    (name, _stored_key(name), decoder, name in _OMITTED_WHEN_EMPTY)
+    (name, _stored_key(name), decoder, name in _OMITTED_WHEN_EMPTY or name == "when")
     for name, (_, decoder) in _EVENT_FIELD_CODECS.items()
 )
 
 
 def decode_event(data: Mapping[str, Any]) -> Event:
-    """An event from :func:`encode_event`'s JSON."""
-    values = {}
+    """An event from :func:`encode_event`'s JSON; one with no ``when`` is dated by its
+    period only (:data:`UNDATED` until the timeline gives it the period's span)."""
+    values: dict[str, Any] = {}
     for name, key, decoder, optional in _EVENT_DECODERS:
         if not optional or key in data:
             values[name] = decoder(data[key])
+    if values.get("when") is None:
+        values.update(when=UNDATED, when_from_period=True)
     return Event(id=_s(data["id"]), **values)
 
 
@@ -293,14 +316,6 @@ def decode_claim(data: Mapping[str, Any]) -> Claim:
         stance=_s(data["stance"]),
         rank=_s(data["rank"]),
     )
-
-
-def _encode_when(when: Any) -> str | None:
-    return None if when is None else format_edtf(when)
-
-
-def _decode_when(data: Any) -> Any:
-    return None if data is None else parse_edtf(_s(data))
 
 
 def encode_period(period: Period) -> JSON:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from timeline.dates import When
+from timeline.dates import MAX_BOUND, MIN_BOUND, Boundless, DateInterval, When
 from timeline.errors import InvalidChange
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "Place",
     "Relation",
     "RelationType",
+    "UNDATED",
     "citation_id",
 ]
 
@@ -251,6 +252,25 @@ def _supports(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(value)))
 
 
+def _any_time() -> DateInterval:
+    """An interval open at both ends: no source can state one (the date model refuses it),
+    so it only ever holds the place of a date an event does not have."""
+    value = object.__new__(DateInterval)
+    for name, part in (
+        ("start", Boundless.OPEN),
+        ("end", Boundless.OPEN),
+        ("_lower", MIN_BOUND),
+        ("_upper", MAX_BOUND),
+    ):
+        object.__setattr__(value, name, part)
+    return value
+
+
+#: The ``when`` of an event dated only by a period until the timeline gives it the
+#: period's span: every day (so the views' date filters always let it through).
+UNDATED: When = _any_time()
+
+
 @attrs.frozen
 class Event:
     """A historical event on the timeline.
@@ -258,6 +278,9 @@ class Event:
     ``id`` is a readable slug (``1969-03-02-zhenbao-island-clash``); ``when`` is
     its historical date and ``when_text`` the date as a source wrote it;
     ``during`` the id of the period definition it is dated by ("" for none).
+    ``when_from_period`` is True for an event with no date of its own: the journal
+    stores none, and ``when`` is the span of the period ``during`` names as the
+    timeline shows it (its definition now, or as of the seq asked).
     """
 
     id: str = attrs.field(converter=_event_id)
@@ -272,10 +295,13 @@ class Event:
     importance: int = attrs.field(default=2, validator=_importance)
     relations: tuple[Relation, ...] = attrs.field(factory=tuple, converter=_relations)
     during: str = ""
+    when_from_period: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.during:
             check_slug(self.during, f"event {self.id!r}: period id")
+        elif self.when_from_period:
+            raise InvalidChange(f"event {self.id!r} has no date: give `when` or `during`")
         if not self.title:
             raise InvalidChange(f"event {self.id!r} needs a title in at least one language")
 

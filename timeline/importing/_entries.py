@@ -15,6 +15,7 @@ import attrs
 from timeline.dates import When
 from timeline.domain import (
     CALENDARS,
+    UNDATED,
     Citation,
     Claim,
     Event,
@@ -119,19 +120,16 @@ def _text(value: Any, original: str, where: Where, field: str) -> LocalizedText:
         raise where.fail(str(exc), field) from exc
 
 
-def _when(data: Mapping[str, Any], where: Where) -> tuple[When, str]:
+def _when(data: Mapping[str, Any], where: Where) -> tuple[When | None, str]:
+    """The event's own date (None: dated by its period only) and its phrase as written."""
     raw = data.get("when")
     text = data.get("when_text", "")
     if not isinstance(text, str):
         raise where.fail("expected text", "when_text")
+    if raw is None and data.get("during"):
+        return None, text
     if raw is None and text:
         raw = text
-    if raw is None and data.get("during"):
-        raise where.fail(
-            "missing: an event dated by a period gives `when` too, the period's span or a "
-            "date within it (export-events writes both)",
-            "when",
-        )
     if not isinstance(raw, str | int):
         raise where.fail("missing or not text (an EDTF date such as 1969-03-02)", "when")
     calendar = _str(data.get("calendar", "gregorian"), where, "calendar")
@@ -186,7 +184,8 @@ def _event(data: Any, where: Where) -> tuple[Event, list[Citation], list[Claim]]
     try:
         event = Event(
             id=event_id,
-            when=when,
+            when=UNDATED if when is None else when,
+            when_from_period=when is None,
             when_text=when_text,
             title=_text(data.get("title"), original, where, "title"),
             summary=_text(data.get("summary", {}), original, where, "summary"),

@@ -16,8 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
+
 from timeline.dates import format_edtf
-from timeline.domain import Citation, Claim, EventState, LocalizedText, Place
+from timeline.domain import UNDATED, Citation, Claim, EventState, LocalizedText, Place
 from timeline.errors import DocumentError, TimelineError
 from timeline.importing._files import parse_events
 
@@ -87,7 +89,9 @@ def _citation(citation: Citation, claims: Sequence[Claim], lang: str) -> dict[st
 def event_entry(state: EventState) -> dict[str, Any]:
     """One event with its citations and claims as the table an events file holds."""
     event = state.event
-    data: dict[str, Any] = {"id": event.id, "when": format_edtf(event.when)}
+    data: dict[str, Any] = {"id": event.id}
+    if not event.when_from_period:  # else its date is its period's: `during` says which
+        data["when"] = format_edtf(event.when)
     if event.when_text:
         data["when_text"] = event.when_text
     if event.during:
@@ -208,9 +212,11 @@ def _check(text: str, fmt: str, states: Sequence[EventState]) -> None:
         read = events.get(event_id)
         cited = citations.get(event_id, [])
         claimed = sorted(claims.get(event_id, []), key=_claim_key)
+        shown = state.event  # one dated by its period only is read back with no date
+        own = attrs.evolve(shown, when=UNDATED) if shown.when_from_period else shown
         lost = (
             "its fields"
-            if read != state.event
+            if read != own
             else "its citations"
             if cited != list(state.citations)
             else "its claims"

@@ -24,6 +24,7 @@ from timeline.views._port import (
     EventQuery,
     Progress,
     Views,
+    event_order,
 )
 from timeline.views._postgres import PostgresViews
 from timeline.views._rows import OPEN
@@ -39,4 +40,5 @@ __all__ = [
     "Progress",
     "SQLiteViews",
     "Views",
+    "event_order",
 ]

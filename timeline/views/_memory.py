@@ -20,13 +20,12 @@ from timeline.domain import (
     ReferenceState,
     apply,
     decode,
-    encode_event,
     event_stream,
     reference_stream,
 )
 from timeline.errors import DomainError
 from timeline.journal import Record
-from timeline.views._port import Batch, EventQuery, Progress
+from timeline.views._port import Batch, EventQuery, Progress, event_order
 from timeline.views._rows import OPEN
 
 
@@ -53,12 +52,6 @@ def _now(versions: Sequence[_Held], as_of: int | None) -> Any:
 
 def _plain(versions: Iterable[_Held]) -> list[tuple[int, int, Any]]:
     return [(v.valid_from, v.valid_to, v.value) for v in versions]
-
-
-def _order(view: EventState) -> tuple[Any, ...]:
-    event = view.event
-    lower, upper = event.when.bounds
-    return (lower, -upper, event.when.sort_key[2], encode_event(event)["when"], event.id)
 
 
 def _texts(event: Event, lang: str | None) -> list[str]:
@@ -183,7 +176,7 @@ class MemoryViews:
 
     def _all(self, as_of: int | None) -> list[EventState]:
         states = (_now(versions, as_of) for versions in self._streams.values())
-        return sorted((s for s in states if isinstance(s, EventState)), key=_order)
+        return sorted((s for s in states if isinstance(s, EventState)), key=event_order)
 
     def events(self, query: EventQuery, *, as_of: int | None = None) -> list[EventState]:
         """The events ``query`` selects, in historical order."""

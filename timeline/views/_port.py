@@ -8,10 +8,11 @@ journal ``seq`` at or before it, answered from the row versions that held then
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 
+from timeline.dates import format_edtf
 from timeline.domain import Change, EventState, ReferenceState
 from timeline.journal import Record
 
@@ -20,6 +21,14 @@ Batch = Sequence[tuple[Record, Change]]
 
 #: Called with the number of records applied so far.
 Progress = Callable[[int], None]
+
+
+def event_order(view: EventState) -> tuple[Any, ...]:
+    """The key of the historical order :meth:`Views.events` gives: first day, the wider
+    first, first second, EDTF text, id."""
+    event = view.event
+    lower, upper = event.when.bounds
+    return (lower, -upper, event.when.sort_key[2], format_edtf(event.when), event.id)
 
 
 def _codes(values: Iterable[str]) -> tuple[str, ...]:

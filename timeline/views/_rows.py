@@ -289,7 +289,7 @@ class RowWriter:
             (
                 content,
                 event.id,
-                data["when"],
+                data.get("when", ""),  # none for an event dated by its period only
                 lower,
                 upper,
                 event.when.sort_key[2],
