@@ -12,9 +12,14 @@ reopening.
 
 Text search is a case-folded substring match (Python's ``str.casefold`` of the
 titles and summaries is stored beside them, the searched text is folded the
-same way, and ``strpos`` finds it): it needs no extension (``pg_trgm`` is not
+same way, and ``LIKE`` finds it): it needs no extension (``pg_trgm`` is not
 in every server) and, unlike splitting words at spaces, works for Chinese as
-for Russian and English.
+for Russian and English. ``event_grams`` indexes it: the distinct character
+bigrams of each text row, so only the rows holding every bigram of the
+searched text are matched. Its ``readmodel_checkpoint`` row ``grams`` is the
+``seq`` it is up to date with; when that is not the views' ``seq`` (a version
+of timeline without the index wrote) searches scan, and a writable open fills
+it again.
 
 PostgreSQL text cannot hold NUL, so the views store every text with NUL and
 U+FFFF escaped (``\\uffff0`` and ``\\uffff\\uffff``) and unescape what they read.
@@ -40,7 +45,7 @@ from timeline.domain import (
     decode_claim,
     decode_reference,
 )
-from timeline.errors import UntrustedJournal
+from timeline.errors import JournalReadOnly, UntrustedJournal
 from timeline.journal import PostgresJournal, Record
 from timeline.views._port import Batch, EventQuery, Progress
 from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
@@ -79,6 +84,7 @@ _COLUMNS: Mapping[str, tuple[str, ...]] = {
     "event_actors": ("content", "code", "role"),
     "event_tags": ("content", "tag"),
     "event_text": ("event_id", "lang", "title", "summary", "slot"),
+    "event_grams": ("gram", "slot"),
     "bib_references": (
         *("key", "version", "entry_type", "merged_into", "valid_from", "valid_to", "data"),
     ),
@@ -92,6 +98,9 @@ _COLUMNS: Mapping[str, tuple[str, ...]] = {
 }
 
 _T = 'text COLLATE "C" NOT NULL'  # byte order, as SQLite compares text
+
+_GRAMS_TABLE = f"""CREATE TABLE IF NOT EXISTS {{s}}.event_grams (gram {_T},
+    slot bigint NOT NULL, PRIMARY KEY (gram, slot))"""
 
 _DDL = (
     f"CREATE TABLE {{s}}.readmodel_checkpoint (name {_T} PRIMARY KEY, value bigint NOT NULL)",
@@ -114,6 +123,7 @@ _DDL = (
     "CREATE INDEX event_tags_by_tag ON {s}.event_tags (tag)",
     f"""CREATE TABLE {{s}}.event_text (slot bigint PRIMARY KEY, event_id {_T}, lang {_T},
         title {_T}, summary {_T}, title_folded {_T}, summary_folded {_T})""",
+    _GRAMS_TABLE,
     f"""CREATE TABLE {{s}}.bib_references (key {_T}, version bigint NOT NULL,
         entry_type {_T}, merged_into text COLLATE "C", valid_from bigint NOT NULL,
         valid_to bigint NOT NULL, data {_T}, PRIMARY KEY (key, valid_from))""",
@@ -160,6 +170,11 @@ def fold(text: str) -> str:
     return text.casefold().replace("\x00", "")
 
 
+def grams(*texts: str) -> set[str]:
+    """The distinct character bigrams of ``texts`` (folded), as ``event_grams`` holds them."""
+    return {text[i : i + 2] for text in texts for i in range(len(text) - 1)}
+
+
 def _held(alias: str, as_of: int | None) -> tuple[str, list[int]]:
     if as_of is None:
         return f"{alias}.valid_to = {OPEN}", []
@@ -174,6 +189,7 @@ class PostgresViews:
         self._conn: psycopg.Connection[Any] = journal.connection
         self._s = f'"{journal.target.schema}"'
         self._shown = journal.target.shown
+        self._has_grams = False  # event_grams was seen (it is then never dropped for good)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[psycopg.Connection[Any]]:
@@ -205,6 +221,8 @@ class PostgresViews:
                 with self._journal.transaction():
                     if not self._exists():
                         self._create()
+            if not self._journal.read_only and self._exists():
+                self._index()
             triggers = self._conn.execute(
                 "SELECT t.tgname, c.relname FROM pg_trigger t "
                 "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n "
@@ -227,6 +245,55 @@ class PostgresViews:
             f"INSERT INTO {self._s}.readmodel_checkpoint VALUES ('schema', %s), ('seq', 0)",
             (READ_MODEL_SCHEMA,),
         )
+        self._conn.execute(f"INSERT INTO {self._s}.readmodel_checkpoint VALUES ('grams', 0)")
+
+    def _fresh(self) -> bool:
+        """True when event_grams is up to date with the views (their ``seq``)."""
+        found = dict(
+            self._conn.execute(
+                f"SELECT name, value FROM {self._s}.readmodel_checkpoint "
+                "WHERE name IN ('seq', 'grams')"
+            ).fetchall()
+        )
+        return "grams" in found and found["grams"] == found.get("seq")
+
+    def _index(self) -> None:
+        """Fill event_grams when it is missing or behind the views (a schema made before
+        it, or written by a version without it); a role that may not do so leaves it."""
+        if self._fresh():
+            return
+        s = self._s
+        try:
+            with self._journal.transaction():
+                if self._fresh():
+                    return
+                conn = self._conn
+                conn.execute(_GRAMS_TABLE.replace("{s}", s))
+                conn.execute(f"DELETE FROM {s}.event_grams")
+                last = -1
+                while rows := conn.execute(
+                    f"SELECT slot, title_folded, summary_folded FROM {s}.event_text "
+                    f"WHERE slot > %s ORDER BY slot LIMIT {_CHUNK}",
+                    (last,),
+                ).fetchall():
+                    _insert_grams(conn, s, rows)
+                    last = rows[-1][0]
+                conn.execute(
+                    f"INSERT INTO {s}.readmodel_checkpoint SELECT 'grams', value "
+                    f"FROM {s}.readmodel_checkpoint WHERE name = 'seq' "
+                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+                )
+        except JournalReadOnly:
+            return
+
+    def _grams_kept(self) -> bool:
+        """True when event_grams exists (then every write adds its rows' bigrams)."""
+        if not self._has_grams:
+            (found,) = self._conn.execute(
+                "SELECT to_regclass(%s)", (f"{self._s}.event_grams",)
+            ).fetchone() or (None,)
+            self._has_grams = found is not None
+        return self._has_grams
 
     def replica(self, records: Iterable[Record]) -> SQLiteViews:
         """Views of ``records`` held in memory (SQLite's: the same tables and answers)."""
@@ -252,7 +319,8 @@ class PostgresViews:
         if not batch:
             return
         with self._writing() as conn, conn.transaction():
-            writer = RowWriter(_Tables(conn, self._s), [change for _, change in batch])
+            tables = _Tables(conn, self._s, grams=self._grams_kept())
+            writer = RowWriter(tables, [change for _, change in batch])
             for record, change in batch:
                 writer.apply(record, change)
             writer.flush(batch[-1][0].seq)
@@ -387,27 +455,25 @@ class PostgresViews:
         """The events of :meth:`events`, read ``page`` at a time through a server-side
         cursor (each page's citations and claims with two more statements), in one
         snapshot."""
-        where, params = self._conditions(query, as_of)
-        sql = self._select(where, params, as_of)
-        with (
-            self._reading() as conn,
-            conn.cursor(name=f"timeline_events_{next(_CURSORS)}") as cursor,
-        ):
-            cursor.execute(sql, params)
-            while rows := [_row(row) for row in cursor.fetchmany(page)]:
-                ids = [row[0] for row in rows]
-                with collector_paused():
-                    citations = self._citations(conn, ids, as_of)
-                    claims = self._claims(conn, ids, as_of)
-                    views = event_states(rows, citations, claims)
-                yield from views
+        with self._reading() as conn:
+            where, params = self._conditions(query, as_of)
+            sql = self._select(where, params, as_of)
+            with conn.cursor(name=f"timeline_events_{next(_CURSORS)}") as cursor:
+                cursor.execute(sql, params)
+                while rows := [_row(row) for row in cursor.fetchmany(page)]:
+                    ids = [row[0] for row in rows]
+                    with collector_paused():
+                        citations = self._citations(conn, ids, as_of)
+                        claims = self._claims(conn, ids, as_of)
+                        views = event_states(rows, citations, claims)
+                    yield from views
 
     def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""
-        where, params = self._conditions(query, as_of)
-        events = self._select(where, params, as_of, ids=True)
         held, held_params = _held("x", as_of)
         with self._reading() as conn:
+            where, params = self._conditions(query, as_of)
+            events = self._select(where, params, as_of, ids=True)
             rows = conn.execute(
                 f"SELECT DISTINCT x.key FROM {self._s}.citations x "
                 f"WHERE {held} AND x.event_id IN ({events})",
@@ -423,8 +489,9 @@ class PostgresViews:
 
     def events(self, query: EventQuery, *, as_of: int | None = None) -> list[EventState]:
         """The events ``query`` selects, in historical order."""
-        where, params = self._conditions(query, as_of)
-        return self._events(self._select(where, params, as_of), params, as_of)
+        with self._reading():
+            where, params = self._conditions(query, as_of)
+            return self._events(self._select(where, params, as_of), params, as_of)
 
     def events_dated(
         self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None
@@ -500,7 +567,8 @@ class PostgresViews:
         return [_get(row[0]) for row in rows]
 
     def _conditions(self, query: EventQuery, as_of: int | None) -> tuple[list[str], list[Any]]:
-        """The WHERE conditions (on contents ``c`` and event rows ``e``) selecting ``query``."""
+        """The WHERE conditions (on contents ``c`` and event rows ``e``) selecting ``query``
+        (in the query's snapshot: a text search asks whether event_grams is up to date)."""
         s = self._s
         where: list[str] = []
         params: list[Any] = []
@@ -531,10 +599,18 @@ class PostgresViews:
             where.append("c.importance >= %s")
             params.append(query.importance)
         if query.text and fold(query.text):
+            wanted = sorted(grams(fold(query.text)))
+            indexed = ""
+            if wanted and self._fresh():
+                indexed = (
+                    f"t.slot IN (SELECT g.slot FROM {s}.event_grams g WHERE g.gram = ANY(%s) "
+                    "GROUP BY g.slot HAVING count(*) = %s) AND "
+                )
+                params.extend([wanted, len(wanted)])
             pattern = _pattern(query.text)
             lang = " AND t.lang = %s" if query.lang else ""
             where.append(
-                f"c.content IN (SELECT t.slot / 64 FROM {s}.event_text t WHERE "
+                f"c.content IN (SELECT t.slot / 64 FROM {s}.event_text t WHERE {indexed}"
                 f"(t.title_folded LIKE %s OR t.summary_folded LIKE %s){lang})"
             )
             params.extend([pattern, pattern, *([_put(query.lang)] if query.lang else [])])
@@ -563,9 +639,11 @@ class PostgresViews:
         """A table's rows by their key columns, each with every column (as SQLite's)."""
         keys = tuple("slot" if key == "rowid" else key for key in KEYS[table])
         columns = ", ".join(_COLUMNS[table])
+        # the search index's checkpoint row is PostgreSQL's own (SQLite has no event_grams)
+        only = " WHERE name <> 'grams'" if table == "readmodel_checkpoint" else ""
         with self._reading() as conn:
             rows = conn.execute(
-                f"SELECT {', '.join(keys)}, {columns} FROM {self._s}.{table} "
+                f"SELECT {', '.join(keys)}, {columns} FROM {self._s}.{table}{only} "
                 f"ORDER BY {', '.join(keys)}"
             ).fetchall()
         return {values[: len(keys)]: values[len(keys) :] for values in map(_row, rows)}
@@ -580,6 +658,8 @@ class PostgresViews:
             fresh.connection.close()
         if len(found) < limit:
             found.extend(self._unfolded(limit - len(found)))
+        if len(found) < limit:
+            found.extend(self._ungrammed(limit - len(found)))
         return tuple(found[:limit])
 
     def _unfolded(self, limit: int) -> list[str]:
@@ -593,6 +673,29 @@ class PostgresViews:
             f"event_text row slot={slot!r} has a search text that is not its title or summary"
             for slot, title, summary, title_folded, summary_folded in rows
             if (fold(_get(title)), fold(_get(summary))) != (title_folded, summary_folded)
+        ][:limit]
+
+    def _ungrammed(self, limit: int) -> list[str]:
+        """Slots whose event_grams rows are not their event_text row's bigrams (when the
+        index is up to date; searches do not use one that is behind)."""
+        s = self._s
+        with self._reading() as conn:
+            if not self._fresh():
+                return []
+            stored = {
+                slot: set(found)
+                for slot, found in conn.execute(
+                    f"SELECT slot, array_agg(gram) FROM {s}.event_grams GROUP BY slot"
+                )
+            }
+            texts = conn.execute(
+                f"SELECT slot, title_folded, summary_folded FROM {s}.event_text"
+            ).fetchall()
+        wanted = {slot: grams(title, summary) for slot, title, summary in texts}
+        return [
+            f"event_grams rows of slot={slot!r} are not the bigrams of its event_text row"
+            for slot in sorted(stored.keys() | wanted.keys())
+            if stored.get(slot, set()) != wanted.get(slot, set())
         ][:limit]
 
     def damage(self) -> str:
@@ -609,9 +712,10 @@ def _pattern(text: str) -> str:
 class _Tables:
     """The views' tables in a PostgreSQL schema, as :class:`RowWriter` reads and writes them."""
 
-    def __init__(self, conn: psycopg.Connection[Any], schema: str) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], schema: str, *, grams: bool) -> None:
         self._conn = conn
         self._s = schema
+        self._grams = grams
 
     def next_content(self) -> int:
         (first,) = self._conn.execute(
@@ -676,6 +780,10 @@ class _Tables:
                             for slot, event_id, lang, title, summary in new
                         ],
                     )
+                    if self._grams:
+                        _insert_grams(
+                            self._conn, s, [(row[0], fold(row[3]), fold(row[4])) for row in new]
+                        )
                     continue
                 marks = ", ".join(["%s"] * len(new[0]))
                 tail = " ON CONFLICT DO NOTHING" if table == "event_actors" else ""
@@ -684,6 +792,23 @@ class _Tables:
                     f"INSERT INTO {s}.{table} ({columns}) VALUES ({marks}){tail}",
                     [[_put(value) for value in row] for row in new],
                 )
+            # event_grams stays up to date only if it was (a version without it wrote)
             cursor.execute(
-                f"UPDATE {s}.readmodel_checkpoint SET value = %s WHERE name = 'seq'", (seq,)
+                f"UPDATE {s}.readmodel_checkpoint SET value = %s WHERE name = 'seq' OR "
+                f"(%s AND name = 'grams' AND value = (SELECT value FROM {s}.readmodel_checkpoint "
+                "WHERE name = 'seq'))",
+                (seq, self._grams),
             )
+
+
+def _insert_grams(
+    conn: psycopg.Connection[Any], schema: str, texts: Iterable[tuple[int, str, str]]
+) -> None:
+    """Add the bigrams of each ``(slot, title_folded, summary_folded)`` to event_grams."""
+    pairs = [(gram, slot) for slot, title, summary in texts for gram in grams(title, summary)]
+    if pairs:
+        conn.execute(
+            f"INSERT INTO {schema}.event_grams SELECT * FROM unnest(%s::text[], %s::bigint[]) "
+            "ON CONFLICT DO NOTHING",
+            ([gram for gram, _ in pairs], [slot for _, slot in pairs]),
+        )
