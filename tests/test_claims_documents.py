@@ -203,6 +203,7 @@ def test_the_seed_records_the_disagreements_of_its_sources() -> None:
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     with Timeline.open(":memory:") as tl:
+        tl.import_periodo(seeds / "prc-five-year-plans.jsonld")
         tl.import_plan(read_import([seeds / "references.bib", seeds / "events.toml"]))
         found = {(d.event.id, d.field): [e.keys for e in d.evidence] for d in tl.disputes()}
         chronology = tl.chronology(between=("2020-10", "2020-11"))

@@ -909,7 +909,7 @@ def test_seed_writes_what_the_readme_steps_write(
     root = Path(__file__).parent.parent
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seeds").mkdir()
-    for name in ("references.bib", "events.toml"):
+    for name in ("prc-five-year-plans.jsonld", "references.bib", "events.toml"):
         (tmp_path / "seeds" / name).write_bytes((root / "seeds" / name).read_bytes())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704164645")
     runner = CliRunner()

@@ -25,6 +25,7 @@ STYLE = "chicago-author-date"  # the default for English documents
 def seed() -> Chronology:
     refs = read_bibtex(SEEDS / "references.bib").references
     with Timeline.open(":memory:", author="test") as tl:
+        tl.import_periodo(SEEDS / "prc-five-year-plans.jsonld")
         tl.import_plan(read_events(SEEDS / "events.toml"), refs)
         return tl.chronology(title="Seed")
 
@@ -94,6 +95,7 @@ def test_cli_style_options(tmp_path: Path) -> None:
     runner = CliRunner()
     journal = str(tmp_path / "j.timeline")
     args = ["--journal", journal]
+    runner.invoke(cli, [*args, "import-periodo", str(SEEDS / "prc-five-year-plans.jsonld")])
     result = runner.invoke(
         cli, [*args, "import", str(SEEDS / "references.bib"), str(SEEDS / "events.toml")]
     )
@@ -113,6 +115,7 @@ def test_cli_latex_options(tmp_path: Path) -> None:
     """`chronology --format latex` takes the layout, backend, style and fonts; bad names fail."""
     runner = CliRunner()
     args = ["--journal", str(tmp_path / "j.timeline")]
+    runner.invoke(cli, [*args, "import-periodo", str(SEEDS / "prc-five-year-plans.jsonld")])
     result = runner.invoke(
         cli, [*args, "import", str(SEEDS / "references.bib"), str(SEEDS / "events.toml")]
     )
@@ -149,6 +152,7 @@ def test_latex_text_backend_prints_formatted_references(seed: Chronology, tmp_pa
     """`chronology --format latex --backend text`: footnotes and a list from the formatter."""
     runner = CliRunner()
     args = ["--journal", str(tmp_path / "j.timeline")]
+    runner.invoke(cli, [*args, "import-periodo", str(SEEDS / "prc-five-year-plans.jsonld")])
     result = runner.invoke(
         cli, [*args, "import", str(SEEDS / "references.bib"), str(SEEDS / "events.toml")]
     )

@@ -194,3 +194,21 @@ def test_a_streamed_chronology_places_it_and_leaves_out_its_sources_when_filtere
     assert [e.event.id for e in tl.chronology(stream=True).entries] == ["before", "dam", "plan"]
     assert dict(tl.chronology(stream=True, between="2022").references) == {}
     assert list(dict(tl.chronology(stream=True, between="2024").references)) == ["outline2021"]
+
+
+def test_the_seed_dates_its_five_year_plan_events_by_the_plans() -> None:
+    """The seed's events the articles date only by a plan ("十四五"期间, 在第一个五年计划期间)
+    carry `during` and no date of their own; they show the plans' spans."""
+    from timeline.importing import read_import
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    with Timeline.open(":memory:", author="ana") as tl:
+        tl.import_periodo(seeds / "prc-five-year-plans.jsonld")
+        tl.import_plan(read_import([seeds / "references.bib", seeds / "events.toml"]))
+        dated = {e.id: (e.during, format_edtf(e.when)) for e in tl.events() if e.when_from_period}
+        assert dated == {
+            "1953-1957-first-five-year-plan": ("prc-fyp-01", "1953/1957"),
+            "2021-2025-14th-five-year-plan": ("prc-fyp-14", "2021/2025"),
+            "2021-2025-trade-roadmap-to-2024": ("prc-fyp-14", "2021/2025"),
+        }
+        assert tl.event("2021-2025-14th-five-year-plan").when_text == "“十四五”期间"

@@ -75,6 +75,7 @@ def test_editing_an_exported_file_records_only_the_edit(tmp_path: Path) -> None:
     """`export-events`, change one title in the file, `import` it: one event.revised of that
     title whose reason names the file's line; everything else unchanged."""
     journal = tmp_path / "j.timeline"
+    _run(journal, "import-periodo", str(SEEDS / "prc-five-year-plans.jsonld"))
     _run(journal, "import", str(SEEDS / "references.bib"), str(SEEDS / "events.toml"))
     exported = tmp_path / "edit.toml"
     _run(journal, "export-events", "-o", str(exported))
@@ -94,6 +95,7 @@ def test_editing_an_exported_file_records_only_the_edit(tmp_path: Path) -> None:
 def test_csv_refuses_an_event_it_cannot_hold(tmp_path: Path) -> None:
     """The seed events have coordinates and claims: CSV names the first such event."""
     with Timeline.open(":memory:") as timeline:
+        timeline.import_periodo(SEEDS / "prc-five-year-plans.jsonld")
         timeline.import_plan(read_import([SEEDS / "references.bib", SEEDS / "events.toml"]))
         with pytest.raises(DocumentError, match=r"cannot be written as csv.*use toml or jsonl"):
             timeline.export_events("csv")

@@ -36,6 +36,7 @@ _LOG_PROBLEMS = re.compile(
 def seed() -> Chronology:
     refs = read_bibtex(SEEDS / "references.bib").references
     with Timeline.open(":memory:", author="test") as tl:
+        tl.import_periodo(SEEDS / "prc-five-year-plans.jsonld")
         tl.import_plan(read_events(SEEDS / "events.toml"), refs)
         return tl.chronology(title="China–Russia relations")
 

@@ -290,12 +290,15 @@ def export_events(fmt: str, output: str | None, **options: Any) -> None:
     type=click.Path(exists=True, file_okay=False),
     default="seeds",
     show_default=True,
-    help="The folder holding references.bib and events.toml.",
+    help="The folder holding references.bib, events.toml and the PeriodO files (.jsonld) "
+    "of the periods its events are dated by.",
 )
 @click.option("--made-at", metavar="INSTANT", help="The made-at time printed in the documents.")
 def seed(outdir: str, seeds_dir: str, made_at: str | None) -> None:
     """Writes chronology.md, chronology.html and references.bib: the same as
-    `import`, then `chronology --format md`, `--format html` and `bibliography`.
+    `import-periodo` of the folder's .jsonld files (the periods, such as the
+    five-year plans, some events are dated by), `import`,
+    then `chronology --format md`, `--format html` and `bibliography`.
     """
     from pathlib import Path
 
@@ -306,6 +309,10 @@ def seed(outdir: str, seeds_dir: str, made_at: str | None) -> None:
     if journal.exists():
         raise Failure(f"{journal} already exists; use an empty OUTDIR")
     stamp = parse_made_at(made_at)
+    with open_timeline(path=journal, create=True) as timeline:
+        periods = sum(  # the periods (PeriodO files) some events are dated by
+            timeline.import_periodo(path)["defined"] for path in sorted(seeds.glob("*.jsonld"))
+        )
     files = [seeds / "references.bib", seeds / "events.toml"]
     summary = import_files(journal, files)
     with open_timeline(path=journal) as timeline:
@@ -314,6 +321,7 @@ def seed(outdir: str, seeds_dir: str, made_at: str | None) -> None:
         bib = write_bibliography(timeline.references(), "biblatex")
     (out / "references.bib").write_text(bib, encoding="utf-8")
     click.echo(
-        f"imported {summary.references} references and {summary.events} events; wrote "
+        f"imported {periods} periods, {summary.references} references and "
+        f"{summary.events} events; wrote "
         f"{out / 'chronology.md'}, {out / 'chronology.html'}, {out / 'references.bib'}"
     )

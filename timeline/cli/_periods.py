@@ -197,8 +197,9 @@ def periods(label: str | None, include_retracted: bool, as_json: bool, lang: str
 @click.option("--reason", default="", help="Why (default: imported from PATH).")
 def import_periodo(path: str, reason: str) -> None:
     """Each authority's source becomes a reference periodo-ID, each period a definition
-    citing it; importing the same file again writes nothing."""
-    with open_timeline() as timeline:
+    citing it; importing the same file again writes nothing. Creates the journal if
+    there is none."""
+    with open_timeline(create=True) as timeline:
         counts = timeline.import_periodo(path, reason=reason)
     click.echo(", ".join(f"{count} {name}" for name, count in counts.items()))
 
