@@ -733,7 +733,7 @@ def test_choices_repeated_for_a_fast_start_match_the_documents() -> None:
     from timeline.documents import options
 
     assert BIBLIOGRAPHY_FORMATS == options.BIBLIOGRAPHY_FORMATS
-    assert tuple(g for g in options.GROUPINGS if g != "period") == CHRONOLOGY_GROUPINGS
+    assert options.GROUPINGS == CHRONOLOGY_GROUPINGS
     assert CHRONOLOGY_DATES == options.DATES
 
 

@@ -485,7 +485,6 @@ def test_svg_draws_every_event_in_lanes() -> None:
         ({"lang": "english!"}, "lang"),
         ({"fallbacks": ("en", "??")}, "fallbacks"),
         ({"width": 10}, "width"),
-        ({"group_by": "period"}, "group_by"),
         ({"bibliography_file": "my refs.bib"}, "bibliography_file"),
     ],
 )

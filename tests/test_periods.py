@@ -445,3 +445,39 @@ def test_a_revised_date_must_stay_within_the_period_it_is_dated_by(tl: Timeline)
         tl.import_plan(parse_events(revision, "toml", source="fix.toml"))
     assert tl.head() == head
     assert tl.revise("dam", when="2024", reason="the source's year").when_text == ""
+
+
+def test_documents_grouped_by_the_recorded_periods(tl: Timeline) -> None:
+    """group_by="period" with no document periods heads each event by the definition it is
+    dated by, else the narrowest that holds it, in the document's language; a label with
+    rival definitions shows each one's span; an event no period holds goes under "Other"."""
+    from timeline.documents import DocumentOptions, render
+
+    tl.define_period(label={"en": "Cold War", "zh": "冷战"}, start="1947", end="1991",
+                     source="gaddis2005")  # fmt: skip
+    tl.define_period(label={"en": "Cold War", "zh": "冷战"}, start="1945", end="1989",
+                     source="westad2017")  # fmt: skip
+    tl.define_period(id="thaw", label={"en": "Khrushchev Thaw", "zh": "赫鲁晓夫解冻"},
+                     start="1953", end="1964")  # fmt: skip
+    tl.add_event(id="arms", title="Arms race", during="cold-war-westad2017")
+    tl.add_event(id="potsdam", when="1945-07-17", title="Potsdam Conference")
+    tl.add_event(id="treaty", when="1950-02-14", title="Sino-Soviet treaty")
+    tl.add_event(id="speech", when="1956-02-25", title="Secret Speech")
+    tl.add_event(id="wto", when="2001-12-11", title="China joins the WTO")
+    chronology = tl.chronology()
+
+    def headings(lang: str) -> list[str]:
+        text = render(chronology, "markdown", DocumentOptions(lang=lang, group_by="period"))
+        return [line[3:] for line in text.splitlines() if line.startswith("## ")]
+
+    assert headings("en") == [
+        "Cold War (1945–1989)",  # arms race (dated by it) and Potsdam (only in its span)
+        "Cold War (1947–1991)",  # 1950: both hold it, as wide; the first defined
+        "Khrushchev Thaw",  # the narrowest that holds 1956
+        "Other",
+    ]
+    assert headings("zh")[:3] == ["冷战 (1945—1989年)", "冷战 (1947—1991年)", "赫鲁晓夫解冻"]
+    tl.retract_period("thaw", reason="not a period of this chronology")
+    assert "Khrushchev Thaw" not in render(
+        tl.chronology(), "markdown", DocumentOptions(group_by="period")
+    )

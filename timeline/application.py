@@ -29,12 +29,8 @@ from timeline.chronology import Chronology, ChronologyEntry, JournalState, Strea
 from timeline.dates import (
     MAX_BOUND,
     MIN_BOUND,
-    Boundless,
-    DateInterval,
-    HistoricalDate,
     When,
     format_edtf,
-    jdn_to_gregorian,
 )
 from timeline.domain import (
     CLAIM_FIELDS,
@@ -1463,6 +1459,7 @@ class Timeline:
                 state=state,
                 made_at=made_at or datetime.now(UTC),
                 title=title,
+                periods=tuple(self.periods()),
             )
 
     def _entries(
@@ -1801,31 +1798,14 @@ def _period_line(period: Period) -> str:
 
 
 def _period_span(period: Period, undated: When | None = None) -> When:
-    """The span of a definition as a date: from its start's earliest to its end's latest
-    (``undated`` for one that gives no dates, else refused)."""
-    start = _end_point(period.start, first=True)
-    end = _end_point(period.end, first=False)
-    if isinstance(start, Boundless) and isinstance(end, Boundless):
-        if undated is not None:
-            return undated
-        raise InvalidChange(
-            f"period {period.id!r} gives no dates; date the event with `when` as well"
-        )
-    if start == end:
-        return start  # type: ignore[return-value]
-    return DateInterval(start, end)
-
-
-def _end_point(when: When | None, *, first: bool) -> HistoricalDate | Boundless:
-    if when is None:
-        return Boundless.OPEN
-    if isinstance(when, HistoricalDate):
-        return when
-    if isinstance(when, DateInterval):
-        point = when.start if first else when.end
-        return point
-    lower, upper = when.bounds
-    return HistoricalDate(*jdn_to_gregorian(lower if first else upper))
+    """The span of a definition as a date (``undated`` for one that gives no dates, else
+    refused)."""
+    span = period.span
+    if span is not None:
+        return span
+    if undated is not None:
+        return undated
+    raise InvalidChange(f"period {period.id!r} gives no dates; date the event with `when` as well")
 
 
 def _check_during(event_id: str, when: When, period: Period) -> None:

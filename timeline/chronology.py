@@ -15,7 +15,7 @@ from typing import overload
 import attrs
 
 from citations import Reference
-from timeline.domain import Citation, Event, Evidence
+from timeline.domain import Citation, Event, Evidence, Period
 
 __all__ = ["Chronology", "ChronologyEntry", "JournalState", "StreamedEntries"]
 
@@ -80,7 +80,9 @@ class Chronology:
 
     ``entries`` is a tuple, or :class:`StreamedEntries` read from the views as
     they are iterated; ``references`` holds every reference cited by an entry (keyed
-    by citation key, sorted); ``made_at`` is when the chronology was built (UTC).
+    by citation key, sorted); ``made_at`` is when the chronology was built (UTC);
+    ``periods`` the period definitions recorded then (not retracted), which headings
+    by period name (``group_by="period"``).
     """
 
     entries: Sequence[ChronologyEntry]
@@ -88,6 +90,7 @@ class Chronology:
     state: JournalState
     made_at: datetime
     title: str = "Chronology"
+    periods: tuple[Period, ...] = ()
 
     def __iter__(self) -> Iterator[ChronologyEntry]:
         return iter(self.entries)

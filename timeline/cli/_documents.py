@@ -31,8 +31,8 @@ CHRONOLOGY_FORMATS: dict[str, tuple[str, str]] = {
 #: repeated here so that ``--help`` need not import the document writers).
 BIBLIOGRAPHY_FORMATS = ("bibtex", "biblatex", "csl-json", "text", "html", "markdown")
 
-#: ``chronology --group-by`` choices: the document groupings but ``period``.
-CHRONOLOGY_GROUPINGS = ("none", "year", "decade")
+#: ``chronology --group-by`` choices (``period``: the recorded period definitions).
+CHRONOLOGY_GROUPINGS = ("none", "year", "decade", "period")
 
 #: ``chronology --dates`` choices (timeline.documents.options.DATES).
 CHRONOLOGY_DATES = ("as-written", "computed", "both")

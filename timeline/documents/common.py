@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +18,8 @@ from citations import Reference, is_cjk
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.dates import MAX_BOUND, MIN_BOUND, When, format_date, jdn_to_gregorian, phrase_lang
 from timeline.documents.options import DocumentOptions
-from timeline.domain import Citation, Event, Evidence, field_label, is_user_field
+from timeline.documents.period_headings import PeriodHeadings
+from timeline.domain import Citation, Event, Evidence, Period, field_label, is_user_field
 
 __all__ = [
     "Account",
@@ -224,11 +225,15 @@ class Group:
     entries: tuple[ChronologyEntry, ...]
 
 
-def _group_key(entry: ChronologyEntry, options: DocumentOptions) -> tuple[int, str]:
+def _group_key(
+    entry: ChronologyEntry, options: DocumentOptions, recorded: PeriodHeadings
+) -> tuple[int, str]:
     lang = date_lang(options)
     day = start_day(entry.event.when)
     if options.group_by == "none":
         return 0, ""
+    if options.group_by == "period" and not options.periods:
+        return 0, recorded.heading(entry.event, day) or word(options, "other")
     if options.group_by == "period":
         for index, period in enumerate(options.periods):
             if period.contains(day):
@@ -241,17 +246,22 @@ def _group_key(entry: ChronologyEntry, options: DocumentOptions) -> tuple[int, s
 
 
 def grouped(
-    entries: Iterable[ChronologyEntry], options: DocumentOptions
+    entries: Iterable[ChronologyEntry], options: DocumentOptions, periods: Sequence[Period] = ()
 ) -> Iterator[tuple[str, Iterator[ChronologyEntry]]]:
     """The runs of ``entries`` that share a year, decade or named period, as they come:
-    each run's label and its entries (read one run at a time)."""
-    for (_, label), run in itertools.groupby(entries, lambda entry: _group_key(entry, options)):
+    each run's label and its entries (read one run at a time). The named periods are
+    ``options.periods``, else the recorded ``periods`` (:class:`PeriodHeadings`)."""
+    recorded = PeriodHeadings(periods, options, date_lang(options))
+    for (_, label), run in itertools.groupby(
+        entries, lambda entry: _group_key(entry, options, recorded)
+    ):
         yield label, run
 
 
 def group_entries(chronology: Chronology, options: DocumentOptions) -> tuple[Group, ...]:
     """The entries in order, split into runs that share a year, decade or named period."""
-    return tuple(Group(label, tuple(run)) for label, run in grouped(chronology.entries, options))
+    runs = grouped(chronology.entries, options, chronology.periods)
+    return tuple(Group(label, tuple(run)) for label, run in runs)
 
 
 def lane_of(event: Event, options: DocumentOptions) -> str:

@@ -132,7 +132,7 @@ def _lines(
     number = 0
     heading = "##"
     with tempfile.SpooledTemporaryFile(_SPOOLED) as definitions:
-        for label, run in grouped(entries, options):
+        for label, run in grouped(entries, options, chronology.periods):
             if label:
                 yield from [f"{heading} {escape_markdown(label)}", ""]
             for entry in run:

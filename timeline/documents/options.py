@@ -164,7 +164,8 @@ class DocumentOptions:
     - ``lang`` and ``fallbacks``: the language of titles and summaries, then
       the languages tried in turn when an event has no text in ``lang``.
     - ``group_by``: ``"none"``, ``"year"``, ``"decade"`` or ``"period"``
-      (with ``periods``); headings in Markdown, HTML and LaTeX, eras in TimelineJS.
+      (by ``periods``, else by the chronology's recorded period definitions);
+      headings in Markdown, HTML and LaTeX, eras in TimelineJS.
     - ``show_sources``: citations, footnotes and the bibliography, or none.
     - ``show_summaries``: each event's summary under its title.
     - ``dates``: ``"as-written"`` (the source's phrase, "early June 2019",
@@ -220,8 +221,6 @@ class DocumentOptions:
     style: str = attrs.field(default="", validator=_style)
 
     def __attrs_post_init__(self) -> None:
-        if self.group_by == "period" and not self.periods:
-            raise DocumentError("DocumentOptions.group_by='period' needs at least one Period")
         if not self.bibliography_file.endswith(".bib") or any(
             c in self.bibliography_file for c in "{}%#\\ "
         ):

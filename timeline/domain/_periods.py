@@ -15,7 +15,15 @@ from typing import Any
 
 import attrs
 
-from timeline.dates import MAX_BOUND, MIN_BOUND, When
+from timeline.dates import (
+    MAX_BOUND,
+    MIN_BOUND,
+    Boundless,
+    DateInterval,
+    HistoricalDate,
+    When,
+    jdn_to_gregorian,
+)
 from timeline.domain._model import LocalizedText, check_slug
 from timeline.errors import InvalidChange
 
@@ -106,6 +114,18 @@ class Period:
         return lower, upper
 
     @property
+    def span(self) -> When | None:
+        """Its start and end as one date, from the start's earliest day to the end's latest
+        (an end the source does not give is open); None when it gives no dates."""
+        start, end = _end_point(self.start, first=True), _end_point(self.end, first=False)
+        if isinstance(start, Boundless) and isinstance(end, Boundless):
+            return None
+        if start == end:
+            assert isinstance(start, HistoricalDate)
+            return start
+        return DateInterval(start, end)
+
+    @property
     def labels(self) -> tuple[str, ...]:
         """Every name of the period: its labels, then its aliases."""
         return (*(text for _, text in self.label.values), *(text for _, text in self.aliases))
@@ -122,3 +142,15 @@ class PeriodState:
 
     period: Period
     retracted: bool = False
+
+
+def _end_point(when: When | None, *, first: bool) -> HistoricalDate | Boundless:
+    """The first (or last) date of a period's start (or end)."""
+    if when is None:
+        return Boundless.OPEN
+    if isinstance(when, HistoricalDate):
+        return when
+    if isinstance(when, DateInterval):
+        return when.start if first else when.end
+    lower, upper = when.bounds
+    return HistoricalDate(*jdn_to_gregorian(lower if first else upper))
