@@ -212,3 +212,13 @@ def test_the_seed_dates_its_five_year_plan_events_by_the_plans() -> None:
             "2021-2025-trade-roadmap-to-2024": ("prc-fyp-14", "2021/2025"),
         }
         assert tl.event("2021-2025-14th-five-year-plan").when_text == "“十四五”期间"
+
+
+def test_the_same_title_dated_by_the_same_period_warns_of_a_duplicate(tl: Timeline) -> None:
+    """A second event with the title and period of one dated by its period only is
+    recorded with a PossibleDuplicateEvent warning naming the first."""
+    from timeline import PossibleDuplicateEvent
+
+    with pytest.warns(PossibleDuplicateEvent, match="'plan'"):
+        tl.add_event(id="plan-again", title={"zh": "规划纲要"}, during="plan-14", lang="zh")
+    tl.add_event(id="other", title={"zh": "别的"}, during="plan-14", lang="zh")  # no warning

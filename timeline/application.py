@@ -554,7 +554,9 @@ class Timeline:
         return event
 
     def _alike(self, event: Event) -> list[EventState]:
-        """Events with ``event``'s date and title."""
+        """Events with ``event``'s date and title (or dated by its period only, as it is)."""
+        if event.when_from_period:  # the views hold such events at UNDATED
+            event = attrs.evolve(event, when=UNDATED)
         lower, upper = event.when.bounds
         texts = list(event.title.as_dict().values())
         return [
