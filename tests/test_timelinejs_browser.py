@@ -65,9 +65,13 @@ def timelinejs_dist() -> Path:
 
 
 def _export(tmp_path: Path, events: Path) -> dict[str, object]:
-    """Import the seed references and ``events`` with the CLI; the TimelineJS document."""
+    """Import the seed periods, references and ``events`` with the CLI; the TimelineJS document."""
     journal = tmp_path / "j.timeline"
     timeline = [sys.executable, "-m", "timeline", "--journal", str(journal)]
+    periods = _run(
+        [*timeline, "import-periodo", str(SEEDS / "prc-five-year-plans.jsonld")], tmp_path
+    )
+    assert periods.returncode == 0, periods.stderr
     imported = _run([*timeline, "import", str(SEEDS / "references.bib"), str(events)], tmp_path)
     assert imported.returncode == 0, imported.stderr
     out = tmp_path / "timeline.json"

@@ -38,6 +38,12 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 def _journal(folder: Path) -> Path:
     journal = folder / "seed.timeline"
     files = [str(ROOT / "seeds" / name) for name in ("references.bib", "events.toml")]
+    periods = str(ROOT / "seeds" / "prc-five-year-plans.jsonld")
+    subprocess.run(
+        [sys.executable, "-m", "timeline", "--journal", str(journal), "import-periodo", periods],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     subprocess.run(
         [sys.executable, "-m", "timeline", "--journal", str(journal), "import", *files],
         check=True,
