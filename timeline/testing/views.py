@@ -18,6 +18,7 @@ from citations import Reference
 from timeline.dates import parse_edtf
 from timeline.domain import (
     REGISTRY,
+    UNDATED,
     Actor,
     Change,
     Citation,
@@ -188,6 +189,34 @@ class ViewsContract:
         dated = EventQuery(lower=lower, upper=upper)
         assert _ids(story.views.events(dated, as_of=first)) == ["a"]
         assert _ids(story.views.events(dated)) == []
+
+    def test_an_event_dated_by_its_period_only_is_held_at_every_day(self, story: Story) -> None:
+        """It stores no ``when``: it reads back as such, and every date filter lets it
+        through, until a revision gives it a date of its own (and takes it away again)."""
+        story.record("dated", "1969-03-02")
+        plan = Event(
+            id="plan", when=UNDATED, during="prc-fyp-01", when_from_period=True,
+            title={"en": "Plan event"},
+        )  # fmt: skip
+        recorded = story(EventRecorded(event=plan, **_META))
+        views = story.views
+        view = views.event("plan")
+        assert view is not None and view.event == plan
+        (lower, upper) = parse_edtf("1969").bounds
+        assert _ids(views.events(EventQuery(lower=lower, upper=upper))) == ["plan", "dated"]
+        assert _ids(views.events(EventQuery(upper=lower - 1))) == ["plan"]
+        assert _ids(views.events_dated(*UNDATED.bounds, title=["Plan event"])) == ["plan"]
+        dated = story(EventRevised(event_id="plan", fields={"when": parse_edtf("2001")}, **_META))
+        revised = views.event("plan")
+        assert revised is not None and not revised.event.when_from_period
+        assert _ids(views.events(EventQuery(lower=lower, upper=upper))) == ["dated"]
+        assert _ids(views.events(EventQuery(upper=lower - 1), as_of=recorded)) == ["plan"]
+        story(EventRevised(event_id="plan", fields={"when": None}, **_META))
+        undated = views.event("plan")
+        assert undated is not None and undated.event.when_from_period
+        assert undated.event.when == UNDATED
+        assert _ids(views.events(EventQuery(upper=lower - 1))) == ["plan"]
+        assert _ids(views.events(EventQuery(upper=lower - 1), as_of=dated)) == []
 
     def test_events_dated_are_those_with_the_same_bounds(self, story: Story) -> None:
         story.record("a", "1969-03-02")
