@@ -171,7 +171,7 @@ def _vis(browser: Any, data: dict[str, Any], folder: Path) -> str:
             "start": _iso(_day(item)),
             "type": "point",
         }
-        for item in data["events"]
+        for item in _items(data)
     ]
     groups = [{"id": g, "content": g} for g in sorted({item["group"] for item in items})]
     return _peer(
@@ -193,7 +193,7 @@ def _timelinejs(browser: Any, data: dict[str, Any], folder: Path) -> str:
         return "not-installed"
     css = script.parent.parent / "css" / "timeline.css"
     events = []
-    for item in data["events"]:
+    for item in _items(data):
         year, month, day = (int(part) for part in _iso(_day(item)).split("-"))
         start = {"year": year, "month": month, "day": day}
         events.append({"start_date": start, "text": {"headline": item["t"]}})
@@ -206,6 +206,19 @@ def _timelinejs(browser: Any, data: dict[str, Any], folder: Path) -> str:
         f"var tl=new TL.Timeline('t',{document});"
         "tl.on('loaded',function(){window.shown=performance.now();});",
     )
+
+
+def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events of the viewer's compact data (its columns) as one dict each."""
+    return [
+        {
+            "i": data["i"][n],
+            "t": data["t"][n],
+            "s": [[s, s, s, s]] if isinstance(s := data["s"][n], int) else s,
+            "a": [data["codes"][code] for code in data["a"][n]],
+        }
+        for n in range(len(data["i"]))
+    ]
 
 
 def _day(item: dict[str, Any]) -> int:

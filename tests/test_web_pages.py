@@ -357,15 +357,20 @@ def test_the_viewer_data_holds_each_date_as_its_bounds(client: Client) -> None:
     from timeline.dates import gregorian_to_jdn
 
     data = json.loads(client.get("/api/events?lang=ru").text)
-    by_id = {item["i"]: item for item in data["events"]}
-    assert list(by_id) == ["1689-nerchinsk", "1969-zhenbao", "hostile-event", "2019-visit"]
+    at = {event_id: n for n, event_id in enumerate(data["i"])}
+    assert list(at) == ["1689-nerchinsk", "1969-zhenbao", "hostile-event", "2019-visit"]
+    titles = json.loads(client.get("/api/events?lang=zh").text)["t"]
+    assert titles[at["1969-zhenbao"]] == "珍宝岛事件"
     day = gregorian_to_jdn(1969, 3, 2)
-    assert by_id["1969-zhenbao"]["s"] == [[day, day, day, day]]
-    assert by_id["1969-zhenbao"]["d"] == 1 and "d" not in by_id["2019-visit"]
+    assert data["s"][at["1969-zhenbao"]] == day  # one sure day: the day alone
+    assert data["d"] == [[at["1969-zhenbao"], 1]]
     year = [gregorian_to_jdn(2001, 1, 1), None, None, gregorian_to_jdn(2001, 12, 31)]
-    assert by_id["hostile-event"]["s"] == [year]
-    visit = by_id["2019-visit"]["s"][0]
+    assert data["s"][at["hostile-event"]] == [year]
+    visit = data["s"][at["2019-visit"]][0]
     assert visit == [gregorian_to_jdn(2019, 6, 5), visit[0], gregorian_to_jdn(2019, 6, 7), visit[3]]
+    nerchinsk = at["1689-nerchinsk"]
+    assert [data["codes"][n] for n in data["a"][nerchinsk]] == ["QING", "RUS"]
+    assert data["cats"][data["c"][nerchinsk]] == "treaty"
     assert data["actors"]["QING"] == "Империя Цин" and data["actors"]["SUN"] == "СССР"
     narrowed = json.loads(client.get("/api/events?actor=QING").text)
-    assert [item["i"] for item in narrowed["events"]] == ["1689-nerchinsk"]
+    assert narrowed["i"] == ["1689-nerchinsk"]

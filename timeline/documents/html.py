@@ -40,7 +40,7 @@ from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
 from timeline.documents.svg import claimed_dates
 from timeline.domain import Citation
-from timeline.viewer import actor_name, asset, embedded_data, viewer_item
+from timeline.viewer import actor_name, asset, compact, embedded_data, viewer_item
 
 __all__ = ["page_languages", "render_html"]
 
@@ -204,16 +204,18 @@ def _viewer_data(
             lang: [title_of(entry.event, variant) for entry in chronology]
             for lang, variant in _variants(options, shown)
         },
-        "events": [
-            viewer_item(
-                entry.event,
-                title_of(entry.event, options),
-                bool(entry.disputed),
-                entry.retracted,
-                claimed_dates(entry),
-            )
-            for entry in chronology
-        ],
+        **compact(
+            [
+                viewer_item(
+                    entry.event,
+                    title_of(entry.event, options),
+                    bool(entry.disputed),
+                    entry.retracted,
+                    claimed_dates(entry),
+                )
+                for entry in chronology
+            ]
+        ),
     }
 
 

@@ -1,14 +1,15 @@
-"""Events as the viewer draws them: date spans with their inner and outer bounds."""
+"""Events as the viewer draws them: date spans with their inner and outer bounds, and the
+compact columns sent to it (a list per field, codes and words as indexes)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from timeline.dates import MAX_BOUND, MIN_BOUND, DateInterval, DateSet, HistoricalDate, When
 from timeline.domain import Event
 
-__all__ = ["spans", "viewer_item"]
+__all__ = ["compact", "spans", "viewer_item"]
 
 
 def _day(jdn: int) -> int | None:
@@ -43,7 +44,7 @@ def viewer_item(
     retracted: bool,
     claimed: Iterable[When] = (),
 ) -> dict[str, Any]:
-    """One event for the viewer, with short keys (the data of 50,000 events is sent at once).
+    """One event for the viewer, with short keys (:func:`compact` makes the columns sent).
 
     ``claimed``: the other dates its sources give, drawn under the event's own.
     """
@@ -55,7 +56,6 @@ def viewer_item(
         "c": event.category,
         "a": [actor.code for actor in event.actors],
         "g": list(event.tags),
-        "m": event.importance,
     }
     marks = ("~" if when.is_approximate else "") + ("?" if when.is_uncertain else "")
     if marks:
@@ -69,3 +69,38 @@ def viewer_item(
     if other := [span for date in claimed for span in spans(date)]:
         item["k"] = other
     return item
+
+
+#: The marks of an item that few events have, sent as ``[index, value]`` pairs.
+SPARSE = ("f", "o", "d", "r", "k")
+
+
+def compact(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The items of :func:`viewer_item` as the viewer reads them: one list per field
+    (``i`` ids, ``t`` titles, ``s`` spans or, for an event on one sure day, that day),
+    categories, actor codes and tags as indexes into ``cats``, ``codes`` and ``tags``,
+    and the rarer marks (``f o d r k``) as ``[index, value]`` pairs.
+    """
+    words: dict[str, dict[str, int]] = {"cats": {}, "codes": {}, "tags": {}}
+
+    def index(table: str, word: str) -> int:
+        return words[table].setdefault(word, len(words[table]))
+
+    columns: dict[str, Any] = {
+        "i": [item["i"] for item in items],
+        "t": [item["t"] for item in items],
+        "s": [_span_column(item["s"]) for item in items],
+        "c": [index("cats", item["c"]) for item in items],
+        "a": [[index("codes", code) for code in item["a"]] for item in items],
+        "g": [[index("tags", tag) for tag in item["g"]] for item in items],
+    }
+    for key in SPARSE:
+        columns[key] = [[n, item[key]] for n, item in enumerate(items) if key in item]
+    columns.update((table, list(found)) for table, found in words.items())
+    return columns
+
+
+def _span_column(item_spans: list[list[int | None]]) -> int | list[list[int | None]]:
+    if len(item_spans) == 1 and len(set(item_spans[0])) == 1 and item_spans[0][0] is not None:
+        return item_spans[0][0]
+    return item_spans

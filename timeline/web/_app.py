@@ -14,6 +14,7 @@ from timeline.application import Timeline
 from timeline.viewer import ASSETS
 from timeline.web import _edits, _pages
 from timeline.web._guard import Guard
+from timeline.web._listing import Listings
 from timeline.web._render import LANGUAGES
 
 __all__ = ["LANGUAGES", "create_app"]
@@ -64,5 +65,6 @@ def create_app(
         middleware=[Middleware(Guard, token=token, hosts=hosts)],
     )
     app.state.timeline = timeline
+    app.state.listings = Listings(LANGUAGES)
     app.state.read_only = read_only or timeline.journal.read_only
     return app

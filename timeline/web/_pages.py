@@ -9,14 +9,14 @@ from typing import Any
 
 import attrs
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from citations import format_reference
 from citations.errors import CitationsError
 from timeline.application import FieldDiff, Timeline
 from timeline.domain import Event, LocalizedText, reference_stream
 from timeline.errors import InvalidChange, TimelineError, UnknownEvent, UnknownReference
-from timeline.viewer import actor_name, viewer_item
+from timeline.web._listing import Listing, Listings
 from timeline.web._render import Page, page
 
 __all__ = [
@@ -91,21 +91,24 @@ def event_filters(request: Request) -> dict[str, Any]:
 async def events(request: Request) -> Response:
     """The events, filtered by the form's parameters, in historical order."""
     view = Page(request)
-    filters = event_filters(request)
-    with view.timeline.read_transaction():
-        found = view.timeline.events(**filters)
-        retracted = {e.id for e in found[:LISTED] if view.timeline.is_retracted(e.id)}
+    listing = _listing(view, event_filters(request))
     params = {name: request.query_params.get(name, "") for name in FILTERS}
     return page(
         request,
         "events.html",
         view=view,
         heading="Events",
-        events=found,
-        retracted=retracted,
+        events=listing.listed,
+        count=listing.count,
+        retracted=listing.retracted,
         params=params,
-        shown=LISTED,
     )
+
+
+def _listing(view: Page, filters: dict[str, Any]) -> Listing:
+    """The filtered events the page lists and the viewer draws, read once per journal head."""
+    listings: Listings = view.request.app.state.listings
+    return listings.get(view.timeline, view.as_of_text, filters, LISTED)
 
 
 @handled
@@ -278,37 +281,9 @@ async def journal(request: Request) -> Response:
 
 @handled
 async def events_data(request: Request) -> Response:
-    """The filtered events as the viewer draws them (JSON): each with its title in the
-    page's language, lanes, date spans (JDN days, ``null`` for an open end) and marks."""
+    """The filtered events as the viewer draws them, in compact JSON (see
+    :func:`timeline.viewer.compact`): titles and actor names in the page's language, lanes,
+    date spans (JDN days, ``null`` for an open end) and marks; kept until the journal moves on."""
     view = Page(request)
-    filters = event_filters(request)
-    with view.timeline.read_transaction():
-        found = view.timeline.events(**filters)
-        found_disputes = view.timeline.disputes(**filters)
-        retracted = (
-            {e.id for e in found if view.timeline.is_retracted(e.id)}
-            if filters.get("include_retracted")
-            else set()
-        )
-    disputed = {d.event.id for d in found_disputes}
-    claimed: dict[str, list[Any]] = {}
-    for dispute in found_disputes:
-        if dispute.field == "when":
-            claimed.setdefault(dispute.event.id, []).extend(
-                item.value
-                for item in dispute.evidence
-                if not item.concluded and item.claims[0].asserts
-            )
-    codes = sorted({a.code for e in found for a in e.actors})
-    return JSONResponse(
-        {
-            "lang": view.lang,
-            "actors": {code: actor_name(code, view.lang) for code in codes},
-            "events": [
-                viewer_item(
-                    e, view.title(e), e.id in disputed, e.id in retracted, claimed.get(e.id, ())
-                )
-                for e in found
-            ],
-        }
-    )
+    listing = _listing(view, event_filters(request))
+    return Response(listing.data(view.lang), media_type="application/json")

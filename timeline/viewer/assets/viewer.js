@@ -485,8 +485,26 @@
     data.events.forEach(function (item, n) { item.t = data.titles[lang][n]; });
     layout();
   };
+  /* The data comes as columns (a list per field, codes and words as indexes, the rarer
+   * marks as [index, value] pairs): one item an event, with the short keys drawn from. */
+  function expand(d) {
+    var events = new Array(d.i.length);
+    function words(table, list) { var out = new Array(list.length); for (var w = 0; w < list.length; w++) { out[w] = table[list[w]]; } return out; }
+    for (var n = 0; n < events.length; n++) {
+      var s = d.s[n];
+      events[n] = {
+        i: d.i[n], t: d.t[n], s: typeof s === "number" ? [[s, s, s, s]] : s,
+        c: d.cats[d.c[n]], a: words(d.codes, d.a[n]), g: words(d.tags, d.g[n])
+      };
+    }
+    ["f", "o", "d", "r", "k"].forEach(function (key) {
+      d[key].forEach(function (pair) { events[pair[0]][key] = pair[1]; });
+    });
+    d.events = events;
+    return d;
+  }
   function begin(loaded) {
-    data = loaded; api.count = data.events.length; api.timing.fetched = performance.now();
+    data = expand(loaded); api.count = data.events.length; api.timing.fetched = performance.now();
     data.events.forEach(prepare);
     width = canvas.clientWidth;
     if (wantedLang) { api.language(wantedLang); } else { layout(); }

@@ -1,0 +1,101 @@
+"""The filtered events read once for the events page and the viewer's data, kept per
+journal head (a write makes a new head), as-of moment and filters."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+import attrs
+
+from timeline.application import Timeline
+from timeline.domain import Event
+from timeline.viewer import actor_name, compact, viewer_item
+
+__all__ = ["KEPT", "Listing", "Listings"]
+
+#: How many listings the app keeps (the least recently asked for goes first).
+KEPT = 4
+
+
+@attrs.frozen
+class Listing:
+    """One filtered read: the first events the page lists, how many there are, and the
+    viewer's columns, with titles and actor names in each language."""
+
+    listed: list[Event]
+    count: int
+    retracted: frozenset[str]
+    columns: dict[str, Any]
+    titles: dict[str, list[str]]
+    names: dict[str, dict[str, str]]
+    encoded: dict[str, bytes] = attrs.field(factory=dict)
+
+    def data(self, lang: str) -> bytes:
+        """The viewer's data (compact JSON) with titles and actor names in ``lang``."""
+        if lang not in self.encoded:
+            data = {
+                **self.columns,
+                "lang": lang,
+                "t": self.titles[lang],
+                "actors": self.names[lang],
+            }
+            self.encoded[lang] = json.dumps(
+                data, ensure_ascii=False, separators=(",", ":")
+            ).encode()
+        return self.encoded[lang]
+
+
+class Listings:
+    """The last :data:`KEPT` listings, by (journal head seq, as-of, filters)."""
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        self.languages = languages
+        self._kept: OrderedDict[Hashable, Listing] = OrderedDict()
+
+    def get(self, tl: Timeline, as_of: str, filters: dict[str, Any], listed: int) -> Listing:
+        """The listing of the events ``filters`` select in ``tl`` (read in one snapshot
+        the first time, then kept until the journal moves on)."""
+        with tl.read_transaction():
+            key = (tl.head().seq, as_of, repr(sorted(filters.items())), listed)
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+            listing = self._read(tl, filters, listed)
+        self._kept[key] = listing
+        while len(self._kept) > KEPT:
+            self._kept.popitem(last=False)
+        return listing
+
+    def _read(self, tl: Timeline, filters: dict[str, Any], listed: int) -> Listing:
+        found = tl.events(**filters)
+        found_disputes = tl.disputes(**filters)
+        retracted = (
+            {e.id for e in found if tl.is_retracted(e.id)}
+            if filters.get("include_retracted")
+            else set()
+        )
+        disputed = {d.event.id for d in found_disputes}
+        claimed: dict[str, list[Any]] = {}
+        for dispute in found_disputes:
+            if dispute.field == "when":
+                claimed.setdefault(dispute.event.id, []).extend(
+                    item.value
+                    for item in dispute.evidence
+                    if not item.concluded and item.claims[0].asserts
+                )
+        items = [
+            viewer_item(e, "", e.id in disputed, e.id in retracted, claimed.get(e.id, ()))
+            for e in found
+        ]
+        codes = sorted({a.code for e in found for a in e.actors})
+        return Listing(
+            listed=found[:listed],
+            count=len(found),
+            retracted=frozenset(e.id for e in found[:listed] if e.id in retracted),
+            columns={key: value for key, value in compact(items).items() if key != "t"},
+            titles={lang: [e.title.get(lang) for e in found] for lang in self.languages},
+            names={lang: {c: actor_name(c, lang) for c in codes} for lang in self.languages},
+        )
