@@ -314,7 +314,8 @@ def _last_reference_record(journal: Path, key: str) -> tuple[str, str, str]:
 def test_a_reference_is_amended_and_merged_by_its_forms(url: str, journal: Path) -> None:
     """The reference page's forms: a correction replaces its fields (an emptied one goes, a
     new one comes) as one signed reference.amended; a duplicate is merged into another
-    key and the answer shows the surviving one; no author or no reason writes nothing."""
+    key and the answer shows the surviving one, the duplicate's page "merged into" it with a
+    link; no author or no reason writes nothing."""
     with Timeline.open(journal, author="setup") as tl:
         tl.add_reference(Reference("dup1969", "book", {"title": "Damansky (copy)"}))
     client = Client(url)
@@ -360,6 +361,10 @@ def test_a_reference_is_amended_and_merged_by_its_forms(url: str, journal: Path)
     with Timeline.open(journal, read_only=True) as tl:
         assert "dup1969" not in {ref.key for ref in tl.references()}
     assert _last_reference_record(journal, "dup1969")[1:] == ("Bo", "the same book")
+    merged = client.get("/references/dup1969")
+    assert 'merged into <a href="/references/sov1969">sov1969</a>' in merged.text
+    assert "/references/dup1969/merge" not in merged.forms()  # merged once only
+    assert "merged into" not in client.get("/references/sov1969").text
 
 
 def test_a_reference_changed_first_by_another_is_a_conflict(url: str, journal: Path) -> None:

@@ -1360,6 +1360,11 @@ class Timeline:
         found = self._events(EventQuery(citing=keys))
         return [view.event for view in found]
 
+    def merged_into(self, key: str) -> str | None:
+        """The key reference ``key`` was merged into (a duplicate of it), or None;
+        raises :class:`UnknownReference`."""
+        return self._current_reference(key).merged_into
+
     def unsourced(self) -> list[Event]:
         """Events (not retracted) that cite nothing, in historical order."""
         found = self._events(EventQuery(unsourced=True))

@@ -248,6 +248,7 @@ def reference_context(tl: Timeline, key: str) -> dict[str, Any]:
     ref = tl.reference(key)
     return {
         "reference": ref,
+        "merged_into": tl.merged_into(key),
         "formatted": format_reference(ref),
         "events": tl.events_citing(key),
         "version": tl.journal.stream_version(reference_stream(key)),
