@@ -1,6 +1,8 @@
 """How often the library's CSL formatting agrees with ``pandoc --citeproc``, per style.
 
-Usage: python bench/csl_agreement.py [FILE.bib] [--show]   (default seeds/references.bib)
+Usage: python bench/csl_agreement.py [FILE.bib] [--show] [--pandoc=PATH]
+(default seeds/references.bib and the ``pandoc`` on PATH; the ``pypandoc_binary``
+wheel ships a current Pandoc 3, ``python -c "import pypandoc; print(pypandoc.get_pandoc_path())"``)
 
 For each style of :data:`citations.styles.STYLES`, formats the references through
 citations (one locale for all, the style's default, as Pandoc does) and through
@@ -50,7 +52,7 @@ def normalised(text: str) -> str:
     )
 
 
-def pandoc_entries(refs: list[Reference], csl: Path) -> dict[str, str]:
+def pandoc_entries(refs: list[Reference], csl: Path, pandoc: str = "pandoc") -> dict[str, str]:
     """Key -> plain text of each entry of Pandoc's bibliography for ``refs``."""
     with tempfile.TemporaryDirectory() as tmp:
         bib = Path(tmp) / "refs.json"
@@ -65,7 +67,7 @@ def pandoc_entries(refs: list[Reference], csl: Path) -> dict[str, str]:
         doc.write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
         out = subprocess.run(
             [
-                "pandoc",
+                pandoc,
                 "--citeproc",
                 "--bibliography",
                 str(bib),
@@ -89,14 +91,17 @@ def pandoc_entries(refs: list[Reference], csl: Path) -> dict[str, str]:
     return entries
 
 
-def agreement(refs: list[Reference], name: str) -> tuple[list[str], dict[str, str], dict[str, str]]:
-    """(keys that agree, our entries, Pandoc's entries) for style ``name``, key -> text."""
+def agreement(
+    refs: list[Reference], name: str, pandoc: str = "pandoc"
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """(keys that agree, our entries, Pandoc's entries) for style ``name``, key -> text;
+    ``pandoc`` is the Pandoc binary to run."""
     style = load_style(name)
     ours = {
         item.key: render_marked(item.text, "text")
         for item in style_bibliography(refs, style, locale=style.default_locale)
     }
-    theirs = pandoc_entries(refs, style.path)
+    theirs = pandoc_entries(refs, style.path, pandoc)
     agreed = [key for key in ours if normalised(ours[key]) == normalised(theirs.get(key, ""))]
     return agreed, ours, theirs
 
@@ -104,12 +109,15 @@ def agreement(refs: list[Reference], name: str) -> tuple[list[str], dict[str, st
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     show = "--show" in sys.argv
+    pandoc = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--pandoc=")), "pandoc")
+    version = subprocess.run([pandoc, "--version"], check=True, capture_output=True, text=True)
+    print(version.stdout.splitlines()[0])
     path = (
         Path(args[0]) if args else Path(__file__).resolve().parents[1] / "seeds" / "references.bib"
     )
     refs = list(read_bibtex(path).references)
     for name in STYLES:
-        agreed, ours, theirs = agreement(refs, name)
+        agreed, ours, theirs = agreement(refs, name, pandoc)
         print(f"{name} agreement {len(agreed) / len(ours):.3f} {len(agreed)}/{len(ours)}")
         if show:
             for key in ours:
