@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from served import Client, Reply, digest, serving
 
-from citations import Reference
+from citations import Contributor, Reference
 from timeline import Timeline
 
 
@@ -365,6 +365,62 @@ def test_a_reference_is_amended_and_merged_by_its_forms(url: str, journal: Path)
     assert 'merged into <a href="/references/sov1969">sov1969</a>' in merged.text
     assert "/references/dup1969/merge" not in merged.forms()  # merged once only
     assert "merged into" not in client.get("/references/sov1969").text
+
+
+def test_the_reference_form_edits_names_and_language(url: str, journal: Path) -> None:
+    """The correction form shows each name as a row of parts and a blank row: a name edited,
+    one added (an editor) and the language set are one reference.amended; an unknown role is
+    refused naming the row, and nothing is written."""
+    with Timeline.open(journal, author="setup") as tl:
+        tl.add_reference(
+            Reference(
+                "names1969",
+                "book",
+                {"title": "Damansky", "date": "1969"},
+                [Contributor(family="Ivanov", given="Pyotr")],
+            )
+        )
+    client = Client(url)
+    page = client.get("/references/names1969")
+    assert page.field("name-0-family") == "Ivanov" and page.field("name-0-given") == "Pyotr"
+    assert page.field("name-1-family") == ""  # the blank row
+    form = {
+        "csrf": page.field("csrf"),
+        "version": page.field("version"),
+        "entry_type": "book",
+        "field:title": "Damansky",
+        "field:date": "1969",
+        "language": "ru",
+        **{f"name-0-{part}": "" for part in ("particle", "suffix", "literal")},
+        "name-0-role": "author",
+        "name-0-family": "Ivanov",
+        "name-0-given": "Pyotr P.",
+        "name-1-role": "editor",
+        "name-1-family": "Petrov",
+        "name-1-given": "Ivan",
+        "reason": "the title page",
+        "author": "Ana",
+    }
+    before = head(journal)
+    refused = client.post("/references/names1969/amend", {**form, "name-1-role": "ghost"})
+    assert refused.status == 400 and "name 2: the role is one of author" in message(refused)
+    assert head(journal) == before
+    reply = client.post("/references/names1969/amend", form)
+    assert reply.status == 303, message(reply)
+    with Timeline.open(journal, read_only=True) as tl:
+        amended = tl.reference("names1969")
+    assert amended.language == "ru"
+    assert [(c.role, c.family, c.given) for c in amended.contributors] == [
+        ("author", "Ivanov", "Pyotr P."),
+        ("editor", "Petrov", "Ivan"),
+    ]
+    assert _last_reference_record(journal, "names1969")[0] == "reference.amended"
+    page = client.get("/references/names1969")
+    removed = {**form, "csrf": page.field("csrf"), "version": page.field("version")}
+    removed.update({"name-1-family": "", "name-1-given": "", "reason": "not an editor"})
+    assert client.post("/references/names1969/amend", removed).status == 303
+    with Timeline.open(journal, read_only=True) as tl:
+        assert [c.family for c in tl.reference("names1969").contributors] == ["Ivanov"]
 
 
 def test_a_reference_changed_first_by_another_is_a_conflict(url: str, journal: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -22,13 +22,13 @@ import attrs
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from citations import Reference
+from citations import Contributor, Reference, Role
 from citations.errors import CitationsError
 from timeline.application import Timeline
 from timeline.domain import LocalizedText, decode, event_stream, reference_stream
 from timeline.errors import InvalidChange, TimelineError, TimelineWarning
 from timeline.web._guard import MAX_BODY, same
-from timeline.web._pages import event_context, reference_context
+from timeline.web._pages import NAME_PARTS, event_context, reference_context
 from timeline.web._render import AUTHOR_COOKIE, Page, page
 
 __all__ = [
@@ -362,8 +362,9 @@ def _on_claim(command: Callable[..., object]) -> Command:
 
 
 def _amend(tl: Timeline, form: Form, author: str) -> str:
-    """The reference with the form's entry type and fields (an emptied field is dropped, a
-    new one added); its names, language and key stay as they are."""
+    """The reference with the form's entry type, fields (an emptied field is dropped, a new
+    one added), names (:data:`NAME_PARTS` of each row; a row emptied is dropped, the blank
+    one adds a name) and language; its key stays."""
     current = tl.reference(form["key"])
     fields = {
         name.removeprefix("field:"): value.strip()
@@ -376,13 +377,46 @@ def _amend(tl: Timeline, form: Form, author: str) -> str:
         current.key,
         _text(form, "entry_type") or current.entry_type,
         fields,
-        current.contributors,
-        current.language,
+        _names(form, current.contributors),
+        _text(form, "language") if "language" in form else current.language,
     )
     if amended == current:
         raise InvalidChange(f"nothing to change: the form holds reference {current.key!r} as it is")
     tl.amend_reference(amended, reason=_text(form, "reason"), author=author)
     return current.key
+
+
+def _names(form: Form, current: Sequence[Contributor]) -> list[Contributor]:
+    """The names of the form's rows ``name-N-PART`` (N from 0; the rows of the reference's
+    names, then a blank one), each kept with what the form does not show (transliteration,
+    biblatex's name options) when it edits one that was there."""
+    names = []
+    for n in range(len(current) + 1):
+        parts = {part: _text(form, f"name-{n}-{part}") for part in NAME_PARTS}
+        if n < len(current) and not any(parts.values()) and f"name-{n}-family" not in form:
+            names.append(current[n])  # a form without the row leaves the name as it is
+            continue
+        if not (parts["family"] or parts["literal"]):
+            continue
+        role = parts.pop("role") or "author"
+        if role not in set(Role):
+            roles = ", ".join(Role)
+            raise InvalidChange(f"name {n + 1}: the role is one of {roles}, not {role!r}")
+        edited = Contributor(
+            role=Role(role),
+            family=parts["family"],
+            given=parts["given"],
+            particle=parts["particle"],
+            suffix=parts["suffix"],
+            literal=parts["literal"],
+        )
+        if n < len(current):  # what the form does not show stays
+            edited = attrs.evolve(
+                current[n],
+                **{part: getattr(edited, part) for part in NAME_PARTS},
+            )
+        names.append(edited)
+    return names
 
 
 def _merge(tl: Timeline, form: Form, author: str) -> str:

@@ -11,7 +11,7 @@ import attrs
 from starlette.requests import Request
 from starlette.responses import Response
 
-from citations import format_reference
+from citations import Role, format_reference
 from citations.errors import CitationsError
 from timeline.application import FieldDiff, Timeline
 from timeline.domain import Event, LocalizedText, reference_stream
@@ -20,6 +20,7 @@ from timeline.web._listing import Listing, Listings
 from timeline.web._render import Page, page
 
 __all__ = [
+    "NAME_PARTS",
     "compare",
     "disputes",
     "event",
@@ -37,6 +38,9 @@ __all__ = [
 ]
 
 Handler = Callable[[Request], Awaitable[Response]]
+
+#: The parts of a name the reference form edits, one input each per row.
+NAME_PARTS = ("role", "family", "given", "particle", "suffix", "literal")
 
 #: The most events the events page lists (the viewer draws them all).
 LISTED = 500
@@ -253,6 +257,8 @@ def reference_context(tl: Timeline, key: str) -> dict[str, Any]:
         "events": tl.events_citing(key),
         "version": tl.journal.stream_version(reference_stream(key)),
         "keys": [other.key for other in tl.references() if other.key != key],
+        "name_parts": NAME_PARTS,
+        "roles": [role.value for role in Role],
     }
 
 
