@@ -106,12 +106,18 @@ def page_languages(chronology: Chronology, options: DocumentOptions) -> tuple[st
     return tuple(dict.fromkeys((options.lang, *present)))
 
 
-#: The page's languages, each with the options that show it.
+#: The page's languages, each as the opening tag of its span and the options that show it.
 _Variants = Sequence[tuple[str, DocumentOptions]]
 
 
 def _variants(options: DocumentOptions, languages: Sequence[str]) -> _Variants:
-    return [(lang, attrs.evolve(options, lang=lang)) for lang in languages]
+    return [
+        (
+            f'<span class="t" data-l="{escape_html(lang)}" lang="{escape_html(lang)}">',
+            attrs.evolve(options, lang=lang),
+        )
+        for lang in languages
+    ]
 
 
 def _multi(
@@ -122,9 +128,7 @@ def _multi(
     if not languages:
         return escape_html(text(options))
     return "".join(
-        f'<span class="t" data-l="{escape_html(lang)}" lang="{escape_html(lang)}">'
-        f"{escape_html(text(variant))}</span>"
-        for lang, variant in languages
+        f"{opening}{escape_html(text(variant))}</span>" for opening, variant in languages
     )
 
 
@@ -201,8 +205,8 @@ def _viewer_data(
         "actors": names[options.lang],
         "names": names,
         "titles": {
-            lang: [title_of(entry.event, variant) for entry in chronology]
-            for lang, variant in _variants(options, shown)
+            lang: [entry.event.title.get(lang, options.fallbacks) for entry in chronology]
+            for lang in shown
         },
         **compact(
             [
