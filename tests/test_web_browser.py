@@ -396,6 +396,36 @@ def test_uncertain_dates_are_drawn_as_what_they_are(context: Any, tmp_path: Path
     tab.close()
 
 
+def test_a_capped_lane_says_how_many_more(context: Any, tmp_path: Path) -> None:
+    """Six events of one lane on overlapping days fill its four sub-rows: the two that
+    share one are counted "+2 more" at the lane's end, in the view that holds them only."""
+    with Timeline.open(tmp_path / "j.timeline", author="setup") as tl:
+        for n in range(6):
+            tl.add_event(
+                id=f"e{n}", when=f"1969-03-0{n + 1}/1969-03-20", title=f"e{n}", actors=["TST"]
+            )
+        tl.add_event(id="apart", when="1975-01-01", title="apart", actors=["TST"])
+        exported = tmp_path / "chronology.html"
+        exported.write_text(render(tl.chronology(), "html"), "utf-8")
+    tab = Tab(context)
+    page = tab.open(exported.as_uri())
+    tab.viewer("showPeriod('1969-01-01', '1969-12-31')")
+    page.wait_for_function("() => !window.timelineViewer.drawing()")
+    lane = tab.viewer("lanes")[0]
+    assert tab.viewer("more") == {lane: 2}
+    box = page.locator("#viewer").bounding_box()
+    ink = page.evaluate(
+        "([x, y, w, h]) => Array.from(document.getElementById('viewer').getContext('2d')"
+        ".getImageData(x, y, w, h).data).filter((v, i) => i % 4 === 0 && v < 100).length",
+        [int(box["width"]) - 60, 34 + 3 * 18 + 4, 56, 16],
+    )
+    assert ink > 20, "the marker is drawn at the lane's end"
+    tab.viewer("showPeriod('1974-06-01', '1975-06-01')")
+    page.wait_for_function("() => !window.timelineViewer.drawing()")
+    assert tab.viewer("more") == {}
+    tab.close()
+
+
 def test_hostile_text_in_the_new_forms_and_the_export_never_runs(
     context: Any, url: str, journal: Path, tmp_path: Path
 ) -> None:

@@ -10,7 +10,8 @@
  * by a dotted line, approximate or uncertain dates outlined with dashes,
  * disputed events marked in red, the other dates its sources claim as red
  * strokes under it. window.timelineViewer lets tests and benchmarks drive it
- * and read its frame times. Events of a lane that overlap in time sit in sub-rows.
+ * and read its frame times. Events of a lane that overlap in time sit in sub-rows (at
+ * most four; "+N more" at the lane's end counts those in view that had to share one).
  * No library, no network beyond its own JSON.
  */
 (function () {
@@ -25,7 +26,7 @@
   // most DEPTH of them (more share the least busy one); a lane of one sub-row is ROW high
   var AXIS = 34, ROW = 24, SUB = 18, DEPTH = 4, LABEL = 140, OPEN = 1e15;
   var api = window.timelineViewer = {
-    ready: false, count: 0, drawn: 0, frames: [], lanes: [], error: "",
+    ready: false, count: 0, drawn: 0, frames: [], lanes: [], error: "", more: {},
     timing: {}  // milliseconds since navigation: data parsed, first frame drawn
   };
   var data = null, lanes = [], start = 0, perDay = 1, width = 0, height = 0, pending = false;
@@ -85,7 +86,8 @@
       var lane = {
         key: key, name: name, items: closed, open: open, longest: longest,
         los: los, his: his, kinds: kinds, subs: new Uint8Array(closed.length),
-        openSubs: new Uint8Array(open.length), depth: 1, top: 0, height: ROW
+        openSubs: new Uint8Array(open.length), hidden: new Uint8Array(closed.length),
+        openHidden: new Uint8Array(open.length), depth: 1, top: 0, height: ROW
       };
       stack(lane);
       return lane;
@@ -104,11 +106,12 @@
     return (item.s[0][1] === null ? POSSIBLE : 0) | (item.d ? DISPUTED : 0);
   }
   /* Each event of the lane in the first sub-row free when it begins (in order of
-   * beginning; an open start begins first, an open end never frees its sub-row). */
+   * beginning; an open start begins first, an open end never frees its sub-row); one put
+   * in a sub-row still busy (all DEPTH are) is marked hidden: the "+N more" of the lane. */
   function stack(lane) {
     var order = [], ends = [];
-    lane.open.forEach(function (item, n) { order.push([item.lo, item.hi, lane.openSubs, n]); });
-    lane.items.forEach(function (item, n) { order.push([item.lo, item.hi, lane.subs, n]); });
+    lane.open.forEach(function (item, n) { order.push([item.lo, item.hi, lane.openSubs, n, lane.openHidden]); });
+    lane.items.forEach(function (item, n) { order.push([item.lo, item.hi, lane.subs, n, lane.hidden]); });
     order.sort(function (p, q) { return p[0] - q[0]; });
     order.forEach(function (entry) {
       var sub = -1, least = 0;
@@ -117,6 +120,7 @@
         if (ends[k] < ends[least]) { least = k; }
       }
       if (sub < 0) { sub = ends.length < DEPTH ? ends.length : least; }
+      if (ends[sub] > entry[0]) { entry[4][entry[3]] = 1; }
       ends[sub] = Math.max(ends[sub] || -OPEN, entry[1]);
       entry[2][entry[3]] = sub;
     });
@@ -368,6 +372,7 @@
       for (var i = r[0]; i < r[1]; i++) { if (his[i] >= from) { total++; } }
     });
     var labels = total <= 400 && crowded.indexOf(true) < 0;
+    api.more = {};
     ctx.font = "12px system-ui, sans-serif"; ctx.textBaseline = "middle";
     var drawn = 0;
     lanes.forEach(function (lane, n) {
@@ -389,6 +394,7 @@
       }
       flush(state);
       ctx.restore();
+      if (!crowded[n]) { more(lane, r, from, to); }
       ctx.fillStyle = "#333"; ctx.fillText(lane.name.slice(0, 20), 6, row + lane.height / 2);
     });
     api.drawn = drawn; api.visible = total;
@@ -396,6 +402,21 @@
     if (api.frames.length > 2000) { api.frames.splice(0, 1000); }
     if (!api.ready) { api.timing.drawn = performance.now(); }
     api.ready = true;
+  }
+  /* "+N more" at the right end of a lane's last sub-row: how many of its events in view
+   * share a sub-row with another they overlap (a crowded lane, drawn as counts, hides none). */
+  function more(lane, r, from, to) {
+    var count = 0;
+    for (var i = r[0]; i < r[1]; i++) { if (lane.hidden[i] && lane.his[i] >= from) { count++; } }
+    for (var o = 0; o < lane.open.length; o++) {
+      if (lane.openHidden[o] && lane.open[o].hi >= from && lane.open[o].lo <= to) { count++; }
+    }
+    if (!count) { return; }
+    var text = "+" + count + " more", w = ctx.measureText(text).width + 8;
+    var y = lane.top + (lane.depth - 1) * SUB;
+    ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.fillRect(width - w - 4, y + 4, w, ROW - 8);
+    ctx.fillStyle = "#333"; ctx.fillText(text, width - w, y + ROW / 2);
+    api.more[lane.name] = count;
   }
   function schedule() { if (!pending && data) { pending = true; window.requestAnimationFrame(draw); } }
 
