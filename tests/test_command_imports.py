@@ -1,9 +1,12 @@
-"""A ``timeline`` command imports neither pandas nor numpy, and ``--help`` no command module.
+"""A ``timeline`` command imports neither pandas nor numpy, nor the modules it does not use,
+and ``--help`` no command module.
 
 Issue 20.
 sqlite-utils imports both whenever they are installed (about 1 s of CPU and
 47 MB per command), so the journal imports sqlite-utils only to create or
-migrate a file; nothing else may import them either. Each check runs the
+migrate a file; nothing else may import them either. The file readers
+(``timeline.importing`` but its plan values), the PostgreSQL adapters, the
+Chinese era tables of date display and pypinyin load on first use only. Each check runs the
 commands in a fresh interpreter that records every attempt to import either,
 installed or not, and lists what ``sys.modules`` holds afterwards.
 """
@@ -21,6 +24,20 @@ from timeline.cli._commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("pandas", "numpy")
+#: What a command that reads no file, shows no Chinese era and opens no PostgreSQL
+#: journal must not load: each module and its submodules.
+UNUSED = (
+    *sorted(
+        f"timeline.importing.{path.stem}"
+        for path in (ROOT / "timeline" / "importing").glob("*.py")
+        if path.stem not in ("__init__", "_plan")
+    ),
+    "timeline.journal._postgres",
+    "timeline.views._postgres",
+    "timeline.dates._chinese_display",
+    "pypinyin",
+    "psycopg",
+)
 
 #: Run in the child: note each import of a watched package, run the commands, report.
 _CHILD = """
@@ -28,7 +45,7 @@ import importlib.abc, json, sys
 tried = set()
 class Watch(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in {watched!r}:
+        if any(name == w or name.startswith(w + ".") for w in {watched!r}):
             tried.add(name)
         return None
 sys.meta_path.insert(0, Watch())
@@ -38,14 +55,17 @@ for args in {commands!r}:
         main(args)
     except SystemExit as exit:
         assert not exit.code, (args, exit.code)
-loaded = sorted(m for m in sys.modules if m.partition(".")[0] in {watched!r})
+loaded = sorted(
+    m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in {watched!r})
+)
 print(json.dumps({{"tried": sorted(tried), "loaded": loaded}}))
 """
 
 
-def run_commands(*commands: list[str]) -> dict[str, list[str]]:
-    """Run the commands one after another in one fresh interpreter; what it imported."""
-    code = _CHILD.format(watched=WATCHED, commands=[list(c) for c in commands])
+def run_commands(*commands: list[str], watched: tuple[str, ...] = WATCHED) -> dict[str, list[str]]:
+    """Run the commands one after another in one fresh interpreter; what it imported of
+    ``watched``."""
+    code = _CHILD.format(watched=watched, commands=[list(c) for c in commands])
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
@@ -79,6 +99,32 @@ def test_commands_on_a_journal_import_neither_pandas_nor_numpy(tmp_path: Path) -
         [*journal, "verify"],
     )
     assert result == {"tried": [], "loaded": []}
+
+
+def test_plain_commands_load_no_reader_postgres_adapter_nor_era_table(tmp_path: Path) -> None:
+    """``stats``, ``events``, ``event`` and ``history`` on a SQLite journal."""
+    path = tmp_path / "j.timeline"
+    with Timeline.open(path, author="me") as tl:
+        tl.add_event(id="e1", when="1969-03-02", title="Zhenbao Island clash", actors=["CHN"])
+    journal = ["--journal", str(path)]
+    result = run_commands(
+        [*journal, "stats"],
+        [*journal, "events", "--json"],
+        [*journal, "event", "e1"],
+        [*journal, "history", "e1"],
+        watched=UNUSED,
+    )
+    assert result == {"tried": [], "loaded": []}
+
+
+def test_the_watch_sees_a_reader_load_when_a_command_reads_a_file(tmp_path: Path) -> None:
+    """The check can fail: ``import`` of an events file loads the readers."""
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"id": "e1", "when": "1969", "title": "Clash"}\n', encoding="utf-8")
+    result = run_commands(
+        ["--journal", str(tmp_path / "j.timeline"), "import", str(events)], watched=UNUSED
+    )
+    assert "timeline.importing._files" in result["loaded"]
 
 
 def test_help_lists_every_command_without_importing_any_command_module() -> None:

@@ -18,8 +18,8 @@ import attrs
 
 from timeline.domain import REGISTRY
 from timeline.errors import NotAJournal
-from timeline.journal import Journal, PostgresJournal, SQLiteJournal, is_postgres_target
-from timeline.views import PostgresViews, SQLiteViews, Views
+from timeline.journal import Journal, SQLiteJournal, is_postgres_target
+from timeline.views import SQLiteViews, Views
 
 
 @attrs.frozen
@@ -34,7 +34,11 @@ class Storage:
 def shown(target: str | os.PathLike[str]) -> str:
     """``target`` as messages show it (a URL without its password)."""
     text = os.fspath(target)
-    return PostgresJournal.shown(text) if is_postgres_target(text) else text
+    if not is_postgres_target(text):
+        return text
+    from timeline.journal import PostgresJournal
+
+    return PostgresJournal.shown(text)
 
 
 def storage_exists(target: str | os.PathLike[str]) -> bool:
@@ -42,6 +46,8 @@ def storage_exists(target: str | os.PathLike[str]) -> bool:
     text = os.fspath(target)
     if not is_postgres_target(text):
         return os.path.lexists(text)
+    from timeline.journal import PostgresJournal
+
     try:
         PostgresJournal.open(text, read_only=True).close()
     except NotAJournal:
@@ -82,9 +88,13 @@ def open_storage(
 
 
 def _open_postgres(target: str, busy_timeout: float, read_only: bool) -> Storage:
+    from timeline.journal import PostgresJournal
+
     journal = PostgresJournal.open(
         target, registry=REGISTRY, busy_timeout=busy_timeout, read_only=read_only
     )
+    from timeline.views import PostgresViews  # its module loads on a PostgreSQL open only
+
     try:
         views = PostgresViews(journal)
         views.open()

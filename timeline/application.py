@@ -104,7 +104,7 @@ from timeline.errors import (
     UnknownReference,
     VersionConflict,
 )
-from timeline.importing import ImportPlan, Origin, Revision, write_events
+from timeline.importing import ImportPlan, Origin, Revision
 from timeline.journal import (
     GENESIS_HASH,
     NO_STREAM,
@@ -1513,6 +1513,8 @@ class Timeline:
         """
         if filters.pop("include_retracted", False):
             raise DocumentError("an events file holds no retractions; export without them")
+        from timeline.importing import write_events
+
         query = _event_query(**filters)
         return write_events(self._events(query), fmt)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from timeline.dates._calendars import jdn_to_gregorian
-from timeline.dates._chinese_display import era_reading
 from timeline.dates._model import (
     MONTH_NAMES,
     Boundless,
@@ -78,7 +77,11 @@ def format_date(
     if reading not in READINGS:
         raise DateError(f"format_date: reading {reading!r} is not one of {', '.join(READINGS)}")
     text = _gregorian(when, lang, style)
-    era = None if reading == "gregorian" else era_reading(when)
+    era = None
+    if reading != "gregorian":
+        from timeline.dates._chinese_display import era_reading  # its era tables: on first use
+
+        era = era_reading(when)
     if era is None:
         return text
     if reading == "era":

@@ -25,19 +25,24 @@ through a mapping file, ``mappings/`` holding the built-in ones),
 
 from __future__ import annotations
 
-from timeline.importing._export import EXPORT_FORMATS, write_events
-from timeline.importing._files import (
-    DATA_TABLES,
-    EVENT_FORMATS,
-    REFERENCE_FORMATS,
-    parse_events,
-    read_events,
-    read_import,
-)
-from timeline.importing._into_journal import import_into
-from timeline.importing._mapping import EventMapping, load_mapping, mapped_plan
-from timeline.importing._periodo import PERIODO_CONTEXT, read_periodo, write_periodo
+import importlib
+from typing import TYPE_CHECKING
+
 from timeline.importing._plan import ImportPlan, Origin, Revision
+
+if TYPE_CHECKING:
+    from timeline.importing._export import EXPORT_FORMATS, write_events
+    from timeline.importing._files import (
+        DATA_TABLES,
+        EVENT_FORMATS,
+        REFERENCE_FORMATS,
+        parse_events,
+        read_events,
+        read_import,
+    )
+    from timeline.importing._into_journal import import_into
+    from timeline.importing._mapping import EventMapping, load_mapping, mapped_plan
+    from timeline.importing._periodo import PERIODO_CONTEXT, read_periodo, write_periodo
 
 __all__ = [
     "DATA_TABLES",
@@ -59,3 +64,36 @@ __all__ = [
     "write_events",
     "write_periodo",
 ]
+
+#: Each name the readers' modules define (loaded on first use: a command that imports
+#: nothing does not pay for them), and its module.
+_HOMES = {
+    name: f"timeline.importing.{module}"
+    for module, names in {
+        "_export": ("EXPORT_FORMATS", "write_events"),
+        "_files": (
+            "DATA_TABLES",
+            "EVENT_FORMATS",
+            "REFERENCE_FORMATS",
+            "parse_events",
+            "read_events",
+            "read_import",
+        ),
+        "_into_journal": ("import_into",),
+        "_mapping": ("EventMapping", "load_mapping", "mapped_plan"),
+        "_periodo": ("PERIODO_CONTEXT", "read_periodo", "write_periodo"),
+    }.items()
+    for name in names
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

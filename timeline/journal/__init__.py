@@ -26,11 +26,12 @@ journal file built aside and published whole), and :func:`schema_objects`,
 check that a file holds only objects timeline created).
 """
 
+from typing import TYPE_CHECKING
+
 from timeline.journal._chain import GENESIS_HASH, VerifyReport, record_bytes
 from timeline.journal._kinds import KindRegistry, Upcaster
 from timeline.journal._memory import MemoryJournal
 from timeline.journal._port import ANY, NO_STREAM, Batch, ExpectedVersion, Journal, Then
-from timeline.journal._postgres import PostgresJournal, is_postgres_target
 from timeline.journal._records import Draft, Head, Record, canonical_json
 from timeline.journal._sqlite import (
     UNTRUSTED_ADVICE,
@@ -40,6 +41,10 @@ from timeline.journal._sqlite import (
     normal_sql,
     schema_objects,
 )
+from timeline.journal._targets import is_postgres_target
+
+if TYPE_CHECKING:
+    from timeline.journal._postgres import PostgresJournal
 
 __all__ = [
     "ANY",
@@ -67,3 +72,12 @@ __all__ = [
     "record_bytes",
     "schema_objects",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """:class:`PostgresJournal`, imported on first use (a SQLite journal never needs it)."""
+    if name != "PostgresJournal":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from timeline.journal._postgres import PostgresJournal
+
+    return PostgresJournal

@@ -56,7 +56,6 @@ __all__ = [
     "FORMAT",
     "PostgresJournal",
     "PostgresTarget",
-    "is_postgres_target",
     "parse_target",
     "postgres_errors",
 ]
@@ -87,11 +86,6 @@ def _driver() -> Any:
             f"({exc})"
         ) from None
     return psycopg
-
-
-def is_postgres_target(target: object) -> bool:
-    """True when ``target`` is a PostgreSQL URL (``postgresql://`` or ``postgres://``)."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 class PostgresTarget:

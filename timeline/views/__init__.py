@@ -18,6 +18,8 @@ Python structures).
 :mod:`timeline.testing.views` is the contract every adapter passes.
 """
 
+from typing import TYPE_CHECKING
+
 from timeline.views._memory import MemoryViews
 from timeline.views._port import (
     Batch,
@@ -26,9 +28,11 @@ from timeline.views._port import (
     Views,
     event_order,
 )
-from timeline.views._postgres import PostgresViews
 from timeline.views._rows import OPEN
 from timeline.views._sqlite import READ_MODEL_SCHEMA, SQLiteViews
+
+if TYPE_CHECKING:
+    from timeline.views._postgres import PostgresViews
 
 __all__ = [
     "OPEN",
@@ -42,3 +46,12 @@ __all__ = [
     "Views",
     "event_order",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """:class:`PostgresViews`, imported on first use (a SQLite timeline never needs it)."""
+    if name != "PostgresViews":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from timeline.views._postgres import PostgresViews
+
+    return PostgresViews
