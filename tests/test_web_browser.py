@@ -426,6 +426,35 @@ def test_a_capped_lane_says_how_many_more(context: Any, tmp_path: Path) -> None:
     tab.close()
 
 
+def test_the_app_and_the_export_mark_claimed_dates_alike(context: Any, tmp_path: Path) -> None:
+    """One rule in both: a date two sources dispute has the other claimed date drawn under
+    it; a claimed date that agrees (a month holding the day) draws nothing."""
+    path = tmp_path / "j.timeline"
+    with Timeline.open(path, author="setup") as tl:
+        tl.add_reference(Reference("a", "book", {"title": "A"}))
+        tl.add_reference(Reference("b", "book", {"title": "B"}))
+        tl.add_event(id="clash", when="1969-03-02", title="clash", actors=["TST"])
+        tl.cite("clash", "a", claims={"when": "1969-03-02"})
+        tl.cite("clash", "b", claims={"when": "1969-03-15"})
+        tl.add_event(id="visit", when="1969-06-05", title="visit", actors=["TST"])
+        tl.cite("visit", "a", claims={"when": "1969-06"})
+        exported = tmp_path / "chronology.html"
+        exported.write_text(render(tl.chronology(), "html"), "utf-8")
+    marks = {}
+    with serving(path) as address:
+        for name, where in (("app", address), ("export", exported.as_uri())):
+            tab = Tab(context)
+            tab.open(where)
+            marks[name] = {key: tab.viewer(f"marks({key!r})") for key in ("clash", "visit")}
+            tab.close()
+    assert marks["app"] == marks["export"]
+    from timeline.dates import gregorian_to_jdn
+
+    day = gregorian_to_jdn(1969, 3, 15)
+    assert marks["app"]["clash"] == {"disputed": True, "claimed": [[day, day, day, day]]}
+    assert marks["app"]["visit"] == {"disputed": False, "claimed": []}
+
+
 def test_hostile_text_in_the_new_forms_and_the_export_never_runs(
     context: Any, url: str, journal: Path, tmp_path: Path
 ) -> None:

@@ -8,7 +8,8 @@ languages every language is in the page and buttons switch between them (CSS
 does the hiding, so the page reads without script too); ``#lang=zh`` in the
 address opens the page in that language. Under an entry whose sources claim
 other values than its own, or disagree, a line per field gives each value with
-its sources (marked where disputed); the timeline draws each claimed date under the
+its sources (marked where disputed); where the date is disputed, the timeline draws each
+other claimed date under the
 event. Every piece of user
 text is escaped. Script errors are written into ``#page-errors`` so a headless
 browser can check that the page ran cleanly.
@@ -38,7 +39,6 @@ from timeline.documents.common import (
 )
 from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
-from timeline.documents.svg import claimed_dates
 from timeline.domain import Citation
 from timeline.viewer import actor_name, asset, compact, embedded_data, viewer_item
 
@@ -213,9 +213,9 @@ def _viewer_data(
                 viewer_item(
                     entry.event,
                     title_of(entry.event, options),
-                    bool(entry.disputed),
+                    entry.disputed,
                     entry.retracted,
-                    claimed_dates(entry),
+                    entry.evidence,
                 )
                 for entry in chronology
             ]

@@ -3,11 +3,11 @@ compact columns sent to it (a list per field, codes and words as indexes)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from timeline.dates import MAX_BOUND, MIN_BOUND, DateInterval, DateSet, HistoricalDate, When
-from timeline.domain import Event
+from timeline.domain import Event, Evidence
 
 __all__ = ["compact", "spans", "viewer_item"]
 
@@ -40,13 +40,16 @@ def spans(when: When) -> list[list[int | None]]:
 def viewer_item(
     event: Event,
     title: str,
-    disputed: bool,
+    disputed: Collection[str],
     retracted: bool,
-    claimed: Iterable[When] = (),
+    evidence: Iterable[Evidence] = (),
 ) -> dict[str, Any]:
     """One event for the viewer, with short keys (:func:`compact` makes the columns sent).
 
-    ``claimed``: the other dates its sources give, drawn under the event's own.
+    ``disputed``: the fields whose sources disagree; ``evidence``: the values its sources
+    claim (any fields). The one rule of the app and the HTML chronology: where its date is
+    disputed, each other date a source asserts for it (not the event's own) is drawn under
+    it; a claimed date that agrees with the event's draws nothing.
     """
     when = event.when
     item: dict[str, Any] = {
@@ -66,8 +69,15 @@ def viewer_item(
         item["d"] = 1
     if retracted:
         item["r"] = 1
-    if other := [span for date in claimed for span in spans(date)]:
-        item["k"] = other
+    claimed = [
+        span
+        for found in evidence
+        if "when" in disputed and found.field == "when"
+        if found.claims[0].asserts and not found.concluded
+        for span in spans(found.value)
+    ]
+    if claimed:
+        item["k"] = claimed
     return item
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from timeline.application import Timeline
-from timeline.domain import Event
+from timeline.domain import Event, Evidence
 from timeline.viewer import actor_name, compact, viewer_item
 
 __all__ = ["KEPT", "Listing", "Listings"]
@@ -77,17 +77,13 @@ class Listings:
             if filters.get("include_retracted")
             else set()
         )
-        disputed = {d.event.id for d in found_disputes}
-        claimed: dict[str, list[Any]] = {}
+        disputed: dict[str, set[str]] = {}
+        evidence: dict[str, list[Evidence]] = {}
         for dispute in found_disputes:
-            if dispute.field == "when":
-                claimed.setdefault(dispute.event.id, []).extend(
-                    item.value
-                    for item in dispute.evidence
-                    if not item.concluded and item.claims[0].asserts
-                )
+            disputed.setdefault(dispute.event.id, set()).add(dispute.field)
+            evidence.setdefault(dispute.event.id, []).extend(dispute.evidence)
         items = [
-            viewer_item(e, "", e.id in disputed, e.id in retracted, claimed.get(e.id, ()))
+            viewer_item(e, "", disputed.get(e.id, ()), e.id in retracted, evidence.get(e.id, ()))
             for e in found
         ]
         codes = sorted({a.code for e in found for a in e.actors})

@@ -489,6 +489,10 @@
   };
   api.xOf = function (isoDay) { var a = isoDay.split("-").map(Number); return x(jdn(a[0], a[1], a[2])); };
   api.hitAt = function (px, py) { var item = hit(px, py); return item ? item.i : null; };
+  api.marks = function (id) {  // what is drawn on the event besides its date
+    var found = data && data.events.filter(function (item) { return item.i === id; })[0];
+    return found ? { disputed: !!found.d, claimed: found.k || [] } : null;
+  };
   api.where = function (id) {
     var found = null;
     lanes.forEach(function (lane) {
