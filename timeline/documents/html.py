@@ -200,26 +200,20 @@ def _viewer_data(
     shown = languages or (options.lang,)
     codes = sorted({actor.code for entry in chronology for actor in entry.event.actors})
     names = {lang: {code: actor_name(code, lang) for code in codes} for lang in shown}
+    titles = {
+        lang: [entry.event.title.get(lang, options.fallbacks) for entry in chronology]
+        for lang in shown
+    }
+    items = [
+        viewer_item(entry.event, title, entry.disputed, entry.retracted, entry.evidence)
+        for entry, title in zip(chronology, titles[options.lang], strict=True)
+    ]
     return {
         "lang": options.lang,
         "actors": names[options.lang],
         "names": names,
-        "titles": {
-            lang: [entry.event.title.get(lang, options.fallbacks) for entry in chronology]
-            for lang in shown
-        },
-        **compact(
-            [
-                viewer_item(
-                    entry.event,
-                    title_of(entry.event, options),
-                    entry.disputed,
-                    entry.retracted,
-                    entry.evidence,
-                )
-                for entry in chronology
-            ]
-        ),
+        "titles": titles,
+        **compact(items),
     }
 
 
