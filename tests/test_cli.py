@@ -1005,6 +1005,7 @@ NO_COMMAND = {
     "is_retracted": "event and events print it (--json: retracted)",
     "citations_of": "event and events print them (--json: citations)",
     "head": "stats and verify print it",
+    "merged_into": "reference prints it: (merged into KEY)",
     "records": "dump writes every record",
 }
 #: Commands that are not one Timeline method, and what they do.
@@ -1105,7 +1106,8 @@ def test_amend_reference_from_a_file_replaces_the_content(journal: Path, tmp_pat
 
 
 def test_merge_references_moves_citations_to_the_survivor(journal: Path) -> None:
-    """After `merge-references A B`, `events-citing B` includes A's events; A is marked merged."""
+    """After `merge-references A B`, `events-citing B` includes A's events; A is marked merged
+    (`reference A` says into which)."""
     before = [
         e["id"]
         for e in json.loads(ok(journal, "events-citing", "ouyang2021feilianmeng", "--json").stdout)
@@ -1130,6 +1132,8 @@ def test_merge_references_moves_citations_to_the_survivor(journal: Path) -> None
         "mfa2001treaty": True,
         "ouyang2021feilianmeng": False,
     }
+    shown = ok(journal, "reference", "mfa2001treaty").stdout.splitlines()[0]
+    assert shown == "mfa2001treaty  (merged into ouyang2021feilianmeng)"
     again = run(
         journal, "merge-references", "mfa2001treaty", "ouyang2021feilianmeng", "--reason", "r"
     )

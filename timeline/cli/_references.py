@@ -144,11 +144,12 @@ def references(include_merged: bool, as_json: bool) -> None:
 def reference(key: str, as_json: bool) -> None:
     with open_timeline() as timeline:
         found = timeline.reference(key)
-        merged = key not in {ref.key for ref in timeline.references()}
+        into = timeline.merged_into(key)
     if as_json:
-        echo_json(_reference_json(found, merged))
+        echo_json(_reference_json(found, into is not None))
         return
-    lines = [f"{found.key}{'  (merged)' if merged else ''}", f"  type:       {found.entry_type}"]
+    head = f"{found.key}  (merged into {into})" if into else found.key
+    lines = [head, f"  type:       {found.entry_type}"]
     for person in found.contributors:
         lines.append(f"  {person.role.value + ':':<11} {person}")
     if found.language:
