@@ -630,41 +630,69 @@ def _inherit(child: _Entry, parent: _Entry) -> None:
         child.language = parent.language
 
 
-_SIMPLE_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE_END = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
+#: A date biber reads into parts: one day, month or year, or a range of them (open: ``1997/``).
+_PARTED_DATE = re.compile(rf"{_DATE_END}(?:(/)(?:{_DATE_END}|\.\.)?)?")
+_PART_NAMES = ("year", "month", "day", "endyear", "endmonth", "endday")
 
 
 def _date_parts(fields: Mapping[str, str]) -> dict[str, str] | None:
-    """Year, month and day of a date of one day, month or year; None for any other date."""
+    """The parts biber reads the publication date into: year, month, day and a range's
+    endyear (empty for an open end), endmonth, endday; None for a date it reads otherwise
+    (an era, ``~``, ``?``)."""
     date = fields.get("date")
     if date is None:
         parts = {name: fields[name] for name in ("year", "month", "day") if name in fields}
         return {name: value.lstrip("0") or "0" for name, value in parts.items()}
-    match = _SIMPLE_DATE.fullmatch(date)
+    match = _PARTED_DATE.fullmatch(date.strip())
     if match is None:
         return None
-    found = zip(("year", "month", "day"), match.groups(), strict=True)
-    return {name: value.lstrip("0") or "0" for name, value in found if value is not None}
+    *start, slash, end_year, end_month, end_day = match.groups()
+    values = zip(_PART_NAMES, (*start, end_year, end_month, end_day), strict=True)
+    parts = {name: value.lstrip("0") or "0" for name, value in values if value is not None}
+    if slash and end_year is None:
+        parts["endyear"] = ""
+    return parts
+
+
+def _date_text(parts: Mapping[str, str]) -> str:
+    """``{"year": "1999", "endyear": ""}`` as a ``date``: ``1999/..`` (EDTF's open end)."""
+
+    def end(year: str, month: str | None, day: str | None) -> str:
+        text = year.zfill(4) if year else ""
+        text += f"-{month.zfill(2)}" if year and month else ""
+        return text + (f"-{day.zfill(2)}" if year and month and day else "")
+
+    text = end(parts["year"], parts.get("month"), parts.get("day"))
+    if "endyear" in parts:
+        text += "/" + (end(parts["endyear"], parts.get("endmonth"), parts.get("endday")) or "..")
+    return text
 
 
 def _inherit_date_parts(child: dict[str, str], parent: Mapping[str, str]) -> None:
-    """What biber does with a child's own date: it reads dates into year, month and day
-    before inheriting, so a child with a year but no month takes the parent's month
-    (and day): ``year = {1999}`` under a parent dated ``2001-05`` is May 1999."""
+    """What biber does with a child's own date: it reads dates into parts (year, month,
+    day, a range's end) before inheriting, part by part. A child's ``year`` takes the other
+    parts of the parent's date: ``year = {1999}`` under a parent dated ``2001-05`` is May
+    1999, under ``1997/`` (an open range) it is ``1999/..``. A child's own ``date`` takes
+    none of the parent's ``date``, only a parent's ``month`` field."""
     own, theirs = _date_parts(child), _date_parts(parent)
     if own is None or theirs is None or "year" not in own:
         return
-    if "month" not in own and "month" in theirs:
-        own["month"] = theirs["month"]
-        if "day" not in own and "day" in theirs:
-            own["day"] = theirs["day"]
     if "date" in child:
-        month, day = own.get("month"), own.get("day")
-        date = own["year"].zfill(4)
-        date += f"-{month.zfill(2)}" if month else ""
-        date += f"-{day.zfill(2)}" if month and day else ""
-        child["date"] = date
-    else:
-        child.update({name: own[name] for name in ("month", "day") if name in own})
+        if "date" not in parent and set(own) == {"year"} and "month" in theirs:
+            child["date"] = _date_text({**own, "month": theirs["month"]})
+        return
+    for name in _PART_NAMES[1:]:
+        if name in theirs and name not in own:
+            own[name] = theirs[name]
+    if not own.keys() & {"day", "endyear"}:
+        child.update({name: own[name] for name in ("month",) if name in own})
+        return
+    if not all(value.isdecimal() for value in own.values() if value):
+        return  # a month biber cannot read (``Spring``): the child keeps its own fields
+    child["date"] = _date_text(own)  # a day or a range: only a date holds it
+    for name in ("year", "month", "day"):
+        child.pop(name, None)
 
 
 def _enclosed(text: str) -> bool:

@@ -209,6 +209,50 @@ def test_crossref_inheritance_agrees_with_biblatex(tmp_path: pathlib.Path) -> No
     assert (ours["child"].get("year"), ours["child"].get("month")) == ("1999", "5")
 
 
+DATED = """\
+@book{range, title = {P}, date = {2001-05-03/2002-06-04}}
+@book{own-date, crossref = {range}, date = {1999}}
+@book{own-year, crossref = {range}, year = {1999}}
+@book{own-month, crossref = {range}, year = {1999}, month = {7}}
+@book{day, title = {P}, date = {2001-05-03}}
+@book{year-under-day, crossref = {day}, year = {1999}}
+@collection{open, title = {P}, date = {1997/}}
+@collection{year-under-open, crossref = {open}, year = {1998}}
+@book{legacy, title = {P}, year = {2001}, month = {5}}
+@book{date-under-legacy, crossref = {legacy}, date = {1999}}
+"""
+_DATE_PART_FIELDS = ("year", "month", "day", "endyear", "endmonth", "endday")
+
+
+def test_crossref_dates_are_inherited_part_by_part_as_in_biblatex(
+    tmp_path: pathlib.Path,
+) -> None:
+    """A child's year takes the rest of its parent's date (a range's end, an open end,
+    month and day); a child's own date takes none of the parent's date, only a legacy
+    month: biblatex's reading of our resolved entries is its reading of the original."""
+    refs = parse_bibtex(DATED).references
+    assert {ref.key: ref.get("date") for ref in refs if ref.get("crossref") is None} == {
+        "range": "2001-05-03/2002-06-04",
+        "own-date": "1999",
+        "own-year": "1999-05-03/2002-06-04",
+        "own-month": "1999-07-03/2002-06-04",
+        "day": "2001-05-03",
+        "year-under-day": "1999-05-03",
+        "open": "1997/..",
+        "year-under-open": "1998/..",
+        "legacy": None,
+        "date-under-legacy": "1999-05",
+    }
+    (tmp_path / "original").mkdir()
+    (tmp_path / "ours").mkdir()
+    theirs = _biblatex_fields(DATED, tmp_path / "original")
+    ours = _biblatex_fields(write_bibtex(refs), tmp_path / "ours")
+    for key, fields in theirs.items():
+        assert {name: ours[key].get(name) for name in _DATE_PART_FIELDS} == {
+            name: fields.get(name) for name in _DATE_PART_FIELDS
+        }, key
+
+
 @pytest.mark.parametrize("entry_type", sorted(MISC_LIKE_TYPES))
 def test_biblatex_types_are_kept_in_biblatex_and_mapped_in_classic(entry_type: str) -> None:
     """@standard, @letter, @customa ... stay themselves in biblatex; classic BibTeX gets misc."""

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from citations import BibTeXParseError, Contributor, Reference, Role
 from citations.bibtex import BibReadResult, parse_bibtex, read_bibtex, write_bibtex
-from citations.languages import langid_name, language_tag
+from citations.languages import is_known, langid_name, language_tag
 from citations.latex import escape_verbatim
 from tests.tools import require_tool
 
@@ -291,10 +291,14 @@ def test_corpus_survives_write_and_read(name: str, dialect: Dialect, ascii: bool
 
 def _alone(ref: Reference) -> Reference:
     """langid names a language, not a script or region (zh-Hant is written chinese, read
-    zh), and a backslash or brace in a URL or DOI is percent-encoded (escape_verbatim)."""
+    zh), a ``language`` code is written as its langid name (``eng``: ``english``), and a
+    backslash or brace in a URL or DOI is percent-encoded (escape_verbatim)."""
     links = {
         name: escape_verbatim(ref.get(name) or "") or None for name in ("url", "doi", "eprint")
     }
+    language = ref.get("language") or ""
+    if is_known(language) and langid_name(language).lower() != language.strip().lower():
+        links["language"] = langid_name(language)
     ref = ref.with_fields(**links)
     return attrs.evolve(ref, language=language_tag(langid_name(ref.language)))
 

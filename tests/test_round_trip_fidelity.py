@@ -22,6 +22,7 @@ from tools import biber_reading
 
 from citations import read_bibtex, write_bibtex
 from citations.entrytypes import BIBLATEX_TYPES, NAME_FIELDS
+from citations.languages import is_known, langid_name
 
 DATA = pathlib.Path(__file__).parent / "data" / "bib"
 #: Files biber needs more than half a minute for (twice: the original and ours).
@@ -106,6 +107,12 @@ def _symbols(text: str) -> str:
 _LANGIDS = {"chinese-simplified": "chinese", "chinese-traditional": "chinese", "pinyin": "chinese"}
 
 
+def _language(value: str) -> str:
+    """A ``language`` holding a code or tag (``eng``, ``zh-CN``) is written as its
+    ``langid`` name (``english``), which biblatex localises; case is not compared."""
+    return (langid_name(value) if is_known(value) else value).lower()
+
+
 def normalised(field: str, value: str, *, ours: bool) -> object:
     """A field's value with the documented normalisations applied."""
     if field in _VERBATIM:
@@ -115,7 +122,9 @@ def normalised(field: str, value: str, *, ours: bool) -> object:
         return _names(value)
     if field == "options":
         return sorted(value.split(","))  # biber's own order of expanded options varies
-    if field in ("langid", "language"):
+    if field == "language":
+        return _language(value)
+    if field == "langid":
         return _LANGIDS.get(value.lower(), value.lower())
     return " ".join(_braces(_specials(value)).split())
 
@@ -124,7 +133,7 @@ def normalised_entry(fields: dict[str, str], *, ours: bool) -> dict[str, object]
     """An entry's fields, normalised; for the original's also what the reader adds.
 
     A type outside biblatex's data model is ``@misc`` with the type in
-    ``entrysubtype``; an entry with a ``language`` but no ``langid`` gets a ``langid``.
+    ``entrysubtype``; an entry with a known ``language`` but no ``langid`` gets a ``langid``.
     """
     entry = {field: normalised(field, value, ours=ours) for field, value in fields.items()}
     if ours:
@@ -132,7 +141,7 @@ def normalised_entry(fields: dict[str, str], *, ours: bool) -> dict[str, object]
     if entry["@type"] not in BIBLATEX_TYPES:
         entry.setdefault("entrysubtype", entry["@type"])
         entry["@type"] = "misc"
-    if "language" in entry and "langid" not in entry:
+    if "langid" not in entry and is_known(fields.get("language", "")):
         entry["langid"] = entry["language"]
     return entry
 
