@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from tools import HANG, require_tool
 
-from citations import Problem, language_tag, read_bibtex, write_csl_json
+from citations import Problem, Reference, language_tag, read_bibtex, write_csl_json
 from citations.entrytypes import FIELD_ALIASES
 
 DATA = pathlib.Path(__file__).parent / "data" / "bib"
@@ -53,6 +53,33 @@ _ALIASED_VARIABLES = {"location": "publisher-place", "institution": "publisher"}
 _TWO_FIELDS = re.compile(r"fields '([^']+)' and '([^']+)' both given|duplicate field '([^']+)'")
 
 
+#: The CSL variable of a field given twice (we keep the first, as bibtex; Pandoc and
+#: biber the last: test_round_trip_fidelity leaves these out too).
+_CHAPTER_LIKE = frozenset({"inbook", "incollection", "inproceedings", "inreference", "bookinbook"})
+_TWICE = {"editor": "editor", "author": "author", "isbn": "ISBN", "title": "title"}
+
+
+def _as_pandoc_misreads(
+    unresolved: Sequence[Reference], resolved: Sequence[Reference]
+) -> set[tuple[str, str]]:
+    """(key, variable) where Pandoc 2.17 reads a crossref child otherwise than biblatex:
+    it replaces a child's own ``year`` by the parent's whole ``date`` (biber keeps the
+    year and inherits the other parts, test_biblatex_model), along the whole chain; and it
+    takes the ``maintitle`` of a work as the title of every type but its chapter-like ones
+    (a ``@suppbook`` too), with the entry's own subtitle when the work has none (we keep
+    the volume's title and subtitle in ``volume-title``)."""
+    by_key = {ref.key: ref for ref in unresolved}
+    found = set()
+    for ref in unresolved:
+        parent = by_key.get(ref.get("crossref") or "")
+        if parent is not None and (ref.get("year") or ref.get("date") or parent.get("crossref")):
+            found.add((ref.key, "issued"))
+    for ref in resolved:
+        if ref.get("maintitle") and ref.entry_type not in _CHAPTER_LIKE:
+            found.add((ref.key, "title"))
+    return found
+
+
 def _as_biber_reads(problems: Sequence[Problem]) -> set[tuple[str, str]]:
     """(key, variable) where Pandoc and biber read a field and its alias differently,
     biber's reading being ours: with ``school`` and ``institution`` (``address`` and
@@ -66,6 +93,8 @@ def _as_biber_reads(problems: Sequence[Problem]) -> set[tuple[str, str]]:
                 variable = _ALIASED_VARIABLES.get(FIELD_ALIASES.get(field.lower(), ""))
                 if variable:
                     found.add((problem.key, variable))
+                if match[3] and match[3].lower() in _TWICE:
+                    found.add((problem.key, _TWICE[match[3].lower()]))
     return found
 
 
@@ -160,6 +189,9 @@ def normalised(variable: str, value: Any, *, ours: bool) -> object:
     if variable in ("author", "editor", "translator"):
         return [_name(name, ours=ours) for name in value]
     if variable == "issued":
+        uncertain = re.fullmatch(r"(\d{4})\?", value.get("raw", ""))
+        if ours and uncertain:  # an uncertain year, kept as EDTF; Pandoc drops the ``?``
+            return [[int(uncertain[1])]]
         return _open_range(value) if ours else value.get("date-parts")
     if variable == "collection-title" and not ours:
         value = _series(value)
@@ -238,5 +270,7 @@ def test_csl_json_keeps_what_pandoc_reads(tmp_path: pathlib.Path, name: str) -> 
     theirs = {record["id"]: record for record in json.loads(done.stdout)}
     result = read_bibtex(DATA / name, strict=False)
     ours = {record["id"]: record for record in json.loads(write_csl_json(result.references))}
-    differences = _differences(_as_biber_reads(result.problems), theirs, ours)
+    unresolved = read_bibtex(DATA / name, strict=False, resolve_crossref=False).references
+    skipped = _as_biber_reads(result.problems) | _as_pandoc_misreads(unresolved, result.references)
+    differences = _differences(skipped, theirs, ours)
     assert differences == [], f"{len(differences)} differences:\n" + "\n".join(differences[:40])
