@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from timeline.errors import ImportFailed
@@ -42,8 +42,12 @@ def _csv_row(row: Mapping[str | None, Any], where: Where) -> dict[str, Any]:
 
 def csv_plan(text: str, source: str) -> ImportPlan:
     """Rows of a CSV file read strictly: a quote left open or a stray one is an error."""
+    return entries_plan(_rows(text, source), (), source)
+
+
+def _rows(text: str, source: str) -> Iterator[tuple[dict[str, Any], Where]]:
+    """Each row's fields, read as the plan asks for them (none is held past its event)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
-    rows = []
     start = 1
     try:
         if reader.fieldnames is not None and "\x00" in "".join(reader.fieldnames):
@@ -51,11 +55,10 @@ def csv_plan(text: str, source: str) -> ImportPlan:
         start = reader.line_num + 1
         for row in reader:
             where = Where(source, line=start)
-            rows.append((_csv_row(row, where), where))
+            yield _csv_row(row, where), where
             start = reader.line_num + 1
     except csv.Error as exc:
         why = str(exc)
         if why == "unexpected end of data":
             why = "a quote opened in the row starting here is never closed"
         raise ImportFailed(f"{source}: line {start}: not valid CSV: {why}") from exc
-    return entries_plan(rows, (), source)

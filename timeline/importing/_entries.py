@@ -360,6 +360,10 @@ def _revised(name: str, value: Any, where: Where) -> Any:
 def entries_plan(
     events: Iterable[tuple[Any, Where]], revisions: Iterable[tuple[Any, Where]], source: str
 ) -> ImportPlan:
+    """The plan of raw ``events`` and ``revisions`` (each with where it was read), the
+    first refusal naming its place. ``events`` is read through, one item at a time,
+    before ``revisions`` is begun: a reader may yield events as it parses them and
+    fill ``revisions`` on the way."""
     parsed_events: list[Event] = []
     event_origins: list[Origin] = []
     citations: list[Citation] = []

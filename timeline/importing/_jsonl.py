@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from timeline.importing._entries import TOO_DEEP, Where, entries_plan
@@ -11,11 +12,18 @@ from timeline.importing._plan import ImportPlan
 
 
 def jsonl_plan(text: str, source: str) -> ImportPlan:
-    events: list[tuple[Any, Where]] = []
     revisions: list[tuple[Any, Where]] = []
+    return entries_plan(_events(text, source, revisions), revisions, source)
+
+
+def _events(
+    text: str, source: str, revisions: list[tuple[Any, Where]]
+) -> Iterator[tuple[Any, Where]]:
+    """Each line's event, parsed as it is asked for (the plan holds no line's raw value
+    past its event), and each revision put into ``revisions`` on the way."""
     # Lines end at \n (and \r\n) only: str.splitlines would also split inside
     # strings at U+2028, U+0085 and other characters JSON allows unescaped.
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(io.StringIO(text, newline="\n"), 1):
         if not line.strip():
             continue
         where = Where(source, line=number)
@@ -28,5 +36,4 @@ def jsonl_plan(text: str, source: str) -> ImportPlan:
         if isinstance(data, Mapping) and set(data) == {"revision"}:
             revisions.append((data["revision"], where))
         else:
-            events.append((data, where))
-    return entries_plan(events, revisions, source)
+            yield data, where
