@@ -181,3 +181,36 @@ def test_reading_files_that_fail_leaves_the_garbage_collector_running(tmp_path: 
     with pytest.raises(ImportFailed, match=r"notes\.txt"):
         read_import([tmp_path / "events.jsonl", tmp_path / "notes.txt"])
     assert gc.isenabled()
+
+
+def test_an_import_written_chunk_by_chunk_as_planned_is_still_all_or_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chunks of two changes: the changes are written as planned, so a refusal at the
+    plan's last item comes after several chunks were written, and takes them all back;
+    a good plan writes what one chunk writes."""
+    import timeline.application
+
+    bad = ImportPlan(
+        events=PLAN.events,
+        citations=PLAN.citations,
+        revisions=(*PLAN.revisions, Revision("q", (("importance", 1),), "x")),
+        source="plan.toml",
+        references=PLAN.references,
+    )
+    whole = []
+    for chunk in (timeline.application._CHUNK, 2):
+        monkeypatch.setattr(timeline.application, "_CHUNK", chunk)
+        with Timeline.open(":memory:", author="me") as tl:
+            _before(tl)
+            before = (_records(tl), _snapshot(tl))
+            with warnings.catch_warnings(), pytest.raises(UnknownEvent, match="'q'"):
+                warnings.simplefilter("ignore")
+                tl.import_plan(bad)
+            assert (_records(tl), _snapshot(tl)) == before
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                summary = tl.import_plan(PLAN)
+            assert summary.records == len(_records(tl)) - len(before[0]) > 2
+            whole.append(([(r.stream, r.kind, r.payload) for r in tl.records()], _snapshot(tl)))
+    assert whole[0] == whole[1]

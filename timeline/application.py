@@ -1589,13 +1589,16 @@ class Timeline:
             "event id",
             DuplicateEvent,
         )
-        sync = _Import(self, author, progress, retract_missing=retract_missing)
         if dry_run:
+            sync = _Import(self, author, progress, retract_missing=retract_missing)
             with self._journal.read_transaction(), collector_paused():
                 sync.plan(plan, refs, reason)
         else:
+            sync = _Import(
+                self, author, progress, retract_missing=retract_missing, sink=self._append_all
+            )
             with self._journal.transaction(), collector_paused():
-                self._append_all(sync.plan(plan, refs, reason))
+                sync.plan(plan, refs, reason)
         if progress is not None:
             progress(len(refs) + plan.size - len(plan.references))
         return sync.summary(dry_run)
@@ -1986,13 +1989,17 @@ class _Import:
         progress: Callable[[int], None] | None,
         *,
         retract_missing: bool = False,
+        sink: Callable[[Sequence[tuple[Change, ExpectedVersion]]], None] | None = None,
     ) -> None:
         self._timeline = timeline
         self._author = author
         self._progress = progress
         self._retract_missing = retract_missing
         self._done = 0
+        # the changes planned and not yet handed to ``sink`` (all of them, without one)
         self._changes: list[tuple[Change, ExpectedVersion]] = []
+        self._sink = sink
+        self._kinds: collections.Counter[str] = collections.Counter()
         self._events: dict[str, EventState] = {}
         self._before: set[str] = set()  # ids of the events the timeline held before
         self._references: dict[str, ReferenceState] = {}
@@ -2010,6 +2017,16 @@ class _Import:
 
     def _emit(self, change: Change, expected: ExpectedVersion) -> None:
         self._changes.append((change, expected))
+        self._kinds[change.KIND] += 1
+        if self._sink is not None and len(self._changes) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Hand the changes planned so far to the sink (written in the caller's
+        transaction: a later refusal still takes them back), and forget them."""
+        if self._sink is not None and self._changes:
+            self._sink(self._changes)
+            self._changes = []
 
     def _step(self) -> None:
         self._done += 1
@@ -2046,10 +2063,10 @@ class _Import:
             for title in _title_keys(view.event):
                 self._titled.setdefault(title, []).append(view)
 
-    def plan(
-        self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]], reason: str
-    ) -> list[tuple[Change, ExpectedVersion]]:
-        """The changes of ``plan`` in order; the first refusal names its file and line."""
+    def plan(self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]], reason: str) -> None:
+        """Plan the changes of ``plan`` in order, handing each chunk of them to the sink
+        as it fills (their Change objects are not kept past it); the first refusal names
+        its file and line."""
         self._read(plan, refs)
         for reference, origin in refs:
             with _imported_from(origin):
@@ -2078,7 +2095,7 @@ class _Import:
             with _imported_from(origin):
                 self._revision(revision, origin, _import_reason(revision.reason, origin))
         self._missing(plan, refs)
-        return self._changes
+        self._flush()
 
     # -- entries --------------------------------------------------------------
 
@@ -2298,7 +2315,7 @@ class _Import:
         entries = [e for e in self._found if e.status in ("added", "changed", "moved")]
         entries += changed
         entries += [e for e in self._found if e.status in ("missing", "retracted")]
-        kinds = collections.Counter(change.KIND for change, _ in self._changes)
+        kinds = self._kinds
         statuses = collections.Counter(entry.status for entry in entries)
         return ImportSummary(
             references=kinds["reference.added"] + kinds["reference.amended"],
@@ -2312,7 +2329,7 @@ class _Import:
             missing=statuses["missing"] + statuses["retracted"],
             moved=statuses["moved"],
             retracted=statuses["retracted"],
-            records=len(self._changes),
+            records=kinds.total(),
             dry_run=dry_run,
             entries=tuple(entries),
         )
