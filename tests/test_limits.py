@@ -137,7 +137,7 @@ def test_deeply_nested_json_and_event_files_are_typed_errors() -> None:
         parse_csl_json("[\n" + "[" * 100_000, source_name="deep.json")
     assert type(caught.value).__name__ == "CSLJSONParseError"
     for fmt, text in [
-        ("jsonl", "{}\n" + "[" * 100_000),
+        ("jsonl", '{"revision": {}}\n' + "[" * 100_000),
         ("yaml", "event: " + "[" * 100_000),
         ("toml", "event = " + "[" * 100_000),
     ]:
