@@ -810,7 +810,10 @@ def write_bibtex(
     commands (CJK and Cyrillic stay Unicode: LaTeX has no ASCII spelling).
     Fields about the user's own copy (``file``, ``annotation``, ``owner``, ...:
     :data:`citations.private.PRIVATE_FIELDS`) are left out unless
-    ``keep_private_fields=True``.
+    ``keep_private_fields=True``. A reference's ``note`` is its private note
+    (formatting never prints it either): it is written as ``annotation``
+    (``annote`` in the classic dialect), after the reference's own annotation,
+    where no standard style prints it, and so only with ``keep_private_fields=True``.
     """
     if dialect not in ("bibtex", "biblatex"):
         raise ValueError(f"dialect must be 'bibtex' or 'biblatex', not {dialect!r}")
@@ -921,6 +924,12 @@ _ROLE_START = {role: f"  {role.value} = {{" for role in Role}
 def _entry(ref: Reference, classic: bool, ascii: bool, keep_private: bool, out: list[str]) -> None:
     writable_key(ref.key)
     fields = dict(ref.fields)
+    note = fields.pop("note", None)
+    if note is not None:
+        # the reference's private note, which plain.bst, plainnat and biblatex would print:
+        # written where no standard style looks (annotation, annote), and private with it
+        annotation = fields.get("annotation")
+        fields["annotation"] = note if annotation is None else f"{annotation} {note}"
     for name in CASED_FIELDS.intersection(fields):
         fields[name] = protect_capitals(fields[name])  # plain.bst would print "cnpc"
     entry_type = ref.entry_type

@@ -8,7 +8,9 @@ reading flags. They are kept when read (nothing is lost), but
 
 Private: a field that describes the user's library rather than the work.
 Public bibliographic data stays in, even where a style seldom prints it:
-``abstract``, ``keywords``, ``note``, ``url``, ``urldate``.
+``abstract``, ``keywords``, ``url``, ``urldate``. A reference's ``note`` is
+its private note: formatting never prints it, and the BibTeX writer writes it
+as the annotation (:func:`citations.write_bibtex`), private with it.
 """
 
 from __future__ import annotations

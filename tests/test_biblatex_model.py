@@ -263,12 +263,12 @@ def test_biblatex_types_are_kept_in_biblatex_and_mapped_in_classic(entry_type: s
 
 
 def test_url_in_a_text_field_keeps_its_underscore(tmp_path: pathlib.Path) -> None:
-    """`\\url{...}` in a note is verbatim: `_` is not escaped, and biber reads it unchanged."""
-    text = "@misc{u, title = {T}, date = {2020}, note = {See \\url{http://x.org/a_b~c} now}}"
+    """`\\url{...}` in an addendum is verbatim: `_` is not escaped, and biber reads it unchanged."""
+    text = "@misc{u, title = {T}, date = {2020}, addendum = {See \\url{http://x.org/a_b~c} now}}"
     (ref,) = parse_bibtex(text).references
-    assert ref.get("note") == "See \\url{http://x.org/a_b~c} now"
+    assert ref.get("addendum") == "See \\url{http://x.org/a_b~c} now"
     written = write_bibtex([ref])
-    assert "note = {See \\url{http://x.org/a_b~c} now}" in written
+    assert "addendum = {See \\url{http://x.org/a_b~c} now}" in written
     original, _ = _biber_tool(text, tmp_path)
     ours, _ = _biber_tool(written, tmp_path)
     assert _entries(ours) == _entries(original)

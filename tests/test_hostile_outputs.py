@@ -187,13 +187,13 @@ def test_formatted_latex_bibliography_has_no_live_command() -> None:
 @pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
 def test_bibtex_writer_keeps_one_entry_whatever_the_fields_hold(dialect: str) -> None:
     """A '}' or '@' in a field neither ends the entry nor starts another: it reads back as one."""
-    ref = _reference(note="}@misc{injected, title={x}}", url="https://e.org/}@misc{y,")
+    ref = _reference(addendum="}@misc{injected, title={x}}", url="https://e.org/}@misc{y,")
     text = write_bibtex([ref], dialect=dialect)  # type: ignore[arg-type]
     result = parse_bibtex(text)
     assert [r.key for r in result.references] == ["evil"] and not result.problems
     assert not _LIVE.search(text), _LIVE.search(text)
     back = result.references[0]
-    assert back.get("note", "").replace("\\textbraceright{}", "}").replace(
+    assert back.get("addendum", "").replace("\\textbraceright{}", "}").replace(
         "\\textbraceleft{}", "{"
     ) == ("}@misc{injected, title={x}}")
 

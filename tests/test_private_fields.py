@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tools import HANG, require_tool
 
 from citations import Contributor, Reference, format_reference, parse_bibtex, write_bibtex
 from citations.csl import write_csl_json
@@ -29,12 +31,14 @@ PUBLIC = {
     "date": "2022-08-09",
     "abstract": "How Moscow came to depend on Beijing.",
     "keywords": "Russia, China",
-    "note": "Seen in print; cited in fn. 3 of article 1.",
 }
+#: The reference's own note: formatting never prints it, the BibTeX writers write it as
+#: the private annotation.
+NOTE = "Seen in print; cited in fn. 3 of article 1."
 REF = Reference(
     "gabuev2022china",
     "article",
-    {**PUBLIC, **PRIVATE},
+    {**PUBLIC, **PRIVATE, "note": NOTE},
     [Contributor(family="Gabuev", given="Alexander")],
     "en",
 )
@@ -42,24 +46,89 @@ REF = Reference(
 
 @pytest.mark.parametrize("dialect", ["biblatex", "bibtex"])
 def test_bibtex_export_drops_private_fields_unless_asked(dialect: str) -> None:
-    """file, annotation, owner, timestamp, groups, ... are left out; abstract, keywords, note
-    stay; keep_private_fields=True writes everything."""
+    """file, annotation, the note, owner, timestamp, groups, ... are left out; abstract and
+    keywords stay; keep_private_fields=True writes everything, the note in the annotation."""
     text = write_bibtex([REF], dialect=dialect)  # type: ignore[arg-type]
-    for value in PRIVATE.values():
+    for value in (*PRIVATE.values(), NOTE):
         assert value not in text
     for name in PUBLIC:
         assert f"  {name} = " in text or name in ("journaltitle", "date")
     kept = write_bibtex([REF], dialect=dialect, keep_private_fields=True)  # type: ignore[arg-type]
     for value in PRIVATE.values():
         assert value in kept
-    assert parse_bibtex(write_bibtex([REF], keep_private_fields=True)).references == (REF,)
+    annotation = "annote" if dialect == "bibtex" else "annotation"
+    assert f"  {annotation} = {{{PRIVATE['annotation']} {NOTE}}}" in kept
+    assert "note = " not in kept.replace(f"{annotation} = ", "")
+
+
+def test_the_note_comes_back_as_the_annotation() -> None:
+    """Read back, the note is the annotation (after the reference's own): kept, still private,
+    and written the same way again."""
+    (back,) = parse_bibtex(write_bibtex([REF], keep_private_fields=True)).references
+    joined = f"{PRIVATE['annotation']} {NOTE}"
+    assert back == REF.with_fields(note=None, annotation=joined)
+    alone = REF.with_fields(annotation=None)
+    (back,) = parse_bibtex(write_bibtex([alone], keep_private_fields=True)).references
+    assert back == alone.with_fields(note=None, annotation=NOTE)
+    assert write_bibtex([back], keep_private_fields=True) == write_bibtex(
+        [alone], keep_private_fields=True
+    )
 
 
 def test_the_private_list_is_the_documented_one() -> None:
     """Every field named private is one no style prints as data about the work."""
-    assert {"abstract", "keywords", "note", "url", "urldate", "doi"}.isdisjoint(PRIVATE_FIELDS)
+    assert {"abstract", "keywords", "url", "urldate", "doi"}.isdisjoint(PRIVATE_FIELDS)
     assert all(is_private(name) for name in PRIVATE)
     assert not is_private("title")
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False)
+
+
+@pytest.mark.parametrize("style", ["plain", "plainnat"])
+def test_bibtex_prints_neither_the_note_nor_the_annotation(tmp_path: Path, style: str) -> None:
+    """Real bibtex, given everything the classic dialect writes (private fields kept):
+    the .bbl has the work, not the note nor the annotation (written as ``annote``)."""
+    bibtex = require_tool("bibtex")
+    text = write_bibtex([REF], dialect="bibtex", keep_private_fields=True)
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    (tmp_path / "doc.aux").write_text(
+        f"\\relax\n\\citation{{*}}\n\\bibstyle{{{style}}}\n\\bibdata{{refs}}\n",
+        encoding="utf-8",
+    )
+    run = _run([bibtex, "doc"], tmp_path)
+    assert run.returncode == 0, run.stdout
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert "vassal" in bbl.lower() and "Foreign Affairs" in bbl
+    assert "fn. 3" not in bbl and "Seen in print" not in bbl and "argues" not in bbl
+
+
+@pytest.mark.parametrize("style", ["numeric", "authoryear"])
+def test_biblatex_prints_neither_the_note_nor_the_annotation(tmp_path: Path, style: str) -> None:
+    """Real biber and biblatex, given everything the biblatex dialect writes: the note is in
+    the .bbl as the annotation only, which no standard style prints (the PDF's text)."""
+    latexmk = require_tool("latexmk")
+    require_tool("xelatex")
+    require_tool("biber")
+    pdftotext = require_tool("pdftotext")
+    (tmp_path / "refs.bib").write_text(write_bibtex([REF], keep_private_fields=True), "utf-8")
+    (tmp_path / "doc.tex").write_text(
+        f"\\documentclass{{article}}\\usepackage[backend=biber,style={style}]{{biblatex}}\n"
+        "\\addbibresource{refs.bib}\n"
+        "\\begin{document}\\nocite{*}\\printbibliography\\end{document}\n",
+        "utf-8",
+    )
+    build = _run(
+        [latexmk, "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc"], tmp_path
+    )
+    assert build.returncode == 0, build.stdout[-3000:]
+    bbl = (tmp_path / "doc.bbl").read_text("utf-8")
+    assert f"\\field{{annotation}}{{{PRIVATE['annotation']} {NOTE}}}" in bbl
+    assert "\\field{note}" not in bbl
+    words = " ".join(_run([pdftotext, "doc.pdf", "-"], tmp_path).stdout.split())
+    assert "China’s New Vassal" in words or "China's New Vassal" in words, words
+    assert "Seen in print" not in words and "argues" not in words
 
 
 def test_csl_json_has_no_private_fields() -> None:
@@ -79,12 +148,14 @@ def test_cli_bibliography_drops_private_fields_unless_asked(tmp_path: Path) -> N
         plain = runner.invoke(cli, ["--journal", journal, "bibliography", "--format", fmt])
         assert plain.exit_code == 0, plain.output
         assert PRIVATE["file"] not in plain.stdout and "argues" not in plain.stdout
+        assert NOTE not in plain.stdout  # written as the annotation, read back as one
         if fmt == "csl-json":
-            assert json.loads(plain.stdout)[0]["note"] == PUBLIC["note"]
+            assert json.loads(plain.stdout)[0]["title"] == PUBLIC["title"]
     kept = runner.invoke(
         cli, ["--journal", journal, "bibliography", "--keep-private-fields"], catch_exceptions=False
     )
     assert kept.exit_code == 0 and PRIVATE["file"] in kept.stdout and "argues" in kept.stdout
+    assert NOTE in kept.stdout
 
 
 def test_formatted_references_print_neither_note_nor_annotation() -> None:

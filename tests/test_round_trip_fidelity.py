@@ -133,11 +133,15 @@ def normalised_entry(fields: dict[str, str], *, ours: bool) -> dict[str, object]
     """An entry's fields, normalised; for the original's also what the reader adds.
 
     A type outside biblatex's data model is ``@misc`` with the type in
-    ``entrysubtype``; an entry with a known ``language`` but no ``langid`` gets a ``langid``.
+    ``entrysubtype``; an entry with a known ``language`` but no ``langid`` gets a ``langid``;
+    the ``note`` (the reference's private note) is in the ``annotation``, after its own.
     """
     entry = {field: normalised(field, value, ours=ours) for field, value in fields.items()}
     if ours:
         return entry
+    if "note" in entry:
+        note = entry.pop("note")
+        entry["annotation"] = f"{entry['annotation']} {note}" if "annotation" in entry else note
     if entry["@type"] not in BIBLATEX_TYPES:
         entry.setdefault("entrysubtype", entry["@type"])
         entry["@type"] = "misc"
