@@ -1003,6 +1003,7 @@ NO_COMMAND = {
     "import_plan": "import reads files into a plan and imports it",
     "add_reference": "import adds references from .bib, CSL-JSON and RIS files",
     "is_retracted": "event and events print it (--json: retracted)",
+    "event_fields": "events prints whole events; this is the quick read of some fields",
     "citations_of": "event and events print them (--json: citations)",
     "head": "stats and verify print it",
     "merged_into": "reference prints it: (merged into KEY)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +70,42 @@ def test_revising_the_period_moves_the_event_and_as_of_shows_the_span_then(
     assert [e.id for e in tl.events(during="十四五")] == ["plan"]  # the dam is 2022 now
     tl.retract_period("plan-14", reason="superseded")
     assert format_edtf(tl.event("plan").when) == "2023/2025"
+
+
+def test_event_fields_and_a_limit_answer_as_events_does(tl: Timeline) -> None:
+    """event_fields gives, for the same filters and seq, the events of `events` in its
+    order (those dated by a period at its span then), each as the fields asked for;
+    `limit` keeps the first events of `events` only."""
+    tl.add_event(id="late", when="2024", title={"en": "Late", "ru": "Поздно"}, tags=["x"])
+    before = tl.head().seq
+    tl.revise_period("plan-14", start="2023", reason="the plan was adopted late")
+    tl.retract("dam", reason="a test")
+    filters: list[dict[str, Any]] = [
+        {},
+        {"include_retracted": True},
+        {"between": "2021/2022"},
+        {"between": (None, "2023")},
+        {"during": "十四五", "include_retracted": True},
+        {"tags": ["x"]},
+        {"text": "Late"},
+    ]
+    names = ("when", "title", "when_from_period", "id", "when")
+    for timeline in (tl, tl.as_of(before)):
+        for asked in filters:
+            events = timeline.events(**asked)
+            fields = timeline.event_fields(names, **asked)
+            assert [(row.id, row.values) for row in fields] == [
+                (e.id, (e.when, e.title, e.when_from_period, e.id, e.when)) for e in events
+            ]
+            assert [row.retracted for row in fields] == [
+                timeline.is_retracted(e.id) for e in events
+            ]
+            for limit in (0, 1, 2, 10):
+                assert timeline.events(**asked, limit=limit) == events[:limit]
+    with pytest.raises(InvalidChange, match="'colour' is no field of an event"):
+        tl.event_fields(["title", "colour"])
+    with pytest.raises(InvalidChange, match="limit is 0 or more, not -1"):
+        tl.events(limit=-1)
 
 
 def test_the_span_survives_reopening(tmp_path: Path) -> None:

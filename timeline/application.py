@@ -18,7 +18,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, TypeVar
 
 import attrs
 
@@ -116,7 +116,7 @@ from timeline.journal import (
     built_aside,
     is_postgres_target,
 )
-from timeline.views import EventQuery, Views, event_order
+from timeline.views import EventFields, EventQuery, Views, event_order, when_order
 
 __all__ = [
     "Difference",
@@ -130,6 +130,12 @@ __all__ = [
 ]
 
 _RETRIES = 5
+
+#: An event as some query reads it (a state, or some of its fields).
+_Item = TypeVar("_Item")
+
+#: The field names of an event (what :meth:`Timeline.event_fields` reads).
+_EVENT_FIELDS = tuple(field.name for field in attrs.fields(Event))
 
 #: Changes appended (and applied to the views) together by an import.
 _CHUNK = 10_000
@@ -589,32 +595,52 @@ class Timeline:
         self, states: Iterable[EventState], query: EventQuery | None = None
     ) -> Iterator[EventState]:
         """``states`` (in the views' historical order) with each event dated only by a period
-        given the span of that definition as this timeline shows it (so, as of a seq, the
-        span it had then) and put in its place; those whose span misses ``query``'s dates
-        are left out. The views hold such events at every day, so they come first."""
-        found = iter(states)
-        undated: list[EventState] = []
-        for state in found:
-            if not state.event.when_from_period:
-                found = itertools.chain([state], found)
+        given the span of that definition as this timeline shows it (see :meth:`_placed`)."""
+        return self._placed(
+            states,
+            query,
+            lambda state: state.event.during if state.event.when_from_period else None,
+            lambda state, span: attrs.evolve(state, event=attrs.evolve(state.event, when=span)),
+            event_order,
+        )
+
+    def _placed(
+        self,
+        items: Iterable[_Item],
+        query: EventQuery | None,
+        period_of: Callable[[_Item], str | None],
+        dated: Callable[[_Item, When], _Item],
+        order: Callable[[_Item], tuple[Any, ...]],
+    ) -> Iterator[_Item]:
+        """``items`` (events in the views' historical order) with each one dated only by a
+        period (``period_of`` gives that period's id, else None) given the span of that
+        definition as this timeline shows it (so, as of a seq, the span it had then) by
+        ``dated`` and put in its place by ``order``; those whose span misses ``query``'s
+        dates are left out. The views hold such events at every day, so they come first."""
+        found = iter(items)
+        undated: list[tuple[_Item, str]] = []
+        for item in found:
+            period = period_of(item)
+            if period is None:
+                found = itertools.chain([item], found)
                 break
-            undated.append(state)
+            undated.append((item, period))
+        placed: list[_Item] = []
         if undated:
             book = self._periods()
             lower = MIN_BOUND if query is None or query.lower is None else query.lower
             upper = MAX_BOUND if query is None or query.upper is None else query.upper
-            placed = []
-            for state in undated:
-                held = book.get(state.event.during)
+            for item, period in undated:
+                held = book.get(period)
                 span = UNDATED if held is None else _period_span(held.period, UNDATED)
                 if span.bounds[0] <= upper and span.bounds[1] >= lower:
-                    placed.append(attrs.evolve(state, event=attrs.evolve(state.event, when=span)))
-            undated = sorted(placed, key=event_order, reverse=True)
-        for state in found:
-            while undated and event_order(undated[-1]) <= event_order(state):
-                yield undated.pop()
-            yield state
-        yield from reversed(undated)
+                    placed.append(dated(item, span))
+            placed.sort(key=order, reverse=True)
+        for item in found:
+            while placed and order(placed[-1]) <= order(item):
+                yield placed.pop()
+            yield item
+        yield from reversed(placed)
 
     def _cited_keys(self, query: EventQuery) -> set[str]:
         """The reference keys the events ``query`` selects cite, as this timeline shows them:
@@ -1254,6 +1280,7 @@ class Timeline:
         lang: str | None = None,
         include_retracted: bool = False,
         during: str | None = None,
+        limit: int | None = None,
     ) -> list[Event]:
         """Events in historical order, filtered.
 
@@ -1264,8 +1291,9 @@ class Timeline:
         only, if given). ``during`` (a period definition's id, or a label only one
         definition has, else :class:`AmbiguousPeriod` names them) keeps the events
         dated by that definition and those whose dates lie within its span.
+        ``limit``: the first that many only (the rest are not read).
         """
-        query = _event_query(
+        query, within = self._selection(
             between=between,
             actors=actors,
             categories=categories,
@@ -1274,9 +1302,37 @@ class Timeline:
             text=text,
             lang=lang,
             include_retracted=include_retracted,
+            during=during,
         )
+        if limit is not None and limit < 0:
+            raise InvalidChange(f"limit is 0 or more, not {limit}")
+        if limit is None:
+            return [
+                view.event
+                for view in self._events(query)
+                if within is None or within(view.event.when, view.event.during)
+            ]
+        if limit == 0:
+            return []
+        found = self._views.iter_events(query, as_of=self._upto, page=limit)
+        try:
+            kept = (
+                view.event
+                for view in self._dated(found, query)
+                if within is None or within(view.event.when, view.event.during)
+            )
+            return list(itertools.islice(kept, limit))
+        finally:
+            found.close()
+
+    def _selection(
+        self, *, during: str | None, **filters: Any
+    ) -> tuple[EventQuery, Callable[[When, str], bool] | None]:
+        """The views' query of :meth:`events`' filters, and for ``during`` the test an event's
+        date and period must pass (None: every event the query selects is kept)."""
+        query = _event_query(**filters)
         if during is None:
-            return [view.event for view in self._events(query)]
+            return query, None
         period = self._resolve_period(during)
         lower, upper = period.bounds
         query = attrs.evolve(
@@ -1284,11 +1340,71 @@ class Timeline:
             lower=lower if query.lower is None else max(lower, query.lower),
             upper=upper if query.upper is None else min(upper, query.upper),
         )
+
+        def within(when: When, dated_by: str) -> bool:
+            return dated_by == period.id or (lower <= when.bounds[0] and when.bounds[1] <= upper)
+
+        return query, within
+
+    def event_fields(
+        self,
+        names: Sequence[str],
+        *,
+        between: When | str | tuple[When | str | None, When | str | None] | None = None,
+        actors: Iterable[str] | None = None,
+        categories: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        importance: int | None = None,
+        text: str | None = None,
+        lang: str | None = None,
+        include_retracted: bool = False,
+        during: str | None = None,
+    ) -> list[EventFields]:
+        """The events of :meth:`events` (the same filters, in the same order) as the fields
+        ``names`` of each (of :class:`Event`: ``"when"``, ``"title"``, ...), with its id and
+        whether it is retracted, read without building the events or their citations: the
+        quick read of many events (the web viewer draws 50,000 from it). A name that is no
+        field of :class:`Event` raises :class:`InvalidChange`."""
+        wanted = tuple(names)
+        for name in wanted:
+            if name not in _EVENT_FIELDS:
+                raise InvalidChange(
+                    f"event_fields: {name!r} is no field of an event ({', '.join(_EVENT_FIELDS)})"
+                )
+        query, within = self._selection(
+            between=between,
+            actors=actors,
+            categories=categories,
+            tags=tags,
+            importance=importance,
+            text=text,
+            lang=lang,
+            include_retracted=include_retracted,
+            during=during,
+        )
+        n = len(wanted)  # then when, when_from_period, during
+        rows = self._views.event_fields(
+            query, (*wanted, "when", "when_from_period", "during"), as_of=self._upto
+        )
+        shown_when = [i for i, name in enumerate(wanted) if name == "when"]
+
+        def dated(row: EventFields, span: When) -> EventFields:
+            values = list(row.values)
+            for i in (*shown_when, n):
+                values[i] = span
+            return row._replace(values=tuple(values))
+
+        placed = self._placed(
+            rows,
+            query,
+            lambda row: row.values[n + 2] if row.values[n + 1] else None,
+            dated,
+            lambda row: when_order(row.values[n], row.id),
+        )
         return [
-            view.event
-            for view in self._events(query)
-            if view.event.during == period.id
-            or (lower <= view.event.when.bounds[0] and view.event.when.bounds[1] <= upper)
+            EventFields(row.id, row.retracted, row.values[:n])
+            for row in placed
+            if within is None or within(row.values[n], row.values[n + 2])
         ]
 
     def references(self, *, include_merged: bool = False) -> list[Reference]:

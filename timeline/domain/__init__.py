@@ -103,6 +103,7 @@ from timeline.domain._codec import (
     encode_event_field,
     encode_period,
     encode_reference,
+    event_fields_reader,
 )
 from timeline.domain._evidence import (
     Evidence,
@@ -210,6 +211,7 @@ __all__ = [
     "encode_event_field",
     "encode_period",
     "encode_reference",
+    "event_fields_reader",
     "event_stream",
     "evidence",
     "field_label",

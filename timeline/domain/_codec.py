@@ -64,6 +64,7 @@ __all__ = [
     "encode_event",
     "encode_period",
     "encode_reference",
+    "event_fields_reader",
 ]
 
 JSON = dict[str, Any]
@@ -212,6 +213,31 @@ def decode_event(data: Mapping[str, Any]) -> Event:
     if values.get("when") is None:
         values.update(when=UNDATED, when_from_period=True)
     return Event(id=_s(data["id"]), **values)
+
+
+def _field_reader(key: str, decoder: Callable[[Any], Any]) -> Callable[[Mapping[str, Any]], Any]:
+    default = _OMITTED_WHEN_EMPTY.get(_field_name(key))
+    if default is not None:
+        return lambda data: decoder(data[key]) if key in data else default
+    return lambda data: decoder(data[key])
+
+
+#: How each field of :class:`Event` is read from its stored JSON.
+_FIELD_READERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    **{name: _field_reader(key, decoder) for name, key, decoder, _ in _EVENT_DECODERS},
+    "id": lambda data: _s(data["id"]),
+    "when": lambda data: UNDATED if data.get("when") is None else parse_edtf(_s(data["when"])),
+    "when_from_period": lambda data: data.get("when") is None,
+}
+
+
+def event_fields_reader(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function reading the fields ``names`` of :class:`Event` from :func:`encode_event`'s
+    JSON, as :func:`decode_event` gives them, without building the event (one with no
+    ``when`` is at :data:`UNDATED`, ``when_from_period`` True); raises :class:`KeyError`
+    naming a field :class:`Event` does not have."""
+    readers = tuple(_FIELD_READERS[name] for name in names)
+    return lambda data: tuple([read(data) for read in readers])
 
 
 def _encode_contributor(person: Contributor) -> JSON:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 
 from citations import Reference
@@ -42,11 +43,14 @@ from timeline.domain import (
     encode,
 )
 from timeline.journal import MemoryJournal, Record
-from timeline.views import EventQuery, Views
+from timeline.views import EventFields, EventQuery, Views
 
 __all__ = ["Story", "ViewsContract", "answers"]
 
 _META = {"author": "contract", "reason": "test"}
+
+#: Every field of an event, as :meth:`Views.event_fields` reads them.
+_FIELDS = tuple(field.name for field in attrs.fields(Event))
 
 
 def answers(views: Views, as_of: int | None = None) -> tuple[Any, ...]:
@@ -62,6 +66,7 @@ def answers(views: Views, as_of: int | None = None) -> tuple[Any, ...]:
             for view in references
         },
         views.events(EventQuery(unsourced=True), as_of=as_of),
+        views.event_fields(EventQuery(include_retracted=True), _FIELDS, as_of=as_of),
     )
 
 
@@ -253,6 +258,41 @@ class ViewsContract:
                 for page in (1, 2, 100):
                     found = list(story.views.iter_events(query, as_of=as_of, page=page))
                     assert found == expected
+
+    def test_event_fields_are_the_fields_of_the_events_each_query_answers(
+        self, story: Story
+    ) -> None:
+        """For any query and seq: the events :meth:`events` answers, in its order, each as
+        the fields asked for (in the order asked), with its id and retraction."""
+        story.record("a", "1969", tags=("x",), summary={"en": "Summary"}, during="prc-fyp-01")
+        story.record("b", "2001", actors=(Actor.parse("RUS:signatory"),), importance=3)
+        plan = Event(
+            id="plan", when=UNDATED, during="prc-fyp-01", when_from_period=True,
+            title={"en": "Plan event", "zh": "计划"},
+        )  # fmt: skip
+        story(EventRecorded(event=plan, **_META))
+        retracted = story(EventRetracted(event_id="b", **_META))
+        story(EventRevised(event_id="a", fields={"title": LocalizedText.of("Renamed")}, **_META))
+        queries = (
+            EventQuery(),
+            EventQuery(include_retracted=True),
+            EventQuery(tags=["x"], include_retracted=True),
+            EventQuery(ids=[]),
+        )
+        for query in queries:
+            for as_of in (None, retracted, retracted - 1, 0):
+                for names in (_FIELDS, ("title", "when"), ()):
+                    expected = [
+                        EventFields(
+                            view.event.id,
+                            view.retracted,
+                            tuple(getattr(view.event, name) for name in names),
+                        )
+                        for view in story.views.events(query, as_of=as_of)
+                    ]
+                    assert story.views.event_fields(query, names, as_of=as_of) == expected
+        found = story.views.event_fields(EventQuery(include_retracted=True), ("when_from_period",))
+        assert found == [("plan", False, (True,)), ("a", False, (False,)), ("b", True, (False,))]
 
     def test_cited_keys_are_those_the_selected_events_cite(self, story: Story) -> None:
         story.record("a")

@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from timeline.viewer._actors import actor_name
 from timeline.viewer._assets import ASSETS, asset, embedded_data
-from timeline.viewer._items import compact, spans, viewer_item
+from timeline.viewer._items import DRAWN_FIELDS, Drawable, Drawn, compact, spans, viewer_item
 
-__all__ = ["ASSETS", "actor_name", "asset", "compact", "embedded_data", "spans", "viewer_item"]
+__all__ = [
+    "ASSETS",
+    "DRAWN_FIELDS",
+    "Drawable",
+    "Drawn",
+    "actor_name",
+    "asset",
+    "compact",
+    "embedded_data",
+    "spans",
+    "viewer_item",
+]

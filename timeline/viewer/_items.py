@@ -4,12 +4,42 @@ compact columns sent to it (a list per field, codes and words as indexes)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from timeline.dates import MAX_BOUND, MIN_BOUND, DateInterval, DateSet, HistoricalDate, When
-from timeline.domain import Event, Evidence
+from timeline.domain import Actor, Evidence
 
-__all__ = ["compact", "spans", "viewer_item"]
+__all__ = ["DRAWN_FIELDS", "Drawable", "Drawn", "compact", "spans", "viewer_item"]
+
+
+class Drawable(Protocol):
+    """What the viewer draws of an event (an :class:`~timeline.domain.Event` is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def when(self) -> When: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def actors(self) -> Sequence[Actor]: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+
+
+class Drawn(NamedTuple):
+    """An event's fields the viewer draws, read without the event
+    (:meth:`Timeline.event_fields` of :data:`DRAWN_FIELDS`)."""
+
+    id: str
+    when: When
+    category: str
+    actors: Sequence[Actor]
+    tags: Sequence[str]
+
+
+#: The fields of :class:`Drawn` after its id, in order.
+DRAWN_FIELDS = Drawn._fields[1:]
 
 
 def _day(jdn: int) -> int | None:
@@ -38,7 +68,7 @@ def spans(when: When) -> list[list[int | None]]:
 
 
 def viewer_item(
-    event: Event,
+    event: Drawable,
     title: str,
     disputed: Collection[str],
     retracted: bool,

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING
 from timeline.views._memory import MemoryViews
 from timeline.views._port import (
     Batch,
+    EventFields,
     EventQuery,
     Progress,
     Views,
     event_order,
+    when_order,
 )
 from timeline.views._rows import OPEN
 from timeline.views._sqlite import READ_MODEL_SCHEMA, SQLiteViews
@@ -38,6 +40,7 @@ __all__ = [
     "OPEN",
     "READ_MODEL_SCHEMA",
     "Batch",
+    "EventFields",
     "EventQuery",
     "MemoryViews",
     "PostgresViews",
@@ -45,6 +48,7 @@ __all__ = [
     "SQLiteViews",
     "Views",
     "event_order",
+    "when_order",
 ]
 
 

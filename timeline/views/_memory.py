@@ -6,7 +6,7 @@ Each entity keeps its versions in order, each with the ``seq`` range it held in
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Generator, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -25,7 +25,7 @@ from timeline.domain import (
 )
 from timeline.errors import DomainError
 from timeline.journal import Record
-from timeline.views._port import Batch, EventQuery, Progress, event_order
+from timeline.views._port import Batch, EventFields, EventQuery, Progress, event_order
 from timeline.views._rows import OPEN
 
 
@@ -184,9 +184,18 @@ class MemoryViews:
 
     def iter_events(
         self, query: EventQuery, *, as_of: int | None = None, page: int = 2000
-    ) -> Iterator[EventState]:
+    ) -> Generator[EventState, None, None]:
         """The events of :meth:`events` (held in memory already: ``page`` changes nothing)."""
         yield from self.events(query, as_of=as_of)
+
+    def event_fields(
+        self, query: EventQuery, names: tuple[str, ...], *, as_of: int | None = None
+    ) -> list[EventFields]:
+        """The events of :meth:`events` as the fields ``names`` of each."""
+        return [
+            EventFields(view.event.id, view.retracted, tuple(getattr(view.event, n) for n in names))
+            for view in self.events(query, as_of=as_of)
+        ]
 
     def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""

@@ -7,12 +7,12 @@ journal ``seq`` at or before it, answered from the row versions that held then
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Collection, Generator, Iterable, Sequence
+from typing import Any, NamedTuple, Protocol
 
 import attrs
 
-from timeline.dates import format_edtf
+from timeline.dates import When, format_edtf
 from timeline.domain import Change, EventState, ReferenceState
 from timeline.journal import Record
 
@@ -26,9 +26,13 @@ Progress = Callable[[int], None]
 def event_order(view: EventState) -> tuple[Any, ...]:
     """The key of the historical order :meth:`Views.events` gives: first day, the wider
     first, first second, EDTF text, id."""
-    event = view.event
-    lower, upper = event.when.bounds
-    return (lower, -upper, event.when.sort_key[2], format_edtf(event.when), event.id)
+    return when_order(view.event.when, view.event.id)
+
+
+def when_order(when: When, event_id: str) -> tuple[Any, ...]:
+    """:func:`event_order`'s key of an event's date and id."""
+    lower, upper = when.bounds
+    return (lower, -upper, when.sort_key[2], format_edtf(when), event_id)
 
 
 def _codes(values: Iterable[str]) -> tuple[str, ...]:
@@ -75,6 +79,16 @@ class EventQuery:
     ids: frozenset[str] | None = attrs.field(default=None, converter=_ids)
 
 
+class EventFields(NamedTuple):
+    """Some fields of an event, read without building it (:meth:`Views.event_fields`)."""
+
+    id: str
+    retracted: bool
+    #: The values of the fields asked for, in their order, as :class:`~timeline.domain.Event`
+    #: holds them.
+    values: tuple[Any, ...]
+
+
 class Views(Protocol):
     """Read models derived from the journal, kept in step with it by :meth:`apply`."""
 
@@ -99,9 +113,15 @@ class Views(Protocol):
 
     def iter_events(
         self, query: EventQuery, *, as_of: int | None = None, page: int = 2000
-    ) -> Iterator[EventState]:
+    ) -> Generator[EventState, None, None]:
         """The events of :meth:`events`, read ``page`` events at a time (the memory they
         take is a page's, not the result's); close the iterator when stopping early."""
+
+    def event_fields(
+        self, query: EventQuery, names: tuple[str, ...], *, as_of: int | None = None
+    ) -> list[EventFields]:
+        """The events of :meth:`events`, in that order, as the fields ``names`` of each
+        (field names of :class:`~timeline.domain.Event`; no citations or claims read)."""
 
     def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""

@@ -31,7 +31,7 @@ import contextlib
 import itertools
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from timeline._collector import collector_paused
@@ -47,8 +47,15 @@ from timeline.domain import (
 )
 from timeline.errors import JournalReadOnly, UntrustedJournal
 from timeline.journal import PostgresJournal, Record
-from timeline.views._port import Batch, EventQuery, Progress
-from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
+from timeline.views._port import Batch, EventFields, EventQuery, Progress
+from timeline.views._rows import (
+    OPEN,
+    VERSIONED,
+    RowWriter,
+    citation_of,
+    event_fields,
+    event_states,
+)
 from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews, row_differences
 
 if TYPE_CHECKING:
@@ -436,13 +443,19 @@ class PostgresViews:
             return event_states(rows, citations, claims)
 
     def _select(
-        self, where: list[str], params: list[Any], as_of: int | None, *, ids: bool = False
+        self,
+        where: list[str],
+        params: list[Any],
+        as_of: int | None,
+        *,
+        ids: bool = False,
+        columns: str = "e.id, e.version, e.retracted, c.data",
     ) -> str:
         """The query of the events ``where`` selects (``ids``: their ids only, unordered)."""
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "true"
-        columns = "e.id" if ids else "e.id, e.version, e.retracted, c.data"
+        columns = "e.id" if ids else columns
         return (
             f"SELECT {columns} FROM {self._s}.event_contents c "
             f"JOIN {self._s}.events e ON e.content = c.content AND {held} WHERE {clause}"
@@ -451,7 +464,7 @@ class PostgresViews:
 
     def iter_events(
         self, query: EventQuery, *, as_of: int | None = None, page: int = 2000
-    ) -> Iterator[EventState]:
+    ) -> Generator[EventState, None, None]:
         """The events of :meth:`events`, read ``page`` at a time through a server-side
         cursor (each page's citations and claims with two more statements), in one
         snapshot."""
@@ -467,6 +480,18 @@ class PostgresViews:
                         claims = self._claims(conn, ids, as_of)
                         views = event_states(rows, citations, claims)
                     yield from views
+
+    def event_fields(
+        self, query: EventQuery, names: tuple[str, ...], *, as_of: int | None = None
+    ) -> list[EventFields]:
+        """The events of :meth:`events` as the fields ``names`` of each, read from the
+        contents' JSON in one statement."""
+        with self._reading() as conn:
+            where, params = self._conditions(query, as_of)
+            sql = self._select(where, params, as_of, columns="e.id, e.retracted, c.data")
+            rows = [_row(row) for row in conn.execute(sql, params)]
+        with collector_paused():
+            return event_fields(rows, names)
 
     def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""

@@ -42,9 +42,11 @@ from timeline.domain import (
     encode_claim,
     encode_event,
     encode_reference,
+    event_fields_reader,
     order_claims,
 )
 from timeline.journal import Record
+from timeline.views._port import EventFields
 
 #: ``valid_to`` of a row version that still holds.
 OPEN = 1 << 62
@@ -95,6 +97,12 @@ def event_states(
             )
         )
     return views
+
+
+def event_fields(rows: Iterable[Sequence[Any]], names: tuple[str, ...]) -> list[EventFields]:
+    """The fields ``names`` of the events of ``id, retracted, data`` rows (no event built)."""
+    read, loads = event_fields_reader(names), json.loads
+    return [EventFields(event_id, bool(gone), read(loads(data))) for event_id, gone, data in rows]
 
 
 class Tables(Protocol):

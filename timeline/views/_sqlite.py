@@ -30,7 +30,7 @@ import functools
 import json
 import re
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from timeline._collector import collector_paused
@@ -46,8 +46,15 @@ from timeline.domain import (
 )
 from timeline.errors import UntrustedJournal
 from timeline.journal import UNTRUSTED_ADVICE, Record, SchemaObject, normal_sql, schema_objects
-from timeline.views._port import Batch, EventQuery, Progress
-from timeline.views._rows import OPEN, VERSIONED, RowWriter, citation_of, event_states
+from timeline.views._port import Batch, EventFields, EventQuery, Progress
+from timeline.views._rows import (
+    OPEN,
+    VERSIONED,
+    RowWriter,
+    citation_of,
+    event_fields,
+    event_states,
+)
 
 #: Bump when the tables change shape; an older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 4
@@ -456,13 +463,19 @@ class SQLiteViews:
             return event_states(rows, self._citations(ids, as_of), self._claims(ids, as_of))
 
     def _select_events(
-        self, where: list[str], params: list[Any], as_of: int | None, *, ids: bool = False
+        self,
+        where: list[str],
+        params: list[Any],
+        as_of: int | None,
+        *,
+        ids: bool = False,
+        columns: str = _EVENT_COLUMNS,
     ) -> str:
         """The query of the events ``where`` selects (``ids``: their ids only, unordered)."""
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "1"
-        columns, order = ("e.id", "") if ids else (_EVENT_COLUMNS, f" ORDER BY {_ORDER}")
+        columns, order = ("e.id", "") if ids else (columns, f" ORDER BY {_ORDER}")
         return (
             f"SELECT {columns} FROM event_contents c "
             f"JOIN events e ON e.content = c.content AND {held} WHERE {clause}{order}"
@@ -487,7 +500,7 @@ class SQLiteViews:
 
     def iter_events(
         self, query: EventQuery, *, as_of: int | None = None, page: int = 2000
-    ) -> Iterator[EventState]:
+    ) -> Generator[EventState, None, None]:
         """The events of :meth:`events`, read ``page`` at a time from one statement (each
         page's citations and claims with two more)."""
         where, params = _conditions(query, as_of)
@@ -497,6 +510,16 @@ class SQLiteViews:
                 yield from self._event_views(rows, as_of)
         finally:
             cursor.close()
+
+    def event_fields(
+        self, query: EventQuery, names: tuple[str, ...], *, as_of: int | None = None
+    ) -> list[EventFields]:
+        """The events of :meth:`events` as the fields ``names`` of each, read from the
+        contents' JSON in one statement."""
+        where, params = _conditions(query, as_of)
+        sql = self._select_events(where, params, as_of, columns="e.id, e.retracted, c.data")
+        with collector_paused():
+            return event_fields(self._conn.execute(sql, params), names)
 
     def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""

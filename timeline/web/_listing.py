@@ -10,9 +10,10 @@ from typing import Any
 
 import attrs
 
+from timeline._collector import collector_paused
 from timeline.application import Timeline
-from timeline.domain import Event, Evidence
-from timeline.viewer import actor_name, compact, viewer_item
+from timeline.domain import Event, Evidence, LocalizedText
+from timeline.viewer import DRAWN_FIELDS, Drawn, actor_name, compact, viewer_item
 
 __all__ = ["KEPT", "Listing", "Listings"]
 
@@ -63,35 +64,38 @@ class Listings:
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-            listing = self._read(tl, filters, listed)
+            with collector_paused():  # many small values, no cycles among them
+                listing = self._read(tl, filters, listed)
         self._kept[key] = listing
         while len(self._kept) > KEPT:
             self._kept.popitem(last=False)
         return listing
 
     def _read(self, tl: Timeline, filters: dict[str, Any], listed: int) -> Listing:
-        found = tl.events(**filters)
-        found_disputes = tl.disputes(**filters)
-        retracted = (
-            {e.id for e in found if tl.is_retracted(e.id)}
-            if filters.get("include_retracted")
-            else set()
-        )
+        found = tl.event_fields((*DRAWN_FIELDS, "title"), **filters)
         disputed: dict[str, set[str]] = {}
         evidence: dict[str, list[Evidence]] = {}
-        for dispute in found_disputes:
+        for dispute in tl.disputes(**filters):
             disputed.setdefault(dispute.event.id, set()).add(dispute.field)
             evidence.setdefault(dispute.event.id, []).extend(dispute.evidence)
+        drawn = len(DRAWN_FIELDS)
         items = [
-            viewer_item(e, "", disputed.get(e.id, ()), e.id in retracted, evidence.get(e.id, ()))
-            for e in found
+            viewer_item(
+                Drawn(row.id, *row.values[:drawn]),
+                "",
+                disputed.get(row.id, ()),
+                row.retracted,
+                evidence.get(row.id, ()),
+            )
+            for row in found
         ]
-        codes = sorted({a.code for e in found for a in e.actors})
+        titles: list[LocalizedText] = [row.values[drawn] for row in found]
+        codes = sorted({code for item in items for code in item["a"]})
         return Listing(
-            listed=found[:listed],
+            listed=tl.events(**filters, limit=listed),
             count=len(found),
-            retracted=frozenset(e.id for e in found[:listed] if e.id in retracted),
+            retracted=frozenset(row.id for row in found[:listed] if row.retracted),
             columns={key: value for key, value in compact(items).items() if key != "t"},
-            titles={lang: [e.title.get(lang) for e in found] for lang in self.languages},
+            titles={lang: [title.get(lang) for title in titles] for lang in self.languages},
             names={lang: {c: actor_name(c, lang) for c in codes} for lang in self.languages},
         )
