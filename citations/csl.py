@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from citations.bibstrings import bibstrings_as_text
 from citations.eprints import eprint_url
 from citations.errors import CSLJSONParseError, InvalidReference
 from citations.keys import KeyRegistry
@@ -88,6 +89,8 @@ CSL_TYPES: Mapping[str, str] = MappingProxyType(
         "speech": "speech",
         "letter": "personal_communication",
         "standard": "standard",
+        # biblatex's review of another work: an article, its standard styles say
+        "review": "review",
     }
 )
 
@@ -122,6 +125,8 @@ _TYPE_FROM_CSL.update(
         "bill": "legislation",
         "personal_communication": "letter",
         "standard": "standard",
+        "review": "review",
+        "review-book": "review",
     }
 )
 #: CSL types kept as ``misc`` with the biblatex-apa type in ``entrysubtype``.
@@ -186,7 +191,7 @@ _GENRES = {
 }
 _GENRE_FROM_CSL = {text.lower(): name for name, text in _GENRES.items()}
 
-_JOURNAL_TYPES = frozenset({"article", "periodical", "misc"})
+_JOURNAL_TYPES = frozenset({"article", "review", "periodical", "misc"})
 #: Types that are part of a book, proceedings or reference work (CSL's container).
 _PARTS = frozenset(
     [
@@ -232,7 +237,7 @@ def write_csl_json(refs: Iterable[Reference]) -> str:
 
 def to_csl(ref: Reference) -> dict[str, Any]:
     """One reference as a CSL-JSON record (a dict)."""
-    fields = ref.field_map
+    fields = _localised(ref)
     entry_type = ref.entry_type
     subtype = fields.get("entrysubtype", "")
     if entry_type == "misc" and subtype in CSL_TYPES:
@@ -252,6 +257,16 @@ def to_csl(ref: Reference) -> dict[str, Any]:
             record.setdefault(variable, []).append(_name_to_csl(person, options))
     record.update(_fields_to_csl(entry_type, fields))
     return record
+
+
+def _localised(ref: Reference) -> dict[str, str]:
+    """The fields of ``ref``, biblatex's localisation strings (``\\bibstring{jourser}``)
+    written as their text in the reference's language (:mod:`citations.bibstrings`)."""
+    fields = ref.field_map
+    for name, value in fields.items():
+        if "\\bib" in value and name not in _VERBATIM:
+            fields[name] = bibstrings_as_text(value, ref.language or "en")
+    return fields
 
 
 def _title(fields: Mapping[str, str], prefix: str) -> str:
@@ -287,7 +302,7 @@ def _titles_to_csl(entry_type: str, fields: Mapping[str, str]) -> dict[str, str]
 
 
 #: Types whose ``number`` is a journal's issue number (CSL ``issue``, with biblatex's ``issue``).
-_ISSUES = frozenset({"article", "periodical", "suppperiodical"})
+_ISSUES = frozenset({"article", "review", "periodical", "suppperiodical"})
 
 
 def _fields_to_csl(entry_type: str, fields: dict[str, str]) -> dict[str, Any]:

@@ -386,6 +386,7 @@ BIBTEX_REQUIRED_FIELDS: Mapping[str, tuple[tuple[str, ...], ...]] = MappingProxy
 
 _BIBTEX_TYPE = {
     "article": "article",
+    "review": "article",  # biblatex's standard styles print a review as an article
     "book": "book",
     "mvbook": "book",
     "collection": "book",

@@ -227,8 +227,9 @@ def _ascii_spelling(char: str) -> str:
 _ASCII = _AsciiTable(_PLAIN)
 
 #: Text-mode commands the writers keep as LaTeX: fonts, spacing, accents and the symbols
-#: :func:`latex_to_unicode` knows, each defined by the LaTeX kernel (or ``url``, which
-#: biblatex loads) and none able to read or write a file, run a program, define a
+#: :func:`latex_to_unicode` knows, each defined by the LaTeX kernel (or by biblatex: its
+#: punctuation and localisation commands, ``url``) and none able to read or write a file,
+#: run a program, define a
 #: command or change how TeX reads characters. Any other command is written as text
 #: (``\\textbackslash{}input``): escaping keeps what is known to be safe, not what is
 #: known to be unsafe.
@@ -291,6 +292,12 @@ TEXT_COMMANDS = frozenset(
         "addnbspace",
         "addthinspace",
         "nopunct",
+        # biblatex's localisation strings (\\bibstring{jourser}): each prints a term
+        *(
+            f"bib{case}{form}string"
+            for case in ("", "x", "ncp", "cp", "uc", "lc")
+            for form in ("", "l", "s")
+        ),
     ]
 )
 #: Math-mode commands kept inside ``$...$``: Greek letters, operators, relations,

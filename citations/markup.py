@@ -7,8 +7,10 @@ none, so no LaTeX reaches either: :func:`csl_text` writes CSL's tags (``<i>``,
 ``<b>``, ``<sup>``, ``<sub>``, small capitals and ``nocase`` spans) and
 :func:`plain_text` the text alone. Dashes become ``–`` and ``—``, quoting commands
 (``\\mkbibquote``) and TeX's quote ligatures (````...''``) quotation marks, math
-its text (neither format has math), any other command its argument (when a
-space comes between them, only a known command's).
+its text (neither format has math), biblatex's punctuation commands
+(``\\adddot``) their mark, any other command its argument (when a space comes
+between them, only a known command's). biblatex's localisation strings
+(``\\bibstring``) are text before this (:mod:`citations.bibstrings`).
 """
 
 from __future__ import annotations
@@ -55,6 +57,12 @@ _GREEK = (  # noqa: SIM905
     "hookrightarrow ↪ bullet • textbullet • circ ∘"
 ).split()
 _WORDS.update(zip(_GREEK[::2], _GREEK[1::2], strict=True))
+#: biblatex's punctuation commands (``C.~M\\adddot``), as the mark each adds.
+_WORDS.update(
+    adddot=".", addperiod=".", adddotspace=". ", addcomma=",", addcolon=":",
+    addsemicolon=";", addspace=" ", addabbrvspace=" ", addnbspace="\u00a0",
+    addthinspace="\u2009", isdot="", nopunct="",
+)  # fmt: skip
 #: One-character commands and what they print; an accent is put on the letter after it
 #: (on nothing, ``\\'{\\relax}``, it prints nothing).
 _SYMBOLS = {" ": " ", ",": "\u2009", "-": "", "/": "", "@": "", "\\": " "}

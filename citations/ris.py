@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from citations.bibstrings import bibstrings_as_text
 from citations.eprints import eprint_url
 from citations.errors import InvalidReference, RISParseError
 from citations.keys import KeyRegistry
@@ -126,7 +127,10 @@ def write_ris(refs: Iterable[Reference]) -> str:
 
 
 def _record(ref: Reference) -> str:
-    fields = ref.field_map
+    fields = {
+        name: value if name in ("url", "doi") else bibstrings_as_text(value, ref.language or "en")
+        for name, value in ref.fields
+    }
     subtype = fields.get("entrysubtype", "")
     ris_type = RIS_TYPES.get(ref.entry_type, "GEN")
     if ref.entry_type == "article" and subtype in _SUBTYPE_TO_RIS:

@@ -209,6 +209,31 @@ def test_crossref_inheritance_agrees_with_biblatex(tmp_path: pathlib.Path) -> No
     assert (ours["child"].get("year"), ours["child"].get("month")) == ("1999", "5")
 
 
+HYPHENATION = """\
+@book{old, title = {T}, hyphenation = {german}}
+@book{both, title = {T}, hyphenation = {german}, langid = {english}}
+@book{new, title = {T}, langid = {russian}}
+"""
+
+
+def test_hyphenation_is_langid_as_biblatex_reads_it(tmp_path: pathlib.Path) -> None:
+    """``hyphenation`` (biblatex's old name of ``langid``) is the entry's language, and a
+    ``langid`` beside it wins, as in a biblatex document (biblatex's default source map;
+    biber --tool alone drops the field): biblatex gets the same langid from ours."""
+    refs = parse_bibtex(HYPHENATION).references
+    assert [ref.language for ref in refs] == ["de-1901", "en", "ru"]
+    (tmp_path / "original").mkdir()
+    (tmp_path / "ours").mkdir()
+    theirs = _biblatex_fields(HYPHENATION, tmp_path / "original")
+    ours = _biblatex_fields(write_bibtex(refs), tmp_path / "ours")
+    assert {key: fields["langid"] for key, fields in theirs.items()} == {
+        "old": "german", "both": "english", "new": "russian"
+    }  # fmt: skip
+    assert {key: fields["langid"] for key, fields in ours.items()} == {
+        key: fields["langid"] for key, fields in theirs.items()
+    }
+
+
 DATED = """\
 @book{range, title = {P}, date = {2001-05-03/2002-06-04}}
 @book{own-date, crossref = {range}, date = {1999}}
@@ -255,11 +280,13 @@ def test_crossref_dates_are_inherited_part_by_part_as_in_biblatex(
 
 @pytest.mark.parametrize("entry_type", sorted(MISC_LIKE_TYPES))
 def test_biblatex_types_are_kept_in_biblatex_and_mapped_in_classic(entry_type: str) -> None:
-    """@standard, @letter, @customa ... stay themselves in biblatex; classic BibTeX gets misc."""
+    """@standard, @letter, @customa ... stay themselves in biblatex; classic BibTeX gets misc
+    (an article for @review, which biblatex's standard styles print as one)."""
     (ref,) = parse_bibtex(f"@{entry_type}{{k, title = {{T}}, date = {{2020}}}}").references
     assert ref.entry_type == entry_type and ref.get("entrysubtype") is None
     assert write_bibtex([ref]).startswith(f"@{entry_type}{{k,")
-    assert write_bibtex([ref], dialect="bibtex").startswith("@misc{k,")
+    classic = "article" if entry_type == "review" else "misc"
+    assert write_bibtex([ref], dialect="bibtex").startswith(f"@{classic}{{k,")
 
 
 def test_url_in_a_text_field_keeps_its_underscore(tmp_path: pathlib.Path) -> None:

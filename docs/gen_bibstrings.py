@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Write ``citations/data/bibstrings.tsv``: biblatex's localisation strings as text.
+
+Usage: ``python docs/gen_bibstrings.py`` (``kpsewhich`` finds the ``.lbx`` files of
+the TeX installation: biblatex 3.18's ``english.lbx`` and ``russian.lbx``).
+
+Each row is a language subtag, a string's key, its long form and its short form,
+as biblatex prints them: ``\\adddot`` is ".", ``\\adddotspace`` ". ",
+``\\addabbrvspace`` and ``\\ `` a space, ``\\addcolon`` ":", ``\\addcomma`` ",",
+``\\S`` "§", ``\\textellipsis`` "…", ``\\finalandcomma`` English's serial comma
+(nothing in Russian), and ``\\lbx@lfromlang`` (the "from German" of
+``bytranslator``, empty for a work without ``origlanguage``) nothing, with no
+space left before a punctuation mark.
+tests/test_bibstrings.py fails while the file is out of date.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+TABLE = Path(__file__).resolve().parents[1] / "citations" / "data" / "bibstrings.tsv"
+#: Language subtag -> the .lbx file and its serial comma.
+LANGUAGES = {"en": ("english.lbx", ","), "ru": ("russian.lbx", "")}
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+_KEY = re.compile(r"([a-z]+)\s*=\s*\{")
+#: A space left before a mark where ``\lbx@lfromlang`` printed nothing ("translated ,").
+_SPACED_MARK = re.compile(r"\s+([,.:;])")
+_COMMANDS = (
+    (re.compile(r"\\adddotspace\b\s*"), ". "),
+    (re.compile(r"\\adddot\b\s*"), "."),
+    (re.compile(r"\\addabbrvspace\b\s*"), " "),
+    (re.compile(r"\\addcolon\b\s*"), ":"),
+    (re.compile(r"\\addcomma\b\s*"), ","),
+    (re.compile(r"\\textellipsis\b\s*"), "…"),
+    (re.compile(r"\\S\b\s*"), "§"),
+    (re.compile(r"\\lbx@[ls]fromlang\b\s*"), ""),
+    (re.compile(r"\\ "), " "),
+)
+
+
+def lbx_file(name: str) -> Path:
+    """The installed ``.lbx`` file ``name`` (``kpsewhich``)."""
+    found = subprocess.run(["kpsewhich", name], capture_output=True, text=True, check=True)
+    return Path(found.stdout.strip())
+
+
+def _group(text: str, start: int) -> int:
+    """The index after the group whose ``{`` is at ``start``."""
+    depth, at = 0, start
+    while True:
+        depth += {"{": 1, "}": -1}.get(text[at], 0)
+        at += 1
+        if depth == 0:
+            return at
+
+
+def strings(text: str, serial_comma: str) -> dict[str, tuple[str, str]]:
+    """The ``\\DeclareBibliographyStrings`` of an ``.lbx`` file: key -> (long, short)."""
+    text = _COMMENT.sub("", text)
+    found: dict[str, tuple[str, str]] = {}
+    declared = text.find("\\DeclareBibliographyStrings{")
+    while declared >= 0:
+        opening = text.index("{", declared)
+        end = _group(text, opening)
+        body, at = text[opening + 1 : end - 1], 0
+        while (match := _KEY.search(body, at)) is not None:
+            at = _group(body, match.end() - 1)
+            inner = body[match.end() : at - 1].strip()
+            if not inner.startswith("{"):
+                continue  # inherit = {english}
+            long_end = _group(inner, 0)
+            short_start = inner.index("{", long_end)
+            long, short = (
+                inner[1 : long_end - 1],
+                inner[short_start + 1 : _group(inner, short_start) - 1],
+            )
+            found.setdefault(match[1], (_text(long, serial_comma), _text(short, serial_comma)))
+        declared = text.find("\\DeclareBibliographyStrings{", end)
+    return found
+
+
+def _text(value: str, serial_comma: str) -> str:
+    value = value.replace("\\finalandcomma", serial_comma)
+    for command, replacement in _COMMANDS:
+        value = command.sub(replacement, value)
+    if "\\" in value or "{" in value:
+        raise ValueError(f"a command this script does not know: {value!r}")
+    return _SPACED_MARK.sub(r"\1", " ".join(value.split()))
+
+
+def render() -> str:
+    """The table's text, from the installed ``.lbx`` files."""
+    rows = ["# language\tkey\tlong\tshort (docs/gen_bibstrings.py; from biblatex's .lbx files)"]
+    for language, (name, serial_comma) in LANGUAGES.items():
+        table = strings(lbx_file(name).read_text(encoding="utf-8"), serial_comma)
+        rows.extend("\t".join((language, key, *table[key])) for key in sorted(table))
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    TABLE.parent.mkdir(exist_ok=True)
+    TABLE.write_text(render(), encoding="utf-8")
