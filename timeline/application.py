@@ -137,6 +137,9 @@ _Item = TypeVar("_Item")
 #: The field names of an event (what :meth:`Timeline.event_fields` reads).
 _EVENT_FIELDS = tuple(field.name for field in attrs.fields(Event))
 
+#: The fields of an event that place it in order, by its period if it has no date of its own.
+_PLACING = ("when", "when_from_period", "during")
+
 #: Changes appended (and applied to the views) together by an import.
 _CHUNK = 10_000
 
@@ -1382,29 +1385,32 @@ class Timeline:
             include_retracted=include_retracted,
             during=during,
         )
-        n = len(wanted)  # then when, when_from_period, during
-        rows = self._views.event_fields(
-            query, (*wanted, "when", "when_from_period", "during"), as_of=self._upto
-        )
-        shown_when = [i for i, name in enumerate(wanted) if name == "when"]
+        # then what placing and ``during`` need, unless asked for
+        asked = (*wanted, *(name for name in _PLACING if name not in wanted))
+        rows = self._views.event_fields(query, asked, as_of=self._upto)
+        when, from_period, dated_by = (asked.index(name) for name in _PLACING)
+        whens = [i for i, name in enumerate(asked) if name == "when"]
 
         def dated(row: EventFields, span: When) -> EventFields:
             values = list(row.values)
-            for i in (*shown_when, n):
+            for i in whens:
                 values[i] = span
             return row._replace(values=tuple(values))
 
         placed = self._placed(
             rows,
             query,
-            lambda row: row.values[n + 2] if row.values[n + 1] else None,
+            lambda row: row.values[dated_by] if row.values[from_period] else None,
             dated,
-            lambda row: when_order(row.values[n], row.id),
+            lambda row: when_order(row.values[when], row.id),
         )
+        n = len(wanted)
+        if within is None and n == len(asked):
+            return list(placed)
         return [
             EventFields(row.id, row.retracted, row.values[:n])
             for row in placed
-            if within is None or within(row.values[n], row.values[n + 2])
+            if within is None or within(row.values[when], row.values[dated_by])
         ]
 
     def references(self, *, include_merged: bool = False) -> list[Reference]:

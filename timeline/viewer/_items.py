@@ -121,22 +121,20 @@ def compact(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
     categories, actor codes and tags as indexes into ``cats``, ``codes`` and ``tags``,
     and the rarer marks (``f o d r k``) as ``[index, value]`` pairs.
     """
-    words: dict[str, dict[str, int]] = {"cats": {}, "codes": {}, "tags": {}}
-
-    def index(table: str, word: str) -> int:
-        return words[table].setdefault(word, len(words[table]))
-
+    cats: dict[str, int] = {}
+    codes: dict[str, int] = {}
+    tags: dict[str, int] = {}
     columns: dict[str, Any] = {
         "i": [item["i"] for item in items],
         "t": [item["t"] for item in items],
         "s": [_span_column(item["s"]) for item in items],
-        "c": [index("cats", item["c"]) for item in items],
-        "a": [[index("codes", code) for code in item["a"]] for item in items],
-        "g": [[index("tags", tag) for tag in item["g"]] for item in items],
+        "c": [cats.setdefault(item["c"], len(cats)) for item in items],
+        "a": [[codes.setdefault(code, len(codes)) for code in item["a"]] for item in items],
+        "g": [[tags.setdefault(tag, len(tags)) for tag in item["g"]] for item in items],
     }
     for key in SPARSE:
         columns[key] = [[n, item[key]] for n, item in enumerate(items) if key in item]
-    columns.update((table, list(found)) for table, found in words.items())
+    columns.update(cats=list(cats), codes=list(codes), tags=list(tags))
     return columns
 
 

@@ -65,6 +65,6 @@ def create_app(
         middleware=[Middleware(Guard, token=token, hosts=hosts)],
     )
     app.state.timeline = timeline
-    app.state.listings = Listings(LANGUAGES)
+    app.state.listings = Listings()
     app.state.read_only = read_only or timeline.journal.read_only
     return app

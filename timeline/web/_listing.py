@@ -24,36 +24,37 @@ KEPT = 4
 @attrs.frozen
 class Listing:
     """One filtered read: the first events the page lists, how many there are, and the
-    viewer's columns, with titles and actor names in each language."""
+    viewer's columns, with the events' titles and actor codes (shown in a language when
+    the viewer's data in that language is first asked for)."""
 
     listed: list[Event]
     count: int
     retracted: frozenset[str]
     columns: dict[str, Any]
-    titles: dict[str, list[str]]
-    names: dict[str, dict[str, str]]
+    titles: list[LocalizedText]
+    codes: list[str]
     encoded: dict[str, bytes] = attrs.field(factory=dict)
 
     def data(self, lang: str) -> bytes:
         """The viewer's data (compact JSON) with titles and actor names in ``lang``."""
         if lang not in self.encoded:
-            data = {
-                **self.columns,
-                "lang": lang,
-                "t": self.titles[lang],
-                "actors": self.names[lang],
-            }
-            self.encoded[lang] = json.dumps(
-                data, ensure_ascii=False, separators=(",", ":")
-            ).encode()
+            with collector_paused():
+                data = {
+                    **self.columns,
+                    "lang": lang,
+                    "t": [title.get(lang) for title in self.titles],
+                    "actors": {code: actor_name(code, lang) for code in self.codes},
+                }
+                self.encoded[lang] = json.dumps(
+                    data, ensure_ascii=False, separators=(",", ":")
+                ).encode()
         return self.encoded[lang]
 
 
 class Listings:
     """The last :data:`KEPT` listings, by (journal head seq, as-of, filters)."""
 
-    def __init__(self, languages: tuple[str, ...]) -> None:
-        self.languages = languages
+    def __init__(self) -> None:
         self._kept: OrderedDict[Hashable, Listing] = OrderedDict()
 
     def get(self, tl: Timeline, as_of: str, filters: dict[str, Any], listed: int) -> Listing:
@@ -89,13 +90,12 @@ class Listings:
             )
             for row in found
         ]
-        titles: list[LocalizedText] = [row.values[drawn] for row in found]
         codes = sorted({code for item in items for code in item["a"]})
         return Listing(
             listed=tl.events(**filters, limit=listed),
             count=len(found),
             retracted=frozenset(row.id for row in found[:listed] if row.retracted),
             columns={key: value for key, value in compact(items).items() if key != "t"},
-            titles={lang: [title.get(lang) for title in titles] for lang in self.languages},
-            names={lang: {c: actor_name(c, lang) for c in codes} for lang in self.languages},
+            titles=[row.values[drawn] for row in found],
+            codes=codes,
         )
