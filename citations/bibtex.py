@@ -28,8 +28,8 @@ from pybtex.exceptions import PybtexError
 from pybtex.scanner import Pattern, PybtexSyntaxError
 from pybtex.utils import CaseInsensitiveDict
 
-from citations.bibstrings import bibstrings_as_text
 from citations.casing import CASED_FIELDS, protect_capitals
+from citations.classic import classic_latex
 from citations.entrytypes import BIBLATEX_TYPES, FIELD_ALIASES, TYPE_ALIASES, bibtex_type
 from citations.errors import BibTeXParseError, InvalidKey, InvalidReference, LimitExceeded
 from citations.keycheck import writable_key
@@ -946,9 +946,9 @@ def _entry(ref: Reference, classic: bool, ascii: bool, keep_private: bool, out: 
     raw: frozenset[str] = frozenset()
     if classic:
         for name, value in fields.items():
-            if "\\bib" in value and name not in _VERBATIM:
-                # BibTeX styles know no \bibstring: the term as biblatex prints it
-                fields[name] = bibstrings_as_text(value, ref.language or "en")
+            if "\\" in value and name not in _VERBATIM:
+                # natbib documents know no \mkbibemph, \adddot, \bibstring: plain LaTeX
+                fields[name] = classic_latex(value, ref.language or "en")
         entry_type, raw = _classic(entry_type, fields)
     out.append(f"@{entry_type}{{{ref.key},\n")
     lines: list[str] = []

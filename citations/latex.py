@@ -292,6 +292,15 @@ TEXT_COMMANDS = frozenset(
         "addnbspace",
         "addthinspace",
         "nopunct",
+        # biblatex's formatting wrappers (the classic dialect writes LaTeX's own instead)
+        "mkbibemph",
+        "mkbibitalic",
+        "mkbibbold",
+        "mkbibquote",
+        "mkbibparens",
+        "mkbibbrackets",
+        "mkbibsuperscript",
+        "mkbibsubscript",
         # biblatex's localisation strings (\\bibstring{jourser}): each prints a term
         *(
             f"bib{case}{form}string"

@@ -26,7 +26,7 @@ REVIEW = Reference(
     "verdi",
     "review",
     {
-        "title": "\\bibstring{reviewof} \\emph{Il corsaro}",
+        "title": "\\bibstring{reviewof} \\mkbibemph{Il corsaro}",
         "journaltitle": "Opera Quarterly",
         "number": "\\bibstring{jourser} 1, Operas",
         "date": "1998",
@@ -111,6 +111,7 @@ def test_real_biblatex_and_bibtex_print_the_term(tmp_path: Path) -> None:
     assert "Missing string" not in log, log[-3000:]
     words = " ".join(_run([pdftotext, "doc.pdf", "-"], tmp_path).stdout.split())
     assert "Rev. of Il corsaro" in words and "ser. 1, Operas" in words, words
+    assert "mkbib" not in words and "bibstring" not in words
     classic = tmp_path / "classic"
     classic.mkdir()
     (classic / "refs.bib").write_text(write_bibtex([REVIEW], dialect="bibtex"), "utf-8")
@@ -120,7 +121,8 @@ def test_real_biblatex_and_bibtex_print_the_term(tmp_path: Path) -> None:
     run = _run([bibtex, "doc"], classic)
     assert run.returncode == 0, run.stdout
     bbl = (classic / "doc.bbl").read_text("utf-8")
-    assert "series 1, Operas" in bbl and "bibstring" not in bbl
+    assert "series 1, Operas" in bbl and "review of \\emph{Il corsaro}" in bbl
+    assert "bibstring" not in bbl and "mkbib" not in bbl
 
 
 def test_the_table_is_biblatexs() -> None:
