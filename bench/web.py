@@ -8,11 +8,15 @@ Imports N events (bench/workload.py's data, 1-3 citations each) into JOURNAL
 and opens the events page in Debian's Chromium through Playwright (the Python
 package; chromium at /usr/bin/chromium). Prints ``name value`` lines:
 
+- ``serve_ready_s``: from starting ``timeline serve`` to its "serving" line (it opens
+  the journal and reads the first visit's events ahead);
 - ``cold_load_ms``: navigation start to the first frame drawn with every event (the
   page, the JSON of all events fetched and parsed, lanes laid out, the first
-  frame) on the first visit, when the server reads the events from the views;
+  frame) on the first visit;
 - ``load_ms``: the same on a second visit (the server has kept the events it read
   for this journal head);
+- ``written_load_ms``: the same after another process revised an event (a new
+  journal head: the server reads the events from the views again);
 - ``api_events_ms``: the server's answer of ``/api/events`` alone (kept, so the JSON);
 - ``first_frame_ms``: from the data parsed to the first frame drawn;
 - ``zoom_frame_p95_ms`` and ``pan_frame_p95_ms``: the 95th percentile of the
@@ -92,18 +96,31 @@ def _frames(page: Any, action: str, steps: int) -> list[float]:
     return list(page.evaluate("() => window.timelineViewer.frames"))
 
 
-def _ours(browser: Any, url: str) -> dict[str, float]:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(url, timeout=LIMIT * 1000)  # a first visit reads the events (the server keeps them)
-    page.wait_for_function(
-        "() => window.timelineViewer && window.timelineViewer.ready", timeout=LIMIT * 1000
-    )
-    cold = page.evaluate("() => window.timelineViewer.timing.drawn")
+def _load(page: Any, url: str) -> Any:
+    """The viewer's timing of one visit of ``url`` (navigation to the first frame drawn)."""
     page.goto(url, timeout=LIMIT * 1000)
     page.wait_for_function(
         "() => window.timelineViewer && window.timelineViewer.ready", timeout=LIMIT * 1000
     )
-    timing = page.evaluate("() => window.timelineViewer.timing")
+    return page.evaluate("() => window.timelineViewer.timing")
+
+
+def _revise(journal: Path) -> None:
+    """Revise one event from another process (a new journal head for the server)."""
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "timeline", "--journal", str(journal), "revise", "e0"),
+            *("--summary", f"bench write {time.time()}", "--reason", "bench/web.py"),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _ours(browser: Any, url: str, journal: Path) -> dict[str, float]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    cold = _load(page, url)["drawn"]
+    timing = _load(page, url)
     asked = time.perf_counter()
     page.request.get(url + "api/events", timeout=LIMIT * 1000)
     api_ms = (time.perf_counter() - asked) * 1000
@@ -112,11 +129,14 @@ def _ours(browser: Any, url: str) -> dict[str, float]:
     page.evaluate("() => window.timelineViewer.showPeriod('1960-01-01', '1970-01-01')")
     page.wait_for_function("() => !window.timelineViewer.drawing()")
     pan = _frames(page, "pan(-12)", 100)
+    _revise(journal)
+    written = _load(page, url)["drawn"]
     page.close()
     return {
         "events": count,
         "cold_load_ms": cold,
         "load_ms": timing["drawn"],
+        "written_load_ms": written,
         "api_events_ms": api_ms,
         "first_frame_ms": timing["drawn"] - timing["fetched"],
         "zoom_frame_p95_ms": _p95(zoom),
@@ -244,6 +264,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         journal = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(folder) / "bench.timeline"
         _journal(n, journal)
+        started = time.perf_counter()
         server = subprocess.Popen(
             [sys.executable, "-m", "timeline", "--journal", str(journal), "serve", "--port=0"],
             stdout=subprocess.PIPE,
@@ -253,12 +274,13 @@ def main() -> None:
             assert server.stdout is not None
             found = re.match(r"serving (\S+) ", server.stdout.readline())
             assert found, "timeline serve printed no address"
+            _print({"serve_ready_s": time.perf_counter() - started})
             url = found.group(1)
             with sync_playwright() as driver:
                 browser = driver.chromium.launch(
                     executable_path="/usr/bin/chromium", headless=True, args=FLAGS
                 )
-                _print(_ours(browser, url))
+                _print(_ours(browser, url, journal))
                 page = browser.new_page()
                 data = page.request.get(url + "api/events", timeout=LIMIT * 1000).json()
                 page.close()

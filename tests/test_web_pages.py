@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from served import Client, digest, serving
@@ -374,3 +375,62 @@ def test_the_viewer_data_holds_each_date_as_its_bounds(client: Client) -> None:
     assert data["actors"]["QING"] == "Империя Цин" and data["actors"]["SUN"] == "СССР"
     narrowed = json.loads(client.get("/api/events?actor=QING").text)
     assert narrowed["i"] == ["1689-nerchinsk"]
+
+
+def _asgi_get(app: Any, path: str) -> bytes:
+    """The body of ``GET path`` from the app, called in this process as a server calls it."""
+    import asyncio
+
+    sent: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            assert message["status"] == 200, message
+        if message["type"] == "http.response.body":
+            sent.append(message.get("body", b""))
+
+    url, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": url,
+        "raw_path": url.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1:8000")],
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 40000),
+    }
+    asyncio.run(app(scope, receive, send))
+    return b"".join(sent)
+
+
+def test_serve_reads_the_first_visits_events_ahead(tmp_path: Path) -> None:
+    """What `serve` does before it answers (read_ahead) leaves the first visit's page and
+    viewer data no query of the events to run; a write makes the next visit read again."""
+    from timeline.web._app import create_app
+    from timeline.web._pages import read_ahead
+
+    make_journal(tmp_path / "t.timeline")
+    with Timeline.open(tmp_path / "t.timeline", author="ana") as tl:
+        read: list[str] = []
+        tl.journal.connection.set_trace_callback(read.append)
+
+        def visit(app: Any) -> list[str]:
+            read.clear()
+            _asgi_get(app, "/")
+            _asgi_get(app, "/api/events")
+            return [sql for sql in read if "event_contents" in sql]
+
+        assert visit(create_app(tl)) != []  # not read ahead: the first visit reads them
+        app = create_app(tl)
+        read_ahead(tl, app.state.listings)
+        assert visit(app) == []
+        tl.add_event(id="added", when="2020", title="Added")
+        assert visit(app) != []
+        assert b"Added" in _asgi_get(app, "/")

@@ -293,6 +293,12 @@ class ViewsContract:
                     assert story.views.event_fields(query, names, as_of=as_of) == expected
         found = story.views.event_fields(EventQuery(include_retracted=True), ("when_from_period",))
         assert found == [("plan", False, (True,)), ("a", False, (False,)), ("b", True, (False,))]
+        story(EventRevised(event_id="a", fields={"title": LocalizedText.of("Again")}, **_META))
+        titles = story.views.event_fields(EventQuery(), ("title",))
+        assert titles == [
+            (v.event.id, False, (v.event.title,)) for v in story.views.events(EventQuery())
+        ]
+        assert ("a", False, (LocalizedText.of("Again"),)) in titles  # read again, not as kept
 
     def test_cited_keys_are_those_the_selected_events_cite(self, story: Story) -> None:
         story.record("a")

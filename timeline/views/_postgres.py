@@ -51,9 +51,9 @@ from timeline.views._port import Batch, EventFields, EventQuery, Progress
 from timeline.views._rows import (
     OPEN,
     VERSIONED,
+    FieldsReader,
     RowWriter,
     citation_of,
-    event_fields,
     event_states,
 )
 from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews, row_differences
@@ -197,6 +197,7 @@ class PostgresViews:
         self._s = f'"{journal.target.schema}"'
         self._shown = journal.target.shown
         self._has_grams = False  # event_grams was seen (it is then never dropped for good)
+        self._fields = FieldsReader()
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[psycopg.Connection[Any]]:
@@ -491,7 +492,7 @@ class PostgresViews:
             sql = self._select(where, params, as_of, columns="e.id, e.retracted, c.data")
             rows = [_row(row) for row in conn.execute(sql, params)]
         with collector_paused():
-            return event_fields(rows, names)
+            return self._fields.read(rows, names)
 
     def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""

@@ -99,10 +99,29 @@ def event_states(
     return views
 
 
-def event_fields(rows: Iterable[Sequence[Any]], names: tuple[str, ...]) -> list[EventFields]:
-    """The fields ``names`` of the events of ``id, retracted, data`` rows (no event built)."""
-    read, loads = event_fields_reader(names), json.loads
-    return [EventFields(event_id, bool(gone), read(loads(data))) for event_id, gone, data in rows]
+class FieldsReader:
+    """Reads some fields of events from their stored JSON (no event built), keeping the
+    values of its last read by that JSON: a read of mostly the same event contents (the
+    same events after a write, or other filters) decodes only those it has not seen."""
+
+    def __init__(self) -> None:
+        self._names: tuple[str, ...] = ()
+        self._kept: dict[str, tuple[Any, ...]] = {}
+
+    def read(self, rows: Iterable[Sequence[Any]], names: tuple[str, ...]) -> list[EventFields]:
+        """The fields ``names`` of the events of ``id, retracted, data`` rows."""
+        kept = self._kept if names == self._names else {}
+        read, loads = event_fields_reader(names), json.loads
+        seen: dict[str, tuple[Any, ...]] = {}
+        found = []
+        for event_id, gone, data in rows:
+            values = kept.get(data)
+            if values is None:
+                values = read(loads(data))
+            seen[data] = values
+            found.append(EventFields(event_id, bool(gone), values))
+        self._names, self._kept = names, seen
+        return found
 
 
 class Tables(Protocol):

@@ -50,9 +50,9 @@ from timeline.views._port import Batch, EventFields, EventQuery, Progress
 from timeline.views._rows import (
     OPEN,
     VERSIONED,
+    FieldsReader,
     RowWriter,
     citation_of,
-    event_fields,
     event_states,
 )
 
@@ -244,6 +244,7 @@ class SQLiteViews:
         self._conn = conn
         self._path = path
         self._complete = True
+        self._fields = FieldsReader()
 
     @classmethod
     def in_memory(cls, records: Iterable[Record] = ()) -> SQLiteViews:
@@ -519,7 +520,7 @@ class SQLiteViews:
         where, params = _conditions(query, as_of)
         sql = self._select_events(where, params, as_of, columns="e.id, e.retracted, c.data")
         with collector_paused():
-            return event_fields(self._conn.execute(sql, params), names)
+            return self._fields.read(self._conn.execute(sql, params), names)
 
     def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""

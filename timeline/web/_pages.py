@@ -30,6 +30,7 @@ __all__ = [
     "handled",
     "journal",
     "new_event",
+    "read_ahead",
     "reference",
     "reference_context",
     "references",
@@ -107,6 +108,12 @@ async def events(request: Request) -> Response:
         retracted=listing.retracted,
         params=params,
     )
+
+
+def read_ahead(timeline: Timeline, listings: Listings) -> None:
+    """Read the events page's listing (no filters, now) and the viewer's data in English,
+    as the first visit asks for them, so that it answers from them (until a write)."""
+    listings.get(timeline, "", {}, LISTED).data("en")
 
 
 def _listing(view: Page, filters: dict[str, Any]) -> Listing:

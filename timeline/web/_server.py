@@ -10,6 +10,7 @@ import uvicorn
 
 from timeline.application import Timeline
 from timeline.web._app import create_app
+from timeline.web._pages import read_ahead
 
 __all__ = ["is_loopback", "serve"]
 
@@ -36,7 +37,8 @@ def serve(
     """Serve ``timeline`` at ``host:port`` until interrupted (port 0: any free port).
 
     A host other than loopback needs ``token``. ``ready`` is called with the
-    address once the socket listens, before any request is answered.
+    address once the socket listens and the events page's first visit (no filters,
+    now, English) is read ahead, before any request is answered.
     """
     if not is_loopback(host) and not token:
         raise ValueError(f"serving on {host} (not loopback) needs an access token")
@@ -47,6 +49,7 @@ def serve(
     sock.listen(128)
     bound = sock.getsockname()[1]
     app = create_app(timeline, read_only=read_only, token=token, hosts=_hosts(host, bound))
+    read_ahead(timeline, app.state.listings)  # the first visit's events, before it comes
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     if ready is not None:
         shown = f"[{host}]" if ":" in host else host
