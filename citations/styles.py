@@ -26,6 +26,9 @@ What is corrected here, measured against ``pandoc --citeproc`` (docs/formatting.
   (:func:`citations.markup.join_title`, in :func:`citations.csl.to_csl`).
 - The private ``note``, ``annotation``, ``abstract`` and ``keywords`` are never
   passed on, so no style prints them.
+- CSL-JSON's rich text (``<i>``, ``<b>``, small capitals, ``<sup>``, ``<sub>``),
+  which citeproc-py prints as text, becomes the output's own markup; italics
+  inside italics are upright.
 - GB/T 7714 author-date and ГОСТ Р 7.0.5 bibliographies are grouped by the
   language of each work as those standards say (Chinese, Japanese, Western,
   Russian, other for GB/T 7714; Cyrillic before Latin for ГОСТ), each group in
@@ -820,8 +823,103 @@ def _record(ref: Reference, ident: str) -> dict[str, Any]:
     clean = {}
     for variable, value in record.items():
         if variable.replace("-", "_") in _SUPPORTED or variable in ("id", "type"):
-            clean[variable] = _PRIVATE_USE.sub("", value) if isinstance(value, str) else value
+            clean[variable] = _marked(value) if isinstance(value, str) else value
     return clean
+
+
+#: CSL-JSON's rich-text tags (what :func:`citations.markup.csl_text` writes for ``\\emph``,
+#: ``\\textbf``, ...), which citeproc-py would print as text: each pair becomes marks.
+_RICH_TAG = re.compile(
+    r'<(/?)(i|b|sup|sub)>|<span (?:(class="nocase")|style="font-variant:\s*small-caps;?")>'
+    r"|</span>"
+)
+_RICH_MARKS = {
+    "i": ("\ue000", "\ue001"),
+    "b": ("\ue002", "\ue003"),
+    "sc": ("\ue004", "\ue005"),
+    "sup": ("\ue006", "\ue007"),
+    "sub": ("\ue008", "\ue009"),
+}
+
+
+def _marked(value: str) -> str:
+    """A CSL-JSON text with each pair of its tags as formatting marks (laid out per output
+    like a style's own italics); ``nocase`` spans stay for citeproc-py, which honours them,
+    and a tag without its pair is text (a title's literal "<b>"). Marks already in the text
+    are dropped: only tags make them."""
+    value = _PRIVATE_USE.sub("", value)
+    if "<" not in value:
+        return value
+    tags = list(_RICH_TAG.finditer(value))
+    replaced: dict[int, str] = {}
+    open_tags: list[tuple[str, int]] = []  # (kind, index in tags)
+    for index, match in enumerate(tags):
+        closing = match[1] == "/" or match[0] == "</span>"
+        kind = match[2] or ("span" if match[0] == "</span>" else "nocase" if match[3] else "sc")
+        if not closing:
+            open_tags.append((kind, index))
+            continue
+        if not open_tags:
+            continue
+        opened, at = open_tags[-1]
+        if (kind == "span" and opened in ("nocase", "sc")) or kind == opened:
+            open_tags.pop()
+            if opened != "nocase":
+                replaced[at], replaced[index] = _RICH_MARKS[opened]
+    out, last = [], 0
+    for index, match in enumerate(tags):
+        out.append(value[last : match.start()])
+        out.append(replaced.get(index, match[0]))
+        last = match.end()
+    out.append(value[last:])
+    return "".join(out)
+
+
+_OPENING = {"\ue000": "i", "\ue002": "b", "\ue004": "sc", "\ue006": "sup", "\ue008": "sub"}
+_CLOSING = {
+    close: _OPENING[open_]
+    for open_, close in (
+        ("\ue000", "\ue001"),
+        ("\ue002", "\ue003"),
+        ("\ue004", "\ue005"),
+        ("\ue006", "\ue007"),
+        ("\ue008", "\ue009"),
+    )
+}
+_EMPTY_MARKS = re.compile(
+    "\ue000\ue001|\ue001\ue000|\ue002\ue003|\ue003\ue002|\ue004\ue005|\ue006\ue007|\ue008\ue009"
+)
+
+
+def _nested(text: str) -> str:
+    """Marks inside marks of their kind, as CSL lays them out: italics inside italics
+    are upright (a title's italic word in a style's italic title), other nested marks
+    add nothing; marks left around nothing go, and spaces move out of the marks."""
+    if not _PRIVATE_USE.search(text):
+        return text
+    depth = dict.fromkeys(_RICH_MARKS, 0)
+    out = []
+    for char in text:
+        kind = _OPENING.get(char)
+        if kind is not None:
+            depth[kind] += 1
+            if depth[kind] == 1 or kind == "i":
+                out.append(char if depth[kind] % 2 else "\ue001")
+            continue
+        kind = _CLOSING.get(char)
+        if kind is not None:
+            if depth[kind] == 1 or kind == "i":
+                out.append(char if depth[kind] % 2 else "\ue000")
+            depth[kind] = max(depth[kind] - 1, 0)
+            continue
+        out.append(char)
+    text = _EMPTY_MARKS.sub("", "".join(out))
+    # spaces outside the marks (Markdown's "*A *B" is no emphasis; "*A* B" is)
+    return _SPACE_BEFORE_OPENING.sub(r"\2\1", _SPACE_BEFORE_CLOSING.sub(r"\2\1", text))
+
+
+_SPACE_BEFORE_CLOSING = re.compile("(\\s+)([\ue001\ue003\ue005\ue007\ue009]+)")
+_SPACE_BEFORE_OPENING = re.compile("([\ue000\ue002\ue004\ue006\ue008]+)(\\s+)")
 
 
 def _name(name: dict[str, str]) -> dict[str, str]:
@@ -848,7 +946,7 @@ _AFTER_NOTHING = re.compile(r"([.,;:]) [.,;:](?= |$)")
 
 
 def _tidy(text: str, punctuation_in_quote: bool) -> str:
-    text = _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", _nested(text)).strip()
     if punctuation_in_quote:
         text = _AFTER_QUOTE.sub(r"\2\1", text)
     text = _AFTER_NOTHING.sub(r"\1", text)

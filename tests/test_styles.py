@@ -125,6 +125,33 @@ def test_adapter_corrections_on_the_seed_data(seeds: dict[str, Reference]) -> No
     )
 
 
+def test_a_titles_own_markup_is_laid_out_not_printed() -> None:
+    """``\\emph``, ``\\textbf``, ``\\textsubscript`` in a title are the output's italics,
+    bold and subscript (citeproc-py printed CSL-JSON's ``<i>`` as text); an italic word in
+    a style's italic title is upright (CSL's flip-flop); spaces stay outside the marks."""
+    article = Reference(
+        "k",
+        "article",
+        {"title": "Review of \\emph{The Last Marlin}, \\textbf{H\\textsubscript{2}O}",
+         "journaltitle": "J", "date": "2001"},
+        _people(("Li", "Wei")),
+        "en",
+    )  # fmt: skip
+    outputs = {output: format_reference(article, "chicago-author-date", output) for output in
+               ("text", "html", "markdown", "latex")}  # fmt: skip
+    assert "Review of The Last Marlin, H2O" in outputs["text"]
+    assert "Review of <i>The Last Marlin</i>, <b>H<sub>2</sub>O</b>" in outputs["html"]
+    assert "Review of *The Last Marlin*, **H~2~O**" in outputs["markdown"]
+    assert "\\emph{The Last Marlin}, \\textbf{H\\textsubscript{2}O}" in outputs["latex"]
+    assert all("<i>" not in text for key, text in outputs.items() if key != "html")
+    book = Reference(
+        "b", "book", {"title": "A History of the \\emph{Beagle}", "publisher": "P",
+                      "date": "2000"}, _people(("Li", "Wei")), "en"
+    )  # fmt: skip
+    assert "<i>A History of the</i> Beagle" in format_reference(book, "chicago-author-date", "html")
+    assert "*A History of the* Beagle" in format_reference(book, "chicago-author-date", "markdown")
+
+
 def test_outputs_mark_up_and_escape() -> None:
     """Italics and escaping per output; URLs are links in HTML and Markdown."""
     ref = Reference(
