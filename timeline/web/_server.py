@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -50,6 +51,7 @@ def serve(
     bound = sock.getsockname()[1]
     app = create_app(timeline, read_only=read_only, token=token, hosts=_hosts(host, bound))
     read_ahead(timeline, app.state.listings)  # the first visit's events, before it comes
+    gc.collect()  # the full pass the read calls for, now rather than during that visit
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     if ready is not None:
         shown = f"[{host}]" if ":" in host else host
