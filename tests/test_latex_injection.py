@@ -83,7 +83,8 @@ def _chronology() -> Chronology:
             "book",
             {
                 "title": _marked(kind, "t", payload),
-                "note": _marked(kind, "n", payload),
+                "series": _marked(kind, "s", payload),
+                "note": _marked(kind, "n", payload),  # private: in no document
                 "publisher": payload,
                 "date": "2000",
                 "url": "https://e.org/" + payload,
@@ -125,7 +126,7 @@ def test_no_payload_acts_through_xelatex(tmp_path: Path, backend: str) -> None:
     (tmp_path / "doc.tex").write_text(render(chronology, "latex", options), "utf-8")
     (tmp_path / "references.bib").write_text(render(chronology, dialect, options), "utf-8")
     latex = [xelatex, "-interaction=nonstopmode", "-recorder", "doc.tex"]
-    _assert_inert(tmp_path, [latex, [processor, "doc"], latex, latex], "tne")
+    _assert_inert(tmp_path, [latex, [processor, "doc"], latex, latex], "tse")
 
 
 @pytest.mark.slow
