@@ -17,7 +17,12 @@ browser can check that the page ran cleanly.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 import attrs
 
@@ -28,8 +33,7 @@ from timeline.documents.common import (
     accounts,
     date_label,
     escape_html,
-    footnotes,
-    group_entries,
+    grouped,
     made_at_text,
     named_sources,
     provenance,
@@ -42,7 +46,13 @@ from timeline.documents.sources import Sources, formatted_sources
 from timeline.domain import Citation
 from timeline.viewer import actor_name, asset, compact, embedded_data, viewer_item
 
-__all__ = ["page_languages", "render_html"]
+__all__ = ["page_languages", "render_html", "write_html"]
+
+#: Characters of a page's part (the list, the notes, a column of the viewer's data)
+#: held in memory before it spills to a temporary file.
+_SPOOLED = 1 << 20
+#: Events packed into the viewer's columns at a time.
+_RUN = 100
 
 _LANGUAGE_NAMES = {"en": "English", "zh": "中文", "ru": "Русский"}
 
@@ -128,7 +138,7 @@ def _multi(
     if not languages:
         return escape_html(text(options))
     return "".join(
-        f"{opening}{escape_html(text(variant))}</span>" for opening, variant in languages
+        [f"{opening}{escape_html(text(variant))}</span>" for opening, variant in languages]
     )
 
 
@@ -143,8 +153,11 @@ def _entry(
     classes = "entry retracted" if entry.retracted else "entry"
     if entry.disputed:
         classes += " disputed"
-    date = _multi(options, languages, lambda o: date_label(event, o))
-    title = _multi(options, languages, lambda o: title_of(event, o))
+    if languages:  # (the two asked of every entry, without _multi's calls)
+        date = "".join([f"{tag}{escape_html(date_label(event, o))}</span>" for tag, o in languages])
+        title = "".join([f"{tag}{escape_html(title_of(event, o))}</span>" for tag, o in languages])
+    else:
+        date, title = escape_html(date_label(event, options)), escape_html(title_of(event, options))
     parts = [
         f'<li id="event-{escape_html(event.id)}" class="{classes}" '
         f'data-event="{escape_html(event.id)}">',
@@ -193,46 +206,114 @@ def _note(note: Footnote, sources: Sources, first: bool) -> str:
     )
 
 
-def _viewer_data(
-    chronology: Chronology, options: DocumentOptions, languages: Sequence[str]
-) -> dict[str, object]:
-    """The events as the viewer draws them, with titles and actor names in each language."""
-    shown = languages or (options.lang,)
-    codes = sorted({actor.code for entry in chronology for actor in entry.event.actors})
-    names = {lang: {code: actor_name(code, lang) for code in codes} for lang in shown}
-    titles = {
-        lang: [entry.event.title.get(lang, options.fallbacks) for entry in chronology]
-        for lang in shown
-    }
-    items = [
-        viewer_item(entry.event, title, entry.disputed, entry.retracted, entry.evidence)
-        for entry, title in zip(chronology, titles[options.lang], strict=True)
-    ]
-    return {
-        "lang": options.lang,
-        "actors": names[options.lang],
-        "names": names,
-        "titles": titles,
-        **compact(items),
-    }
+class _Spool:
+    """Text written in pieces and read back once: in memory up to 1 MB, then in a
+    temporary file (so that a long document's parts do not grow the process)."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self._file = stack.enter_context(
+            tempfile.SpooledTemporaryFile(  # noqa: SIM115 (closed with the stack)
+                _SPOOLED, mode="w+", encoding="utf-8", newline=""
+            )
+        )
+
+    def write(self, text: str) -> None:
+        self._file.write(text)
+
+    def copy_to(self, out: TextIO) -> None:
+        self._file.seek(0)
+        shutil.copyfileobj(self._file, out)
 
 
-def _viewer(chronology: Chronology, options: DocumentOptions, languages: Sequence[str]) -> str:
-    """The viewer's controls, canvas, data and script (the same files the app serves)."""
-    data = embedded_data(_viewer_data(chronology, options, languages))
-    return "".join(
-        [
-            '<figure class="visual">',
-            asset("controls.html"),
-            '<canvas id="viewer" tabindex="0" aria-label="timeline of the events below" '
-            f'data-embedded="viewer-data" data-lanes="{escape_html(options.lanes)}" '
-            'data-event-link="#event-__ID__"></canvas>',
-            '<p id="viewer-tip" role="status" hidden></p>',
-            "</figure>",
-            f'<script type="application/json" id="viewer-data">{data}</script>',
-            f"<script>{asset('viewer.js')}</script>",
+class _Array(_Spool):
+    """A JSON array (embedded-data escaped) written a run of values at a time."""
+
+    started = False
+
+    def extend(self, values: list[Any]) -> None:
+        if values:
+            self.write(("," if self.started else "") + embedded_data(values)[1:-1])
+            self.started = True
+
+    def copy_to(self, out: TextIO) -> None:
+        out.write("[")
+        super().copy_to(out)
+        out.write("]")
+
+
+class _ViewerData:
+    """The events as the viewer draws them, with titles and actor names in each language,
+    packed :data:`_RUN` events at a time (:func:`~timeline.viewer.compact`)."""
+
+    def __init__(
+        self, stack: contextlib.ExitStack, options: DocumentOptions, languages: Sequence[str]
+    ) -> None:
+        self._stack = stack
+        self._options = options
+        self._shown = tuple(languages or (options.lang,))
+        self._titles = {lang: _Array(stack) for lang in self._shown}
+        self._columns: dict[str, _Array] = {}
+        self._words: dict[str, dict[str, int]] = {}
+        self._run: list[ChronologyEntry] = []
+        self._count = 0
+
+    def add(self, entry: ChronologyEntry) -> None:
+        self._run.append(entry)
+        if len(self._run) == _RUN:
+            self._pack()
+
+    def _pack(self) -> None:
+        run, self._run = self._run, []
+        fallbacks = self._options.fallbacks
+        titles = {lang: [e.event.title.get(lang, fallbacks) for e in run] for lang in self._shown}
+        items = [
+            viewer_item(entry.event, title, entry.disputed, entry.retracted, entry.evidence)
+            for entry, title in zip(run, titles[self._options.lang], strict=True)
         ]
+        for lang, values in titles.items():
+            self._titles[lang].extend(values)
+        columns = compact(items, words=self._words, start=self._count)
+        for key, values in columns.items():
+            if key not in self._words:
+                if key not in self._columns:
+                    self._columns[key] = _Array(self._stack)
+                self._columns[key].extend(values)
+        self._count += len(run)
+
+    def write_to(self, out: TextIO) -> None:
+        """Write the data as the body of its script element (the JSON object)."""
+        self._pack()
+        lang = self._options.lang
+        codes = sorted(self._words["codes"])
+        names = {each: {code: actor_name(code, each) for code in codes} for each in self._shown}
+        out.write(f'{{"lang":{embedded_data(lang)},"actors":{embedded_data(names[lang])},')
+        out.write(f'"names":{embedded_data(names)},"titles":{{')
+        for n, (each, titles) in enumerate(self._titles.items()):
+            out.write(f"{',' if n else ''}{embedded_data(each)}:")
+            titles.copy_to(out)
+        out.write("}")
+        for key, column in self._columns.items():
+            out.write(f',"{key}":')
+            column.copy_to(out)
+        for table, found in self._words.items():
+            out.write(f',"{table}":{embedded_data(list(found))}')
+        out.write("}")
+
+
+def _viewer(data: _ViewerData, options: DocumentOptions, out: TextIO) -> None:
+    """The viewer's controls, canvas, data and script (the same files the app serves)."""
+    out.write(
+        '<figure class="visual">'
+        + asset("controls.html")
+        + '<canvas id="viewer" tabindex="0" aria-label="timeline of the events below" '
+        f'data-embedded="viewer-data" data-lanes="{escape_html(options.lanes)}" '
+        'data-event-link="#event-__ID__"></canvas>'
+        '<p id="viewer-tip" role="status" hidden></p>'
+        "</figure>"
+        '<script type="application/json" id="viewer-data">'
     )
+    data.write_to(out)
+    out.write(f"</script><script>{asset('viewer.js')}</script>")
 
 
 def _language_css(languages: Sequence[str]) -> str:
@@ -242,8 +323,14 @@ def _language_css(languages: Sequence[str]) -> str:
     )
 
 
-def render_html(chronology: Chronology, options: DocumentOptions | None = None) -> str:
-    """The chronology as a standalone HTML page (visual timeline, list, sources)."""
+def write_html(chronology: Chronology, out: TextIO, options: DocumentOptions | None = None) -> int:
+    """Write :func:`render_html`'s page to ``out``; returns the number of entries.
+
+    The entries are read twice (once for the languages of their titles, once for the
+    page), each time one at a time: the list, the notes and the viewer's data wait in
+    spooled files, so with a chronology made with ``stream=True`` the memory it takes
+    does not grow with the number of events (but for the references it cites).
+    """
     options = options or DocumentOptions()
     languages = page_languages(chronology, options)
     title = escape_html(chronology.title)
@@ -276,56 +363,69 @@ def render_html(chronology: Chronology, options: DocumentOptions | None = None) 
         )
         head.append(f'<nav class="languages">{buttons}</nav>')
     head.append("</header>")
-    body = [_viewer(chronology, options, languages), "<main>"]
-    notes = footnotes(chronology.entries)
     sources = formatted_sources(chronology, options, "html") if options.show_sources else None
     variants = _variants(options, languages)
     named = named_sources(chronology, str)
-    for group in group_entries(chronology, options):
-        body.append('<section class="group">')
-        if group.label:
-            body.append(f"<h2>{escape_html(group.label)}</h2>")
-        body.append('<ol class="chronology">')
-        body.extend(
-            _entry(entry, options, variants, notes[entry.event.id], named)
-            for entry in group.entries
+    count = number = 0
+    cited: set[str] = set()
+    with contextlib.ExitStack() as stack:
+        data = _ViewerData(stack, options, languages)
+        listed, noted = _Spool(stack), _Spool(stack)
+        for label, run in grouped(chronology.entries, options, chronology.periods):
+            # (each group's list items and notes written at once: fewer, longer writes)
+            items = ['<section class="group">']
+            if label:
+                items.append(f"<h2>{escape_html(label)}</h2>")
+            items.append('<ol class="chronology">')
+            written = []
+            for entry in run:
+                count += 1
+                data.add(entry)
+                notes = []
+                for citation in entry.citations:
+                    number += 1
+                    note = Footnote(number, citation)
+                    notes.append(note)
+                    if sources is not None:
+                        written.append(_note(note, sources, citation.key not in cited))
+                        cited.add(citation.key)
+                items.append(_entry(entry, options, variants, tuple(notes), named))
+            items += ["</ol>", "</section>", ""]
+            listed.write("\n".join(items))
+            if written:
+                noted.write("\n".join(written) + "\n")
+        out.write("\n".join(head) + "\n")
+        _viewer(data, options, out)
+        out.write("\n<main>\n")
+        listed.copy_to(out)
+        if sources is not None and number:
+            out.write(
+                f'<section class="notes">\n<h2>{escape_html(word(options, "sources"))}</h2>\n<ol>\n'
+            )
+            noted.copy_to(out)
+            out.write("</ol>\n</section>\n")
+    if sources is not None and chronology.references:
+        out.write(
+            '<section class="bibliography">\n'
+            f"<h2>{escape_html(word(options, 'references'))}</h2>\n<ul>\n"
         )
-        body += ["</ol>", "</section>"]
-    if sources is not None:
-        all_notes = [note for entry in chronology for note in notes[entry.event.id]]
-        if all_notes:
-            cited: set[str] = set()
-            items = []
-            for note in all_notes:
-                items.append(_note(note, sources, note.citation.key not in cited))
-                cited.add(note.citation.key)
-            body += [
-                '<section class="notes">',
-                f"<h2>{escape_html(word(options, 'sources'))}</h2>",
-                "<ol>",
-                *items,
-                "</ol>",
-                "</section>",
-            ]
-        if chronology.references:
-            body += [
-                '<section class="bibliography">',
-                f"<h2>{escape_html(word(options, 'references'))}</h2>",
-                "<ul>",
-                *(
-                    f'<li id="ref-{escape_html(key)}">{entry}</li>'
-                    for key, entry in sources.entries
-                ),
-                "</ul>",
-                "</section>",
-            ]
-    body += [
+        for key, entry_text in sources.entries:
+            out.write(f'<li id="ref-{escape_html(key)}">{entry_text}</li>\n')
+        out.write("</ul>\n</section>\n")
+    tail = [
         "</main>",
         f"<footer><p>{escape_html(provenance(chronology, options))}</p></footer>",
         '<ul id="page-errors"></ul>',
         f"<script>{_BODY_SCRIPT}</script>",
         "</body>",
         "</html>",
-        "",
     ]
-    return "\n".join(head + body)
+    out.write("\n".join(tail) + "\n")
+    return count
+
+
+def render_html(chronology: Chronology, options: DocumentOptions | None = None) -> str:
+    """The chronology as a standalone HTML page (visual timeline, list, sources)."""
+    out = io.StringIO()
+    write_html(chronology, out, options)
+    return out.getvalue()

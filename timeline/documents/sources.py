@@ -26,6 +26,9 @@ from timeline.errors import DocumentError
 
 __all__ = ["Sources", "formatted_sources"]
 
+#: Notes kept by :meth:`Sources.note` for the citations of one work and locator that recur.
+_NOTES = 4096
+
 _WRAPPED = re.compile(r"^[(\[（](.*)[)\]）]$")
 
 
@@ -87,6 +90,8 @@ class Sources:
             text = self.bodies[citation.key].rstrip()
             if citation.locator:
                 text = _trim(text) + ", " + _escape(citation.locator, self.output)
+        if len(self._notes) >= _NOTES:  # bounded: a document may cite a million locators
+            self._notes.clear()
         self._notes[memo] = text = _trim(text) + "."
         return text
 

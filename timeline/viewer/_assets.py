@@ -19,8 +19,9 @@ def asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def embedded_data(data: dict[str, Any]) -> str:
-    """The viewer's data as the body of a ``<script type="application/json">`` element.
+def embedded_data(data: Any) -> str:
+    """The viewer's data (or a part of it: any JSON value) as the body of a
+    ``<script type="application/json">`` element.
 
     ``<``, ``>`` and ``&`` are written as JSON escapes, so no text in the data can
     end the element or open a comment; U+2028/9 are escaped as JSON allows.

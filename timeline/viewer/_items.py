@@ -115,15 +115,25 @@ def viewer_item(
 SPARSE = ("f", "o", "d", "r", "k")
 
 
-def compact(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def compact(
+    items: Sequence[dict[str, Any]],
+    *,
+    words: dict[str, dict[str, int]] | None = None,
+    start: int = 0,
+) -> dict[str, Any]:
     """The items of :func:`viewer_item` as the viewer reads them: one list per field
     (``i`` ids, ``t`` titles, ``s`` spans or, for an event on one sure day, that day),
     categories, actor codes and tags as indexes into ``cats``, ``codes`` and ``tags``,
     and the rarer marks (``f o d r k``) as ``[index, value]`` pairs.
+
+    A long list can be packed a run of items at a time: pass the same ``words`` (a dict,
+    filled with ``cats``, ``codes`` and ``tags`` as first seen) to each run and ``start``,
+    the index of the run's first item; each run's lists continue the previous run's.
     """
-    cats: dict[str, int] = {}
-    codes: dict[str, int] = {}
-    tags: dict[str, int] = {}
+    tables = {} if words is None else words
+    cats = tables.setdefault("cats", {})
+    codes = tables.setdefault("codes", {})
+    tags = tables.setdefault("tags", {})
     columns: dict[str, Any] = {
         "i": [item["i"] for item in items],
         "t": [item["t"] for item in items],
@@ -133,7 +143,7 @@ def compact(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "g": [[tags.setdefault(tag, len(tags)) for tag in item["g"]] for item in items],
     }
     for key in SPARSE:
-        columns[key] = [[n, item[key]] for n, item in enumerate(items) if key in item]
+        columns[key] = [[n, item[key]] for n, item in enumerate(items, start) if key in item]
     columns.update(cats=list(cats), codes=list(codes), tags=list(tags))
     return columns
 
