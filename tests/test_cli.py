@@ -856,10 +856,12 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert stderr == b""
 
 
+@pytest.mark.parametrize(("fmt", "writer"), [("md", "write_markdown"), ("html", "write_html")])
 def test_a_chronology_failing_part_way_leaves_the_output_file_as_it_was(
-    journal: Path, monkeypatch: pytest.MonkeyPatch
+    journal: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, writer: str
 ) -> None:
-    """Markdown is written as it is made: the file is replaced only once it is complete."""
+    """Markdown and HTML are written as they are made: the file is replaced only once it
+    is complete."""
     import timeline.documents
     from timeline.errors import DocumentError
 
@@ -867,10 +869,10 @@ def test_a_chronology_failing_part_way_leaves_the_output_file_as_it_was(
         out.write("# half a document")
         raise DocumentError("failed part way")
 
-    monkeypatch.setattr(timeline.documents, "write_markdown", failing)
-    target = journal.parent / "out.md"
+    monkeypatch.setattr(timeline.documents, writer, failing)
+    target = journal.parent / f"out.{fmt}"
     target.write_text("the earlier document", encoding="utf-8")
-    result = run(journal, "chronology", "--format", "md", "-o", str(target))
+    result = run(journal, "chronology", "--format", fmt, "-o", str(target))
     assert result.exit_code == 1 and "failed part way" in result.stderr
     assert target.read_text(encoding="utf-8") == "the earlier document"
     assert not [p for p in journal.parent.iterdir() if p.name.endswith(".part")]

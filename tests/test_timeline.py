@@ -13,7 +13,7 @@ import pytest
 from citations import Contributor, Reference
 from timeline.application import Timeline
 from timeline.dates import parse_edtf
-from timeline.documents import render_markdown, write_markdown
+from timeline.documents import render_html, render_markdown, write_html, write_markdown
 from timeline.domain import REGISTRY, Event, EventRecorded, encode
 from timeline.errors import (
     CorruptJournal,
@@ -300,6 +300,9 @@ def test_a_streamed_chronology_is_the_chronology_read_as_of_its_state(tl: Timeli
     out = io.StringIO()
     assert write_markdown(streamed, out) == 3
     assert out.getvalue() == render_markdown(chronology)
+    page = io.StringIO()
+    assert write_html(streamed, page) == 3
+    assert page.getvalue() == render_html(chronology)
 
 
 def test_load_of_a_dump_that_verifies_but_does_not_decode_writes_nothing(tmp_path: Path) -> None:

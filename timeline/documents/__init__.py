@@ -14,7 +14,7 @@ import attrs
 
 from timeline.chronology import Chronology
 from timeline.documents.bibliography import render_bibliography, write_bibliography
-from timeline.documents.html import render_html
+from timeline.documents.html import render_html, write_html
 from timeline.documents.latex import render_latex
 from timeline.documents.markdown import render_markdown, write_markdown
 from timeline.documents.options import DocumentOptions, Period
@@ -40,6 +40,7 @@ __all__ = [
     "render_timelinejs",
     "render_wikidata",
     "write_bibliography",
+    "write_html",
     "write_markdown",
 ]
 
