@@ -434,3 +434,27 @@ def test_serve_reads_the_first_visits_events_ahead(tmp_path: Path) -> None:
         tl.add_event(id="added", when="2020", title="Added")
         assert visit(app) != []
         assert b"Added" in _asgi_get(app, "/")
+
+
+def test_the_viewer_data_follows_as_of_and_retraction(client: Client, journal: Path) -> None:
+    """/api/events as of a seq: the titles and dates then; with `retracted=1` a retracted
+    event is drawn and marked, as of before its retraction drawn unmarked."""
+    import json
+
+    with Timeline.open(journal, read_only=True) as tl:
+        recorded = next(h.seq for h in tl.history("2019-visit") if h.kind == "event.recorded")
+        (gone,) = [h.seq for h in tl.history("1900-gone") if h.kind == "event.recorded"]
+
+    def data(query: str) -> dict[str, Any]:
+        found: dict[str, Any] = json.loads(client.get(f"/api/events?{query}").text)
+        return found
+
+    past = data(f"as_of=seq:{recorded}")
+    visit = past["i"].index("2019-visit")
+    assert past["t"][visit] == "Xi visits Moscow" and "1900-gone" not in past["i"]
+    assert data("")["t"][data("")["i"].index("2019-visit")] == "Xi's state visit to Moscow"
+    assert "1900-gone" not in data("")["i"]
+    every = data("retracted=1")
+    assert every["r"] == [[every["i"].index("1900-gone"), 1]]
+    before = data(f"retracted=1&as_of=seq:{gone}")
+    assert "1900-gone" in before["i"] and before["r"] == []
