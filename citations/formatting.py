@@ -17,7 +17,11 @@ lays it out, and pybtex's backend renders it. Names are given to pybtex part
 by part, never as a string for it to split; CJK names (family name first, no
 space: 欧阳向英) and literal names (organisations) go in as one protected
 unit, so pybtex neither reorders nor abbreviates them. An entry that lacks a
-field its type's template requires is laid out as ``misc``.
+field its type's template requires is laid out as ``misc``. Font commands
+pybtex's LaTeX reader does not know (``\\emph``, ``\\mkbibemph``, ``\\textbf``,
+``\\textsuperscript``, ``\\textsubscript``) are each output's italics, bold,
+superscript and subscript (pybtex printed "\\emph The Title"); their text keeps
+its case, as a braced group does in bibtex.
 """
 
 from __future__ import annotations
@@ -72,8 +76,59 @@ _PYBTEX_ROLES = (Role.AUTHOR, Role.EDITOR)
 _BACKSLASH = "\ue000"
 
 
+#: Font commands pybtex's LaTeX reader does not know (it printed "\\emph The Title"), and
+#: the private-use marks that stand for each kind while a value passes through pybtex.
+_FONTS = {
+    **dict.fromkeys(("emph", "textit", "textsl", "mkbibemph", "mkbibitalic"), "i"),
+    **dict.fromkeys(("textbf", "mkbibbold"), "b"),
+    **dict.fromkeys(("textsuperscript", "mkbibsuperscript"), "sup"),
+    **dict.fromkeys(("textsubscript", "mkbibsubscript"), "sub"),
+}
+_FONT = re.compile(r"\\(" + "|".join(sorted(_FONTS, key=len, reverse=True)) + r")\s*\{")
+_FONT_MARKS = {
+    "i": ("\ue010", "\ue011"),
+    "b": ("\ue012", "\ue013"),
+    "sup": ("\ue014", "\ue015"),
+    "sub": ("\ue016", "\ue017"),
+}
+_FONT_TAGS = {
+    "html": {"i": ("<i>", "</i>"), "b": ("<b>", "</b>"), "sup": ("<sup>", "</sup>"),
+             "sub": ("<sub>", "</sub>")},
+    # underscores: a style's own emphasis is "*...*", and "**" would be bold
+    "markdown": {"i": ("_", "_"), "b": ("__", "__"), "sup": ("^", "^"), "sub": ("~", "~")},
+    "latex": {"i": ("\\emph{", "}"), "b": ("\\textbf{", "}"),
+              "sup": ("\\textsuperscript{", "}"), "sub": ("\\textsubscript{", "}")},
+    "text": {kind: ("", "") for kind in _FONT_MARKS},
+}  # fmt: skip
+
+
+_MARK_CHARACTERS = re.compile("[\ue010-\ue017]")
+
+
+def _font_marks(text: str) -> str:
+    """``text`` with each font command around a group as marks around the braced group
+    (braced, pybtex keeps its case, as bibtex keeps a group's); see :func:`_render`."""
+    out, at = [], 0
+    while (match := _FONT.search(text, at)) is not None:
+        depth, end = 1, match.end()
+        while end < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0) if text[end - 1] != "\\" else 0
+            end += 1
+        if depth:
+            break  # an unclosed group: the rest as it is
+        start, close = _FONT_MARKS[_FONTS[match[1]]]
+        inner = _font_marks(text[match.end() : end - 1])
+        out.append(f"{text[at : match.start()]}{start}{{{inner}}}{close}")
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
 def _latex(text: str) -> str:
-    """``text`` escaped for pybtex (see :data:`_BACKSLASH`)."""
+    """``text`` escaped for pybtex (see :data:`_BACKSLASH` and :func:`_font_marks`)."""
+    text = _MARK_CHARACTERS.sub("", text)  # only font commands make marks
+    if "\\" in text:
+        text = _font_marks(text)
     latex = unicode_to_latex(text).replace("\\textbackslash{}", _BACKSLASH)
     return latex.replace("\\{", "\\textbraceleft{}").replace("\\}", "\\textbraceright{}")
 
@@ -176,8 +231,13 @@ def _formatted(refs: Sequence[Reference], style: str) -> list[tuple[str, str, An
 def _render(text: Any, output: str) -> str:
     rendered = str(text.render(_backend(output)))
     if output == "latex":
-        return defuse_commands(rendered).replace(_BACKSLASH, "\\textbackslash{}")
-    return " ".join(rendered.replace(_BACKSLASH, "\\").split("\n"))
+        rendered = defuse_commands(rendered).replace(_BACKSLASH, "\\textbackslash{}")
+    else:
+        rendered = " ".join(rendered.replace(_BACKSLASH, "\\").split("\n"))
+    for kind, (start, end) in _FONT_TAGS[output].items():
+        marks = _FONT_MARKS[kind]
+        rendered = rendered.replace(marks[0], start).replace(marks[1], end)
+    return rendered
 
 
 def format_reference(ref: Reference, style: str = "plain", output: str = "text") -> str:

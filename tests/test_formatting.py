@@ -67,6 +67,29 @@ def test_western_names_and_escaping_per_output() -> None:
     assert "(https://kns.cnki.net/x?a=1&b=c_d%20e~f)" in markdown
 
 
+def test_font_commands_are_each_outputs_markup() -> None:
+    """\\emph, \\mkbibemph, \\textbf, \\textsubscript are laid out per output, not printed
+    ("\\emph The" in pybtex's reading); the emphasised text keeps its case."""
+    ref = Reference(
+        "k",
+        "article",
+        {"title": "Review of \\emph{The Last Marlin}, \\textbf{H\\textsubscript{2}O}",
+         "journaltitle": "J", "date": "2000"},
+        [Contributor(family="Barcott", given="Bruce")],
+        "en",
+    )  # fmt: skip
+    outputs = {output: format_reference(ref, "plain", output) for output in
+               ("text", "html", "markdown", "latex")}  # fmt: skip
+    assert "Review of The Last Marlin, H2O" in outputs["text"]
+    assert '<i><span class="bibtex-protected">The Last Marlin</span></i>' in outputs["html"]
+    assert "<sub>" in outputs["html"] and "<b>" in outputs["html"]
+    assert "Review of _The Last Marlin_, __H~2~O__" in outputs["markdown"]
+    assert "\\emph{{The Last Marlin}}" in outputs["latex"]
+    assert all("emph" not in text for key, text in outputs.items() if key != "latex")
+    hostile = ref.with_fields(title="\ue010x \\emph{unclosed")
+    assert "<i>" not in format_reference(hostile, "plain", "html")
+
+
 def test_bibliography_outputs() -> None:
     """Text lines with labels, Markdown paragraphs, an HTML dl and a thebibliography."""
     refs = [WESTERN, ARTICLE]
