@@ -26,6 +26,8 @@ What is corrected here, measured against ``pandoc --citeproc`` (docs/formatting.
   (:func:`citations.markup.join_title`, in :func:`citations.csl.to_csl`).
 - The private ``note``, ``annotation``, ``abstract`` and ``keywords`` are never
   passed on, so no style prints them.
+- A variable a ``cs:substitute`` printed (through a macro too) is not printed again
+  in the entry: citeproc-py printed an authorless work's title twice.
 - CSL-JSON's rich text (``<i>``, ``<b>``, small capitals, ``<sup>``, ``<sub>``),
   which citeproc-py prints as text, becomes the output's own markup; italics
   inside italics are upright.
@@ -411,7 +413,7 @@ def _ordinal(number: int, context: Any) -> str:
 
 
 _STOP_WORDS = frozenset(_citeproc_model.TextCased._stop_words)
-_FIRST_LETTER = re.compile(r"^([(\[“‘\"']*)([^\W\d_])")
+_FIRST_LETTER = re.compile(r"^([(\[“‘\"'\ue000-\ue00f]*)([^\W\d_])")  # a mark: a title's italics
 
 
 def _capitalised(part: str) -> str:
@@ -460,6 +462,44 @@ def _correct_ordinals_and_title_case() -> None:
 
 
 _correct_ordinals_and_title_case()
+
+
+def _suppress_substituted() -> None:
+    """What a ``cs:substitute`` printed is empty for the rest of the entry, as CSL says.
+
+    citeproc-py repressed a substituted ``cs:text`` only when it named its variable,
+    not one printed through a macro (Chicago's ``<text macro="title"/>``), so a work
+    with no author printed its title twice ("“The Border.” 2000. “The Border.” NYT.").
+    The variables the substitute's texts print are recorded and repressed with it.
+    """
+    substitute, text = _citeproc_model.Substitute, _citeproc_model.Text
+    original_variable, original_render = text._variable, substitute.render
+
+    def _variable(self: Any, item: Any, context: Any) -> Any:
+        value = original_variable(self, item, context)
+        printed = context.get_layout().__dict__.get("_substituted")
+        if printed is not None and value:
+            printed.append((self.tag, self.get("variable")))
+        return value
+
+    def render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        layout = context.get_layout()
+        outer = layout.__dict__.get("_substituted")
+        layout._substituted = []
+        try:
+            result = original_render(self, item, context=context, **kwargs)
+        finally:
+            printed, layout._substituted = layout._substituted, outer
+        if result:
+            for tag, variable in printed:
+                layout.repressed.setdefault(tag, []).append(variable)
+        return result
+
+    text._variable = _variable
+    substitute.render = render
+
+
+_suppress_substituted()
 
 
 def _style_path(style: str) -> Path:

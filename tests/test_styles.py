@@ -152,6 +152,16 @@ def test_a_titles_own_markup_is_laid_out_not_printed() -> None:
     assert "*A History of the* Beagle" in format_reference(book, "chicago-author-date", "markdown")
 
 
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "chicago-notes"])
+def test_a_substituted_title_is_printed_once(style: str) -> None:
+    """A work with no author: the title stands in for the author and is not printed again
+    (CSL's cs:substitute), as Pandoc prints it; citeproc-py printed it twice."""
+    ref = Reference("k", "article", {"title": "The Sino-Soviet Border", "journaltitle": "NYT",
+                                     "date": "2000"})  # fmt: skip
+    text = format_reference(ref, style, "text")
+    assert text.count("Sino-Soviet Border") == 1 and "NYT" in text, text
+
+
 def test_outputs_mark_up_and_escape() -> None:
     """Italics and escaping per output; URLs are links in HTML and Markdown."""
     ref = Reference(
