@@ -16,14 +16,15 @@ import getpass
 import itertools
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
 
 import attrs
 
 from citations import Reference
 from timeline._collector import collector_paused
+from timeline._seen import Seen
 from timeline._storage import Storage, open_storage, shown, storage_exists
 from timeline.chronology import Chronology, ChronologyEntry, JournalState, StreamedEntries
 from timeline.dates import (
@@ -104,7 +105,7 @@ from timeline.errors import (
     UnknownReference,
     VersionConflict,
 )
-from timeline.importing import ImportPlan, Origin, Revision
+from timeline.importing import ImportPlan, ImportStream, Origin, Revision
 from timeline.journal import (
     GENESIS_HASH,
     NO_STREAM,
@@ -117,6 +118,9 @@ from timeline.journal import (
     is_postgres_target,
 )
 from timeline.views import EventFields, EventQuery, Views, event_order, when_order
+
+if TYPE_CHECKING:
+    from citations import Problem
 
 __all__ = [
     "Difference",
@@ -142,6 +146,10 @@ _PLACING = ("when", "when_from_period", "during")
 
 #: Changes appended (and applied to the views) together by an import.
 _CHUNK = 10_000
+
+#: How many entries an import's summary lists unless asked for another number (it
+#: counts them all).
+LISTED = 1000
 
 
 def default_author() -> str:
@@ -194,7 +202,9 @@ class ImportSummary:
     (``retracted`` of them were retracted); moved ones are references with a
     new citation key that are one gone from the files under an old key (the same
     Zotero item, or the same content or DOI). ``entries``
-    lists what is not unchanged, in the order found.
+    lists what is not unchanged, in the order found, up to the import's ``listed``
+    limit (:data:`LISTED` unless given); ``unlisted`` counts those left out.
+    ``problems`` are what a tolerant BibTeX read skipped or warned about.
     """
 
     references: int
@@ -211,6 +221,8 @@ class ImportSummary:
     records: int = 0
     dry_run: bool = False
     entries: tuple[ImportedEntry, ...] = ()
+    unlisted: int = 0
+    problems: tuple[Problem, ...] = ()
 
 
 @attrs.frozen
@@ -1669,7 +1681,7 @@ class Timeline:
 
     def import_plan(
         self,
-        plan: ImportPlan,
+        plan: ImportPlan | ImportStream,
         references: Iterable[Reference] = (),
         *,
         author: str | None = None,
@@ -1677,6 +1689,7 @@ class Timeline:
         progress: Callable[[int], None] | None = None,
         dry_run: bool = False,
         retract_missing: bool = False,
+        listed: int = LISTED,
     ) -> ImportSummary:
         """Bring the timeline in step with a plan read from files: all or nothing.
 
@@ -1693,6 +1706,13 @@ class Timeline:
         is reported as moved and amended under the old key, never duplicated.
         ``dry_run=True`` plans it all and writes nothing.
 
+        ``plan`` is a whole :class:`ImportPlan` or an :class:`ImportStream`
+        (:func:`~timeline.importing.stream_import`), read and written part by
+        part in the one transaction: only hashes of what it has seen outlive a
+        part, so a file of any size imports in bounded memory (a dry run keeps
+        every planned state). The summary lists the first ``listed`` entries
+        that are not unchanged and counts them all.
+
         ``references`` come after the plan's own (read from ``plan.source``).
         Each change's reason names the file and line its item was read from
         (after ``reason``, when given). Every change is checked as if made one
@@ -1701,28 +1721,19 @@ class Timeline:
         """
         if self.read_only and not dry_run:
             raise ReadOnlyTimeline("this is an as-of view of the timeline; it cannot be changed")
-        refs = [(ref, plan.origin("references", n)) for n, ref in enumerate(plan.references)]
-        refs += [(ref, Origin(plan.source)) for ref in references]
-        _refuse_repeats(
-            ((ref.key, origin) for ref, origin in refs), "reference key", DuplicateReference
-        )
-        _refuse_repeats(
-            ((event.id, plan.origin("events", n)) for n, event in enumerate(plan.events)),
-            "event id",
-            DuplicateEvent,
+        stream = plan if isinstance(plan, ImportStream) else ImportStream.of(plan)
+        sink = None if dry_run else self._append_all
+        sync = _Import(
+            self, author, progress, retract_missing=retract_missing, sink=sink, listed=listed
         )
         if dry_run:
-            sync = _Import(self, author, progress, retract_missing=retract_missing)
             with self._journal.read_transaction(), collector_paused():
-                sync.plan(plan, refs, reason)
+                sync.plan(stream, tuple(references), reason)
         else:
-            sync = _Import(
-                self, author, progress, retract_missing=retract_missing, sink=self._append_all
-            )
             with self._journal.transaction(), collector_paused():
-                sync.plan(plan, refs, reason)
+                sync.plan(stream, tuple(references), reason)
         if progress is not None:
-            progress(len(refs) + plan.size - len(plan.references))
+            progress(sync.done)
         return sync.summary(dry_run)
 
     # -- maintenance ----------------------------------------------------------
@@ -2096,12 +2107,16 @@ def _adopted(claim: Claim) -> dict[str, Any]:
 
 
 class _Import:
-    """An import as a sync: each entry of a plan compared with the timeline, and the
+    """An import as a sync: each entry of a stream compared with the timeline, and the
     changes that bring the timeline in step, each checked as if made one by one.
 
-    The views are read once per table (events, references, events of the same dates)
-    and the journal once for what earlier imports of the same files wrote; the states
-    are kept up to date here as the changes are planned.
+    The stream is planned part by part: for each part the views are read once per table
+    (its events, its references, held events of its new events' dates), and each part's
+    changes are handed to the sink (written in the caller's transaction) before the next
+    part is read, so that only hashes of what the import has seen (event ids, reference
+    keys, new events' titles) outlive a part. Without a sink (a dry run, which writes
+    nothing) every planned state is kept instead. The journal is read once for what
+    earlier imports of the same files wrote, and again only for events gone from them.
     """
 
     def __init__(
@@ -2112,36 +2127,52 @@ class _Import:
         *,
         retract_missing: bool = False,
         sink: Callable[[Sequence[tuple[Change, ExpectedVersion]]], None] | None = None,
+        listed: int = 1000,
     ) -> None:
         self._timeline = timeline
+        self._views = timeline._views
         self._author = author
         self._progress = progress
         self._retract_missing = retract_missing
         self._done = 0
-        # the changes planned and not yet handed to ``sink`` (all of them, without one)
+        # the changes planned and not yet handed to ``sink`` (none are kept without one)
         self._changes: list[tuple[Change, ExpectedVersion]] = []
         self._sink = sink
         self._kinds: collections.Counter[str] = collections.Counter()
+        self._start = 0  # the journal's head before the import
+        # what the import has seen, kept to its end as hashes
+        self._event_ids = Seen()
+        self._reference_keys = Seen()
+        self._titles = Seen()  # title keys of the events the import adds
+        # the states of the part being planned (of every part, without a sink)
         self._events: dict[str, EventState] = {}
         self._before: set[str] = set()  # ids of the events the timeline held before
         self._references: dict[str, ReferenceState] = {}
         self._keys: set[str] = set()  # reference keys held, those this import adds too
         self._titled: dict[tuple[tuple[int, int], str, str], list[EventState]] = {}
-        self._cited: set[str] = set()  # citation ids given by this import
-        self._claimed: set[str] = set()  # claim ids given by this import
-        self._found: list[ImportedEntry] = []
-        self._unchanged = 0
+        self._cited: set[str] = set()  # citation ids given by this part
+        self._claimed: set[str] = set()  # claim ids given by this part
         self._touched: dict[str, tuple[Origin, list[FieldDiff]]] = {}
-        self._earlier = _Earlier()
+        # events revised by the stream's revisions: counted once those are planned
+        self._revised: dict[str, set[str]] = {}
+        self._later: dict[str, tuple[Origin, list[FieldDiff]]] = {}
+        # the summary
+        self._listed: list[ImportedEntry] = []
+        self._limit = listed
+        self._statuses: collections.Counter[str] = collections.Counter()
+        self._unchanged = 0
+        self._problems: list[Problem] = []
+        self._earlier = _Earlier(Seen())
         self._moved: dict[str, str] = {}  # new citation key -> the key kept
         # what identifies a reference gone from the files (its content, its DOI) -> its key
         self._gone_signs: dict[tuple[str, ...], str] = {}
 
     def _emit(self, change: Change, expected: ExpectedVersion) -> None:
-        self._changes.append((change, expected))
         self._kinds[change.KIND] += 1
-        if self._sink is not None and len(self._changes) >= _CHUNK:
-            self._flush()
+        if self._sink is not None:
+            self._changes.append((change, expected))
+            if len(self._changes) >= _CHUNK:
+                self._flush()
 
     def _flush(self) -> None:
         """Hand the changes planned so far to the sink (written in the caller's
@@ -2149,6 +2180,11 @@ class _Import:
         if self._sink is not None and self._changes:
             self._sink(self._changes)
             self._changes = []
+
+    @property
+    def done(self) -> int:
+        """How many entries were planned."""
+        return self._done
 
     def _step(self) -> None:
         self._done += 1
@@ -2158,66 +2194,173 @@ class _Import:
     def _meta(self, author: str | None, reason: str) -> dict[str, str]:
         return self._timeline._meta(author or self._author, reason)
 
-    def _read(self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]]) -> None:
-        views = self._timeline._views
-        self._earlier = _Earlier.read(self._timeline._journal, _sources(plan, refs))
-        ids = {e.id for e in plan.events}
-        ids.update(c.event_id for c in plan.citations)
-        ids.update(r.event_id for r in plan.revisions)
-        ids.update(self._earlier.events)
-        found = views.events(EventQuery(ids=ids, include_retracted=True))
-        self._events = {view.event.id: view for view in found}
-        self._before = set(self._events)
-        keys = {reference.key for reference, _ in refs} | {c.key for c in plan.citations}
-        keys.update(self._earlier.references)
-        keys.update(self._earlier.items.values())
-        held = views.references(keys=keys, include_merged=True)
-        self._references = {view.reference.key: view for view in held}
-        self._keys = set(self._references)
-        present = {reference.key for reference, _ in refs}
-        for key in self._earlier.references:
-            gone = self._references.get(key)
-            if key not in present and gone is not None and gone.merged_into is None:
-                for sign in _signs(gone.reference):
-                    self._gone_signs.setdefault(sign, key)
-        new = {event.when.bounds for event in plan.events if event.id not in self._events}
-        for view in views.events_on(new) if new else ():
-            for title in _title_keys(view.event):
-                self._titled.setdefault(title, []).append(view)
+    def _found(self, entry: ImportedEntry) -> None:
+        """Count an entry that is not unchanged, listing it while fewer than the limit are."""
+        self._statuses[entry.status] += 1
+        if len(self._listed) < self._limit:
+            self._listed.append(entry)
 
-    def plan(self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]], reason: str) -> None:
-        """Plan the changes of ``plan`` in order, handing each chunk of them to the sink
-        as it fills (their Change objects are not kept past it); the first refusal names
-        its file and line."""
-        self._read(plan, refs)
-        for reference, origin in refs:
-            with _imported_from(origin):
-                self._reference(reference, origin, _import_reason(reason, origin))
-        revised: dict[str, set[str]] = {}
-        for revision in plan.revisions:
-            names = revised.setdefault(revision.event_id, set())
+    # -- the stream, part by part ---------------------------------------------
+
+    def plan(self, stream: ImportStream, extra: Sequence[Reference], reason: str) -> None:
+        """Plan the changes of ``stream`` (then of ``extra`` references) in order, handing
+        them to the sink part by part; the first refusal names its file and line."""
+        journal = self._timeline._journal
+        self._start = journal.head().seq
+        sources = [*stream.sources, *([stream.source] if extra else [])]
+        self._earlier = _Earlier.read(journal, _sources(sources))
+
+        def references() -> Iterator[ImportPlan]:
+            yield from stream.references()
+            if extra:
+                yield ImportPlan(source=stream.source, references=tuple(extra))
+
+        self._read_gone(references)
+        for part in references():
+            self._problems.extend(part.problems)
+            self._reference_part(part, reason, references)
+        revisions = stream.revisions()
+        for revision in revisions.revisions:
+            names = self._revised.setdefault(revision.event_id, set())
             names.update(name for name, _ in revision.fields)
             if "when" in names:
                 names.add("when_text")
-        for n, event in enumerate(plan.events):
-            origin = plan.origin("events", n)
-            with _imported_from(origin):
-                self._event(event, origin, _import_reason(reason, origin), revised)
-        for n, cited in enumerate(plan.citations):
-            origin = plan.origin("citations", n)
-            with _imported_from(origin):
-                self._citation(cited, origin, _import_reason(reason, origin))
-        for n, claim in enumerate(plan.claims):
-            origin = plan.origin("claims", n)
-            with _imported_from(origin):
-                self._claim(claim, origin, _import_reason(reason, origin))
-        self._gone_from_events(plan)
-        for n, revision in enumerate(plan.revisions):
-            origin = plan.origin("revisions", n)
+        for part in stream.events():
+            self._event_part(part, reason, stream.events)
+        self._touched, self._later = self._later, {}
+        for n, revision in enumerate(revisions.revisions):
+            origin = revisions.origin("revisions", n)
             with _imported_from(origin):
                 self._revision(revision, origin, _import_reason(revision.reason, origin))
-        self._missing(plan, refs)
+        self._count_touched(set())
+        self._missing_events()
+        self._missing_references()
         self._flush()
+
+    def _end_part(self, gone: Iterable[ImportedEntry] = ()) -> None:
+        """Count the part's events held before (then what is ``gone`` from them), write its
+        changes and, with a sink, forget its states (the views hold them now)."""
+        self._count_touched(self._revised)
+        for entry in gone:
+            self._found(entry)
+        self._flush()
+        self._cited.clear()
+        self._claimed.clear()
+        if self._sink is not None:
+            self._events.clear()
+            self._before.clear()
+            self._references.clear()
+            self._keys.clear()
+            self._titled.clear()
+
+    def _count_touched(self, later: Collection[str]) -> None:
+        """Count the events held before that the import touched as changed or unchanged,
+        but for those in ``later`` (revised later in the import)."""
+        for event_id, (origin, diffs) in self._touched.items():
+            if event_id in later:
+                self._later[event_id] = (origin, diffs)
+            elif diffs:
+                self._found(ImportedEntry("changed", "event", event_id, str(origin), tuple(diffs)))
+            else:
+                self._unchanged += 1
+        self._touched = {}
+
+    def _repeated(
+        self,
+        parts: Callable[[], Iterator[ImportPlan]],
+        items: str,
+        name: str,
+        origin: Origin,
+        error: type[DomainError],
+    ) -> None:
+        """Refuse ``name`` (a key or id already seen) naming both places, if the stream
+        does give it twice (and not only a name of the same hash)."""
+        what = "reference key" if items == "references" else "event id"
+        found = []
+        for part in parts():
+            for n, item in enumerate(getattr(part, items)):
+                if (item.key if items == "references" else item.id) == name:
+                    found.append(part.origin(items, n))
+                    if len(found) == 2:
+                        raise error(
+                            f"{origin}: {what} {name!r} is given twice in this import "
+                            f"(first at {found[0]}); nothing was imported"
+                        )
+
+    def _read_gone(self, references: Callable[[], Iterator[ImportPlan]]) -> None:
+        """What identifies each reference earlier imports of these files wrote and the
+        stream lacks now (read through once more for its keys, only if there are any)."""
+        if not self._earlier.references:
+            return
+        present = Seen()
+        for part in references():
+            for reference in part.references:
+                present.add(reference.key)
+        gone = [key for key in self._earlier.references if key not in present]
+        for view in self._views.references(keys=gone, include_merged=True) if gone else ():
+            if view.merged_into is None:
+                for sign in _signs(view.reference):
+                    self._gone_signs.setdefault(sign, view.reference.key)
+
+    def _reference_part(
+        self, part: ImportPlan, reason: str, parts: Callable[[], Iterator[ImportPlan]]
+    ) -> None:
+        refs = [(ref, part.origin("references", n)) for n, ref in enumerate(part.references)]
+        for ref, origin in refs:
+            if not self._reference_keys.add(ref.key):
+                self._repeated(parts, "references", ref.key, origin, DuplicateReference)
+        keys = {ref.key for ref, _ in refs} | set(self._gone_signs.values())
+        keys.update(
+            kept
+            for _, origin in refs
+            if origin.stable and (kept := self._earlier.items.get(str(origin))) is not None
+        )
+        keys.difference_update(self._references)
+        held = self._views.references(keys=keys, include_merged=True) if keys else []
+        for view in held:
+            self._references[view.reference.key] = view
+            self._keys.add(view.reference.key)
+        for reference, origin in refs:
+            with _imported_from(origin):
+                self._reference(reference, origin, _import_reason(reason, origin))
+        self._end_part()
+
+    def _event_part(
+        self, part: ImportPlan, reason: str, parts: Callable[[], Iterator[ImportPlan]]
+    ) -> None:
+        for n, event in enumerate(part.events):
+            if not self._event_ids.add(event.id):
+                self._repeated(parts, "events", event.id, part.origin("events", n), DuplicateEvent)
+        own = {event.id for event in part.events}
+        ids = own | {c.event_id for c in part.citations} | {c.event_id for c in part.claims}
+        ids.difference_update(self._events)
+        for view in self._views.events(EventQuery(ids=ids, include_retracted=True)) if ids else ():
+            event_id = view.event.id
+            self._events[event_id] = view
+            if event_id in own or event_id not in self._event_ids:
+                self._before.add(event_id)
+        keys = {c.key for c in part.citations} - self._keys
+        for held in self._views.references(keys=keys, include_merged=True) if keys else ():
+            self._keys.add(held.reference.key)
+        new = {event.when.bounds for event in part.events if event.id not in self._events}
+        if new and self._start:
+            as_of = self._start if self._sink is not None else None
+            for view in self._views.events_on(new, as_of=as_of):
+                for title in _title_keys(view.event):
+                    self._titled.setdefault(title, []).append(view)
+        for n, event in enumerate(part.events):
+            origin = part.origin("events", n)
+            with _imported_from(origin):
+                self._event(event, origin, _import_reason(reason, origin))
+        for n, cited in enumerate(part.citations):
+            origin = part.origin("citations", n)
+            with _imported_from(origin):
+                self._citation(cited, origin, _import_reason(reason, origin))
+        for n, claim in enumerate(part.claims):
+            origin = part.origin("claims", n)
+            with _imported_from(origin):
+                self._claim(claim, origin, _import_reason(reason, origin))
+        self._end_part(self._gone_from_events(part))
 
     # -- entries --------------------------------------------------------------
 
@@ -2230,7 +2373,7 @@ class _Import:
         if kept is not None and kept != reference.key and kept in self._references:
             for sign in _signs(self._references[kept].reference):
                 self._gone_signs.pop(sign, None)
-            self._found.append(
+            self._found(
                 ImportedEntry(
                     "moved", "reference", kept, str(origin), note=f"its key is now {reference.key}"
                 )
@@ -2250,27 +2393,23 @@ class _Import:
                 raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
             self._keys.add(reference.key)
             self._emit(ReferenceAdded(reference=reference, **meta), NO_STREAM)
-            self._found.append(ImportedEntry("added", "reference", reference.key, str(origin)))
+            self._found(ImportedEntry("added", "reference", reference.key, str(origin)))
         elif current.reference == reference:
             self._unchanged += 1
         else:
             self._emit(ReferenceAmended(reference=reference, **meta), current.version)
             diffs = _reference_diffs(current.reference, reference)
-            self._found.append(
-                ImportedEntry("changed", "reference", reference.key, str(origin), diffs)
-            )
+            self._found(ImportedEntry("changed", "reference", reference.key, str(origin), diffs))
         self._step()
 
-    def _event(
-        self, event: Event, origin: Origin, reason: str, revised: Mapping[str, set[str]]
-    ) -> None:
+    def _event(self, event: Event, origin: Origin, reason: str) -> None:
         if event.during:
             event = attrs.evolve(event, during=self._timeline._resolve_period(event.during).id)
             self._timeline._within_period(event)
         current = self._events.get(event.id)
         if current is not None:
             self._touch(event.id, origin)
-            skip = revised.get(event.id, set())
+            skip = self._revised.get(event.id, set())
             fields = {
                 name: new
                 for name in EVENT_FIELDS
@@ -2285,11 +2424,15 @@ class _Import:
                 )
             self._step()
             return
+        titles = _title_keys(event)
         candidates = {
-            other.event.id: other
-            for title in _title_keys(event)
-            for other in self._titled.get(title, ())
+            other.event.id: other for title in titles for other in self._titled.get(title, ())
         }
+        if self._sink is not None and any(title in self._titles for title in titles):
+            lower, upper = event.when.bounds
+            texts = list(event.title.as_dict().values())
+            for other in self._views.events_dated(lower, upper, title=texts):
+                candidates.setdefault(other.event.id, other)
         alike = sorted(
             (other for other in candidates.values() if _alike(event, other.event)),
             key=lambda other: other.event.id,
@@ -2300,15 +2443,27 @@ class _Import:
         self._emit(change, NO_STREAM)
         state = apply(None, change)
         self._events[event.id] = state
-        for title in _title_keys(event):
+        for title in titles:
             self._titled.setdefault(title, []).append(state)
-        self._found.append(ImportedEntry("added", "event", event.id, str(origin)))
+            if self._sink is not None:
+                self._titles.add(title)
+        self._found(ImportedEntry("added", "event", event.id, str(origin)))
         self._step()
 
     def _touch(self, event_id: str, origin: Origin) -> None:
         """Count an event the timeline held as an entry of this import (read at ``origin``)."""
-        if event_id in self._before and event_id not in self._touched:
+        if event_id not in self._touched and self._held_before(event_id):
             self._touched[event_id] = (origin, [])
+
+    def _held_before(self, event_id: str) -> bool:
+        if event_id in self._before:
+            return True
+        if self._sink is None or not self._start or event_id in self._events:
+            return False  # a dry run keeps what it read, and the states of the part are read
+        held = self._views.event(event_id, as_of=self._start) is not None
+        if held:
+            self._before.add(event_id)
+        return held
 
     def _apply(self, change: EventChange) -> None:
         """Plan ``change`` on its event, noting what it changes on an event held before."""
@@ -2322,6 +2477,12 @@ class _Import:
 
     def _current(self, event_id: str) -> EventState:
         current = self._events.get(event_id)
+        if current is None and self._sink is not None:
+            # an event of an earlier part (written), or one the stream does not give
+            held = self._views.event(event_id)
+            if held is not None:
+                self._held_before(event_id)
+                self._events[event_id] = current = held
         if current is None:
             raise UnknownEvent(f"no event with id {event_id!r}")
         return current
@@ -2382,63 +2543,77 @@ class _Import:
 
     # -- what is gone ---------------------------------------------------------
 
-    def _gone_from_events(self, plan: ImportPlan) -> None:
-        """The citations and claims of the plan's events held before that the plan lacks."""
-        for n, event in enumerate(plan.events):
+    def _gone_from_events(self, part: ImportPlan) -> list[ImportedEntry]:
+        """The citations and claims of the part's events held before that it lacks (dropped
+        with ``retract_missing``)."""
+        gone = []
+        for n, event in enumerate(part.events):
             if event.id not in self._before:
                 continue
-            origin = plan.origin("events", n)
+            origin = part.origin("events", n)
             reason = f"not in {origin} any more"
             meta = self._meta(None, reason)
             for citation in self._current(event.id).citations:
                 if citation.id not in self._cited:
-                    self._gone("citation", citation.id, origin)
+                    gone.append(self._gone_entry("citation", citation.id, origin))
                     if self._retract_missing:
                         self._apply(
                             CitationRemoved(event_id=event.id, citation_id=citation.id, **meta)
                         )
             for claim in self._current(event.id).claims:
                 if claim.id not in self._claimed:
-                    self._gone("claim", claim.id, origin)
+                    gone.append(self._gone_entry("claim", claim.id, origin))
                     if self._retract_missing:
                         self._apply(ClaimWithdrawn(event_id=event.id, claim_id=claim.id, **meta))
+        return gone
 
-    def _gone(self, kind: str, name: str, origin: Origin | str) -> None:
+    def _gone_entry(self, kind: str, name: str, origin: Origin | str) -> ImportedEntry:
         status = "retracted" if self._retract_missing and kind != "reference" else "missing"
-        self._found.append(ImportedEntry(status, kind, name, str(origin)))
+        return ImportedEntry(status, kind, name, str(origin))
 
-    def _missing(self, plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]]) -> None:
-        """Entries earlier imports of these files wrote that the files lack now."""
-        present = {event.id for event in plan.events}
-        for event_id, source in self._earlier.events.items():
-            state = self._events.get(event_id)
-            if event_id in present or state is None or state.retracted:
+    def _missing_events(self) -> None:
+        """Events earlier imports of these files wrote that the files lack now (the journal
+        read again for their ids, only if there are any)."""
+        earlier, seen = self._earlier.events, self._event_ids
+        if not any(not seen.has_hash(code) for code in earlier.hashes()):
+            return
+        gone: dict[str, str] = {}
+        for kind, name, source, _ in _imported_records(
+            self._timeline._journal, self._earlier.sources, upto=self._start
+        ):
+            if kind == "event" and name not in seen:
+                gone[name] = source  # in the order of the first record naming it
+        found = self._views.events(EventQuery(ids=set(gone), include_retracted=True))
+        states = {view.event.id: view for view in found}
+        for event_id, source in gone.items():
+            state = self._events.get(event_id) or states.get(event_id)
+            if state is None or state.retracted:
                 continue
-            self._gone("event", event_id, source)
+            self._found(self._gone_entry("event", event_id, source))
             if self._retract_missing:
                 reason = f"not in {source} any more"
+                self._events[event_id] = state
                 self._apply(EventRetracted(event_id=event_id, **self._meta(None, reason)))
-        keys = {reference.key for reference, _ in refs} | set(self._moved.values())
-        for key, source in self._earlier.references.items():
-            held = self._references.get(key)
-            if key not in keys and held is not None and held.merged_into is None:
-                self._gone("reference", key, source)
+
+    def _missing_references(self) -> None:
+        """References earlier imports of these files wrote that the files lack now."""
+        kept = set(self._moved.values())
+        gone = {
+            key: source
+            for key, source in self._earlier.references.items()
+            if key not in self._reference_keys and key not in kept
+        }
+        held = self._views.references(keys=set(gone), include_merged=True) if gone else []
+        unmerged = {view.reference.key for view in held if view.merged_into is None}
+        for key, source in gone.items():
+            if key in unmerged:
+                self._found(self._gone_entry("reference", key, source))
 
     # -- the summary ----------------------------------------------------------
 
     def summary(self, dry_run: bool) -> ImportSummary:
         """What was planned, counted (see :class:`ImportSummary`)."""
-        changed = [
-            ImportedEntry("changed", "event", event_id, str(origin), tuple(diffs))
-            for event_id, (origin, diffs) in self._touched.items()
-            if diffs
-        ]
-        unchanged = self._unchanged + len(self._touched) - len(changed)
-        entries = [e for e in self._found if e.status in ("added", "changed", "moved")]
-        entries += changed
-        entries += [e for e in self._found if e.status in ("missing", "retracted")]
-        kinds = self._kinds
-        statuses = collections.Counter(entry.status for entry in entries)
+        kinds, statuses = self._kinds, self._statuses
         return ImportSummary(
             references=kinds["reference.added"] + kinds["reference.amended"],
             events=kinds["event.recorded"],
@@ -2447,50 +2622,63 @@ class _Import:
             claims=kinds["claim.recorded"] + kinds["claim.revised"],
             added=statuses["added"],
             changed=statuses["changed"],
-            unchanged=unchanged,
+            unchanged=self._unchanged,
             missing=statuses["missing"] + statuses["retracted"],
             moved=statuses["moved"],
             retracted=statuses["retracted"],
             records=kinds.total(),
             dry_run=dry_run,
-            entries=tuple(entries),
+            entries=tuple(self._listed),
+            unlisted=statuses.total() - len(self._listed),
+            problems=tuple(self._problems),
         )
 
 
 @attrs.define
 class _Earlier:
-    """What earlier imports of an import's files wrote: the events and references (each
-    with the file it names) and, for items whose identity the source keeps (Zotero's), the
-    reference key each item was imported under."""
+    """What earlier imports of an import's files wrote: the events (their ids' hashes) and
+    references (each with the file it names) and, for items whose identity the source keeps
+    (Zotero's), the reference key each item was imported under; ``sources`` the spellings of
+    the files (-> the path as this import names it)."""
 
-    events: dict[str, str] = attrs.field(factory=dict)
+    events: Seen
     references: dict[str, str] = attrs.field(factory=dict)
     items: dict[str, str] = attrs.field(factory=dict)
+    sources: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def read(cls, journal: Journal, sources: Mapping[str, str]) -> _Earlier:
-        """Scan the journal's reasons for ``imported from`` one of ``sources`` (spellings
-        of a path -> the path as this import names it)."""
-        earlier = cls()
-        if not sources or journal.head().seq == 0:
-            return earlier
-        spellings = sorted(sources, key=len, reverse=True)
-        with contextlib.closing(journal.read()) as records:
-            for record in records:
-                where = _imported_at(str(record.payload.get("reason", "")))
-                if where is None:
-                    continue
-                spelling = next((s for s in spellings if _names(where, s)), None)
-                if spelling is None:
-                    continue
-                source = sources[spelling]
-                kind, _, name = record.stream.partition(":")
-                if kind == "event":
-                    earlier.events[name] = source
-                elif kind == "reference":
-                    earlier.references[name] = source
-                    earlier.items[source + where[len(spelling) :]] = name
+        """Scan the journal's reasons for ``imported from`` one of ``sources``."""
+        earlier = cls(Seen(), sources=sources)
+        for kind, name, source, where in _imported_records(journal, sources):
+            if kind == "event":
+                earlier.events.add(name)
+            elif kind == "reference":
+                earlier.references[name] = source
+                earlier.items[where] = name
         return earlier
+
+
+def _imported_records(
+    journal: Journal, sources: Mapping[str, str], *, upto: int | None = None
+) -> Iterator[tuple[str, str, str, str]]:
+    """For each record (up to seq ``upto``) whose reason says it was imported from one of
+    ``sources`` (spellings of a path -> the path as this import names it): its stream's
+    kind and name, the path, and the origin as this import would name it."""
+    if not sources or journal.head().seq == 0:
+        return
+    spellings = sorted(sources, key=len, reverse=True)
+    with contextlib.closing(journal.read(upto=upto)) as records:
+        for record in records:
+            where = _imported_at(str(record.payload.get("reason", "")))
+            if where is None:
+                continue
+            spelling = next((s for s in spellings if _names(where, s)), None)
+            if spelling is None:
+                continue
+            source = sources[spelling]
+            kind, _, name = record.stream.partition(":")
+            yield kind, name, source, source + where[len(spelling) :]
 
 
 def _imported_at(reason: str) -> str | None:
@@ -2509,14 +2697,11 @@ def _names(where: str, source: str) -> bool:
     return not rest or rest.startswith((":", ", "))
 
 
-def _sources(plan: ImportPlan, refs: Sequence[tuple[Reference, Origin]]) -> dict[str, str]:
-    """The files a plan was read from, each under the spellings an earlier import may have
+def _sources(names: Iterable[str]) -> dict[str, str]:
+    """The files an import reads, each under the spellings an earlier import may have
     given it (as given, absolute, relative to the working folder)."""
-    names = {origin.source for _, origin in refs}
-    for items in ("events", "citations", "claims", "revisions"):
-        names.update(plan.origin(items, n).source for n in range(len(getattr(plan, items))))
     spellings: dict[str, str] = {}
-    for name in names:
+    for name in dict.fromkeys(names):
         spellings[name] = name
         if os.path.exists(name):
             absolute = os.path.abspath(name)
@@ -2615,20 +2800,6 @@ def _imported_from(origin: Origin) -> Iterator[None]:
         yield
     except (DomainError, JournalUsageError) as exc:
         raise type(exc)(f"{origin}: {exc}; nothing was imported") from exc
-
-
-def _refuse_repeats(
-    items: Iterable[tuple[str, Origin]], what: str, error: type[DomainError]
-) -> None:
-    """Raise ``error`` naming both places when one key or id comes twice in an import."""
-    first: dict[str, Origin] = {}
-    for key, origin in items:
-        if key in first:
-            raise error(
-                f"{origin}: {what} {key!r} is given twice in this import "
-                f"(first at {first[key]}); nothing was imported"
-            )
-        first[key] = origin
 
 
 def _follow(merged: Mapping[str, str], key: str) -> str:

@@ -44,11 +44,13 @@ def import_files(
     mapping: str | None = None,
     dry_run: bool = False,
     retract_missing: bool = False,
+    listed: int | None = None,
 ) -> ImportSummary:
-    """Read ``files`` (warning about what a tolerant read skipped), then import them."""
-    from timeline.importing import import_into, read_import
+    """Import ``files``, read part by part as the import goes (then warn about what a
+    tolerant read skipped)."""
+    from timeline.importing import import_into, stream_import
 
-    plan = read_import(
+    stream = stream_import(
         files,
         strict=strict,
         encoding=encoding,
@@ -56,23 +58,25 @@ def import_files(
         library=library,
         mapping=mapping,
     )
-    for problem in plan.problems:
-        click.echo(f"warning: {problem}", err=True)
-    skipped = sum(problem.skipped for problem in plan.problems)
-    if skipped:
-        entries = "entry" if skipped == 1 else "entries"
-        click.echo(f"warning: skipped {skipped} {entries} that could not be read", err=True)
     settings = current_settings()
-    with progress_bar("importing", plan.size) as bar:
-        return import_into(
+    with progress_bar("importing", None) as bar:
+        summary = import_into(
             journal,
-            plan,
+            stream,
             author=settings.author,
             busy_timeout=settings.busy_timeout,
             progress=bar,
             dry_run=dry_run,
             retract_missing=retract_missing,
+            listed=listed,
         )
+    for problem in summary.problems:
+        click.echo(f"warning: {problem}", err=True)
+    skipped = sum(problem.skipped for problem in summary.problems)
+    if skipped:
+        entries = "entry" if skipped == 1 else "entries"
+        click.echo(f"warning: skipped {skipped} {entries} that could not be read", err=True)
+    return summary
 
 
 @cli.command("import", cls=Writes)
@@ -113,6 +117,13 @@ def import_files(
     help="Retract the events an earlier import of these files recorded that they lack "
     "now, and drop such citations and claims of their events (each reason names the file).",
 )
+@click.option(
+    "--list",
+    "listed",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="List at most N entries that are not unchanged (default 1000); the counts cover them all.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def import_(
     files: tuple[str, ...],
@@ -123,6 +134,7 @@ def import_(
     mapping: str | None,
     dry_run: bool,
     retract_missing: bool,
+    listed: int | None,
     as_json: bool,
 ) -> None:
     """References: .bib (BibTeX or biblatex), .json (CSL-JSON), .ris, and Zotero's
@@ -159,6 +171,7 @@ def import_(
         mapping=mapping,
         dry_run=dry_run,
         retract_missing=retract_missing,
+        listed=listed,
     )
     if as_json:
         echo_json(summary_json(summary))
@@ -166,6 +179,8 @@ def import_(
     for entry in summary.entries:
         if dry_run or entry.status in ("missing", "moved"):
             click.echo(entry_text(entry), err=not dry_run)
+    if dry_run and summary.unlisted:
+        click.echo(f"... and {summary.unlisted} more (--list N lists more)")
     if dry_run:
         click.echo(
             f"would write {summary.records} records to {shown_journal()} ({_counts(summary)}); "
@@ -227,13 +242,15 @@ def _text(value: Any) -> str:
 
 
 def summary_json(summary: ImportSummary) -> dict[str, Any]:
-    """The summary as JSON: counts, then each entry with its field diffs (old, new)."""
+    """The summary as JSON: counts, then each entry listed with its field diffs (old, new),
+    and how many were left unlisted."""
     counts = ("added", "changed", "unchanged", "missing", "moved", "retracted", "records")
     recorded = ("references", "events", "citations", "revisions", "claims")
     return {
         "dry_run": summary.dry_run,
         **{name: getattr(summary, name) for name in counts},
         "recorded": {name: getattr(summary, name) for name in recorded},
+        "unlisted": summary.unlisted,
         "entries": [
             {
                 "status": entry.status,

@@ -7,7 +7,8 @@ and a list ``revision``; JSON Lines holds one event per line (or
 (``title.en``, ``actors`` separated by ``;``, citations as ``key@locator``).
 The formats are documented in ``docs/reference/import-formats.md``.
 
-Parsing is pure: it returns an :class:`ImportPlan` or raises
+Parsing is pure: it returns an :class:`ImportPlan` (or, read part by part while the
+import plans it, an :class:`ImportStream`: :func:`stream_import`) or raises
 :class:`~timeline.errors.ImportFailed` naming the file, the entry and the
 field. Every item of a plan keeps its :class:`Origin` (file and entry line),
 which the timeline records as the reason of each change. :func:`import_into`
@@ -28,7 +29,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from timeline.importing._plan import ImportPlan, Origin, Revision
+from timeline.importing._plan import ImportPlan, ImportStream, Origin, Revision
 
 if TYPE_CHECKING:
     from timeline.importing._export import EXPORT_FORMATS, write_events
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
         parse_events,
         read_events,
         read_import,
+        stream_import,
     )
     from timeline.importing._into_journal import import_into
     from timeline.importing._mapping import EventMapping, load_mapping, mapped_plan
@@ -50,6 +52,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "EventMapping",
     "ImportPlan",
+    "ImportStream",
     "Origin",
     "PERIODO_CONTEXT",
     "REFERENCE_FORMATS",
@@ -61,6 +64,7 @@ __all__ = [
     "read_events",
     "read_import",
     "read_periodo",
+    "stream_import",
     "write_events",
     "write_periodo",
 ]
@@ -78,6 +82,7 @@ _HOMES = {
             "parse_events",
             "read_events",
             "read_import",
+            "stream_import",
         ),
         "_into_journal": ("import_into",),
         "_mapping": ("EventMapping", "load_mapping", "mapped_plan"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from timeline.errors import ImportFailed
-from timeline.importing._entries import Where, entries_plan
+from timeline.importing._entries import Where, entries_parts, entries_plan
 from timeline.importing._plan import ImportPlan
 
 
@@ -42,12 +43,25 @@ def _csv_row(row: Mapping[str | None, Any], where: Where) -> dict[str, Any]:
 
 def csv_plan(text: str, source: str) -> ImportPlan:
     """Rows of a CSV file read strictly: a quote left open or a stray one is an error."""
-    return entries_plan(_rows(text, source), (), source)
+    lines = io.StringIO(text.lstrip("\ufeff"), newline="")
+    return entries_plan(_rows(lines, source), (), source)
 
 
-def _rows(text: str, source: str) -> Iterator[tuple[dict[str, Any], Where]]:
+def csv_parts(path: Path) -> Iterator[ImportPlan]:
+    """The rows of a CSV file as events, part by part, read from the file as they are
+    asked for."""
+    source = str(path)
+    try:
+        stream = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ImportFailed(f"{source}: cannot read: {exc.strerror}") from exc
+    with stream:
+        yield from entries_parts(_rows(stream, source), source)
+
+
+def _rows(lines: Iterable[str], source: str) -> Iterator[tuple[dict[str, Any], Where]]:
     """Each row's fields, read as the plan asks for them (none is held past its event)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    reader = csv.DictReader(lines, strict=True)
     start = 1
     try:
         if reader.fieldnames is not None and "\x00" in "".join(reader.fieldnames):
@@ -62,3 +76,5 @@ def _rows(text: str, source: str) -> Iterator[tuple[dict[str, Any], Where]]:
         if why == "unexpected end of data":
             why = "a quote opened in the row starting here is never closed"
         raise ImportFailed(f"{source}: line {start}: not valid CSV: {why}") from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{source}: line {start} or after: not UTF-8 text") from exc

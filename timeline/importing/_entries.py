@@ -7,7 +7,7 @@ entry (its line when known) and the field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -31,7 +31,7 @@ from timeline.domain import (
     read_when,
 )
 from timeline.errors import DateError, ImportFailed, TimelineError
-from timeline.importing._plan import ImportPlan, Origin, Revision
+from timeline.importing._plan import PART, ImportPlan, Origin, Revision
 
 _EVENT_KEYS = {
     "id",
@@ -357,6 +357,42 @@ def _revised(name: str, value: Any, where: Where) -> Any:
     return _str(value, where, field)
 
 
+class _Part:
+    """Events read so far, with their citations and claims, each item with its origin."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.events: list[Event] = []
+        self.event_origins: list[Origin] = []
+        self.citations: list[Citation] = []
+        self.citation_origins: list[Origin] = []
+        self.claims: list[Claim] = []
+        self.claim_origins: list[Origin] = []
+
+    def add(self, data: Any, where: Where) -> None:
+        event, cited, claimed = _event(data, where)
+        self.size += 1
+        self.events.append(event)
+        self.event_origins.append(where.origin)
+        self.citations.extend(cited)
+        self.citation_origins.extend([where.origin] * len(cited))
+        self.claims.extend(claimed)
+        self.claim_origins.extend([where.origin] * len(claimed))
+
+    def plan(self, source: str, revisions: Sequence[tuple[Revision, Origin]] = ()) -> ImportPlan:
+        return ImportPlan(
+            events=tuple(self.events),
+            citations=tuple(self.citations),
+            revisions=tuple(revision for revision, _ in revisions),
+            claims=tuple(self.claims),
+            source=source,
+            event_origins=tuple(self.event_origins),
+            citation_origins=tuple(self.citation_origins),
+            claim_origins=tuple(self.claim_origins),
+            revision_origins=tuple(origin for _, origin in revisions),
+        )
+
+
 def entries_plan(
     events: Iterable[tuple[Any, Where]], revisions: Iterable[tuple[Any, Where]], source: str
 ) -> ImportPlan:
@@ -364,31 +400,29 @@ def entries_plan(
     first refusal naming its place. ``events`` is read through, one item at a time,
     before ``revisions`` is begun: a reader may yield events as it parses them and
     fill ``revisions`` on the way."""
-    parsed_events: list[Event] = []
-    event_origins: list[Origin] = []
-    citations: list[Citation] = []
-    citation_origins: list[Origin] = []
-    claims: list[Claim] = []
-    claim_origins: list[Origin] = []
+    part = _Part()
     for data, where in events:
-        event, cited, claimed = _event(data, where)
-        parsed_events.append(event)
-        event_origins.append(where.origin)
-        citations.extend(cited)
-        citation_origins.extend([where.origin] * len(cited))
-        claims.extend(claimed)
-        claim_origins.extend([where.origin] * len(claimed))
-    parsed_revisions = [(_revision(data, where), where.origin) for data, where in revisions]
-    return ImportPlan(
-        events=tuple(parsed_events),
-        citations=tuple(citations),
-        revisions=tuple(revision for revision, _ in parsed_revisions),
-        claims=tuple(claims),
-        source=source,
-        event_origins=tuple(event_origins),
-        citation_origins=tuple(citation_origins),
-        claim_origins=tuple(claim_origins),
-        revision_origins=tuple(origin for _, origin in parsed_revisions),
+        part.add(data, where)
+    return part.plan(source, [(_revision(data, where), where.origin) for data, where in revisions])
+
+
+def entries_parts(events: Iterable[tuple[Any, Where]], source: str) -> Iterator[ImportPlan]:
+    """The plans of raw ``events``, :data:`~timeline.importing._plan.PART` entries at a
+    time, each read as it is asked for."""
+    part = _Part()
+    for data, where in events:
+        part.add(data, where)
+        if part.size >= PART:
+            yield part.plan(source)
+            part = _Part()
+    if part.size:
+        yield part.plan(source)
+
+
+def revisions_plan(revisions: Iterable[tuple[Any, Where]], source: str) -> ImportPlan:
+    """The plan of raw ``revisions`` alone."""
+    return _Part().plan(
+        source, [(_revision(data, where), where.origin) for data, where in revisions]
     )
 
 

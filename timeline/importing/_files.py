@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from timeline._collector import collector_paused
 from timeline.errors import ImportFailed
-from timeline.importing._csv import csv_plan
+from timeline.importing._csv import csv_parts, csv_plan
 from timeline.importing._encoding import check_encoding
-from timeline.importing._jsonl import jsonl_plan
-from timeline.importing._mapping import EventMapping, load_mapping, mapped_plan, sniff_mapping
-from timeline.importing._plan import ImportPlan, Origin
+from timeline.importing._jsonl import jsonl_parts, jsonl_plan, jsonl_revisions
+from timeline.importing._mapping import (
+    EventMapping,
+    load_mapping,
+    mapped_parts,
+    mapped_reference,
+    sniff_mapping,
+)
+from timeline.importing._plan import ImportPlan, ImportStream, Origin
 from timeline.importing._toml import toml_plan
 from timeline.importing._yaml import yaml_plan
 from timeline.importing._zotero import zotero_plan
@@ -143,33 +149,82 @@ def read_import(
     columns is read with the ACLED mapping unasked. Raises
     :class:`ImportFailed` for a file whose suffix says neither, and the
     reader's own error (naming file and line) for a file it cannot read.
+    :func:`stream_import` reads the same files part by part instead.
     """
-    plans = []
-    loaded: EventMapping | None = load_mapping(mapping) if mapping is not None else None
+    stream = stream_import(
+        paths,
+        strict=strict,
+        encoding=encoding,
+        collection=collection,
+        library=library,
+        mapping=mapping,
+    )
     with collector_paused():
-        for path in map(Path, paths):
-            plans.append(_plan_of(path, loaded, strict, encoding, collection, library))
+        return stream.collect()
+
+
+def stream_import(
+    paths: Iterable[str | Path],
+    *,
+    strict: bool = True,
+    encoding: str = "utf-8",
+    collection: str | None = None,
+    library: int | None = None,
+    mapping: str | Path | None = None,
+) -> ImportStream:
+    """The files :func:`read_import` reads (with the same options), as a stream the
+    import reads part by part while it plans: JSON Lines, CSV and data tables
+    line by line, so that no file is ever held whole (TOML, YAML and reference files
+    are each read whole as their part). What each file holds is told from its suffix
+    (and a .csv's header) now; its contents are read, and refused naming file and
+    line, when the import reads it.
+    """
+    loaded: EventMapping | None = load_mapping(mapping) if mapping is not None else None
+    files = [(path, _holds(path, loaded)) for path in map(Path, paths)]
+
+    def references() -> Iterator[ImportPlan]:
+        for path, holds in files:
+            if holds == "references":
+                yield _reference_plan(path, strict, encoding, collection, library)
+            elif holds == "table":
+                yield mapped_reference(path, loaded)
+
+    def revisions() -> ImportPlan:
+        plans = []
+        for path, holds in files:
+            if holds == "jsonl":
+                plans.append(jsonl_revisions(path))
+            elif holds in ("toml", "yaml"):
+                plans.append(ImportStream.of(read_events(path, holds)).revisions())
         return ImportPlan.join(plans)
 
+    def events() -> Iterator[ImportPlan]:
+        for path, holds in files:
+            if holds == "table":
+                yield from mapped_parts(path, loaded)
+            elif holds == "jsonl":
+                yield from jsonl_parts(path)
+            elif holds == "csv":
+                yield from csv_parts(path)
+            elif holds in ("toml", "yaml"):
+                yield from ImportStream.of(read_events(path, holds)).events()
 
-def _plan_of(
-    path: Path,
-    loaded: EventMapping | None,
-    strict: bool,
-    encoding: str,
-    collection: str | None,
-    library: int | None,
-) -> ImportPlan:
-    """One file's plan, read by what its suffix (or its header) says it holds."""
+    names = tuple(str(path) for path, _ in files)
+    return ImportStream(", ".join(names) or "<nothing>", names, references, revisions, events)
+
+
+def _holds(path: Path, loaded: EventMapping | None) -> str:
+    """What a file holds, by its suffix (or its header): ``references``, ``table`` (a data
+    table read through a mapping) or the events format."""
     suffix = path.suffix.lower()
     if loaded is not None and suffix in DATA_TABLES:
-        return mapped_plan(path, loaded)
+        return "table"
     if suffix == ".csv" and _built_in_fits(path):
-        return mapped_plan(path)
+        return "table"
     if suffix in REFERENCE_FORMATS:
-        return _reference_plan(path, strict, encoding, collection, library)
+        return "references"
     if suffix in EVENT_FORMATS:
-        return read_events(path)
+        return EVENT_FORMATS[suffix]
     known = ", ".join(sorted({*REFERENCE_FORMATS, *EVENT_FORMATS}))
     raise ImportFailed(
         f"{path}: cannot tell what the file holds from its suffix; use one of {known}"

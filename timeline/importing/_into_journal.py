@@ -12,18 +12,19 @@ from timeline.journal import is_postgres_target
 
 if TYPE_CHECKING:
     from timeline.application import ImportSummary
-    from timeline.importing._plan import ImportPlan
+    from timeline.importing._plan import ImportPlan, ImportStream
 
 
 def import_into(
     path: str | os.PathLike[str],
-    plan: ImportPlan,
+    plan: ImportPlan | ImportStream,
     *,
     author: str | None = None,
     busy_timeout: float = 30.0,
     progress: Callable[[int], None] | None = None,
     dry_run: bool = False,
     retract_missing: bool = False,
+    listed: int | None = None,
 ) -> ImportSummary:
     """Bring the journal at ``path`` in step with ``plan``, all or nothing
     (:meth:`Timeline.import_plan <timeline.Timeline.import_plan>`).
@@ -34,9 +35,10 @@ def import_into(
     meanwhile, gets the plan in one transaction. ``progress`` receives the
     number of entries done so far. ``dry_run=True`` writes nothing, and
     creates no file: the plan is made against the journal as it is (or an
-    empty one).
+    empty one). ``listed``: how many entries the summary lists (it counts them all;
+    :data:`timeline.application.LISTED` unless given).
     """
-    from timeline.application import Timeline
+    from timeline.application import LISTED, Timeline
 
     def run(timeline: Timeline) -> ImportSummary:
         return timeline.import_plan(
@@ -45,6 +47,7 @@ def import_into(
             progress=progress,
             dry_run=dry_run,
             retract_missing=retract_missing,
+            listed=LISTED if listed is None else listed,
         )
 
     target = os.fspath(path)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
+import itertools
 import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,7 +33,7 @@ from citations import Contributor, Reference
 from timeline.dates import When
 from timeline.domain import Actor, Citation, Event, LocalizedText, Place, read_when
 from timeline.errors import ImportFailed, MappingError, TimelineError
-from timeline.importing._plan import ImportPlan, Origin
+from timeline.importing._plan import PART, ImportPlan, Origin
 
 __all__ = [
     "BUILT_IN",
@@ -543,20 +544,60 @@ def mapped_plan(path: Path, mapping: EventMapping | None = None) -> ImportPlan:
     """The import plan of a data file read with ``mapping`` (else the built-in its header
     matches): the data set's reference first, then every row's event and citation."""
     source = str(path)
-    try:
-        stream = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ImportFailed(f"{source}: cannot read: {exc.strerror}") from exc
-    with stream:
-        if mapping is None:
-            first = stream.readline()
-            header = next(csv.reader([first]), [])
-            name = sniff_mapping([h.lstrip("\ufeff").strip() for h in header])
-            if name is None:
-                raise ImportFailed(f"{source}: no mapping given and none built in fits its header")
-            mapping = load_mapping(name)
-            stream.seek(0)
+    with _opened(path) as stream:
+        mapping = mapping or _sniffed(stream, source)
         return _collect(mapped_rows(stream, mapping, source), mapping, source)
+
+
+def mapped_parts(path: Path, mapping: EventMapping | None = None) -> Iterator[ImportPlan]:
+    """The rows of a data file (read as :func:`mapped_plan` reads it) as events and
+    citations, :data:`~timeline.importing._plan.PART` rows at a time, read as they are
+    asked for."""
+    source = str(path)
+    with _opened(path) as stream:
+        mapping = mapping or _sniffed(stream, source)
+        rows = mapped_rows(stream, mapping, source)
+        while part := list(itertools.islice(rows, PART)):
+            events = tuple(event for event, _, _ in part)
+            cited = [(citation, origin) for _, citation, origin in part if citation is not None]
+            yield ImportPlan(
+                events=events,
+                citations=tuple(citation for citation, _ in cited),
+                source=source,
+                event_origins=tuple(origin for _, _, origin in part),
+                citation_origins=tuple(origin for _, origin in cited),
+            )
+
+
+def mapped_reference(path: Path, mapping: EventMapping | None = None) -> ImportPlan:
+    """The data set's reference a data file's mapping gives (none: an empty plan)."""
+    if mapping is None:
+        with _opened(path) as stream:
+            mapping = _sniffed(stream, str(path))
+    references = (mapping.reference,) if mapping.reference is not None else ()
+    return ImportPlan(
+        source=str(path),
+        references=references,
+        reference_origins=tuple(Origin(mapping.source) for _ in references),
+    )
+
+
+def _opened(path: Path) -> IO[str]:
+    try:
+        return path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def _sniffed(stream: IO[str], source: str) -> EventMapping:
+    """The built-in mapping the header of ``stream`` matches (``stream`` left at its start)."""
+    first = stream.readline()
+    header = next(csv.reader([first]), [])
+    name = sniff_mapping([h.lstrip("\ufeff").strip() for h in header])
+    if name is None:
+        raise ImportFailed(f"{source}: no mapping given and none built in fits its header")
+    stream.seek(0)
+    return load_mapping(name)
 
 
 def _collect(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -105,3 +105,79 @@ class ImportPlan:
             )
         parts["problems"] = tuple(problem for p in plans for problem in p.problems)
         return cls(**parts)
+
+
+#: How many entries (events with their citations and claims) a part of a streamed
+#: import holds.
+PART = 5_000
+
+
+@attrs.frozen
+class ImportStream:
+    """An import read part by part while it is planned, so that a file of any size is
+    imported in bounded memory: what :func:`~timeline.importing.stream_import` gives, and
+    what :meth:`Timeline.import_plan <timeline.Timeline.import_plan>` takes besides a
+    whole :class:`ImportPlan`.
+
+    ``references()`` gives the references (each part with their origins and what a
+    tolerant BibTeX read skipped), ``revisions()`` every revision, ``events()`` parts of
+    at most :data:`PART` entries, each event with its citations and claims. Each call
+    reads the files again from their start; a reader's refusal (file, line, field) is
+    raised when its part is read. ``sources`` names the files.
+    """
+
+    source: str
+    sources: tuple[str, ...]
+    read_references: Callable[[], Iterator[ImportPlan]]
+    read_revisions: Callable[[], ImportPlan]
+    read_events: Callable[[], Iterator[ImportPlan]]
+
+    def references(self) -> Iterator[ImportPlan]:
+        """The references, part by part."""
+        return self.read_references()
+
+    def revisions(self) -> ImportPlan:
+        """Every revision, with its origin."""
+        return self.read_revisions()
+
+    def events(self) -> Iterator[ImportPlan]:
+        """The events with their citations and claims, part by part."""
+        return self.read_events()
+
+    @classmethod
+    def of(cls, plan: ImportPlan) -> ImportStream:
+        """A whole plan as a stream of one part of each sort."""
+        references = ImportPlan(
+            source=plan.source,
+            references=plan.references,
+            problems=plan.problems,
+            reference_origins=plan.reference_origins,
+        )
+        revisions = ImportPlan(
+            revisions=plan.revisions, source=plan.source, revision_origins=plan.revision_origins
+        )
+        events = attrs.evolve(
+            plan,
+            references=(),
+            reference_origins=(),
+            problems=(),
+            revisions=(),
+            revision_origins=(),
+        )
+        names: dict[str, None] = {}
+        for items in ("references", "events", "citations", "claims", "revisions"):
+            names.update(
+                (plan.origin(items, n).source, None) for n in range(len(getattr(plan, items)))
+            )
+        return cls(
+            plan.source,
+            tuple(names),
+            lambda: iter((references,)),
+            lambda: revisions,
+            lambda: iter((events,)),
+        )
+
+    def collect(self) -> ImportPlan:
+        """The whole import as one plan (every file read through)."""
+        parts = [*self.references(), self.revisions(), *self.events()]
+        return attrs.evolve(ImportPlan.join(parts), source=self.source)
