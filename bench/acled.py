@@ -11,7 +11,7 @@ then, each phase in a spawned child of its own (its peak RSS is its own), one
   kept; ``stream_rss_ratio``: peak RSS at the largest N over the smallest
   (flat: close to 1);
 - ``import_changes_per_s_N`` and ``import_rss_mb_N`` (N up to ``--import-up-to``):
-  ``read_import`` then ``import_into`` a new journal, as ``timeline import``
+  ``stream_import`` then ``import_into`` a new journal, as ``timeline import``
   does; ``batch_append_records_per_s_N``: the journal's own ``append_batch`` of
   the same records (batches of 1000, into a fresh journal); and
   ``import_vs_batch_append_N``, the ratio of the two rates.
@@ -29,7 +29,7 @@ from pathlib import Path
 import workload
 from views import batch_append_phase
 
-from timeline.importing import import_into, load_mapping, read_import
+from timeline.importing import import_into, load_mapping, stream_import
 from timeline.importing._mapping import mapped_rows
 
 COLUMNS = [
@@ -101,8 +101,7 @@ def stream_phase(path: str) -> dict[str, float]:
 
 def import_phase(path: str, journal: str) -> dict[str, float]:
     start = time.perf_counter()
-    plan = read_import([path])
-    summary = import_into(journal, plan)
+    summary = import_into(journal, stream_import([path]))
     elapsed = time.perf_counter() - start
     changes = summary.references + summary.events + summary.citations
     return {"changes_per_s": changes / elapsed, "rss_mb": workload.peak_rss_mb()}

@@ -7,7 +7,7 @@ The job: read N events with 1-3 citations each (JSON Lines) and N references
 query the events of one actor in a date range, and render the chronology as
 Markdown with its references. Four implementations do it on the same files:
 
-- ``ours``: what ``timeline import`` does (``read_import`` + ``import_into``), then
+- ``ours``: what ``timeline import`` does (``stream_import`` + ``import_into``), then
   ``Timeline.revise``, ``Timeline.events(actors=..., between=...)`` and
   ``render(chronology, "markdown")``;
 - ``eventsourcing``: the eventsourcing library, an aggregate per event and per
@@ -92,10 +92,10 @@ def _markdown(
 def ours(folder: Path, n: int) -> int:
     from timeline import Timeline
     from timeline.documents import render
-    from timeline.importing import import_into, read_import
+    from timeline.importing import import_into, stream_import
 
     path = folder / "ours.timeline"
-    import_into(path, read_import([folder / "references.json", folder / "events.jsonl"]))
+    import_into(path, stream_import([folder / "references.json", folder / "events.jsonl"]))
     with Timeline.open(path, author="bench") as tl:
         for event_id, fields in revisions(n):
             tl.revise(event_id, reason="bench revision", **fields)

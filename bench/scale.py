@@ -5,7 +5,8 @@ compares 10,000 and 100,000 events (a few minutes); with it, 100,000 and 1,000,0
 (slow: the 1M import alone took 40-45 minutes when the issue was filed). For each
 size, events with 1-3 citations each (``bench/workload.py``) go through what a user runs, each in a
 fresh spawned process so its peak RSS is its own: the import from files
-(``read_import`` + ``import_into``), a full rebuild, a filtered query ``as_of``
+(``stream_import`` + ``import_into``, as
+``timeline import`` does), a full rebuild, a filtered query ``as_of``
 the middle, and the Markdown chronology (streamed: ``chronology(stream=True)``
 written with ``write_markdown``). Prints ``NAME_rss_mb_N`` and
 ``NAME_s_N`` (wall seconds) for each phase, and ``NAME_rss_large_vs_small``.
@@ -24,7 +25,7 @@ import workload
 
 from timeline import Timeline
 from timeline.documents import write_markdown
-from timeline.importing import import_into, read_import
+from timeline.importing import import_into, stream_import
 
 PHASES = ("import", "rebuild", "as_of", "markdown")
 
@@ -35,7 +36,7 @@ def _phase(name: str, folder: str) -> tuple[float, float]:
     path = root / "scale.timeline"
     start = time.perf_counter()
     if name == "import":
-        import_into(path, read_import([root / "references.json", root / "events.jsonl"]))
+        import_into(path, stream_import([root / "references.json", root / "events.jsonl"]))
     else:
         with Timeline.open(path, author="bench") as tl:
             if name == "rebuild":

@@ -28,7 +28,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -48,6 +48,7 @@ __all__ = [
     "CSL_ROLES",
     "CSL_TYPES",
     "from_csl",
+    "iter_csl_json",
     "parse_csl_json",
     "read_csl_json",
     "write_csl_json",
@@ -472,6 +473,81 @@ def parse_csl_json(text: str, *, source_name: str = "<string>") -> tuple[Referen
         ref = _record(record, key or "ref", number, name)
         refs.append(ref if key else registry.assign(ref))
     return tuple(refs)
+
+
+def iter_csl_json(
+    path: str | os.PathLike[str], *, size: int = 1000
+) -> Iterator[tuple[Reference, ...]]:
+    """The references :func:`read_csl_json` reads, ``size`` at a time, in its order and
+    with its keys: the file's text is held, but each record is decoded only as its batch
+    is made (twice: first for the keys, so that a record without one is given a key none
+    of the others has). An array's faults are raised as the reading reaches them; a file
+    holding one record or Zotero's ``{"items": [...]}`` is read whole.
+    """
+    text, name = read_utf8(path, "read_csl_json", "parse_csl_json", CSLJSONParseError)
+    start = _skip(text, 0)
+    if not text.startswith("[", start):
+        yield parse_csl_json(text, source_name=name)
+        return
+    registry = KeyRegistry()
+    for _, record in _records(text, start + 1, name):
+        key = _key(record)
+        if key and key not in registry:
+            registry.reserve(key)
+    batch: list[Reference] = []
+    for number, record in _records(text, start + 1, name):
+        key = _key(record)
+        ref = _record(record, key or "ref", number, name)
+        batch.append(ref if key else registry.assign(ref))
+        if len(batch) >= size:
+            yield tuple(batch)
+            batch = []
+    if batch:
+        yield tuple(batch)
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, at: int) -> int:
+    """Where the JSON white space from ``at`` ends."""
+    match = _SPACE.match(text, at)
+    return match.end() if match else at
+
+
+def _records(text: str, at: int, source: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each record of the JSON array whose items start at ``at``, numbered, decoded as it
+    is asked for."""
+    decoder = json.JSONDecoder(parse_int=_integer)
+    at = _skip(text, at)
+    number = 0
+    if not text.startswith("]", at):
+        while True:
+            try:
+                record, at = decoder.raw_decode(text, at)
+            except json.JSONDecodeError as exc:
+                raise CSLJSONParseError(
+                    f"malformed JSON: {exc.msg}", source=source, line=exc.lineno
+                ) from exc
+            except RecursionError as exc:
+                raise CSLJSONParseError(
+                    "arrays and objects nested too deeply to read (CSL-JSON needs four levels)",
+                    source=source,
+                    line=_deepest_line(text),
+                ) from exc
+            number += 1
+            yield number, _checked(record, number, source)
+            at = _skip(text, at)
+            if not text.startswith(",", at):
+                break
+            at = _skip(text, at + 1)
+    if not text.startswith("]", at):
+        line = text.count("\n", 0, at) + 1
+        raise CSLJSONParseError("malformed JSON: expecting ',' or ']'", source=source, line=line)
+    end = _skip(text, at + 1)
+    if end != len(text):
+        line = text.count("\n", 0, end) + 1
+        raise CSLJSONParseError("malformed JSON: text after the array", source=source, line=line)
 
 
 def _deepest_line(text: str) -> int:

@@ -131,3 +131,41 @@ def test_a_whole_plan_is_a_stream_of_one_part_each() -> None:
     plan = read_import([])
     stream = ImportStream.of(plan)
     assert stream.collect() == plan
+
+
+def test_csl_json_read_in_batches_equals_it_read_whole(tmp_path: Path) -> None:
+    """Keys, keys given to records without one (a Zotero URI id), order and values agree."""
+    from citations import read_bibtex
+    from citations.csl import iter_csl_json, read_csl_json, write_csl_json
+
+    refs = read_bibtex(Path("seeds/references.bib")).references
+    records = json.loads(write_csl_json(refs))
+    for n in range(0, len(records), 3):
+        records[n]["id"] = f"http://zotero.org/users/1/items/ITEM{n}"
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps(records, indent=1), encoding="utf-8")
+    batches = list(iter_csl_json(path, size=7))
+    assert {len(batch) for batch in batches[:-1]} == {7}
+    assert tuple(ref for batch in batches for ref in batch) == read_csl_json(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[{"id": "a", "type": "book"},\n{"id": "b" "type": "book"}]', r"bad.json:2: .*delimiter"),
+        ('[{"id": "a", "type": "book"}\n {"id": "b"}]', r"bad.json:2: malformed JSON: expecting"),
+        ('[{"id": "a", "type": "book"}]\n[]', r"bad.json:2: malformed JSON: text after the array"),
+        ('[{"id": "a", "type": "book"}, 3]', r"record 2: expected an object"),
+        ('[{"id": "a", "type": "book"},', r"bad.json:1: malformed JSON"),
+    ],
+)
+def test_a_csl_json_fault_met_in_a_batch_names_its_line_or_record(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    from citations.csl import iter_csl_json
+
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(Exception, match=message) as caught:
+        list(iter_csl_json(path))
+    assert type(caught.value).__name__ == "CSLJSONParseError"

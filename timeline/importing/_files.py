@@ -17,7 +17,7 @@ from timeline.importing._mapping import (
     mapped_reference,
     sniff_mapping,
 )
-from timeline.importing._plan import ImportPlan, ImportStream, Origin
+from timeline.importing._plan import PART, ImportPlan, ImportStream, Origin
 from timeline.importing._toml import toml_plan
 from timeline.importing._yaml import yaml_plan
 from timeline.importing._zotero import zotero_plan
@@ -89,21 +89,22 @@ def read_events(path: str | Path, fmt: str | None = None) -> ImportPlan:
     return parse_events(text, fmt, source=str(path))
 
 
-def _reference_plan(
+def _reference_parts(
     path: Path, strict: bool, encoding: str, collection: str | None, library: int | None
-) -> ImportPlan:
+) -> Iterator[ImportPlan]:
     """The references in a BibTeX, CSL-JSON or RIS file or a Zotero database, each with its
-    entry line, record or item."""
+    entry line, record or item: a CSL-JSON array :data:`PART` records at a time, any other
+    file whole."""
     fmt = REFERENCE_FORMATS[path.suffix.lower()]
     source = str(path)
     if fmt == "zotero":
-        return zotero_plan(path, collection=collection, library=library)
-    if fmt == "bibtex":
+        yield zotero_plan(path, collection=collection, library=library)
+    elif fmt == "bibtex":
         from citations.bibtex import read_bibtex
 
         check_encoding(path, encoding)
         result = read_bibtex(path, encoding=encoding, strict=strict)
-        return ImportPlan(
+        yield ImportPlan(
             source=source,
             references=result.references,
             problems=result.problems,
@@ -111,21 +112,22 @@ def _reference_plan(
                 Origin(source, result.lines.get(ref.key)) for ref in result.references
             ),
         )
-    if fmt == "csl-json":
-        from citations.csl import read_csl_json
-
-        references = read_csl_json(path)
     else:
+        from citations.csl import iter_csl_json
         from citations.ris import read_ris
 
-        references = read_ris(path)
-    return ImportPlan(
-        source=source,
-        references=references,
-        reference_origins=tuple(
-            Origin(source, entry=f"record #{n}") for n in range(1, len(references) + 1)
-        ),
-    )
+        batches = iter_csl_json(path, size=PART) if fmt == "csl-json" else iter((read_ris(path),))
+        done = 0
+        for references in batches:
+            yield ImportPlan(
+                source=source,
+                references=references,
+                reference_origins=tuple(
+                    Origin(source, entry=f"record #{n}")
+                    for n in range(done + 1, done + len(references) + 1)
+                ),
+            )
+            done += len(references)
 
 
 def read_import(
@@ -185,7 +187,7 @@ def stream_import(
     def references() -> Iterator[ImportPlan]:
         for path, holds in files:
             if holds == "references":
-                yield _reference_plan(path, strict, encoding, collection, library)
+                yield from _reference_parts(path, strict, encoding, collection, library)
             elif holds == "table":
                 yield mapped_reference(path, loaded)
 
