@@ -6,12 +6,14 @@ biblatex prints in the entry's language (biblatex-chicago's tests:
 CSL-JSON, RIS and classic BibTeX have no such strings, so
 :func:`bibstrings_as_text` writes each as its text: in Russian for a Russian
 reference, else in English (biblatex's own ``russian.lbx`` and ``english.lbx``,
-kept in ``citations/data/bibstrings.tsv`` by ``docs/gen_bibstrings.py``).
+with biblatex-chicago's ``cms-american.lbx`` for the English keys biblatex lacks,
+such as ``by``, ``pseudonym``, ``revisededition``; kept in
+``citations/data/bibstrings.tsv`` by ``docs/gen_bibstrings.py``).
 ``\\bibstring`` and the ``l`` variants give the long form (a CSL style
 abbreviates, not its data), the ``s`` variants (``\\bibsstring``) the short;
 the ``cp`` variants capitalise the first letter, ``uc`` and ``lc`` the whole
-term. A key biblatex does not define (a style's own, such as biblatex-chicago's
-``by`` and ``pseudonym``) is written as the key, as Pandoc prints it.
+term. A key none of them defines (another style's own) is written as the key,
+as Pandoc prints it.
 """
 
 from __future__ import annotations

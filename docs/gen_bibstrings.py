@@ -2,13 +2,15 @@
 """Write ``citations/data/bibstrings.tsv``: biblatex's localisation strings as text.
 
 Usage: ``python docs/gen_bibstrings.py`` (``kpsewhich`` finds the ``.lbx`` files of
-the TeX installation: biblatex 3.18's ``english.lbx`` and ``russian.lbx``).
+the TeX installation: biblatex 3.18's ``english.lbx`` and ``russian.lbx``, and for the
+English keys biblatex lacks, biblatex-chicago 3.18b's ``cms-american.lbx``).
 
 Each row is a language subtag, a string's key, its long form and its short form,
 as biblatex prints them: ``\\adddot`` is ".", ``\\adddotspace`` ". ",
 ``\\addabbrvspace`` and ``\\ `` a space, ``\\addcolon`` ":", ``\\addcomma`` ",",
-``\\S`` "§", ``\\textellipsis`` "…", ``\\finalandcomma`` English's serial comma
-(nothing in Russian), and ``\\lbx@lfromlang`` (the "from German" of
+``\\S`` "§", ``\\textellipsis`` "…", ``\\space`` and ``\\addspace`` a space,
+``\\mkbibemph{x}`` x, ``\\finalandcomma`` English's serial comma
+(nothing in Russian), and ``\\lbx@lfromlang`` and its kin (the "from German" of
 ``bytranslator``, empty for a work without ``origlanguage``) nothing, with no
 space left before a punctuation mark.
 tests/test_bibstrings.py fails while the file is out of date.
@@ -23,6 +25,9 @@ from pathlib import Path
 TABLE = Path(__file__).resolve().parents[1] / "citations" / "data" / "bibstrings.tsv"
 #: Language subtag -> the .lbx file and its serial comma.
 LANGUAGES = {"en": ("english.lbx", ","), "ru": ("russian.lbx", "")}
+#: The strings biblatex-chicago adds (``by``, ``pseudonym``, ``revisededition``: the data
+#: files written for it use them), kept in English for the keys biblatex lacks.
+CHICAGO = "cms-american.lbx"
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 _KEY = re.compile(r"([a-z]+)\s*=\s*\{")
 #: A space left before a mark where ``\lbx@lfromlang`` printed nothing ("translated ,").
@@ -35,7 +40,11 @@ _COMMANDS = (
     (re.compile(r"\\addcomma\b\s*"), ","),
     (re.compile(r"\\textellipsis\b\s*"), "…"),
     (re.compile(r"\\S\b\s*"), "§"),
-    (re.compile(r"\\lbx@[ls]fromlang\b\s*"), ""),
+    (re.compile(r"\\lbx@[lsc]?fromlang\b\s*"), ""),
+    (re.compile(r"\\(?:space|addspace)\b\s*"), " "),
+    (re.compile(r"\\addnbspace\b\s*"), "\u00a0"),
+    (re.compile(r"\\mkbibemph\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\{\}"), ""),
     (re.compile(r"\\ "), " "),
 )
 
@@ -56,8 +65,9 @@ def _group(text: str, start: int) -> int:
             return at
 
 
-def strings(text: str, serial_comma: str) -> dict[str, tuple[str, str]]:
-    """The ``\\DeclareBibliographyStrings`` of an ``.lbx`` file: key -> (long, short)."""
+def strings(text: str) -> dict[str, tuple[str, str]]:
+    """The ``\\DeclareBibliographyStrings`` of an ``.lbx`` file: key -> (long, short), as
+    LaTeX."""
     text = _COMMENT.sub("", text)
     found: dict[str, tuple[str, str]] = {}
     declared = text.find("\\DeclareBibliographyStrings{")
@@ -76,7 +86,7 @@ def strings(text: str, serial_comma: str) -> dict[str, tuple[str, str]]:
                 inner[1 : long_end - 1],
                 inner[short_start + 1 : _group(inner, short_start) - 1],
             )
-            found.setdefault(match[1], (_text(long, serial_comma), _text(short, serial_comma)))
+            found.setdefault(match[1], (long, short))
         declared = text.find("\\DeclareBibliographyStrings{", end)
     return found
 
@@ -94,8 +104,12 @@ def render() -> str:
     """The table's text, from the installed ``.lbx`` files."""
     rows = ["# language\tkey\tlong\tshort (docs/gen_bibstrings.py; from biblatex's .lbx files)"]
     for language, (name, serial_comma) in LANGUAGES.items():
-        table = strings(lbx_file(name).read_text(encoding="utf-8"), serial_comma)
-        rows.extend("\t".join((language, key, *table[key])) for key in sorted(table))
+        table = strings(lbx_file(name).read_text(encoding="utf-8"))
+        if language == "en":
+            table = {**strings(lbx_file(CHICAGO).read_text(encoding="utf-8")), **table}
+        for key in sorted(table):
+            forms = (_text(form, serial_comma) for form in table[key])
+            rows.append("\t".join((language, key, *forms)))
     return "\n".join(rows) + "\n"
 
 

@@ -57,11 +57,14 @@ def test_each_variant_gives_the_term_biblatex_prints() -> None:
 
 def test_the_language_chooses_the_table() -> None:
     """A Russian reference's terms are russian.lbx's; a language without a table here is
-    English; a key biblatex does not define (biblatex-chicago's ``by``) is the key."""
+    English; biblatex-chicago's own keys are its English terms; a key nobody defines is
+    the key."""
     assert bibstrings_as_text("\\bibstring{jourser} 2", "ru-RU") == "серия 2"
     assert bibstrings_as_text("\\bibsstring{volume} 2", "ru") == "т. 2"
     assert bibstrings_as_text("\\bibstring{jourser} 2", "de") == "series 2"
     assert bibstrings_as_text("\\bibstring{by} Waitzkin", "en") == "by Waitzkin"
+    assert bibstrings_as_text("\\bibstring{revisededition}", "ru") == "rev. ed."
+    assert bibstrings_as_text("\\bibstring{nosuchterm} x") == "nosuchterm x"
 
 
 def test_no_bibstring_reaches_csl_json_or_ris() -> None:
@@ -127,7 +130,8 @@ def test_real_biblatex_and_bibtex_print_the_term(tmp_path: Path) -> None:
 
 def test_the_table_is_biblatexs() -> None:
     """citations/data/bibstrings.tsv is what docs/gen_bibstrings.py makes from the installed
-    english.lbx and russian.lbx (run it after a biblatex update)."""
+    english.lbx, russian.lbx and biblatex-chicago's cms-american.lbx (run it after a
+    biblatex update)."""
     require_tool("kpsewhich")
     spec = importlib.util.spec_from_file_location(
         "gen_bibstrings", ROOT / "docs" / "gen_bibstrings.py"
@@ -138,6 +142,7 @@ def test_the_table_is_biblatexs() -> None:
     table = (ROOT / "citations" / "data" / "bibstrings.tsv").read_text("utf-8")
     assert table == module.render(), "run python docs/gen_bibstrings.py"
     assert "en\tjourser\tseries\tser.\n" in table and "ru\tjourser\tсерия\tсер.\n" in table
+    assert "en\trevisededition\trev. ed.\trev. ed.\n" in table  # biblatex-chicago's
 
 
 @pytest.mark.parametrize("name", ["notes", "dates"])
