@@ -987,16 +987,7 @@ def _marked(value: str) -> str:
 
 
 _OPENING = {"\ue000": "i", "\ue002": "b", "\ue004": "sc", "\ue006": "sup", "\ue008": "sub"}
-_CLOSING = {
-    close: _OPENING[open_]
-    for open_, close in (
-        ("\ue000", "\ue001"),
-        ("\ue002", "\ue003"),
-        ("\ue004", "\ue005"),
-        ("\ue006", "\ue007"),
-        ("\ue008", "\ue009"),
-    )
-}
+_CLOSING = {"\ue001": "i", "\ue003": "b", "\ue005": "sc", "\ue007": "sup", "\ue009": "sub"}
 _EMPTY_MARKS = re.compile(
     "\ue000\ue001|\ue001\ue000|\ue002\ue003|\ue003\ue002|\ue004\ue005|\ue006\ue007|\ue008\ue009"
 )
