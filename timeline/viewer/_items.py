@@ -123,7 +123,9 @@ def compact(
 ) -> dict[str, Any]:
     """The items of :func:`viewer_item` as the viewer reads them: one list per field
     (``i`` ids, ``t`` titles, ``s`` spans or, for an event on one sure day, that day),
-    categories, actor codes and tags as indexes into ``cats``, ``codes`` and ``tags``,
+    categories, actor codes and tags as indexes into ``cats``, ``codes`` and ``tags``
+    (an event's actors and tags as a tuple of them: tuples of numbers drop out of the
+    cycle collector's passes, which the lists of a 50,000-event listing called for),
     and the rarer marks (``f o d r k``) as ``[index, value]`` pairs.
 
     A long list can be packed a run of items at a time: pass the same ``words`` (a dict,
@@ -139,8 +141,8 @@ def compact(
         "t": [item["t"] for item in items],
         "s": [_span_column(item["s"]) for item in items],
         "c": [cats.setdefault(item["c"], len(cats)) for item in items],
-        "a": [[codes.setdefault(code, len(codes)) for code in item["a"]] for item in items],
-        "g": [[tags.setdefault(tag, len(tags)) for tag in item["g"]] for item in items],
+        "a": [tuple([codes.setdefault(code, len(codes)) for code in item["a"]]) for item in items],
+        "g": [tuple([tags.setdefault(tag, len(tags)) for tag in item["g"]]) for item in items],
     }
     for key in SPARSE:
         columns[key] = [[n, item[key]] for n, item in enumerate(items, start) if key in item]
