@@ -7,9 +7,11 @@ size, events with 1-3 citations each (``bench/workload.py``) go through what a u
 fresh spawned process so its peak RSS is its own: the import from files
 (``stream_import`` + ``import_into``, as
 ``timeline import`` does), a full rebuild, a filtered query ``as_of``
-the middle, and the Markdown chronology (streamed: ``chronology(stream=True)``
-written with ``write_markdown``). Prints ``NAME_rss_mb_N`` and
+the middle, and the chronology documents, streamed (``chronology(stream=True)``):
+Markdown with Pandoc citations and with numbered footnotes (``write_markdown``),
+and the HTML page (``write_html``). Prints ``NAME_rss_mb_N`` and
 ``NAME_s_N`` (wall seconds) for each phase, and ``NAME_rss_large_vs_small``.
+``--phases import,markdown,html`` runs only those (the import always first).
 """
 
 from __future__ import annotations
@@ -24,10 +26,16 @@ from typing import Any
 import workload
 
 from timeline import Timeline
-from timeline.documents import write_markdown
+from timeline.documents import DocumentOptions, write_html, write_markdown
 from timeline.importing import import_into, stream_import
 
-PHASES = ("import", "rebuild", "as_of", "markdown")
+PHASES = ("import", "rebuild", "as_of", "markdown", "markdown_footnotes", "html")
+#: The document phases: the writer and its options.
+DOCUMENTS = {
+    "markdown": (write_markdown, DocumentOptions(), "md"),
+    "markdown_footnotes": (write_markdown, DocumentOptions(flavour="footnotes"), "md"),
+    "html": (write_html, DocumentOptions(), "html"),
+}
 
 
 def _phase(name: str, folder: str) -> tuple[float, float]:
@@ -44,8 +52,9 @@ def _phase(name: str, folder: str) -> tuple[float, float]:
             elif name == "as_of":
                 tl.as_of(tl.head().seq // 2).events(actors=["RUS"], between="1950/1960")
             else:
-                with (root / "chronology.md").open("w", encoding="utf-8") as out:
-                    write_markdown(tl.chronology(stream=True), out)
+                writer, options, suffix = DOCUMENTS[name]
+                with (root / f"chronology.{suffix}").open("w", encoding="utf-8") as out:
+                    writer(tl.chronology(stream=True), out, options)
     took = time.perf_counter() - start
     return took, workload.peak_rss_mb()
 
@@ -71,15 +80,19 @@ def main() -> None:
     if "--sizes" in sys.argv[1:]:  # a smoke test: --sizes SMALL LARGE
         at = sys.argv.index("--sizes")
         small, large = int(sys.argv[at + 1]), int(sys.argv[at + 2])
+    phases = PHASES
+    if "--phases" in sys.argv[1:]:
+        chosen = sys.argv[sys.argv.index("--phases") + 1].split(",")
+        phases = ("import", *(name for name in PHASES[1:] if name in chosen))
     rss: dict[tuple[str, int], float] = {}
     for n in (small, large):
         with tempfile.TemporaryDirectory() as tmp:
             workload.write_files(n, Path(tmp))
-            for name in PHASES:
+            for name in phases:
                 took, rss[name, n] = child(name, tmp)
                 print(f"{name}_s_{n} {took:.4g}", flush=True)
                 print(f"{name}_rss_mb_{n} {rss[name, n]:.4g}", flush=True)
-    for name in PHASES:
+    for name in phases:
         print(f"{name}_rss_large_vs_small {rss[name, large] / rss[name, small]:.4g}")
 
 
