@@ -856,12 +856,14 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert stderr == b""
 
 
-@pytest.mark.parametrize(("fmt", "writer"), [("md", "write_markdown"), ("html", "write_html")])
+@pytest.mark.parametrize(
+    ("fmt", "writer"), [("md", "write_markdown"), ("html", "write_html"), ("latex", "write_latex")]
+)
 def test_a_chronology_failing_part_way_leaves_the_output_file_as_it_was(
     journal: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, writer: str
 ) -> None:
-    """Markdown and HTML are written as they are made: the file is replaced only once it
-    is complete."""
+    """Markdown, HTML and LaTeX are written as they are made: the file is replaced only
+    once it is complete."""
     import timeline.documents
     from timeline.errors import DocumentError
 

@@ -13,7 +13,14 @@ import pytest
 from citations import Contributor, Reference
 from timeline.application import Timeline
 from timeline.dates import parse_edtf
-from timeline.documents import render_html, render_markdown, write_html, write_markdown
+from timeline.documents import (
+    render_html,
+    render_latex,
+    render_markdown,
+    write_html,
+    write_latex,
+    write_markdown,
+)
 from timeline.domain import REGISTRY, Event, EventRecorded, encode
 from timeline.errors import (
     CorruptJournal,
@@ -303,6 +310,9 @@ def test_a_streamed_chronology_is_the_chronology_read_as_of_its_state(tl: Timeli
     page = io.StringIO()
     assert write_html(streamed, page) == 3
     assert page.getvalue() == render_html(chronology)
+    document = io.StringIO()
+    assert write_latex(streamed, document) == 3
+    assert document.getvalue() == render_latex(chronology)
 
 
 def test_load_of_a_dump_that_verifies_but_does_not_decode_writes_nothing(tmp_path: Path) -> None:

@@ -93,10 +93,11 @@ def write_chronology(
     ``latex_style``, ``main_font``, ``cjk_font``); empty values keep the defaults.
     Writes to ``output`` (stdout for ``None`` or ``-``); returns the number of events.
     """
-    from timeline.documents import render, write_html, write_markdown
+    from timeline.documents import render, write_html, write_latex, write_markdown
 
     options = _document_options(fmt, lang, group_by, dates, style, **(latex or {}))
-    writer = {"markdown": write_markdown, "html": write_html}.get(CHRONOLOGY_FORMATS[fmt][0])
+    writers = {"markdown": write_markdown, "html": write_html, "latex": write_latex}
+    writer = writers.get(CHRONOLOGY_FORMATS[fmt][0])
     if writer is not None:  # written as it is read, in bounded memory
         chronology = timeline.chronology(title=title, made_at=made_at, stream=True, **filters)
         with spinner(f"writing the events as {fmt}"), output_stream(output) as stream:

@@ -15,7 +15,7 @@ import attrs
 from timeline.chronology import Chronology
 from timeline.documents.bibliography import render_bibliography, write_bibliography
 from timeline.documents.html import render_html, write_html
-from timeline.documents.latex import render_latex
+from timeline.documents.latex import render_latex, write_latex
 from timeline.documents.markdown import render_markdown, write_markdown
 from timeline.documents.options import DocumentOptions, Period
 from timeline.documents.svg import render_svg
@@ -41,6 +41,7 @@ __all__ = [
     "render_wikidata",
     "write_bibliography",
     "write_html",
+    "write_latex",
     "write_markdown",
 ]
 

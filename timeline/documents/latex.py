@@ -18,7 +18,9 @@ the sources' names with the ``text`` backend).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
 
 import attrs
 
@@ -30,7 +32,7 @@ from timeline.documents.common import (
     accounts,
     date_label,
     escape_latex,
-    group_entries,
+    grouped,
     made_at_text,
     named_sources,
     provenance,
@@ -42,7 +44,7 @@ from timeline.documents.options import DocumentOptions
 from timeline.documents.sources import Sources, formatted_sources
 from timeline.domain import Citation
 
-__all__ = ["render_latex"]
+__all__ = ["render_latex", "write_latex"]
 
 _PAR = " \\par "
 _NEWLINE = " \\newline "
@@ -188,36 +190,41 @@ def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
 
 
 def _description(
-    chronology: Chronology, options: DocumentOptions, notes: _Notes | None
-) -> list[str]:
-    lines = []
-    for group in group_entries(chronology, options):
-        if group.label:
-            lines.append(f"\\section*{{{escape_latex(group.label)}}}")
-        lines.append(r"\begin{description}")
-        for entry in group.entries:
-            label = escape_latex(date_label(entry.event, options))
-            body = _body(entry, options, _PAR, notes, _cite_for(chronology, options, notes))
-            lines.append(f"  \\item[{{{label}}}] {body}")
-        lines += [r"\end{description}", ""]
-    return lines
+    chronology: Chronology,
+    entries: Iterable[ChronologyEntry],
+    options: DocumentOptions,
+    notes: _Notes | None,
+) -> Iterator[str]:
+    cite = _cite_for(chronology, options, notes)
+    for label, run in grouped(entries, options, chronology.periods):
+        if label:
+            yield f"\\section*{{{escape_latex(label)}}}"
+        yield r"\begin{description}"
+        for entry in run:
+            date = escape_latex(date_label(entry.event, options))
+            yield f"  \\item[{{{date}}}] {_body(entry, options, _PAR, notes, cite)}"
+        yield from [r"\end{description}", ""]
 
 
-def _longtable(chronology: Chronology, options: DocumentOptions, notes: _Notes | None) -> list[str]:
-    lines = [
+def _longtable(
+    chronology: Chronology,
+    entries: Iterable[ChronologyEntry],
+    options: DocumentOptions,
+    notes: _Notes | None,
+) -> Iterator[str]:
+    yield (
         r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{0.27\linewidth}"
-        r">{\raggedright\arraybackslash}p{0.69\linewidth}@{}}",
-    ]
-    for group in group_entries(chronology, options):
-        if group.label:
-            heading = escape_latex(group.label)
-            lines.append(f"  \\multicolumn{{2}}{{@{{}}l}}{{\\textbf{{{heading}}}}} \\\\")
-        for entry in group.entries:
-            label = escape_latex(date_label(entry.event, options))
-            body = _body(entry, options, _NEWLINE, notes, _cite_for(chronology, options, notes))
-            lines.append(f"  {label} & {body} \\\\")
-    lines += [r"\end{longtable}", ""]
-    return lines
+        r">{\raggedright\arraybackslash}p{0.69\linewidth}@{}}"
+    )
+    cite = _cite_for(chronology, options, notes)
+    for label, run in grouped(entries, options, chronology.periods):
+        if label:
+            heading = escape_latex(label)
+            yield f"  \\multicolumn{{2}}{{@{{}}l}}{{\\textbf{{{heading}}}}} \\\\"
+        for entry in run:
+            date = escape_latex(date_label(entry.event, options))
+            yield f"  {date} & {_body(entry, options, _NEWLINE, notes, cite)} \\\\"
+    yield from [r"\end{longtable}", ""]
 
 
 def _references(sources: Sources, options: DocumentOptions) -> list[str]:
@@ -232,25 +239,47 @@ def _references(sources: Sources, options: DocumentOptions) -> list[str]:
     return [*lines, r"\end{list}", ""]
 
 
-def render_latex(chronology: Chronology, options: DocumentOptions | None = None) -> str:
-    """The chronology as a complete LaTeX document (compile with ``xelatex``)."""
-    options = options or DocumentOptions()
-    lines = _preamble(chronology, options)
+def _lines(
+    chronology: Chronology, entries: Iterable[ChronologyEntry], options: DocumentOptions
+) -> Iterator[str]:
+    yield from _preamble(chronology, options)
     notes = None
     if _cited(chronology, options) and options.latex_backend == "text":
         notes = _Notes(formatted_sources(chronology, options, "latex"))
-    if options.latex_layout == "longtable":
-        lines += _longtable(chronology, options, notes)
-    else:
-        lines += _description(chronology, options, notes)
+    layout = _longtable if options.latex_layout == "longtable" else _description
+    yield from layout(chronology, entries, options, notes)
     if notes is not None:
-        lines += _references(notes.sources, options)
+        yield from _references(notes.sources, options)
     elif _cited(chronology, options):
         if options.latex_backend == "biber":
-            lines.append(r"\printbibliography")
+            yield r"\printbibliography"
         else:
             stem = options.bibliography_file.removesuffix(".bib")
             bst = options.latex_style or "plainnat"
-            lines += [f"\\bibliographystyle{{{bst}}}", f"\\bibliography{{{stem}}}"]
-    lines += [r"\end{document}", ""]
-    return "\n".join(lines)
+            yield from [f"\\bibliographystyle{{{bst}}}", f"\\bibliography{{{stem}}}"]
+    yield r"\end{document}"
+
+
+def write_latex(chronology: Chronology, out: TextIO, options: DocumentOptions | None = None) -> int:
+    """Write :func:`render_latex`'s document to ``out`` a line at a time; returns the
+    number of entries. The entries are read twice (once for whether any is retracted,
+    which the preamble needs): with a chronology made with ``stream=True`` the memory
+    it takes does not grow with the number of events (but for the references it cites)."""
+    count = 0
+
+    def counted() -> Iterator[ChronologyEntry]:
+        nonlocal count
+        for entry in chronology.entries:
+            count += 1
+            yield entry
+
+    for line in _lines(chronology, counted(), options or DocumentOptions()):
+        out.write(line + "\n")
+    return count
+
+
+def render_latex(chronology: Chronology, options: DocumentOptions | None = None) -> str:
+    """The chronology as a complete LaTeX document (compile with ``xelatex``)."""
+    out = io.StringIO()
+    write_latex(chronology, out, options)
+    return out.getvalue()
