@@ -23,13 +23,17 @@ Each implementation runs in a fresh interpreter, in interleaved rounds (ours,
 then each peer, then again): its CPU time (user + system, interpreter start
 included) is read from ``getrusage`` of the finished child, and each keeps its
 best round. Prints ``job_cpu_s_NAME`` lines and ``job_NAME_vs_ours``: the
-peer's CPU time over ours (≥ 1 when ours is at least as fast). Every
+peer's CPU time over ours (≥ 1 when ours is at least as fast), and the CPU
+time of each phase of ours' best round, ``job_ours_phase_cpu_s_PHASE``
+(``start``: the interpreter before the job and its exit; ``imports``: the
+library's modules; ``import``, ``revise``, ``query``, ``markdown``). Every
 implementation must find the same events in the query (checked). Peers come
 from the ``bench`` extra: ``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import resource
@@ -90,17 +94,31 @@ def _markdown(
 
 
 def ours(folder: Path, n: int) -> int:
+    import time
+
+    marks = [("start", time.process_time())]
+
+    def mark(phase: str) -> None:
+        marks.append((phase, time.process_time()))
+
     from timeline import Timeline
     from timeline.documents import render
     from timeline.importing import import_into, stream_import
 
+    mark("imports")
     path = folder / "ours.timeline"
     import_into(path, stream_import([folder / "references.json", folder / "events.jsonl"]))
+    mark("import")
     with Timeline.open(path, author="bench") as tl:
         for event_id, fields in revisions(n):
             tl.revise(event_id, reason="bench revision", **fields)
+        mark("revise")
         found = tl.events(actors=[ACTOR], between=f"{RANGE[0]}/{RANGE[1]}")
+        mark("query")
         (folder / "ours.md").write_text(render(tl.chronology(), "markdown"), encoding="utf-8")
+        mark("markdown")
+    for (_, before), (phase, after) in itertools.pairwise(marks):
+        print(f"phase {phase} {after - before:.4f}")
     return len(found)
 
 
@@ -337,8 +355,13 @@ RUNNERS: dict[str, Callable[[Path, int], int]] = {
 }
 
 
+#: The CPU seconds of each phase of an implementation's last run (those it prints).
+phases: dict[str, dict[str, float]] = {}
+
+
 def run_one(name: str, folder: Path, n: int) -> tuple[float, int]:
-    """Run implementation ``name`` in a fresh interpreter: its CPU seconds and query count."""
+    """Run implementation ``name`` in a fresh interpreter: its CPU seconds and query count
+    (and its phases, if it prints them, in :data:`phases`)."""
     with tempfile.TemporaryDirectory(dir=folder) as work:
         for file in ("events.jsonl", "references.json"):
             os.link(folder / file, Path(work) / file)
@@ -353,6 +376,10 @@ def run_one(name: str, folder: Path, n: int) -> tuple[float, int]:
     if done.returncode != 0:
         raise SystemExit(f"{name} failed:\n{done.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    lines = done.stdout.split("\n")
+    phases[name] = {
+        words[1]: float(words[2]) for words in map(str.split, lines) if words[:1] == ["phase"]
+    }
     return cpu, int(done.stdout.split()[-1])
 
 
@@ -367,19 +394,27 @@ def main() -> None:
     n = int(args[0]) if args else 5000
     best: dict[str, float] = {}
     found: dict[str, int] = {}
+    best_phases: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         workload.write_files(n, folder, references=n)
         for _ in range(rounds):
             for name in IMPLEMENTATIONS:
                 cpu, found[name] = run_one(name, folder, n)
-                best[name] = min(best.get(name, cpu), cpu)
+                if cpu < best.get(name, float("inf")):
+                    best[name] = cpu
+                    best_phases[name] = phases.get(name, {})
     if len(set(found.values())) != 1:
         raise SystemExit(f"the implementations found different events: {found}")
     print(f"job_events {n}")
     print(f"job_query_events {found['ours']}")
     for name in IMPLEMENTATIONS:
         print(f"job_cpu_s_{name} {best[name]:.4g}")
+    # ours' best round by phase; "start" is the interpreter's start before the first mark
+    ours_phases = best_phases["ours"]
+    ours_phases["start"] = best["ours"] - sum(ours_phases.values())
+    for phase, seconds in ours_phases.items():
+        print(f"job_ours_phase_cpu_s_{phase} {seconds:.4g}")
     for name in IMPLEMENTATIONS[1:]:
         print(f"job_{name}_vs_ours {best[name] / best['ours']:.4g}")
 

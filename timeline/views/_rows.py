@@ -209,8 +209,8 @@ class RowWriter:
                     pass  # the timeline folds the periods stream itself
                 case _:
                     event_ids.add(change.event_id)
-        events = self._tables.held_events(sorted(event_ids))
-        references = self._tables.held_references(sorted(keys))
+        events = self._tables.held_events(sorted(event_ids)) if event_ids else ()
+        references = self._tables.held_references(sorted(keys)) if keys else ()
         return {row[0]: list(row) for row in events}, {row[0]: list(row) for row in references}
 
     def _read_claims(self, changes: Sequence[Change]) -> dict[str, list[Any]]:
