@@ -24,6 +24,7 @@ from timeline.journal import (
     KindRegistry,
     MemoryJournal,
     SQLiteJournal,
+    built_aside,
     canonical_json,
 )
 from timeline.journal._records import new_record_id
@@ -109,6 +110,27 @@ def test_sqlite_then_writes_commit_with_the_records() -> None:
 
         journal.append("s", [draft(), draft()], then=note)
         assert conn.execute("SELECT seq FROM seen").fetchall() == [(1,), (2,)]
+
+
+def test_a_journal_built_aside_uses_the_rollback_journal_until_published(
+    tmp_path: Path,
+) -> None:
+    """Built aside, a journal is in SQLite's rollback mode with unflushed commits; published,
+    it holds its records whole, and it is in WAL mode from its first opening at its path."""
+    path = tmp_path / "new.timeline"
+    with built_aside(str(path)) as scratch:
+        with SQLiteJournal.open(scratch, synchronous="FULL") as journal:
+            conn = journal.connection
+            assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+            assert conn.execute("PRAGMA synchronous").fetchone() == (0,)
+            stored = journal.append("s", [draft(n=1), draft(n=2)])
+        assert not path.exists()
+    with SQLiteJournal.open(path) as journal:
+        assert journal.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert journal.connection.execute("PRAGMA synchronous").fetchone() == (1,)
+        assert list(journal.read()) == list(stored)
+    with SQLiteJournal.open(tmp_path / "other.timeline") as journal:  # not built aside
+        assert journal.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_file_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
