@@ -37,14 +37,26 @@ def _event(i: int, **more: object) -> dict[str, object]:
     return {"id": f"e{i}", "when": f"19{10 + i}-01-02", "title": f"Event {i}", **more}
 
 
-@given(st.lists(st.integers(), max_size=3000))
-def test_seen_holds_what_was_added_and_nothing_else(values: list[int]) -> None:
-    seen = Seen()
+@given(st.lists(st.text(max_size=4), max_size=300), st.booleans())
+def test_seen_holds_what_was_added_and_nothing_else(values: list[str], small: bool) -> None:
+    seen = Seen(small=small)
     added = [seen.add(value) for value in values]
     assert added == [value not in values[:n] for n, value in enumerate(values)]
     assert len(seen) == len(set(values))
     assert all(value in seen for value in values)
     assert sum(1 for _ in seen.hashes()) == len(set(values))
+
+
+@pytest.mark.parametrize("small", [False, True])
+def test_seen_grows_and_misses_nothing_it_holds(small: bool) -> None:
+    values = [f"event-{n}" for n in range(100_000)]
+    seen = Seen(small=small)
+    for value in values:
+        seen.add(value)
+    assert all(value in seen for value in values)
+    # 64-bit hashes of 100,000 strings do not collide; 32-bit ones about once
+    assert len(seen) == len(values) if not small else len(seen) >= len(values) - 10
+    assert sum(f"other-{n}" in seen for n in range(100_000)) <= (0 if not small else 10)
 
 
 def test_a_stream_of_many_parts_records_what_the_whole_plan_records(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""What a streamed import has seen, as 64-bit hashes in a flat array: a set of 8 bytes
-an entry where Python's own set of strings takes about 100."""
+"""What a streamed import has seen, as hashes in a flat array: a set of 4 or 8 bytes an
+entry where Python's own set of strings takes about 100."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ from collections.abc import Hashable, Iterator
 
 
 class Seen:
-    """A set of values held as their hashes (``hash(value)``) in an open-addressing table
-    at most half full: 16 bytes or less per value, whatever the value.
+    """A set of values held as their hashes (``hash(value)``, or 32 bits of it with
+    ``small=True``) in an open-addressing table at most half full: 16 bytes or less per
+    value (8 when small), whatever the value.
 
     Two values whose hashes collide count as one (for strings, about one chance in
-    2**64 per pair); whoever asks must treat a hit as "seen, or a collision" where a
-    wrong answer matters.
+    2**64 per pair, 2**32 when small); whoever asks must treat a hit as "seen, or a
+    collision" where a wrong answer matters.
     """
 
-    __slots__ = ("_count", "_mask", "_table")
+    __slots__ = ("_count", "_mask", "_small", "_table")
 
-    def __init__(self) -> None:
-        self._table = array("q", bytes(8 * 1024))
-        self._mask = 1023
+    def __init__(self, *, small: bool = False) -> None:
+        self._small = small
+        self._table = array("i" if small else "q", bytes(8 * 1024))
+        self._mask = len(self._table) - 1
         self._count = 0
 
     def __len__(self) -> int:
@@ -28,10 +30,16 @@ class Seen:
 
     def add(self, value: Hashable) -> bool:
         """Add ``value``; False if it (or a value of the same hash) was seen already."""
-        return self.add_hash(hash(value))
+        return self.add_hash(self._code(value))
 
     def __contains__(self, value: object) -> bool:
-        return self.has_hash(hash(value))
+        return self.has_hash(self._code(value))
+
+    def _code(self, value: object) -> int:
+        code = hash(value)
+        if self._small:  # 32 bits, as a signed 32-bit value
+            return ((code ^ (code >> 32)) & 0xFFFFFFFF) - 0x80000000
+        return code
 
     def add_hash(self, code: int) -> bool:
         """Add a hash as :meth:`add` adds a value's."""
@@ -65,7 +73,7 @@ class Seen:
 
     def _grow(self) -> None:
         old = self._table
-        self._table = array("q", bytes(16 * len(old)))
+        self._table = array(old.typecode, bytes(2 * old.itemsize * len(old)))
         self._mask = 2 * len(old) - 1
         self._count = 0
         for code in old:

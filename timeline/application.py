@@ -2143,7 +2143,8 @@ class _Import:
         # what the import has seen, kept to its end as hashes
         self._event_ids = Seen()
         self._reference_keys = Seen()
-        self._titles = Seen()  # title keys of the events the import adds
+        # title keys of the events the import adds: 32 bits do, a hit is checked in the views
+        self._titles = Seen(small=True)
         # the states of the part being planned (of every part, without a sink)
         self._events: dict[str, EventState] = {}
         self._before: set[str] = set()  # ids of the events the timeline held before
