@@ -181,3 +181,24 @@ def test_a_csl_json_fault_met_in_a_batch_names_its_line_or_record(
     with pytest.raises(Exception, match=message) as caught:
         list(iter_csl_json(path))
     assert type(caught.value).__name__ == "CSLJSONParseError"
+
+
+def test_the_command_lists_n_entries_and_says_how_many_more(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    files = [str(path) for path in _files(tmp_path, [_event(i) for i in range(5)])]
+    journal = ["--journal", str(tmp_path / "j.timeline")]
+    runner = CliRunner()
+    planned = runner.invoke(cli, [*journal, "import", "--dry-run", "--list", "2", *files])
+    assert planned.exit_code == 0, planned.output
+    lines = planned.output.splitlines()
+    assert [line.split(" (")[0] for line in lines[:2]] == [
+        "added reference k1",
+        "added reference k2",
+    ]
+    assert lines[2] == "... and 5 more (--list N lists more)"
+    shown = runner.invoke(cli, [*journal, "import", "--json", "--list", "0", *files])
+    report = json.loads(shown.output)
+    assert (report["entries"], report["unlisted"], report["added"]) == ([], 7, 7)
