@@ -21,7 +21,7 @@ class Seen:
 
     def __init__(self, *, small: bool = False) -> None:
         self._small = small
-        self._table = array("i" if small else "q", bytes(8 * 1024))
+        self._table = array("i" if small else "q", [0]) * 1024
         self._mask = len(self._table) - 1
         self._count = 0
 
@@ -73,7 +73,7 @@ class Seen:
 
     def _grow(self) -> None:
         old = self._table
-        self._table = array(old.typecode, bytes(2 * old.itemsize * len(old)))
+        self._table = array(old.typecode, [0]) * (2 * len(old))  # no bytes copied in
         self._mask = 2 * len(old) - 1
         self._count = 0
         for code in old:
