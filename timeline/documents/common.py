@@ -275,6 +275,19 @@ def lane_of(event: Event, options: DocumentOptions) -> str:
     return ""
 
 
+class Counted:
+    """The chronology's entries, counting those read (a writer returns the count)."""
+
+    def __init__(self, entries: Iterable[ChronologyEntry]) -> None:
+        self._entries = entries
+        self.count = 0
+
+    def __iter__(self) -> Iterator[ChronologyEntry]:
+        for entry in self._entries:
+            self.count += 1
+            yield entry
+
+
 @attrs.frozen
 class Footnote:
     """A numbered source note: the citation of an entry and its number in the document."""

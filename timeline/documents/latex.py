@@ -28,6 +28,7 @@ from citations import writable_key
 from citations.formatting import STYLES as PYBTEX_STYLES
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
+    Counted,
     account_text,
     accounts,
     date_label,
@@ -265,17 +266,10 @@ def write_latex(chronology: Chronology, out: TextIO, options: DocumentOptions | 
     number of entries. The entries are read twice (once for whether any is retracted,
     which the preamble needs): with a chronology made with ``stream=True`` the memory
     it takes does not grow with the number of events (but for the references it cites)."""
-    count = 0
-
-    def counted() -> Iterator[ChronologyEntry]:
-        nonlocal count
-        for entry in chronology.entries:
-            count += 1
-            yield entry
-
-    for line in _lines(chronology, counted(), options or DocumentOptions()):
+    entries = Counted(chronology.entries)
+    for line in _lines(chronology, entries, options or DocumentOptions()):
         out.write(line + "\n")
-    return count
+    return entries.count
 
 
 def render_latex(chronology: Chronology, options: DocumentOptions | None = None) -> str:

@@ -21,6 +21,7 @@ from typing import TextIO
 
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
+    Counted,
     Footnote,
     account_text,
     accounts,
@@ -169,16 +170,9 @@ def write_markdown(
     returns the number of entries. With a chronology made with ``stream=True`` the
     memory it takes does not grow with the number of events (the footnotes flavour
     keeps the formatted references it cites)."""
-    count = 0
-
-    def counted() -> Iterator[ChronologyEntry]:
-        nonlocal count
-        for entry in chronology.entries:
-            count += 1
-            yield entry
-
+    entries = Counted(chronology.entries)
     held = ""  # the newlines at the end so far: the document ends with exactly one
-    for index, line in enumerate(_lines(chronology, counted(), options or DocumentOptions())):
+    for index, line in enumerate(_lines(chronology, entries, options or DocumentOptions())):
         piece = line if index == 0 else "\n" + line
         text = piece.rstrip("\n")
         if text:
@@ -187,7 +181,7 @@ def write_markdown(
         else:
             held += piece
     out.write("\n")
-    return count
+    return entries.count
 
 
 def render_markdown(chronology: Chronology, options: DocumentOptions | None = None) -> str:
