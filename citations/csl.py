@@ -23,6 +23,7 @@ CSL spelling, and back.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -444,16 +445,8 @@ def parse_csl_json(text: str, *, source_name: str = "<string>") -> tuple[Referen
             f"parse_csl_json() needs str, not {type(text).__name__}; read_csl_json() reads a path"
         )
     name = source_name
-    try:
+    with _json_errors(text, name):
         data = json.loads(text, parse_int=_integer)
-    except json.JSONDecodeError as exc:
-        raise CSLJSONParseError(f"malformed JSON: {exc.msg}", source=name, line=exc.lineno) from exc
-    except RecursionError as exc:
-        raise CSLJSONParseError(
-            "arrays and objects nested too deeply to read (CSL-JSON needs four levels)",
-            source=name,
-            line=_deepest_line(text),
-        ) from exc
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if isinstance(data, dict):
@@ -506,6 +499,23 @@ def iter_csl_json(
         yield tuple(batch)
 
 
+@contextlib.contextmanager
+def _json_errors(text: str, source: str) -> Iterator[None]:
+    """JSON's errors while reading ``text`` as :class:`CSLJSONParseError` naming the line."""
+    try:
+        yield
+    except json.JSONDecodeError as exc:
+        raise CSLJSONParseError(
+            f"malformed JSON: {exc.msg}", source=source, line=exc.lineno
+        ) from exc
+    except RecursionError as exc:
+        raise CSLJSONParseError(
+            "arrays and objects nested too deeply to read (CSL-JSON needs four levels)",
+            source=source,
+            line=_deepest_line(text),
+        ) from exc
+
+
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -523,18 +533,8 @@ def _records(text: str, at: int, source: str) -> Iterator[tuple[int, dict[str, A
     number = 0
     if not text.startswith("]", at):
         while True:
-            try:
+            with _json_errors(text, source):
                 record, at = decoder.raw_decode(text, at)
-            except json.JSONDecodeError as exc:
-                raise CSLJSONParseError(
-                    f"malformed JSON: {exc.msg}", source=source, line=exc.lineno
-                ) from exc
-            except RecursionError as exc:
-                raise CSLJSONParseError(
-                    "arrays and objects nested too deeply to read (CSL-JSON needs four levels)",
-                    source=source,
-                    line=_deepest_line(text),
-                ) from exc
             number += 1
             yield number, _checked(record, number, source)
             at = _skip(text, at)
