@@ -44,28 +44,26 @@ class Seen:
     def add_hash(self, code: int) -> bool:
         """Add a hash as :meth:`add` adds a value's."""
         code = code or 1  # 0 marks an empty slot
-        table, mask = self._table, self._mask
-        at = code & mask
-        while (held := table[at]) != 0:
-            if held == code:
-                return False
-            at = (at + 1) & mask
-        table[at] = code
+        at = self._slot(code)
+        if self._table[at] == code:
+            return False
+        self._table[at] = code
         self._count += 1
-        if 2 * self._count > mask:
+        if 2 * self._count > self._mask:
             self._grow()
         return True
 
     def has_hash(self, code: int) -> bool:
         """Whether a value of this hash was added."""
-        code = code or 1
+        return self._table[self._slot(code or 1)] != 0
+
+    def _slot(self, code: int) -> int:
+        """Where ``code`` is held, else the empty slot where it would go."""
         table, mask = self._table, self._mask
         at = code & mask
-        while (held := table[at]) != 0:
-            if held == code:
-                return True
+        while (held := table[at]) != 0 and held != code:
             at = (at + 1) & mask
-        return False
+        return at
 
     def hashes(self) -> Iterator[int]:
         """The hashes held, in no order."""
