@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from tools import HANG, require_tool
+from tools import build_bibliography, require_tool, run_tool
 
 from citations import Contributor, Reference, parse_bibtex, read_bibtex, write_bibtex
 from citations.bibstrings import bibstrings_as_text
@@ -88,31 +87,20 @@ def test_biblatex_keeps_the_command_and_classic_bibtex_gets_the_text() -> None:
     assert "  number = {series 1, Operas}" in classic and "bibstring" not in classic
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False)
-
-
 def test_real_biblatex_and_bibtex_print_the_term(tmp_path: Path) -> None:
     """biber and biblatex print the term of what the biblatex dialect writes (its short
     form: biblatex abbreviates by default), bibtex's .bbl has the text of the classic one."""
-    latexmk, bibtex = require_tool("latexmk"), require_tool("bibtex")
-    require_tool("xelatex")
+    bibtex = require_tool("bibtex")
     require_tool("biber")
     pdftotext = require_tool("pdftotext")
     (tmp_path / "refs.bib").write_text(write_bibtex([REVIEW]), "utf-8")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage[backend=biber]{biblatex}\n"
-        "\\addbibresource{refs.bib}\n"
-        "\\begin{document}\\nocite{*}\\printbibliography\\end{document}\n",
-        "utf-8",
+    log = build_bibliography(
+        tmp_path,
+        "\\usepackage[backend=biber]{biblatex}\\addbibresource{refs.bib}",
+        "\\printbibliography",
     )
-    build = _run(
-        [latexmk, "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc"], tmp_path
-    )
-    assert build.returncode == 0, build.stdout[-3000:]
-    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
     assert "Missing string" not in log, log[-3000:]
-    words = " ".join(_run([pdftotext, "doc.pdf", "-"], tmp_path).stdout.split())
+    words = " ".join(run_tool([pdftotext, "doc.pdf", "-"], tmp_path).stdout.split())
     assert "Rev. of Il corsaro" in words and "ser. 1, Operas" in words, words
     assert "mkbib" not in words and "bibstring" not in words
     classic = tmp_path / "classic"
@@ -121,7 +109,7 @@ def test_real_biblatex_and_bibtex_print_the_term(tmp_path: Path) -> None:
     (classic / "doc.aux").write_text(
         "\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n", encoding="utf-8"
     )
-    run = _run([bibtex, "doc"], classic)
+    run = run_tool([bibtex, "doc"], classic)
     assert run.returncode == 0, run.stdout
     bbl = (classic / "doc.bbl").read_text("utf-8")
     assert "series 1, Operas" in bbl and "review of \\emph{Il corsaro}" in bbl

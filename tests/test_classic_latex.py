@@ -3,10 +3,9 @@ documents define none of them), and stay as they are in the biblatex dialect."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from tools import HANG, require_tool
+from tools import build_bibliography, require_tool
 
 from citations import Reference, parse_bibtex, write_bibtex
 from citations.classic import classic_latex
@@ -44,8 +43,6 @@ def test_the_dialects_write_what_their_documents_define() -> None:
 def test_a_natbib_document_builds_from_the_classic_dialect(tmp_path: Path) -> None:
     """xelatex and bibtex (plainnat) build a natbib document from what the classic dialect
     writes of biblatex-only markup, with no undefined command."""
-    latexmk = require_tool("latexmk")
-    require_tool("xelatex")
     require_tool("bibtex")
     ref = Reference(
         "k",
@@ -57,21 +54,8 @@ def test_a_natbib_document_builds_from_the_classic_dialect(tmp_path: Path) -> No
         },
     )
     (tmp_path / "refs.bib").write_text(write_bibtex([ref], dialect="bibtex"), "utf-8")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage{natbib}\n"
-        "\\begin{document}\\nocite{*}\\bibliographystyle{plainnat}\\bibliography{refs}"
-        "\\end{document}\n",
-        "utf-8",
+    log = build_bibliography(
+        tmp_path, "\\usepackage{natbib}", "\\bibliographystyle{plainnat}\\bibliography{refs}"
     )
-    build = subprocess.run(
-        [latexmk, "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-    )
-    assert build.returncode == 0, build.stdout[-3000:]
-    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
     assert "Undefined control sequence" not in log
     assert "review of \\emph{X}, “y” (z)" in (tmp_path / "doc.bbl").read_text("utf-8")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tools import HANG, require_tool
+from tools import build_bibliography, require_tool, run_tool
 
 from citations import Contributor, Reference, format_reference, parse_bibtex, write_bibtex
 from citations.csl import write_csl_json
@@ -82,10 +81,6 @@ def test_the_private_list_is_the_documented_one() -> None:
     assert not is_private("title")
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False)
-
-
 @pytest.mark.parametrize("style", ["plain", "plainnat"])
 def test_bibtex_prints_neither_the_note_nor_the_annotation(tmp_path: Path, style: str) -> None:
     """Real bibtex, given everything the classic dialect writes (private fields kept):
@@ -97,7 +92,7 @@ def test_bibtex_prints_neither_the_note_nor_the_annotation(tmp_path: Path, style
         f"\\relax\n\\citation{{*}}\n\\bibstyle{{{style}}}\n\\bibdata{{refs}}\n",
         encoding="utf-8",
     )
-    run = _run([bibtex, "doc"], tmp_path)
+    run = run_tool([bibtex, "doc"], tmp_path)
     assert run.returncode == 0, run.stdout
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
     assert "vassal" in bbl.lower() and "Foreign Affairs" in bbl
@@ -108,25 +103,18 @@ def test_bibtex_prints_neither_the_note_nor_the_annotation(tmp_path: Path, style
 def test_biblatex_prints_neither_the_note_nor_the_annotation(tmp_path: Path, style: str) -> None:
     """Real biber and biblatex, given everything the biblatex dialect writes: the note is in
     the .bbl as the annotation only, which no standard style prints (the PDF's text)."""
-    latexmk = require_tool("latexmk")
-    require_tool("xelatex")
     require_tool("biber")
     pdftotext = require_tool("pdftotext")
     (tmp_path / "refs.bib").write_text(write_bibtex([REF], keep_private_fields=True), "utf-8")
-    (tmp_path / "doc.tex").write_text(
-        f"\\documentclass{{article}}\\usepackage[backend=biber,style={style}]{{biblatex}}\n"
-        "\\addbibresource{refs.bib}\n"
-        "\\begin{document}\\nocite{*}\\printbibliography\\end{document}\n",
-        "utf-8",
+    build_bibliography(
+        tmp_path,
+        f"\\usepackage[backend=biber,style={style}]{{biblatex}}\\addbibresource{{refs.bib}}",
+        "\\printbibliography",
     )
-    build = _run(
-        [latexmk, "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc"], tmp_path
-    )
-    assert build.returncode == 0, build.stdout[-3000:]
     bbl = (tmp_path / "doc.bbl").read_text("utf-8")
     assert f"\\field{{annotation}}{{{PRIVATE['annotation']} {NOTE}}}" in bbl
     assert "\\field{note}" not in bbl
-    words = " ".join(_run([pdftotext, "doc.pdf", "-"], tmp_path).stdout.split())
+    words = " ".join(run_tool([pdftotext, "doc.pdf", "-"], tmp_path).stdout.split())
     assert "China’s New Vassal" in words or "China's New Vassal" in words, words
     assert "Seen in print" not in words and "argues" not in words
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-__all__ = ["HANG", "biber_reading", "in_ci", "require_tool"]
+__all__ = ["HANG", "biber_reading", "build_bibliography", "in_ci", "require_tool", "run_tool"]
 
 #: The longest a test waits for a tool or a child process: far above any run, it only
 #: turns a hang into a failure. No test waits for time to pass.
@@ -36,6 +36,29 @@ def require_tool(name: str) -> str:
     if in_ci():
         pytest.fail(f"{reason}, but CI=true: .ci/run should have installed it")
     pytest.skip(reason)
+
+
+def run_tool(args: list[str], cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
+    """Run a tool in ``cwd``, its output captured as text; its exit code is the caller's."""
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=HANG, check=False)
+
+
+def build_bibliography(cwd: pathlib.Path, preamble: str, bibliography: str) -> str:
+    """Build ``cwd/doc.tex`` with ``latexmk -xelatex``: an article whose ``preamble``
+    loads the bibliography package and whose body cites every entry and prints them
+    with ``bibliography``; returns the LaTeX log. The build must succeed."""
+    latexmk = require_tool("latexmk")
+    require_tool("xelatex")
+    (cwd / "doc.tex").write_text(
+        f"\\documentclass{{article}}{preamble}\n"
+        f"\\begin{{document}}\\nocite{{*}}{bibliography}\\end{{document}}\n",
+        "utf-8",
+    )
+    build = run_tool(
+        [latexmk, "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc"], cwd
+    )
+    assert build.returncode == 0, build.stdout[-3000:]
+    return (cwd / "doc.log").read_text("utf-8", errors="replace")
 
 
 _ENTRY = re.compile(r"@(\w+)\{(.+),")
