@@ -12,10 +12,13 @@ Markdown with Pandoc citations and with numbered footnotes (``write_markdown``),
 and the HTML page (``write_html``). Prints ``NAME_rss_mb_N`` and
 ``NAME_s_N`` (wall seconds) for each phase, and ``NAME_rss_large_vs_small``.
 ``--phases import,markdown,html`` runs only those (the import always first).
+``--folder DIR`` keeps each size's files and journal in ``DIR/N`` and reuses them:
+a size whose journal is there already is not imported again (its import not measured).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import sys
 import tempfile
@@ -84,16 +87,27 @@ def main() -> None:
     if "--phases" in sys.argv[1:]:
         chosen = sys.argv[sys.argv.index("--phases") + 1].split(",")
         phases = ("import", *(name for name in PHASES[1:] if name in chosen))
+    kept = Path(sys.argv[sys.argv.index("--folder") + 1]) if "--folder" in sys.argv else None
     rss: dict[tuple[str, int], float] = {}
     for n in (small, large):
-        with tempfile.TemporaryDirectory() as tmp:
-            workload.write_files(n, Path(tmp))
+        with contextlib.ExitStack() as stack:
+            if kept is None:
+                folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            else:
+                folder = kept / str(n)
+                folder.mkdir(parents=True, exist_ok=True)
+            imported = (folder / "scale.timeline").exists()
+            if not imported:
+                workload.write_files(n, folder)
             for name in phases:
-                took, rss[name, n] = child(name, tmp)
+                if name == "import" and imported:
+                    continue
+                took, rss[name, n] = child(name, str(folder))
                 print(f"{name}_s_{n} {took:.4g}", flush=True)
                 print(f"{name}_rss_mb_{n} {rss[name, n]:.4g}", flush=True)
     for name in phases:
-        print(f"{name}_rss_large_vs_small {rss[name, large] / rss[name, small]:.4g}")
+        if (name, small) in rss and (name, large) in rss:
+            print(f"{name}_rss_large_vs_small {rss[name, large] / rss[name, small]:.4g}")
 
 
 if __name__ == "__main__":

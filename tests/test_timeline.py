@@ -299,7 +299,11 @@ def test_a_streamed_chronology_is_the_chronology_read_as_of_its_state(tl: Timeli
     chronology = tl.chronology(made_at=made)
     streamed = tl.chronology(made_at=made, stream=True)
     assert tuple(streamed.entries) == chronology.entries
-    assert (streamed.references, streamed.state) == (chronology.references, chronology.state)
+    assert (tuple(streamed.references), streamed.state) == (chronology.references, chronology.state)
+    assert len(streamed.references) == len(chronology.references) == 1
+    lookup = streamed.lookup()
+    assert lookup("lukin2018pivot") == chronology.reference_map["lukin2018pivot"]
+    assert lookup("other2019") is None and lookup("nowhere") is None
     tl.add_event(id="2022-statement", when="2022-02-04", title="Statement")
     tl.retract("1969", reason="a year is not an event")
     assert tuple(streamed.entries) == chronology.entries

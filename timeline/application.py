@@ -10,9 +10,11 @@ command is lost without an error.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import contextlib
 import getpass
+import heapq
 import itertools
 import os
 import warnings
@@ -26,7 +28,13 @@ from citations import Reference
 from timeline._collector import collector_paused
 from timeline._seen import Seen
 from timeline._storage import Storage, open_storage, shown, storage_exists
-from timeline.chronology import Chronology, ChronologyEntry, JournalState, StreamedEntries
+from timeline.chronology import (
+    Chronology,
+    ChronologyEntry,
+    JournalState,
+    StreamedEntries,
+    StreamedReferences,
+)
 from timeline.dates import (
     MAX_BOUND,
     MIN_BOUND,
@@ -146,6 +154,8 @@ _PLACING = ("when", "when_from_period", "during")
 
 #: Changes appended (and applied to the views) together by an import.
 _CHUNK = 10_000
+#: Events (and reference keys) a streamed chronology reads at a time.
+_PAGE = 1000
 
 #: How many entries an import's summary lists unless asked for another number (it
 #: counts them all).
@@ -1584,16 +1594,18 @@ class Timeline:
         with self.read_transaction():
             query = _event_query(include_retracted=include_retracted, **filters)
             state = self.head()
+            references: Mapping[str, Reference] | StreamedReferences
             if stream:
-                surviving = self._surviving(self._cited_keys(query))
+                at = self.as_of(state.seq)
+                streamed = references = at._streamed_references(query)
                 entries: Sequence[ChronologyEntry] = StreamedEntries(
-                    lambda: self._entries(query, state.seq, surviving)
+                    lambda: at._entries(query, streamed)
                 )
             else:
                 found = self._events(query)
                 surviving = self._surviving({c.key for view in found for c in view.citations})
                 entries = tuple(_entry(view, surviving) for view in found)
-            references = {reference.key: reference for reference in surviving.values()}
+                references = {reference.key: reference for reference in surviving.values()}
             return Chronology(
                 entries=entries,
                 references=references,
@@ -1604,11 +1616,50 @@ class Timeline:
             )
 
     def _entries(
-        self, query: EventQuery, seq: int, surviving: Mapping[str, Reference]
+        self, query: EventQuery, references: StreamedReferences
     ) -> Iterator[ChronologyEntry]:
-        """The entries of a streamed chronology: its events as of ``seq``, page by page."""
-        for view in self.as_of(seq)._dated(self._views.iter_events(query, as_of=seq), query):
-            yield _entry(view, surviving)
+        """The entries of a streamed chronology (this timeline is as of its state), a page
+        at a time: each page's references read in one go, and kept in ``references``."""
+        views = self._dated(self._views.iter_events(query, as_of=self._upto), query)
+        while page := list(itertools.islice(views, _PAGE)):
+            surviving = self._surviving({c.key for view in page for c in view.citations})
+            references.keep({ref.key: ref for ref in surviving.values()})
+            for view in page:
+                yield _entry(view, surviving)
+
+    def _streamed_references(self, query: EventQuery) -> StreamedReferences:
+        """The references the events of ``query`` cite (merges followed), to be read in key
+        order as a streamed chronology's; counted here, a page of keys at a time."""
+        cited = sorted(self._cited_keys(query))
+        merged: set[str] = set()  # the surviving keys of merged ones, not themselves cited
+        count = 0
+        for start in range(0, len(cited), _PAGE):
+            for key, ref in self._surviving(cited[start : start + _PAGE]).items():
+                at = bisect.bisect_left(cited, ref.key)
+                if ref.key == key:
+                    count += 1
+                elif at == len(cited) or cited[at] != ref.key:
+                    merged.add(ref.key)
+        others = sorted(merged)
+
+        def find(keys: Collection[str]) -> dict[str, Reference]:
+            try:
+                return {ref.key: ref for ref in self._surviving(keys).values()}
+            except KeyError:  # (a key no reference has)
+                return {}
+
+        def read() -> Iterator[tuple[str, Reference]]:
+            keys = sorted(self._cited_keys(query))
+            pages = (keys[start : start + _PAGE] for start in range(0, len(keys), _PAGE))
+            own = (
+                (key, ref)
+                for page in pages
+                for key, ref in self._surviving(page).items()
+                if ref.key == key
+            )
+            yield from heapq.merge(own, sorted(find(others).items()), key=lambda pair: pair[0])
+
+        return StreamedReferences(read, find, count + len(others))
 
     def diff(self, since: int | datetime, until: int | datetime | None = None) -> list[Difference]:
         """What changed between journal ``since`` and ``until`` (a seq or an aware

@@ -8,7 +8,8 @@ builds one with :meth:`~timeline.Timeline.chronology`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import overload
 
@@ -17,7 +18,13 @@ import attrs
 from citations import Reference
 from timeline.domain import Citation, Event, Evidence, Period
 
-__all__ = ["Chronology", "ChronologyEntry", "JournalState", "StreamedEntries"]
+__all__ = [
+    "Chronology",
+    "ChronologyEntry",
+    "JournalState",
+    "StreamedEntries",
+    "StreamedReferences",
+]
 
 
 @attrs.frozen
@@ -70,7 +77,72 @@ class StreamedEntries(Sequence[ChronologyEntry]):
         return tuple(self._read())[index]
 
 
-def _references(value: Mapping[str, Reference]) -> tuple[tuple[str, Reference], ...]:
+#: References a :class:`StreamedReferences` keeps after reading them.
+_KEPT = 4096
+
+
+class StreamedReferences(Sequence[tuple[str, Reference]]):
+    """A streamed chronology's references: ``(key, reference)`` in key order, read anew by
+    ``read`` each time they are iterated, and one by one by :meth:`get` (``find`` reads
+    those a cache of the :data:`_KEPT` last read lacks).
+
+    :meth:`~timeline.Timeline.chronology` with ``stream=True`` gives these, so that a
+    document citing a million works holds those of a page of events, not all of them.
+    ``len()`` is counted when the chronology is made; indexing reads them all.
+    """
+
+    def __init__(
+        self,
+        read: Callable[[], Iterator[tuple[str, Reference]]],
+        find: Callable[[Collection[str]], Mapping[str, Reference]],
+        count: int,
+    ) -> None:
+        self._read = read
+        self._find = find
+        self._count = count
+        self._kept: OrderedDict[str, Reference] = OrderedDict()
+
+    def __iter__(self) -> Iterator[tuple[str, Reference]]:
+        return self._read()
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Reference]: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[str, Reference], ...]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[str, Reference] | tuple[tuple[str, Reference], ...]:
+        return tuple(self._read())[index]
+
+    def get(self, key: str) -> Reference | None:
+        """The reference of ``key`` (a surviving key), None when the chronology has none."""
+        found = self._kept.get(key)
+        if found is None:
+            found = self._find((key,)).get(key)
+            if found is not None:
+                self.keep({key: found})
+        else:
+            self._kept.move_to_end(key)
+        return found
+
+    def keep(self, references: Mapping[str, Reference]) -> None:
+        """Hold ``references`` (read with a page of entries) for :meth:`get`."""
+        kept = self._kept
+        for key, reference in references.items():
+            kept[key] = reference
+            kept.move_to_end(key)
+        while len(kept) > _KEPT:
+            kept.popitem(last=False)
+
+
+def _references(
+    value: Mapping[str, Reference] | StreamedReferences,
+) -> tuple[tuple[str, Reference], ...] | StreamedReferences:
+    if isinstance(value, StreamedReferences):
+        return value
     return tuple(sorted(value.items()))
 
 
@@ -80,13 +152,16 @@ class Chronology:
 
     ``entries`` is a tuple, or :class:`StreamedEntries` read from the views as
     they are iterated; ``references`` holds every reference cited by an entry (keyed
-    by citation key, sorted); ``made_at`` is when the chronology was built (UTC);
+    by citation key, sorted), or is :class:`StreamedReferences` read from the views;
+    ``made_at`` is when the chronology was built (UTC);
     ``periods`` the period definitions recorded then (not retracted), which headings
     by period name (``group_by="period"``).
     """
 
     entries: Sequence[ChronologyEntry]
-    references: tuple[tuple[str, Reference], ...] = attrs.field(converter=_references)
+    references: tuple[tuple[str, Reference], ...] | StreamedReferences = attrs.field(
+        converter=_references
+    )
     state: JournalState
     made_at: datetime
     title: str = "Chronology"
@@ -100,8 +175,15 @@ class Chronology:
 
     @property
     def reference_map(self) -> dict[str, Reference]:
-        """The references as a new dict keyed by citation key."""
+        """The references as a new dict keyed by citation key (streamed ones: all read)."""
         return dict(self.references)
+
+    def lookup(self) -> Callable[[str], Reference | None]:
+        """A reference by citation key, None for one not cited: what a document asks as it
+        writes each citation (streamed references are read as asked, a few kept)."""
+        if isinstance(self.references, StreamedReferences):
+            return self.references.get
+        return dict(self.references).get
 
     def cited_keys(self) -> tuple[str, ...]:
         """Citation keys in order of first citation."""

@@ -507,10 +507,10 @@ def named_sources(
     chronology: Chronology, escape: Callable[[str], str]
 ) -> Callable[[tuple[Citation, ...]], str]:
     """A ``cite`` for :func:`account_text` naming each source: " (Smith; Li)"."""
-    references = chronology.reference_map
+    reference = chronology.lookup()
 
     def cite(citations: tuple[Citation, ...]) -> str:
-        names = dict.fromkeys(source_name(references.get(c.key), c) for c in citations)
+        names = dict.fromkeys(source_name(reference(c.key), c) for c in citations)
         return f" ({escape('; '.join(names))})" if names else ""
 
     return cite

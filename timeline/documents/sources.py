@@ -12,6 +12,7 @@ per reference value inside :mod:`citations`, so a second render formats nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -52,7 +53,8 @@ class Sources:
     entries: tuple[tuple[str, str], ...]
     #: key -> the entry without a numeric style's label.
     bodies: dict[str, str]
-    references: dict[str, Reference]
+    #: The reference of a citation key (None for one the chronology lacks).
+    lookup: Callable[[str], Reference | None]
     #: The parsed CSL style (None for a pybtex style).
     csl: CSLStyle | None
     #: Notes made so far: (key, locator, first) -> text.
@@ -60,13 +62,13 @@ class Sources:
 
     def reference(self, citation: Citation) -> Reference:
         """The reference a citation points to; :class:`DocumentError` when missing."""
-        try:
-            return self.references[citation.key]
-        except KeyError:
+        found = self.lookup(citation.key)
+        if found is None:
             raise DocumentError(
                 f"event {citation.event_id!r} cites {citation.key!r}, "
                 "which is not among the chronology's references"
-            ) from None
+            )
+        return found
 
     def note(self, citation: Citation, *, first: bool = True) -> str:
         """The citation as a note, with its locator, ending with a period.
@@ -107,9 +109,8 @@ def _trim(text: str) -> str:
 def formatted_sources(chronology: Chronology, options: DocumentOptions, output: str) -> Sources:
     """The chronology's references formatted in ``options.citation_style`` for ``output``."""
     style = options.citation_style
-    references = dict(chronology.references)
     try:
-        entries = format_entries(references.values(), style, output)
+        entries = format_entries((ref for _key, ref in chronology.references), style, output)
         csl = None if style in PYBTEX_STYLES else load_style(style)
     except FormatError as exc:
         raise DocumentError(f"citation style: {exc}") from exc
@@ -118,6 +119,6 @@ def formatted_sources(chronology: Chronology, options: DocumentOptions, output: 
         output=output,
         entries=tuple((key, entry) for key, entry, _body in entries),
         bodies={key: body for key, _entry, body in entries},
-        references=references,
+        lookup=chronology.lookup(),
         csl=csl,
     )
