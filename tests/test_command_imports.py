@@ -3,8 +3,9 @@ and ``--help`` no command module.
 
 Issue 20.
 sqlite-utils imports both whenever they are installed (about 1 s of CPU and
-47 MB per command), so the journal imports sqlite-utils only to create or
-migrate a file; nothing else may import them either. The file readers
+47 MB per command), so the journal imports sqlite-utils only to migrate a file
+of an older format (a new file is created with plain SQL); nothing else may
+import them either. The file readers
 (``timeline.importing`` but its plan values), the PostgreSQL adapters, the
 Chinese era tables of date display and pypinyin load on first use only. Each check runs the
 commands in a fresh interpreter that records every attempt to import either,
@@ -97,6 +98,17 @@ def test_commands_on_a_journal_import_neither_pandas_nor_numpy(tmp_path: Path) -
         [*journal, "history", "e2"],
         [*journal, "chronology", "--format", "md", "-o", str(tmp_path / "c.md")],
         [*journal, "verify"],
+    )
+    assert result == {"tried": [], "loaded": []}
+
+
+def test_commands_creating_a_journal_import_neither_pandas_nor_numpy(tmp_path: Path) -> None:
+    """A new journal, made by a command or by an import into a new path."""
+    events = tmp_path / "e.jsonl"
+    events.write_text('{"id": "e1", "when": "1969", "title": "Clash"}\n', encoding="utf-8")
+    result = run_commands(
+        ["--journal", str(tmp_path / "a.timeline"), "init"],
+        ["--journal", str(tmp_path / "b.timeline"), "import", str(events)],
     )
     assert result == {"tried": [], "loaded": []}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -82,10 +83,17 @@ class TestMemoryJournal(JournalContract):
         del journal._rows[seq - 1]
 
 
-def test_sqlite_records_are_append_only(tmp_path: Path) -> None:
-    """Triggers refuse UPDATE, DELETE and out-of-order inserts on records."""
-    with SQLiteJournal.open(tmp_path / "j.timeline") as journal:
-        journal.append("s", [draft(), draft()])
+@pytest.mark.parametrize("reopened", [False, True], ids=["new", "reopened"])
+def test_sqlite_records_are_append_only(tmp_path: Path, reopened: bool) -> None:
+    """Triggers refuse UPDATE, DELETE and replacing inserts on records, in a new file and in
+    one opened again."""
+    path = tmp_path / "j.timeline"
+    journal = SQLiteJournal.open(path)
+    journal.append("s", [draft(), draft()])
+    if reopened:
+        journal.close()
+        journal = SQLiteJournal.open(path)
+    with journal:
         conn = journal.connection
         for sql in (
             "UPDATE records SET payload = '{}' WHERE seq = 1",
@@ -148,6 +156,27 @@ def test_file_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
             row[0] for row in journal.connection.execute("SELECT name FROM _sqlite_migrations")
         ]
         assert names == ["0001_records", "0002_no_insert_trigger"]
+
+
+def test_a_new_file_has_the_schema_sqlite_utils_migrations_give(tmp_path: Path) -> None:
+    """A new journal, made without sqlite-utils, holds the objects and migration rows that
+    applying the migration set with sqlite-utils gives an empty file."""
+    objects = "SELECT type, name, tbl_name, sql FROM sqlite_master"
+    applied = "SELECT id, migration_set, name FROM _sqlite_migrations"
+    with SQLiteJournal.open(tmp_path / "j.timeline") as journal:
+        made = journal.connection
+        ours = made.execute(objects).fetchall()
+        rows = made.execute(applied).fetchall()
+        stamps = [at for (at,) in made.execute("SELECT applied_at FROM _sqlite_migrations")]
+        application_id = made.execute("PRAGMA application_id").fetchone()
+    theirs = sqlite3.connect(":memory:")
+    migrations().apply(Database(theirs))
+    assert ours == theirs.execute(objects).fetchall()
+    assert rows == theirs.execute(applied).fetchall()
+    (their_stamp,) = theirs.execute("SELECT applied_at FROM _sqlite_migrations LIMIT 1").fetchone()
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00")
+    assert all(stamp.fullmatch(at) for at in [*stamps, their_stamp])
+    assert application_id == theirs.execute("PRAGMA application_id").fetchone()
 
 
 def test_a_first_format_file_is_migrated_in_place(tmp_path: Path) -> None:

@@ -4,10 +4,13 @@ This is the only journal module that talks to SQLite (``sqlite3`` and
 sqlite-utils); SQLite errors about the file are translated here into the
 typed errors of :mod:`timeline.errors`.
 
-sqlite-utils opens the schema through its :class:`~sqlite_utils.migrations.Migrations`;
-the record reads and writes go to the ``sqlite3`` connection directly (one
-prepared ``executemany`` per batch, one cursor per read): sqlite-utils' row
-helpers build a dict per row and cost about twice the time on the hot path.
+sqlite-utils' :class:`~sqlite_utils.migrations.Migrations` migrates a file of an
+older format; a new, empty file is given the schema those migrations leave
+with plain SQL (:func:`_create`), because sqlite-utils imports pandas and
+numpy whenever they are installed. The record reads and writes go to the
+``sqlite3`` connection directly (one prepared ``executemany`` per batch, one
+cursor per read): sqlite-utils' row helpers build a dict per row and cost
+about twice the time on the hot path.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import sqlite3
 import time
 import urllib.parse
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -86,8 +89,9 @@ _SQLITE_NOTADB = 26
 MIGRATION_SET = "timeline.journal"
 
 #: The schema migrations, in order: each a name and the SQL it runs. sqlite-utils
-#: applies them (imported only then: it costs a command that opens a journal
-#: a sizeable part of its start-up); checking a file needs plain SQL only.
+#: applies them to a file of an older format (imported only then: with pandas and
+#: numpy, which it imports when they are installed, it costs a command about
+#: 0.3 s of CPU); checking a file, and creating a new one, need plain SQL only.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "0001_records",
@@ -120,6 +124,16 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0002_no_insert_trigger", ("DROP TRIGGER IF EXISTS records_append_only_insert",)),
 )
 _MIGRATION_NAMES = tuple(name for name, _statements in STEPS)
+
+#: The bookkeeping table sqlite-utils' :class:`~sqlite_utils.migrations.Migrations`
+#: creates in an empty file, as it writes it (``tests/test_journal.py`` checks that a
+#: file made by :func:`_create` has the schema and rows ``migrations().apply`` gives).
+_BOOKKEEPING = (
+    'CREATE TABLE "_sqlite_migrations" (\n   "id" INTEGER PRIMARY KEY,\n'
+    '   "migration_set" TEXT,\n   "name" TEXT,\n   "applied_at" TEXT\n)',
+    'CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"\n'
+    '    ON "_sqlite_migrations" ("migration_set", "name")',
+)
 
 
 @functools.cache
@@ -331,8 +345,12 @@ def _harden(conn: sqlite3.Connection) -> None:
     ``trusted_schema`` off keeps functions with side effects out of the file's
     own views, triggers and defaults; where Python exposes it (3.12+),
     ``SQLITE_DBCONFIG_DEFENSIVE`` also forbids writing the schema by hand.
+    ``recursive_triggers`` on makes the rows an ``INSERT OR REPLACE`` replaces go
+    through the append-only delete trigger (SQLite skips delete triggers there
+    otherwise).
     """
     conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA recursive_triggers = ON")
     setconfig = getattr(conn, "setconfig", None)
     flag = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
     if setconfig is not None and flag is not None:  # pragma: no cover - Python 3.12+
@@ -738,7 +756,10 @@ def _migrate(conn: sqlite3.Connection, path: str) -> bool:
         return False
     conn.execute("BEGIN IMMEDIATE")
     try:
-        migrations().apply(_database(conn))
+        if _empty(conn):
+            _create(conn)
+        else:
+            migrations().apply(_database(conn))
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:
@@ -748,6 +769,26 @@ def _migrate(conn: sqlite3.Connection, path: str) -> bool:
             return False  # a read-only file from before them reads as it is
         raise
     return True
+
+
+def _empty(conn: sqlite3.Connection) -> bool:
+    """True when the file holds no schema object at all (a new file)."""
+    return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    """Give an empty file what applying :data:`STEPS` with sqlite-utils leaves in it: each
+    step's SQL, and its name in sqlite-utils' ``_sqlite_migrations`` (inside the caller's
+    transaction)."""
+    for statement in _BOOKKEEPING:
+        conn.execute(statement)
+    for name, statements in STEPS:
+        for statement in statements:
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+            (MIGRATION_SET, name, str(datetime.now(UTC))),
+        )
 
 
 #: Migrations that only change how records are written: a file opened read-only
