@@ -57,14 +57,23 @@ def _records(tl: Timeline) -> list[tuple[Any, ...]]:
 
 
 def _one_by_one(tl: Timeline, plan: ImportPlan) -> None:
-    """The commands an import stands for, in its order, with its reasons."""
+    """The commands an import stands for, in its order, with its reasons: each event
+    followed by the citations of it that come next, then the citations left."""
+
+    def cite(n: int) -> None:
+        c, reason = plan.citations[n], f"imported from {plan.origin('citations', n)}"
+        tl.cite(c.event_id, c.key, locator=c.locator, supports=c.supports, reason=reason)
+
     for n, reference in enumerate(plan.references):
         tl.add_reference(reference, reason=f"imported from {plan.origin('references', n)}")
+    cited = 0
     for n, event in enumerate(plan.events):
         tl.add_event(event, reason=f"imported from {plan.origin('events', n)}")
-    for n, c in enumerate(plan.citations):
-        reason = f"imported from {plan.origin('citations', n)}"
-        tl.cite(c.event_id, c.key, locator=c.locator, supports=c.supports, reason=reason)
+        while cited < len(plan.citations) and plan.citations[cited].event_id == event.id:
+            cite(cited)
+            cited += 1
+    for n in range(cited, len(plan.citations)):
+        cite(n)
     for n, r in enumerate(plan.revisions):
         reason = f"{r.reason} (imported from {plan.origin('revisions', n)})"
         tl.revise(r.event_id, reason=reason, author=r.author or None, **dict(r.fields))

@@ -2218,6 +2218,10 @@ class _Import:
         self._moved: dict[str, str] = {}  # new citation key -> the key kept
         # what identifies a reference gone from the files (its content, its DOI) -> its key
         self._gone_signs: dict[tuple[str, ...], str] = {}
+        # the last change's reason, author and meta, the last item's origin, reason and
+        # the reason recorded
+        self._last_meta: tuple[str, str | None, dict[str, str]] = ("", None, {})
+        self._last_reason: tuple[Origin | None, str, str] = (None, "", "")
 
     def _emit(self, change: Change, expected: ExpectedVersion) -> None:
         self._kinds[change.KIND] += 1
@@ -2244,7 +2248,25 @@ class _Import:
             self._progress(self._done)
 
     def _meta(self, author: str | None, reason: str) -> dict[str, str]:
-        return self._timeline._meta(author or self._author, reason)
+        """The author and reason of a change (the last one's, when they are the same: an
+        entry's changes share them)."""
+        if reason is not self._last_meta[0] or author is not self._last_meta[1]:
+            self._last_meta = (reason, author, self._timeline._meta(author or self._author, reason))
+        return self._last_meta[2]
+
+    def _reason(self, reason: str, origin: Origin) -> str:
+        """The reason recorded for an item read at ``origin`` (:func:`_import_reason`), made
+        once for the items of one entry (which share their origin)."""
+        if origin is not self._last_reason[0] or reason is not self._last_reason[1]:
+            self._last_reason = (origin, reason, _import_reason(reason, origin))
+        return self._last_reason[2]
+
+    def _added(self, kind: str, name: str, origin: Origin) -> None:
+        """Count an entry the import adds, listed (and so built) only while fewer than the
+        limit are."""
+        self._statuses["added"] += 1
+        if len(self._listed) < self._limit:
+            self._listed.append(ImportedEntry("added", kind, name, str(origin)))
 
     def _found(self, entry: ImportedEntry) -> None:
         """Count an entry that is not unchanged, listing it while fewer than the limit are."""
@@ -2282,8 +2304,8 @@ class _Import:
         self._touched, self._later = self._later, {}
         for n, revision in enumerate(revisions.revisions):
             origin = revisions.origin("revisions", n)
-            with _imported_from(origin):
-                self._revision(revision, origin, _import_reason(revision.reason, origin))
+            with _ImportedFrom(origin):
+                self._revision(revision, origin, self._reason(revision.reason, origin))
         self._count_touched(set())
         self._missing_events()
         self._missing_references()
@@ -2373,8 +2395,8 @@ class _Import:
             self._references[view.reference.key] = view
             self._keys.add(view.reference.key)
         for reference, origin in refs:
-            with _imported_from(origin):
-                self._reference(reference, origin, _import_reason(reason, origin))
+            with _ImportedFrom(origin):
+                self._reference(reference, origin, self._reason(reason, origin))
         self._end_part()
 
     def _event_part(
@@ -2400,19 +2422,42 @@ class _Import:
             for view in self._views.events_on(new, as_of=as_of):
                 for title in _title_keys(view.event):
                     self._titled.setdefault(title, []).append(view)
+        cited = claimed = 0  # the citations and claims planned so far
+        citations, claims = part.citations, part.claims
         for n, event in enumerate(part.events):
             origin = part.origin("events", n)
-            with _imported_from(origin):
-                self._event(event, origin, _import_reason(reason, origin))
-        for n, cited in enumerate(part.citations):
-            origin = part.origin("citations", n)
-            with _imported_from(origin):
-                self._citation(cited, origin, _import_reason(reason, origin))
-        for n, claim in enumerate(part.claims):
-            origin = part.origin("claims", n)
-            with _imported_from(origin):
-                self._claim(claim, origin, _import_reason(reason, origin))
+            with _ImportedFrom(origin):
+                self._event(event, origin, self._reason(reason, origin))
+            # the entry's own citations and claims, which follow it in the part, come next:
+            # an event's changes written together end fewer of its row versions of an
+            # earlier batch; the others keep their order after the part's events
+            while cited < len(citations) and citations[cited].event_id == event.id:
+                self._cited_at(part, cited, reason)
+                cited += 1
+            while (
+                claimed < len(claims)
+                and claims[claimed].event_id == event.id
+                and claims[claimed].citation_id in self._cited
+            ):
+                self._claimed_at(part, claimed, reason)
+                claimed += 1
+        for n in range(cited, len(citations)):
+            self._cited_at(part, n, reason)
+        for n in range(claimed, len(claims)):
+            self._claimed_at(part, n, reason)
         self._end_part(self._gone_from_events(part))
+
+    def _cited_at(self, part: ImportPlan, n: int, reason: str) -> None:
+        """Plan citation ``n`` of ``part``."""
+        origin = part.origin("citations", n)
+        with _ImportedFrom(origin):
+            self._citation(part.citations[n], origin, self._reason(reason, origin))
+
+    def _claimed_at(self, part: ImportPlan, n: int, reason: str) -> None:
+        """Plan claim ``n`` of ``part``."""
+        origin = part.origin("claims", n)
+        with _ImportedFrom(origin):
+            self._claim(part.claims[n], origin, self._reason(reason, origin))
 
     # -- entries --------------------------------------------------------------
 
@@ -2445,7 +2490,7 @@ class _Import:
                 raise DuplicateReference(f"a reference with key {reference.key!r} already exists")
             self._keys.add(reference.key)
             self._emit(ReferenceAdded(reference=reference, **meta), NO_STREAM)
-            self._found(ImportedEntry("added", "reference", reference.key, str(origin)))
+            self._added("reference", reference.key, origin)
         elif current.reference == reference:
             self._unchanged += 1
         else:
@@ -2499,7 +2544,7 @@ class _Import:
             self._titled.setdefault(title, []).append(state)
             if self._sink is not None:
                 self._titles.add(title)
-        self._found(ImportedEntry("added", "event", event.id, str(origin)))
+        self._added("event", event.id, origin)
         self._step()
 
     def _touch(self, event_id: str, origin: Origin) -> None:
@@ -2547,9 +2592,11 @@ class _Import:
             self._cited.add(cited.id)
             self._step()
             return
-        citation = _new_citation(
-            cited.event_id, cited.key, cited.locator, cited.quote, cited.supports
-        )
+        citation = cited  # as read; what it supports is checked as a command checks it
+        if cited.supports:
+            citation = _new_citation(
+                cited.event_id, cited.key, cited.locator, cited.quote, cited.supports
+            )
         current = self._current(citation.event_id)
         if citation.key not in self._keys:
             moved = [f"{new!r} (now the key of {kept!r})" for new, kept in self._moved.items()]
@@ -2845,13 +2892,23 @@ def _import_reason(reason: str, origin: Origin) -> str:
     return f"{reason} (imported from {origin})" if reason else f"imported from {origin}"
 
 
-@contextlib.contextmanager
-def _imported_from(origin: Origin) -> Iterator[None]:
-    """Name ``origin`` in a refusal of the item read there; the whole import rolls back."""
-    try:
-        yield
-    except (DomainError, JournalUsageError) as exc:
-        raise type(exc)(f"{origin}: {exc}; nothing was imported") from exc
+class _ImportedFrom:
+    """Name ``origin`` in a refusal of the item read there; the whole import rolls back.
+
+    A class rather than a generator: an import enters one for each of its items.
+    """
+
+    __slots__ = ("origin",)
+
+    def __init__(self, origin: Origin) -> None:
+        self.origin = origin
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> None:
+        if isinstance(exc, DomainError | JournalUsageError):
+            raise type(exc)(f"{self.origin}: {exc}; nothing was imported") from exc
 
 
 def _follow(merged: Mapping[str, str], key: str) -> str:

@@ -371,13 +371,14 @@ class _Part:
 
     def add(self, data: Any, where: Where) -> None:
         event, cited, claimed = _event(data, where)
+        origin = where.origin  # one for the entry's items
         self.size += 1
         self.events.append(event)
-        self.event_origins.append(where.origin)
+        self.event_origins.append(origin)
         self.citations.extend(cited)
-        self.citation_origins.extend([where.origin] * len(cited))
+        self.citation_origins.extend([origin] * len(cited))
         self.claims.extend(claimed)
-        self.claim_origins.extend([where.origin] * len(claimed))
+        self.claim_origins.extend([origin] * len(claimed))
 
     def plan(self, source: str, revisions: Sequence[tuple[Revision, Origin]] = ()) -> ImportPlan:
         return ImportPlan(
