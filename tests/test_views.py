@@ -75,6 +75,43 @@ def test_a_rebuild_creates_the_indexes_it_left_for_after_the_load() -> None:
     assert list(rebuilt.snapshot()) == list(story.views.snapshot())  # type: ignore[attr-defined]
 
 
+def test_a_rebuild_that_fails_part_way_leaves_the_views_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild in the journal's transaction (no savepoint of its own) that fails part way,
+    its tables dropped and half loaded, is undone with that transaction; one outside a
+    transaction is undone by its own savepoint. The views answer as before either way."""
+
+    def fail_at(last: int) -> None:
+        def read(record: Record) -> object:
+            if record.seq == last:
+                raise RuntimeError("stop")
+            return decode(record)
+
+        monkeypatch.setattr(_sqlite, "decode", read)
+
+    with Timeline.open(tmp_path / "j.timeline", author="test") as tl:
+        tl.add_reference(Reference("k1", "book", {"title": "A"}))
+        for n in range(3):
+            tl.add_event(id=f"e{n}", when=f"{1900 + n}", title=f"Event {n}", tags=["t"])
+            tl.cite(f"e{n}", "k1", locator=f"p. {n}")
+        tl.revise("e1", when="1950", reason="later")
+        before = (tl.events(tags=["t"]), tl.chronology().entries, tl.as_of(3).events())
+        fail_at(tl.head().seq)
+        with pytest.raises(RuntimeError, match="stop"):
+            tl.rebuild()
+        assert (tl.events(tags=["t"]), tl.chronology().entries, tl.as_of(3).events()) == before
+        monkeypatch.undo()
+        assert tl.verify().ok
+    story = Story(SQLiteViews.in_memory())
+    ViewsContract()._story(story)
+    kept = list(story.views.snapshot())  # type: ignore[attr-defined]
+    fail_at(story.records[-1].seq)
+    with pytest.raises(RuntimeError, match="stop"):
+        story.views.rebuild(story.records)
+    assert list(story.views.snapshot()) == kept  # type: ignore[attr-defined]
+
+
 def _appended(story: Story, event_id: str) -> Record:
     """The record of a new event appended to the story's journal, not yet applied."""
     event = Event(id=event_id, when=parse_edtf("1970"), title={"en": event_id})

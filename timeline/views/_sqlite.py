@@ -350,10 +350,7 @@ class SQLiteViews:
         conn = self._conn
         conn.execute("SAVEPOINT views_apply")
         try:
-            writer = RowWriter(_Tables(conn, loading=loading), [change for _, change in batch])
-            for record, change in batch:
-                writer.apply(record, change)
-            writer.flush(batch[-1][0].seq)
+            self._write(batch, loading=loading)
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK TO views_apply")
@@ -361,20 +358,32 @@ class SQLiteViews:
             raise
         conn.execute("RELEASE views_apply")
 
+    def _write(self, batch: Batch, *, loading: bool) -> None:
+        """Write the row versions of ``batch`` in the transaction open on the connection."""
+        if not batch:
+            return
+        writer = RowWriter(_Tables(self._conn, loading=loading), [c for _, c in batch])
+        for record, change in batch:
+            writer.apply(record, change)
+        writer.flush(batch[-1][0].seq)
+
     def _apply_records(
         self, records: Iterable[Record], progress: Progress | None, *, loading: bool = False
     ) -> int:
+        """Write ``records`` a chunk at a time, in the savepoint or transaction the caller
+        opened (which undoes them all on a failure: a savepoint per chunk would only have
+        SQLite copy each page first to a temporary sub-journal)."""
         count = 0
         chunk: list[tuple[Record, Change]] = []
         for record in records:
             chunk.append((record, decode(record)))
             count += 1
             if len(chunk) == _CHUNK:
-                self._apply(chunk, loading=loading)
+                self._write(chunk, loading=loading)
                 chunk = []
             if progress is not None and count % 1000 == 0:
                 progress(count)
-        self._apply(chunk, loading=loading)
+        self._write(chunk, loading=loading)
         if progress is not None:
             progress(count)
         return count
@@ -404,23 +413,38 @@ class SQLiteViews:
         The rows are loaded first, with only the indexes the load reads by; the
         versions that later ones supersede are closed by one UPDATE per table, and
         the other indexes are created last (each built once, not kept up to date
-        row by row). All in one savepoint: the half-built tables are never seen.
+        row by row). All in one transaction: the half-built tables are never seen.
+
+        Inside a transaction (the journal's) it builds in it, and a failure is undone
+        with it: the caller rolls it back. A savepoint of its own there would have SQLite
+        copy every page it reuses (those the dropped tables freed) to a temporary
+        sub-journal first, as much as the old views hold. Outside one, it runs in a
+        savepoint of its own.
         """
         conn = self._conn
-        conn.execute("SAVEPOINT views_rebuild")
-        try:
-            self.drop()
-            _create(conn, deferred=False)
-            count = self._apply_records(records, progress, loading=True)
-            _close_superseded(conn)
-            _create(conn)
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO views_rebuild")
-                conn.execute("RELEASE views_rebuild")
-            raise
-        conn.execute("RELEASE views_rebuild")
+        if conn.in_transaction:
+            count = self._build(records, progress)
+        else:
+            conn.execute("SAVEPOINT views_rebuild")
+            try:
+                count = self._build(records, progress)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK TO views_rebuild")
+                    conn.execute("RELEASE views_rebuild")
+                raise
+            conn.execute("RELEASE views_rebuild")
         self._complete = True
+        return count
+
+    def _build(self, records: Iterable[Record], progress: Progress | None) -> int:
+        """Drop the tables and load them from ``records`` (see :meth:`rebuild`)."""
+        conn = self._conn
+        self.drop()
+        _create(conn, deferred=False)
+        count = self._apply_records(records, progress, loading=True)
+        _close_superseded(conn)
+        _create(conn)
         return count
 
     # -- queries --------------------------------------------------------------
