@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,6 +74,42 @@ def test_a_rebuild_creates_the_indexes_it_left_for_after_the_load() -> None:
     SQLiteViews(fresh).rebuild([])
     assert rebuilt.connection.execute(objects).fetchall() == fresh.execute(objects).fetchall()
     assert list(rebuilt.snapshot()) == list(story.views.snapshot())  # type: ignore[attr-defined]
+
+
+def test_a_batch_failing_in_an_appends_callback_is_undone_with_the_append(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the journal's then callback the views write without a savepoint of their own: a
+    batch failing once all its rows are written is undone with the append, alone or inside
+    a caller's transaction, which goes on and commits the rest."""
+    written = _sqlite._Tables.write
+
+    def write_then_fail(self: Any, *args: Any) -> None:
+        written(self, *args)
+        raise RuntimeError("after the rows")
+
+    with Timeline.open(tmp_path / "j.timeline", author="test") as tl:
+        tl.add_event(id="e1", when="1900", title="Event", tags=["t"])
+
+        def answers() -> tuple[Any, ...]:
+            return (tl.head(), tl.events(include_retracted=True), tl.as_of(1).events())
+
+        before = answers()
+        monkeypatch.setattr(_sqlite._Tables, "write", write_then_fail)
+        with pytest.raises(RuntimeError, match="after the rows"):
+            tl.revise("e1", when="1950", reason="later")
+        assert answers() == before
+        with tl.transaction():
+            monkeypatch.undo()
+            tl.add_event(id="e2", when="1901", title="Other")
+            kept = answers()
+            monkeypatch.setattr(_sqlite._Tables, "write", write_then_fail)
+            with pytest.raises(RuntimeError, match="after the rows"):
+                tl.retract("e1", reason="gone")
+            assert answers() == kept
+            monkeypatch.undo()
+        assert answers() == kept and [e.id for e in tl.events()] == ["e1", "e2"]
+        assert tl.verify().ok
 
 
 def test_a_rebuild_that_fails_part_way_leaves_the_views_as_they_were(

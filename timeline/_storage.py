@@ -79,7 +79,7 @@ def open_storage(
     )
     try:
         with journal.typed_errors():
-            views = SQLiteViews(journal.connection, journal.path)
+            views = SQLiteViews(journal.connection, journal.path, journal=journal)
             views.check_objects(journal.other_objects())
     except BaseException:
         journal.close()

@@ -46,6 +46,7 @@ class ChainStore(Journal, abc.ABC):
         self._clock = clock or _utc_now
         self._preparer = Preparer(registry)
         self._decoder = Decoder(registry, name)
+        self._calling_then = False
 
     # -- primitives ---------------------------------------------------------------
 
@@ -80,6 +81,12 @@ class ChainStore(Journal, abc.ABC):
         """The stored recorded_at of ``seq``; None if no such row."""
 
     # -- the port -------------------------------------------------------------------
+
+    @property
+    def calling_then(self) -> bool:
+        """True while an append's ``then`` callback runs: inside the append's transaction
+        (or savepoint), which undoes whatever the callback writes when it raises."""
+        return self._calling_then
 
     @property
     def registry(self) -> KindRegistry | None:
@@ -137,7 +144,11 @@ class ChainStore(Journal, abc.ABC):
             drafts = [item for part in parts for item in part[1]]
             records = appended(rows, drafts, parse_instant(recorded_at))
             if then is not None:
-                then(records)
+                self._calling_then = True
+                try:
+                    then(records)
+                finally:
+                    self._calling_then = False
             return records
 
     def _stored_copies(

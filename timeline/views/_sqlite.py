@@ -45,7 +45,14 @@ from timeline.domain import (
     decode_reference,
 )
 from timeline.errors import UntrustedJournal
-from timeline.journal import UNTRUSTED_ADVICE, Record, SchemaObject, normal_sql, schema_objects
+from timeline.journal import (
+    UNTRUSTED_ADVICE,
+    Record,
+    SchemaObject,
+    SQLiteJournal,
+    normal_sql,
+    schema_objects,
+)
 from timeline.views._port import Batch, EventFields, EventQuery, Progress
 from timeline.views._rows import (
     OPEN,
@@ -240,9 +247,16 @@ class SQLiteViews:
     read snapshot.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: str = ":memory:") -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: str = ":memory:",
+        *,
+        journal: SQLiteJournal | None = None,
+    ) -> None:
         self._conn = conn
         self._path = path
+        self._journal = journal
         self._complete = True
         self._fields = FieldsReader()
 
@@ -339,18 +353,23 @@ class SQLiteViews:
     def apply(self, batch: Batch) -> None:
         """Bring the tables up to date with ``batch``, in the caller's transaction, all
         or nothing: inside a savepoint, rolled back when a statement fails (while the
-        transaction is still open: SQLite ends it itself on some errors)."""
-        self._apply(batch, loading=False)
+        transaction is still open: SQLite ends it itself on some errors).
 
-    def _apply(self, batch: Batch, *, loading: bool) -> None:
-        """:meth:`apply`; ``loading`` (a rebuild) leaves superseded versions to
-        :func:`_close_superseded`."""
+        Called from the ``then`` callback of an append to ``journal`` (the one sharing
+        the connection), it needs no savepoint: the append's transaction undoes what
+        it wrote if it raises. A savepoint there would have SQLite copy each page it
+        touches to a temporary sub-journal first (a revision: about 25 pages, a new
+        temporary file each time)."""
+        journal = self._journal
+        if journal is not None and journal.calling_then:
+            self._write(batch, loading=False)
+            return
         if not batch:
             return
         conn = self._conn
         conn.execute("SAVEPOINT views_apply")
         try:
-            self._write(batch, loading=loading)
+            self._write(batch, loading=False)
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK TO views_apply")
@@ -359,7 +378,8 @@ class SQLiteViews:
         conn.execute("RELEASE views_apply")
 
     def _write(self, batch: Batch, *, loading: bool) -> None:
-        """Write the row versions of ``batch`` in the transaction open on the connection."""
+        """Write the row versions of ``batch`` in the transaction open on the connection;
+        ``loading`` (a rebuild) leaves superseded versions to :func:`_close_superseded`."""
         if not batch:
             return
         writer = RowWriter(_Tables(self._conn, loading=loading), [c for _, c in batch])
