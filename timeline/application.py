@@ -2414,8 +2414,7 @@ class _Import:
             if event_id in own or event_id not in self._event_ids:
                 self._before.add(event_id)
         keys = {c.key for c in part.citations} - self._keys
-        for held in self._views.references(keys=keys, include_merged=True) if keys else ():
-            self._keys.add(held.reference.key)
+        self._keys.update(self._views.reference_keys(keys) if keys else ())
         new = {event.when.bounds for event in part.events if event.id not in self._events}
         if new and self._start:
             as_of = self._start if self._sink is not None else None

@@ -453,6 +453,9 @@ class ViewsContract:
         assert [r.reference.key for r in every] == ["k1", "k2"]
         assert [r.reference.key for r in views.references(as_of=amended)] == ["k1", "k2"]
         assert [r.reference.key for r in views.references(keys=["k2", "k9"])] == ["k2"]
+        assert views.reference_keys(["k1", "k2", "k9"]) == {"k1", "k2"}
+        assert views.reference_keys(["k2", "k9"], as_of=added) == set()
+        assert views.reference_keys([]) == set()
         assert views.merged_into("k2") == ["k1"]
         assert views.merged_into("k2", as_of=merged - 1) == []
         assert views.reference("k9") is None

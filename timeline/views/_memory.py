@@ -249,6 +249,10 @@ class MemoryViews:
         found = [s for s in found if include_merged or s.merged_into is None]
         return sorted(found, key=lambda state: state.reference.key)
 
+    def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
+        """Those of ``keys`` that name a reference (merged or not), no reference read."""
+        return {key for key in keys if self.reference(key, as_of=as_of) is not None}
+
     def merged_into(self, key: str, *, as_of: int | None = None) -> list[str]:
         """The keys of the references merged into ``key`` directly, sorted."""
         return [

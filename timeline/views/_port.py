@@ -149,6 +149,9 @@ class Views(Protocol):
     ) -> list[ReferenceState]:
         """References by key: all of them, or those of ``keys``; merged ones when asked."""
 
+    def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
+        """Those of ``keys`` that name a reference (merged or not), no reference read."""
+
     def merged_into(self, key: str, *, as_of: int | None = None) -> list[str]:
         """The keys of the references merged into ``key`` directly, sorted."""
 

@@ -581,6 +581,16 @@ class PostgresViews:
             for data, version, merged in map(_row, rows)
         ]
 
+    def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
+        """Those of ``keys`` that name a reference (merged or not), no reference read."""
+        held, params = _held("r", as_of)
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT r.key FROM {self._s}.bib_references r WHERE {held} AND r.key = ANY(%s)",
+                [*params, _texts(keys)],
+            ).fetchall()
+        return {key for (key,) in map(_row, rows)}
+
     def merged_into(self, key: str, *, as_of: int | None = None) -> list[str]:
         """The keys of the references merged into ``key`` directly, sorted."""
         held, params = _held("r", as_of)

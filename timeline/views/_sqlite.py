@@ -650,6 +650,16 @@ class SQLiteViews:
             for data, version, merged in rows
         ]
 
+    def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
+        """Those of ``keys`` that name a reference (merged or not), no reference read."""
+        held, params = _held("r", as_of)
+        rows = self._conn.execute(
+            f"SELECT r.key FROM bib_references r WHERE {held} "
+            "AND r.key IN (SELECT value FROM json_each(?))",
+            [*params, json.dumps(list(keys))],
+        )
+        return {key for (key,) in rows}
+
     def merged_into(self, key: str, *, as_of: int | None = None) -> list[str]:
         """The keys of the references merged into ``key`` directly, sorted."""
         held, params = _held("r", as_of)
