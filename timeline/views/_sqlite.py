@@ -222,6 +222,21 @@ def _close_superseded(conn: sqlite3.Connection) -> None:
         )
 
 
+@contextlib.contextmanager
+def _savepoint(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """The block in savepoint ``name``: rolled back when it raises (while the transaction
+    is still open: SQLite ends it itself on some errors), released when it ends."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
+
+
 #: FTS5 keeps its index in these tables; their SQL is SQLite's, so only their type is checked.
 _SHADOW_PREFIX = "event_text_"
 
@@ -360,22 +375,14 @@ class SQLiteViews:
         it wrote if it raises. A savepoint there would have SQLite copy each page it
         touches to a temporary sub-journal first (a revision: about 25 pages, a new
         temporary file each time)."""
+        if not batch:
+            return
         journal = self._journal
         if journal is not None and journal.calling_then:
             self._write(batch, loading=False)
             return
-        if not batch:
-            return
-        conn = self._conn
-        conn.execute("SAVEPOINT views_apply")
-        try:
+        with _savepoint(self._conn, "views_apply"):
             self._write(batch, loading=False)
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO views_apply")
-                conn.execute("RELEASE views_apply")
-            raise
-        conn.execute("RELEASE views_apply")
 
     def _write(self, batch: Batch, *, loading: bool) -> None:
         """Write the row versions of ``batch`` in the transaction open on the connection;
@@ -445,15 +452,8 @@ class SQLiteViews:
         if conn.in_transaction:
             count = self._build(records, progress)
         else:
-            conn.execute("SAVEPOINT views_rebuild")
-            try:
+            with _savepoint(conn, "views_rebuild"):
                 count = self._build(records, progress)
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK TO views_rebuild")
-                    conn.execute("RELEASE views_rebuild")
-                raise
-            conn.execute("RELEASE views_rebuild")
         self._complete = True
         return count
 
