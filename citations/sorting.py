@@ -8,6 +8,10 @@ still tied with another on the keys before it, so a bibliography whose
 authors differ renders one key per item. The keys come from citeproc-py's own
 ``cs:key`` elements (their ``sort_keys``) and compare as citeproc-py compares
 them, so the order is the one citeproc-py gives.
+
+A bibliography too big to sort at once (:mod:`citations.spooled`) takes every
+key of each item instead (:func:`item_keys`), compared by :func:`compare_keys`
+as :func:`sorted_items` compares them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["sorted_items"]
+__all__ = ["compare_keys", "descending_keys", "item_keys", "sorted_items"]
 
 _CSL_KEY = "{http://purl.org/net/xbiblio/csl}key"
 
@@ -45,25 +49,63 @@ def sorted_items(items: Sequence[Any], layout: Any) -> list[Any]:
     return [items[index] for index in order]
 
 
-def _comparer(value: Callable[[int, int], Any], descending: list[bool]) -> Any:
+def _comparer(value: Callable[[int, int], Any], descending: Sequence[bool]) -> Any:
     """citeproc-py's comparison of two items, key by key (``Sort.sort``): an item without
     a key after one with it; keys compared lower-cased, as numbers when both are."""
 
     def compare(left: int, right: int) -> int:
         for position, desc in enumerate(descending):
-            left_key, right_key = value(position, left), value(position, right)
-            if left_key is not None and right_key is not None:
-                with contextlib.suppress(AttributeError):
-                    left_key, right_key = str(left_key.lower()), str(right_key.lower())
-                with contextlib.suppress(ValueError):
-                    left_key, right_key = int(str(left_key)), int(str(right_key))
-                result: int = (left_key > right_key) - (left_key < right_key)
-                if result:
-                    return -result if desc else result
-            elif left_key is not None:
-                return -1
-            elif right_key is not None:
-                return 1
+            result = _compare_one(value(position, left), value(position, right), desc)
+            if result:
+                return result
         return 0
 
     return compare
+
+
+def _compare_one(left_key: Any, right_key: Any, descending: bool) -> int:
+    """-1, 0 or 1 as one key orders two items (one without it last, either way)."""
+    if left_key is not None and right_key is not None:
+        with contextlib.suppress(AttributeError):
+            left_key, right_key = str(left_key.lower()), str(right_key.lower())
+        with contextlib.suppress(ValueError):
+            left_key, right_key = int(str(left_key)), int(str(right_key))
+        result: int = (left_key > right_key) - (left_key < right_key)
+        return -result if descending else result
+    if left_key is not None:
+        return -1
+    return 1 if right_key is not None else 0
+
+
+def descending_keys(layout: Any) -> tuple[bool, ...]:
+    """For each key of ``layout``'s ``cs:sort`` (none without one), whether it descends."""
+    sort = layout.getparent().find("cs:sort", layout.nsmap)
+    keys = [] if sort is None else [key for key in sort if key.tag == _CSL_KEY]
+    return tuple(key.get("sort", "ascending").lower() == "descending" for key in keys)
+
+
+def item_keys(items: Sequence[Any], layout: Any) -> list[list[Any]]:
+    """Every sort key of each of citeproc-py's ``items`` in ``layout``'s style, each
+    lower-cased as :func:`sorted_items` compares it, else a number, text or None."""
+    sort = layout.getparent().find("cs:sort", layout.nsmap)
+    keys = [] if sort is None else [key for key in sort if key.tag == _CSL_KEY]
+    columns = [key.sort_keys(list(items), layout) for key in keys]
+    return [[_plain(column[index]) for column in columns] for index in range(len(items))]
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, int | float):
+        return value
+    try:
+        return str(value.lower())
+    except AttributeError:
+        return str(value)
+
+
+def compare_keys(left: Sequence[Any], right: Sequence[Any], descending: Sequence[bool]) -> int:
+    """-1, 0 or 1 as two items' :func:`item_keys` order them (as :func:`sorted_items` does)."""
+    for position, desc in enumerate(descending):
+        result = _compare_one(left[position], right[position], desc)
+        if result:
+            return result
+    return 0

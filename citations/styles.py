@@ -47,7 +47,7 @@ import json
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
 from typing import Any
@@ -74,7 +74,7 @@ from citations.cache import current_cache
 from citations.csl import to_csl
 from citations.errors import FormatError
 from citations.model import Reference, is_cjk
-from citations.sorting import sorted_items
+from citations.sorting import compare_keys, descending_keys, item_keys, sorted_items
 
 __all__ = [
     "OUTPUTS",
@@ -706,7 +706,7 @@ def _labels_need_their_variable(root: Any) -> None:
 
 
 _EntryKey = tuple[Reference, str, str, int]
-_MAX_ENTRIES = 200_000
+_MAX_ENTRIES = 16_384
 _MAX_ORDERS = 16
 
 
@@ -1031,7 +1031,7 @@ def _name(name: dict[str, str]) -> dict[str, str]:
     return name
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=8192)
 def reference_hash(ref: Reference) -> str:
     """A digest of everything a style can print of ``ref`` (the formatted cache's key)."""
     data = json.dumps([to_csl(ref), ref.language], ensure_ascii=False, sort_keys=True)
@@ -1207,8 +1207,9 @@ def style_bibliography(
             texts.append(style.recall(style.entries, key))
             if texts[-1] is None:
                 missing.append((position, index, key))
+        numbers = _Keys(f"r{index}" for index, _suffix in ordered)
         for (position, _index, _key), text in zip(
-            missing, _render_entries(refs, ordered, missing, style, source), strict=True
+            missing, _render_entries(refs, numbers, missing, style, source), strict=True
         ):
             texts[position - 1] = text
         return [
@@ -1218,22 +1219,96 @@ def style_bibliography(
         ]
 
 
+def style_sort_keys(
+    refs: Sequence[Reference], style: CSLStyle, *, locale: str | None = None
+) -> list[list[Any]]:
+    """Each reference's every sort key in ``style``'s bibliography (the language rank
+    first in a GB/T or ГОСТ style), JSON-ready: :func:`compare_sort_keys` orders them as
+    :func:`style_bibliography` orders the references (ties: keep them in their order)."""
+    if not refs:
+        return []
+    citeproc = style.citeproc
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        citeproc.root.locales = style.locales(locale or style.default_locale)
+        bibliography = CitationStylesBibliography(
+            citeproc, _source(refs, range(len(refs))), _MARKED
+        )
+        items = [CitationItem(f"r{index}") for index in range(len(refs))]
+        Citation(items).bibliography = bibliography
+        bibliography.keys = [item.key for item in items]
+        keys = item_keys(items, citeproc.root.bibliography.layout)
+    if style.sorts_by_language:
+        return [
+            [_language_rank(style.sorts_by_language, ref), *key]
+            for ref, key in zip(refs, keys, strict=True)
+        ]
+    return keys
+
+
+def compare_sort_keys(style: CSLStyle) -> Callable[[Sequence[Any], Sequence[Any]], int]:
+    """-1, 0 or 1 as two references' :func:`style_sort_keys` order them."""
+    descending = descending_keys(style.citeproc.root.bibliography.layout)
+    if style.sorts_by_language:
+        descending = (False, *descending)
+    return lambda left, right: compare_keys(left, right, descending)
+
+
+def year_suffix_group(ref: Reference, style: CSLStyle) -> str | None:
+    """What works share to be told apart by a year suffix in ``style`` ("2020a", "2020b":
+    the same names and year), as text; None when ``style`` gives none or ``ref`` has no year."""
+    if not style.year_suffix or not ref.year:
+        return None
+    return json.dumps([_names_key(ref), ref.year], ensure_ascii=False)
+
+
+def placed_entries(
+    placed: Sequence[tuple[Reference, int, str]], style: CSLStyle, *, locale: str | None = None
+) -> list[str | None]:
+    """The entries of references whose place in a bibliography is known, (reference,
+    position from 1, year suffix) each, as :func:`style_bibliography`'s marked text;
+    None for a work the style leaves out. A bibliography too big to format at once is
+    made of these, a part at a time (:mod:`citations.spooled`)."""
+    refs = [ref for ref, _position, _suffix in placed]
+    texts: list[str | None] = []
+    missing = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for index, (ref, position, suffix) in enumerate(placed):
+            key = (ref, locale or style.locale_for(ref), suffix, position if style.numbered else 0)
+            texts.append(style.recall(style.entries, key))
+            if texts[-1] is None:
+                missing.append((index + 1, index, key))
+        names = [f"r{index}" for index in range(len(placed))]
+        numbers = _Keys(
+            names, {name: place[1] - 1 for name, place in zip(names, placed, strict=True)}
+        )
+        for (slot, _index, _key), text in zip(
+            missing, _render_entries(refs, numbers, missing, style), strict=True
+        ):
+            texts[slot - 1] = text
+    return [
+        text if text is not None and _PRIVATE_USE.sub("", text).strip() else None for text in texts
+    ]
+
+
 def _render_entries(
     refs: Sequence[Reference],
-    ordered: Sequence[tuple[int, str]],
+    numbers: _Keys,
     missing: Sequence[tuple[int, int, _EntryKey]],
     style: CSLStyle,
     source: Any = None,
 ) -> list[str]:
-    """The ``missing`` entries formatted (and remembered), in their order; ``source``
-    is the :func:`_source` of all ``refs`` when the caller made it."""
+    """The ``missing`` entries formatted (and remembered), in their order; ``numbers``
+    the bibliography's keys ("r{index}") by position; ``source`` is the :func:`_source`
+    of all ``refs`` when the caller made it."""
     if not missing:
         return []
     citeproc = style.citeproc
     if source is None:
         source = _source(refs, (index for _position, index, _key in missing))
     bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
-    bibliography.keys = _Keys(f"r{index}" for index, _suffix in ordered)
+    bibliography.keys = numbers
     layout = citeproc.root.bibliography.layout
     texts = []
     for _position, index, key in missing:
@@ -1256,9 +1331,9 @@ class _Keys(list[str]):
     """citeproc-py's list of a bibliography's keys, whose ``index`` (an entry's citation
     number, asked for each entry) is a dict look-up instead of a scan."""
 
-    def __init__(self, keys: Iterable[str]) -> None:
+    def __init__(self, keys: Iterable[str], positions: dict[str, int] | None = None) -> None:
         super().__init__(keys)
-        self._positions = {key: position for position, key in enumerate(self)}
+        self._positions = positions or {key: position for position, key in enumerate(self)}
 
     def index(self, key: str, *_bounds: Any) -> int:
         try:

@@ -25,11 +25,13 @@ ALLOWED = {
     "yaml": ("timeline/importing/_yaml.py",),
     # citations/zotero.py reads Zotero's own database (read-only, immutable): the file is
     # SQLite and no library reads it better than sqlite3; citations/cache.py keeps formatted
-    # references in a file of its own; the journal's adapters own the rest
+    # references in a file of its own; citations/spooled.py sorts and numbers a bibliography
+    # too big for memory in a temporary one; the journal's adapters own the rest
     "sqlite3": (
         "timeline/journal/_sqlite.py",
         "timeline/views/_sqlite.py",
         "citations/cache.py",
+        "citations/spooled.py",
         "citations/zotero.py",
     ),
     "sqlite_utils": ("timeline/journal/_sqlite.py",),

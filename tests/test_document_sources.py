@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -15,6 +17,7 @@ from timeline.application import Timeline
 from timeline.chronology import Chronology
 from timeline.cli import cli
 from timeline.documents import DocumentOptions, render, write_bibliography
+from timeline.documents import sources as documents_sources
 from timeline.importing import read_events
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -173,3 +176,23 @@ def test_latex_text_backend_prints_formatted_references(seed: Chronology, tmp_pa
         cli, [*args, "chronology", "--format", "latex", "--backend", "text", "--style", "plain"]
     )
     assert "\\usepackage[hyphens]{url}" in result.stdout and "\\item{} [" in result.stdout
+
+
+@pytest.mark.parametrize("style", [STYLE, "chicago-notes", "gb-t-7714-2015-numeric"])
+@pytest.mark.parametrize(
+    ("fmt", "options"),
+    [
+        ("markdown", DocumentOptions(flavour="footnotes")),
+        ("html", DocumentOptions()),
+        ("latex", DocumentOptions(latex_backend="text")),
+    ],
+)
+def test_a_spooled_bibliography_prints_what_one_held_prints(
+    seed: Chronology, monkeypatch: pytest.MonkeyPatch, style: str, fmt: str, options: Any
+) -> None:
+    """A bibliography of more references than are formatted at once is spooled to a
+    temporary file (here: any of more than none): the notes and entries are the same."""
+    chosen = attrs.evolve(options, style=style)
+    held = render(seed, fmt, chosen)
+    monkeypatch.setattr(documents_sources, "_HELD", 0)
+    assert render(seed, fmt, chosen) == held

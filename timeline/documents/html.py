@@ -409,9 +409,11 @@ def write_html(chronology: Chronology, out: TextIO, options: DocumentOptions | N
             '<section class="bibliography">\n'
             f"<h2>{escape_html(word(options, 'references'))}</h2>\n<ul>\n"
         )
-        for key, entry_text in sources.entries:
+        for key, entry_text in sources.entries():
             out.write(f'<li id="ref-{escape_html(key)}">{entry_text}</li>\n')
         out.write("</ul>\n</section>\n")
+    if sources is not None:
+        sources.close()
     tail = [
         "</main>",
         f"<footer><p>{escape_html(provenance(chronology, options))}</p></footer>",

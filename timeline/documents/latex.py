@@ -228,16 +228,17 @@ def _longtable(
     yield from [r"\end{longtable}", ""]
 
 
-def _references(sources: Sources, options: DocumentOptions) -> list[str]:
+def _references(sources: Sources, options: DocumentOptions) -> Iterator[str]:
     """The formatted references in the style's order, each with a hanging indent."""
-    lines = [
+    yield from [
         f"\\section*{{{escape_latex(word(options, 'references'))}}}",
         r"\begin{list}{}{\setlength{\leftmargin}{1.5em}\setlength{\itemindent}{-1.5em}}",
         r"\raggedright",
     ]
     # \item{}: an entry starting "[1]" would be read as \item's optional label
-    lines += [f"  \\item{{}} {entry}" for _key, entry in sources.entries]
-    return [*lines, r"\end{list}", ""]
+    yield from (f"  \\item{{}} {entry}" for _key, entry in sources.entries())
+    yield from [r"\end{list}", ""]
+    sources.close()
 
 
 def _lines(

@@ -160,7 +160,9 @@ def _lines(
         if sources is None:
             yield from ["::: {#refs}", ":::", ""]
         else:
-            yield from [f"- {entry}" for _key, entry in sources.entries]
+            yield from (f"- {entry}" for _key, entry in sources.entries())
+    if sources is not None:
+        sources.close()
 
 
 def write_markdown(

@@ -12,12 +12,13 @@ per reference value inside :mod:`citations`, so a second render formats nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import attrs
 
 from citations import CSLStyle, FormatError, Reference, format_entries, load_style
 from citations.formatting import STYLES as PYBTEX_STYLES
+from citations.spooled import SpooledBibliography
 from citations.styles import render_marked, style_citation
 from timeline.chronology import Chronology
 from timeline.documents.common import escape_html, escape_latex, escape_markdown
@@ -27,6 +28,8 @@ from timeline.errors import DocumentError
 
 __all__ = ["Sources", "formatted_sources"]
 
+#: References formatted at once, in memory; a bibliography of more is spooled.
+_HELD = 4096
 #: Notes kept by :meth:`Sources.note` for the citations of one work and locator that recur.
 _NOTES = 4096
 
@@ -49,16 +52,23 @@ class Sources:
 
     style: str
     output: str
-    #: (key, entry as the bibliography prints it) in the style's order.
-    entries: tuple[tuple[str, str], ...]
-    #: key -> the entry without a numeric style's label.
-    bodies: dict[str, str]
+    #: The entries as the bibliography prints them, and without a numeric style's label.
+    bibliography: _Held | SpooledBibliography
     #: The reference of a citation key (None for one the chronology lacks).
     lookup: Callable[[str], Reference | None]
     #: The parsed CSL style (None for a pybtex style).
     csl: CSLStyle | None
     #: Notes made so far: (key, locator, first) -> text.
     _notes: dict[tuple[str, str, bool], str] = attrs.field(factory=dict, eq=False)
+
+    def entries(self) -> Iterator[tuple[str, str]]:
+        """(key, entry as the bibliography prints it) in the style's order."""
+        return self.bibliography.entries()
+
+    def close(self) -> None:
+        """Let go of the entries (a spooled bibliography's temporary file)."""
+        if isinstance(self.bibliography, SpooledBibliography):
+            self.bibliography.close()
 
     def reference(self, citation: Citation) -> Reference:
         """The reference a citation points to; :class:`DocumentError` when missing."""
@@ -83,13 +93,18 @@ class Sources:
         ref = self.reference(citation)
         csl = self.csl
         # (a style may leave a work out of its bibliography: its citation stands for it)
-        if csl is not None and (csl.is_note or not first or citation.key not in self.bodies):
+        body = (
+            None
+            if csl is not None and (csl.is_note or not first)
+            else self.bibliography.body(citation.key)
+        )
+        if csl is not None and body is None:
             marked = style_citation(ref, csl, locator=citation.locator, subsequent=not first)
             text = render_marked(marked, self.output).strip()
             wrapped = _WRAPPED.match(text)
             text = wrapped.group(1) if wrapped and not csl.is_note else text
         else:
-            text = self.bodies[citation.key].rstrip()
+            text = (body or "").rstrip()
             if citation.locator:
                 text = _trim(text) + ", " + _escape(citation.locator, self.output)
         if len(self._notes) >= _NOTES:  # bounded: a document may cite a million locators
@@ -106,19 +121,45 @@ def _trim(text: str) -> str:
     return text.removesuffix("\\.").removesuffix(".")
 
 
+@attrs.frozen
+class _Held:
+    """A bibliography formatted at once, in memory."""
+
+    ordered: tuple[tuple[str, str], ...]
+    bodies: dict[str, str]
+
+    def entries(self) -> Iterator[tuple[str, str]]:
+        return iter(self.ordered)
+
+    def body(self, key: str) -> str | None:
+        return self.bodies.get(key)
+
+
 def formatted_sources(chronology: Chronology, options: DocumentOptions, output: str) -> Sources:
-    """The chronology's references formatted in ``options.citation_style`` for ``output``."""
+    """The chronology's references formatted in ``options.citation_style`` for ``output``:
+    at once, or (a CSL style, more than :data:`_HELD` references) spooled to a temporary
+    file (:class:`~citations.spooled.SpooledBibliography`). Close it when done."""
     style = options.citation_style
+    references = chronology.references
+    bibliography: _Held | SpooledBibliography
     try:
-        entries = format_entries((ref for _key, ref in chronology.references), style, output)
         csl = None if style in PYBTEX_STYLES else load_style(style)
+        if csl is not None and len(references) > _HELD:
+            bibliography = SpooledBibliography(
+                lambda: (ref for _key, ref in references), csl, output
+            )
+        else:
+            entries = format_entries((ref for _key, ref in references), style, output)
+            bibliography = _Held(
+                tuple((key, entry) for key, entry, _body in entries),
+                {key: body for key, _entry, body in entries},
+            )
     except FormatError as exc:
         raise DocumentError(f"citation style: {exc}") from exc
     return Sources(
         style=style,
         output=output,
-        entries=tuple((key, entry) for key, entry, _body in entries),
-        bodies={key: body for key, _entry, body in entries},
+        bibliography=bibliography,
         lookup=chronology.lookup(),
         csl=csl,
     )
