@@ -329,7 +329,8 @@ def write_html(chronology: Chronology, out: TextIO, options: DocumentOptions | N
     The entries are read twice (once for the languages of their titles, once for the
     page), each time one at a time: the list, the notes and the viewer's data wait in
     spooled files, so with a chronology made with ``stream=True`` the memory it takes
-    does not grow with the number of events (but for the references it cites).
+    does not grow with the number of events or the references they cite (a bibliography
+    of more than 4,096 in a CSL style is spooled too).
     """
     options = options or DocumentOptions()
     languages = page_languages(chronology, options)

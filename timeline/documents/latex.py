@@ -266,7 +266,7 @@ def write_latex(chronology: Chronology, out: TextIO, options: DocumentOptions | 
     """Write :func:`render_latex`'s document to ``out`` a line at a time; returns the
     number of entries. The entries are read twice (once for whether any is retracted,
     which the preamble needs): with a chronology made with ``stream=True`` the memory
-    it takes does not grow with the number of events (but for the references it cites)."""
+    it takes does not grow with the number of events or the references they cite."""
     entries = Counted(chronology.entries)
     for line in _lines(chronology, entries, options or DocumentOptions()):
         out.write(line + "\n")

@@ -170,8 +170,8 @@ def write_markdown(
 ) -> int:
     """Write :func:`render_markdown`'s text to ``out`` as it is made, an entry at a time;
     returns the number of entries. With a chronology made with ``stream=True`` the
-    memory it takes does not grow with the number of events (the footnotes flavour
-    keeps the formatted references it cites)."""
+    memory it takes does not grow with the number of events, nor with the references
+    they cite but for their keys (the footnotes flavour notes which it has cited)."""
     entries = Counted(chronology.entries)
     held = ""  # the newlines at the end so far: the document ends with exactly one
     for index, line in enumerate(_lines(chronology, entries, options or DocumentOptions())):
