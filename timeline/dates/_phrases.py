@@ -11,28 +11,38 @@ text, relative dates, the Old Style policy.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import attrs
 
 from timeline.dates._edtf import format_edtf, parse_edtf
 from timeline.dates._model import Boundless, DateInterval, DateSet, HistoricalDate, When
-from timeline.dates._phrases_en import EnglishReader
-from timeline.dates._phrases_ru import RussianReader
-from timeline.dates._phrases_zh import ChineseReader
-from timeline.dates._reading import Reader
-from timeline.dates._relative import anchor
 from timeline.errors import DateError, InvalidDate, UnparsableDate
+
+if TYPE_CHECKING:
+    from timeline.dates._reading import Reader
 
 __all__ = ["LANGS", "ParsedDate", "parse_date", "phrase_lang"]
 
 LANGS = ("en", "zh", "ru")
-_READERS: dict[str, type[Reader]] = {
-    "en": EnglishReader,
-    "zh": ChineseReader,
-    "ru": RussianReader,
+#: Each language's reader (module, class), imported when a phrase in it is first read:
+#: an EDTF date needs none, and the Chinese one loads the era and lunar calendar tables.
+_READERS = {
+    "en": ("timeline.dates._phrases_en", "EnglishReader"),
+    "zh": ("timeline.dates._phrases_zh", "ChineseReader"),
+    "ru": ("timeline.dates._phrases_ru", "RussianReader"),
 }
+
+
+@functools.cache
+def _reader(lang: str) -> type[Reader]:
+    module, name = _READERS[lang]
+    reader: type[Reader] = getattr(importlib.import_module(module), name)
+    return reader
 
 
 @attrs.frozen
@@ -67,8 +77,10 @@ def parse_date(
         raise UnparsableDate(f"{text!r}: language {lang!r} is not one of {', '.join(LANGS)}")
     if ambiguous not in ("error", "set"):
         raise DateError(f"{text!r}: ambiguous must be 'error' or 'set', not {ambiguous!r}")
+    from timeline.dates._relative import anchor
+
     base = _normalise(text)
-    reader_class = _READERS[lang]
+    reader_class = _reader(lang)
     clean = anchor(reader_class.normalise(base), lang, _document(document_date, text), text)
     if not clean:
         raise UnparsableDate(f"{text!r}: empty text is not a date")

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from citations import FormatError, Reference, format_bibliography, write_bibtex
-from citations.csl import write_csl_json
+from citations import Reference
 from timeline.chronology import Chronology
 from timeline.documents.options import BIBLIOGRAPHY_FORMATS, DEFAULT_STYLES, DocumentOptions
 from timeline.errors import DocumentError
@@ -40,13 +39,22 @@ def write_bibliography(
         if ref.key in seen:
             raise DocumentError(f"bibliography: citation key {ref.key!r} appears twice")
         seen.add(ref.key)
-    if format == "bibtex":
-        return write_bibtex(refs, dialect="bibtex", keep_private_fields=keep_private_fields)
-    if format == "biblatex":
-        return write_bibtex(refs, dialect="biblatex", keep_private_fields=keep_private_fields)
+    # each writer is loaded when used: pybtex for BibTeX, citeproc-py and lxml for a style
+    if format in ("bibtex", "biblatex"):
+        from citations import write_bibtex
+
+        return write_bibtex(
+            refs,
+            dialect="bibtex" if format == "bibtex" else "biblatex",
+            keep_private_fields=keep_private_fields,
+        )
     if format == "csl-json":
+        from citations.csl import write_csl_json
+
         return write_csl_json(refs)
     if format in ("text", "html", "markdown"):
+        from citations import FormatError, format_bibliography
+
         try:
             return format_bibliography(refs, style or DEFAULT_STYLES["en"], format)
         except FormatError as exc:

@@ -25,7 +25,6 @@ from typing import TextIO
 import attrs
 
 from citations import writable_key
-from citations.formatting import STYLES as PYBTEX_STYLES
 from timeline.chronology import Chronology, ChronologyEntry
 from timeline.documents.common import (
     Counted,
@@ -169,6 +168,8 @@ def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
             r"\appto{\bibsetup}{\raggedright}",
         ]
     elif _cited(chronology, options) and options.latex_backend == "text":
+        from citations.formatting import STYLES as PYBTEX_STYLES
+
         if options.citation_style in PYBTEX_STYLES:
             lines.append(r"\usepackage[hyphens]{url}")  # pybtex's LaTeX writes \url{...}
     elif _cited(chronology, options):

@@ -13,8 +13,6 @@ from typing import Any
 
 import attrs
 
-from citations import FormatError, load_style
-from citations.formatting import STYLES as PYBTEX_STYLES
 from timeline.dates import When, format_edtf, parse_edtf
 from timeline.errors import DateError, DocumentError
 
@@ -125,7 +123,13 @@ def _periods(value: tuple[Period, ...] | list[Period]) -> tuple[Period, ...]:
 
 
 def _style(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not value or value in PYBTEX_STYLES:
+    if not value:
+        return
+    # the style machinery (pybtex, citeproc-py, lxml) loads only for a style that is set
+    from citations import FormatError, load_style
+    from citations.formatting import STYLES as PYBTEX_STYLES
+
+    if value in PYBTEX_STYLES:
         return
     try:
         load_style(value)

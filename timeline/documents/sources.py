@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import attrs
 
-from citations import CSLStyle, FormatError, Reference, format_entries, load_style
-from citations.formatting import STYLES as PYBTEX_STYLES
-from citations.spooled import SpooledBibliography
-from citations.styles import render_marked, style_citation
+from citations import Reference
 from timeline.chronology import Chronology
 from timeline.documents.common import escape_html, escape_latex, escape_markdown
 from timeline.documents.options import DocumentOptions
 from timeline.domain import Citation
 from timeline.errors import DocumentError
+
+if TYPE_CHECKING:
+    from citations import CSLStyle
+    from citations.spooled import SpooledBibliography
 
 __all__ = ["Sources", "formatted_sources"]
 
@@ -67,7 +69,7 @@ class Sources:
 
     def close(self) -> None:
         """Let go of the entries (a spooled bibliography's temporary file)."""
-        if isinstance(self.bibliography, SpooledBibliography):
+        if not isinstance(self.bibliography, _Held):
             self.bibliography.close()
 
     def reference(self, citation: Citation) -> Reference:
@@ -99,6 +101,8 @@ class Sources:
             else self.bibliography.body(citation.key)
         )
         if csl is not None and body is None:
+            from citations.styles import render_marked, style_citation
+
             marked = style_citation(ref, csl, locator=citation.locator, subsequent=not first)
             text = render_marked(marked, self.output).strip()
             wrapped = _WRAPPED.match(text)
@@ -138,7 +142,12 @@ class _Held:
 def formatted_sources(chronology: Chronology, options: DocumentOptions, output: str) -> Sources:
     """The chronology's references formatted in ``options.citation_style`` for ``output``:
     at once, or (a CSL style, more than :data:`_HELD` references) spooled to a temporary
-    file (:class:`~citations.spooled.SpooledBibliography`). Close it when done."""
+    file (:class:`~citations.spooled.SpooledBibliography`). Close it when done.
+    The style machinery (pybtex, or citeproc-py and lxml) is loaded here, on first use."""
+    from citations import FormatError, format_entries, load_style
+    from citations.formatting import STYLES as PYBTEX_STYLES
+    from citations.spooled import SpooledBibliography
+
     style = options.citation_style
     references = chronology.references
     bibliography: _Held | SpooledBibliography
