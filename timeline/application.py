@@ -117,6 +117,8 @@ from timeline.importing import ImportPlan, ImportStream, Origin, Revision
 from timeline.journal import (
     GENESIS_HASH,
     NO_STREAM,
+    Batch,
+    Draft,
     ExpectedVersion,
     Head,
     Journal,
@@ -1725,10 +1727,7 @@ class Timeline:
             def then(records: Sequence[Record], part: Sequence[tuple[Change, Any]] = part) -> None:
                 self._views.apply(list(zip(records, [change for change, _ in part], strict=True)))
 
-            self._journal.append_batch(
-                [(change.stream, [encode(change)], expected) for change, expected in part],
-                then=then,
-            )
+            self._journal.append_batch(_stream_batches(part), then=then)
 
     def import_plan(
         self,
@@ -2155,6 +2154,28 @@ def _adopted(claim: Claim) -> dict[str, Any]:
     if claim.field == "place":
         return {"places": (claim.value,)}
     return {claim.field: claim.value}
+
+
+def _stream_batches(changes: Sequence[tuple[Change, ExpectedVersion]]) -> list[Batch]:
+    """``changes`` encoded as journal batches, a run of changes to one stream in one batch:
+    the same checks (a change joins the run only when expected at the version the run
+    reaches), an append's work per stream done once per run instead of once per change."""
+    batches: list[Batch] = []
+    drafts: list[Draft] = []
+    stream = ""
+    reached: int | None = None  # the version the run reaches (None: not known, ANY)
+    for change, expected in changes:
+        if change.stream == stream and reached is not None and expected == reached:
+            drafts.append(encode(change))
+        else:
+            stream, drafts = change.stream, [encode(change)]
+            batches.append((stream, drafts, expected))
+            reached = expected if isinstance(expected, int) else None
+            if expected is NO_STREAM:
+                reached = 0
+        if reached is not None:
+            reached += 1
+    return batches
 
 
 class _Import:

@@ -325,8 +325,14 @@ class Citation:
     locator: str = attrs.field(default="", converter=_strip)
     quote: str = ""
     supports: tuple[str, ...] = attrs.field(factory=tuple, converter=_supports)
+    # the identity, made once: an import asks each citation's about ten times
+    _id: str = attrs.field(init=False, eq=False, repr=False)
+
+    @_id.default
+    def _identity(self) -> str:
+        return citation_id(self.event_id, self.key, self.locator)
 
     @property
     def id(self) -> str:
         """The citation's identity (see :func:`citation_id`)."""
-        return citation_id(self.event_id, self.key, self.locator)
+        return self._id

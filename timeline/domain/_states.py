@@ -160,7 +160,14 @@ def _event(state: EventState | None, change: EventChange) -> EventState:
             if citation.id in by_id:
                 raise InvalidChange(f"event {state.event.id!r} already cites {citation.id!r}")
             citations = (*state.citations, citation)
-            added = attrs.evolve(state, citations=citations, version=version)
+            added = EventState(
+                state.event,
+                version,
+                state.retracted,
+                citations,
+                state.claims,
+                state.conclusions,
+            )  # not attrs.evolve: an import cites this way thousands of times
             return added._index({**by_id, citation.id: citation})
         case CitationRemoved(citation_id=citation_id):
             if state.citation(citation_id) is None:
