@@ -9,9 +9,9 @@ authors differ renders one key per item. The keys come from citeproc-py's own
 ``cs:key`` elements (their ``sort_keys``) and compare as citeproc-py compares
 them, so the order is the one citeproc-py gives.
 
-A bibliography too big to sort at once (:mod:`citations.spooled`) takes every
-key of each item instead (:func:`item_keys`), compared by :func:`compare_keys`
-as :func:`sorted_items` compares them.
+A bibliography too big to sort at once (:mod:`citations.spooled`) takes the
+keys a position at a time (:func:`item_keys`), each only for the items still
+tied, compared by :func:`compare_keys` as :func:`sorted_items` compares them.
 """
 
 from __future__ import annotations
@@ -84,12 +84,13 @@ def descending_keys(layout: Any) -> tuple[bool, ...]:
     return tuple(key.get("sort", "ascending").lower() == "descending" for key in keys)
 
 
-def item_keys(items: Sequence[Any], layout: Any) -> list[list[Any]]:
-    """Every sort key of each of citeproc-py's ``items`` in ``layout``'s style, each
-    lower-cased as :func:`sorted_items` compares it, else a number, text or None."""
+def item_keys(items: Sequence[Any], layout: Any, start: int, stop: int) -> list[list[Any]]:
+    """The sort keys ``start`` to ``stop`` (not included) of each of citeproc-py's
+    ``items`` in ``layout``'s style, each lower-cased as :func:`sorted_items` compares
+    it, else a number, text or None."""
     sort = layout.getparent().find("cs:sort", layout.nsmap)
     keys = [] if sort is None else [key for key in sort if key.tag == _CSL_KEY]
-    columns = [key.sort_keys(list(items), layout) for key in keys]
+    columns = [key.sort_keys(list(items), layout) for key in keys[start:stop]]
     return [[_plain(column[index]) for column in columns] for index in range(len(items))]
 
 
@@ -103,9 +104,10 @@ def _plain(value: Any) -> Any:
 
 
 def compare_keys(left: Sequence[Any], right: Sequence[Any], descending: Sequence[bool]) -> int:
-    """-1, 0 or 1 as two items' :func:`item_keys` order them (as :func:`sorted_items` does)."""
-    for position, desc in enumerate(descending):
-        result = _compare_one(left[position], right[position], desc)
+    """-1, 0 or 1 as two items' :func:`item_keys` order them (as :func:`sorted_items` does),
+    on the keys both have: two items have keys as far as the first that tells them apart."""
+    for left_key, right_key, desc in zip(left, right, descending, strict=False):
+        result = _compare_one(left_key, right_key, desc)
         if result:
             return result
     return 0

@@ -1,12 +1,16 @@
 """A bibliography too big to hold in memory, laid out by a CSL style.
 
-:class:`SpooledBibliography` reads the references twice, a part at a time: the
-first time for each one's sort keys (:func:`~citations.styles.style_sort_keys`),
-written to a temporary SQLite database that sorts and numbers them and gives the
-year suffixes ("2020a"); the second for each one's entry, formatted knowing its
-place (:func:`~citations.styles.placed_entries`) and written there too. The
-entries come back in the style's order, and a work's entry by its key: the same
-text :func:`~citations.formatting.format_entries` gives, in memory that does not
+:class:`SpooledBibliography` reads the references a part at a time, twice.
+The first time, each one's first sort key (:func:`~citations.styles.style_sort_keys`)
+and its CSL-JSON are written to a temporary SQLite database; then, a key at a
+time, the next key is computed from that CSL-JSON for only the references still
+tied with another on the keys before it (a style's later keys, such as the title
+and source rendered again, are most of the time sorting takes, and rarely
+decide). The database sorts and numbers them and gives the year suffixes
+("2020a"). The second time, each one's entry is formatted knowing its place
+(:func:`~citations.styles.placed_entries`) and written there too. The entries
+come back in the style's order, and a work's entry by its key: the same text
+:func:`~citations.formatting.format_entries` gives, in memory that does not
 grow with the number of references.
 """
 
@@ -23,8 +27,11 @@ from citations.styles import (
     CSLStyle,
     compare_sort_keys,
     placed_entries,
+    record_sort_keys,
     render_marked,
+    sort_record,
     strip_label,
+    style_sort_key_count,
     style_sort_keys,
     year_suffix_group,
 )
@@ -36,8 +43,9 @@ _PART = 500
 
 _SCHEMA = """
 CREATE TABLE items (rank INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, sort TEXT NOT NULL,
-                    grp TEXT, position INTEGER, suffix TEXT NOT NULL DEFAULT '',
-                    entry TEXT, body TEXT);
+                    depth INTEGER NOT NULL, record TEXT NOT NULL, grp TEXT,
+                    position INTEGER, suffix TEXT NOT NULL DEFAULT '', entry TEXT, body TEXT);
+CREATE TABLE tied (rank INTEGER PRIMARY KEY, sort TEXT NOT NULL, record TEXT NOT NULL);
 """
 
 
@@ -74,14 +82,49 @@ class SpooledBibliography:
             self._format(read(), style, output)
 
     def _keys(self, refs: Iterable[Reference], style: CSLStyle) -> None:
+        """Each reference's sort keys as far as the first that tells it from all others."""
+        count = style_sort_key_count(style)
+        depth = min(count, 2 if style.sorts_by_language else 1)
         rank = 0
         for part in _parts(refs):
             rows = []
-            for ref, keys in zip(part, style_sort_keys(part, style), strict=True):
+            records = [sort_record(ref) for ref in part]
+            keys = style_sort_keys(part, style, 0, depth, records=records)
+            for ref, record, key in zip(part, records, keys, strict=True):
                 rank += 1
-                sort = json.dumps(keys, ensure_ascii=False)
-                rows.append((rank, ref.key, sort, year_suffix_group(ref, style)))
-            self._db.executemany("INSERT INTO items (rank, key, sort, grp) VALUES (?,?,?,?)", rows)
+                sort = json.dumps(key, ensure_ascii=False)
+                text = json.dumps(record, ensure_ascii=False)
+                rows.append((rank, ref.key, sort, depth, text, year_suffix_group(ref, style)))
+            self._db.executemany(
+                "INSERT INTO items (rank, key, sort, depth, record, grp) VALUES (?,?,?,?,?,?)",
+                rows,
+            )
+        for position in range(depth, count):
+            self._db.execute("DELETE FROM tied")
+            self._db.execute(
+                "INSERT INTO tied SELECT rank, sort, record FROM (SELECT rank, sort, record, "
+                "COUNT(*) OVER (PARTITION BY sort COLLATE csl) AS peers FROM items "
+                "WHERE depth = ?) WHERE peers > 1",
+                (position,),
+            )
+            tied = self._db.execute("SELECT rank, sort, record FROM tied ORDER BY rank")
+            while batch := tied.fetchmany(_PART):
+                self._add_key(batch, style, position)
+            if self._db.execute("SELECT NOT EXISTS (SELECT 1 FROM tied)").fetchone()[0]:
+                break
+
+    def _add_key(self, tied: list[tuple[int, str, str]], style: CSLStyle, position: int) -> None:
+        """Add key ``position`` to the sort keys of the ``tied`` references (rank, keys
+        so far, record)."""
+        records = [json.loads(record) for _rank, _sort, record in tied]
+        keys = record_sort_keys(records, style, position, position + 1)
+        self._db.executemany(
+            "UPDATE items SET sort = ?, depth = ? WHERE rank = ?",
+            [
+                (json.dumps([*json.loads(sort), *key], ensure_ascii=False), position + 1, rank)
+                for (rank, sort, _record), key in zip(tied, keys, strict=True)
+            ],
+        )
 
     def _place(self, style: CSLStyle) -> None:
         """Number the references in the style's order (ties in their order), then give

@@ -1219,31 +1219,67 @@ def style_bibliography(
         ]
 
 
+def style_sort_key_count(style: CSLStyle) -> int:
+    """How many sort keys ``style``'s bibliography has (the language rank counted)."""
+    count = len(descending_keys(style.citeproc.root.bibliography.layout))
+    return count + 1 if style.sorts_by_language else count
+
+
 def style_sort_keys(
-    refs: Sequence[Reference], style: CSLStyle, *, locale: str | None = None
+    refs: Sequence[Reference],
+    style: CSLStyle,
+    start: int,
+    stop: int,
+    *,
+    locale: str | None = None,
+    records: Sequence[dict[str, Any]] | None = None,
 ) -> list[list[Any]]:
-    """Each reference's every sort key in ``style``'s bibliography (the language rank
-    first in a GB/T or ГОСТ style), JSON-ready: :func:`compare_sort_keys` orders them as
-    :func:`style_bibliography` orders the references (ties: keep them in their order)."""
-    if not refs:
-        return []
+    """Each reference's sort keys ``start`` to ``stop`` (not included) in ``style``'s
+    bibliography (the language rank first in a GB/T or ГОСТ style), JSON-ready:
+    :func:`compare_sort_keys` orders the references by them as :func:`style_bibliography`
+    orders them (ties: keep them in their order). ``records``: their :func:`sort_record`
+    when the caller has made them."""
+    if records is None:
+        records = [sort_record(ref) for ref in refs]
+    if not style.sorts_by_language:
+        return record_sort_keys(records, style, start, stop, locale=locale)
+    keys = record_sort_keys(records, style, max(start, 1), stop, locale=locale)
+    if start > 0:
+        return keys
+    ranked = style.sorts_by_language
+    return [[_language_rank(ranked, ref), *key] for ref, key in zip(refs, keys, strict=True)]
+
+
+def sort_record(ref: Reference) -> dict[str, Any]:
+    """``ref`` as :func:`record_sort_keys` reads it: its CSL-JSON for citeproc-py."""
+    return _record(ref, "")
+
+
+def record_sort_keys(
+    records: Sequence[dict[str, Any]],
+    style: CSLStyle,
+    start: int,
+    stop: int,
+    *,
+    locale: str | None = None,
+) -> list[list[Any]]:
+    """:func:`style_sort_keys` of references given as their :func:`sort_record`,
+    with no language rank: ``start`` is at least 1 in a style that ranks by language."""
+    first, last = (start - 1, stop - 1) if style.sorts_by_language else (start, stop)
+    if last <= first or not records:
+        return [[] for _ in records]
     citeproc = style.citeproc
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         citeproc.root.locales = style.locales(locale or style.default_locale)
-        bibliography = CitationStylesBibliography(
-            citeproc, _source(refs, range(len(refs))), _MARKED
+        source = CiteProcJSON(
+            [{**record, "id": f"r{index}"} for index, record in enumerate(records)]
         )
-        items = [CitationItem(f"r{index}") for index in range(len(refs))]
+        bibliography = CitationStylesBibliography(citeproc, source, _MARKED)
+        items = [CitationItem(f"r{index}") for index in range(len(records))]
         Citation(items).bibliography = bibliography
         bibliography.keys = [item.key for item in items]
-        keys = item_keys(items, citeproc.root.bibliography.layout)
-    if style.sorts_by_language:
-        return [
-            [_language_rank(style.sorts_by_language, ref), *key]
-            for ref, key in zip(refs, keys, strict=True)
-        ]
-    return keys
+        return item_keys(items, citeproc.root.bibliography.layout, first, last)
 
 
 def compare_sort_keys(style: CSLStyle) -> Callable[[Sequence[Any], Sequence[Any]], int]:
