@@ -1,6 +1,7 @@
 """A ``timeline`` command imports neither pandas nor numpy, nor the modules it does not use,
 and ``--help`` no command module; a Markdown chronology with Pandoc citations (the
-``bench/job.py`` job too) loads no citation style machinery and no date phrase reader.
+``bench/job.py`` job too) loads no citation style machinery, no date phrase reader and
+no other format's writer.
 
 Issue 20.
 sqlite-utils imports both whenever they are installed (about 1 s of CPU and
@@ -10,7 +11,8 @@ import them either. The file readers
 (``timeline.importing`` but its plan values), the PostgreSQL adapters, the
 Chinese era tables of date display and pypinyin load on first use only, and so do
 pybtex, citeproc-py and lxml (a document formatting references in a style, a BibTeX
-file) and the date phrase readers with their calendar tables (a date that is not EDTF).
+file), the date phrase readers with their calendar tables (a date that is not EDTF) and
+each document format's writer.
 Each check runs the commands in a fresh interpreter that records every attempt to import
 what it watches, installed or not, and lists what ``sys.modules`` holds afterwards.
 """
@@ -46,7 +48,8 @@ UNUSED = (
 #: What a Markdown chronology with Pandoc citations (and the job of ``bench/job.py``: an
 #: import of EDTF-dated events and CSL-JSON references, revisions, a query, that document)
 #: must not load: the style machinery, the BibTeX adapter, the date phrase readers and
-#: their calendar tables, pypinyin, pandas and numpy.
+#: their calendar tables, the other formats' writers (the HTML viewer's too), pypinyin,
+#: pandas and numpy.
 UNFORMATTED = (
     "pybtex",
     "citeproc",
@@ -61,6 +64,11 @@ UNFORMATTED = (
     "timeline.dates._eras",
     "timeline.dates._lunar",
     "sxtwl",
+    *(
+        f"timeline.documents.{name}"
+        for name in ("html", "latex", "svg", "table", "timelinejs", "wikidata")
+    ),
+    "timeline.viewer",
     "pypinyin",
     *WATCHED,
 )
@@ -227,7 +235,7 @@ def test_help_lists_every_command_without_importing_any_command_module() -> None
         assert re.search(rf"^  {name} +{opening}", listed, re.MULTILINE), name
 
 
-def test_a_pandoc_markdown_chronology_loads_no_style_machinery_nor_phrase_reader(
+def test_a_pandoc_markdown_chronology_loads_only_what_it_uses(
     tmp_path: Path,
 ) -> None:
     """``chronology --format pandoc`` of cited events (the references as Pandoc's div)."""
@@ -243,7 +251,7 @@ def test_a_pandoc_markdown_chronology_loads_no_style_machinery_nor_phrase_reader
     assert "[@smith1990, p. 4]" in (tmp_path / "c.md").read_text(encoding="utf-8")
 
 
-def test_the_job_loads_no_style_machinery_nor_phrase_reader(tmp_path: Path) -> None:
+def test_the_job_loads_only_what_it_uses(tmp_path: Path) -> None:
     """bench/job.py's ``ours``: its imports, an import, a revision, a query, Markdown."""
     result = _run(_JOB.format(folder=str(job_files(tmp_path))), UNFORMATTED)
     assert result == {"tried": [], "loaded": []}

@@ -93,18 +93,19 @@ def write_chronology(
     ``latex_style``, ``main_font``, ``cjk_font``); empty values keep the defaults.
     Writes to ``output`` (stdout for ``None`` or ``-``); returns the number of events.
     """
-    from timeline.documents import render, write_html, write_latex, write_markdown
+    from timeline import documents  # each format's writer is imported when it is used
 
     options = _document_options(fmt, lang, group_by, dates, style, **(latex or {}))
-    writers = {"markdown": write_markdown, "html": write_html, "latex": write_latex}
-    writer = writers.get(CHRONOLOGY_FORMATS[fmt][0])
-    if writer is not None:  # written as it is read, in bounded memory
+    kind = CHRONOLOGY_FORMATS[fmt][0]
+    if kind in ("markdown", "html", "latex"):  # written as it is read, in bounded memory
+        writer = getattr(documents, f"write_{kind}")
         chronology = timeline.chronology(title=title, made_at=made_at, stream=True, **filters)
         with spinner(f"writing the events as {fmt}"), output_stream(output) as stream:
-            return writer(chronology, stream, options)
+            written: int = writer(chronology, stream, options)
+            return written
     chronology = timeline.chronology(title=title, made_at=made_at, **filters)
     with spinner(f"rendering {len(chronology)} events as {fmt}"):
-        text = render(chronology, CHRONOLOGY_FORMATS[fmt][0], options)
+        text = documents.render(chronology, kind, options)
     with output_stream(output) as stream:
         stream.write(text)
     return len(chronology)

@@ -8,21 +8,26 @@ events); :class:`DocumentOptions` decides how they are shown.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
 from timeline.chronology import Chronology
 from timeline.documents.bibliography import render_bibliography, write_bibliography
-from timeline.documents.html import render_html, write_html
-from timeline.documents.latex import render_latex, write_latex
-from timeline.documents.markdown import render_markdown, write_markdown
 from timeline.documents.options import DocumentOptions, Period
-from timeline.documents.svg import render_svg
-from timeline.documents.table import CLAIM_COLUMNS, render_csv
-from timeline.documents.timelinejs import render_timelinejs
-from timeline.documents.wikidata import render_wikidata
 from timeline.errors import DocumentError
+
+if TYPE_CHECKING:
+    from timeline.documents.html import render_html, write_html
+    from timeline.documents.latex import render_latex, write_latex
+    from timeline.documents.markdown import render_markdown, write_markdown
+    from timeline.documents.svg import render_svg
+    from timeline.documents.table import CLAIM_COLUMNS, render_csv
+    from timeline.documents.timelinejs import render_timelinejs
+    from timeline.documents.wikidata import render_wikidata
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -46,6 +51,38 @@ __all__ = [
 ]
 
 
+#: The module of each format's names, imported on first use (PEP 562): a Markdown
+#: chronology loads neither the HTML viewer nor the SVG layout nor the LaTeX writer.
+_HOMES = {
+    name: f"timeline.documents.{module}"
+    for module, names in {
+        "html": ("render_html", "write_html"),
+        "latex": ("render_latex", "write_latex"),
+        "markdown": ("render_markdown", "write_markdown"),
+        "svg": ("render_svg",),
+        "table": ("CLAIM_COLUMNS", "render_csv"),
+        "timelinejs": ("render_timelinejs",),
+        "wikidata": ("render_wikidata",),
+    }.items()
+    for name in names
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+_Renderer = Callable[[Chronology, DocumentOptions | None], str]
+
+
 @attrs.frozen
 class DocumentFormat:
     """An output format: its name, usual file suffix, media type and renderer."""
@@ -56,7 +93,18 @@ class DocumentFormat:
     render: Callable[[Chronology, DocumentOptions | None], str]
 
 
-def _bibliography(format: str) -> Callable[[Chronology, DocumentOptions | None], str]:
+def _on_first_use(name: str) -> _Renderer:
+    """The renderer ``name`` of :data:`_HOMES`, its module imported when first called."""
+
+    def rendered(chronology: Chronology, options: DocumentOptions | None = None) -> str:
+        renderer: _Renderer = getattr(sys.modules[__name__], name)
+        return renderer(chronology, options)
+
+    rendered.__name__ = rendered.__qualname__ = name
+    return rendered
+
+
+def _bibliography(format: str) -> _Renderer:
     def rendered(chronology: Chronology, options: DocumentOptions | None = None) -> str:
         chosen = attrs.evolve(options or DocumentOptions(), bibliography_format=format)
         return render_bibliography(chronology, chosen)
@@ -68,13 +116,15 @@ def _bibliography(format: str) -> Callable[[Chronology, DocumentOptions | None],
 FORMATS: dict[str, DocumentFormat] = {
     f.name: f
     for f in (
-        DocumentFormat("markdown", ".md", "text/markdown", render_markdown),
-        DocumentFormat("html", ".html", "text/html", render_html),
-        DocumentFormat("svg", ".svg", "image/svg+xml", render_svg),
-        DocumentFormat("timelinejs", ".json", "application/json", render_timelinejs),
-        DocumentFormat("csv", ".csv", "text/csv", render_csv),
-        DocumentFormat("latex", ".tex", "application/x-tex", render_latex),
-        DocumentFormat("wikidata", ".json", "application/json", render_wikidata),
+        DocumentFormat("markdown", ".md", "text/markdown", _on_first_use("render_markdown")),
+        DocumentFormat("html", ".html", "text/html", _on_first_use("render_html")),
+        DocumentFormat("svg", ".svg", "image/svg+xml", _on_first_use("render_svg")),
+        DocumentFormat(
+            "timelinejs", ".json", "application/json", _on_first_use("render_timelinejs")
+        ),
+        DocumentFormat("csv", ".csv", "text/csv", _on_first_use("render_csv")),
+        DocumentFormat("latex", ".tex", "application/x-tex", _on_first_use("render_latex")),
+        DocumentFormat("wikidata", ".json", "application/json", _on_first_use("render_wikidata")),
         DocumentFormat(
             "bibtex",
             ".bib",
