@@ -1,7 +1,7 @@
 """A ``timeline`` command imports neither pandas nor numpy, nor the modules it does not use,
 and ``--help`` no command module; a Markdown chronology with Pandoc citations (the
 ``bench/job.py`` job too) loads no citation style machinery, no date phrase reader and
-no other format's writer.
+no other format's writer or reader.
 
 Issue 20.
 sqlite-utils imports both whenever they are installed (about 1 s of CPU and
@@ -11,8 +11,8 @@ import them either. The file readers
 (``timeline.importing`` but its plan values), the PostgreSQL adapters, the
 Chinese era tables of date display and pypinyin load on first use only, and so do
 pybtex, citeproc-py and lxml (a document formatting references in a style, a BibTeX
-file), the date phrase readers with their calendar tables (a date that is not EDTF) and
-each document format's writer.
+file), the date phrase readers with their calendar tables (a date that is not EDTF),
+each document format's writer and each events format's reader but JSON Lines'.
 Each check runs the commands in a fresh interpreter that records every attempt to import
 what it watches, installed or not, and lists what ``sys.modules`` holds afterwards.
 """
@@ -48,8 +48,8 @@ UNUSED = (
 #: What a Markdown chronology with Pandoc citations (and the job of ``bench/job.py``: an
 #: import of EDTF-dated events and CSL-JSON references, revisions, a query, that document)
 #: must not load: the style machinery, the BibTeX adapter, the date phrase readers and
-#: their calendar tables, the other formats' writers (the HTML viewer's too), pypinyin,
-#: pandas and numpy.
+#: their calendar tables, the other formats' writers (the HTML viewer's too) and readers
+#: (data tables through a mapping), pypinyin, pandas and numpy.
 UNFORMATTED = (
     "pybtex",
     "citeproc",
@@ -69,6 +69,7 @@ UNFORMATTED = (
         for name in ("html", "latex", "svg", "table", "timelinejs", "wikidata")
     ),
     "timeline.viewer",
+    *(f"timeline.importing.{name}" for name in ("_csv", "_mapping", "_toml", "_yaml", "_zotero")),
     "pypinyin",
     *WATCHED,
 )

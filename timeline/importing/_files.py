@@ -1,26 +1,22 @@
-"""Reading files by their suffix: reference files and events files into one plan."""
+"""Reading files by their suffix: reference files and events files into one plan.
+
+Each format's reader is imported when a file of that format is read (JSON Lines,
+the format of large imports, is the one imported here).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from timeline._collector import collector_paused
 from timeline.errors import ImportFailed
-from timeline.importing._csv import csv_parts, csv_plan
-from timeline.importing._encoding import check_encoding
 from timeline.importing._jsonl import jsonl_parts, jsonl_plan, jsonl_revisions
-from timeline.importing._mapping import (
-    EventMapping,
-    load_mapping,
-    mapped_parts,
-    mapped_reference,
-    sniff_mapping,
-)
 from timeline.importing._plan import PART, ImportPlan, ImportStream, Origin
-from timeline.importing._toml import toml_plan
-from timeline.importing._yaml import yaml_plan
-from timeline.importing._zotero import zotero_plan
+
+if TYPE_CHECKING:
+    from timeline.importing._mapping import EventMapping
 
 #: Reference file formats :func:`read_import` understands, by suffix.
 REFERENCE_FORMATS = {
@@ -50,6 +46,8 @@ def _built_in_fits(path: Path) -> bool:
     """True when the CSV file's header has the columns of a built-in mapping (ACLED's)."""
     import csv
 
+    from timeline.importing._mapping import sniff_mapping
+
     try:
         with path.open(encoding="utf-8", newline="") as stream:
             header = next(csv.reader([stream.readline()]), [])
@@ -61,12 +59,18 @@ def _built_in_fits(path: Path) -> bool:
 def parse_events(text: str, fmt: str, *, source: str = "<input>") -> ImportPlan:
     """Parse events from ``text`` in format ``fmt`` (toml, yaml, jsonl or csv)."""
     if fmt == "toml":
+        from timeline.importing._toml import toml_plan
+
         return toml_plan(text, source)
     if fmt == "yaml":
+        from timeline.importing._yaml import yaml_plan
+
         return yaml_plan(text, source)
     if fmt == "jsonl":
         return jsonl_plan(text, source)
     if fmt == "csv":
+        from timeline.importing._csv import csv_plan
+
         return csv_plan(text, source)
     raise ImportFailed(f"{source}: unknown event format {fmt!r}; use toml, yaml, jsonl or csv")
 
@@ -98,9 +102,12 @@ def _reference_parts(
     fmt = REFERENCE_FORMATS[path.suffix.lower()]
     source = str(path)
     if fmt == "zotero":
+        from timeline.importing._zotero import zotero_plan
+
         yield zotero_plan(path, collection=collection, library=library)
     elif fmt == "bibtex":
         from citations.bibtex import read_bibtex
+        from timeline.importing._encoding import check_encoding
 
         check_encoding(path, encoding)
         result = read_bibtex(path, encoding=encoding, strict=strict)
@@ -181,7 +188,11 @@ def stream_import(
     (and a .csv's header) now; its contents are read, and refused naming file and
     line, when the import reads it.
     """
-    loaded: EventMapping | None = load_mapping(mapping) if mapping is not None else None
+    loaded: EventMapping | None = None
+    if mapping is not None:
+        from timeline.importing._mapping import load_mapping
+
+        loaded = load_mapping(mapping)
     files = [(path, _holds(path, loaded)) for path in map(Path, paths)]
 
     def references() -> Iterator[ImportPlan]:
@@ -189,6 +200,8 @@ def stream_import(
             if holds == "references":
                 yield from _reference_parts(path, strict, encoding, collection, library)
             elif holds == "table":
+                from timeline.importing._mapping import mapped_reference
+
                 yield mapped_reference(path, loaded)
 
     def revisions() -> ImportPlan:
@@ -203,10 +216,14 @@ def stream_import(
     def events() -> Iterator[ImportPlan]:
         for path, holds in files:
             if holds == "table":
+                from timeline.importing._mapping import mapped_parts
+
                 yield from mapped_parts(path, loaded)
             elif holds == "jsonl":
                 yield from jsonl_parts(path)
             elif holds == "csv":
+                from timeline.importing._csv import csv_parts
+
                 yield from csv_parts(path)
             elif holds in ("toml", "yaml"):
                 yield from ImportStream.of(read_events(path, holds)).events()
