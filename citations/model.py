@@ -11,7 +11,8 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -86,6 +87,24 @@ def _strip(value: str) -> str:
     return " ".join(_unicode(value, "a name").split())
 
 
+_T = TypeVar("_T")
+
+
+def _unchecked(cls: type[_T]) -> Callable[..., _T]:
+    """A function building ``cls`` from every one of its field values, in order, with its
+    slots set directly: attrs' converters and validators are skipped."""
+    setters = tuple(getattr(cls, field.name).__set__ for field in attrs.fields(cls))  # type: ignore[arg-type]
+    new = object.__new__
+
+    def make(*values: Any) -> _T:
+        made = new(cls)
+        for set_slot, value in zip(setters, values, strict=True):
+            set_slot(made, value)
+        return made
+
+    return make
+
+
 #: The parts of a name (biblatex's data model constant ``nameparts``; ``prefix`` is
 #: :attr:`Contributor.particle`).
 NAME_PARTS = ("family", "given", "prefix", "suffix")
@@ -152,6 +171,35 @@ class Contributor:
         if "useprefix" in dict(self.options):
             raise InvalidReference("useprefix is Contributor.useprefix, not one of its options")
 
+    @classmethod
+    def trusted(
+        cls,
+        family: str = "",
+        given: str = "",
+        particle: str = "",
+        suffix: str = "",
+        literal: str = "",
+        role: Role = Role.AUTHOR,
+        transliteration: str = "",
+        useprefix: bool | None = None,
+        initials: tuple[tuple[str, str], ...] = (),
+        options: tuple[tuple[str, str], ...] = (),
+    ) -> Contributor:
+        """A contributor from parts already in the form its constructor gives them (read
+        back from a store that wrote a checked one): nothing is converted or checked."""
+        return _new_contributor(
+            family,
+            given,
+            particle,
+            suffix,
+            literal,
+            role,
+            transliteration,
+            useprefix,
+            initials,
+            options,
+        )
+
     @property
     def is_literal(self) -> bool:
         """True for an undivided name (organisation or CJK name as one unit)."""
@@ -183,6 +231,9 @@ class Contributor:
     def family_or_literal(self) -> str:
         """The family name, or the literal name for undivided names."""
         return self.family or self.literal
+
+
+_new_contributor = _unchecked(Contributor)
 
 
 def _fields(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -261,6 +312,20 @@ class Reference:
         object.__setattr__(reference, "key", key)
         return reference
 
+    @classmethod
+    def trusted(
+        cls,
+        key: str,
+        entry_type: str,
+        fields: tuple[tuple[str, str], ...] = (),
+        contributors: tuple[Contributor, ...] = (),
+        language: str = "",
+    ) -> Reference:
+        """A reference from values already in the form its constructor gives them (read
+        back from a store that wrote a checked one, fields sorted by name): nothing is
+        converted or checked, its key included (see :meth:`as_stored`)."""
+        return _new_reference(key, entry_type, fields, contributors, language)
+
     def get(self, name: str, default: str | None = None) -> str | None:
         """The value of field ``name``, or ``default`` when absent."""
         for field_name, value in self.fields:
@@ -318,3 +383,6 @@ class Reference:
             else:
                 merged[name] = value
         return attrs.evolve(self, fields=merged)
+
+
+_new_reference = _unchecked(Reference)

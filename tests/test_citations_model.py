@@ -57,3 +57,22 @@ def test_with_fields_sets_and_removes() -> None:
     assert ref.identifiers == {"url": "https://example.org/a_b%20c"}
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         ref.key = "x"  # type: ignore[misc]
+
+
+def test_trusted_values_are_taken_as_given() -> None:
+    """Reference.trusted and Contributor.trusted convert and check nothing: what a checked
+    value holds builds an equal value, and what a check would refuse is kept as given."""
+    person = Contributor(family="Gogh", given="Vincent", particle="van", initials={"given": "V"})
+    book = Reference("gogh1888", "book", {"title": "Letters", "date": "1888"}, [person])
+    trusted_person = Contributor.trusted(
+        "Gogh", "Vincent", "van", "", "", Role.AUTHOR, "", None, (("given", "V"),), ()
+    )
+    assert trusted_person == person and hash(trusted_person) == hash(person)
+    trusted = Reference.trusted(
+        "gogh1888", "book", (("date", "1888"), ("title", "Letters")), (trusted_person,)
+    )
+    assert trusted == book and repr(trusted) == repr(book)
+    odd = Reference.trusted("not a key", "Book", (("Title", "  x "),))
+    assert (odd.key, odd.entry_type, odd.fields) == ("not a key", "Book", (("Title", "  x "),))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        odd.key = "k"  # type: ignore[misc]

@@ -577,7 +577,7 @@ class PostgresViews:
                 params,
             ).fetchall()
         return [
-            ReferenceState(decode_reference(json.loads(data)), version, merged)
+            ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
             for data, version, merged in map(_row, rows)
         ]
 

@@ -63,7 +63,9 @@ from timeline.views._rows import (
     event_states,
 )
 
-#: Bump when the tables change shape; an older checkpoint triggers a rebuild.
+#: Bump when the tables change shape, or the form their rows hold: the references are
+#: read back unchecked (``decode_reference(check=False)``), so a change to the form a
+#: checked reference takes bumps it too. An older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 4
 
 #: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
@@ -646,7 +648,7 @@ class SQLiteViews:
             params,
         )
         return [
-            ReferenceState(decode_reference(json.loads(data)), version, merged)
+            ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
             for data, version, merged in rows
         ]
 
