@@ -299,7 +299,8 @@ class Dispute:
 
 def _rekeyed(citation: Citation, surviving: Mapping[str, Reference]) -> Citation:
     """The citation pointing to its reference's surviving key (merges followed)."""
-    return attrs.evolve(citation, key=surviving[citation.key].key)
+    key = surviving[citation.key].key
+    return citation if key == citation.key else attrs.evolve(citation, key=key)
 
 
 def _entry(view: EventState, surviving: Mapping[str, Reference]) -> ChronologyEntry:

@@ -375,9 +375,15 @@ def escape_latex(text: str) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|~^$@&!]|^[+\-.:=%]")
 
 
+def _backslashed(found: re.Match[str]) -> str:
+    return "\\" + found.group()
+
+
 def escape_markdown(text: str) -> str:
     """Text that Pandoc and CommonMark show as written, never as markup or raw HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", " ".join(text.split()))
+    text = " ".join(text.split())
+    # most texts have nothing to escape; a function replaces faster than a template
+    return _MARKDOWN_SPECIAL.sub(_backslashed, text) if _MARKDOWN_SPECIAL.search(text) else text
 
 
 @attrs.frozen
@@ -451,6 +457,8 @@ def accounts(entry: ChronologyEntry, options: DocumentOptions) -> tuple[Account,
     """The fields of an entry whose sources claim values other than its conclusion, or
     disagree: the date, title, place and actors, then user fields in the order first
     claimed (a user field, ``_casualties``, always: the event has no value for it)."""
+    if not entry.evidence:  # most entries
+        return ()
     by_field: dict[str, list[Evidence]] = {}
     for item in entry.evidence:
         by_field.setdefault(item.field, []).append(item)

@@ -176,6 +176,8 @@ def evidence(state: EventState, field: str | None = None) -> tuple[Evidence, ...
     order first claimed; a value claimed as asserted and as denied makes two
     groups (asserting first).
     """
+    if not state.claims:  # most events
+        return ()
     citations = {citation.id: citation for citation in state.citations}
     followed = {conclusion.claim_id for conclusion in state.conclusions}
     groups: dict[tuple[str, bool, Hashable], list[Claim]] = {}
