@@ -51,8 +51,10 @@ from timeline.domain import (
     Relation,
     RelationType,
     decode,
+    decode_event,
     decode_reference,
     encode,
+    encode_event,
     encode_reference,
 )
 from timeline.errors import CorruptJournal
@@ -435,3 +437,17 @@ def test_a_checked_reference_reads_back_unchecked_as_the_checked_decode_gives_it
     unchecked = decode_reference(stored, check=False)
     assert unchecked == decode_reference(stored) == reference
     assert repr(unchecked) == repr(reference)
+
+
+@settings(max_examples=80, deadline=None)
+@given(event=events(), during=st.sampled_from(["", "cold-war"]), undated=st.booleans())
+def test_a_checked_event_reads_back_unchecked_as_the_checked_decode_gives_it(
+    event: Event, during: str, undated: bool
+) -> None:
+    """decode_event(check=False) of an event's JSON as the views store it is the event,
+    of the same types, as the checked decode gives it (one dated by its period too)."""
+    event = attrs.evolve(event, during=during, when_from_period=undated and bool(during))
+    stored = json.loads(json.dumps(encode_event(event), sort_keys=True))
+    unchecked, checked = decode_event(stored, check=False), decode_event(stored)
+    assert unchecked == checked and repr(unchecked) == repr(checked)
+    assert checked == event or event.when_from_period

@@ -72,6 +72,8 @@ JSON = dict[str, Any]
 #: Current schema of every change kind.
 SCHEMA = 1
 
+_V = TypeVar("_V")
+
 # -- values ------------------------------------------------------------------
 
 
@@ -203,9 +205,15 @@ _EVENT_DECODERS = tuple(
 )
 
 
-def decode_event(data: Mapping[str, Any]) -> Event:
+def decode_event(data: Mapping[str, Any], *, check: bool = True) -> Event:
     """An event from :func:`encode_event`'s JSON; one with no ``when`` is dated by its
-    period only (:data:`UNDATED` until the timeline gives it the period's span)."""
+    period only (:data:`UNDATED` until the timeline gives it the period's span).
+
+    ``check=False`` is for JSON written from a checked event by this version (the
+    views' rows), as :func:`decode_reference`'s: nothing is converted or checked again.
+    """
+    if not check:
+        return _trusted_event(data)
     values: dict[str, Any] = {}
     for name, key, decoder, optional in _EVENT_DECODERS:
         if not optional or key in data:
@@ -213,6 +221,54 @@ def decode_event(data: Mapping[str, Any]) -> Event:
     if values.get("when") is None:
         values.update(when=UNDATED, when_from_period=True)
     return Event(id=_s(data["id"]), **values)
+
+
+def _unchecked(cls: type[_V]) -> Callable[..., _V]:
+    """A function building ``cls`` from every one of its field values, in order, with its
+    slots set directly: attrs' converters and validators are skipped."""
+    setters = tuple(getattr(cls, field.name).__set__ for field in attrs.fields(cls))  # type: ignore[arg-type]
+    new = object.__new__
+
+    def make(*values: Any) -> _V:
+        made = new(cls)
+        for set_slot, value in zip(setters, values, strict=True):
+            set_slot(made, value)
+        return made
+
+    return make
+
+
+_new_event = _unchecked(Event)
+_new_text = _unchecked(LocalizedText)
+_decode_places = _EVENT_FIELD_CODECS["places"][1]
+_decode_relations = _EVENT_FIELD_CODECS["relations"][1]
+
+
+def _trusted_text(data: Mapping[str, Any]) -> LocalizedText:
+    texts, original = data["text"], data.get("original", "")
+    if texts == {} and original == "":
+        return _NO_TEXT
+    return _new_text(tuple(sorted(texts.items())), original)
+
+
+def _trusted_event(data: Mapping[str, Any]) -> Event:
+    """:func:`decode_event` of an event this version checked and stored: nothing checked."""
+    when = data.get("when")
+    return _new_event(
+        data["id"],
+        UNDATED if when is None else parse_edtf(when),
+        _trusted_text(data["title"]),
+        data["when_text"],
+        _trusted_text(data["summary"]),
+        data[_stored_key("category")],
+        tuple([_actor(text) for text in data["actors"]]),
+        _decode_places(data["places"]),
+        tuple(data["tags"]),
+        data["importance"],
+        _decode_relations(data["relations"]),
+        data.get("during", ""),
+        when is None,
+    )
 
 
 def _field_reader(key: str, decoder: Callable[[Any], Any]) -> Callable[[Mapping[str, Any]], Any]:
