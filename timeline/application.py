@@ -1594,7 +1594,8 @@ class Timeline:
         writes are not seen), so that a document of any length is written in
         bounded memory (:func:`~timeline.documents.write_markdown`).
         """
-        with self.read_transaction():
+        # many small values and no cycles among them: the collector's passes are wasted
+        with self.read_transaction(), collector_paused():
             query = _event_query(include_retracted=include_retracted, **filters)
             state = self.head()
             references: Mapping[str, Reference] | StreamedReferences

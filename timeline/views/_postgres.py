@@ -576,10 +576,11 @@ class PostgresViews:
                 f"WHERE {' AND '.join(where)} ORDER BY r.key",
                 params,
             ).fetchall()
-        return [
-            ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
-            for data, version, merged in map(_row, rows)
-        ]
+        with collector_paused():
+            return [
+                ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
+                for data, version, merged in map(_row, rows)
+            ]
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""

@@ -648,10 +648,11 @@ class SQLiteViews:
             f"WHERE {' AND '.join(where)} ORDER BY r.key",
             params,
         )
-        return [
-            ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
-            for data, version, merged in rows
-        ]
+        with collector_paused():
+            return [
+                ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
+                for data, version, merged in rows
+            ]
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""
