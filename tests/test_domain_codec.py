@@ -393,7 +393,7 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
 
 def changes_of(entry: ChangeKind[Any]) -> st.SearchStrategy[Change]:
     """Any change of this kind: each attribute drawn by its annotated type."""
-    fields = attrs.fields(entry.type)
+    fields = [f for f in attrs.fields(entry.type) if f.init]  # not a cache it keeps
     missing = sorted({str(f.type) for f in fields} - FIELD_VALUES.keys())
     assert not missing, f"{entry.kind}: add a strategy to FIELD_VALUES for {missing}"
     return st.builds(entry.type, **{f.name: FIELD_VALUES[str(f.type)] for f in fields})

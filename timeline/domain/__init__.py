@@ -102,6 +102,7 @@ from timeline.domain._codec import (
     encode_event,
     encode_event_field,
     encode_period,
+    encode_recorded,
     encode_reference,
     event_fields_reader,
 )
@@ -210,6 +211,7 @@ __all__ = [
     "encode_event",
     "encode_event_field",
     "encode_period",
+    "encode_recorded",
     "encode_reference",
     "event_fields_reader",
     "event_stream",

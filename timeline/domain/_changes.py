@@ -111,6 +111,8 @@ class EventRecorded(_Change):
 
     KIND: ClassVar[str] = "event.recorded"
     event: Event = attrs.field(converter=_as_recorded)
+    # the event's JSON, kept by the codec's encode_recorded once made (it changes no state)
+    _encoded: dict[str, Any] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def event_id(self) -> str:

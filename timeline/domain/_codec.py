@@ -63,6 +63,7 @@ __all__ = [
     "encode_claim",
     "encode_event",
     "encode_period",
+    "encode_recorded",
     "encode_reference",
     "event_fields_reader",
 ]
@@ -195,6 +196,16 @@ def encode_event(event: Event) -> JSON:
             continue
         if name not in _OMITTED_WHEN_EMPTY or value != _OMITTED_WHEN_EMPTY[name]:
             data[_stored_key(name)] = encode_event_field(name, value)
+    return data
+
+
+def encode_recorded(change: EventRecorded) -> JSON:
+    """``encode_event(change.event)``, made once per change: the journal's payload and the
+    views' row of a new event share it (so neither may change it)."""
+    data = change._encoded
+    if data is None:
+        data = encode_event(change.event)
+        object.__setattr__(change, "_encoded", data)  # a cache: the change is frozen
     return data
 
 
@@ -508,7 +519,7 @@ def _revised_fields(change: EventRevised) -> JSON:
 CHANGE_KINDS: tuple[ChangeKind[Any], ...] = (
     ChangeKind(
         EventRecorded,
-        lambda c: {"event": encode_event(c.event)},
+        lambda c: {"event": encode_recorded(c)},
         lambda data, meta: EventRecorded(event=decode_event(data["event"]), **meta),
     ),
     ChangeKind(

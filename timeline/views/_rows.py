@@ -11,7 +11,7 @@ each in its own SQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from citations import Reference
@@ -41,6 +41,7 @@ from timeline.domain import (
     decode_event,
     encode_claim,
     encode_event,
+    encode_recorded,
     encode_reference,
     event_fields_reader,
     order_claims,
@@ -54,8 +55,25 @@ OPEN = 1 << 62
 #: Languages indexed for full-text search per event content (row slots in event_text).
 TEXT_SLOTS = 64
 
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False
+)
+
+
+def _canonical_json() -> Callable[[Any], str]:
+    """The canonical JSON of the ``data`` columns: ``_CANONICAL.encode`` through its C
+    encoder made once, not on every call as ``encode`` makes it (a row's JSON is short,
+    so that was a good part of its cost). Without circular checks it keeps no state."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - a Python without the C accelerator
+        return _CANONICAL.encode
+    quote = json.encoder.encode_basestring
+    encode = make(None, _CANONICAL.default, quote, None, ":", ",", True, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
 #: The canonical JSON of the ``data`` columns.
-to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+to_json = _canonical_json()
 
 #: The versioned tables and the column naming the entity a row is a version of.
 VERSIONED = {"events": "id", "bib_references": "key", "citations": "id", "claims": "id"}
@@ -271,12 +289,14 @@ class RowWriter:
         seq = record.seq
         match change:
             case EventRecorded(event=event):
-                self._event_version(event.id, record, content=self._content(event))
+                content = self._content(event, encode_recorded(change))
+                self._event_version(event.id, record, content=content)
             case EventRevised(event_id=event_id):
                 current = self._current_event(event_id)
                 if current is not None:
                     revised = change.apply(self._event_of(event_id, current[3]))
-                    self._event_version(event_id, record, content=self._content(revised))
+                    content = self._content(revised, encode_event(revised))
+                    self._event_version(event_id, record, content=content)
             case EventRetracted(event_id=event_id):
                 self._event_version(event_id, record, retracted=True)
             case EventRestored(event_id=event_id):
@@ -286,8 +306,8 @@ class RowWriter:
             case ReferenceMerged(key=key, into=into):
                 self._reference_version(key, record, merged_into=into)
             case CitationAdded(citation=c):
-                row = [c.id, c.event_id, c.key, c.locator, c.quote, to_json(list(c.supports)), seq]
-                row.append(OPEN)
+                supports = to_json(list(c.supports)) if c.supports else "[]"
+                row = [c.id, c.event_id, c.key, c.locator, c.quote, supports, seq, OPEN]
                 self._citation_rows.append(row)
                 self._citations[c.id] = row
                 self._event_version(c.event_id, record)
@@ -306,11 +326,11 @@ class RowWriter:
         else:
             self._closed[table].append((seq, key))
 
-    def _content(self, event: Event) -> int:
+    def _content(self, event: Event, data: Mapping[str, Any]) -> int:
+        """A new content row of ``event``, with ``data`` its :func:`encode_event` JSON."""
         content = self._next_content
         self._next_content += 1
         self._contents[content] = event
-        data = encode_event(event)
         lower, upper = event.when.bounds
         self._content_rows.append(
             (
