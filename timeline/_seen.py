@@ -30,12 +30,13 @@ class Seen:
 
     def add(self, value: Hashable) -> bool:
         """Add ``value``; False if it (or a value of the same hash) was seen already."""
-        return self.add_hash(self._code(value))
+        return self.add_hash(self.code(value))
 
     def __contains__(self, value: object) -> bool:
-        return self.has_hash(self._code(value))
+        return self.has_hash(self.code(value))
 
-    def _code(self, value: object) -> int:
+    def code(self, value: object) -> int:
+        """The hash this set holds ``value`` as (for :meth:`add_hash` and :meth:`has_hash`)."""
         code = hash(value)
         if self._small:  # 32 bits, as a signed 32-bit value
             return ((code ^ (code >> 32)) & 0xFFFFFFFF) - 0x80000000
@@ -70,10 +71,14 @@ class Seen:
         return (code for code in self._table if code != 0)
 
     def _grow(self) -> None:
+        """Double the table, each hash put in its new slot (held once each: no compare)."""
         old = self._table
-        self._table = array(old.typecode, [0]) * (2 * len(old))  # no bytes copied in
-        self._mask = 2 * len(old) - 1
-        self._count = 0
+        table = array(old.typecode, [0]) * (2 * len(old))  # no bytes copied in
+        mask = len(table) - 1
         for code in old:
             if code != 0:
-                self.add_hash(code)
+                at = code & mask
+                while table[at] != 0:
+                    at = (at + 1) & mask
+                table[at] = code
+        self._table, self._mask = table, mask

@@ -2547,7 +2547,8 @@ class _Import:
         candidates = {
             other.event.id: other for title in titles for other in self._titled.get(title, ())
         }
-        if self._sink is not None and any(title in self._titles for title in titles):
+        codes = [self._titles.code(title) for title in titles]
+        if self._sink is not None and any(self._titles.has_hash(code) for code in codes):
             lower, upper = event.when.bounds
             texts = list(event.title.as_dict().values())
             for other in self._views.events_dated(lower, upper, title=texts):
@@ -2562,10 +2563,10 @@ class _Import:
         self._emit(change, NO_STREAM)
         state = apply(None, change)
         self._events[event.id] = state
-        for title in titles:
+        for title, code in zip(titles, codes, strict=True):
             self._titled.setdefault(title, []).append(state)
             if self._sink is not None:
-                self._titles.add(title)
+                self._titles.add_hash(code)
         self._added("event", event.id, origin)
         self._step()
 
@@ -2607,35 +2608,33 @@ class _Import:
         return current
 
     def _citation(self, cited: Citation, origin: Origin, reason: str) -> None:
-        state = self._events.get(cited.event_id)
-        held = state.citation(cited.id) if state is not None else None
-        if held == cited and cited.event_id in self._before and cited.id not in self._cited:
-            self._touch(cited.event_id, origin)  # unchanged: the common case of a re-import
-            self._cited.add(cited.id)
+        event_id, cid = cited.event_id, cited.id
+        current = self._events.get(event_id)
+        held = current.citation(cid) if current is not None else None
+        if held == cited and event_id in self._before and cid not in self._cited:
+            self._touch(event_id, origin)  # unchanged: the common case of a re-import
+            self._cited.add(cid)
             self._step()
             return
         citation = cited  # as read; what it supports is checked as a command checks it
         if cited.supports:
-            citation = _new_citation(
-                cited.event_id, cited.key, cited.locator, cited.quote, cited.supports
-            )
-        current = self._current(citation.event_id)
+            supports = cited.supports
+            citation = _new_citation(event_id, cited.key, cited.locator, cited.quote, supports)
+        if current is None:
+            current = self._current(event_id)
+            held = current.citation(cid)
         if citation.key not in self._keys:
             moved = [f"{new!r} (now the key of {kept!r})" for new, kept in self._moved.items()]
             hint = f"; moved keys: {', '.join(moved)}" if moved else ""
             raise UnknownReference(f"no reference with key {citation.key!r}{hint}")
         meta = self._meta(None, reason)
-        self._touch(citation.event_id, origin)
-        held = current.citation(citation.id)
-        if citation.id in self._cited or held is None:
-            self._cited.add(citation.id)
+        self._touch(event_id, origin)
+        if cid in self._cited or held is None:
             self._apply(_citing(current, citation, meta))
         elif held != citation:
-            self._apply(
-                CitationRemoved(event_id=citation.event_id, citation_id=citation.id, **meta)
-            )
-            self._apply(_citing(self._current(citation.event_id), citation, meta))
-        self._cited.add(citation.id)
+            self._apply(CitationRemoved(event_id=event_id, citation_id=cid, **meta))
+            self._apply(_citing(self._current(event_id), citation, meta))
+        self._cited.add(cid)
         self._step()
 
     def _claim(self, claim: Claim, origin: Origin, reason: str) -> None:

@@ -54,6 +54,13 @@ def _origins(attribute: str) -> Any:
     return attrs.field(default=(), validator=check, kw_only=True)
 
 
+#: The field of :class:`ImportPlan` holding the origins of each sort of item.
+_ORIGINS = {
+    items: items[:-1] + "_origins"
+    for items in ("references", "events", "citations", "claims", "revisions")
+}
+
+
 @attrs.frozen
 class ImportPlan:
     """What files ask to record: references, events, their citations and what those
@@ -91,7 +98,7 @@ class ImportPlan:
 
     def origin(self, items: str, index: int) -> Origin:
         """Where item ``index`` of ``items`` ("references", "events", ...) was read."""
-        origins: tuple[Origin, ...] = getattr(self, items[:-1] + "_origins")
+        origins: tuple[Origin, ...] = getattr(self, _ORIGINS[items])
         return origins[index] if origins else Origin(self.source)
 
     @classmethod
@@ -165,10 +172,12 @@ class ImportStream:
             revision_origins=(),
         )
         names: dict[str, None] = {}
-        for items in ("references", "events", "citations", "claims", "revisions"):
-            names.update(
-                (plan.origin(items, n).source, None) for n in range(len(getattr(plan, items)))
-            )
+        for items, field in _ORIGINS.items():
+            origins: tuple[Origin, ...] = getattr(plan, field)
+            if origins:
+                names.update((origin.source, None) for origin in origins)
+            elif getattr(plan, items):
+                names[plan.source] = None
         return cls(
             plan.source,
             tuple(names),
