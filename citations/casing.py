@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 
-from citations.latex import braces_balanced
-
 __all__ = ["CASED_FIELDS", "protect_capitals", "unbrace_capitals"]
 
 #: Fields whose case a style may change.
@@ -64,7 +62,11 @@ def protect_capitals(value: str) -> str:
     """``value`` with each all-caps word outside braces put in braces: ``{CNPC}``."""
     # No all-caps word in the whole value means none outside its braces either: a
     # brace on either side of a word is no letter, so the boundaries read the same.
-    if _CAPITALS.search(value) is None or not braces_balanced(value):
+    if _CAPITALS.search(value) is None:
+        return value
+    from citations.latex import braces_balanced  # (its tables load for BibTeX output only)
+
+    if not braces_balanced(value):
         return value
     return _top_level(value, _CAPITALS, r"{\g<0>}")
 

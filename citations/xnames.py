@@ -17,7 +17,6 @@ from collections.abc import Callable
 import attrs
 
 from citations.errors import InvalidReference
-from citations.latex import braces_balanced, latex_to_unicode
 from citations.model import NAME_PARTS, Contributor, Role
 
 __all__ = [
@@ -69,6 +68,8 @@ def list_option(name: str) -> tuple[str, str] | None:
 
 def _items(name: str) -> list[str]:
     """The comma-separated items of ``name``, as Text::CSV (biber's reader) splits them."""
+    from citations.latex import braces_balanced  # (its tables load for extended names only)
+
     items, at, end = [], 0, len(name)
     while True:
         while at < end and name[at].isspace():
@@ -126,6 +127,8 @@ def read_extended(name: str, role: Role, decode: Callable[[str], str], warn: War
     Raises :class:`InvalidReference` for what biber cannot read either (an
     unclosed quote, unbalanced braces) and for a name without a family part.
     """
+    from citations.latex import latex_to_unicode
+
     parts: dict[str, str] = {}
     initials: dict[str, str] = {}
     options: dict[str, str] = {}

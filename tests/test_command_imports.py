@@ -49,7 +49,8 @@ UNUSED = (
 #: import of EDTF-dated events and CSL-JSON references, revisions, a query, that document)
 #: must not load: the style machinery, the BibTeX adapter, the date phrase readers and
 #: their calendar tables, the other formats' writers (the HTML viewer's too) and readers
-#: (data tables through a mapping), pypinyin, pandas and numpy.
+#: (data tables through a mapping), the journal and views held in memory, the journal's
+#: dump and load, the LaTeX text tables, the RIS reader, pypinyin, pandas and numpy.
 UNFORMATTED = (
     "pybtex",
     "citeproc",
@@ -69,6 +70,11 @@ UNFORMATTED = (
         for name in ("html", "latex", "svg", "table", "timelinejs", "wikidata")
     ),
     "timeline.viewer",
+    "timeline.journal._memory",
+    "timeline.journal._interchange",
+    "timeline.views._memory",
+    "citations.latex",
+    "citations.ris",
     *(f"timeline.importing.{name}" for name in ("_csv", "_mapping", "_toml", "_yaml", "_zotero")),
     "pypinyin",
     *WATCHED,

@@ -120,10 +120,14 @@ def _reference_parts(
             ),
         )
     else:
-        from citations.csl import iter_csl_json
-        from citations.ris import read_ris
+        if fmt == "csl-json":
+            from citations.csl import iter_csl_json
 
-        batches = iter_csl_json(path, size=PART) if fmt == "csl-json" else iter((read_ris(path),))
+            batches = iter_csl_json(path, size=PART)
+        else:
+            from citations.ris import read_ris
+
+            batches = iter((read_ris(path),))
         done = 0
         for references in batches:
             yield ImportPlan(

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 
 from timeline.journal._chain import GENESIS_HASH, VerifyReport, record_bytes
 from timeline.journal._kinds import KindRegistry, Upcaster
-from timeline.journal._memory import MemoryJournal
 from timeline.journal._port import ANY, NO_STREAM, Batch, ExpectedVersion, Journal, Then
 from timeline.journal._records import Draft, Head, Record, canonical_json
 from timeline.journal._sqlite import (
@@ -44,6 +43,7 @@ from timeline.journal._sqlite import (
 from timeline.journal._targets import is_postgres_target
 
 if TYPE_CHECKING:
+    from timeline.journal._memory import MemoryJournal
     from timeline.journal._postgres import PostgresJournal
 
 __all__ = [
@@ -75,9 +75,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """:class:`PostgresJournal`, imported on first use (a SQLite journal never needs it)."""
-    if name != "PostgresJournal":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from timeline.journal._postgres import PostgresJournal
+    """:class:`MemoryJournal` and :class:`PostgresJournal`, imported on first use (a SQLite
+    journal needs neither)."""
+    if name == "MemoryJournal":
+        from timeline.journal._memory import MemoryJournal
 
-    return PostgresJournal
+        return MemoryJournal
+    if name == "PostgresJournal":
+        from timeline.journal._postgres import PostgresJournal
+
+        return PostgresJournal
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Protocol, TextIO
 
 from timeline.journal._chain import Row, VerifyReport, verify
-from timeline.journal._interchange import copy, dump, load
 from timeline.journal._kinds import KindRegistry
 from timeline.journal._records import Draft, Head, Record
 
@@ -163,6 +162,8 @@ class Journal(Protocol):
         Returns the number of records written. The records are read in one
         snapshot, so appends made meanwhile by others are not half included.
         """
+        from timeline.journal._interchange import dump
+
         return dump(self, fp)
 
     @staticmethod
@@ -173,6 +174,8 @@ class Journal(Protocol):
         :class:`DumpFormatError` naming the line, and nothing is written.
         Returns the number of records loaded.
         """
+        from timeline.journal._interchange import load
+
         return load(fp, into)
 
     @staticmethod
@@ -181,4 +184,6 @@ class Journal(Protocol):
         the same rows, so the same hashes and head. A row of ``source`` that breaks the
         chain rules is :class:`CorruptJournal` and nothing is written. ``progress`` gets
         the count copied so far. Returns the count."""
+        from timeline.journal._interchange import copy
+
         return copy(source, into, progress)

@@ -20,7 +20,6 @@ Python structures).
 
 from typing import TYPE_CHECKING
 
-from timeline.views._memory import MemoryViews
 from timeline.views._port import (
     Batch,
     EventFields,
@@ -34,6 +33,7 @@ from timeline.views._rows import OPEN
 from timeline.views._sqlite import READ_MODEL_SCHEMA, SQLiteViews
 
 if TYPE_CHECKING:
+    from timeline.views._memory import MemoryViews
     from timeline.views._postgres import PostgresViews
 
 __all__ = [
@@ -53,9 +53,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """:class:`PostgresViews`, imported on first use (a SQLite timeline never needs it)."""
-    if name != "PostgresViews":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from timeline.views._postgres import PostgresViews
+    """:class:`MemoryViews` and :class:`PostgresViews`, imported on first use (a SQLite
+    timeline needs neither)."""
+    if name == "MemoryViews":
+        from timeline.views._memory import MemoryViews
 
-    return PostgresViews
+        return MemoryViews
+    if name == "PostgresViews":
+        from timeline.views._postgres import PostgresViews
+
+        return PostgresViews
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
