@@ -259,3 +259,26 @@ def test_the_same_title_dated_by_the_same_period_warns_of_a_duplicate(tl: Timeli
     with pytest.warns(PossibleDuplicateEvent, match="'plan'"):
         tl.add_event(id="plan-again", title={"zh": "规划纲要"}, during="plan-14", lang="zh")
     tl.add_event(id="other", title={"zh": "别的"}, during="plan-14", lang="zh")  # no warning
+
+
+def test_a_streamed_page_has_no_language_or_retraction_of_an_event_it_leaves_out(
+    tl: Timeline,
+) -> None:
+    """A streamed chronology's tally (counted by the views) leaves out the title language
+    and the retraction of the event dated by a period whose span misses the dates asked,
+    as the chronology leaves out the event: its pages are the whole chronology's."""
+    from datetime import UTC, datetime
+
+    tl.revise_period("plan-14", start="2023", reason="late")
+    tl.retract("plan", reason="outline only")
+    made = datetime(2026, 1, 2, tzinfo=UTC)
+    for filters in ({}, {"between": "2022"}, {"between": "2024"}):
+        whole = tl.chronology(include_retracted=True, made_at=made, **filters)
+        streamed = tl.chronology(include_retracted=True, made_at=made, stream=True, **filters)
+        assert streamed.tally() == whole.tally()
+        for fmt in ("html", "latex"):
+            assert render(streamed, fmt) == render(whole, fmt)
+    shown = {between: tl.chronology(include_retracted=True, stream=True, between=between)
+             for between in ("2022", "2024")}  # fmt: skip
+    assert shown["2022"].tally() == (("en",), False)
+    assert shown["2024"].tally() == (("zh",), True)

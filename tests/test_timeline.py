@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
 import pytest
 
 from citations import Contributor, Reference
 from timeline.application import Timeline
+from timeline.chronology import ChronologyEntry, StreamedEntries
 from timeline.dates import parse_edtf
 from timeline.documents import (
     render_html,
@@ -316,6 +318,30 @@ def test_a_streamed_chronology_is_the_chronology_read_as_of_its_state(tl: Timeli
     assert page.getvalue() == render_html(chronology)
     document = io.StringIO()
     assert write_latex(streamed, document) == 3
+    assert document.getvalue() == render_latex(chronology)
+
+
+def test_a_streamed_page_reads_the_entries_once(tl: Timeline) -> None:
+    """write_html and write_latex go through a streamed chronology's entries once: the
+    title languages and whether any is retracted come from its tally."""
+    _seed(tl)
+    tl.retract("1969", reason="a year is not an event")
+    made = datetime(2026, 1, 2, tzinfo=UTC)
+    chronology = tl.chronology(made_at=made, include_retracted=True)
+    streamed = tl.chronology(made_at=made, include_retracted=True, stream=True)
+    assert isinstance(streamed.entries, StreamedEntries)
+    passes: list[int] = []
+
+    def read() -> Iterator[ChronologyEntry]:
+        passes.append(1)
+        return iter(streamed.entries)
+
+    counted = attrs.evolve(streamed, entries=StreamedEntries(read, streamed.entries.tally))
+    assert counted.tally() == chronology.tally() == (("en", "zh"), True)
+    page, document = io.StringIO(), io.StringIO()
+    assert write_html(counted, page) == write_latex(counted, document) == 3
+    assert passes == [1, 1]
+    assert page.getvalue() == render_html(chronology)
     assert document.getvalue() == render_latex(chronology)
 
 

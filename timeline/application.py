@@ -34,6 +34,7 @@ from timeline.chronology import (
     JournalState,
     StreamedEntries,
     StreamedReferences,
+    Tally,
 )
 from timeline.dates import (
     MAX_BOUND,
@@ -670,20 +671,36 @@ class Timeline:
             yield item
         yield from reversed(placed)
 
+    def _left_out(self, query: EventQuery) -> list[EventState]:
+        """The events ``query`` selects from the views that this timeline does not show:
+        those dated by a period whose span misses its dates (see :meth:`_placed`)."""
+        if query.lower is None and query.upper is None:
+            return []
+        found = self._views.iter_events(query, as_of=self._upto, page=64)  # they come first
+        with contextlib.closing(found):
+            undated = list(itertools.takewhile(lambda s: s.event.when_from_period, found))
+        shown = {state.event.id for state in self._dated(undated, query)}
+        return [state for state in undated if state.event.id not in shown]
+
     def _cited_keys(self, query: EventQuery) -> set[str]:
         """The reference keys the events ``query`` selects cite, as this timeline shows them:
         not those cited only by events dated by a period whose span misses its dates."""
         keys = set(self._views.cited_keys(query, as_of=self._upto))
-        if query.lower is None and query.upper is None:
-            return keys
-        found = self._views.iter_events(query, as_of=self._upto, page=64)  # they come first
-        undated = list(itertools.takewhile(lambda s: s.event.when_from_period, found))
-        shown = {state.event.id for state in self._dated(undated, query)}
-        for key in {c.key for s in undated if s.event.id not in shown for c in s.citations}:
+        for key in {c.key for s in self._left_out(query) for c in s.citations}:
             citing = self._views.events(attrs.evolve(query, citing=(key,)), as_of=self._upto)
             if next(self._dated(citing, query), None) is None:
                 keys.discard(key)
         return keys
+
+    def _tally(self, query: EventQuery) -> Tally:
+        """The title languages of the events ``query`` selects and whether any is retracted,
+        as this timeline shows them: the views' counts less the events it leaves out."""
+        tally = self._views.event_tally(query, as_of=self._upto)
+        titles, retracted = collections.Counter(tally.titles), tally.retracted
+        for state in self._left_out(query):
+            titles.subtract(state.event.title.languages)
+            retracted -= state.retracted
+        return Tally(tuple(sorted(lang for lang, n in titles.items() if n > 0)), retracted > 0)
 
     def revise(
         self,
@@ -1603,7 +1620,7 @@ class Timeline:
                 at = self.as_of(state.seq)
                 streamed = references = at._streamed_references(query)
                 entries: Sequence[ChronologyEntry] = StreamedEntries(
-                    lambda: at._entries(query, streamed)
+                    lambda: at._entries(query, streamed), lambda: at._tally(query)
                 )
             else:
                 found = self._events(query)

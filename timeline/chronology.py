@@ -9,9 +9,9 @@ builds one with :meth:`~timeline.Timeline.chronology`.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import overload
+from typing import NamedTuple, overload
 
 import attrs
 
@@ -24,6 +24,7 @@ __all__ = [
     "JournalState",
     "StreamedEntries",
     "StreamedReferences",
+    "Tally",
 ]
 
 
@@ -51,17 +52,49 @@ class ChronologyEntry:
     disputed: tuple[str, ...] = ()
 
 
+class Tally(NamedTuple):
+    """What a document needs to know of all its entries before writing the first."""
+
+    #: The languages the entries' titles are in, sorted.
+    languages: tuple[str, ...]
+    #: Whether any entry is retracted.
+    retracted: bool
+
+
+def _tally(entries: Iterable[ChronologyEntry]) -> Tally:
+    languages: set[str] = set()
+    retracted = False
+    for entry in entries:
+        languages.update(entry.event.title.languages)
+        retracted = retracted or entry.retracted
+    return Tally(tuple(sorted(languages)), retracted)
+
+
 class StreamedEntries(Sequence[ChronologyEntry]):
     """A chronology's entries, read anew by ``read`` each time they are iterated.
 
     :meth:`~timeline.Timeline.chronology` with ``stream=True`` gives these: a page of
     events at a time comes from the views, as of the chronology's state, so a
     renderer that goes through them once (as :func:`~timeline.documents.write_markdown`
-    does) holds a page, not the document. ``len()`` and indexing read them all.
+    does) holds a page, not the document. ``len()`` and indexing read them all;
+    :meth:`tally` asks ``tally`` (once), if given, instead of reading them.
     """
 
-    def __init__(self, read: Callable[[], Iterator[ChronologyEntry]]) -> None:
+    def __init__(
+        self,
+        read: Callable[[], Iterator[ChronologyEntry]],
+        tally: Callable[[], Tally] | None = None,
+    ) -> None:
         self._read = read
+        self._count_tally = tally
+        self._tally: Tally | None = None
+
+    def tally(self) -> Tally:
+        """The entries' :class:`Tally`."""
+        if self._tally is None:
+            count = self._count_tally
+            self._tally = count() if count is not None else _tally(self._read())
+        return self._tally
 
     def __iter__(self) -> Iterator[ChronologyEntry]:
         return self._read()
@@ -184,6 +217,13 @@ class Chronology:
         if isinstance(self.references, StreamedReferences):
             return self.references.get
         return dict(self.references).get
+
+    def tally(self) -> Tally:
+        """The title languages and whether any entry is retracted (streamed entries: counted
+        by the views, not read)."""
+        if isinstance(self.entries, StreamedEntries):
+            return self.entries.tally()
+        return _tally(self.entries)
 
     def cited_keys(self) -> tuple[str, ...]:
         """Citation keys in order of first citation."""

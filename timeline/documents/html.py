@@ -110,7 +110,7 @@ if(document.readyState==='complete'){report();}else{window.addEventListener('loa
 def page_languages(chronology: Chronology, options: DocumentOptions) -> tuple[str, ...]:
     """The languages a reader can switch between: ``lang`` first, then the others
     titles exist in; empty when every title is in one language."""
-    present = sorted({lang for entry in chronology for lang in entry.event.title.languages})
+    present = chronology.tally().languages
     if len(present) < 2:
         return ()
     return tuple(dict.fromkeys((options.lang, *present)))
@@ -326,11 +326,11 @@ def _language_css(languages: Sequence[str]) -> str:
 def write_html(chronology: Chronology, out: TextIO, options: DocumentOptions | None = None) -> int:
     """Write :func:`render_html`'s page to ``out``; returns the number of entries.
 
-    The entries are read twice (once for the languages of their titles, once for the
-    page), each time one at a time: the list, the notes and the viewer's data wait in
-    spooled files, so with a chronology made with ``stream=True`` the memory it takes
-    does not grow with the number of events or the references they cite (a bibliography
-    of more than 4,096 in a CSL style is spooled too).
+    The entries are read once, one at a time (the languages of their titles are
+    :meth:`~timeline.chronology.Chronology.tally`'s): the list, the notes and the
+    viewer's data wait in spooled files, so with a chronology made with ``stream=True``
+    the memory it takes does not grow with the number of events or the references they
+    cite (a bibliography of more than 4,096 in a CSL style is spooled too).
     """
     options = options or DocumentOptions()
     languages = page_languages(chronology, options)

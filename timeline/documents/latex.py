@@ -153,7 +153,7 @@ def _preamble(chronology: Chronology, options: DocumentOptions) -> list[str]:
         # Room to stretch a line rather than run past the margin (long names, URLs, CJK).
         r"\setlength{\emergencystretch}{3em}",
     ]
-    if any(entry.retracted for entry in chronology):
+    if chronology.tally().retracted:
         lines.append(r"\usepackage[normalem]{ulem}")
     if options.latex_layout == "longtable":
         lines.append(r"\usepackage{longtable,array}")
@@ -265,9 +265,10 @@ def _lines(
 
 def write_latex(chronology: Chronology, out: TextIO, options: DocumentOptions | None = None) -> int:
     """Write :func:`render_latex`'s document to ``out`` a line at a time; returns the
-    number of entries. The entries are read twice (once for whether any is retracted,
-    which the preamble needs): with a chronology made with ``stream=True`` the memory
-    it takes does not grow with the number of events or the references they cite."""
+    number of entries. The entries are read once (whether any is retracted, which the
+    preamble needs, is :meth:`~timeline.chronology.Chronology.tally`'s): with a chronology
+    made with ``stream=True`` the memory it takes does not grow with the number of events
+    or the references they cite."""
     entries = Counted(chronology.entries)
     for line in _lines(chronology, entries, options or DocumentOptions()):
         out.write(line + "\n")

@@ -67,6 +67,7 @@ def answers(views: Views, as_of: int | None = None) -> tuple[Any, ...]:
         },
         views.events(EventQuery(unsourced=True), as_of=as_of),
         views.event_fields(EventQuery(include_retracted=True), _FIELDS, as_of=as_of),
+        views.event_tally(EventQuery(include_retracted=True), as_of=as_of),
     )
 
 
@@ -315,6 +316,27 @@ class ViewsContract:
         assert views.cited_keys(EventQuery(), as_of=first) == ["k1", "k2", "k3"]
         assert views.cited_keys(EventQuery(ids=["b"]), as_of=first) == ["k3"]
         assert views.cited_keys(EventQuery(ids=["b"])) == []
+
+    def test_event_tally_counts_the_title_languages_and_retractions_selected(
+        self, story: Story
+    ) -> None:
+        story.record("a", "1969", title={"en": "A", "zh": "甲"})
+        story.record("b", "2001", title={"en": "B", "ru": "Б"})
+        first = story(EventRetracted(event_id="b", **_META))
+        story(EventRevised(event_id="a", fields={"title": LocalizedText.of("Ā", "fr")}, **_META))
+        story.record("c", "2001", title={"de": "C"})
+        views, every = story.views, EventQuery(include_retracted=True)
+        assert views.event_tally(EventQuery()) == ({"fr": 1, "de": 1}, 0)
+        assert views.event_tally(every) == ({"fr": 1, "en": 1, "ru": 1, "de": 1}, 1)
+        assert views.event_tally(every, as_of=first) == ({"en": 2, "zh": 1, "ru": 1}, 1)
+        assert views.event_tally(EventQuery(), as_of=first) == ({"en": 1, "zh": 1}, 0)
+        (lower, upper) = parse_edtf("2001").bounds
+        assert views.event_tally(attrs.evolve(every, lower=lower, upper=upper)) == (
+            {"en": 1, "ru": 1, "de": 1},
+            1,
+        )
+        assert views.event_tally(EventQuery(ids=["z"])) == ({}, 0)
+        assert views.event_tally(every, as_of=0) == ({}, 0)
 
     def test_a_batch_that_fails_part_way_changes_nothing(self, story: Story) -> None:
         """All or nothing: a batch whose last change does not fit leaves the views as they

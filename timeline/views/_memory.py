@@ -6,6 +6,7 @@ Each entity keeps its versions in order, each with the ``seq`` range it held in
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Generator, Iterable, Sequence
 from typing import Any
 
@@ -25,7 +26,14 @@ from timeline.domain import (
 )
 from timeline.errors import DomainError
 from timeline.journal import Record
-from timeline.views._port import Batch, EventFields, EventQuery, Progress, event_order
+from timeline.views._port import (
+    Batch,
+    EventFields,
+    EventQuery,
+    EventTally,
+    Progress,
+    event_order,
+)
 from timeline.views._rows import OPEN
 
 
@@ -201,6 +209,13 @@ class MemoryViews:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""
         found = self.events(query, as_of=as_of)
         return sorted({citation.key for view in found for citation in view.citations})
+
+    def event_tally(self, query: EventQuery, *, as_of: int | None = None) -> EventTally:
+        """How many of the events ``query`` selects have a title in each language, and how
+        many of them are retracted."""
+        found = self.events(query, as_of=as_of)
+        titles = Counter(lang for view in found for lang in view.event.title.languages)
+        return EventTally(dict(titles), sum(view.retracted for view in found))
 
     def events_dated(
         self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None

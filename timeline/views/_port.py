@@ -89,6 +89,16 @@ class EventFields(NamedTuple):
     values: tuple[Any, ...]
 
 
+class EventTally(NamedTuple):
+    """What a page of the events a query selects needs before their first entry
+    (:meth:`Views.event_tally`)."""
+
+    #: How many of the events have a title in each language.
+    titles: dict[str, int]
+    #: How many of them are retracted.
+    retracted: int
+
+
 class Views(Protocol):
     """Read models derived from the journal, kept in step with it by :meth:`apply`."""
 
@@ -125,6 +135,10 @@ class Views(Protocol):
 
     def cited_keys(self, query: EventQuery, *, as_of: int | None = None) -> list[str]:
         """The reference keys the events ``query`` selects cite, sorted (merges not followed)."""
+
+    def event_tally(self, query: EventQuery, *, as_of: int | None = None) -> EventTally:
+        """How many of the events ``query`` selects have a title in each language, and how
+        many of them are retracted (no event read)."""
 
     def events_dated(
         self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None

@@ -47,7 +47,7 @@ from timeline.domain import (
 )
 from timeline.errors import JournalReadOnly, UntrustedJournal
 from timeline.journal import PostgresJournal, Record
-from timeline.views._port import Batch, EventFields, EventQuery, Progress
+from timeline.views._port import Batch, EventFields, EventQuery, EventTally, Progress
 from timeline.views._rows import (
     OPEN,
     VERSIONED,
@@ -451,8 +451,10 @@ class PostgresViews:
         *,
         ids: bool = False,
         columns: str = "e.id, e.version, e.retracted, c.data",
+        ordered: bool = True,
     ) -> str:
-        """The query of the events ``where`` selects (``ids``: their ids only, unordered)."""
+        """The query of the events ``where`` selects (``ids``: their ids only, unordered;
+        ``ordered``: in historical order)."""
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "true"
@@ -460,7 +462,7 @@ class PostgresViews:
         return (
             f"SELECT {columns} FROM {self._s}.event_contents c "
             f"JOIN {self._s}.events e ON e.content = c.content AND {held} WHERE {clause}"
-            + ("" if ids else f" ORDER BY {_ORDER}")
+            + ("" if ids or not ordered else f" ORDER BY {_ORDER}")
         )
 
     def iter_events(
@@ -506,6 +508,28 @@ class PostgresViews:
                 [*held_params, *params],
             )
             return sorted(_get(key) for (key,) in rows)
+
+    def event_tally(self, query: EventQuery, *, as_of: int | None = None) -> EventTally:
+        """How many of the events ``query`` selects have a title in each language (the
+        languages read from the contents' JSON), and how many of them are retracted."""
+        with self._reading() as conn:
+            where, params = self._conditions(query, as_of)
+            events = self._select(
+                where, params, as_of, columns="e.retracted, c.data", ordered=False
+            )
+            # (PostgreSQL reads no \u0000 in JSON: a language tag holds none, so in a
+            # value it may be read as another character)
+            titles = conn.execute(
+                f"SELECT t.key, count(*) FROM ({events}) s, json_object_keys("
+                "replace(s.data, E'\\\\u0000', E'\\\\ufffd')::json -> 'title' -> 'text') t (key) "
+                "GROUP BY t.key",
+                params,
+            )
+            found = {_get(lang): n for lang, n in titles}
+            (retracted,) = conn.execute(
+                f"SELECT coalesce(sum(s.retracted), 0) FROM ({events}) s", params
+            ).fetchone() or (0,)
+        return EventTally(found, retracted)
 
     def event(self, event_id: str, *, as_of: int | None = None) -> EventState | None:
         """The event with this id (retracted or not), or None."""

@@ -53,7 +53,7 @@ from timeline.journal import (
     normal_sql,
     schema_objects,
 )
-from timeline.views._port import Batch, EventFields, EventQuery, Progress
+from timeline.views._port import Batch, EventFields, EventQuery, EventTally, Progress
 from timeline.views._rows import (
     OPEN,
     VERSIONED,
@@ -518,12 +518,15 @@ class SQLiteViews:
         *,
         ids: bool = False,
         columns: str = _EVENT_COLUMNS,
+        ordered: bool = True,
     ) -> str:
-        """The query of the events ``where`` selects (``ids``: their ids only, unordered)."""
+        """The query of the events ``where`` selects (``ids``: their ids only, unordered;
+        ``ordered``: in historical order)."""
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "1"
-        columns, order = ("e.id", "") if ids else (columns, f" ORDER BY {_ORDER}")
+        order = f" ORDER BY {_ORDER}" if ordered and not ids else ""
+        columns = "e.id" if ids else columns
         return (
             f"SELECT {columns} FROM event_contents c "
             f"JOIN events e ON e.content = c.content AND {held} WHERE {clause}{order}"
@@ -580,6 +583,22 @@ class SQLiteViews:
             [*held_params, *params],
         )
         return [key for (key,) in rows]
+
+    def event_tally(self, query: EventQuery, *, as_of: int | None = None) -> EventTally:
+        """How many of the events ``query`` selects have a title in each language (the
+        languages read from the contents' JSON), and how many of them are retracted."""
+        where, params = _conditions(query, as_of)
+        events = self._select_events(
+            where, params, as_of, columns="e.retracted, c.data", ordered=False
+        )
+        rows = self._conn.execute(
+            f"SELECT t.key, count(*) FROM ({events}) s, json_each(s.data, '$.title.text') t "
+            "GROUP BY t.key UNION ALL "
+            f"SELECT NULL, coalesce(sum(s.retracted), 0) FROM ({events}) s",
+            [*params, *params],
+        )
+        titles = dict(rows)
+        return EventTally(titles, titles.pop(None))
 
     def events_dated(
         self, lower: int, upper: int, *, title: Sequence[str] = (), as_of: int | None = None
