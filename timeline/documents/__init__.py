@@ -8,13 +8,13 @@ events); :class:`DocumentOptions` decides how they are shown.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
 
+from timeline._lazy import on_first_use
 from timeline.chronology import Chronology
 from timeline.documents.bibliography import render_bibliography, write_bibliography
 from timeline.documents.options import DocumentOptions, Period
@@ -53,9 +53,9 @@ __all__ = [
 
 #: The module of each format's names, imported on first use (PEP 562): a Markdown
 #: chronology loads neither the HTML viewer nor the SVG layout nor the LaTeX writer.
-_HOMES = {
-    name: f"timeline.documents.{module}"
-    for module, names in {
+__getattr__, __dir__ = on_first_use(
+    __name__,
+    {
         "html": ("render_html", "write_html"),
         "latex": ("render_latex", "write_latex"),
         "markdown": ("render_markdown", "write_markdown"),
@@ -63,21 +63,8 @@ _HOMES = {
         "table": ("CLAIM_COLUMNS", "render_csv"),
         "timelinejs": ("render_timelinejs",),
         "wikidata": ("render_wikidata",),
-    }.items()
-    for name in names
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    },
+)
 
 
 _Renderer = Callable[[Chronology, DocumentOptions | None], str]
@@ -94,7 +81,7 @@ class DocumentFormat:
 
 
 def _on_first_use(name: str) -> _Renderer:
-    """The renderer ``name`` of :data:`_HOMES`, its module imported when first called."""
+    """The renderer ``name``, its module imported when first called."""
 
     def rendered(chronology: Chronology, options: DocumentOptions | None = None) -> str:
         renderer: _Renderer = getattr(sys.modules[__name__], name)

@@ -26,9 +26,9 @@ through a mapping file, ``mappings/`` holding the built-in ones),
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from timeline._lazy import on_first_use
 from timeline.importing._plan import ImportPlan, ImportStream, Origin, Revision
 
 if TYPE_CHECKING:
@@ -70,10 +70,10 @@ __all__ = [
 ]
 
 #: Each name the readers' modules define (loaded on first use: a command that imports
-#: nothing does not pay for them), and its module.
-_HOMES = {
-    name: f"timeline.importing.{module}"
-    for module, names in {
+#: nothing does not pay for them), by module.
+__getattr__, __dir__ = on_first_use(
+    __name__,
+    {
         "_export": ("EXPORT_FORMATS", "write_events"),
         "_files": (
             "DATA_TABLES",
@@ -87,18 +87,5 @@ _HOMES = {
         "_into_journal": ("import_into",),
         "_mapping": ("EventMapping", "load_mapping", "mapped_plan"),
         "_periodo": ("PERIODO_CONTEXT", "read_periodo", "write_periodo"),
-    }.items()
-    for name in names
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    },
+)

@@ -28,6 +28,7 @@ check that a file holds only objects timeline created).
 
 from typing import TYPE_CHECKING
 
+from timeline._lazy import on_first_use
 from timeline.journal._chain import GENESIS_HASH, VerifyReport, record_bytes
 from timeline.journal._kinds import KindRegistry, Upcaster
 from timeline.journal._port import ANY, NO_STREAM, Batch, ExpectedVersion, Journal, Then
@@ -74,15 +75,8 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """:class:`MemoryJournal` and :class:`PostgresJournal`, imported on first use (a SQLite
-    journal needs neither)."""
-    if name == "MemoryJournal":
-        from timeline.journal._memory import MemoryJournal
-
-        return MemoryJournal
-    if name == "PostgresJournal":
-        from timeline.journal._postgres import PostgresJournal
-
-        return PostgresJournal
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: :class:`MemoryJournal` and :class:`PostgresJournal`, imported on first use
+#: (a SQLite journal needs neither).
+__getattr__, __dir__ = on_first_use(
+    __name__, {"_memory": ("MemoryJournal",), "_postgres": ("PostgresJournal",)}
+)

@@ -20,6 +20,7 @@ Python structures).
 
 from typing import TYPE_CHECKING
 
+from timeline._lazy import on_first_use
 from timeline.views._port import (
     Batch,
     EventFields,
@@ -54,15 +55,8 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """:class:`MemoryViews` and :class:`PostgresViews`, imported on first use (a SQLite
-    timeline needs neither)."""
-    if name == "MemoryViews":
-        from timeline.views._memory import MemoryViews
-
-        return MemoryViews
-    if name == "PostgresViews":
-        from timeline.views._postgres import PostgresViews
-
-        return PostgresViews
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: :class:`MemoryViews` and :class:`PostgresViews`, imported on first use
+#: (a SQLite timeline needs neither).
+__getattr__, __dir__ = on_first_use(
+    __name__, {"_memory": ("MemoryViews",), "_postgres": ("PostgresViews",)}
+)
