@@ -80,7 +80,7 @@ class DocumentFormat:
     render: Callable[[Chronology, DocumentOptions | None], str]
 
 
-def _on_first_use(name: str) -> _Renderer:
+def _renderer(name: str) -> _Renderer:
     """The renderer ``name``, its module imported when first called."""
 
     def rendered(chronology: Chronology, options: DocumentOptions | None = None) -> str:
@@ -103,15 +103,13 @@ def _bibliography(format: str) -> _Renderer:
 FORMATS: dict[str, DocumentFormat] = {
     f.name: f
     for f in (
-        DocumentFormat("markdown", ".md", "text/markdown", _on_first_use("render_markdown")),
-        DocumentFormat("html", ".html", "text/html", _on_first_use("render_html")),
-        DocumentFormat("svg", ".svg", "image/svg+xml", _on_first_use("render_svg")),
-        DocumentFormat(
-            "timelinejs", ".json", "application/json", _on_first_use("render_timelinejs")
-        ),
-        DocumentFormat("csv", ".csv", "text/csv", _on_first_use("render_csv")),
-        DocumentFormat("latex", ".tex", "application/x-tex", _on_first_use("render_latex")),
-        DocumentFormat("wikidata", ".json", "application/json", _on_first_use("render_wikidata")),
+        DocumentFormat("markdown", ".md", "text/markdown", _renderer("render_markdown")),
+        DocumentFormat("html", ".html", "text/html", _renderer("render_html")),
+        DocumentFormat("svg", ".svg", "image/svg+xml", _renderer("render_svg")),
+        DocumentFormat("timelinejs", ".json", "application/json", _renderer("render_timelinejs")),
+        DocumentFormat("csv", ".csv", "text/csv", _renderer("render_csv")),
+        DocumentFormat("latex", ".tex", "application/x-tex", _renderer("render_latex")),
+        DocumentFormat("wikidata", ".json", "application/json", _renderer("render_wikidata")),
         DocumentFormat(
             "bibtex",
             ".bib",
