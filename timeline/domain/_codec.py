@@ -9,7 +9,6 @@ old payloads on read.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -111,10 +110,6 @@ def _encode_place(place: Place) -> JSON:
     return data
 
 
-#: Actors of stored events, each text read once (a journal names few actors, many times).
-_actor = functools.lru_cache(maxsize=1 << 12)(Actor.parse)
-
-
 def _decode_place(data: Mapping[str, Any]) -> Place:
     return Place(
         _decode_text(data["name"]),
@@ -143,7 +138,7 @@ _EVENT_FIELD_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]
     "category": (str, _s),
     "actors": (
         lambda actors: [str(actor) for actor in actors],
-        lambda data: tuple([_actor(_s(text)) for text in data]),
+        lambda data: tuple([Actor.parse(_s(text)) for text in data]),
     ),
     "places": (
         lambda places: [_encode_place(place) for place in places],
@@ -187,15 +182,24 @@ def decode_event_field(name: str, data: Any) -> Any:
     return _EVENT_FIELD_CODECS[name][1](data)
 
 
+#: Each event field's name, stored key, encoder and the value that leaves its key out
+#: (``_KEPT``: none does).
+_KEPT = object()
+_EVENT_ENCODERS = tuple(
+    (name, _stored_key(name), encoder, _OMITTED_WHEN_EMPTY.get(name, _KEPT))
+    for name, (encoder, _) in _EVENT_FIELD_CODECS.items()
+)
+
+
 def encode_event(event: Event) -> JSON:
     """An event as a JSON object (with no ``when`` when it has no date of its own)."""
     data: JSON = {"id": event.id}
-    for name in _EVENT_FIELD_CODECS:
-        value = getattr(event, name)
-        if name == "when" and event.when_from_period:
-            continue
-        if name not in _OMITTED_WHEN_EMPTY or value != _OMITTED_WHEN_EMPTY[name]:
-            data[_stored_key(name)] = encode_event_field(name, value)
+    left_out = "when" if event.when_from_period else ""
+    for name, key, encoder, omitted in _EVENT_ENCODERS:
+        if name != left_out:
+            value = getattr(event, name)
+            if omitted is _KEPT or value != omitted:
+                data[key] = encoder(value)
     return data
 
 
@@ -272,7 +276,7 @@ def _trusted_event(data: Mapping[str, Any]) -> Event:
         data["when_text"],
         _trusted_text(data["summary"]),
         data[_stored_key("category")],
-        tuple([_actor(text) for text in data["actors"]]),
+        tuple([Actor.parse(text) for text in data["actors"]]),
         _decode_places(data["places"]),
         tuple(data["tags"]),
         data["importance"],

@@ -174,11 +174,17 @@ class Actor:
     @classmethod
     def parse(cls, text: str) -> Actor:
         """Read ``"CHN"`` or ``"CHN:signatory"``."""
-        code, _, role = text.partition(":")
-        return cls(code, role)
+        return _parsed_actor(text)
 
     def __str__(self) -> str:
         return f"{self.code}:{self.role}" if self.role else self.code
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a journal names few actors, on many events
+def _parsed_actor(text: str) -> Actor:
+    """An actor read once per text (actors are frozen: one serves every event naming it)."""
+    code, _, role = text.partition(":")
+    return Actor(code, role)
 
 
 def _within(limit: float, name: str, value: float | None) -> None:

@@ -65,6 +65,7 @@ _CITATION_KEYS = {
     "lang",
 }
 _CLAIM_KEYS = {"value", "text", "stance", "rank"}
+_NO_TEXT = LocalizedText()
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 TOO_DEEP = "lists and tables nested too deeply (an events file needs four levels)"
 
@@ -172,8 +173,8 @@ def _list(value: Any, where: Where, field: str) -> list[Any]:
 def _event(data: Any, where: Where) -> tuple[Event, list[Citation], list[Claim]]:
     if not isinstance(data, Mapping):
         raise where.fail("expected a table of event fields")
-    unknown = sorted(set(data) - _EVENT_KEYS)
-    if unknown:
+    if not _EVENT_KEYS.issuperset(data):
+        unknown = sorted(set(data) - _EVENT_KEYS)
         raise where.fail(f"unknown field(s) {', '.join(unknown)}")
     event_id = data.get("id")
     if not isinstance(event_id, str):
@@ -188,7 +189,9 @@ def _event(data: Any, where: Where) -> tuple[Event, list[Citation], list[Claim]]
             when_from_period=when is None,
             when_text=when_text,
             title=_text(data.get("title"), original, where, "title"),
-            summary=_text(data.get("summary", {}), original, where, "summary"),
+            summary=_text(data["summary"], original, where, "summary")
+            if "summary" in data
+            else _NO_TEXT,
             category=_category(data, where),
             importance=_importance(data.get("importance", 2), where),
             actors=tuple(
@@ -196,10 +199,14 @@ def _event(data: Any, where: Where) -> tuple[Event, list[Citation], list[Claim]]
                 for a in _list(data.get("actors"), where, "actors")
             ),
             tags=tuple(_str(t, where, "tags") for t in _list(data.get("tags"), where, "tags")),
-            places=tuple(_place(p, where) for p in _list(data.get("places"), where, "places")),
+            places=tuple(_place(p, where) for p in _list(data["places"], where, "places"))
+            if "places" in data
+            else (),
             relations=tuple(
-                _relation(r, where) for r in _list(data.get("relations"), where, "relations")
-            ),
+                _relation(r, where) for r in _list(data["relations"], where, "relations")
+            )
+            if "relations" in data
+            else (),
             during=_during(data, where),
         )
     except ImportFailed:
