@@ -67,7 +67,7 @@ from timeline.views._rows import (
 #: are read back unchecked (``decode_event`` and ``decode_reference`` with ``check=False``),
 #: so a change to the form a checked one takes bumps it too. An older checkpoint triggers
 #: a rebuild.
-READ_MODEL_SCHEMA = 4
+READ_MODEL_SCHEMA = 5
 
 #: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
 _CHUNK = 5000
@@ -89,12 +89,17 @@ _TABLES = (
     "claims",
 )
 
-#: Objects of older layouts (READ_MODEL_SCHEMA 2): accepted by type, dropped by a rebuild.
+#: Objects of older layouts (READ_MODEL_SCHEMA 2; up to 4, the primary keys' indexes of
+#: the tables now WITHOUT ROWID): accepted by type, dropped by a rebuild.
 _OLDER = {
     "events_by_when": "index",
     "events_by_kind": "index",
     "citations_by_event": "index",
     "citations_by_key": "index",
+    "sqlite_autoindex_events_1": "index",
+    "sqlite_autoindex_event_actors_1": "index",
+    "sqlite_autoindex_event_tags_1": "index",
+    "sqlite_autoindex_citations_1": "index",
 }
 
 _DDL = f"""
@@ -110,7 +115,7 @@ CREATE TABLE IF NOT EXISTS events (
     valid_from INTEGER NOT NULL,
     valid_to INTEGER NOT NULL DEFAULT {OPEN},
     PRIMARY KEY (id, valid_from)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_held ON events (id, valid_to);
 CREATE INDEX IF NOT EXISTS events_by_content ON events (content, valid_to);
 CREATE TABLE IF NOT EXISTS event_contents (
@@ -132,13 +137,13 @@ CREATE TABLE IF NOT EXISTS event_actors (
     code TEXT NOT NULL,
     role TEXT NOT NULL,
     PRIMARY KEY (content, code, role)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_actors_by_code ON event_actors (code);
 CREATE TABLE IF NOT EXISTS event_tags (
     content INTEGER NOT NULL,
     tag TEXT NOT NULL,
     PRIMARY KEY (content, tag)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_tags_by_tag ON event_tags (tag);
 CREATE VIRTUAL TABLE IF NOT EXISTS event_text USING fts5 (
     event_id UNINDEXED, lang UNINDEXED, title, summary, tokenize = 'trigram'
@@ -165,7 +170,7 @@ CREATE TABLE IF NOT EXISTS citations (
     valid_from INTEGER NOT NULL,
     valid_to INTEGER NOT NULL DEFAULT {OPEN},
     PRIMARY KEY (id, valid_from)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS citations_of_event ON citations (event_id, valid_to);
 CREATE INDEX IF NOT EXISTS citations_of_key ON citations (key);
 CREATE TABLE IF NOT EXISTS claims (
@@ -218,10 +223,11 @@ def _close_superseded(conn: sqlite3.Connection) -> None:
     begins: one window-function UPDATE per table, after a rebuild's load."""
     for table, key in _SUPERSEDED.items():
         conn.execute(
-            f"UPDATE {table} SET valid_to = later.valid_from FROM (SELECT rowid AS version, "
-            f"lead(valid_from) OVER (PARTITION BY {key} ORDER BY valid_from) AS valid_from "
-            f"FROM {table}) AS later WHERE {table}.rowid = later.version "
-            f"AND later.valid_from IS NOT NULL AND later.valid_from < {table}.valid_to"
+            f"UPDATE {table} SET valid_to = later.next FROM (SELECT {key} AS entity, valid_from, "
+            f"lead(valid_from) OVER (PARTITION BY {key} ORDER BY valid_from) AS next "
+            f"FROM {table}) AS later WHERE {table}.{key} = later.entity "
+            f"AND {table}.valid_from = later.valid_from "
+            f"AND later.next IS NOT NULL AND later.next < {table}.valid_to"
         )
 
 
