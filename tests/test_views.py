@@ -211,6 +211,47 @@ def test_views_of_an_older_layout_are_rebuilt_and_the_records_kept(tmp_path: Pat
         assert tl.verify().ok
 
 
+def test_views_of_layout_4_become_without_rowid_tables(tmp_path: Path) -> None:
+    """A file written by the code of READ_MODEL_SCHEMA 4 (rowid tables, their primary keys'
+    indexes) opens and verifies read-only; opened for writing its views are rebuilt as
+    WITHOUT ROWID tables, with the same answers, its records untouched."""
+    path = tmp_path / "old.timeline"
+    path.write_bytes(gzip.decompress((DATA / "views-schema-4.timeline.gz").read_bytes()))
+    with Timeline.open(path, read_only=True) as tl:
+        assert tl.verify().ok
+        shown = (
+            tl.events(include_retracted=True),
+            tl.references(include_merged=True),
+            tl.as_of(6).events(),
+        )
+        records = list(tl.records())
+    assert [event.id for event in shown[0]] == ["visit-1957", "clash-1969", "treaty-2001"]
+    with Timeline.open(path) as tl:
+        conn = tl.journal.connection
+        assert SQLiteViews(conn).checkpoint() == tl.head().seq == 10
+        tables = (
+            "SELECT name FROM sqlite_master WHERE sql LIKE '%WITHOUT ROWID' "
+            "AND name NOT LIKE 'event_text_%'"  # FTS5's own
+        )
+        assert {name for (name,) in conn.execute(tables)} == {
+            "events",
+            "event_actors",
+            "event_tags",
+            "citations",
+        }
+        assert not conn.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_autoindex_event%'"
+        ).fetchall()
+        assert list(tl.records()) == records
+        assert (
+            tl.events(include_retracted=True),
+            tl.references(include_merged=True),
+            tl.as_of(6).events(),
+        ) == shown
+        assert tl.is_retracted("visit-1957")
+        assert tl.verify().ok
+
+
 def test_the_read_model_page_queries_run_on_a_timeline(tmp_path: Path) -> None:
     """docs/reference/read-models.md's SQL runs and finds what it says."""
     page = Path(__file__).parent.parent / "docs" / "reference" / "read-models.md"
