@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from citations.casing import CASED_FIELDS, unbrace_capitals
+from citations.entrytypes import BIBLATEX_FIELDS
 from citations.errors import InvalidReference
 from citations.keycheck import check_key
 
@@ -74,6 +75,8 @@ def is_cjk(text: str) -> bool:
 
 def _unicode(value: str, what: str) -> str:
     """``value`` unless it holds a lone surrogate, which no UTF-8 file or database can store."""
+    if isinstance(value, str) and value.isascii():
+        return value  # most text, and none holds a surrogate
     found = _SURROGATE.search(value)
     if found:
         raise InvalidReference(
@@ -111,9 +114,15 @@ NAME_PARTS = ("family", "given", "prefix", "suffix")
 
 
 def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    if value == ():
+        return ()  # most names
     items = value.items() if isinstance(value, Mapping) else value
     pairs = {str(name).strip().lower(): _strip(str(text)) for name, text in items}
     return tuple(sorted((name, text) for name, text in pairs.items() if text))
+
+
+def _role(value: str) -> Role:
+    return value if type(value) is Role else Role(value)
 
 
 def _useprefix(value: object) -> bool | None:
@@ -143,7 +152,7 @@ class Contributor:
     particle: str = attrs.field(default="", converter=_strip)
     suffix: str = attrs.field(default="", converter=_strip)
     literal: str = attrs.field(default="", converter=_strip)
-    role: Role = attrs.field(default=Role.AUTHOR, converter=Role)
+    role: Role = attrs.field(default=Role.AUTHOR, converter=_role)
     transliteration: str = attrs.field(default="", converter=_strip)
     useprefix: bool | None = attrs.field(default=None, converter=_useprefix)
     initials: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_pairs)
@@ -240,13 +249,17 @@ def _fields(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple
     items = value.items() if isinstance(value, Mapping) else value
     result: dict[str, str] = {}
     for name, text in items:
-        key = str(name).strip().lower()
-        if not _FIELD_NAME.match(key):
-            raise InvalidReference(f"invalid field name {name!r}")
+        if type(name) is str and name in BIBLATEX_FIELDS:
+            key = name  # most fields: lower case, and a valid name
+        else:
+            key = str(name).strip().lower()
+            if not _FIELD_NAME.match(key):
+                raise InvalidReference(f"invalid field name {name!r}")
         if not isinstance(text, str):
             raise InvalidReference(f"field {key!r} must be text, got {type(text).__name__}")
         if text.strip():
-            text = _unicode(text, f"field {key!r}")
+            if not text.isascii():
+                text = _unicode(text, f"field {key!r}")
             result[key] = unbrace_capitals(text) if key in CASED_FIELDS else text
     return tuple(sorted(result.items()))
 

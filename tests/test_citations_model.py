@@ -76,3 +76,46 @@ def test_trusted_values_are_taken_as_given() -> None:
     assert (odd.key, odd.entry_type, odd.fields) == ("not a key", "Book", (("Title", "  x "),))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         odd.key = "k"  # type: ignore[misc]
+
+
+def test_field_names_of_the_data_model_and_others_are_checked_alike() -> None:
+    """A biblatex field name is kept as it is; any name written otherwise is lower-cased
+    and stripped to the same name, and a name no field can have is refused."""
+    from citations.entrytypes import BIBLATEX_FIELDS
+
+    names = sorted(BIBLATEX_FIELDS)
+    as_written = Reference("k", "misc", {f" {name.upper()}": "x" for name in names})
+    assert as_written == Reference("k", "misc", {name: "x" for name in names})
+    assert [name for name, _ in as_written.fields] == names
+    assert Reference("k", "misc", {"__markedentry": "x", "_related": "y"}).fields == (
+        ("__markedentry", "x"),
+        ("_related", "y"),
+    )
+    for bad in ("2title", "ti tle", "", "___x", "Title!"):
+        with pytest.raises(InvalidReference, match="invalid field name"):
+            Reference("k", "misc", {bad: "x"})
+
+
+def test_lone_surrogates_are_refused_in_fields_names_and_language() -> None:
+    """Text holding a lone surrogate (from a JSON escape) is refused wherever it is, and
+    other text outside ASCII is kept."""
+    with pytest.raises(InvalidReference, match=r"field 'title' holds a lone surrogate '\\ud800'"):
+        Reference("k", "book", {"title": "Über \ud800"})
+    with pytest.raises(InvalidReference, match="a name holds a lone surrogate"):
+        Contributor(family="Doe", given="\udfff")
+    with pytest.raises(InvalidReference, match="a name holds a lone surrogate"):
+        Reference("k", "book", language="de\ud800")
+    with pytest.raises(TypeError):
+        Contributor(family=5)  # type: ignore[arg-type]
+    ref = Reference("k", "book", {"title": "Über 欧阳"}, [Contributor(family="欧阳")], "zh")
+    assert ref.title == "Über 欧阳" and ref.contributors[0].family == "欧阳"
+
+
+def test_contributor_roles_and_empty_initials() -> None:
+    """A role is a Role or its name; no initials or options, however given, are none."""
+    for role in (Role.EDITOR, "editor"):
+        person = Contributor(family="Doe", role=role, initials={}, options=[])
+        assert type(person.role) is Role and person.role is Role.EDITOR
+        assert person.initials == person.options == ()
+    with pytest.raises(ValueError, match="'editors' is not a valid Role"):
+        Contributor(family="Doe", role="editors")
