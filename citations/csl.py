@@ -35,7 +35,7 @@ from typing import Any
 
 from citations.bibstrings import bibstrings_as_text
 from citations.eprints import eprint_url
-from citations.errors import CSLJSONParseError, InvalidReference
+from citations.errors import CSLJSONParseError
 from citations.keys import KeyRegistry
 from citations.languages import language_tag
 from citations.markup import csl_text, join_title, plain_text
@@ -483,13 +483,14 @@ def iter_csl_json(
         yield parse_csl_json(text, source_name=name)
         return
     registry = KeyRegistry()
-    for _, record in _records(text, start + 1, name):
-        key = _key(record)
+    keys = []
+    for number, record in _records(text, start + 1, name):
+        key = _key(_checked(record, number, name))
         if key and key not in registry:
             registry.reserve(key)
+        keys.append(key)
     batch: list[Reference] = []
-    for number, record in _records(text, start + 1, name):
-        key = _key(record)
+    for (number, record), key in zip(_records(text, start + 1, name), keys, strict=True):
         ref = _record(record, key or "ref", number, name)
         batch.append(ref if key else registry.assign(ref))
         if len(batch) >= size:
@@ -527,20 +528,20 @@ def _skip(text: str, at: int) -> int:
 
 def _records(text: str, at: int, source: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each record of the JSON array whose items start at ``at``, numbered, decoded as it
-    is asked for."""
-    decoder = json.JSONDecoder(parse_int=_integer)
+    is asked for (not checked: see :func:`_checked`)."""
+    decode = json.JSONDecoder(parse_int=_integer).raw_decode
     at = _skip(text, at)
     number = 0
     if not text.startswith("]", at):
-        while True:
-            with _json_errors(text, source):
-                record, at = decoder.raw_decode(text, at)
-            number += 1
-            yield number, _checked(record, number, source)
-            at = _skip(text, at)
-            if not text.startswith(",", at):
-                break
-            at = _skip(text, at + 1)
+        with _json_errors(text, source):  # raised by decode alone
+            while True:
+                record, at = decode(text, at)
+                number += 1
+                yield number, record
+                at = _skip(text, at)
+                if not text.startswith(",", at):
+                    break
+                at = _skip(text, at + 1)
     if not text.startswith("]", at):
         line = text.count("\n", 0, at) + 1
         raise CSLJSONParseError("malformed JSON: expecting ',' or ']'", source=source, line=line)
@@ -615,14 +616,11 @@ def _key(record: dict[str, Any]) -> str:
 
 
 def _record(record: dict[str, Any], key: str, number: int, source: str) -> Reference:
-    shown = record.get("citation-key") or record.get("id")
-    where = f"record {number} (id {shown!r})"
     try:
         return _reference(record, key)
-    except InvalidReference as exc:
-        raise CSLJSONParseError(f"{where}: {exc}", source=source) from exc
-    except (TypeError, ValueError) as exc:
-        raise CSLJSONParseError(f"{where}: {exc}", source=source) from exc
+    except (TypeError, ValueError) as exc:  # InvalidReference among them
+        shown = record.get("citation-key") or record.get("id")
+        raise CSLJSONParseError(f"record {number} (id {shown!r}): {exc}", source=source) from exc
 
 
 def from_csl(
@@ -651,9 +649,14 @@ def _reference(
         for subtype, article_type in _ARTICLE_SUBTYPES.items():
             if csl_type == article_type:
                 fields["entrysubtype"] = subtype
-    from_csl = _FIELD_FROM_CSL
     for variable, value in record.items():
-        if variable in _ROLE_FROM_CSL or variable in ("id", "type", "language", "citation-key"):
+        name: str | None = _PLAIN_FIELDS.get(variable)
+        if name is not None:  # most variables
+            if value is not None:
+                text = _string(value, variable)
+                fields[name] = text if name in _VERBATIM else _untext(text)
+            continue
+        if variable in _NOT_FIELDS:
             continue
         if variable == "note" and isinstance(value, str):
             value = _NOTE_KEY.sub("", value).strip("\n") or None
@@ -664,7 +667,7 @@ def _reference(
             continue
         if value is None:
             continue
-        name: str | None = from_csl.get(variable)
+        name = _FIELD_FROM_CSL.get(variable)
         if variable == "container-title":
             name = "journaltitle" if entry_type in _JOURNAL_TYPES else "booktitle"
         elif variable in ("issue", "number"):
@@ -702,14 +705,13 @@ def _reference(
                 fields["maintitle"] = fields["title"]
             fields["title"] = volume
     contributors: list[Contributor] = []
-    for variable, role in _ROLE_FROM_CSL.items():
+    for variable, role in _NAME_VARIABLES:
         names = record.get(variable)
         if names is None:
             continue
         if not isinstance(names, list):
             raise ValueError(f"{variable!r} must be a list of names")
         contributors.extend(_name_from_csl(name, role, variable) for name in names)
-    contributors.sort(key=lambda person: role_rank(person.role))
     language = record.get("language", "")
     if also:
         fields.update(also)
@@ -724,6 +726,15 @@ def _reference(
 
 _DATE_VARIABLES = {variable: name for name, variable in _DATES.items()}
 _FIELD_FROM_CSL = {variable: name for name, variable in CSL_FIELDS.items()}
+#: Variables that are one field whatever the type, as they are (but CSL's rich text).
+_PLAIN_FIELDS = {
+    variable: name
+    for variable, name in _FIELD_FROM_CSL.items()
+    if variable not in ("container-title", "publisher", "page", "note")
+}
+#: What a record holds beside its fields (its names are read in their roles' order).
+_NOT_FIELDS = frozenset({*_ROLE_FROM_CSL, "id", "type", "language", "citation-key"})
+_NAME_VARIABLES = sorted(_ROLE_FROM_CSL.items(), key=lambda item: role_rank(item[1]))
 
 
 def _string(value: object, variable: str) -> str:
