@@ -134,6 +134,7 @@ _TYPE_FROM_CSL.update(
 #: CSL types kept as ``misc`` with the biblatex-apa type in ``entrysubtype``.
 _SUBTYPE_FROM_CSL = {"speech": "speech"}
 _ARTICLE_SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
+_ARTICLE_SUBTYPE_FROM_CSL = {csl_type: name for name, csl_type in _ARTICLE_SUBTYPES.items()}
 
 #: biblatex field -> CSL variable, for every entry type (see ``_fields_to_csl``
 #: for the type-dependent ones: ``number``, ``institution``, ``booktitle``...).
@@ -518,6 +519,7 @@ def _json_errors(text: str, source: str) -> Iterator[None]:
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 
 
 def _skip(text: str, at: int) -> int:
@@ -538,10 +540,11 @@ def _records(text: str, at: int, source: str) -> Iterator[tuple[int, dict[str, A
                 record, at = decode(text, at)
                 number += 1
                 yield number, record
-                at = _skip(text, at)
-                if not text.startswith(",", at):
+                comma = _COMMA.match(text, at)
+                if comma is None:
+                    at = _skip(text, at)
                     break
-                at = _skip(text, at + 1)
+                at = comma.end()
     if not text.startswith("]", at):
         line = text.count("\n", 0, at) + 1
         raise CSLJSONParseError("malformed JSON: expecting ',' or ']'", source=source, line=line)
@@ -646,9 +649,8 @@ def _reference(
         fields["entrysubtype"] = _SUBTYPE_FROM_CSL[csl_type]
     else:
         entry_type = _TYPE_FROM_CSL.get(csl_type, "misc")
-        for subtype, article_type in _ARTICLE_SUBTYPES.items():
-            if csl_type == article_type:
-                fields["entrysubtype"] = subtype
+        if csl_type in _ARTICLE_SUBTYPE_FROM_CSL:
+            fields["entrysubtype"] = _ARTICLE_SUBTYPE_FROM_CSL[csl_type]
     for variable, value in record.items():
         name: str | None = _PLAIN_FIELDS.get(variable)
         if name is not None:  # most variables
@@ -808,11 +810,9 @@ def _name_from_csl(name: object, role: Role, variable: str) -> Contributor:
     if literal:
         return Contributor(literal=_string(literal, variable), role=role)
     family = _string(name.get("family", ""), variable)
-    particles = {
-        part: _string(name[part], variable)
-        for part in ("dropping-particle", "non-dropping-particle")
-        if name.get(part)
-    }
+    dropping = name.get("dropping-particle")
+    non_dropping = name.get("non-dropping-particle")
+    particles = [_string(part, variable) for part in (dropping, non_dropping) if part]
     given = _string(name.get("given", ""), variable)
     if not family:
         if not given:
@@ -821,12 +821,12 @@ def _name_from_csl(name: object, role: Role, variable: str) -> Contributor:
     return Contributor(
         family=family,
         given=given,
-        particle=" ".join(particles.values()),
+        particle=" ".join(particles),
         suffix=_string(name.get("suffix", ""), variable),
         role=role,
         # a non-dropping particle alone is biblatex's useprefix=true; a dropping one its
         # default (false); both are joined, undecided
-        useprefix=True if list(particles) == ["non-dropping-particle"] else None,
+        useprefix=True if non_dropping and not dropping else None,
     )
 
 
@@ -839,8 +839,7 @@ def _date_from_csl(value: object, variable: str) -> str:
     if parts:
         if not isinstance(parts, list) or not all(isinstance(p, list) for p in parts):
             raise ValueError(f"{variable!r}: 'date-parts' must be a list of lists")
-        ends = [_date_end(part, variable) for part in parts[:2] if part]
-        text = "/".join(end for end in ends if end)
+        text = "/".join([_date_end(part, variable) for part in parts[:2] if part])
         if text and value.get("circa") and "/" not in text:
             text += "~"
         if text:
@@ -862,4 +861,6 @@ def _date_end(part: list[object], variable: str) -> str:
     # CSL -221 is 221 BCE, EDTF -0220. CSL has no 0; pandoc writes it for ISO 0000 (1 BCE).
     year = numbers[0] + 1 if numbers[0] < 0 else numbers[0]
     text = f"-{-year:04d}" if year < 0 else f"{year:04d}"
-    return text + "".join(f"-{number:02d}" for number in numbers[1:])
+    for number in numbers[1:]:
+        text += f"-{number:02d}"
+    return text

@@ -87,6 +87,8 @@ def _unicode(value: str, what: str) -> str:
 
 
 def _strip(value: str) -> str:
+    if value == "":
+        return ""  # most name parts
     return " ".join(_unicode(value, "a name").split())
 
 

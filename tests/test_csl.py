@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from strategies import references
@@ -14,6 +15,7 @@ from citations import (
     Contributor,
     CSLJSONParseError,
     Reference,
+    Role,
     parse_csl_json,
     read_bibtex,
     read_csl_json,
@@ -390,3 +392,43 @@ def test_bce_years_agree_with_pandoc_both_ways(tmp_path: Path) -> None:
     )
     assert cited.returncode == 0 and cited.stderr == "", cited.stderr
     assert "221BC" in cited.stdout.replace(" ", "") and "222" not in cited.stdout
+
+
+@pytest.mark.parametrize(
+    ("particles", "particle", "useprefix"),
+    [
+        ({}, "", None),
+        ({"non-dropping-particle": "van"}, "van", True),
+        ({"dropping-particle": "de la"}, "de la", None),
+        ({"dropping-particle": "de", "non-dropping-particle": "la"}, "de la", None),
+        ({"dropping-particle": "", "non-dropping-particle": "van"}, "van", True),
+    ],
+)
+def test_name_particles_are_joined_and_decide_useprefix(
+    particles: dict[str, str], particle: str, useprefix: bool | None
+) -> None:
+    """A name's particles are its particle (dropping first); a non-dropping one alone is
+    biblatex's useprefix=true, any other mix leaves it to the entry."""
+    name = {"family": "Gogh", "given": "Vincent", **particles}
+    (ref,) = parse_csl_json(json.dumps([{"id": "k", "editor": [name], "author": [name]}]))
+    expected = Contributor(family="Gogh", given="Vincent", particle=particle, useprefix=useprefix)
+    assert ref.contributors == (expected, attrs.evolve(expected, role=Role.EDITOR))
+
+
+def test_date_parts_read_as_edtf() -> None:
+    """Date parts become an EDTF date: a range with '/', text numbers read as numbers,
+    circa only on a single date, raw or literal text when there are no parts."""
+    cases = [
+        ({"date-parts": [[2020, 5, 7]]}, "2020-05-07"),
+        ({"date-parts": [[-221], [" -1 "]]}, "-0220/0000"),
+        ({"date-parts": [["1999", 12]], "circa": True}, "1999-12~"),
+        ({"date-parts": [[1917], [1921]], "circa": True}, "1917/1921"),
+        ({"date-parts": [[], [2001]]}, "2001"),
+        ({"date-parts": [[]], "raw": " 1850s "}, "1850s"),
+        ({"literal": "Spring 1900"}, "Spring 1900"),
+    ]
+    for issued, date in cases:
+        (ref,) = parse_csl_json(json.dumps([{"id": "k", "issued": issued}]))
+        assert ref.get("date") == date
+    with pytest.raises(CSLJSONParseError, match="'issued': date parts must be numbers"):
+        parse_csl_json(json.dumps([{"id": "k", "issued": {"date-parts": [[2020, "May"]]}}]))
