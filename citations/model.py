@@ -170,16 +170,17 @@ class Contributor:
             raise InvalidReference(
                 f"literal name {self.literal!r} cannot also have given, particle or suffix parts"
             )
-        present = {"family": self.family, "given": self.given, "prefix": self.particle}
-        present["suffix"] = self.suffix
-        for part, _ in self.initials:
-            if not present.get(part):
-                parts = ", ".join(name for name in NAME_PARTS if present[name])
-                raise InvalidReference(
-                    f"name {self.display_name!r}: initials for {part!r}, "
-                    f"which is not one of its parts ({parts})"
-                )
-        if "useprefix" in dict(self.options):
+        if self.initials:
+            present = {"family": self.family, "given": self.given, "prefix": self.particle}
+            present["suffix"] = self.suffix
+            for part, _ in self.initials:
+                if not present.get(part):
+                    parts = ", ".join(name for name in NAME_PARTS if present[name])
+                    raise InvalidReference(
+                        f"name {self.display_name!r}: initials for {part!r}, "
+                        f"which is not one of its parts ({parts})"
+                    )
+        if self.options and "useprefix" in dict(self.options):
             raise InvalidReference("useprefix is Contributor.useprefix, not one of its options")
 
     @classmethod

@@ -119,3 +119,13 @@ def test_contributor_roles_and_empty_initials() -> None:
         assert person.initials == person.options == ()
     with pytest.raises(ValueError, match="'editors' is not a valid Role"):
         Contributor(family="Doe", role="editors")
+
+
+def test_initials_and_options_are_checked_when_given() -> None:
+    """Initials name parts the name has; useprefix is not one of a name's options."""
+    person = Contributor(family="Doe", given="Jane", initials={"given": "J"}, options={"a": "b"})
+    assert person.initials == (("given", "J"),) and person.options == (("a", "b"),)
+    with pytest.raises(InvalidReference, match=r"initials for 'suffix', .* \(family, given\)"):
+        Contributor(family="Doe", given="Jane", initials={"suffix": "J"})
+    with pytest.raises(InvalidReference, match=r"useprefix is Contributor\.useprefix"):
+        Contributor(family="Doe", options={"useprefix": "true"})
