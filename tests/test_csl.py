@@ -21,6 +21,7 @@ from citations import (
     read_csl_json,
     write_csl_json,
 )
+from citations.csl import iter_csl_json
 from citations.markup import join_title, plain_text
 from tests.tools import HANG, require_tool
 
@@ -274,14 +275,21 @@ def test_reads_a_file_path(tmp_path: Path) -> None:
         ('[{"id": "a", "unknown-variable": NaN, "x": [1' + "0" * 5000 + "]}]", ""),
     ],
 )
-def test_bad_input_raises_located_errors(text: str, message: str) -> None:
-    """Malformed JSON names the line; a bad record names its number and id."""
+def test_bad_input_raises_located_errors(text: str, message: str, tmp_path: Path) -> None:
+    """Malformed JSON names the line; a bad record names its number and id; reading the
+    text as a file a batch at a time says the same, naming the file."""
+    path = tmp_path / "refs.json"
+    path.write_text(text, encoding="utf-8")
     if not message:
         assert [ref.key for ref in parse_csl_json(text)] == ["a"]  # unmapped variables: ignored
+        assert [ref.key for batch in iter_csl_json(path, size=1) for ref in batch] == ["a"]
         return
     with pytest.raises(CSLJSONParseError) as info:
         parse_csl_json(text, source_name="<string>")
     assert message in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(CSLJSONParseError) as info:
+        list(iter_csl_json(path, size=1))
+    assert message.replace("<string>", str(path)) in str(info.value)
 
 
 def test_pandoc_citeproc_accepts_the_output(tmp_path: Path) -> None:
