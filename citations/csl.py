@@ -528,7 +528,7 @@ def _skip(text: str, at: int) -> int:
     return match.end() if match else at
 
 
-def _records(text: str, at: int, source: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _records(text: str, at: int, source: str) -> Iterator[tuple[int, Any]]:
     """Each record of the JSON array whose items start at ``at``, numbered, decoded as it
     is asked for (not checked: see :func:`_checked`)."""
     decode = json.JSONDecoder(parse_int=_integer).raw_decode
@@ -734,8 +734,9 @@ _PLAIN_FIELDS = {
     for variable, name in _FIELD_FROM_CSL.items()
     if variable not in ("container-title", "publisher", "page", "note")
 }
-#: What a record holds beside its fields (its names are read in their roles' order).
+#: What a record holds beside its fields.
 _NOT_FIELDS = frozenset({*_ROLE_FROM_CSL, "id", "type", "language", "citation-key"})
+#: The name variables and their roles, in the roles' order (:func:`role_rank`).
 _NAME_VARIABLES = sorted(_ROLE_FROM_CSL.items(), key=lambda item: role_rank(item[1]))
 
 

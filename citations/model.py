@@ -123,10 +123,6 @@ def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[
     return tuple(sorted((name, text) for name, text in pairs.items() if text))
 
 
-def _role(value: str) -> Role:
-    return value if type(value) is Role else Role(value)
-
-
 def _useprefix(value: object) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
@@ -154,7 +150,7 @@ class Contributor:
     particle: str = attrs.field(default="", converter=_strip)
     suffix: str = attrs.field(default="", converter=_strip)
     literal: str = attrs.field(default="", converter=_strip)
-    role: Role = attrs.field(default=Role.AUTHOR, converter=_role)
+    role: Role = attrs.field(default=Role.AUTHOR, converter=Role)
     transliteration: str = attrs.field(default="", converter=_strip)
     useprefix: bool | None = attrs.field(default=None, converter=_useprefix)
     initials: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_pairs)
