@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pickle
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ import pytest
 
 from citations import Contributor, Reference
 from timeline.application import Timeline
-from timeline.chronology import ChronologyEntry, StreamedEntries
+from timeline.chronology import ChronologyEntry, StreamedEntries, cites_any
 from timeline.dates import parse_edtf
 from timeline.documents import (
     render_html,
@@ -288,6 +289,36 @@ def test_chronology_names_its_state_and_carries_citations(tl: Timeline) -> None:
     assert chronology.entries[0].citations[0].locator == "p. 104"
     assert chronology.state == tl.head()
     assert chronology.reference_map["lukin2018pivot"].title.startswith("China and Russia")
+
+
+def test_a_chronology_reads_its_references_when_first_asked_as_of_its_state(
+    tmp_path: Path,
+) -> None:
+    """The references of a chronology are decoded when first read (a Pandoc document does
+    not read them): the ones it cites at its state, even once the journal was written
+    after it and closed; it compares, hashes, pickles and renders as if read at once."""
+    made = datetime(2026, 1, 2, tzinfo=UTC)
+    with Timeline.open(tmp_path / "t.timeline", author="a") as tl:
+        _seed(tl)
+        tl.add_reference(_book("other2019"))
+        tl.cite("2001-treaty", "other2019")
+        tl.merge_references("other2019", into="lukin2018pivot", reason="duplicate")
+        held = tl.reference("lukin2018pivot")
+        chronology, twin, uncited = (
+            tl.chronology(made_at=made),
+            tl.chronology(made_at=made),
+            tl.chronology(made_at=made, categories=["other"]),
+        )
+        pandoc = render_markdown(chronology)
+        tl.amend_reference(_book(title="Another title"), reason="later")
+        tl.add_reference(_book("third2020"))
+        tl.merge_references("lukin2018pivot", into="third2020", reason="a third")
+    assert cites_any(chronology) and not cites_any(uncited)
+    assert chronology.references == (("lukin2018pivot", held),) and uncited.references == ()
+    assert [c.key for entry in chronology for c in entry.citations] == ["lukin2018pivot"] * 2
+    assert render_markdown(chronology) == pandoc and "[@lukin2018pivot]" in pandoc
+    assert pickle.loads(pickle.dumps(twin)) == twin == chronology
+    assert hash(twin) == hash(chronology) and repr(twin) == repr(chronology)
 
 
 def test_a_streamed_chronology_is_the_chronology_read_as_of_its_state(tl: Timeline) -> None:

@@ -35,6 +35,7 @@ from timeline.chronology import (
     StreamedEntries,
     StreamedReferences,
     Tally,
+    with_references_read_later,
 )
 from timeline.dates import (
     MAX_BOUND,
@@ -128,7 +129,7 @@ from timeline.journal import (
     built_aside,
     is_postgres_target,
 )
-from timeline.views import EventFields, EventQuery, Views, event_order, when_order
+from timeline.views import EventFields, EventQuery, ReferenceRow, Views, event_order, when_order
 
 if TYPE_CHECKING:
     from citations import Problem
@@ -298,14 +299,14 @@ class Dispute:
     evidence: tuple[Evidence, ...]
 
 
-def _rekeyed(citation: Citation, surviving: Mapping[str, Reference]) -> Citation:
-    """The citation pointing to its reference's surviving key (merges followed)."""
-    key = surviving[citation.key].key
+def _rekeyed(citation: Citation, surviving: Mapping[str, str]) -> Citation:
+    """The citation pointing to its reference's surviving key (``surviving`` of each key)."""
+    key = surviving[citation.key]
     return citation if key == citation.key else attrs.evolve(citation, key=key)
 
 
-def _entry(view: EventState, surviving: Mapping[str, Reference]) -> ChronologyEntry:
-    """A chronology's entry for an event, its citations pointing to surviving references."""
+def _entry(view: EventState, surviving: Mapping[str, str]) -> ChronologyEntry:
+    """A chronology's entry for an event, its citations pointing to the surviving keys."""
     return ChronologyEntry(
         view.event,
         tuple(_rekeyed(c, surviving) for c in view.citations),
@@ -316,6 +317,12 @@ def _entry(view: EventState, surviving: Mapping[str, Reference]) -> ChronologyEn
         ),
         disputed=disputed_fields(view),
     )
+
+
+def _read(rows: Iterable[ReferenceRow]) -> dict[str, Reference]:
+    """The references of ``rows`` by key (many small values, no cycles: collector paused)."""
+    with collector_paused():
+        return {row.key: row.read() for row in rows}
 
 
 def _field(event: Event | None, name: str) -> Any:
@@ -1615,25 +1622,30 @@ class Timeline:
         with self.read_transaction(), collector_paused():
             query = _event_query(include_retracted=include_retracted, **filters)
             state = self.head()
-            references: Mapping[str, Reference] | StreamedReferences
+            made: dict[str, Any] = {
+                "state": state,
+                "made_at": made_at or datetime.now(UTC),
+                "title": title,
+                "periods": tuple(self.periods()),
+            }
             if stream:
                 at = self.as_of(state.seq)
-                streamed = references = at._streamed_references(query)
-                entries: Sequence[ChronologyEntry] = StreamedEntries(
+                streamed = at._streamed_references(query)
+                entries = StreamedEntries(
                     lambda: at._entries(query, streamed), lambda: at._tally(query)
                 )
-            else:
-                found = self._events(query)
-                surviving = self._surviving({c.key for view in found for c in view.citations})
-                entries = tuple(_entry(view, surviving) for view in found)
-                references = {reference.key: reference for reference in surviving.values()}
-            return Chronology(
-                entries=entries,
-                references=references,
-                state=state,
-                made_at=made_at or datetime.now(UTC),
-                title=title,
-                periods=tuple(self.periods()),
+                return Chronology(entries=entries, references=streamed, **made)
+            found = self._events(query)
+            rows = self._survivors({c.key for view in found for c in view.citations})
+            keys = {key: row.key for key, row in rows.items()}
+            cited = {row.key: row for row in rows.values()}
+            # the references are decoded when first asked for (a Pandoc document never
+            # does): what was read of them now is all they need
+            return with_references_read_later(
+                lambda: _read(cited.values()),
+                len(cited),
+                entries=tuple(_entry(view, keys) for view in found),
+                **made,
             )
 
     def _entries(
@@ -1645,8 +1657,9 @@ class Timeline:
         while page := list(itertools.islice(views, _PAGE)):
             surviving = self._surviving({c.key for view in page for c in view.citations})
             references.keep({ref.key: ref for ref in surviving.values()})
+            keys = {key: ref.key for key, ref in surviving.items()}
             for view in page:
-                yield _entry(view, surviving)
+                yield _entry(view, keys)
 
     def _streamed_references(self, query: EventQuery) -> StreamedReferences:
         """The references the events of ``query`` cite (merges followed), to be read in key
@@ -1655,12 +1668,12 @@ class Timeline:
         merged: set[str] = set()  # the surviving keys of merged ones, not themselves cited
         count = 0
         for start in range(0, len(cited), _PAGE):
-            for key, ref in self._surviving(cited[start : start + _PAGE]).items():
-                at = bisect.bisect_left(cited, ref.key)
-                if ref.key == key:
+            for key, row in self._survivors(cited[start : start + _PAGE]).items():
+                at = bisect.bisect_left(cited, row.key)
+                if row.key == key:
                     count += 1
-                elif at == len(cited) or cited[at] != ref.key:
-                    merged.add(ref.key)
+                elif at == len(cited) or cited[at] != row.key:
+                    merged.add(row.key)
         others = sorted(merged)
 
         def find(keys: Collection[str]) -> dict[str, Reference]:
@@ -1673,10 +1686,10 @@ class Timeline:
             keys = sorted(self._cited_keys(query))
             pages = (keys[start : start + _PAGE] for start in range(0, len(keys), _PAGE))
             own = (
-                (key, ref)
+                (key, row.read())
                 for page in pages
-                for key, ref in self._surviving(page).items()
-                if ref.key == key
+                for key, row in self._survivors(page).items()
+                if row.key == key
             )
             yield from heapq.merge(own, sorted(find(others).items()), key=lambda pair: pair[0])
 
@@ -1725,15 +1738,22 @@ class Timeline:
         return write_events(self._events(query), fmt)
 
     def _surviving(self, keys: Iterable[str]) -> dict[str, Reference]:
-        """Each key's surviving reference (merges followed), one query per merge step."""
-        held: dict[str, ReferenceState] = {}
+        """Each key's surviving reference (merges followed), each read once."""
+        rows = self._survivors(keys)
+        read = _read(rows.values())
+        return {key: read[row.key] for key, row in rows.items()}
+
+    def _survivors(self, keys: Iterable[str]) -> dict[str, ReferenceRow]:
+        """Each key's surviving reference's row (merges followed; no reference read), one
+        query per merge step."""
+        held: dict[str, ReferenceRow] = {}
         wanted = set(keys)
         while wanted:
-            found = self._views.references(keys=wanted, include_merged=True, as_of=self._upto)
-            held.update((view.reference.key, view) for view in found)
-            wanted = {view.merged_into for view in found if view.merged_into} - held.keys()
-        merged = {key: view.merged_into for key, view in held.items() if view.merged_into}
-        return {key: held[_follow(merged, key)].reference for key in keys}
+            found = self._views.reference_rows(wanted, as_of=self._upto)
+            held.update((row.key, row) for row in found)
+            wanted = {row.merged_into for row in found if row.merged_into} - held.keys()
+        merged = {key: row.merged_into for key, row in held.items() if row.merged_into}
+        return {key: held[_follow(merged, key)] for key in keys}
 
     # -- bulk import ----------------------------------------------------------
 

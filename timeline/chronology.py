@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import attrs
 
@@ -179,8 +179,35 @@ def _references(
     return tuple(sorted(value.items()))
 
 
+class _ReadLater:
+    """:class:`Chronology`'s base: a slot, beside the fields attrs makes, for what reads its
+    references when they are first asked for (see :func:`with_references_read_later`)."""
+
+    __slots__ = ("_later",)
+
+
+def with_references_read_later(
+    read: Callable[[], Mapping[str, Reference]], count: int, **fields: Any
+) -> Chronology:
+    """A :class:`Chronology` of ``fields`` whose references (``count`` of them) are
+    ``read()`` when ``references`` is first read: the value it then holds for good, so
+    that it shows what it would have shown had they been read at once. ``read`` must not
+    ask the journal (it may be closed by then), only decode what was read from it."""
+    chronology = Chronology(references={}, **fields)
+    object.__delattr__(chronology, "references")
+    object.__setattr__(chronology, "_later", (read, count))
+    return chronology
+
+
+def cites_any(chronology: Chronology) -> bool:
+    """Whether ``chronology`` holds any reference, as ``bool(chronology.references)``, but
+    none read when they are read later."""
+    later: tuple[Any, int] | None = getattr(chronology, "_later", None)
+    return later[1] > 0 if later is not None else bool(chronology.references)
+
+
 @attrs.frozen
-class Chronology:
+class Chronology(_ReadLater):
     """Events in historical order, the references they cite, and where they came from.
 
     ``entries`` is a tuple, or :class:`StreamedEntries` read from the views as
@@ -199,6 +226,22 @@ class Chronology:
     made_at: datetime
     title: str = "Chronology"
     periods: tuple[Period, ...] = ()
+
+    if not TYPE_CHECKING:  # (for mypy, no attribute is made on demand)
+
+        def __getattr__(self, name: str) -> Any:
+            """The references of :func:`with_references_read_later`, read on first use."""
+            if name != "references":
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+                )
+            later = object.__getattribute__(self, "_later")
+            if later is None:  # read meanwhile, in another thread
+                return object.__getattribute__(self, "references")
+            references = _references(later[0]())
+            object.__setattr__(self, "references", references)
+            object.__setattr__(self, "_later", None)
+            return references
 
     def __iter__(self) -> Iterator[ChronologyEntry]:
         return iter(self.entries)

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
-from timeline.chronology import Chronology, ChronologyEntry
+from timeline.chronology import Chronology, ChronologyEntry, cites_any
 from timeline.documents.common import (
     Counted,
     Footnote,
@@ -155,7 +155,7 @@ def _lines(
             definitions.seek(0)
             yield from (line[:-1].decode() for line in definitions)
             yield ""
-    if options.show_sources and chronology.references:
+    if options.show_sources and cites_any(chronology):
         yield from [f"{heading} {word(options, 'references')}", ""]
         if sources is None:
             yield from ["::: {#refs}", ":::", ""]

@@ -475,6 +475,16 @@ class ViewsContract:
         assert [r.reference.key for r in every] == ["k1", "k2"]
         assert [r.reference.key for r in views.references(as_of=amended)] == ["k1", "k2"]
         assert [r.reference.key for r in views.references(keys=["k2", "k9"])] == ["k2"]
+        assert views.references(keys=["k1", "k2"], as_of=added) == [old]
+        rows = views.reference_rows(["k9", "k2", "k1"])
+        assert [(row.key, row.merged_into, row.read()) for row in rows] == [
+            (r.reference.key, r.merged_into, r.reference) for r in every
+        ]
+        rows = views.reference_rows(["k1", "k9"], as_of=added)
+        assert [(row.key, row.merged_into, row.read()) for row in rows] == [
+            ("k1", None, old.reference)
+        ]
+        assert views.reference_rows([]) == []
         assert views.reference_keys(["k1", "k2", "k9"]) == {"k1", "k2"}
         assert views.reference_keys(["k2", "k9"], as_of=added) == set()
         assert views.reference_keys([]) == set()

@@ -6,12 +6,14 @@ Each entity keeps its versions in order, each with the ``seq`` range it held in
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Collection, Generator, Iterable, Sequence
 from typing import Any
 
 import attrs
 
+from citations import Reference
 from timeline.domain import (
     Event,
     EventState,
@@ -32,6 +34,7 @@ from timeline.views._port import (
     EventQuery,
     EventTally,
     Progress,
+    ReferenceRow,
     event_order,
 )
 from timeline.views._rows import OPEN
@@ -56,6 +59,10 @@ def _now(versions: Sequence[_Held], as_of: int | None) -> Any:
         if version.held(as_of):
             return version.value
     return None
+
+
+def _same(reference: Reference) -> Reference:
+    return reference
 
 
 def _plain(versions: Iterable[_Held]) -> list[tuple[int, int, Any]]:
@@ -260,9 +267,20 @@ class MemoryViews:
             states = (_now(versions, as_of) for versions in self._streams.values())
             found = [s for s in states if isinstance(s, ReferenceState)]
         else:
-            found = [s for s in map(self.reference, set(keys)) if s is not None]
+            read = (self.reference(key, as_of=as_of) for key in set(keys))
+            found = [s for s in read if s is not None]
         found = [s for s in found if include_merged or s.merged_into is None]
         return sorted(found, key=lambda state: state.reference.key)
+
+    def reference_rows(
+        self, keys: Iterable[str], *, as_of: int | None = None
+    ) -> list[ReferenceRow]:
+        """The references of ``keys`` (merged ones too) in key order, each ``read`` as held."""
+        found = self.references(keys=keys, include_merged=True, as_of=as_of)
+        return [
+            ReferenceRow(s.reference.key, s.merged_into, functools.partial(_same, s.reference))
+            for s in found
+        ]
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple, Protocol
 
 import attrs
 
+from citations import Reference
 from timeline.dates import When, format_edtf
 from timeline.domain import Change, EventState, ReferenceState
 from timeline.journal import Record
@@ -89,6 +90,16 @@ class EventFields(NamedTuple):
     values: tuple[Any, ...]
 
 
+class ReferenceRow(NamedTuple):
+    """A reference's key and merge target, read without building the reference
+    (:meth:`Views.reference_rows`): ``read()`` builds it from what was read."""
+
+    key: str
+    #: The key it was merged into, None when it was not.
+    merged_into: str | None
+    read: Callable[[], Reference]
+
+
 class EventTally(NamedTuple):
     """What a page of the events a query selects needs before their first entry
     (:meth:`Views.event_tally`)."""
@@ -162,6 +173,12 @@ class Views(Protocol):
         as_of: int | None = None,
     ) -> list[ReferenceState]:
         """References by key: all of them, or those of ``keys``; merged ones when asked."""
+
+    def reference_rows(
+        self, keys: Iterable[str], *, as_of: int | None = None
+    ) -> list[ReferenceRow]:
+        """The references of ``keys`` (merged ones too) in key order, each to be built when
+        asked: what :meth:`references` finds, its decoding left to ``read``."""
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""

@@ -47,7 +47,14 @@ from timeline.domain import (
 )
 from timeline.errors import JournalReadOnly, UntrustedJournal
 from timeline.journal import PostgresJournal, Record
-from timeline.views._port import Batch, EventFields, EventQuery, EventTally, Progress
+from timeline.views._port import (
+    Batch,
+    EventFields,
+    EventQuery,
+    EventTally,
+    Progress,
+    ReferenceRow,
+)
 from timeline.views._rows import (
     OPEN,
     VERSIONED,
@@ -56,7 +63,13 @@ from timeline.views._rows import (
     citation_of,
     event_states,
 )
-from timeline.views._sqlite import KEYS, READ_MODEL_SCHEMA, SQLiteViews, row_differences
+from timeline.views._sqlite import (
+    KEYS,
+    READ_MODEL_SCHEMA,
+    SQLiteViews,
+    row_differences,
+    stored_reference,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -605,6 +618,23 @@ class PostgresViews:
                 ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
                 for data, version, merged in map(_row, rows)
             ]
+
+    def reference_rows(
+        self, keys: Iterable[str], *, as_of: int | None = None
+    ) -> list[ReferenceRow]:
+        """The references of ``keys`` (merged ones too) in key order, each decoded from its
+        JSON when ``read``."""
+        held, params = _held("r", as_of)
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT r.key, r.merged_into, r.data FROM {self._s}.bib_references r "
+                f"WHERE {held} AND r.key = ANY(%s) ORDER BY r.key",
+                [*params, _texts(keys)],
+            ).fetchall()
+        return [
+            ReferenceRow(key, merged, stored_reference(data))
+            for key, merged, data in map(_row, rows)
+        ]
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""

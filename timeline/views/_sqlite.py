@@ -30,9 +30,10 @@ import functools
 import json
 import re
 import sqlite3
-from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
+from citations import Reference
 from timeline._collector import collector_paused
 from timeline.domain import (
     Change,
@@ -53,7 +54,14 @@ from timeline.journal import (
     normal_sql,
     schema_objects,
 )
-from timeline.views._port import Batch, EventFields, EventQuery, EventTally, Progress
+from timeline.views._port import (
+    Batch,
+    EventFields,
+    EventQuery,
+    EventTally,
+    Progress,
+    ReferenceRow,
+)
 from timeline.views._rows import (
     OPEN,
     VERSIONED,
@@ -261,6 +269,15 @@ def _expected() -> Mapping[str, tuple[str, str | None]]:
 
 
 _CITATION_COLUMNS = "event_id, key, locator, quote, supports"
+
+
+def stored_reference(data: str) -> Callable[[], Reference]:
+    """What builds the reference a ``bib_references.data`` column holds (unchecked)."""
+    return functools.partial(_decoded_reference, data)
+
+
+def _decoded_reference(data: str) -> Reference:
+    return decode_reference(json.loads(data), check=False)
 
 
 class SQLiteViews:
@@ -678,6 +695,19 @@ class SQLiteViews:
                 ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
                 for data, version, merged in rows
             ]
+
+    def reference_rows(
+        self, keys: Iterable[str], *, as_of: int | None = None
+    ) -> list[ReferenceRow]:
+        """The references of ``keys`` (merged ones too) in key order, each decoded from its
+        JSON when ``read``."""
+        held, params = _held("r", as_of)
+        rows = self._conn.execute(
+            f"SELECT r.key, r.merged_into, r.data FROM bib_references r WHERE {held} "
+            "AND r.key IN (SELECT value FROM json_each(?)) ORDER BY r.key",
+            [*params, json.dumps(list(keys))],
+        )
+        return [ReferenceRow(key, merged, stored_reference(data)) for key, merged, data in rows]
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""
