@@ -307,9 +307,14 @@ def _rekeyed(citation: Citation, surviving: Mapping[str, str]) -> Citation:
 
 def _entry(view: EventState, surviving: Mapping[str, str]) -> ChronologyEntry:
     """A chronology's entry for an event, its citations pointing to the surviving keys."""
+    citations = view.citations
+    if any(surviving[c.key] != c.key for c in citations):
+        citations = tuple(_rekeyed(c, surviving) for c in citations)
+    if not view.claims:  # most events: no evidence, nothing disputed
+        return ChronologyEntry(view.event, citations, view.retracted)
     return ChronologyEntry(
         view.event,
-        tuple(_rekeyed(c, surviving) for c in view.citations),
+        citations,
         retracted=view.retracted,
         evidence=tuple(
             attrs.evolve(item, sources=tuple((k, _rekeyed(c, surviving)) for k, c in item.sources))
