@@ -48,9 +48,10 @@ UNUSED = (
 #: What a Markdown chronology with Pandoc citations (and the job of ``bench/job.py``: an
 #: import of EDTF-dated events and CSL-JSON references, revisions, a query, that document)
 #: must not load: the style machinery, the BibTeX adapter, the date phrase readers and
-#: their calendar tables, the other formats' writers (the HTML viewer's too) and readers
-#: (data tables through a mapping), the journal and views held in memory, the journal's
-#: dump and load, the LaTeX text tables, the RIS reader, pypinyin, pandas and numpy.
+#: their calendar tables, the other formats' writers (the HTML viewer's too, and the
+#: footnotes' formatted sources) and readers (data tables through a mapping), the journal
+#: and views held in memory, the journal's dump and load, the LaTeX text tables, the RIS
+#: reader, pypinyin, pandas and numpy.
 UNFORMATTED = (
     "pybtex",
     "citeproc",
@@ -67,7 +68,7 @@ UNFORMATTED = (
     "sxtwl",
     *(
         f"timeline.documents.{name}"
-        for name in ("html", "latex", "svg", "table", "timelinejs", "wikidata")
+        for name in ("html", "latex", "sources", "svg", "table", "timelinejs", "wikidata")
     ),
     "timeline.viewer",
     "timeline.journal._memory",

@@ -15,9 +15,8 @@ from __future__ import annotations
 import io
 import json
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from typing import IO, TYPE_CHECKING, TextIO
 
 from timeline.chronology import Chronology, ChronologyEntry, cites_any
 from timeline.documents.common import (
@@ -36,8 +35,10 @@ from timeline.documents.common import (
     word,
 )
 from timeline.documents.options import DocumentOptions
-from timeline.documents.sources import Sources, formatted_sources
 from timeline.domain import Citation
+
+if TYPE_CHECKING:
+    from timeline.documents.sources import Sources
 
 __all__ = ["pandoc_key", "render_markdown", "write_markdown"]
 
@@ -103,6 +104,20 @@ def _provenance(chronology: Chronology, options: DocumentOptions) -> str:
     return escape_markdown(provenance(chronology, options)).replace(full, grouped)
 
 
+def _sources(chronology: Chronology, options: DocumentOptions) -> Sources:
+    """The footnotes' formatted sources (their module is imported by the flavour that
+    writes them, as the spool of their definitions is: Pandoc's writes neither)."""
+    from timeline.documents.sources import formatted_sources
+
+    return formatted_sources(chronology, options, "markdown")
+
+
+def _spooled() -> IO[bytes]:
+    import tempfile
+
+    return tempfile.SpooledTemporaryFile(_SPOOLED)
+
+
 def _lines(
     chronology: Chronology, entries: Iterable[ChronologyEntry], options: DocumentOptions
 ) -> Iterator[str]:
@@ -123,16 +138,12 @@ def _lines(
     else:
         yield from [f"# {escape_markdown(chronology.title)}", ""]
     yield from [f"*{_provenance(chronology, options)}*", ""]
-    sources = (
-        None
-        if pandoc or not options.show_sources
-        else formatted_sources(chronology, options, "markdown")
-    )
+    sources = None if pandoc or not options.show_sources else _sources(chronology, options)
     cite = _pandoc_citations if pandoc else named_sources(chronology, escape_markdown)
     cited: set[str] = set()
     number = 0
     heading = "##"
-    with tempfile.SpooledTemporaryFile(_SPOOLED) as definitions:
+    with io.BytesIO() if sources is None else _spooled() as definitions:
         for label, run in grouped(entries, options, chronology.periods):
             if label:
                 yield from [f"{heading} {escape_markdown(label)}", ""]
