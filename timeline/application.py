@@ -1640,18 +1640,23 @@ class Timeline:
                     lambda: at._entries(query, streamed), lambda: at._tally(query)
                 )
                 return Chronology(entries=entries, references=streamed, **made)
-            found = self._events(query)
-            rows = self._survivors({c.key for view in found for c in view.citations})
-            keys = {key: row.key for key, row in rows.items()}
-            cited = {row.key: row for row in rows.values()}
-            # the references are decoded when first asked for (a Pandoc document never
-            # does): what was read of them now is all they need
-            return with_references_read_later(
-                lambda: _read(cited.values()),
-                len(cited),
-                entries=tuple(_entry(view, keys) for view in found),
-                **made,
-            )
+            # (its states and rows gone when the collector resumes: fewer values to pass)
+            return self._chronology(query, made)
+
+    def _chronology(self, query: EventQuery, made: dict[str, Any]) -> Chronology:
+        """The chronology of :meth:`chronology` (not streamed) of ``made`` fields: its
+        references decoded when first asked for (a Pandoc document never does) from the
+        rows read now."""
+        found = self._events(query)
+        rows = self._survivors({c.key for view in found for c in view.citations})
+        keys = {key: row.key for key, row in rows.items()}
+        cited = {row.key: row for row in rows.values()}
+        return with_references_read_later(
+            lambda: _read(cited.values()),
+            len(cited),
+            entries=tuple(_entry(view, keys) for view in found),
+            **made,
+        )
 
     def _entries(
         self, query: EventQuery, references: StreamedReferences

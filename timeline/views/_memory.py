@@ -6,7 +6,6 @@ Each entity keeps its versions in order, each with the ``seq`` range it held in
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Collection, Generator, Iterable, Sequence
 from typing import Any
@@ -36,6 +35,7 @@ from timeline.views._port import (
     Progress,
     ReferenceRow,
     event_order,
+    reference_rows,
 )
 from timeline.views._rows import OPEN
 
@@ -277,10 +277,7 @@ class MemoryViews:
     ) -> list[ReferenceRow]:
         """The references of ``keys`` (merged ones too) in key order, each ``read`` as held."""
         found = self.references(keys=keys, include_merged=True, as_of=as_of)
-        return [
-            ReferenceRow(s.reference.key, s.merged_into, functools.partial(_same, s.reference))
-            for s in found
-        ]
+        return reference_rows(((s.reference.key, s.merged_into, s.reference) for s in found), _same)
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""

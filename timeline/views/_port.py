@@ -92,12 +92,27 @@ class EventFields(NamedTuple):
 
 class ReferenceRow(NamedTuple):
     """A reference's key and merge target, read without building the reference
-    (:meth:`Views.reference_rows`): ``read()`` builds it from what was read."""
+    (:meth:`Views.reference_rows`): :meth:`read` builds it from what was stored."""
 
     key: str
     #: The key it was merged into, None when it was not.
     merged_into: str | None
-    read: Callable[[], Reference]
+    #: What the views hold of it (a SQL adapter: its JSON), and what builds it from that.
+    stored: Any
+    decode: Callable[[Any], Reference]
+
+    def read(self) -> Reference:
+        """The reference."""
+        return self.decode(self.stored)
+
+
+def reference_rows(
+    found: Iterable[Sequence[Any]], decode: Callable[[Any], Reference]
+) -> list[ReferenceRow]:
+    """:class:`ReferenceRow` of each ``key, merged_into, stored`` of ``found``, built by
+    ``decode`` (made as plain tuples are: a NamedTuple's own constructor is Python code)."""
+    new = tuple.__new__
+    return [new(ReferenceRow, (key, merged, stored, decode)) for key, merged, stored in found]
 
 
 class EventTally(NamedTuple):

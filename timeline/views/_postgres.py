@@ -54,6 +54,7 @@ from timeline.views._port import (
     EventTally,
     Progress,
     ReferenceRow,
+    reference_rows,
 )
 from timeline.views._rows import (
     OPEN,
@@ -631,10 +632,7 @@ class PostgresViews:
                 f"WHERE {held} AND r.key = ANY(%s) ORDER BY r.key",
                 [*params, _texts(keys)],
             ).fetchall()
-        return [
-            ReferenceRow(key, merged, stored_reference(data))
-            for key, merged, data in map(_row, rows)
-        ]
+        return reference_rows(map(_row, rows), stored_reference)
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""

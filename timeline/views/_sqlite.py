@@ -30,7 +30,7 @@ import functools
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from citations import Reference
@@ -61,6 +61,7 @@ from timeline.views._port import (
     EventTally,
     Progress,
     ReferenceRow,
+    reference_rows,
 )
 from timeline.views._rows import (
     OPEN,
@@ -271,12 +272,8 @@ def _expected() -> Mapping[str, tuple[str, str | None]]:
 _CITATION_COLUMNS = "event_id, key, locator, quote, supports"
 
 
-def stored_reference(data: str) -> Callable[[], Reference]:
-    """What builds the reference a ``bib_references.data`` column holds (unchecked)."""
-    return functools.partial(_decoded_reference, data)
-
-
-def _decoded_reference(data: str) -> Reference:
+def stored_reference(data: str) -> Reference:
+    """The reference a ``bib_references.data`` column holds (unchecked)."""
     return decode_reference(json.loads(data), check=False)
 
 
@@ -707,7 +704,7 @@ class SQLiteViews:
             "AND r.key IN (SELECT value FROM json_each(?)) ORDER BY r.key",
             [*params, json.dumps(list(keys))],
         )
-        return [ReferenceRow(key, merged, stored_reference(data)) for key, merged, data in rows]
+        return reference_rows(rows, stored_reference)
 
     def reference_keys(self, keys: Iterable[str], *, as_of: int | None = None) -> set[str]:
         """Those of ``keys`` that name a reference (merged or not), no reference read."""
