@@ -59,6 +59,7 @@ from timeline.domain import (
 )
 from timeline.errors import CorruptJournal
 from timeline.journal import Draft, KindRegistry, SQLiteJournal
+from timeline.views._rows import citation_of, to_json
 
 
 def _kind_id(entry: ChangeKind[Any]) -> str:
@@ -451,3 +452,21 @@ def test_a_checked_event_reads_back_unchecked_as_the_checked_decode_gives_it(
     unchecked, checked = decode_event(stored, check=False), decode_event(stored)
     assert unchecked == checked and repr(unchecked) == repr(checked)
     assert checked == event or event.when_from_period
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    locator=st.text(max_size=6),
+    supports=st.lists(st.sampled_from(["when", "title", "actors", "_casualties"]), max_size=4),
+)
+def test_a_checked_citation_reads_back_unchecked_as_it_was(
+    locator: str, supports: list[str]
+) -> None:
+    """citation_of a citation's columns as the views store them (decode_citation: nothing
+    converted again) is the citation, with its identity, of the same types."""
+    citation = Citation("e1", "k1", locator, "a quote", supports)
+    stored = to_json(list(citation.supports)) if citation.supports else "[]"
+    row = (citation.event_id, citation.key, citation.locator, citation.quote, stored)
+    read = citation_of(row)
+    assert read == citation and read.id == citation.id and repr(read) == repr(citation)
+    assert type(read.supports) is tuple and hash(read) == hash(citation)

@@ -38,6 +38,7 @@ from timeline.domain import (
     ReferenceAdded,
     ReferenceAmended,
     ReferenceMerged,
+    decode_citation,
     decode_event,
     encode_claim,
     encode_event,
@@ -80,9 +81,10 @@ VERSIONED = {"events": "id", "bib_references": "key", "citations": "id", "claims
 
 
 def citation_of(row: Sequence[Any]) -> Citation:
-    """A citation from ``event_id, key, locator, quote, supports`` columns."""
+    """A citation from ``event_id, key, locator, quote, supports`` columns (written from a
+    checked one: read back unchecked)."""
     supports = () if row[4] == "[]" else tuple(json.loads(row[4]))
-    return Citation(row[0], row[1], row[2], row[3], supports)  # (keywords cost a third)
+    return decode_citation(row[0], row[1], row[2], row[3], supports)
 
 
 def event_states(

@@ -72,10 +72,10 @@ from timeline.views._rows import (
     event_states,
 )
 
-#: Bump when the tables change shape, or the form their rows hold: events and references
-#: are read back unchecked (``decode_event`` and ``decode_reference`` with ``check=False``),
-#: so a change to the form a checked one takes bumps it too. An older checkpoint triggers
-#: a rebuild.
+#: Bump when the tables change shape, or the form their rows hold: events, references and
+#: citations are read back unchecked (``decode_event`` and ``decode_reference`` with
+#: ``check=False``, ``decode_citation``), so a change to the form a checked one takes bumps
+#: it too. An older checkpoint triggers a rebuild.
 READ_MODEL_SCHEMA = 5
 
 #: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
