@@ -308,8 +308,10 @@ def _rekeyed(citation: Citation, surviving: Mapping[str, str]) -> Citation:
 def _entry(view: EventState, surviving: Mapping[str, str]) -> ChronologyEntry:
     """A chronology's entry for an event, its citations pointing to the surviving keys."""
     citations = view.citations
-    if any(surviving[c.key] != c.key for c in citations):
-        citations = tuple(_rekeyed(c, surviving) for c in citations)
+    for citation in citations:
+        if surviving[citation.key] != citation.key:
+            citations = tuple(_rekeyed(c, surviving) for c in citations)
+            break
     if not view.claims:  # most events: no evidence, nothing disputed
         return ChronologyEntry(view.event, citations, view.retracted)
     return ChronologyEntry(

@@ -12,6 +12,7 @@ entry gives each value with its sources: "date (disputed): 2 March 1969
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -53,8 +54,13 @@ def pandoc_key(key: str) -> str:
     return f"@{key}" if _PLAIN_KEY.match(key) else f"@{{{key}}}"
 
 
+# Locators and date labels repeat through a document ("p. 12", "1969"): escaped once each.
+@functools.lru_cache(maxsize=1 << 12)
 def _locator(text: str) -> str:
     return escape_markdown(text).replace(";", "\\;")
+
+
+_label = functools.lru_cache(maxsize=1 << 12)(escape_markdown)
 
 
 def _pandoc_citations(citations: tuple[Citation, ...]) -> str:
@@ -83,7 +89,7 @@ def _entry_line(
     cite: Callable[[tuple[Citation, ...]], str],
 ) -> list[str]:
     event = entry.event
-    head = f"**{escape_markdown(date_label(event, options))}** — "
+    head = f"**{_label(date_label(event, options))}** — "
     head += escape_markdown(title_of(event, options))
     if entry.retracted:
         head = f"~~{head}~~ *({word(options, 'retracted')})*"
