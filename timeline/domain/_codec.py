@@ -281,21 +281,25 @@ def _trusted_text(data: Mapping[str, Any]) -> LocalizedText:
     return _new_text(tuple(sorted(texts.items())), original)
 
 
+_CATEGORY_KEY = _stored_key("category")
+
+
 def _trusted_event(data: Mapping[str, Any]) -> Event:
     """:func:`decode_event` of an event this version checked and stored: nothing checked."""
     when = data.get("when")
+    places, relations = data["places"], data["relations"]  # most events: none
     return _new_event(
         data["id"],
         UNDATED if when is None else parse_edtf(when),
         _trusted_text(data["title"]),
         data["when_text"],
         _trusted_text(data["summary"]),
-        data[_stored_key("category")],
+        data[_CATEGORY_KEY],
         tuple([Actor.parse(text) for text in data["actors"]]),
-        _decode_places(data["places"]),
+        _decode_places(places) if places else (),
         tuple(data["tags"]),
         data["importance"],
-        _decode_relations(data["relations"]),
+        _decode_relations(relations) if relations else (),
         data.get("during", ""),
         when is None,
     )
