@@ -332,6 +332,16 @@ def _read(rows: Iterable[ReferenceRow]) -> dict[str, Reference]:
         return {row.key: row.read() for row in rows}
 
 
+def _decoded(
+    stored: Mapping[str, Any], decode: Callable[[Any], Reference] | None
+) -> dict[str, Reference]:
+    """The references ``decode`` makes of what the views ``stored`` of them, by key."""
+    if decode is None:  # (none stored)
+        return {}
+    with collector_paused():
+        return {key: decode(data) for key, data in stored.items()}
+
+
 def _field(event: Event | None, name: str) -> Any:
     """A field's value as a history shows it: None for an absent event, and for the
     ``when`` of one with no date of its own."""
@@ -1652,9 +1662,12 @@ class Timeline:
         found = self._events(query)
         rows = self._survivors({c.key for view in found for c in view.citations})
         keys = {key: row.key for key, row in rows.items()}
-        cited = {row.key: row for row in rows.values()}
+        # what the views hold of each (their JSON: no value the collector walks), and how
+        # to decode it (the same for every row)
+        cited = {row.key: row.stored for row in rows.values()}
+        decode = next((row.decode for row in rows.values()), None)
         return with_references_read_later(
-            lambda: _read(cited.values()),
+            lambda: _decoded(cited, decode),
             len(cited),
             entries=tuple(_entry(view, keys) for view in found),
             **made,

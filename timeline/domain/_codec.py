@@ -9,6 +9,7 @@ old payloads on read.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -284,6 +285,18 @@ def _trusted_text(data: Mapping[str, Any]) -> LocalizedText:
 _CATEGORY_KEY = _stored_key("category")
 
 
+# Events read back share their tuple of actors and of tags with those read before that
+# have the same (a timeline repeats a few): fewer values for the cyclic collector to walk.
+@functools.lru_cache(maxsize=1 << 12)
+def _actors_of(texts: tuple[str, ...]) -> tuple[Actor, ...]:
+    return tuple([Actor.parse(text) for text in texts])
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _shared(values: tuple[str, ...]) -> tuple[str, ...]:
+    return values
+
+
 def _trusted_event(data: Mapping[str, Any]) -> Event:
     """:func:`decode_event` of an event this version checked and stored: nothing checked."""
     when = data.get("when")
@@ -295,9 +308,9 @@ def _trusted_event(data: Mapping[str, Any]) -> Event:
         data["when_text"],
         _trusted_text(data["summary"]),
         data[_CATEGORY_KEY],
-        tuple([Actor.parse(text) for text in data["actors"]]),
+        _actors_of(tuple(data["actors"])),
         _decode_places(places) if places else (),
-        tuple(data["tags"]),
+        _shared(tuple(data["tags"])),
         data["importance"],
         _decode_relations(relations) if relations else (),
         data.get("during", ""),
