@@ -299,19 +299,24 @@ class Dispute:
     evidence: tuple[Evidence, ...]
 
 
-def _rekeyed(citation: Citation, surviving: Mapping[str, str]) -> Citation:
-    """The citation pointing to its reference's surviving key (``surviving`` of each key)."""
-    key = surviving[citation.key]
-    return citation if key == citation.key else attrs.evolve(citation, key=key)
+def _rekeyed(citation: Citation, moved: Mapping[str, str]) -> Citation:
+    """The citation pointing to its reference's surviving key (``moved``: the surviving key
+    of each merged one)."""
+    key = moved.get(citation.key)
+    return citation if key is None else attrs.evolve(citation, key=key)
 
 
-def _entry(view: EventState, surviving: Mapping[str, str]) -> ChronologyEntry:
-    """A chronology's entry for an event, its citations pointing to the surviving keys."""
+def _moved(surviving: Mapping[str, Reference | ReferenceRow]) -> dict[str, str]:
+    """The keys of ``surviving`` whose reference is another's (merged), with that one's."""
+    return {key: ref.key for key, ref in surviving.items() if ref.key != key}
+
+
+def _entry(view: EventState, moved: Mapping[str, str]) -> ChronologyEntry:
+    """A chronology's entry for an event, its citations pointing to the surviving keys
+    (``moved``: those of the merged keys; most timelines have none)."""
     citations = view.citations
-    for citation in citations:
-        if surviving[citation.key] != citation.key:
-            citations = tuple(_rekeyed(c, surviving) for c in citations)
-            break
+    if moved and any(citation.key in moved for citation in citations):
+        citations = tuple(_rekeyed(c, moved) for c in citations)
     if not view.claims:  # most events: no evidence, nothing disputed
         return ChronologyEntry(view.event, citations, view.retracted)
     return ChronologyEntry(
@@ -319,7 +324,7 @@ def _entry(view: EventState, surviving: Mapping[str, str]) -> ChronologyEntry:
         citations,
         retracted=view.retracted,
         evidence=tuple(
-            attrs.evolve(item, sources=tuple((k, _rekeyed(c, surviving)) for k, c in item.sources))
+            attrs.evolve(item, sources=tuple((k, _rekeyed(c, moved)) for k, c in item.sources))
             for item in evidence(view)
         ),
         disputed=disputed_fields(view),
@@ -1661,7 +1666,7 @@ class Timeline:
         rows read now."""
         found = self._events(query)
         rows = self._survivors({c.key for view in found for c in view.citations})
-        keys = {key: row.key for key, row in rows.items()}
+        moved = _moved(rows)
         # what the views hold of each (their JSON: no value the collector walks), and how
         # to decode it (the same for every row)
         cited = {row.key: row.stored for row in rows.values()}
@@ -1669,7 +1674,7 @@ class Timeline:
         return with_references_read_later(
             lambda: _decoded(cited, decode),
             len(cited),
-            entries=tuple(_entry(view, keys) for view in found),
+            entries=tuple(_entry(view, moved) for view in found),
             **made,
         )
 
@@ -1682,9 +1687,9 @@ class Timeline:
         while page := list(itertools.islice(views, _PAGE)):
             surviving = self._surviving({c.key for view in page for c in view.citations})
             references.keep({ref.key: ref for ref in surviving.values()})
-            keys = {key: ref.key for key, ref in surviving.items()}
+            moved = _moved(surviving)
             for view in page:
-                yield _entry(view, keys)
+                yield _entry(view, moved)
 
     def _streamed_references(self, query: EventQuery) -> StreamedReferences:
         """The references the events of ``query`` cite (merges followed), to be read in key
