@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -44,11 +45,20 @@ else:
 
 
 @pytest.fixture(autouse=True)
-def _forget() -> None:
-    """The style starts each test with nothing formatted in this process."""
-    style = load_style(STYLE)
-    for store in (style.entries, style.orders, style.citations):
-        store.clear()
+def _forget() -> Iterator[None]:
+    """The style starts each test with nothing formatted in this process, and forgets what
+    the test formatted when it ends: the texts read from a tampered cache would otherwise
+    be the entries a later test in the same worker gets (they made the Pandoc agreement
+    test in tests/test_styles.py fail when it ran after these in one worker)."""
+
+    def forget() -> None:
+        style = load_style(STYLE)
+        for store in (style.entries, style.orders, style.citations):
+            store.clear()
+
+    forget()
+    yield
+    forget()
 
 
 def _in_new_process(cache: Path | None, style: str = STYLE) -> list[str]:
