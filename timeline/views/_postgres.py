@@ -43,7 +43,6 @@ from timeline.domain import (
     ReferenceState,
     decode,
     decode_claim,
-    decode_reference,
 )
 from timeline.errors import JournalReadOnly, UntrustedJournal
 from timeline.journal import PostgresJournal, Record
@@ -616,7 +615,7 @@ class PostgresViews:
             ).fetchall()
         with collector_paused():
             return [
-                ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
+                ReferenceState(stored_reference(data), version, merged)
                 for data, version, merged in map(_row, rows)
             ]
 

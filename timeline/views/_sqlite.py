@@ -689,7 +689,7 @@ class SQLiteViews:
         )
         with collector_paused():
             return [
-                ReferenceState(decode_reference(json.loads(data), check=False), version, merged)
+                ReferenceState(stored_reference(data), version, merged)
                 for data, version, merged in rows
             ]
 
