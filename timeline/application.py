@@ -1849,7 +1849,7 @@ class Timeline:
             with self._journal.read_transaction(), collector_paused():
                 sync.plan(stream, tuple(references), reason)
         else:
-            with self._journal.transaction(), collector_paused():
+            with self._journal.transaction(join_nested=True), collector_paused():
                 sync.plan(stream, tuple(references), reason)
         if progress is not None:
             progress(sync.done)

@@ -52,7 +52,7 @@ class MemoryJournal(ChainStore):
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def _transaction(self) -> Iterator[None]:
         """Appends inside are taken back when the block raises (nested blocks too)."""
         mark = len(self._rows)
         try:

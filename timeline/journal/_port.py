@@ -119,10 +119,15 @@ class Journal(Protocol):
         """The last seq recorded at or before ``instant`` (aware); 0 if none was."""
         ...
 
-    def transaction(self) -> AbstractContextManager[None]:
+    def transaction(self, *, join_nested: bool = False) -> AbstractContextManager[None]:
         """A write transaction: appends inside are written together or not at all.
 
         Nested ones roll back on their own (savepoints) when their block raises.
+        With ``join_nested`` they join this one instead, at no cost per block (a
+        bulk import appends chunk after chunk): a block inside that raises leaves
+        the whole transaction failed, even if the exception is caught; any further
+        append raises :class:`JournalUsageError`, and leaving the block rolls it all
+        back and raises :class:`JournalUsageError`.
         """
         ...
 

@@ -361,7 +361,7 @@ class PostgresJournal(ChainStore):
     # -- transactions -------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def _transaction(self) -> Iterator[None]:
         """A write transaction holding the journal's lock; nested ones are savepoints.
 
         The lock (``pg_advisory_xact_lock``) is taken first, so the head read

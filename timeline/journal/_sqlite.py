@@ -568,7 +568,7 @@ class SQLiteJournal(ChainStore):
     # -- writing ----------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def _transaction(self) -> Iterator[None]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error); nested ones are savepoints.
 
         Appends made inside join the transaction: all of them are written or none.

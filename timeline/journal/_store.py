@@ -2,8 +2,8 @@
 
 An adapter subclasses :class:`ChainStore` and implements the primitives
 (``_last``, ``_versions``, ``_stored``, ``_insert``, ``_select``,
-``_stream_rows``, ``_recorded_at``) plus the port's ``rows``,
-``transaction``, ``read_transaction``, ``close`` and ``read_only``. Every
+``_stream_rows``, ``_recorded_at``, ``_transaction``) plus the port's
+``rows``, ``read_transaction``, ``close`` and ``read_only``. Every
 append, single or batched, reads the head once and the streams' versions with
 one call, then inserts all its rows with one call.
 """
@@ -11,8 +11,11 @@ one call, then inserts all its rows with one call.
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+
+import attrs
 
 from timeline.errors import CorruptJournal, JournalUsageError, RecordIdConflict, VersionConflict
 from timeline.journal._chain import GENESIS_HASH, Prepared, Row, chain
@@ -47,6 +50,7 @@ class ChainStore(Journal, abc.ABC):
         self._preparer = Preparer(registry)
         self._decoder = Decoder(registry, name)
         self._calling_then = False
+        self._joined: _Joined | None = None
 
     # -- primitives ---------------------------------------------------------------
 
@@ -80,6 +84,10 @@ class ChainStore(Journal, abc.ABC):
     def _recorded_at(self, seq: int) -> str | None:
         """The stored recorded_at of ``seq``; None if no such row."""
 
+    @abc.abstractmethod
+    def _transaction(self) -> contextlib.AbstractContextManager[None]:
+        """A write transaction, all or nothing; nested ones roll back on their own."""
+
     # -- the port -------------------------------------------------------------------
 
     @property
@@ -87,6 +95,44 @@ class ChainStore(Journal, abc.ABC):
         """True while an append's ``then`` callback runs: inside the append's transaction
         (or savepoint), which undoes whatever the callback writes when it raises."""
         return self._calling_then
+
+    def transaction(self, *, join_nested: bool = False) -> contextlib.AbstractContextManager[None]:
+        if self._joined is not None:
+            return self._joined_part()
+        return self._joining() if join_nested else self._transaction()
+
+    @contextlib.contextmanager
+    def _joining(self) -> Iterator[None]:
+        """A transaction that the ones opened inside join, with no savepoint of their own."""
+        with self._transaction():
+            self._joined = joined = _Joined()
+            try:
+                yield
+            finally:
+                self._joined = None
+            if joined.failed:
+                raise JournalUsageError(
+                    f"{self._name}: a block inside this transaction raised, so all of it is "
+                    f"rolled back (the blocks inside joined it, with no savepoint to undo "
+                    f"one alone)"
+                )
+
+    @contextlib.contextmanager
+    def _joined_part(self) -> Iterator[None]:
+        """A transaction opened inside a joining one: a part of it. A part that raises
+        leaves the whole transaction failed: it can then only roll back."""
+        joined = self._joined
+        assert joined is not None
+        if joined.failed:
+            raise JournalUsageError(
+                f"{self._name}: a block inside this transaction raised earlier; it can only "
+                f"roll back now"
+            )
+        try:
+            yield
+        except BaseException:
+            joined.failed = True
+            raise
 
     @property
     def registry(self) -> KindRegistry | None:
@@ -237,3 +283,10 @@ class ChainStore(Journal, abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._name!r})"
+
+
+@attrs.define
+class _Joined:
+    """The state of a transaction that nested ones join: whether a part of it raised."""
+
+    failed: bool = False

@@ -234,6 +234,56 @@ class JournalContract:
             journal.append("t", [draft()])
         assert journal.head().seq == 2 and journal.verify().ok
 
+    def test_transactions_inside_a_joining_one_are_written_with_it(self, journal: Journal) -> None:
+        """With join_nested, appends and transactions inside are committed together."""
+        with journal.transaction(join_nested=True):
+            journal.append("s", [draft()])
+            with journal.transaction():
+                journal.append("t", [draft(), draft()])
+            journal.append_batch([("u", [draft()], NO_STREAM), ("s", [draft()], 1)])
+        assert [(r.seq, r.stream) for r in journal.read()] == [
+            (1, "s"),
+            (2, "t"),
+            (3, "t"),
+            (4, "u"),
+            (5, "s"),
+        ]
+        assert journal.verify().ok
+
+    def test_a_part_that_raises_fails_the_whole_joining_transaction(self, journal: Journal) -> None:
+        """A block inside that raises, even caught, leaves the transaction able only to roll
+        back: later appends are refused, and leaving it undoes every append in it."""
+        journal.append("before", [draft()])
+
+        def fail(records: Any) -> None:
+            raise RuntimeError("refused")
+
+        with (
+            pytest.raises(JournalUsageError, match="rolled back"),
+            journal.transaction(join_nested=True),
+        ):
+            journal.append("s", [draft()])
+            with pytest.raises(RuntimeError):
+                journal.append("t", [draft()], then=fail)
+            with pytest.raises(JournalUsageError, match="only roll back"):
+                journal.append("u", [draft()])
+        assert [r.stream for r in journal.read()] == ["before"]
+        with journal.transaction(join_nested=True):
+            journal.append("after", [draft()])
+        assert [r.stream for r in journal.read()] == ["before", "after"]
+        assert journal.verify().ok
+
+    def test_an_error_out_of_a_joining_transaction_rolls_it_back_as_itself(
+        self, journal: Journal
+    ) -> None:
+        """The error a part raises comes out unchanged when nothing catches it."""
+        with pytest.raises(VersionConflict), journal.transaction(join_nested=True):
+            journal.append("s", [draft()])
+            journal.append("s", [draft()], expected_version=NO_STREAM)
+        assert journal.head().seq == 0
+        journal.append("s", [draft()], expected_version=NO_STREAM)
+        assert journal.verify().ok
+
     def test_idempotent_retry_returns_stored_records(self, journal: Journal) -> None:
         """Re-appending the same record ids with the same content writes nothing."""
         batch = [Draft("note.added", {"n": 1}, "id-1"), Draft("note.added", {"n": 2}, "id-2")]
