@@ -252,6 +252,69 @@ def test_views_of_layout_4_become_without_rowid_tables(tmp_path: Path) -> None:
         assert tl.verify().ok
 
 
+def test_views_of_layout_5_are_rebuilt_with_runs_of_versions(tmp_path: Path) -> None:
+    """A file written by the code of READ_MODEL_SCHEMA 5 (an ``events`` row per version)
+    opens and verifies read-only; opened for writing, its views are rebuilt with a row per
+    run of versions, and answer as before at every seq, its records untouched."""
+    path = tmp_path / "old.timeline"
+    path.write_bytes(gzip.decompress((DATA / "views-schema-5.timeline.gz").read_bytes()))
+
+    def answers(tl: Timeline) -> list[Any]:
+        return [tl.as_of(seq).events(include_retracted=True) for seq in range(1, tl.head().seq + 1)]
+
+    with Timeline.open(path, read_only=True) as tl:
+        assert tl.verify().ok
+        shown = answers(tl)
+        records = list(tl.records())
+    with Timeline.open(path) as tl:
+        conn = tl.journal.connection
+        assert SQLiteViews(conn).checkpoint() == tl.head().seq == 13
+        assert list(tl.records()) == records
+        assert answers(tl) == shown
+        rows = conn.execute(
+            "SELECT id, first_version, version, valid_from, valid_to FROM events "
+            "ORDER BY id, valid_from"
+        ).fetchall()
+        assert rows == [
+            # recorded at seq 7, cited at 8; revised at 9, cited at 10
+            ("clash-1969", 1, 2, 7, 9),
+            ("clash-1969", 3, 4, 9, _sqlite.OPEN),
+            # recorded at seq 4, cited at 5 and 6; a citation removed at 11, retracted at 13
+            ("visit-1957", 1, 3, 4, 11),
+            ("visit-1957", 4, 4, 11, 13),
+            ("visit-1957", 5, 5, 13, _sqlite.OPEN),
+        ]
+        assert tl.verify().ok
+
+
+def test_a_run_of_versions_is_the_same_row_however_its_records_were_written(
+    tmp_path: Path,
+) -> None:
+    """Citations appended one command at a time right after their event extend its row
+    (an UPDATE of the row an earlier append wrote), as a rebuild's one batch does: the
+    stored rows are those of a replay, and every seq answers as the journal says."""
+    with Timeline.open(tmp_path / "t.timeline", author="test") as tl:
+        tl.add_reference(Reference("smith1999", "book", {"title": "A book", "date": "2000"}))
+        tl.add_event(id="a", when="1991-12-26", title="Dissolution")
+        tl.cite("a", "smith1999", locator="p. 1")
+        tl.cite("a", "smith1999", locator="p. 2")
+        tl.add_event(id="b", when="1992", title="Other")
+        tl.cite("a", "smith1999", locator="p. 3")
+        rows = tl.journal.connection.execute(
+            "SELECT id, first_version, version, valid_from, valid_to FROM events "
+            "ORDER BY id, valid_from"
+        ).fetchall()
+        assert rows == [
+            ("a", 1, 3, 2, 6),
+            ("a", 4, 4, 6, _sqlite.OPEN),
+            ("b", 1, 1, 5, _sqlite.OPEN),
+        ]
+        views = SQLiteViews(tl.journal.connection)
+        versions = [views.event("a", as_of=seq).version for seq in range(2, 7)]  # type: ignore[union-attr]
+        assert versions == [1, 2, 3, 3, 4]
+        assert tl.verify().ok
+
+
 def test_the_read_model_page_queries_run_on_a_timeline(tmp_path: Path) -> None:
     """docs/reference/read-models.md's SQL runs and finds what it says."""
     page = Path(__file__).parent.parent / "docs" / "reference" / "read-models.md"

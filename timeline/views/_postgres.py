@@ -96,7 +96,7 @@ _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE
 #: Each table's columns, in the SQLite tables' order (``slot`` is event_text's rowid).
 _COLUMNS: Mapping[str, tuple[str, ...]] = {
     "readmodel_checkpoint": ("name", "value"),
-    "events": ("id", "version", "retracted", "content", "valid_from", "valid_to"),
+    "events": ("id", "version", "retracted", "content", "valid_from", "valid_to", "first_version"),
     "event_contents": (
         *("content", "id", "when_edtf", "lower", "upper", "sort_seconds", "kind"),
         *("importance", "data"),
@@ -119,6 +119,16 @@ _COLUMNS: Mapping[str, tuple[str, ...]] = {
 
 _T = 'text COLLATE "C" NOT NULL'  # byte order, as SQLite compares text
 
+
+def _event_columns(as_of: int | None) -> str:
+    """The columns of an event query's rows (``event_states`` reads them): the version
+    as of ``as_of`` is the row's first one plus the seqs of its run up to ``as_of``."""
+    if as_of is None:
+        return "e.id, e.version, e.retracted, c.data"
+    version = f"least(e.version, e.first_version + {int(as_of)} - e.valid_from)"
+    return f"e.id, {version}, e.retracted, c.data"
+
+
 _GRAMS_TABLE = f"""CREATE TABLE IF NOT EXISTS {{s}}.event_grams (gram {_T},
     slot bigint NOT NULL, PRIMARY KEY (gram, slot))"""
 
@@ -126,7 +136,7 @@ _DDL = (
     f"CREATE TABLE {{s}}.readmodel_checkpoint (name {_T} PRIMARY KEY, value bigint NOT NULL)",
     f"""CREATE TABLE {{s}}.events (id {_T}, version bigint NOT NULL,
         retracted integer NOT NULL, content bigint NOT NULL, valid_from bigint NOT NULL,
-        valid_to bigint NOT NULL, PRIMARY KEY (id, valid_from))""",
+        valid_to bigint NOT NULL, first_version bigint NOT NULL, PRIMARY KEY (id, valid_from))""",
     "CREATE INDEX events_held ON {s}.events (id, valid_to)",
     "CREATE INDEX events_by_content ON {s}.events (content, valid_to)",
     f"""CREATE TABLE {{s}}.event_contents (content bigint PRIMARY KEY, id {_T},
@@ -463,15 +473,16 @@ class PostgresViews:
         as_of: int | None,
         *,
         ids: bool = False,
-        columns: str = "e.id, e.version, e.retracted, c.data",
+        columns: str | None = None,
         ordered: bool = True,
     ) -> str:
         """The query of the events ``where`` selects (``ids``: their ids only, unordered;
-        ``ordered``: in historical order)."""
+        ``columns``: these, else those ``event_states`` reads; ``ordered``: in historical
+        order)."""
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "true"
-        columns = "e.id" if ids else columns
+        columns = "e.id" if ids else columns or _event_columns(as_of)
         return (
             f"SELECT {columns} FROM {self._s}.event_contents c "
             f"JOIN {self._s}.events e ON e.content = c.content AND {held} WHERE {clause}"
@@ -819,8 +830,8 @@ class _Tables:
     def held_events(self, event_ids: Sequence[str]) -> Iterable[Sequence[Any]]:
         s = self._s
         return self._held(
-            "SELECT e.id, e.version, e.retracted, e.content, e.valid_from, e.valid_to, c.data "
-            f"FROM {s}.events e JOIN {s}.event_contents c USING (content) "
+            "SELECT e.id, e.version, e.retracted, e.content, e.valid_from, e.valid_to, "
+            f"e.first_version, c.data FROM {s}.events e JOIN {s}.event_contents c USING (content) "
             f"WHERE e.valid_to = {OPEN} AND e.id = ANY(%s)",
             event_ids,
         )
@@ -842,11 +853,17 @@ class _Tables:
     def write(
         self,
         closed: Mapping[str, Sequence[tuple[int, str]]],
+        extended: Sequence[tuple[int, str, int]],
         rows: Sequence[tuple[str, Sequence[Sequence[Any]]]],
         seq: int,
     ) -> None:
         s = self._s
         with self._conn.cursor() as cursor:
+            if extended:
+                cursor.executemany(
+                    f"UPDATE {s}.events SET version = %s WHERE id = %s AND valid_from = %s",
+                    [(version, _put(event_id), start) for version, event_id, start in extended],
+                )
             for table, ended in closed.items():
                 if ended:
                     cursor.executemany(

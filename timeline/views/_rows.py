@@ -152,7 +152,7 @@ class Tables(Protocol):
 
     def held_events(self, event_ids: Sequence[str]) -> Iterable[Sequence[Any]]:
         """The ``events`` rows that hold now of these ids, each followed by its content's data:
-        ``id, version, retracted, content, valid_from, valid_to, data``."""
+        ``id, version, retracted, content, valid_from, valid_to, first_version, data``."""
 
     def held_references(self, keys: Sequence[str]) -> Iterable[Sequence[Any]]:
         """The ``bib_references`` rows that hold now of these keys (all columns, in order)."""
@@ -163,16 +163,27 @@ class Tables(Protocol):
     def write(
         self,
         closed: Mapping[str, Sequence[tuple[int, str]]],
+        extended: Sequence[tuple[int, str, int]],
         rows: Sequence[tuple[str, Sequence[Sequence[Any]]]],
         seq: int,
     ) -> None:
-        """End the versions ``closed`` names (per table: ``(valid_to, key)`` of the version
-        that holds), insert ``rows`` (per table, in order; ``event_text`` rows are ``slot,
-        event_id, lang, title, summary``) and set the checkpoint to ``seq``."""
+        """Set the ``version`` of the ``events`` rows ``extended`` names (``(version, id,
+        valid_from)``: runs of an earlier batch that this one extends), end the versions
+        ``closed`` names (per table: ``(valid_to, key)`` of the version that holds), insert
+        ``rows`` (per table, in order; ``event_text`` rows are ``slot, event_id, lang,
+        title, summary``) and set the checkpoint to ``seq``."""
 
 
 #: Where ``valid_to`` is in a row of each versioned table.
 _VALID_TO = {"events": 5, "bib_references": 5, "citations": 7, "claims": 7}
+
+
+def _continues(row: Sequence[Any], record: Record) -> bool:
+    """Whether ``record`` is the next version of the event of the ``events`` ``row`` and
+    is recorded at the seq right after the row's run ends (``valid_from`` holds its
+    ``first_version``, each next seq the next version): the run can take it."""
+    version, valid_from, first = int(row[1]), int(row[4]), int(row[6])
+    return record.version == version + 1 and record.seq == valid_from + version - first + 1
 
 
 class RowWriter:
@@ -199,6 +210,7 @@ class RowWriter:
         self._citation_rows: list[list[Any]] = []
         self._claim_rows: list[list[Any]] = []
         self._new_claims: set[str] = set()  # claims whose row that holds is this batch's
+        self._extended: list[tuple[int, str, int]] = []  # held runs this batch extends
         self._closed: dict[str, list[tuple[int, str]]] = {
             "events": [],
             "bib_references": [],
@@ -362,7 +374,7 @@ class RowWriter:
     def _event_of(self, event_id: str, content: int) -> Event:
         event = self._contents.get(content)
         if event is None:
-            event = decode_event(json.loads(self._held_events[event_id][6]))
+            event = decode_event(json.loads(self._held_events[event_id][7]))
         return event
 
     def _current_event(self, event_id: str) -> list[Any] | None:
@@ -381,6 +393,9 @@ class RowWriter:
         if current is None and content is None:
             return  # a change to an event the views do not hold: nothing to show
         if current is not None:
+            if content is None and retracted is None and _continues(current, record):
+                self._extend(event_id, current, record.version)
+                return
             self._close("events", self._events.get(event_id), event_id, record.seq)
         row = [
             event_id,
@@ -389,9 +404,17 @@ class RowWriter:
             content if content is not None else current[3],  # type: ignore[index]
             record.seq,
             OPEN,
+            record.version,
         ]
         self._event_rows.append(row)
         self._events[event_id] = row
+
+    def _extend(self, event_id: str, current: list[Any], version: int) -> None:
+        """``version`` (content and retraction unchanged) joins the run of ``current``:
+        this batch's row, or a held one whose stored version is updated."""
+        current[1] = version
+        if event_id not in self._events:
+            self._extended.append((version, event_id, current[4]))
 
     def _reference_version(
         self,
@@ -431,4 +454,5 @@ class RowWriter:
             ("claims", self._claim_rows),
             ("event_text", self._text_rows),
         ]
-        self._tables.write(self._closed, [(table, found) for table, found in rows if found], seq)
+        found = [(table, new) for table, new in rows if new]
+        self._tables.write(self._closed, self._extended, found, seq)

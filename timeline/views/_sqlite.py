@@ -11,8 +11,10 @@ while it still holds), so a query as of an earlier ``seq`` reads the row
 versions that held then and nothing is replayed. The tables (documented in
 ``docs/reference/read-models.md``):
 
-- ``events``: one row per version of an event's stream (its ``version``,
-  ``retracted`` and ``content``);
+- ``events``: one row per run of versions of an event's stream (its ``version``,
+  ``retracted`` and ``content``): versions that change neither (a citation, a claim)
+  recorded at the seqs right after the row's last one extend it, from
+  ``first_version`` at ``valid_from`` up to ``version``;
 - ``event_contents``: one row per value of an event (``data`` is the event as
   JSON; ``lower`` and ``upper`` its day bounds as Julian Day Numbers), with
   ``event_actors``, ``event_tags`` and the FTS5 (trigram) ``event_text``;
@@ -76,13 +78,20 @@ from timeline.views._rows import (
 #: citations are read back unchecked (``decode_event`` and ``decode_reference`` with
 #: ``check=False``, ``decode_citation``), so a change to the form a checked one takes bumps
 #: it too. An older checkpoint triggers a rebuild.
-READ_MODEL_SCHEMA = 5
+READ_MODEL_SCHEMA = 6
 
 #: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
 _CHUNK = 5000
 
-#: The columns of an event query's rows (``event_states`` reads them).
-_EVENT_COLUMNS = "e.id, e.version, e.retracted, c.data"
+
+def _event_columns(as_of: int | None) -> str:
+    """The columns of an event query's rows (``event_states`` reads them): the version
+    as of ``as_of`` is the row's first one plus the seqs of its run up to ``as_of``."""
+    if as_of is None:
+        return "e.id, e.version, e.retracted, c.data"
+    version = f"min(e.version, e.first_version + {int(as_of)} - e.valid_from)"
+    return f"e.id, {version}, e.retracted, c.data"
+
 
 #: ORDER BY clause giving event contents in the historical total order of their dates.
 _ORDER = "c.lower, c.upper DESC, c.sort_seconds, c.when_edtf, c.id"
@@ -123,6 +132,7 @@ CREATE TABLE IF NOT EXISTS events (
     content INTEGER NOT NULL,
     valid_from INTEGER NOT NULL,
     valid_to INTEGER NOT NULL DEFAULT {OPEN},
+    first_version INTEGER NOT NULL,
     PRIMARY KEY (id, valid_from)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_held ON events (id, valid_to);
@@ -537,16 +547,17 @@ class SQLiteViews:
         as_of: int | None,
         *,
         ids: bool = False,
-        columns: str = _EVENT_COLUMNS,
+        columns: str | None = None,
         ordered: bool = True,
     ) -> str:
         """The query of the events ``where`` selects (``ids``: their ids only, unordered;
-        ``ordered``: in historical order)."""
+        ``columns``: these, else those ``event_states`` reads; ``ordered``: in historical
+        order)."""
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "1"
         order = f" ORDER BY {_ORDER}" if ordered and not ids else ""
-        columns = "e.id" if ids else columns
+        columns = "e.id" if ids else columns or _event_columns(as_of)
         return (
             f"SELECT {columns} FROM event_contents c "
             f"JOIN events e ON e.content = c.content AND {held} WHERE {clause}{order}"
@@ -556,7 +567,7 @@ class SQLiteViews:
         """The event with this id (retracted or not), or None."""
         held, params = _held("e", as_of)
         rows = self._conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events e "
+            f"SELECT {_event_columns(as_of)} FROM events e "
             f"JOIN event_contents c ON c.content = e.content WHERE e.id = ? AND {held}",
             [event_id, *params],
         ).fetchall()
@@ -899,7 +910,8 @@ class _Tables:
 
     def held_events(self, event_ids: Sequence[str]) -> Iterable[Sequence[Any]]:
         return self._conn.execute(
-            "SELECT e.id, e.version, e.retracted, e.content, e.valid_from, e.valid_to, c.data "
+            "SELECT e.id, e.version, e.retracted, e.content, e.valid_from, e.valid_to, "
+            "e.first_version, c.data "
             f"FROM events e JOIN event_contents c USING (content) WHERE e.valid_to = {OPEN} "
             "AND e.id IN (SELECT value FROM json_each(?)) ORDER BY e.valid_from",
             (json.dumps(list(event_ids)),),
@@ -923,10 +935,15 @@ class _Tables:
     def write(
         self,
         closed: Mapping[str, Sequence[tuple[int, str]]],
+        extended: Sequence[tuple[int, str, int]],
         rows: Sequence[tuple[str, Sequence[Sequence[Any]]]],
         seq: int,
     ) -> None:
         conn = self._conn
+        if extended:
+            conn.executemany(
+                "UPDATE events SET version = ? WHERE id = ? AND valid_from = ?", extended
+            )
         for table, ended in closed.items():
             if ended and not (self._loading and table in _SUPERSEDED):
                 conn.executemany(
