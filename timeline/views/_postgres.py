@@ -61,6 +61,7 @@ from timeline.views._rows import (
     FieldsReader,
     RowWriter,
     citation_of,
+    event_columns,
     event_states,
 )
 from timeline.views._sqlite import (
@@ -118,15 +119,6 @@ _COLUMNS: Mapping[str, tuple[str, ...]] = {
 }
 
 _T = 'text COLLATE "C" NOT NULL'  # byte order, as SQLite compares text
-
-
-def _event_columns(as_of: int | None) -> str:
-    """The columns of an event query's rows (``event_states`` reads them): the version
-    as of ``as_of`` is the row's first one plus the seqs of its run up to ``as_of``."""
-    if as_of is None:
-        return "e.id, e.version, e.retracted, c.data"
-    version = f"least(e.version, e.first_version + {int(as_of)} - e.valid_from)"
-    return f"e.id, {version}, e.retracted, c.data"
 
 
 _GRAMS_TABLE = f"""CREATE TABLE IF NOT EXISTS {{s}}.event_grams (gram {_T},
@@ -482,7 +474,7 @@ class PostgresViews:
         held, held_params = _held("e", as_of)
         params[:0] = held_params
         clause = " AND ".join(where) if where else "true"
-        columns = "e.id" if ids else columns or _event_columns(as_of)
+        columns = "e.id" if ids else columns or event_columns(as_of, "least")
         return (
             f"SELECT {columns} FROM {self._s}.event_contents c "
             f"JOIN {self._s}.events e ON e.content = c.content AND {held} WHERE {clause}"

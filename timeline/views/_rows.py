@@ -178,6 +178,16 @@ class Tables(Protocol):
 _VALID_TO = {"events": 5, "bib_references": 5, "citations": 7, "claims": 7}
 
 
+def event_columns(as_of: int | None, least: str) -> str:
+    """The columns of an event query's rows (``event_states`` reads them), ``least`` the
+    SQL function of the smaller of two values: the version as of ``as_of`` is the row's
+    first one plus the seqs of its run up to ``as_of``."""
+    if as_of is None:
+        return "e.id, e.version, e.retracted, c.data"
+    version = f"{least}(e.version, e.first_version + {int(as_of)} - e.valid_from)"
+    return f"e.id, {version}, e.retracted, c.data"
+
+
 def _continues(row: Sequence[Any], record: Record) -> bool:
     """Whether ``record`` is the next version of the event of the ``events`` ``row`` and
     is recorded at the seq right after the row's run ends (``valid_from`` holds its

@@ -71,6 +71,7 @@ from timeline.views._rows import (
     FieldsReader,
     RowWriter,
     citation_of,
+    event_columns,
     event_states,
 )
 
@@ -82,16 +83,6 @@ READ_MODEL_SCHEMA = 6
 
 #: Records applied per batch by a rebuild or a catch-up (bounds the memory they take).
 _CHUNK = 5000
-
-
-def _event_columns(as_of: int | None) -> str:
-    """The columns of an event query's rows (``event_states`` reads them): the version
-    as of ``as_of`` is the row's first one plus the seqs of its run up to ``as_of``."""
-    if as_of is None:
-        return "e.id, e.version, e.retracted, c.data"
-    version = f"min(e.version, e.first_version + {int(as_of)} - e.valid_from)"
-    return f"e.id, {version}, e.retracted, c.data"
-
 
 #: ORDER BY clause giving event contents in the historical total order of their dates.
 _ORDER = "c.lower, c.upper DESC, c.sort_seconds, c.when_edtf, c.id"
@@ -557,7 +548,7 @@ class SQLiteViews:
         params[:0] = held_params
         clause = " AND ".join(where) if where else "1"
         order = f" ORDER BY {_ORDER}" if ordered and not ids else ""
-        columns = "e.id" if ids else columns or _event_columns(as_of)
+        columns = "e.id" if ids else columns or event_columns(as_of, "min")
         return (
             f"SELECT {columns} FROM event_contents c "
             f"JOIN events e ON e.content = c.content AND {held} WHERE {clause}{order}"
@@ -567,7 +558,7 @@ class SQLiteViews:
         """The event with this id (retracted or not), or None."""
         held, params = _held("e", as_of)
         rows = self._conn.execute(
-            f"SELECT {_event_columns(as_of)} FROM events e "
+            f"SELECT {event_columns(as_of, 'min')} FROM events e "
             f"JOIN event_contents c ON c.content = e.content WHERE e.id = ? AND {held}",
             [event_id, *params],
         ).fetchall()
