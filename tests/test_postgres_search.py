@@ -14,7 +14,8 @@ from timeline.testing.views import Story
 
 #: Latin, Cyrillic (Ё and ё too) and Chinese letters, both cases, and a space.
 _LETTERS = "aAbBsSßЁёДдОоГгВвРрЯя年月日交恶条约 "
-_TEXT = st.text(st.sampled_from(_LETTERS), min_size=1, max_size=12)
+#: (not only spaces: an event's title needs a text in one language at least)
+_TEXT = st.text(st.sampled_from(_LETTERS), min_size=1, max_size=12).filter(str.strip)
 _TEXTS = st.fixed_dictionaries({}, optional={lang: _TEXT for lang in ("en", "ru", "zh")})
 
 
