@@ -220,7 +220,8 @@ class RowWriter:
         self._citation_rows: list[list[Any]] = []
         self._claim_rows: list[list[Any]] = []
         self._new_claims: set[str] = set()  # claims whose row that holds is this batch's
-        self._extended: list[tuple[int, str, int]] = []  # held runs this batch extends
+        # the held runs this batch extends: (id, valid_from) -> the version they reach
+        self._extended: dict[tuple[str, int], int] = {}
         self._closed: dict[str, list[tuple[int, str]]] = {
             "events": [],
             "bib_references": [],
@@ -424,7 +425,7 @@ class RowWriter:
         this batch's row, or a held one whose stored version is updated."""
         current[1] = version
         if event_id not in self._events:
-            self._extended.append((version, event_id, current[4]))
+            self._extended[event_id, current[4]] = version
 
     def _reference_version(
         self,
@@ -464,5 +465,6 @@ class RowWriter:
             ("claims", self._claim_rows),
             ("event_text", self._text_rows),
         ]
+        extended = [(version, *run) for run, version in self._extended.items()]
         found = [(table, new) for table, new in rows if new]
-        self._tables.write(self._closed, self._extended, found, seq)
+        self._tables.write(self._closed, extended, found, seq)
