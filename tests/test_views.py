@@ -252,6 +252,14 @@ def test_views_of_layout_4_become_without_rowid_tables(tmp_path: Path) -> None:
         assert tl.verify().ok
 
 
+def _event_runs(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """The ``events`` rows as ``id, first_version, version, valid_from, valid_to``."""
+    return conn.execute(
+        "SELECT id, first_version, version, valid_from, valid_to FROM events "
+        "ORDER BY id, valid_from"
+    ).fetchall()
+
+
 def test_views_of_layout_5_are_rebuilt_with_runs_of_versions(tmp_path: Path) -> None:
     """A file written by the code of READ_MODEL_SCHEMA 5 (an ``events`` row per version)
     opens and verifies read-only; opened for writing, its views are rebuilt with a row per
@@ -271,10 +279,7 @@ def test_views_of_layout_5_are_rebuilt_with_runs_of_versions(tmp_path: Path) -> 
         assert SQLiteViews(conn).checkpoint() == tl.head().seq == 13
         assert list(tl.records()) == records
         assert answers(tl) == shown
-        rows = conn.execute(
-            "SELECT id, first_version, version, valid_from, valid_to FROM events "
-            "ORDER BY id, valid_from"
-        ).fetchall()
+        rows = _event_runs(conn)
         assert rows == [
             # recorded at seq 7, cited at 8; revised at 9, cited at 10
             ("clash-1969", 1, 2, 7, 9),
@@ -300,10 +305,7 @@ def test_a_run_of_versions_is_the_same_row_however_its_records_were_written(
         tl.cite("a", "smith1999", locator="p. 2")
         tl.add_event(id="b", when="1992", title="Other")
         tl.cite("a", "smith1999", locator="p. 3")
-        rows = tl.journal.connection.execute(
-            "SELECT id, first_version, version, valid_from, valid_to FROM events "
-            "ORDER BY id, valid_from"
-        ).fetchall()
+        rows = _event_runs(tl.journal.connection)
         assert rows == [
             ("a", 1, 3, 2, 6),
             ("a", 4, 4, 6, _sqlite.OPEN),

@@ -120,7 +120,6 @@ _COLUMNS: Mapping[str, tuple[str, ...]] = {
 
 _T = 'text COLLATE "C" NOT NULL'  # byte order, as SQLite compares text
 
-
 _GRAMS_TABLE = f"""CREATE TABLE IF NOT EXISTS {{s}}.event_grams (gram {_T},
     slot bigint NOT NULL, PRIMARY KEY (gram, slot))"""
 
